@@ -1,0 +1,74 @@
+import { onCleanup } from 'solid-js';
+import { useQueryClient } from '@tanstack/solid-query';
+import { trpc, isUnauthorized } from './trpc.ts';
+import { fetchMe, meKey } from './session.ts';
+
+export type LiveEvent = { type: string; [field: string]: unknown };
+
+/** Tracked events arrive as `{ id, data }`; untracked ones as the event itself. */
+function unwrap(value: unknown): { id?: string; event?: LiveEvent } {
+  if (!value || typeof value !== 'object') return {};
+  const v = value as Record<string, unknown>;
+  if (typeof v.id === 'string' && v.data && typeof v.data === 'object') {
+    const inner = v.data as Record<string, unknown>;
+    return { id: v.id, event: typeof inner.type === 'string' ? (inner as LiveEvent) : undefined };
+  }
+  return { event: typeof v.type === 'string' ? (v as LiveEvent) : undefined };
+}
+
+/**
+ * The one live stream per tab (`events.stream`). Updates the query cache as events arrive;
+ * when the stream ends or fails it checks the session: signed out → `onSignedOut`,
+ * otherwise it reconnects with back-off, resuming from the last event id.
+ */
+export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEvent) => void): void {
+  const queryClient = useQueryClient();
+  let lastEventId: string | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempts = 0;
+  let stopped = false;
+
+  const handle = (event: LiveEvent) => {
+    if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: meKey });
+    onEvent?.(event);
+  };
+
+  const ended = async (error: unknown) => {
+    unsubscribe = undefined;
+    if (stopped) return;
+    if (isUnauthorized(error)) return onSignedOut();
+    try {
+      await queryClient.fetchQuery({ queryKey: meKey, queryFn: fetchMe, retry: false });
+    } catch (e) {
+      if (isUnauthorized(e)) return onSignedOut();
+    }
+    if (stopped) return;
+    attempts += 1;
+    timer = setTimeout(start, Math.min(30_000, 500 * 2 ** attempts));
+  };
+
+  function start() {
+    if (stopped) return;
+    const sub = trpc.events.stream.subscribe(lastEventId ? { lastEventId } : {}, {
+      onStarted: () => {
+        attempts = 0;
+      },
+      onData: (value: unknown) => {
+        const { id, event } = unwrap(value);
+        if (id) lastEventId = id;
+        if (event) handle(event);
+      },
+      onError: (error: unknown) => void ended(error),
+      onComplete: () => void ended(null),
+    });
+    unsubscribe = () => sub.unsubscribe();
+  }
+
+  start();
+  onCleanup(() => {
+    stopped = true;
+    clearTimeout(timer);
+    unsubscribe?.();
+  });
+}

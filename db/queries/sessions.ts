@@ -1,0 +1,59 @@
+import type { Db } from '../sql.ts';
+
+export interface SessionRow {
+  id: string;
+  orgId: string;
+  userId: string;
+  secretHash: Uint8Array;
+  createdAt: Date;
+  lastVerifiedAt: Date;
+}
+
+export async function insertSession(
+  db: Db,
+  s: { id: string; orgId: string; userId: string; secretHash: Uint8Array; ip?: string | null; userAgent?: string | null },
+): Promise<void> {
+  await db`INSERT INTO sessions (id, org_id, user_id, secret_hash, ip, user_agent)
+    VALUES (${s.id}, ${s.orgId}, ${s.userId}, ${Buffer.from(s.secretHash)}, ${s.ip ?? null}, ${s.userAgent?.slice(0, 300) ?? null})`;
+}
+
+export async function getSession(db: Db, id: string): Promise<SessionRow | null> {
+  const rows = await db`SELECT id, org_id, user_id, secret_hash, created_at, last_verified_at FROM sessions WHERE id = ${id}`;
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id as string,
+    orgId: r.org_id as string,
+    userId: r.user_id as string,
+    secretHash: new Uint8Array(r.secret_hash as Buffer),
+    createdAt: r.created_at as Date,
+    lastVerifiedAt: r.last_verified_at as Date,
+  };
+}
+
+export async function touchSession(db: Db, id: string): Promise<void> {
+  await db`UPDATE sessions SET last_verified_at = now() WHERE id = ${id}`;
+}
+
+export async function deleteSession(db: Db, id: string): Promise<{ orgId: string; userId: string } | null> {
+  const rows = await db`DELETE FROM sessions WHERE id = ${id} RETURNING org_id, user_id`;
+  return rows[0] ? { orgId: rows[0].org_id as string, userId: rows[0].user_id as string } : null;
+}
+
+/** Ends every session of a user; returns the ended ids so listeners can close their sockets. */
+export async function deleteUserSessions(db: Db, orgId: string, userId: string): Promise<string[]> {
+  const rows = await db`DELETE FROM sessions WHERE org_id = ${orgId} AND user_id = ${userId} RETURNING id`;
+  return rows.map((r) => r.id as string);
+}
+
+export async function countUserSessions(db: Db, orgId: string, userId: string): Promise<number> {
+  const rows = await db`SELECT count(*)::int AS n FROM sessions WHERE org_id = ${orgId} AND user_id = ${userId}`;
+  return rows[0]!.n as number;
+}
+
+export async function deleteExpiredSessions(db: Db, idleDays: number, maxDays: number): Promise<number> {
+  const rows = await db`DELETE FROM sessions
+    WHERE last_verified_at < now() - ${idleDays}::float8 * interval '1 day'
+       OR created_at < now() - ${maxDays}::float8 * interval '1 day' RETURNING id`;
+  return rows.length;
+}

@@ -1,0 +1,27 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+export type Tx = postgres.TransactionSql<Record<string, never>>;
+/** Either the pool or a transaction: queries take this so commands can compose them. */
+export type Db = Sql | Tx;
+
+export function createSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    // Dates come back as Date objects; bigint ids as strings (events use them as cursors).
+    types: {},
+    connection: { application_name: 'atende' },
+  }) as Sql;
+}
+
+/**
+ * One transaction with a statement timeout, so a stuck query fails instead of holding
+ * locks for ever. Every multi-statement command goes through here.
+ */
+export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  return (await sql.begin(async (tx) => {
+    await tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+    return fn(tx as Tx);
+  })) as T;
+}

@@ -1,0 +1,67 @@
+import { getOrganization, type Organization } from '../../db/queries/organizations.ts';
+import { deleteSession, deleteUserSessions, getSession, insertSession, touchSession } from '../../db/queries/sessions.ts';
+import { getUser, type User } from '../../db/queries/users.ts';
+import type { Db } from '../../db/sql.ts';
+import type { EventBus } from '../events/bus.ts';
+import { hashSecret, randomId, randomSecret, secretMatches } from './tokens.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface SessionPolicy {
+  idleDays: number;
+  maxDays: number;
+}
+
+export interface Authenticated {
+  sessionId: string;
+  user: User;
+  organization: Organization;
+}
+
+/** Token "<id>.<secret>" (lucia-auth.com guide): 120-bit id, 256-bit secret, only its hash stored. */
+export async function createSession(
+  db: Db,
+  s: { orgId: string; userId: string; ip?: string | null; userAgent?: string | null },
+): Promise<{ token: string; sessionId: string }> {
+  const id = randomId(24);
+  const secret = randomSecret();
+  await insertSession(db, { id, orgId: s.orgId, userId: s.userId, secretHash: hashSecret(secret), ip: s.ip, userAgent: s.userAgent });
+  return { token: `${id}.${secret}`, sessionId: id };
+}
+
+export function sessionIsFresh(s: { createdAt: Date; lastVerifiedAt: Date }, policy: SessionPolicy, now = Date.now()): boolean {
+  return now - s.lastVerifiedAt.getTime() < policy.idleDays * DAY && now - s.createdAt.getTime() < policy.maxDays * DAY;
+}
+
+/** Validates a token; refreshes "last verified" at most hourly; ends stale sessions. */
+export async function validateSessionToken(db: Db, token: string, policy: SessionPolicy): Promise<Authenticated | null> {
+  const [id, secret, extra] = token.split('.');
+  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
+  const session = await getSession(db, id);
+  if (!session || !secretMatches(secret, session.secretHash)) return null;
+  if (!sessionIsFresh(session, policy)) {
+    await deleteSession(db, id);
+    return null;
+  }
+  const user = await getUser(db, session.orgId, session.userId);
+  if (!user || user.deactivatedAt) {
+    await deleteSession(db, id);
+    return null;
+  }
+  if (Date.now() - session.lastVerifiedAt.getTime() > HOUR) await touchSession(db, id);
+  const organization = (await getOrganization(db, session.orgId))!;
+  return { sessionId: id, user, organization };
+}
+
+/** Ends one session and tells the other parts (event streams, sync sockets). */
+export async function endSession(db: Db, bus: EventBus, sessionId: string): Promise<void> {
+  const ended = await deleteSession(db, sessionId);
+  if (ended) await bus.publish(db, ended.orgId, 'session.ended', { sessionId, userId: ended.userId });
+}
+
+/** Password change/reset and deactivation end every session of the user. */
+export async function endAllSessions(db: Db, bus: EventBus, orgId: string, userId: string): Promise<void> {
+  await deleteUserSessions(db, orgId, userId);
+  await bus.publish(db, orgId, 'user.sessions_revoked', { userId });
+}

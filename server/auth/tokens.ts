@@ -1,0 +1,26 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
+
+/** Random string from a CSPRNG, 5 bits a character (lucia-auth.com guide). */
+export function randomId(chars = 24): string {
+  const bytes = new Uint8Array(Math.ceil((chars * 5) / 8));
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes).slice(0, chars);
+}
+
+/** A 256-bit secret, URL-safe. */
+export function randomSecret(): string {
+  const bytes = new Uint8Array(32);
+  crypto.getRandomValues(bytes);
+  return encodeBase64urlNoPadding(bytes);
+}
+
+export function hashSecret(secret: string): Uint8Array {
+  return sha256(new TextEncoder().encode(secret));
+}
+
+export function secretMatches(secret: string, storedHash: Uint8Array): boolean {
+  const hash = hashSecret(secret);
+  return hash.length === storedHash.length && constantTimeEqual(hash, storedHash);
+}

@@ -1,0 +1,107 @@
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { validateSessionToken } from '../auth/session.ts';
+import { pickLanguage, translate } from '../../i18n/index.ts';
+import { appRouter } from '../router.ts';
+import type { Services } from '../services/index.ts';
+import { createContext } from '../trpc.ts';
+import { isForeignOrigin, sessionTokenOf } from './request.ts';
+import { serveStatic } from './static.ts';
+import { handleUpload, serveUpload } from './uploads.ts';
+
+/** Later parts mount their routes (/webhooks, /widget, /webchat) and the /sync upgrade here. */
+export interface HttpMounts {
+  routes: Array<{ prefix: string; handle: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void> }>;
+  upgrades: Array<{ prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }>;
+}
+
+function trpcError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { message, code: status === 403 ? -32003 : -32600, data: { code, httpStatus: status } } }));
+}
+
+export function createHttpServer(s: Services, options: { clientDir: string; mounts?: HttpMounts }): http.Server {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: ({ req, res }) => createContext(s, req, res),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') s.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+    },
+  });
+  const policy = { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const lang = pickLanguage(req.headers['accept-language']);
+    const group = path.split('/')[1] || 'root';
+    res.on('finish', () => s.metrics.httpRequests.inc({ route: group, status: `${Math.floor(res.statusCode / 100)}xx` }));
+
+    if (path === '/healthz') {
+      try {
+        await s.sql`SELECT 1`;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      } catch {
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, database: 'unreachable' }));
+      }
+      return;
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': s.metrics.registry.contentType });
+      res.end(await s.metrics.registry.metrics());
+      return;
+    }
+    if (path.startsWith('/trpc/')) {
+      if (isForeignOrigin(req, s.env.APP_ORIGIN)) return trpcError(res, 403, 'FORBIDDEN', translate(lang, 'error.foreignOrigin'));
+      if (req.method === 'POST' && !(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+        return trpcError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', translate(lang, 'error.jsonOnly'));
+      }
+      if (req.method !== 'GET' && req.method !== 'POST') return trpcError(res, 405, 'METHOD_NOT_SUPPORTED', 'Use GET or POST.');
+      return trpc(req, res);
+    }
+    if (path === '/uploads' || path.startsWith('/uploads/')) {
+      if (isForeignOrigin(req, s.env.APP_ORIGIN)) {
+        res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: translate(lang, 'error.foreignOrigin') } }));
+        return;
+      }
+      const token = sessionTokenOf(req);
+      const auth = token ? await validateSessionToken(s.sql, token, policy) : null;
+      if (!auth) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: translate(lang, 'error.unauthenticated') } }));
+        return;
+      }
+      if (path === '/uploads' && req.method === 'POST') return handleUpload(req, res, s, auth);
+      if (req.method === 'GET' && path.startsWith('/uploads/')) return serveUpload(res, s, auth, path.slice('/uploads/'.length));
+      res.writeHead(405).end();
+      return;
+    }
+    for (const route of options.mounts?.routes ?? []) {
+      if (path === route.prefix || path.startsWith(`${route.prefix}/`)) return route.handle(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    serveStatic(options.clientDir, path, res);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      s.log.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: translate(pickLanguage(req.headers['accept-language']), 'error.internal') } }));
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const mount = options.mounts?.upgrades.find((u) => path === u.prefix || path.startsWith(`${u.prefix}/`));
+    if (!mount) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    mount.handle(req, socket, head);
+  });
+  return server;
+}

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerResponse } from 'node:http';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+/** Serves the built client; unknown paths get index.html so the client router can take them. */
+export function serveStatic(root: string, pathname: string, res: ServerResponse): void {
+  const decoded = decodeURIComponent(pathname);
+  const file = path.join(root, path.normalize(decoded).replace(/^(\.\.[/\\])+/, ''));
+  const inside = file.startsWith(root + path.sep);
+  let target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
+  if (!fs.existsSync(target)) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('The client is not built yet. Run `npm run build` (npm start does it for you).');
+    return;
+  }
+  const ext = path.extname(target);
+  const hashed = target.includes(`${path.sep}assets${path.sep}`);
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': TYPES[ext] ?? 'application/octet-stream',
+    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  fs.createReadStream(target).pipe(res);
+}

@@ -1,0 +1,91 @@
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { eventsAfter, latestEventId } from '../../db/queries/events.ts';
+import { getSession } from '../../db/queries/sessions.ts';
+import { sessionIsFresh } from '../auth/session.ts';
+import type { StoredEvent } from '../events/bus.ts';
+import { endsStream, mayReceive, type Receiver } from '../events/permissions.ts';
+import { authedProcedure, router } from '../trpc.ts';
+
+/** A tiny async queue: the bus pushes, the stream pulls; a signal wakes it on close. */
+function eventQueue() {
+  const items: StoredEvent[] = [];
+  let wake: (() => void) | null = null;
+  return {
+    push(e: StoredEvent) {
+      items.push(e);
+      wake?.();
+    },
+    wakeUp() {
+      wake?.();
+    },
+    async next(): Promise<StoredEvent | null> {
+      if (items.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      return items.shift() ?? null;
+    },
+  };
+}
+
+const SESSION_RECHECK_MS = 30_000;
+
+export const eventsRouter = router({
+  /**
+   * One stream per browser tab for everything live. Tracked ids let a reconnect resume
+   * (httpSubscriptionLink sends lastEventId); every event is checked against this user's
+   * permissions; the stream ends when the session does.
+   */
+  stream: authedProcedure
+    .input(z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      const s = ctx.services;
+      const receiver: Receiver = { orgId: ctx.org.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.auth.sessionId };
+      const queue = eventQueue();
+      // Subscribe before reading the cursor, so nothing falls between replay and live.
+      const unsubscribe = s.bus.subscribe((e) => {
+        if (e.orgId === receiver.orgId) queue.push(e);
+      });
+      let sessionGone = false;
+      const recheck = setInterval(() => {
+        getSession(s.sql, receiver.sessionId)
+          .then((row) => {
+            if (!row || !sessionIsFresh(row, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS })) {
+              sessionGone = true;
+              queue.wakeUp();
+            }
+          })
+          .catch(() => {});
+      }, SESSION_RECHECK_MS);
+      const onAbort = () => queue.wakeUp();
+      signal?.addEventListener('abort', onAbort);
+      s.metrics.eventStreams.inc();
+      try {
+        let cursor = BigInt(input?.lastEventId ?? (await latestEventId(s.sql, receiver.orgId)));
+        const deliver = async function* (e: StoredEvent) {
+          if (BigInt(e.id) <= cursor) return;
+          cursor = BigInt(e.id);
+          if (await mayReceive(e, receiver, s.sql)) yield tracked(e.id, { type: e.type, at: e.at, ...e.data });
+        };
+        // Replay what was missed since lastEventId (in pages), then go live.
+        for (;;) {
+          const missed = await eventsAfter(s.sql, receiver.orgId, cursor.toString());
+          for (const e of missed) {
+            if (endsStream(e, receiver)) return;
+            yield* deliver(e);
+          }
+          if (missed.length < 500) break;
+        }
+        while (!signal?.aborted && !sessionGone) {
+          const e = await queue.next();
+          if (!e) continue;
+          if (endsStream(e, receiver)) return;
+          yield* deliver(e);
+        }
+      } finally {
+        clearInterval(recheck);
+        signal?.removeEventListener('abort', onAbort);
+        unsubscribe();
+        s.metrics.eventStreams.dec();
+      }
+    }),
+});

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Sql } from '../../db/sql.ts';
+import type { Env } from '../env.ts';
+import { EventBus } from '../events/bus.ts';
+import type { Logger } from '../log.ts';
+import { IpLimiter } from './ip-limiter.ts';
+import { Mailer } from './mailer.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { LocalDiskStorage, type AttachmentStorage } from './storage.ts';
+
+/** Everything a request or job may use, built once at boot and passed in the context. */
+export interface Services {
+  env: Env;
+  sql: Sql;
+  log: Logger;
+  bus: EventBus;
+  mailer: Mailer;
+  storage: AttachmentStorage;
+  ipLimiter: IpLimiter;
+  metrics: Metrics;
+  redis: Redis | null;
+}
+
+export async function createServices(env: Env, sql: Sql, log: Logger): Promise<Services> {
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false }) : null;
+  const bus = new EventBus(sql, log);
+  await bus.start();
+  const mailer = new Mailer(sql, log, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
+  mailer.start();
+  return {
+    env,
+    sql,
+    log,
+    bus,
+    mailer,
+    storage: new LocalDiskStorage(path.resolve(env.ATENDE_DATA_DIR, 'attachments')),
+    ipLimiter: new IpLimiter(env.LOGIN_IP_PER_MINUTE, redis ?? undefined),
+    metrics: createMetrics(),
+    redis,
+  };
+}
+
+export async function stopServices(s: Services): Promise<void> {
+  await s.bus.stop();
+  await s.mailer.stop();
+  s.redis?.disconnect();
+}
