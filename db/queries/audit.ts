@@ -38,7 +38,7 @@ export async function audit(db: Db, e: AuditEntry): Promise<void> {
 export async function listAudit(db: Db, orgId: string, limit: number, beforeId?: string) {
   const rows = await db`SELECT id::text, at, action, actor_user_id, subject_user_id, email, ip, details FROM audit_log
     WHERE org_id = ${orgId} AND (${beforeId ?? null}::bigint IS NULL OR id < ${beforeId ?? null}::bigint)
-    ORDER BY id DESC LIMIT ${limit}`;
+    ORDER BY audit_log.id DESC LIMIT ${limit}`;
   return rows.map((r) => ({
     id: r.id as string,
     at: r.at as Date,

@@ -32,7 +32,7 @@ export async function insertEvent(db: Db, orgId: string, type: string, data: Sto
 
 export async function eventsAfter(db: Db, orgId: string, afterId: string, limit = 500): Promise<StoredEvent[]> {
   const rows = await db`SELECT id::text, org_id, type, data, at FROM events
-    WHERE org_id = ${orgId} AND id > ${afterId}::bigint ORDER BY id LIMIT ${limit}`;
+    WHERE org_id = ${orgId} AND events.id > ${afterId}::bigint ORDER BY events.id LIMIT ${limit}`;
   return rows.map((r) => ({ id: r.id as string, orgId: r.org_id as string, type: r.type as string, data: r.data as StoredEvent['data'], at: (r.at as Date).toISOString() }));
 }
 

@@ -125,7 +125,7 @@ export async function updateUser(db: Db, orgId: string, userId: string, patch: U
     const value = patch[key as keyof UserPatch];
     if (value === undefined) continue;
     values.push(key === 'workHours' ? JSON.stringify(value) : value);
-    sets.push(`${column} = $${values.length}${key === 'workHours' ? '::jsonb' : ''}`);
+    sets.push(`${column} = $${values.length}${key === 'workHours' ? '::text::jsonb' : ''}`);
   }
   if (sets.length === 0) return getUser(db, orgId, userId);
   const rows = await db.unsafe(

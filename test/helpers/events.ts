@@ -1,0 +1,60 @@
+import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import type { AppRouter } from '../../server/router.ts';
+
+export interface LiveEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Opens events.stream with the real tRPC client over SSE (the `eventsource` package: Node
+ * 20 has no EventSource), sending the session cookie as a browser would.
+ */
+export function openEventStream(baseUrl: string, cookie: string | null, lastEventId?: string) {
+  const received: { id: string; data: LiveEvent }[] = [];
+  let ended = false;
+  let error: unknown = null;
+  let started: () => void;
+  const startedP = new Promise<void>((r) => (started = r));
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpSubscriptionLink({
+        url: `${baseUrl}/trpc`,
+        EventSource,
+        eventSourceOptions: {
+          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers ?? {}), ...(cookie ? { cookie } : {}) } }),
+        },
+      }),
+    ],
+  });
+  const sub = client.events.stream.subscribe(lastEventId ? { lastEventId } : {}, {
+    onStarted: () => started(),
+    onData: (envelope) => {
+      const e = envelope as unknown as { id: string; data: LiveEvent };
+      received.push({ id: e.id, data: e.data });
+    },
+    onError: (err) => {
+      error = err;
+      ended = true;
+      started();
+    },
+    onComplete: () => {
+      ended = true;
+    },
+    onStopped: () => {
+      ended = true;
+    },
+  });
+  return {
+    received,
+    started: startedP,
+    get ended() {
+      return ended;
+    },
+    get error() {
+      return error;
+    },
+    close: () => sub.unsubscribe(),
+  };
+}
