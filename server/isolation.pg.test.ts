@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
+import { appRouter } from './router.ts';
+
+/**
+ * Every procedure of the router, who may call it, and what a user of another organization
+ * gets when aiming it at the demo organization's ids. A procedure missing here fails the run.
+ */
+type Ids = Awaited<ReturnType<typeof demoIds>>;
+type Case = {
+  access: 'public' | 'authed' | 'admin';
+  type: 'query' | 'mutation' | 'subscription';
+  /** Input aimed at the demo organization's data. */
+  input?: (ids: Ids) => unknown;
+  /** What another organization's admin gets: refused as not found, or only its own data. */
+  crossOrg: 'NOT_FOUND' | 'BAD_REQUEST' | 'own-data' | 'no-target';
+};
+
+const matrix: Record<string, Case> = {
+  'auth.login': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
+  'auth.logout': { access: 'authed', type: 'mutation', crossOrg: 'no-target' },
+  'auth.me': { access: 'authed', type: 'query', crossOrg: 'own-data' },
+  'auth.requestReset': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
+  'auth.checkLink': { access: 'public', type: 'query', crossOrg: 'no-target' },
+  'auth.acceptInvite': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
+  'auth.resetPassword': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
+  'auth.requestNewLink': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
+  'auth.changePassword': { access: 'authed', type: 'mutation', input: () => ({ currentPassword: 'x', newPassword: 'y' }), crossOrg: 'no-target' },
+  'auth.updateProfile': { access: 'authed', type: 'mutation', input: () => ({}), crossOrg: 'no-target' },
+  'auth.setupStatus': { access: 'public', type: 'query', crossOrg: 'no-target' },
+  'auth.setup': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
+  'events.stream': { access: 'authed', type: 'subscription', crossOrg: 'own-data' },
+  'admin.users.list': { access: 'admin', type: 'query', crossOrg: 'own-data' },
+  'admin.users.invite': { access: 'admin', type: 'mutation', input: (i) => ({ email: 'x@y.test', name: 'X', teamIds: [i.teams.Support] }), crossOrg: 'BAD_REQUEST' },
+  'admin.users.update': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'], name: 'Hacked' }), crossOrg: 'NOT_FOUND' },
+  'admin.users.unlock': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'] }), crossOrg: 'NOT_FOUND' },
+  'admin.users.deactivate': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'] }), crossOrg: 'NOT_FOUND' },
+  'admin.users.resendInvite': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'] }), crossOrg: 'NOT_FOUND' },
+  'admin.teams.list': { access: 'admin', type: 'query', crossOrg: 'own-data' },
+  'admin.teams.create': { access: 'admin', type: 'mutation', input: () => ({ name: 'Sneaky' }), crossOrg: 'no-target' },
+  'admin.teams.update': { access: 'admin', type: 'mutation', input: (i) => ({ teamId: i.teams.Support, name: 'Hacked' }), crossOrg: 'NOT_FOUND' },
+  'admin.teams.setMembers': { access: 'admin', type: 'mutation', input: (i) => ({ teamId: i.teams.Support, userIds: [] }), crossOrg: 'NOT_FOUND' },
+  'admin.teams.delete': { access: 'admin', type: 'mutation', input: (i) => ({ teamId: i.teams.Support }), crossOrg: 'NOT_FOUND' },
+  'admin.org.get': { access: 'admin', type: 'query', crossOrg: 'own-data' },
+  'admin.org.update': { access: 'admin', type: 'mutation', input: () => ({ name: 'Renamed' }), crossOrg: 'own-data' },
+  'admin.audit.list': { access: 'admin', type: 'query', input: () => ({}), crossOrg: 'own-data' },
+};
+
+let app: TestApp;
+let ids: Ids;
+let agent: TrpcHttpClient;
+let outsider: TrpcHttpClient;
+let outsiderTeamId: string;
+let outsiderAgentId: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  ids = await demoIds(app.db.sql);
+  agent = await app.login('ana@demo.test');
+  const other = await createOtherOrg(app.db.sql, 'isolation');
+  outsider = await app.login(other.admin.email, other.password);
+  outsiderTeamId = other.team.id;
+  outsiderAgentId = other.agent.id;
+});
+afterAll(() => app?.stop());
+
+async function call(client: TrpcHttpClient, path: string, c: Case, input: unknown) {
+  if (c.type === 'subscription') {
+    const res = await fetch(`${client.baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input ?? {}))}`, {
+      headers: client.cookie ? { cookie: client.cookie } : {},
+    });
+    if (res.status !== 200) {
+      const text = await res.text();
+      throw new TrpcError(res.status, JSON.parse(text).error?.data?.code ?? 'UNKNOWN', text, {});
+    }
+    // Over SSE a refusal is a "serialized-error" event; a served stream starts with "connected".
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!/event: (connected|serialized-error)[\s\S]*\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    const refused = /event: serialized-error\ndata: (.*)\n/.exec(text);
+    if (refused) throw new TrpcError(200, JSON.parse(refused[1]!).data?.code ?? 'UNKNOWN', text, {});
+    return null;
+  }
+  return c.type === 'query' ? client.query(path, input) : client.mutate(path, input);
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'OK';
+  } catch (e) {
+    if (e instanceof TrpcError) return e.code;
+    throw e;
+  }
+}
+
+describe('access matrix', () => {
+  it('covers every procedure of the router', () => {
+    const procedures = Object.keys(appRouter._def.procedures).sort();
+    expect(procedures.filter((p) => !(p in matrix))).toEqual([]);
+    expect(Object.keys(matrix).filter((p) => !procedures.includes(p))).toEqual([]);
+  });
+
+  it('refuses a logged-out caller everywhere but the public procedures', async () => {
+    for (const [path, c] of Object.entries(matrix)) {
+      if (c.access === 'public') continue;
+      expect([path, await codeOf(call(app.client(), path, c, c.input?.(ids)))]).toEqual([path, 'UNAUTHORIZED']);
+    }
+  });
+
+  it('refuses an agent every admin procedure', async () => {
+    for (const [path, c] of Object.entries(matrix)) {
+      if (c.access !== 'admin') continue;
+      expect([path, await codeOf(call(agent, path, c, c.input?.(ids)))]).toEqual([path, 'FORBIDDEN']);
+    }
+  });
+
+  it('never lets another organization read or change the demo organization', async () => {
+    const demoSecrets = [ids.orgId, ...Object.values(ids.users), ...Object.values(ids.teams)];
+    for (const [path, c] of Object.entries(matrix)) {
+      if (c.access === 'public' || c.crossOrg === 'no-target' || c.type === 'subscription' || path === 'auth.logout') continue;
+      const input = c.input?.(ids);
+      if (c.crossOrg === 'NOT_FOUND' || c.crossOrg === 'BAD_REQUEST') {
+        expect([path, await codeOf(call(outsider, path, c, input))]).toEqual([path, c.crossOrg]);
+      } else {
+        const result = JSON.stringify(await call(outsider, path, c, input));
+        for (const secret of demoSecrets) expect([path, result.includes(secret)]).toEqual([path, false]);
+      }
+    }
+    // And nothing of the demo organization changed.
+    const [ana] = await app.db.sql`SELECT name, deactivated_at FROM users WHERE id = ${ids.users['ana@demo.test']!}`;
+    expect(ana).toMatchObject({ name: 'Ana Souza', deactivated_at: null });
+    const teams = await app.db.sql`SELECT name FROM teams WHERE org_id = ${ids.orgId} ORDER BY name`;
+    expect(teams.map((t) => t.name)).toEqual(['Sales', 'Support']);
+    const [org] = await app.db.sql`SELECT name FROM organizations WHERE id = ${ids.orgId}`;
+    expect(org!.name).toBe('Demo');
+  });
+
+  it('refuses cross-organization references hidden in otherwise valid input', async () => {
+    const admin = await app.login('admin@demo.test');
+    // A demo admin adding another organization's agent to a demo team, or a demo user to its team.
+    expect(await codeOf(admin.mutate('admin.teams.setMembers', { teamId: ids.teams.Support, userIds: [outsiderAgentId] }))).toBe('NOT_FOUND');
+    expect(await codeOf(admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
+    expect(await codeOf(admin.mutate('admin.users.invite', { email: 'z@demo.test', name: 'Z', teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
+    // E-mail uniqueness is per organization: the same address may exist in both.
+    await admin.mutate('admin.users.invite', { email: 'admin@isolation.test', name: 'Same address', teamIds: [] });
+  });
+});
