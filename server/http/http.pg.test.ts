@@ -77,6 +77,10 @@ describe('operational endpoints', () => {
     expect(body.error.message).toContain('Some fields are not valid');
   });
 
+  it('answers a malformed address with 400, never a crash', async () => {
+    expect((await fetch(`${app.url}/%zz`)).status).toBe(400);
+  });
+
   it('answers unknown procedures with NOT_FOUND, never a crash', async () => {
     const res = await fetch(`${app.url}/trpc/nope.nothing`, { headers: { cookie } });
     expect(res.status).toBe(404);

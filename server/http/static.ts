@@ -23,7 +23,13 @@ const SECURITY_HEADERS = {
 
 /** Serves the built client; unknown paths get index.html so the client router can take them. */
 export function serveStatic(root: string, pathname: string, res: ServerResponse): void {
-  const decoded = decodeURIComponent(pathname);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed address.');
+    return;
+  }
   const file = path.join(root, path.normalize(decoded).replace(/^(\.\.[/\\])+/, ''));
   const inside = file.startsWith(root + path.sep);
   let target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
