@@ -20,7 +20,7 @@ export class AppError extends TRPCError {
     code: ErrorCode,
     public readonly reason: MessageKey,
     lang: Language,
-    params: Record<string, string | number> = {},
+    public readonly params: Record<string, string | number> = {},
   ) {
     super({ code, message: translate(lang, reason, params) });
   }

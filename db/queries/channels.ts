@@ -1,0 +1,67 @@
+import type { Db } from '../sql.ts';
+
+export interface BotOptionRow {
+  key: string;
+  label: string;
+  teamId: string;
+}
+
+export interface Channel {
+  id: string;
+  orgId: string;
+  kind: 'whatsapp' | 'webchat';
+  name: string;
+  active: boolean;
+  receiveOnly: boolean;
+  phoneNumberId: string | null;
+  botGreeting: string;
+  botOptions: BotOptionRow[];
+  botInvalidMessage: string;
+  noOneAvailableMessage: string;
+}
+
+/** Secrets are read only by the channel adapters, never returned to a client. */
+export interface ChannelSecrets {
+  appSecret: string | null;
+  verifyToken: string | null;
+  accessToken: string | null;
+}
+
+export const CHANNEL_COLUMNS = `id, org_id, kind, name, active, receive_only, phone_number_id, bot_greeting, bot_options,
+  bot_invalid_message, no_one_available_message`;
+
+export function toChannel(r: Record<string, unknown>): Channel {
+  return {
+    id: r.id as string,
+    orgId: r.org_id as string,
+    kind: r.kind as Channel['kind'],
+    name: r.name as string,
+    active: r.active as boolean,
+    receiveOnly: r.receive_only as boolean,
+    phoneNumberId: (r.phone_number_id as string | null) ?? null,
+    botGreeting: r.bot_greeting as string,
+    botOptions: (r.bot_options ?? []) as BotOptionRow[],
+    botInvalidMessage: r.bot_invalid_message as string,
+    noOneAvailableMessage: r.no_one_available_message as string,
+  };
+}
+
+export async function getChannel(db: Db, orgId: string, id: string): Promise<Channel | null> {
+  const rows = await db.unsafe(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE org_id = $1 AND id = $2`, [orgId, id]);
+  return rows[0] ? toChannel(rows[0]) : null;
+}
+
+export async function listChannels(db: Db, orgId: string): Promise<Channel[]> {
+  const rows = await db.unsafe(`SELECT ${CHANNEL_COLUMNS} FROM channels WHERE org_id = $1 ORDER BY kind, lower(name)`, [orgId]);
+  return rows.map(toChannel);
+}
+
+export async function channelByPhoneNumberId(db: Db, phoneNumberId: string): Promise<(Channel & ChannelSecrets) | null> {
+  const rows = await db.unsafe(
+    `SELECT ${CHANNEL_COLUMNS}, app_secret, verify_token, access_token FROM channels WHERE phone_number_id = $1`,
+    [phoneNumberId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { ...toChannel(r), appSecret: r.app_secret ?? null, verifyToken: r.verify_token ?? null, accessToken: r.access_token ?? null };
+}

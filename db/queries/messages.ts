@@ -1,0 +1,116 @@
+import type { Db } from '../sql.ts';
+
+export type MessageStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
+
+export interface Message {
+  id: string;
+  orgId: string;
+  conversationId: string;
+  channelId: string;
+  direction: 'in' | 'out';
+  kind: string;
+  text: string;
+  wireText: string | null;
+  payload: Record<string, unknown>;
+  attachmentId: string | null;
+  templateId: string | null;
+  templateParams: string[] | null;
+  authorId: string | null;
+  isBot: boolean;
+  clientMessageId: string | null;
+  channelMessageId: string | null;
+  status: MessageStatus;
+  errorCode: number | null;
+  errorTitle: string | null;
+  providerTimestamp: Date | null;
+  createdAt: Date;
+}
+
+export const MESSAGE_COLUMNS = `id, org_id, conversation_id, channel_id, direction, kind, text, wire_text, payload, attachment_id,
+  template_id, template_params, author_id, is_bot, client_message_id, channel_message_id, status, error_code, error_title,
+  provider_timestamp, created_at`;
+
+export function toMessage(r: Record<string, unknown>): Message {
+  return {
+    id: r.id as string,
+    orgId: r.org_id as string,
+    conversationId: r.conversation_id as string,
+    channelId: r.channel_id as string,
+    direction: r.direction as Message['direction'],
+    kind: r.kind as string,
+    text: r.text as string,
+    wireText: (r.wire_text as string | null) ?? null,
+    payload: (r.payload ?? {}) as Record<string, unknown>,
+    attachmentId: (r.attachment_id as string | null) ?? null,
+    templateId: (r.template_id as string | null) ?? null,
+    templateParams: (r.template_params as string[] | null) ?? null,
+    authorId: (r.author_id as string | null) ?? null,
+    isBot: r.is_bot as boolean,
+    clientMessageId: (r.client_message_id as string | null) ?? null,
+    channelMessageId: (r.channel_message_id as string | null) ?? null,
+    status: r.status as MessageStatus,
+    errorCode: (r.error_code as number | null) ?? null,
+    errorTitle: (r.error_title as string | null) ?? null,
+    providerTimestamp: (r.provider_timestamp as Date | null) ?? null,
+    createdAt: r.created_at as Date,
+  };
+}
+
+export interface NewMessage {
+  orgId: string;
+  conversationId: string;
+  channelId: string;
+  direction: 'in' | 'out';
+  kind: string;
+  text?: string;
+  wireText?: string | null;
+  payload?: Record<string, unknown>;
+  attachmentId?: string | null;
+  templateId?: string | null;
+  templateParams?: string[] | null;
+  authorId?: string | null;
+  isBot?: boolean;
+  clientMessageId?: string | null;
+  channelMessageId?: string | null;
+  status: MessageStatus;
+  providerTimestamp?: Date | null;
+}
+
+/** Inserts a message; for a duplicate channel message id returns null (already stored). */
+export async function insertMessage(db: Db, m: NewMessage): Promise<Message | null> {
+  const rows = await db.unsafe(
+    `INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, text, wire_text, payload, attachment_id,
+       template_id, template_params, author_id, is_bot, client_message_id, channel_message_id, status, provider_timestamp)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11::text::jsonb, $12, $13, $14, $15, $16, $17)
+     ON CONFLICT (org_id, channel_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
+     RETURNING ${MESSAGE_COLUMNS}`,
+    [
+      m.orgId, m.conversationId, m.channelId, m.direction, m.kind, m.text ?? '', m.wireText ?? null,
+      JSON.stringify(m.payload ?? {}), m.attachmentId ?? null, m.templateId ?? null,
+      m.templateParams ? JSON.stringify(m.templateParams) : null, m.authorId ?? null, m.isBot ?? false,
+      m.clientMessageId ?? null, m.channelMessageId ?? null, m.status, m.providerTimestamp ?? null,
+    ] as never[],
+  );
+  return rows[0] ? toMessage(rows[0]) : null;
+}
+
+export async function getMessage(db: Db, orgId: string, id: string): Promise<Message | null> {
+  const rows = await db.unsafe(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND id = $2`, [orgId, id]);
+  return rows[0] ? toMessage(rows[0]) : null;
+}
+
+export async function messageByChannelId(db: Db, orgId: string, channelId: string, channelMessageId: string): Promise<Message | null> {
+  const rows = await db.unsafe(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND channel_id = $2 AND channel_message_id = $3`,
+    [orgId, channelId, channelMessageId],
+  );
+  return rows[0] ? toMessage(rows[0]) : null;
+}
+
+export async function listMessages(db: Db, orgId: string, conversationId: string, limit = 500): Promise<Message[]> {
+  const rows = await db.unsafe(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND conversation_id = $2 ORDER BY created_at, id LIMIT $3`,
+    [orgId, conversationId, limit],
+  );
+  return rows.map(toMessage);
+}

@@ -1,0 +1,43 @@
+import { audit } from '../../../db/queries/audit.ts';
+import { CONVERSATION_COLUMNS, getConversation, toConversation, type Conversation } from '../../../db/queries/conversations.ts';
+import { getUser } from '../../../db/queries/users.ts';
+import type { Tx } from '../../../db/sql.ts';
+import { runTx } from '../../../db/sql.ts';
+import { mayClaim, mayView } from '../../domain/conversation-access.ts';
+import type { Services } from '../../services/index.ts';
+import { factsOf, publishConversation, type Actor } from './common.ts';
+
+/**
+ * Claim: one conditional UPDATE. However many agents click at once, on however many
+ * processes, PostgreSQL lets exactly one row update through; every other caller finds the
+ * conversation active and is told who took it.
+ */
+export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationId: string): Promise<Conversation> {
+  const rows = await tx.unsafe(
+    `UPDATE conversations SET status = 'active', assignee_id = $3, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
+     WHERE org_id = $1 AND id = $2 AND status = 'waiting'
+       AND (target_user_id = $3 OR (target_user_id IS NULL AND team_id = ANY($4::uuid[])))
+     RETURNING ${CONVERSATION_COLUMNS}`,
+    [actor.orgId, conversationId, actor.id, actor.teamIds] as never[],
+  );
+  if (rows[0]) {
+    const won = toConversation(rows[0]);
+    await audit(tx, { orgId: actor.orgId, action: 'conversation_claimed', actorUserId: actor.id, ip: actor.ip, details: { conversationId } });
+    await publishConversation(s, tx, won, 'queue.changed');
+    return won;
+  }
+  const current = await getConversation(tx, actor.orgId, conversationId);
+  if (!current) throw actor.fail('NOT_FOUND', 'error.notFound');
+  const facts = await factsOf(tx, current);
+  if (!mayView(facts, actor)) throw actor.fail('NOT_FOUND', 'error.notFound');
+  if (current.status === 'active' && current.assigneeId) {
+    const taker = await getUser(tx, actor.orgId, current.assigneeId);
+    throw actor.fail('CONFLICT', 'conv.alreadyTaken', { name: taker?.name ?? '?' });
+  }
+  if (current.status === 'waiting' && !mayClaim(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notYourQueue');
+  throw actor.fail('CONFLICT', current.status === 'closed' ? 'conv.closed' : 'conv.notWaiting');
+}
+
+export function claimConversation(s: Services, actor: Actor, conversationId: string): Promise<Conversation> {
+  return runTx(s.sql, (tx) => claimInTx(s, tx, actor, conversationId));
+}

@@ -1,0 +1,98 @@
+import { getChannel, type Channel } from '../../../db/queries/channels.ts';
+import { getConversation, participantIds, type Conversation } from '../../../db/queries/conversations.ts';
+import { insertMessage, type Message, type NewMessage } from '../../../db/queries/messages.ts';
+import { teamsOfUser } from '../../../db/queries/teams.ts';
+import type { User } from '../../../db/queries/users.ts';
+import type { Db } from '../../../db/sql.ts';
+import type { ConversationFacts, Viewer } from '../../domain/conversation-access.ts';
+import type { Fail } from '../../errors.ts';
+import type { Language } from '../../../i18n/index.ts';
+import type { Services } from '../../services/index.ts';
+
+/** Who is acting, with what they need for the rules: teams, history permission, language. */
+export interface Actor extends Viewer {
+  orgId: string;
+  name: string;
+  codename: string | null;
+  fail: Fail;
+  lang: Language;
+  timeZone: string | null;
+  ip: string;
+}
+
+export async function actorFor(db: Db, user: User, fail: Fail, lang: Language, ip = ''): Promise<Actor> {
+  const teams = await teamsOfUser(db, user.orgId, user.id);
+  return {
+    id: user.id,
+    orgId: user.orgId,
+    role: user.role,
+    name: user.name,
+    codename: user.codename,
+    teamIds: teams.map((t) => t.id),
+    historyAccess: user.historyAccess,
+    fail,
+    lang,
+    timeZone: user.timeZone,
+    ip,
+  };
+}
+
+export async function factsOf(db: Db, c: Conversation): Promise<ConversationFacts> {
+  return {
+    status: c.status,
+    teamId: c.teamId,
+    assigneeId: c.assigneeId,
+    targetUserId: c.targetUserId,
+    participantIds: c.status === 'closed' ? [] : await participantIds(db, c.orgId, c.id),
+  };
+}
+
+/** Loads a conversation the actor may see; NOT_FOUND otherwise (never reveals existence). */
+export async function loadVisible(
+  db: Db,
+  actor: Actor,
+  conversationId: string,
+  mayView: (c: ConversationFacts, v: Viewer) => boolean,
+  forUpdate = false,
+): Promise<{ conversation: Conversation; facts: ConversationFacts }> {
+  const conversation = await getConversation(db, actor.orgId, conversationId, forUpdate);
+  if (!conversation) throw actor.fail('NOT_FOUND', 'error.notFound');
+  const facts = await factsOf(db, conversation);
+  if (!mayView(facts, actor)) throw actor.fail('NOT_FOUND', 'error.notFound');
+  return { conversation, facts };
+}
+
+export async function channelOf(db: Db, c: Conversation): Promise<Channel> {
+  return (await getChannel(db, c.orgId, c.channelId))!;
+}
+
+/** The events every conversation change publishes; ids only, plus what the permission rule needs. */
+export async function publishConversation(s: Services, db: Db, c: Conversation, type = 'conversation.updated'): Promise<void> {
+  await s.bus.publish(db, c.orgId, type, {
+    conversationId: c.id,
+    status: c.status,
+    teamId: c.teamId,
+    assigneeId: c.assigneeId,
+    targetUserId: c.targetUserId,
+  });
+}
+
+export async function publishMessage(s: Services, db: Db, c: Conversation, m: Message, type = 'message.created'): Promise<void> {
+  await s.bus.publish(db, c.orgId, type, {
+    conversationId: c.id,
+    messageId: m.id,
+    status: m.status,
+    teamId: c.teamId,
+    assigneeId: c.assigneeId,
+    targetUserId: c.targetUserId,
+  });
+}
+
+/** An automatic message (bot menu, "no one available", rating request) queued for the channel. */
+export async function queueBotMessage(s: Services, db: Db, c: Conversation, text: string, kind = 'text'): Promise<Message | null> {
+  if (!text.trim()) return null;
+  const m: NewMessage = { orgId: c.orgId, conversationId: c.id, channelId: c.channelId, direction: 'out', kind, text, wireText: text, isBot: true, status: 'queued' };
+  const message = await insertMessage(db, m);
+  if (message) await publishMessage(s, db, c, message);
+  return message;
+}

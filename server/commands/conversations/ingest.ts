@@ -1,0 +1,155 @@
+import type { Channel } from '../../../db/queries/channels.ts';
+import { findOrCreateChannelContact, type ChannelIdentity } from '../../../db/queries/contacts.ts';
+import { insertConversation, nextProtocol, openConversationFor, toConversation, CONVERSATION_COLUMNS, type Conversation } from '../../../db/queries/conversations.ts';
+import { insertMessage, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
+import { getOrganization } from '../../../db/queries/organizations.ts';
+import { runTx, type Tx } from '../../../db/sql.ts';
+import { translate } from '../../../i18n/index.ts';
+import { chooseOption, renderMenu } from '../../domain/bot.ts';
+import { parseRating } from '../../domain/messages.ts';
+import type { Services } from '../../services/index.ts';
+import { publishConversation, publishMessage, queueBotMessage } from './common.ts';
+
+/** What a channel adapter hands over after verifying and parsing an inbound message. */
+export interface InboundMessage {
+  channel: Channel;
+  from: ChannelIdentity;
+  /** The channel's own id (WhatsApp wamid, web chat message id): the dedupe key. */
+  channelMessageId: string;
+  /** When the customer sent it, by the provider's clock (Meta's timestamp). */
+  sentAt: Date;
+  kind: string;
+  text: string;
+  payload?: Record<string, unknown>;
+  attachmentId?: string | null;
+}
+
+export interface IngestResult {
+  duplicate: boolean;
+  message: Message;
+  conversation: Conversation;
+}
+
+async function teamHasAvailableAgent(tx: Tx, orgId: string, teamId: string): Promise<boolean> {
+  const rows = await tx`SELECT 1 FROM team_members m JOIN users u ON u.org_id = m.org_id AND u.id = m.user_id
+    WHERE m.org_id = ${orgId} AND m.team_id = ${teamId} AND u.status = 'online' AND u.deactivated_at IS NULL LIMIT 1`;
+  return rows.length > 0;
+}
+
+async function update(tx: Tx, c: Conversation, sets: string, values: unknown[] = []): Promise<Conversation> {
+  const rows = await tx.unsafe(
+    `UPDATE conversations SET ${sets} WHERE org_id = $1 AND id = $2 RETURNING ${CONVERSATION_COLUMNS}`,
+    [c.orgId, c.id, ...values] as never[],
+  );
+  return toConversation(rows[0]!);
+}
+
+/** Puts a conversation in a team's queue; tells the customer when nobody there is available. */
+export async function queueInTeam(s: Services, tx: Tx, c: Conversation, channel: Channel, teamId: string): Promise<Conversation> {
+  let queued = await update(tx, c, `status = 'waiting', team_id = $3, queued_at = now(), assignee_id = NULL, target_user_id = NULL, last_activity_at = now()`, [teamId]);
+  if (!(await teamHasAvailableAgent(tx, c.orgId, teamId))) {
+    if (await queueBotMessage(s, tx, queued, channel.noOneAvailableMessage)) {
+      queued = await update(tx, queued, 'no_one_notified_at = now()');
+    }
+  }
+  await publishConversation(s, tx, queued, 'queue.changed');
+  return queued;
+}
+
+/** The bot's turn after a customer message in state `bot`. */
+async function botTurn(s: Services, tx: Tx, c: Conversation, channel: Channel, text: string | null): Promise<Conversation> {
+  const options = channel.botOptions;
+  if (options.length === 0) {
+    // No menu configured: straight to the queue with no team (admins route it).
+    const rows = await update(tx, c, `status = 'waiting', queued_at = now(), last_activity_at = now()`);
+    await publishConversation(s, tx, rows, 'queue.changed');
+    return rows;
+  }
+  if (options.length === 1) return queueInTeam(s, tx, c, channel, options[0]!.teamId);
+  const choice = text === null ? null : chooseOption(text, options);
+  if (choice) return queueInTeam(s, tx, c, channel, choice.teamId);
+  const menu = renderMenu(channel.botGreeting, options);
+  const repeat = text === null || !channel.botInvalidMessage ? menu : `${channel.botInvalidMessage}\n${menu}`;
+  await queueBotMessage(s, tx, c, repeat);
+  return update(tx, c, 'bot_prompts = bot_prompts + 1, last_activity_at = now()');
+}
+
+/**
+ * The one way an inbound message enters Atende, from any channel, in one transaction:
+ * dedupe on the channel's id, find or create the contact, record the provider's time, then
+ * append to the open conversation (or the rating it answers) or start one in `bot`.
+ */
+export async function ingestInbound(s: Services, m: InboundMessage): Promise<IngestResult> {
+  const channel = m.channel;
+  const result = await runTx(s.sql, async (tx) => {
+    const seen = await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId);
+    if (seen) {
+      const rows = await tx.unsafe(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE org_id = $1 AND id = $2`, [channel.orgId, seen.conversationId]);
+      return { duplicate: true, message: seen, conversation: toConversation(rows[0]!) };
+    }
+    const { contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from);
+    let conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
+    let isNew = false;
+
+    if (!conversation) {
+      // A rating answer to a conversation just finished is recorded there, not opened anew.
+      const rating = parseRating(m.text);
+      if (rating !== null) {
+        const org = (await getOrganization(tx, channel.orgId))!;
+        const rated = await tx.unsafe(
+          `UPDATE conversations SET rating = $4, rated_at = now() WHERE id = (
+             SELECT id FROM conversations WHERE org_id = $1 AND contact_id = $2 AND channel_id = $3 AND status = 'closed'
+               AND rating IS NULL AND rating_requested_at > now() - $5::int * interval '1 minute'
+             ORDER BY closed_at DESC LIMIT 1 FOR UPDATE)
+           RETURNING ${CONVERSATION_COLUMNS}`,
+          [channel.orgId, contact.id, channel.id, rating, org.ratingWindowMinutes],
+        );
+        if (rated[0]) {
+          const c = toConversation(rated[0]);
+          const message = await insertMessage(tx, {
+            orgId: c.orgId, conversationId: c.id, channelId: channel.id, direction: 'in', kind: m.kind, text: m.text,
+            payload: { ...m.payload, rating }, channelMessageId: m.channelMessageId, status: 'received', providerTimestamp: m.sentAt,
+          });
+          if (!message) return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation: c };
+          await queueBotMessage(s, tx, c, translate('pt-BR', 'conv.ratingThanks'));
+          await publishConversation(s, tx, c);
+          return { duplicate: false, message, conversation: c };
+        }
+      }
+      const org = (await getOrganization(tx, channel.orgId))!;
+      const rows = await tx.unsafe(
+        `INSERT INTO conversations (org_id, protocol, contact_id, channel_id, status)
+         VALUES ($1, $2, $3, $4, 'bot')
+         ON CONFLICT (org_id, contact_id, channel_id) WHERE status <> 'closed' DO NOTHING
+         RETURNING ${CONVERSATION_COLUMNS}`,
+        [channel.orgId, await nextProtocol(tx, channel.orgId, org.timeZone), contact.id, channel.id],
+      );
+      // A concurrent delivery for the same new contact may have won: use its conversation.
+      conversation = rows[0] ? toConversation(rows[0]) : await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
+      isNew = rows[0] !== undefined;
+      if (!conversation) throw new Error('open conversation vanished');
+    }
+
+    const message = await insertMessage(tx, {
+      orgId: channel.orgId, conversationId: conversation.id, channelId: channel.id, direction: 'in', kind: m.kind, text: m.text,
+      payload: m.payload ?? {}, attachmentId: m.attachmentId ?? null, channelMessageId: m.channelMessageId, status: 'received',
+      providerTimestamp: m.sentAt,
+    });
+    if (!message) {
+      return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation };
+    }
+    conversation = await update(
+      tx,
+      conversation,
+      `last_inbound_at = greatest(last_inbound_at, $3::timestamptz), last_activity_at = now()`,
+      [m.sentAt],
+    );
+    await publishMessage(s, tx, conversation, message);
+    if (conversation.status === 'bot') {
+      conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
+    }
+    if (isNew) await publishConversation(s, tx, conversation);
+    return { duplicate: false, message, conversation };
+  });
+  return result;
+}

@@ -1,0 +1,171 @@
+import { getAttachment } from '../../../db/queries/attachments.ts';
+import { getContact } from '../../../db/queries/contacts.ts';
+import { CONVERSATION_COLUMNS, getConversation, nextProtocol, openConversationFor, toConversation, type Conversation } from '../../../db/queries/conversations.ts';
+import { getChannel } from '../../../db/queries/channels.ts';
+import type { Message } from '../../../db/queries/messages.ts';
+import { getOrganization } from '../../../db/queries/organizations.ts';
+import { getUser } from '../../../db/queries/users.ts';
+import { runTx, type Tx } from '../../../db/sql.ts';
+import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
+import type { Services } from '../../services/index.ts';
+import { claimInTx } from './claim.ts';
+import { channelOf, loadVisible, publishConversation, type Actor } from './common.ts';
+import { assertWindowOpen, createOutbound, previousAnswer, rememberRefusal, renderTemplate } from './outbound.ts';
+
+/** Runs a send under the idempotency rule: replays the first answer, remembers a refusal. */
+async function idempotent(s: Services, actor: Actor, clientMessageId: string | undefined, run: () => Promise<Message>): Promise<Message> {
+  if (clientMessageId) {
+    const earlier = await previousAnswer(s.sql, actor, clientMessageId);
+    if (earlier) return earlier;
+  }
+  try {
+    return await run();
+  } catch (err) {
+    if (clientMessageId) {
+      // Two tabs sending the same draft at once: the loser returns the winner's message.
+      if ((err as { code?: string }).code === '23505') {
+        const winner = await previousAnswer(s.sql, actor, clientMessageId);
+        if (winner) return winner;
+      }
+      await rememberRefusal(s.sql, actor, clientMessageId, err);
+    }
+    throw err;
+  }
+}
+
+async function checkAttachment(tx: Tx, actor: Actor, attachmentId: string | null | undefined): Promise<void> {
+  if (!attachmentId) return;
+  const a = await getAttachment(tx, actor.orgId, attachmentId);
+  if (!a || (a.uploadedBy !== actor.id && a.purpose !== 'canned')) throw actor.fail('NOT_FOUND', 'error.notFound');
+}
+
+export interface SendInput {
+  conversationId: string;
+  text: string;
+  clientMessageId?: string;
+  attachmentId?: string | null;
+}
+
+/** Free-form text or an attachment: the serving agent or an invited colleague, inside the window. */
+export function sendMessage(s: Services, actor: Actor, input: SendInput): Promise<Message> {
+  return idempotent(s, actor, input.clientMessageId, () =>
+    runTx(s.sql, async (tx) => {
+      const { conversation, facts } = await loadVisible(tx, actor, input.conversationId, mayView, true);
+      if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
+      if (!mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+      if (!input.text.trim() && !input.attachmentId) throw actor.fail('BAD_REQUEST', 'conv.emptyMessage');
+      await checkAttachment(tx, actor, input.attachmentId);
+      const channel = await channelOf(tx, conversation);
+      const org = (await getOrganization(tx, actor.orgId))!;
+      await assertWindowOpen(tx, actor, conversation, channel, org.timeZone);
+      const kind = input.attachmentId ? 'attachment' : 'text';
+      const { message } = await createOutbound(s, tx, actor, {
+        conversation, channel, kind, text: input.text.trim(), attachmentId: input.attachmentId ?? null, clientMessageId: input.clientMessageId ?? null,
+      });
+      return message;
+    }),
+  );
+}
+
+async function approvedTemplate(tx: Tx, actor: Actor, channelId: string, templateId: string, params: string[]) {
+  const rows = await tx`SELECT id, name, language, body, param_count, status FROM templates
+    WHERE org_id = ${actor.orgId} AND id = ${templateId} AND channel_id = ${channelId}`;
+  const t = rows[0];
+  if (!t || t.status !== 'approved') throw actor.fail('PRECONDITION_FAILED', 'conv.templateNotApproved');
+  if (params.length !== t.param_count || params.some((p) => !p.trim())) {
+    throw actor.fail('BAD_REQUEST', 'conv.templateParams', { count: t.param_count as number, given: params.filter((p) => p.trim()).length });
+  }
+  return { id: t.id as string, text: renderTemplate(t.body as string, params) };
+}
+
+export interface TemplateInput {
+  conversationId: string;
+  templateId: string;
+  params: string[];
+  clientMessageId?: string;
+}
+
+/** A template: allowed outside the window; from Waiting it claims under the claim rule. */
+export function sendTemplate(s: Services, actor: Actor, input: TemplateInput): Promise<Message> {
+  return idempotent(s, actor, input.clientMessageId, () =>
+    runTx(s.sql, async (tx) => {
+      let { conversation, facts } = await loadVisible(tx, actor, input.conversationId, mayView);
+      const channel = await channelOf(tx, conversation);
+      if (channel.kind !== 'whatsapp') throw actor.fail('BAD_REQUEST', 'conv.templateOnlyWhatsapp');
+      const template = await approvedTemplate(tx, actor, channel.id, input.templateId, input.params);
+      if (conversation.status === 'waiting') {
+        conversation = await claimInTx(s, tx, actor, conversation.id);
+      } else {
+        if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
+        if (!mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+      }
+      const { message } = await createOutbound(s, tx, actor, {
+        conversation, channel, kind: 'template', text: template.text, templateId: template.id, templateParams: input.params,
+        clientMessageId: input.clientMessageId ?? null,
+      });
+      return message;
+    }),
+  );
+}
+
+export interface StartInput {
+  contactId: string;
+  teamId: string;
+  channelId: string;
+  templateId?: string;
+  params?: string[];
+  text?: string;
+  clientMessageId?: string;
+}
+
+/** Why a contact cannot get a new conversation on this channel now (SPEC §6). */
+async function busyReason(tx: Tx, actor: Actor, open: Conversation): Promise<never> {
+  if (open.status === 'bot') throw actor.fail('FORBIDDEN', 'conv.busyBot');
+  if (open.status === 'waiting') throw actor.fail('FORBIDDEN', 'conv.busyWaiting');
+  const who = open.assigneeId ? await getUser(tx, actor.orgId, open.assigneeId) : null;
+  throw actor.fail('FORBIDDEN', 'conv.busyServed', { name: who?.name ?? '?' });
+}
+
+/** Agent-initiated: one of my teams, a channel that sends, a template on WhatsApp. */
+export async function startConversation(s: Services, actor: Actor, input: StartInput): Promise<Conversation> {
+  const run = () =>
+    runTx(s.sql, async (tx) => {
+      if (!actor.teamIds.includes(input.teamId)) throw actor.fail('FORBIDDEN', 'conv.notTeamMember');
+      const [contact, channel] = await Promise.all([getContact(tx, actor.orgId, input.contactId), getChannel(tx, actor.orgId, input.channelId)]);
+      if (!contact || !channel || !channel.active) throw actor.fail('NOT_FOUND', 'error.notFound');
+      if (channel.receiveOnly) throw actor.fail('FORBIDDEN', 'conv.receiveOnly');
+      if (channel.kind === 'whatsapp') {
+        if (!contact.whatsapp) throw actor.fail('PRECONDITION_FAILED', 'conv.noWhatsapp');
+        if (!input.templateId) throw actor.fail('PRECONDITION_FAILED', 'conv.templateRequired');
+      } else if (!input.text?.trim() && !input.templateId) {
+        throw actor.fail('BAD_REQUEST', 'conv.emptyMessage');
+      }
+      const template = input.templateId ? await approvedTemplate(tx, actor, channel.id, input.templateId, input.params ?? []) : null;
+      const open = await openConversationFor(tx, actor.orgId, contact.id, channel.id);
+      if (open) await busyReason(tx, actor, open);
+      const org = (await getOrganization(tx, actor.orgId))!;
+      const rows = await tx.unsafe(
+        `INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, claimed_at)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, now())
+         ON CONFLICT (org_id, contact_id, channel_id) WHERE status <> 'closed' DO NOTHING
+         RETURNING ${CONVERSATION_COLUMNS}`,
+        [actor.orgId, await nextProtocol(tx, actor.orgId, org.timeZone), contact.id, channel.id, input.teamId, actor.id],
+      );
+      if (!rows[0]) {
+        const winner = await openConversationFor(tx, actor.orgId, contact.id, channel.id);
+        if (winner) await busyReason(tx, actor, winner);
+        throw actor.fail('CONFLICT', 'conv.notWaiting');
+      }
+      let conversation = toConversation(rows[0]);
+      await publishConversation(s, tx, conversation);
+      const sent = template
+        ? await createOutbound(s, tx, actor, { conversation, channel, kind: 'template', text: template.text, templateId: template.id, templateParams: input.params ?? [], clientMessageId: input.clientMessageId ?? null })
+        : await createOutbound(s, tx, actor, { conversation, channel, kind: 'text', text: input.text!.trim(), clientMessageId: input.clientMessageId ?? null });
+      conversation = sent.conversation;
+      return sent.message;
+    });
+  const message = await idempotent(s, actor, input.clientMessageId, run);
+  return (await getConversation(s.sql, actor.orgId, message.conversationId))!;
+}
+
+export { mayClaim };
