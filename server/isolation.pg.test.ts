@@ -2,50 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
 import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
 import { appRouter } from './router.ts';
+import { parts } from '../test/matrix/index.ts';
+import type { Case, Ids } from '../test/matrix/types.ts';
 
 /**
  * Every procedure of the router, who may call it, and what a user of another organization
- * gets when aiming it at the demo organization's ids. A procedure missing here fails the run.
+ * gets when aiming it at the demo organization's ids (rows in test/matrix/, one file per
+ * part). A procedure missing from the matrix fails the run.
  */
-type Ids = Awaited<ReturnType<typeof demoIds>>;
-type Case = {
-  access: 'public' | 'authed' | 'admin';
-  type: 'query' | 'mutation' | 'subscription';
-  /** Input aimed at the demo organization's data. */
-  input?: (ids: Ids) => unknown;
-  /** What another organization's admin gets: refused as not found, or only its own data. */
-  crossOrg: 'NOT_FOUND' | 'BAD_REQUEST' | 'own-data' | 'no-target';
-};
-
-const matrix: Record<string, Case> = {
-  'auth.login': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
-  'auth.logout': { access: 'authed', type: 'mutation', crossOrg: 'no-target' },
-  'auth.me': { access: 'authed', type: 'query', crossOrg: 'own-data' },
-  'auth.requestReset': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
-  'auth.checkLink': { access: 'public', type: 'query', crossOrg: 'no-target' },
-  'auth.acceptInvite': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
-  'auth.resetPassword': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
-  'auth.requestNewLink': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
-  'auth.changePassword': { access: 'authed', type: 'mutation', input: () => ({ currentPassword: 'x', newPassword: 'y' }), crossOrg: 'no-target' },
-  'auth.updateProfile': { access: 'authed', type: 'mutation', input: () => ({}), crossOrg: 'no-target' },
-  'auth.setupStatus': { access: 'public', type: 'query', crossOrg: 'no-target' },
-  'auth.setup': { access: 'public', type: 'mutation', crossOrg: 'no-target' },
-  'events.stream': { access: 'authed', type: 'subscription', crossOrg: 'own-data' },
-  'admin.users.list': { access: 'admin', type: 'query', crossOrg: 'own-data' },
-  'admin.users.invite': { access: 'admin', type: 'mutation', input: (i) => ({ email: 'x@y.test', name: 'X', teamIds: [i.teams.Support] }), crossOrg: 'BAD_REQUEST' },
-  'admin.users.update': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'], name: 'Hacked' }), crossOrg: 'NOT_FOUND' },
-  'admin.users.unlock': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'] }), crossOrg: 'NOT_FOUND' },
-  'admin.users.deactivate': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'] }), crossOrg: 'NOT_FOUND' },
-  'admin.users.resendInvite': { access: 'admin', type: 'mutation', input: (i) => ({ userId: i.users['ana@demo.test'] }), crossOrg: 'NOT_FOUND' },
-  'admin.teams.list': { access: 'admin', type: 'query', crossOrg: 'own-data' },
-  'admin.teams.create': { access: 'admin', type: 'mutation', input: () => ({ name: 'Sneaky' }), crossOrg: 'no-target' },
-  'admin.teams.update': { access: 'admin', type: 'mutation', input: (i) => ({ teamId: i.teams.Support, name: 'Hacked' }), crossOrg: 'NOT_FOUND' },
-  'admin.teams.setMembers': { access: 'admin', type: 'mutation', input: (i) => ({ teamId: i.teams.Support, userIds: [] }), crossOrg: 'NOT_FOUND' },
-  'admin.teams.delete': { access: 'admin', type: 'mutation', input: (i) => ({ teamId: i.teams.Support }), crossOrg: 'NOT_FOUND' },
-  'admin.org.get': { access: 'admin', type: 'query', crossOrg: 'own-data' },
-  'admin.org.update': { access: 'admin', type: 'mutation', input: () => ({ name: 'Renamed' }), crossOrg: 'own-data' },
-  'admin.audit.list': { access: 'admin', type: 'query', input: () => ({}), crossOrg: 'own-data' },
-};
+const matrix: Record<string, Case> = Object.assign({}, ...parts.map((p) => p.rows));
 
 let app: TestApp;
 let ids: Ids;
@@ -56,7 +21,8 @@ let outsiderAgentId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
-  ids = await demoIds(app.db.sql);
+  ids = { ...(await demoIds(app.db.sql)), extra: {} };
+  for (const part of parts) Object.assign(ids.extra, await part.setup?.(app, ids));
   agent = await app.login('ana@demo.test');
   const other = await createOtherOrg(app.db.sql, 'isolation');
   outsider = await app.login(other.admin.email, other.password);
@@ -122,11 +88,11 @@ describe('access matrix', () => {
   });
 
   it('never lets another organization read or change the demo organization', async () => {
-    const demoSecrets = [ids.orgId, ...Object.values(ids.users), ...Object.values(ids.teams)];
+    const demoSecrets = [ids.orgId, ...Object.values(ids.users), ...Object.values(ids.teams), ...Object.values(ids.extra)];
     for (const [path, c] of Object.entries(matrix)) {
       if (c.access === 'public' || c.crossOrg === 'no-target' || c.type === 'subscription' || path === 'auth.logout') continue;
       const input = c.input?.(ids);
-      if (c.crossOrg === 'NOT_FOUND' || c.crossOrg === 'BAD_REQUEST') {
+      if (c.crossOrg === 'NOT_FOUND' || c.crossOrg === 'BAD_REQUEST' || c.crossOrg === 'FORBIDDEN') {
         expect([path, await codeOf(call(outsider, path, c, input))]).toEqual([path, c.crossOrg]);
       } else {
         const result = JSON.stringify(await call(outsider, path, c, input));

@@ -42,7 +42,7 @@ export default async function setup(project: TestProject) {
   const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
   await migrate(templateUrl);
   const sql = createSql(templateUrl, { max: 1 });
-  await seedDemo(sql, await hashPassword(DEMO_PASSWORD));
+  await seedDemo(sql, await hashPassword(DEMO_PASSWORD), { whatsappPhoneNumberId: '100000000000001' });
   await sql.end();
   await admin.end();
 

@@ -12,10 +12,16 @@ export const DEMO_LOGINS = [
   { email: 'carla@demo.test', name: 'Carla Dias', role: 'agent' as const, teams: ['Sales', 'Support'], codename: 'Carla' },
 ];
 
+export interface DemoSeedOptions {
+  /** The Cloud API number id of the demo WhatsApp channel (WHATSAPP_PHONE_NUMBER_ID). */
+  whatsappPhoneNumberId: string;
+}
+
 export interface DemoSeedContext {
   orgId: string;
   teams: Record<string, string>;
   users: Record<string, string>;
+  options: DemoSeedOptions;
 }
 
 /** Parts that come later add their demo data (channels, templates, …) through this hook. */
@@ -26,7 +32,7 @@ export function registerDemoSeed(part: DemoSeedPart): void {
 }
 
 /** Seeds the demo organization of SPEC §9 when the database has no organization yet. */
-export async function seedDemo(sql: Sql, passwordHash: string): Promise<DemoSeedContext | null> {
+export async function seedDemo(sql: Sql, passwordHash: string, options: DemoSeedOptions): Promise<DemoSeedContext | null> {
   return runTx(sql, async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtext('atende_seed'))`;
     if ((await countOrganizations(tx)) > 0) return null;
@@ -40,7 +46,7 @@ export async function seedDemo(sql: Sql, passwordHash: string): Promise<DemoSeed
       await setUserTeams(tx, org.id, user.id, login.teams.map((t) => teams[t]!));
       users[login.email] = user.id;
     }
-    const ctx = { orgId: org.id, teams, users };
+    const ctx = { orgId: org.id, teams, users, options };
     for (const part of parts) await part(tx, ctx);
     return ctx;
   }, 60_000);

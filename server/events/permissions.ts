@@ -6,6 +6,8 @@ export interface Receiver {
   userId: string;
   role: 'admin' | 'agent';
   sessionId: string;
+  /** The receiver's teams, reloaded when memberships change (no reconnect needed). */
+  teamIds: Set<string>;
 }
 
 /** Decides whether one receiver may see one event; may read the database. */
@@ -28,6 +30,23 @@ const rules = new Map<string, EventRule>([
   ['session.ended', selfOnly],
   ['user.sessions_revoked', selfOnly],
 ]);
+
+/**
+ * Conversation events carry the ids the rule needs (team, assignee, target); participants
+ * are looked up only when nothing else allows it.
+ */
+const conversationRule: EventRule = async (e, r, sql) => {
+  const d = e.data;
+  if (r.role === 'admin' || d.assigneeId === r.userId || d.targetUserId === r.userId) return true;
+  if (typeof d.teamId === 'string' && r.teamIds.has(d.teamId)) return true;
+  if (typeof d.conversationId !== 'string') return false;
+  const rows = await sql`SELECT 1 FROM conversation_participants
+    WHERE org_id = ${e.orgId} AND conversation_id = ${d.conversationId} AND user_id = ${r.userId}`;
+  return rows.length > 0;
+};
+for (const type of ['conversation.updated', 'queue.changed', 'message.created', 'message.status', 'conversation.participants']) {
+  rules.set(type, conversationRule);
+}
 
 export function registerEventRule(type: string, rule: EventRule): void {
   rules.set(type, rule);

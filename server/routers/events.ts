@@ -2,6 +2,8 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { eventsAfter, latestEventId } from '../../db/queries/events.ts';
 import { getSession } from '../../db/queries/sessions.ts';
+import { teamsOfUser } from '../../db/queries/teams.ts';
+import { getUser } from '../../db/queries/users.ts';
 import { sessionIsFresh } from '../auth/session.ts';
 import type { StoredEvent } from '../events/bus.ts';
 import { endsStream, mayReceive, type Receiver } from '../events/permissions.ts';
@@ -39,7 +41,8 @@ export const eventsRouter = router({
     .input(z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
       const s = ctx.services;
-      const receiver: Receiver = { orgId: ctx.org.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.auth.sessionId };
+      const loadTeams = async () => new Set((await teamsOfUser(s.sql, ctx.org.id, ctx.user.id)).map((t) => t.id));
+      const receiver: Receiver = { orgId: ctx.org.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.auth.sessionId, teamIds: await loadTeams() };
       const queue = eventQueue();
       // Subscribe before reading the cursor, so nothing falls between replay and live.
       const unsubscribe = s.bus.subscribe((e) => {
@@ -64,8 +67,16 @@ export const eventsRouter = router({
         const deliver = async function* (e: StoredEvent) {
           if (BigInt(e.id) <= cursor) return;
           cursor = BigInt(e.id);
+          // Membership or role changes take effect on this stream at once.
+          if (e.type === 'team.updated' || (e.type === 'user.updated' && e.data.userId === receiver.userId)) {
+            receiver.teamIds = await loadTeams();
+            const me = await getUser(s.sql, receiver.orgId, receiver.userId);
+            if (me) receiver.role = me.role;
+          }
           if (await mayReceive(e, receiver, s.sql)) yield tracked(e.id, { type: e.type, at: e.at, ...e.data });
         };
+        // Tells the tab the stream is live and from which id it resumes (refetch now, then follow).
+        if (!input?.lastEventId) yield tracked(cursor.toString(), { type: 'stream.ready', at: new Date().toISOString() });
         // Replay what was missed since lastEventId (in pages), then go live.
         for (;;) {
           const missed = await eventsAfter(s.sql, receiver.orgId, cursor.toString());

@@ -1,0 +1,5 @@
+import { foundation } from './foundation.ts';
+import type { MatrixPart } from './types.ts';
+
+/** Every part of the router's access matrix; a part adds its file here. */
+export const parts: MatrixPart[] = [foundation];
