@@ -71,6 +71,7 @@ export const en = {
   'contact.missingFields': 'These fields are required: {fields}.',
   'pause.tooEarly': 'This pause can only start from {time}.',
   'pause.notPaused': 'You are not on a pause.',
+  'pause.alreadyPaused': 'You are already on a pause. End it before starting another.',
   'config.nameTaken': 'This name is already in use.',
   'config.inUse': 'This item is still in use and cannot be removed.',
   'config.phoneNumberTaken': 'This WhatsApp number is already configured in a channel.',

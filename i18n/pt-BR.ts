@@ -67,6 +67,7 @@ export const ptBR: Record<MessageKey, string> = {
   'contact.missingFields': 'Estes campos são obrigatórios: {fields}.',
   'pause.tooEarly': 'Esta pausa só pode começar a partir das {time}.',
   'pause.notPaused': 'Você não está em pausa.',
+  'pause.alreadyPaused': 'Você já está em pausa. Encerre-a antes de iniciar outra.',
   'config.nameTaken': 'Este nome já está em uso.',
   'config.inUse': 'Este item ainda está em uso e não pode ser removido.',
   'config.phoneNumberTaken': 'Este número de WhatsApp já está configurado em um canal.',

@@ -39,6 +39,7 @@ export async function startApp(env: Env, log: Logger, databaseUrl: string, optio
     if (link) firstStart.setupLink = link;
   }
   const stopHousekeeping = startHousekeeping(services);
+  await services.jobs.start(services, databaseUrl);
   const server = createHttpServer(services, { clientDir: CLIENT_DIR, mounts: options.mounts });
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (socket) => {

@@ -1,5 +1,7 @@
 import { adminRouter } from './routers/admin.ts';
+import { agentsRouter } from './routers/agents.ts';
 import { authRouter } from './routers/auth.ts';
+import { conversationsRouter, queueRouter } from './routers/conversations.ts';
 import { eventsRouter } from './routers/events.ts';
 import { router } from './trpc.ts';
 
@@ -7,6 +9,9 @@ export const appRouter = router({
   auth: authRouter,
   admin: adminRouter,
   events: eventsRouter,
+  agents: agentsRouter,
+  queue: queueRouter,
+  conversations: conversationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

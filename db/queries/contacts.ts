@@ -75,3 +75,35 @@ export async function findOrCreateChannelContact(db: Db, orgId: string, who: Cha
   if (!winner) throw new Error('contact vanished after a conflicting insert');
   return { contact: winner, created: false };
 }
+
+export interface ContactValues {
+  name: string;
+  email: string | null;
+  whatsapp: string | null;
+  fields: Record<string, string>;
+  incomplete: boolean;
+}
+
+/** An agent-created contact; a duplicate WhatsApp number fails the unique index (23505). */
+export async function insertContact(db: Db, orgId: string, createdBy: string, c: ContactValues): Promise<Contact> {
+  const rows = await db.unsafe(
+    `INSERT INTO contacts (org_id, name, email, whatsapp, fields, incomplete, created_by)
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7) RETURNING ${CONTACT_COLUMNS}`,
+    [orgId, c.name, c.email, c.whatsapp, JSON.stringify(c.fields), c.incomplete, createdBy],
+  );
+  return toContact(rows[0]!);
+}
+
+export async function lockContact(db: Db, orgId: string, id: string): Promise<Contact | null> {
+  const rows = await db.unsafe(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE org_id = $1 AND id = $2 FOR UPDATE`, [orgId, id]);
+  return rows[0] ? toContact(rows[0]) : null;
+}
+
+export async function updateContactValues(db: Db, orgId: string, id: string, c: ContactValues): Promise<Contact | null> {
+  const rows = await db.unsafe(
+    `UPDATE contacts SET name = $3, email = $4, whatsapp = $5, fields = $6::text::jsonb, incomplete = $7, updated_at = now()
+     WHERE org_id = $1 AND id = $2 RETURNING ${CONTACT_COLUMNS}`,
+    [orgId, id, c.name, c.email, c.whatsapp, JSON.stringify(c.fields), c.incomplete],
+  );
+  return rows[0] ? toContact(rows[0]) : null;
+}

@@ -12,6 +12,8 @@ import { parseNetwork } from '../domain/networks.ts';
 import { isValidTimeZone } from '../domain/work-hours.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
 import { adminUser } from './views.ts';
+import { monitorRouter } from './monitor.ts';
+import { adminConversationsRouter } from './conversations.ts';
 import * as v from './schemas.ts';
 
 type AdminCtx = Context & { user: { id: string }; org: { id: string } };
@@ -177,8 +179,10 @@ const orgRouter = router({
 
 export const adminRouter = router({
   users: usersRouter,
+  conversations: adminConversationsRouter,
   teams: teamsRouter,
   org: orgRouter,
+  monitor: monitorRouter,
   audit: router({
     list: adminProcedure
       .input(z.object({ limit: z.number().int().min(1).max(500).default(100), beforeId: z.string().regex(/^\d+$/).optional() }))

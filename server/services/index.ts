@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Sql } from '../../db/sql.ts';
 import type { Env } from '../env.ts';
 import { EventBus } from '../events/bus.ts';
+import { JobQueue } from '../jobs/worker.ts';
 import type { Logger } from '../log.ts';
 import { IpLimiter } from './ip-limiter.ts';
 import { Mailer } from './mailer.ts';
@@ -20,6 +21,8 @@ export interface Services {
   ipLimiter: IpLimiter;
   metrics: Metrics;
   redis: Redis | null;
+  /** Started by the app after migrations (server/app.ts). */
+  jobs: JobQueue;
 }
 
 export async function createServices(env: Env, sql: Sql, log: Logger): Promise<Services> {
@@ -38,10 +41,12 @@ export async function createServices(env: Env, sql: Sql, log: Logger): Promise<S
     ipLimiter: new IpLimiter(env.LOGIN_IP_PER_MINUTE, redis ?? undefined),
     metrics: createMetrics(),
     redis,
+    jobs: new JobQueue(log),
   };
 }
 
 export async function stopServices(s: Services): Promise<void> {
+  await s.jobs.stop();
   await s.bus.stop();
   await s.mailer.stop();
   s.redis?.disconnect();

@@ -1,5 +1,6 @@
+import { conversations } from './conversations.ts';
 import { foundation } from './foundation.ts';
 import type { MatrixPart } from './types.ts';
 
 /** Every part of the router's access matrix; a part adds its file here. */
-export const parts: MatrixPart[] = [foundation];
+export const parts: MatrixPart[] = [foundation, conversations];

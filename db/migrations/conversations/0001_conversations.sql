@@ -101,7 +101,7 @@ CREATE TABLE templates (
   org_id uuid NOT NULL,
   id uuid NOT NULL DEFAULT gen_random_uuid(),
   channel_id uuid NOT NULL,
-  name text NOT NULL CHECK (name ~ '^[a-z0-9_]{1,512}$'),
+  name text NOT NULL CHECK (name ~ '^[a-z0-9_]+$' AND length(name) <= 512),
   language text NOT NULL,
   category text NOT NULL DEFAULT 'utility',
   status text NOT NULL DEFAULT 'approved' CHECK (status IN ('approved', 'pending', 'rejected', 'paused', 'disabled')),

@@ -1,0 +1,125 @@
+import type { Db } from '../sql.ts';
+
+/** What a contact list shows (search results, the channel rail). */
+export interface ContactSummary {
+  id: string;
+  name: string;
+  email: string | null;
+  whatsapp: string | null;
+  incomplete: boolean;
+}
+
+/** A search: by WhatsApp number (prefix, exact match first) or by name (substring, prefix first). */
+export type ContactFilter = { by: 'number'; digits: string } | { by: 'name'; text: string };
+
+const SUMMARY_COLUMNS = `id, name, email, whatsapp, incomplete`;
+const toSummary = (r: Record<string, unknown>): ContactSummary => ({
+  id: r.id as string,
+  name: r.name as string,
+  email: (r.email as string | null) ?? null,
+  whatsapp: (r.whatsapp as string | null) ?? null,
+  incomplete: r.incomplete as boolean,
+});
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filterSql(filter: ContactFilter | null, params: unknown[]): { where: string; order: string } {
+  if (!filter) return { where: '', order: 'lower(name), whatsapp, id' };
+  if (filter.by === 'number') {
+    params.push(`${filter.digits}%`, filter.digits);
+    const [like, exact] = [params.length - 1, params.length];
+    return { where: `AND whatsapp LIKE $${like}`, order: `(whatsapp = $${exact}) DESC, whatsapp, id` };
+  }
+  const text = likeEscape(filter.text.toLowerCase());
+  params.push(`%${text}%`, `${text}%`);
+  const [like, prefix] = [params.length - 1, params.length];
+  return { where: `AND lower(name) LIKE $${like}`, order: `(lower(name) LIKE $${prefix}) DESC, lower(name), id` };
+}
+
+export async function searchContacts(db: Db, orgId: string, filter: ContactFilter, limit: number): Promise<ContactSummary[]> {
+  const params: unknown[] = [orgId];
+  const { where, order } = filterSql(filter, params);
+  const rows = await db.unsafe(
+    `SELECT ${SUMMARY_COLUMNS} FROM contacts WHERE org_id = $1 ${where} ORDER BY ${order} LIMIT ${Math.floor(limit)}`,
+    params as never[],
+  );
+  return rows.map(toSummary);
+}
+
+/** Contacts a channel can reach: a WhatsApp number, or a web chat visitor id. */
+export async function contactsOfChannelKind(
+  db: Db,
+  orgId: string,
+  kind: 'whatsapp' | 'webchat',
+  filter: ContactFilter | null,
+  limit: number,
+): Promise<ContactSummary[]> {
+  const params: unknown[] = [orgId];
+  const { where, order } = filterSql(filter, params);
+  const identity = kind === 'whatsapp' ? 'whatsapp IS NOT NULL' : 'webchat_visitor_id IS NOT NULL';
+  const rows = await db.unsafe(
+    `SELECT ${SUMMARY_COLUMNS} FROM contacts WHERE org_id = $1 AND ${identity} ${where}
+     ORDER BY ${filter ? order : 'lower(name), id'} LIMIT ${Math.floor(limit)}`,
+    params as never[],
+  );
+  return rows.map(toSummary);
+}
+
+/** One of a contact's conversations, with the names a list shows and the facts access rules need. */
+export interface ContactConversation {
+  id: string;
+  protocol: string;
+  status: 'bot' | 'waiting' | 'active' | 'closed';
+  createdAt: Date;
+  closedAt: Date | null;
+  closeReason: string | null;
+  rating: number | null;
+  channel: { id: string; kind: string; name: string };
+  team: { id: string; name: string } | null;
+  assignee: { id: string; name: string } | null;
+  disposition: { id: string; name: string } | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  targetUserId: string | null;
+}
+
+const ref = (id: unknown, name: unknown) => (id ? { id: id as string, name: name as string } : null);
+const toContactConversation = (r: Record<string, unknown>): ContactConversation => ({
+  id: r.id as string,
+  protocol: r.protocol as string,
+  status: r.status as ContactConversation['status'],
+  createdAt: r.created_at as Date,
+  closedAt: (r.closed_at as Date | null) ?? null,
+  closeReason: (r.close_reason as string | null) ?? null,
+  rating: (r.rating as number | null) ?? null,
+  channel: { id: r.channel_id as string, kind: r.channel_kind as string, name: r.channel_name as string },
+  team: ref(r.team_id, r.team_name),
+  assignee: ref(r.served_by_id, r.served_by_name),
+  disposition: ref(r.disposition_id, r.disposition_name),
+  teamId: (r.team_id as string | null) ?? null,
+  assigneeId: (r.assignee_id as string | null) ?? null,
+  targetUserId: (r.target_user_id as string | null) ?? null,
+});
+
+/**
+ * Open conversations name their assignee; a closed one no longer has one, so it names the
+ * agent who last wrote to the customer in it.
+ */
+export async function conversationsOfContact(db: Db, orgId: string, contactId: string, open: boolean, limit: number): Promise<ContactConversation[]> {
+  const rows = await db.unsafe(
+    `SELECT c.id, c.protocol, c.status, c.created_at, c.closed_at, c.close_reason, c.rating, c.team_id, c.assignee_id,
+       c.target_user_id, ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.name AS team_name,
+       d.id AS disposition_id, d.name AS disposition_name, u.id AS served_by_id, u.name AS served_by_name
+     FROM conversations c
+     JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+     LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+     LEFT JOIN dispositions d ON d.org_id = c.org_id AND d.id = c.disposition_id
+     LEFT JOIN users u ON u.org_id = c.org_id AND u.id = coalesce(c.assignee_id, (
+       SELECT m.author_id FROM messages m
+       WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'out' AND m.author_id IS NOT NULL
+       ORDER BY m.created_at DESC LIMIT 1))
+     WHERE c.org_id = $1 AND c.contact_id = $2 AND ${open ? `c.status <> 'closed'` : `c.status = 'closed'`}
+     ORDER BY ${open ? 'c.created_at' : 'c.closed_at DESC'} LIMIT ${Math.floor(limit)}`,
+    [orgId, contactId],
+  );
+  return rows.map(toContactConversation);
+}

@@ -1,0 +1,74 @@
+import type { Db } from '../sql.ts';
+
+/** Waiting conversations a caller may claim (team queues and their personal queue), oldest first. */
+export async function listQueue(db: Db, q: { orgId: string; userId: string; teamIds: readonly string[]; all: boolean; teamId?: string | undefined }) {
+  const rows = await db`
+    SELECT c.id, c.protocol, c.status, c.queued_at, c.target_user_id,
+      k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
+      ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
+      t.id AS team_id, t.name AS team_name,
+      lm.text AS last_text, lm.kind AS last_kind, lm.created_at AS last_at
+    FROM conversations c
+    JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+    JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+    LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    LEFT JOIN LATERAL (
+      SELECT text, kind, created_at FROM messages m
+      WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'in'
+      ORDER BY created_at DESC LIMIT 1) lm ON true
+    WHERE c.org_id = ${q.orgId} AND c.status = 'waiting'
+      AND (${q.all} OR c.target_user_id = ${q.userId} OR (c.target_user_id IS NULL AND c.team_id = ANY(${q.teamIds}::uuid[])))
+      AND (${q.teamId ?? null}::uuid IS NULL OR c.team_id = ${q.teamId ?? null}::uuid)
+    ORDER BY c.queued_at, c.id
+    LIMIT 500`;
+  return rows.map((r) => ({
+    id: r.id as string,
+    protocol: r.protocol as string,
+    status: r.status as 'waiting',
+    contact: { id: r.contact_id as string, name: r.contact_name as string, whatsapp: (r.contact_whatsapp as string | null) ?? null },
+    channel: { id: r.channel_id as string, kind: r.channel_kind as string, name: r.channel_name as string },
+    team: r.team_id ? { id: r.team_id as string, name: r.team_name as string } : null,
+    lastMessage: r.last_at ? { text: r.last_text as string, kind: r.last_kind as string, at: (r.last_at as Date).toISOString() } : null,
+    waitingSince: (r.queued_at as Date).toISOString(),
+    targetUserId: (r.target_user_id as string | null) ?? null,
+  }));
+}
+
+/** Open conversations the caller serves or was invited to. */
+export async function listMine(db: Db, orgId: string, userId: string) {
+  const rows = await db`
+    SELECT c.id, c.protocol, c.status, c.assignee_id, c.last_activity_at, c.claimed_at,
+      k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
+      ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.id AS team_id, t.name AS team_name
+    FROM conversations c
+    JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+    JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+    LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    WHERE c.org_id = ${orgId} AND c.status = 'active' AND (c.assignee_id = ${userId} OR EXISTS (
+      SELECT 1 FROM conversation_participants p WHERE p.org_id = c.org_id AND p.conversation_id = c.id AND p.user_id = ${userId}))
+    ORDER BY c.last_activity_at DESC`;
+  return rows.map((r) => ({
+    id: r.id as string,
+    protocol: r.protocol as string,
+    status: r.status as 'active',
+    role: (r.assignee_id === userId ? 'assignee' : 'participant') as 'assignee' | 'participant',
+    contact: { id: r.contact_id as string, name: r.contact_name as string, whatsapp: (r.contact_whatsapp as string | null) ?? null },
+    channel: { id: r.channel_id as string, kind: r.channel_kind as string, name: r.channel_name as string },
+    team: r.team_id ? { id: r.team_id as string, name: r.team_name as string } : null,
+    claimedAt: (r.claimed_at as Date | null)?.toISOString() ?? null,
+    lastActivityAt: (r.last_activity_at as Date).toISOString(),
+  }));
+}
+
+export async function userNames(db: Db, orgId: string, ids: (string | null)[]): Promise<Map<string, { id: string; name: string; codename: string | null }>> {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db`SELECT id, name, codename FROM users WHERE org_id = ${orgId} AND id = ANY(${wanted}::uuid[])`;
+  return new Map(rows.map((r) => [r.id as string, { id: r.id as string, name: r.name as string, codename: (r.codename as string | null) ?? null }]));
+}
+
+export async function tagsOf(db: Db, orgId: string, conversationId: string) {
+  const rows = await db`SELECT t.id, t.name, t.color FROM conversation_tags ct JOIN tags t ON t.org_id = ct.org_id AND t.id = ct.tag_id
+    WHERE ct.org_id = ${orgId} AND ct.conversation_id = ${conversationId} ORDER BY lower(t.name)`;
+  return rows.map((r) => ({ id: r.id as string, name: r.name as string, color: r.color as string }));
+}

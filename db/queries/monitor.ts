@@ -1,0 +1,57 @@
+import type { ConversationStatus } from './conversations.ts';
+import type { Db } from '../sql.ts';
+
+export interface OpenConversation {
+  id: string;
+  protocol: string;
+  status: Exclude<ConversationStatus, 'closed'>;
+  team: { id: string; name: string } | null;
+  channel: { id: string; kind: string; name: string };
+  contact: { id: string; name: string; whatsapp: string | null };
+  assignee: { id: string; name: string } | null;
+  targetUser: { id: string; name: string } | null;
+  createdAt: Date;
+  queuedAt: Date | null;
+  claimedAt: Date | null;
+  lastActivityAt: Date;
+  /** When the timers will close it if nothing happens (null: no timer applies). */
+  autoCloseAt: Date | null;
+}
+
+/** Every open conversation of the organization (bot, waiting, active), oldest first. */
+export async function openConversations(db: Db, orgId: string): Promise<OpenConversation[]> {
+  const rows = await db`
+    SELECT c.id, c.protocol, c.status, c.created_at, c.queued_at, c.claimed_at, c.last_activity_at,
+      t.id AS team_id, t.name AS team_name, ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
+      ct.id AS contact_id, ct.name AS contact_name, ct.whatsapp AS contact_whatsapp,
+      a.id AS assignee_id, a.name AS assignee_name, tu.id AS target_id, tu.name AS target_name,
+      CASE c.status
+        WHEN 'waiting' THEN coalesce(c.queued_at, c.created_at) + t.queue_timeout_minutes * interval '1 minute'
+        WHEN 'active' THEN c.last_activity_at + o.inactivity_timeout_minutes * interval '1 minute'
+        WHEN 'bot' THEN c.last_activity_at + o.bot_timeout_minutes * interval '1 minute'
+      END AS auto_close_at
+    FROM conversations c
+    JOIN organizations o ON o.id = c.org_id
+    JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+    JOIN contacts ct ON ct.org_id = c.org_id AND ct.id = c.contact_id
+    LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    LEFT JOIN users a ON a.org_id = c.org_id AND a.id = c.assignee_id
+    LEFT JOIN users tu ON tu.org_id = c.org_id AND tu.id = c.target_user_id
+    WHERE c.org_id = ${orgId} AND c.status <> 'closed'
+    ORDER BY c.created_at, c.id`;
+  return rows.map((r) => ({
+    id: r.id as string,
+    protocol: r.protocol as string,
+    status: r.status as OpenConversation['status'],
+    team: r.team_id ? { id: r.team_id as string, name: r.team_name as string } : null,
+    channel: { id: r.channel_id as string, kind: r.channel_kind as string, name: r.channel_name as string },
+    contact: { id: r.contact_id as string, name: r.contact_name as string, whatsapp: (r.contact_whatsapp as string | null) ?? null },
+    assignee: r.assignee_id ? { id: r.assignee_id as string, name: r.assignee_name as string } : null,
+    targetUser: r.target_id ? { id: r.target_id as string, name: r.target_name as string } : null,
+    createdAt: r.created_at as Date,
+    queuedAt: (r.queued_at as Date | null) ?? null,
+    claimedAt: (r.claimed_at as Date | null) ?? null,
+    lastActivityAt: r.last_activity_at as Date,
+    autoCloseAt: (r.auto_close_at as Date | null) ?? null,
+  }));
+}

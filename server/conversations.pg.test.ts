@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Channel } from '../db/queries/channels.ts';
+import { translate } from '../i18n/index.ts';
+import { startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { inbound, makeChannel, makeTemplate, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
+import { demoIds } from '../test/helpers/orgs.ts';
+
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let wa: Channel;
+let web: Channel;
+let template: string;
+const EN = { 'accept-language': 'en' };
+
+beforeAll(async () => {
+  app = await startTestApp();
+  ids = await demoIds(app.db.sql);
+  wa = await makeChannel(app.db.sql, ids, 'whatsapp');
+  web = await makeChannel(app.db.sql, ids, 'webchat');
+  template = await makeTemplate(app.db.sql, ids.orgId, wa.id);
+  // Errors come in the signed-in user's language.
+  await app.db.sql`UPDATE users SET language = 'en'`;
+});
+afterAll(() => app?.stop());
+
+async function refusal(p: Promise<unknown>): Promise<TrpcError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TrpcError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+const botMessages = (conversationId: string) =>
+  app.db.sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND is_bot ORDER BY created_at`.then((r) => r.map((x) => x.text as string));
+
+describe('ingest and the bot menu', () => {
+  it('starts a new contact in the bot, marks the contact incomplete and sends the menu', async () => {
+    const r = await inbound(app, wa, { from: '5511900000001', text: 'Olá', name: 'Maria' });
+    expect(r.conversation.status).toBe('bot');
+    expect(r.conversation.protocol).toMatch(/^\d{8}-\d{6}$/);
+    const [contact] = await app.db.sql`SELECT name, incomplete, whatsapp FROM contacts WHERE id = ${r.conversation.contactId}`;
+    expect(contact).toMatchObject({ name: 'Maria', incomplete: true, whatsapp: '5511900000001' });
+    expect(await botMessages(r.conversation.id)).toEqual(['Hello! Which team?\n1 Support\n2 Sales']);
+  });
+
+  it('repeats the menu on an invalid choice and queues on a valid one', async () => {
+    const r = await inbound(app, wa, { from: '5511900000001', text: 'what?' });
+    expect(r.conversation.status).toBe('bot');
+    expect((await botMessages(r.conversation.id)).at(-1)).toBe('Sorry, I did not understand.\nHello! Which team?\n1 Support\n2 Sales');
+    await setOnline(app.db.sql, ['ana@demo.test']);
+    const chosen = await inbound(app, wa, { from: '5511900000001', text: 'Support' });
+    expect(chosen.conversation).toMatchObject({ status: 'waiting', teamId: ids.teams.Support });
+    expect(chosen.conversation.queuedAt).not.toBeNull();
+  });
+
+  it('says no one is available when nobody in the team is online, and still waits', async () => {
+    await app.db.sql`UPDATE users SET status = 'paused' WHERE email = 'carla@demo.test'`;
+    const c = await waitingConversation(app, wa, '5511900000002', '2');
+    expect(c).toMatchObject({ status: 'waiting', teamId: ids.teams.Sales });
+    expect((await botMessages(c.id)).at(-1)).toBe('Nobody is available right now; we will answer as soon as possible.');
+  });
+
+  it('deduplicates a redelivered message on the channel id', async () => {
+    const first = await inbound(app, wa, { from: '5511900000003', text: 'one', id: 'wamid.DUP1' });
+    const again = await inbound(app, wa, { from: '5511900000003', text: 'one', id: 'wamid.DUP1' });
+    expect(again.duplicate).toBe(true);
+    expect(again.message.id).toBe(first.message.id);
+    expect(await app.db.sql`SELECT 1 FROM messages WHERE channel_message_id = 'wamid.DUP1'`).toHaveLength(1);
+  });
+
+  it('makes one contact and one conversation from concurrent deliveries of a new contact', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => inbound(app, wa, { from: '5511900000099', text: `msg ${i}`, id: `wamid.CONC${i}` })),
+    );
+    expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
+    expect(await app.db.sql`SELECT 1 FROM contacts WHERE whatsapp = '5511900000099'`).toHaveLength(1);
+    expect(await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${results[0]!.conversation.id} AND direction = 'in'`).toHaveLength(12);
+  });
+});
+
+describe('queue, claim and writing', () => {
+  it('lists what the caller may see, oldest first, with contact, channel, team and last message', async () => {
+    const ana = await app.login('ana@demo.test');
+    const queue = await ana.query('queue.list');
+    expect(queue.map((q: { team: { name: string } }) => q.team.name).every((n: string) => n === 'Support')).toBe(true);
+    const item = queue.find((q: { contact: { whatsapp: string } }) => q.contact.whatsapp === '5511900000001');
+    expect(item).toMatchObject({ status: 'waiting', channel: { id: wa.id, kind: 'whatsapp' }, lastMessage: { text: 'Support' } });
+    const times = queue.map((q: { waitingSince: string }) => q.waitingSince);
+    expect([...times].sort()).toEqual(times);
+    // Carla (Sales and Support) sees the Sales queue; Ana does not.
+    const carla = await app.login('carla@demo.test');
+    expect((await carla.query('queue.list')).some((q: { team: { name: string } }) => q.team.name === 'Sales')).toBe(true);
+  });
+
+  it('lets a team member peek without taking, and refuses others', async () => {
+    const c = await waitingConversation(app, wa, '5511900000004', '2');
+    const carla = await app.login('carla@demo.test');
+    const peek = await carla.query('conversations.get', { conversationId: c.id });
+    expect(peek).toMatchObject({ status: 'waiting', can: { write: false, claim: true } });
+    expect(peek.messages.map((m: { text: string }) => m.text)).toContain('2');
+    const ana = await app.login('ana@demo.test');
+    expect((await refusal(ana.query('conversations.get', { conversationId: c.id }))).code).toBe('NOT_FOUND');
+    expect((await refusal(ana.mutate('conversations.claim', { conversationId: c.id }))).code).toBe('NOT_FOUND');
+  });
+
+  it('only the serving agent and invited colleagues write; each message names its author to the customer', async () => {
+    const c = await waitingConversation(app, wa, '5511900000005');
+    const ana = await app.login('ana@demo.test');
+    const bruno = await app.login('bruno@demo.test');
+    await setOnline(app.db.sql, ['bruno@demo.test']);
+    const claimed = await ana.mutate('conversations.claim', { conversationId: c.id });
+    expect(claimed).toMatchObject({ status: 'active', assignee: { name: 'Ana Souza' }, can: { write: true } });
+    const sent = await ana.mutate('conversations.send', { conversationId: c.id, text: 'Olá, tudo bem?', clientMessageId: 'ana-msg-0001' });
+    expect(sent.status).toBe('queued');
+    const [row] = await app.db.sql`SELECT wire_text, author_id FROM messages WHERE id = ${sent.id}`;
+    expect(row).toMatchObject({ wire_text: '*Ana:* Olá, tudo bem?', author_id: ids.users['ana@demo.test'] });
+    const denied = await refusal(bruno.mutate('conversations.send', { conversationId: c.id, text: 'me too', clientMessageId: 'bruno-msg-0001' }));
+    expect(denied.code).toBe('FORBIDDEN');
+    expect(denied.message).toMatch(/^No permission: /);
+    await ana.mutate('conversations.invite', { conversationId: c.id, userId: ids.users['bruno@demo.test'] });
+    const fromBruno = await bruno.mutate('conversations.send', { conversationId: c.id, text: 'Oi!', clientMessageId: 'bruno-msg-0002' });
+    expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${fromBruno.id}`)[0]!.wire_text).toBe('*Bruno:* Oi!');
+    await bruno.mutate('conversations.leave', { conversationId: c.id });
+    expect((await refusal(bruno.mutate('conversations.send', { conversationId: c.id, text: 'x', clientMessageId: 'bruno-msg-0003' }))).code).toBe('FORBIDDEN');
+    // The organization may turn identification off.
+    await app.db.sql`UPDATE organizations SET identify_agents = false WHERE id = ${ids.orgId}`;
+    const plain = await ana.mutate('conversations.send', { conversationId: c.id, text: 'Plain', clientMessageId: 'ana-msg-0002' });
+    expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${plain.id}`)[0]!.wire_text).toBe('Plain');
+    await app.db.sql`UPDATE organizations SET identify_agents = true WHERE id = ${ids.orgId}`;
+  });
+
+  it('is idempotent on clientMessageId, also for a refusal', async () => {
+    const c = await waitingConversation(app, wa, '5511900000006', '1', new Date(Date.now() - 25 * 3600_000));
+    const ana = await app.login('ana@demo.test', 'atende-demo', EN);
+    await ana.mutate('conversations.claim', { conversationId: c.id });
+    const refused = await refusal(ana.mutate('conversations.send', { conversationId: c.id, text: 'late', clientMessageId: 'idem-0001' }));
+    expect(refused.code).toBe('PRECONDITION_FAILED');
+    // The customer writes: the window opens, but the same id keeps its first answer.
+    await inbound(app, wa, { from: '5511900000006', text: 'still there?' });
+    const replayed = await refusal(ana.mutate('conversations.send', { conversationId: c.id, text: 'late', clientMessageId: 'idem-0001' }));
+    expect([replayed.code, replayed.message]).toEqual([refused.code, refused.message]);
+    const first = await ana.mutate('conversations.send', { conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
+    const second = await ana.mutate('conversations.send', { conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
+    expect(second.id).toBe(first.id);
+    const both = await Promise.all([1, 2, 3].map(() => ana.mutate('conversations.send', { conversationId: c.id, text: 'race', clientMessageId: 'idem-0003' })));
+    expect(new Set(both.map((m) => m.id)).size).toBe(1);
+    expect(await app.db.sql`SELECT 1 FROM messages WHERE client_message_id IN ('idem-0002', 'idem-0003')`).toHaveLength(2);
+  });
+});
+
+describe("WhatsApp's 24-hour window", () => {
+  async function activeWith(from: string, lastInboundAgo: number) {
+    const c = await waitingConversation(app, wa, from, '1', new Date(Date.now() - lastInboundAgo));
+    const ana = await app.login('ana@demo.test', 'atende-demo', EN);
+    await ana.mutate('conversations.claim', { conversationId: c.id });
+    return { c, ana };
+  }
+
+  it('allows free-form at 23h59m and refuses it at 24h01m with what to do', async () => {
+    const inside = await activeWith('5511900000010', (23 * 60 + 59) * 60_000);
+    await inside.ana.mutate('conversations.send', { conversationId: inside.c.id, text: 'in time', clientMessageId: 'win-0001' });
+    const outside = await activeWith('5511900000011', (24 * 60 + 1) * 60_000);
+    const e = await refusal(outside.ana.mutate('conversations.send', { conversationId: outside.c.id, text: 'too late', clientMessageId: 'win-0002' }));
+    expect(e.code).toBe('PRECONDITION_FAILED');
+    expect(e.message).toMatch(/^The 24-hour window closed at .+ — send a template\.$/);
+    // A template is allowed outside the window, with its parameters checked.
+    const bad = await refusal(outside.ana.mutate('conversations.sendTemplate', { conversationId: outside.c.id, templateId: template, params: ['Maria'] }));
+    expect(bad.message).toBe(translate('en', 'conv.templateParams', { count: 2, given: 1 }));
+    const t = await outside.ana.mutate('conversations.sendTemplate', { conversationId: outside.c.id, templateId: template, params: ['Maria', '123'], clientMessageId: 'win-0003' });
+    expect(t.text).toBe('Hello Maria, about your order 123.');
+    // ...but does not open it.
+    expect((await refusal(outside.ana.mutate('conversations.send', { conversationId: outside.c.id, text: 'x', clientMessageId: 'win-0004' }))).code).toBe('PRECONDITION_FAILED');
+  });
+
+  it('after an agent-initiated template, free-form waits for the reply; the reply reopens it', async () => {
+    const ana = await app.login('ana@demo.test', 'atende-demo', EN);
+    const [contact] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'João', 'joao@x.test', '5511900000020') RETURNING id`;
+    const c = await ana.mutate('conversations.start', { contactId: contact!.id, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['João', '77'], clientMessageId: 'start-0001' });
+    expect(c).toMatchObject({ status: 'active', assignee: { name: 'Ana Souza' } });
+    const e = await refusal(ana.mutate('conversations.send', { conversationId: c.id, text: 'hi', clientMessageId: 'start-0002' }));
+    expect(e.message).toBe(translate('en', 'conv.awaitingReply'));
+    await inbound(app, wa, { from: '5511900000020', text: 'Oi!' });
+    await ana.mutate('conversations.send', { conversationId: c.id, text: 'hi', clientMessageId: 'start-0003' });
+    // Starting again while she serves: refused with the reason.
+    const bruno = await app.login('bruno@demo.test', 'atende-demo', EN);
+    const busy = await refusal(bruno.mutate('conversations.start', { contactId: contact!.id, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
+    expect([busy.code, busy.message]).toEqual(['FORBIDDEN', translate('en', 'conv.busyServed', { name: 'Ana Souza' })]);
+    // Without a template a WhatsApp conversation cannot start.
+    const [other] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Zé', 'ze@x.test', '5511900000021') RETURNING id`;
+    expect((await refusal(bruno.mutate('conversations.start', { contactId: other!.id, teamId: ids.teams.Support, channelId: wa.id, text: 'hi' }))).code).toBe('PRECONDITION_FAILED');
+    // Nor in a team the agent is not in.
+    expect((await refusal(bruno.mutate('conversations.start', { contactId: other!.id, teamId: ids.teams.Sales, channelId: wa.id, templateId: template, params: ['a', 'b'] }))).code).toBe('FORBIDDEN');
+  });
+
+  it('other channels have no window', async () => {
+    await inbound(app, web, { from: 'visitor-1', text: 'hi', at: new Date(Date.now() - 72 * 3600_000) });
+    const r = await inbound(app, web, { from: 'visitor-1', text: '1', at: new Date(Date.now() - 72 * 3600_000) });
+    const ana = await app.login('ana@demo.test');
+    await ana.mutate('conversations.claim', { conversationId: r.conversation.id });
+    const m = await ana.mutate('conversations.send', { conversationId: r.conversation.id, text: 'hello', clientMessageId: 'web-0001' });
+    expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${m.id}`)[0]!.wire_text).toBe('Ana: hello');
+  });
+
+  it('a contact in the bot flow cannot be started until an admin releases it', async () => {
+    const r = await inbound(app, wa, { from: '5511900000030', text: 'oi' });
+    const ana = await app.login('ana@demo.test', 'atende-demo', EN);
+    const e = await refusal(ana.mutate('conversations.start', { contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
+    expect([e.code, e.message]).toEqual(['FORBIDDEN', translate('en', 'conv.busyBot')]);
+    expect((await refusal(ana.mutate('admin.conversations.releaseFromBot', { conversationId: r.conversation.id }))).code).toBe('FORBIDDEN');
+    const admin = await app.login('admin@demo.test');
+    await admin.mutate('admin.conversations.releaseFromBot', { conversationId: r.conversation.id });
+    await ana.mutate('conversations.start', { contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] });
+  });
+});
+
+describe('transfer, finish and rating', () => {
+  it('transfers to a person: only that person may claim, and it is audited', async () => {
+    const c = await waitingConversation(app, wa, '5511900000040');
+    const ana = await app.login('ana@demo.test');
+    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.mutate('conversations.transfer', { conversationId: c.id, toUserId: ids.users['bruno@demo.test'] });
+    const bruno = await app.login('bruno@demo.test');
+    expect((await bruno.query('queue.list')).some((q: { id: string }) => q.id === c.id)).toBe(true);
+    expect((await ana.query('queue.list')).some((q: { id: string }) => q.id === c.id)).toBe(false);
+    expect((await refusal(ana.mutate('conversations.claim', { conversationId: c.id }))).code).toBe('FORBIDDEN');
+    await bruno.mutate('conversations.claim', { conversationId: c.id });
+    await bruno.mutate('conversations.transfer', { conversationId: c.id, toTeamId: ids.teams.Sales });
+    const [conv] = await app.db.sql`SELECT status, team_id, target_user_id FROM conversations WHERE id = ${c.id}`;
+    expect(conv).toMatchObject({ status: 'waiting', team_id: ids.teams.Sales, target_user_id: null });
+    expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_transferred' AND details->>'conversationId' = ${c.id}`).toHaveLength(2);
+  });
+
+  it('requires a disposition when the team says so, then asks for and records the rating', async () => {
+    const [disposition] = await app.db.sql`INSERT INTO dispositions (org_id, name) VALUES (${ids.orgId}, 'Resolved ' || gen_random_uuid()) RETURNING id`;
+    await app.db.sql`UPDATE teams SET disposition_required = true WHERE id = ${ids.teams.Support}`;
+    const c = await waitingConversation(app, wa, '5511900000050');
+    const ana = await app.login('ana@demo.test', 'atende-demo', EN);
+    await ana.mutate('conversations.claim', { conversationId: c.id });
+    const e = await refusal(ana.mutate('conversations.finish', { conversationId: c.id }));
+    expect([e.code, e.message]).toEqual(['PRECONDITION_FAILED', translate('en', 'conv.dispositionRequired')]);
+    const closed = await ana.mutate('conversations.finish', { conversationId: c.id, dispositionId: disposition!.id });
+    expect(closed).toMatchObject({ status: 'closed', closeReason: 'agent', dispositionId: disposition!.id });
+    expect((await botMessages(c.id)).at(-1)).toBe(translate('pt-BR', 'conv.ratingRequest'));
+    const answer = await inbound(app, wa, { from: '5511900000050', text: '5' });
+    expect(answer.conversation.id).toBe(c.id);
+    const [row] = await app.db.sql`SELECT rating, status FROM conversations WHERE id = ${c.id}`;
+    expect(row).toMatchObject({ rating: 5, status: 'closed' });
+    expect(await app.db.sql`SELECT 1 FROM conversations WHERE contact_id = ${c.contactId} AND status <> 'closed'`).toHaveLength(0);
+    // A later message is a new conversation, not another rating.
+    const later = await inbound(app, wa, { from: '5511900000050', text: '4' });
+    expect(later.conversation.id).not.toBe(c.id);
+    await app.db.sql`UPDATE teams SET disposition_required = false WHERE id = ${ids.teams.Support}`;
+  });
+
+  it('sending a template from Waiting claims under the same rule', async () => {
+    const c = await waitingConversation(app, wa, '5511900000060', '1', new Date(Date.now() - 48 * 3600_000));
+    const ana = await app.login('ana@demo.test', 'atende-demo', EN);
+    const bruno = await app.login('bruno@demo.test', 'atende-demo', EN);
+    const [a, b] = await Promise.allSettled([
+      ana.mutate('conversations.sendTemplate', { conversationId: c.id, templateId: template, params: ['x', 'y'], clientMessageId: 'tpl-a-0001' }),
+      bruno.mutate('conversations.claim', { conversationId: c.id }),
+    ]);
+    const winners = [a, b].filter((r) => r.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    const loser = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(loser.reason.code).toBe('CONFLICT');
+    expect(loser.reason.message).toMatch(/^Already taken by (Ana Souza|Bruno Lima)\.$/);
+  });
+});

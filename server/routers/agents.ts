@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { activePauseTypes, listAgentStates, type AgentState } from '../../db/queries/agents.ts';
+import { endPause, setAgentStatus, startPause, type StatusActor } from '../commands/agents.ts';
+import { authedProcedure, router, type Context } from '../trpc.ts';
+import * as v from './schemas.ts';
+
+/** One agent as the agents list shows it; online / paused / offline is the server's record. */
+export function agentView(a: AgentState, now: Date) {
+  return {
+    id: a.id,
+    name: a.name,
+    codename: a.codename,
+    role: a.role,
+    status: a.status,
+    statusChangedAt: a.statusChangedAt.toISOString(),
+    pause: a.pause
+      ? {
+          typeId: a.pause.typeId,
+          name: a.pause.name,
+          startedAt: a.pause.startedAt.toISOString(),
+          endsBy: a.pause.endsBy.toISOString(),
+          // Live, not only once the minute sweep has flagged it.
+          overrun: a.pause.overrunFlaggedAt !== null || a.pause.endsBy.getTime() < now.getTime(),
+        }
+      : null,
+    teamIds: a.teamIds,
+    ratingAverage: a.ratingAverage,
+    ratingCount: a.ratingCount,
+    photoUrl: a.photoAttachmentId ? `/uploads/${a.photoAttachmentId}` : null,
+  };
+}
+
+type AuthedCtx = Context & { user: { id: string }; org: { id: string } };
+const actor = (ctx: AuthedCtx): StatusActor => ({ orgId: ctx.org.id, userId: ctx.user.id, fail: ctx.fail });
+
+export const agentsRouter = router({
+  /** Every active user of the organization, for the agents list and internal chat. */
+  list: authedProcedure.query(async ({ ctx }) => {
+    const now = new Date();
+    return (await listAgentStates(ctx.services.sql, ctx.org.id)).map((a) => agentView(a, now));
+  }),
+
+  /** The caller's own state (top menu: status, running pause and when it should end). */
+  me: authedProcedure.query(async ({ ctx }) => {
+    const [me] = await listAgentStates(ctx.services.sql, ctx.org.id, ctx.user.id);
+    if (!me) throw ctx.fail('NOT_FOUND', 'error.notFound');
+    return agentView(me, new Date());
+  }),
+
+  /** The pause menu: the organization's active pause types. */
+  pauseTypes: authedProcedure.query(async ({ ctx }) =>
+    (await activePauseTypes(ctx.services.sql, ctx.org.id)).map((t) => ({ id: t.id, name: t.name, maxMinutes: t.maxMinutes, earliestTime: t.earliestTime })),
+  ),
+
+  setStatus: authedProcedure.input(z.object({ status: z.enum(['online', 'offline']) })).mutation(async ({ ctx, input }) => {
+    const now = new Date();
+    return agentView(await setAgentStatus(ctx.services, actor(ctx), input.status, now), now);
+  }),
+
+  startPause: authedProcedure.input(z.object({ pauseTypeId: v.uuid })).mutation(async ({ ctx, input }) => {
+    const now = new Date();
+    return agentView(await startPause(ctx.services, actor(ctx), input.pauseTypeId, now), now);
+  }),
+
+  endPause: authedProcedure.mutation(async ({ ctx }) => {
+    const now = new Date();
+    return agentView(await endPause(ctx.services, actor(ctx), now), now);
+  }),
+});

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Contact } from '../../db/queries/contacts.ts';
+import type { ContactConversation } from '../../db/queries/contacts-search.ts';
+import { contactDetails, contactsOfChannel, createContact, findContacts, updateContact } from '../commands/contacts.ts';
+import { actorFor } from '../commands/conversations/common.ts';
+import { registerEventRule } from '../events/permissions.ts';
+import { authedProcedure, router, type Context } from '../trpc.ts';
+import type { User } from '../../db/queries/users.ts';
+import * as v from './schemas.ts';
+
+// Contacts are shared by every agent of the organization.
+registerEventRule('contact.updated', () => true);
+
+type AuthedCtx = Context & { user: User };
+const actor = (ctx: AuthedCtx) => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip);
+
+// Required-ness is checked by the command, so a missing field gets the catalogue's sentence.
+const contactFields = {
+  name: z.string().trim().max(120).optional(),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .refine((s) => s === '' || z.email().safeParse(s).success, 'Enter a valid e-mail address.')
+    .nullable()
+    .optional(),
+  whatsapp: z.string().trim().max(32).nullable().optional(),
+  fields: z.record(z.string().trim().min(1).max(60), z.string().max(2000)).refine((f) => Object.keys(f).length <= 50, 'Too many fields.').optional(),
+};
+
+const view = (c: Contact) => ({ id: c.id, name: c.name, email: c.email, whatsapp: c.whatsapp, fields: c.fields, incomplete: c.incomplete });
+
+const conversationView = (c: ContactConversation) => ({
+  id: c.id,
+  protocol: c.protocol,
+  status: c.status,
+  channel: c.channel,
+  team: c.team,
+  assignee: c.assignee,
+  createdAt: c.createdAt.toISOString(),
+});
+
+export const contactsRouter = router({
+  create: authedProcedure.input(z.object(contactFields)).mutation(async ({ ctx, input }) =>
+    view(await createContact(ctx.services, await actor(ctx), ctx.org.requiredContactFields, input)),
+  ),
+  update: authedProcedure.input(z.object({ id: v.uuid, ...contactFields })).mutation(async ({ ctx, input }) => {
+    const { id, ...patch } = input;
+    return view(await updateContact(ctx.services, await actor(ctx), ctx.org.requiredContactFields, id, patch));
+  }),
+  search: authedProcedure
+    .input(z.object({ query: z.string().trim().max(100) }))
+    .query(({ ctx, input }) => findContacts(ctx.services, ctx.org.id, input.query)),
+  byChannel: authedProcedure
+    .input(z.object({ channelId: v.uuid, query: z.string().trim().max(100).optional() }))
+    .query(({ ctx, input }) => contactsOfChannel(ctx.services, ctx.fail, ctx.org.id, input.channelId, input.query)),
+  get: authedProcedure.input(z.object({ id: v.uuid })).query(async ({ ctx, input }) => {
+    const { contact, open, history } = await contactDetails(ctx.services, await actor(ctx), input.id);
+    return {
+      ...view(contact),
+      openConversations: open.map(conversationView),
+      history: history.map((c) => ({
+        ...conversationView(c),
+        closedAt: c.closedAt?.toISOString() ?? null,
+        closeReason: c.closeReason,
+        disposition: c.disposition,
+        rating: c.rating,
+      })),
+    };
+  }),
+});

@@ -1,0 +1,64 @@
+import { getContact } from '../../db/queries/contacts.ts';
+import { getChannel } from '../../db/queries/channels.ts';
+import type { Conversation } from '../../db/queries/conversations.ts';
+import { tagsOf, userNames } from '../../db/queries/conversation-views.ts';
+import { listMessages } from '../../db/queries/messages.ts';
+import { getTeam } from '../../db/queries/teams.ts';
+import type { Db } from '../../db/sql.ts';
+import { mayClaim, mayWrite, type ConversationFacts } from '../domain/conversation-access.ts';
+import { windowState } from '../domain/whatsapp-window.ts';
+import type { Actor } from '../commands/conversations/common.ts';
+import { lastInboundAt } from '../commands/conversations/outbound.ts';
+
+/** The conversation as the client shows it, with what this caller may do now. */
+export async function conversationView(db: Db, actor: Actor, c: Conversation, facts: ConversationFacts) {
+  const [contact, channel, team, messages, tags, lastIn] = await Promise.all([
+    getContact(db, c.orgId, c.contactId),
+    getChannel(db, c.orgId, c.channelId),
+    c.teamId ? getTeam(db, c.orgId, c.teamId) : null,
+    listMessages(db, c.orgId, c.id),
+    tagsOf(db, c.orgId, c.id),
+    lastInboundAt(db, c),
+  ]);
+  const names = await userNames(db, c.orgId, [c.assigneeId, c.targetUserId, ...facts.participantIds, ...messages.map((m) => m.authorId)]);
+  const person = (id: string | null) => (id ? names.get(id) ?? null : null);
+  const window = windowState(channel!.kind, lastIn, new Date());
+  return {
+    id: c.id,
+    protocol: c.protocol,
+    status: c.status,
+    contact: { id: contact!.id, name: contact!.name, email: contact!.email, whatsapp: contact!.whatsapp, incomplete: contact!.incomplete },
+    channel: { id: channel!.id, kind: channel!.kind, name: channel!.name },
+    team: team ? { id: team.id, name: team.name, dispositionRequired: team.dispositionRequired, tagsAllowed: team.tagsAllowed } : null,
+    assignee: person(c.assigneeId),
+    targetUser: person(c.targetUserId),
+    participants: facts.participantIds.map((id) => person(id)).filter((p) => p !== null),
+    tags,
+    messages: messages.map((m) => ({
+      id: m.id,
+      direction: m.direction,
+      kind: m.kind,
+      text: m.text,
+      status: m.status,
+      author: m.authorId ? person(m.authorId) : null,
+      isBot: m.isBot,
+      attachmentId: m.attachmentId,
+      attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
+      clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,
+      error: m.errorCode ? { code: m.errorCode, title: m.errorTitle } : null,
+      at: (m.providerTimestamp ?? m.createdAt).toISOString(),
+    })),
+    window: window.open ? { open: true, closesAt: window.closesAt?.toISOString() ?? null } : { open: false, closedAt: window.closedAt?.toISOString() ?? null },
+    createdAt: c.createdAt.toISOString(),
+    queuedAt: c.queuedAt?.toISOString() ?? null,
+    waitingSince: c.status === 'waiting' ? c.queuedAt?.toISOString() ?? null : null,
+    claimedAt: c.claimedAt?.toISOString() ?? null,
+    lastInboundAt: lastIn?.toISOString() ?? null,
+    lastActivityAt: c.lastActivityAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
+    closeReason: c.closeReason,
+    dispositionId: c.dispositionId,
+    rating: c.rating,
+    can: { write: mayWrite(facts, actor), claim: mayClaim(facts, actor) },
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { listMine, listQueue } from '../../db/queries/conversation-views.ts';
+import { mayView } from '../domain/conversation-access.ts';
+import { claimConversation } from '../commands/conversations/claim.ts';
+import { actorFor, loadVisible, type Actor } from '../commands/conversations/common.ts';
+import {
+  finishConversation, forceClose, inviteColleague, leaveConversation, releaseFromBot, setTags, transferConversation,
+} from '../commands/conversations/lifecycle.ts';
+import { sendMessage, sendTemplate, startConversation } from '../commands/conversations/send.ts';
+import { adminProcedure, authedProcedure, router, type Context } from '../trpc.ts';
+import type { User } from '../../db/queries/users.ts';
+import { conversationView } from './conversation-view.ts';
+import * as v from './schemas.ts';
+
+type Authed = Context & { user: User };
+const actor = (ctx: Authed): Promise<Actor> => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip);
+
+/** Returns the conversation as the caller sees it after a command. */
+async function view(ctx: Authed, a: Actor, conversationId: string) {
+  const { conversation, facts } = await loadVisible(ctx.services.sql, a, conversationId, mayView);
+  return conversationView(ctx.services.sql, a, conversation, facts);
+}
+
+const conversationId = z.object({ conversationId: v.uuid });
+const clientMessageId = z.string().trim().min(8, 'Use a unique id of at least 8 characters.').max(100);
+const params = z.array(z.string().max(1024)).max(20);
+
+export const queueRouter = router({
+  list: authedProcedure.input(z.object({ teamId: v.uuid.optional() }).optional()).query(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    return listQueue(ctx.services.sql, { orgId: a.orgId, userId: a.id, teamIds: a.teamIds, all: a.role === 'admin', teamId: input?.teamId });
+  }),
+});
+
+export const conversationsRouter = router({
+  get: authedProcedure.input(conversationId).query(async ({ ctx, input }) => view(ctx, await actor(ctx), input.conversationId)),
+  mine: authedProcedure.query(({ ctx }) => listMine(ctx.services.sql, ctx.org.id, ctx.user.id)),
+  claim: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    await claimConversation(ctx.services, a, input.conversationId);
+    return view(ctx, a, input.conversationId);
+  }),
+  send: authedProcedure
+    .input(z.object({ conversationId: v.uuid, text: z.string().max(4096), clientMessageId, attachmentId: v.uuid.nullish() }))
+    .mutation(async ({ ctx, input }) => {
+      const m = await sendMessage(ctx.services, await actor(ctx), input);
+      return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
+    }),
+  sendTemplate: authedProcedure
+    .input(z.object({ conversationId: v.uuid, templateId: v.uuid, params: params.default([]), clientMessageId: clientMessageId.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const m = await sendTemplate(ctx.services, await actor(ctx), input);
+      return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
+    }),
+  start: authedProcedure
+    .input(
+      z.object({
+        contactId: v.uuid, teamId: v.uuid, channelId: v.uuid, templateId: v.uuid.optional(), params: params.optional(),
+        text: z.string().max(4096).optional(), clientMessageId: clientMessageId.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const a = await actor(ctx);
+      const c = await startConversation(ctx.services, a, input);
+      return view(ctx, a, c.id);
+    }),
+  transfer: authedProcedure
+    .input(z.object({ conversationId: v.uuid, toTeamId: v.uuid.optional(), toUserId: v.uuid.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const a = await actor(ctx);
+      const c = await transferConversation(ctx.services, a, input);
+      return { id: c.id, protocol: c.protocol, status: c.status, teamId: c.teamId, targetUserId: c.targetUserId };
+    }),
+  finish: authedProcedure.input(z.object({ conversationId: v.uuid, dispositionId: v.uuid.optional() })).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    const c = await finishConversation(ctx.services, a, input);
+    return { id: c.id, protocol: c.protocol, status: c.status, closeReason: c.closeReason, dispositionId: c.dispositionId };
+  }),
+  invite: authedProcedure.input(z.object({ conversationId: v.uuid, userId: v.uuid })).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    await inviteColleague(ctx.services, a, input);
+    return view(ctx, a, input.conversationId);
+  }),
+  leave: authedProcedure.input(z.object({ conversationId: v.uuid, userId: v.uuid.optional() })).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    const c = await leaveConversation(ctx.services, a, input);
+    return { id: c.id, protocol: c.protocol, status: c.status };
+  }),
+  setTags: authedProcedure.input(z.object({ conversationId: v.uuid, tagIds: z.array(v.uuid).max(50) })).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    await setTags(ctx.services, a, input);
+    return view(ctx, a, input.conversationId);
+  }),
+});
+
+/** Monitoring actions on any conversation of the organization. */
+export const adminConversationsRouter = router({
+  forceClose: adminProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
+    const c = await forceClose(ctx.services, await actor(ctx), input.conversationId);
+    return { id: c.id, status: c.status, closeReason: c.closeReason };
+  }),
+  releaseFromBot: adminProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
+    const c = await releaseFromBot(ctx.services, await actor(ctx), input.conversationId);
+    return { id: c.id, status: c.status, closeReason: c.closeReason };
+  }),
+  transfer: adminProcedure
+    .input(z.object({ conversationId: v.uuid, toTeamId: v.uuid.optional(), toUserId: v.uuid.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const c = await transferConversation(ctx.services, await actor(ctx), input);
+      return { id: c.id, status: c.status, teamId: c.teamId, targetUserId: c.targetUserId };
+    }),
+});

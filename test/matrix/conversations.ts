@@ -1,0 +1,34 @@
+import { makeChannel, makeTemplate, waitingConversation } from '../helpers/conversations.ts';
+import type { MatrixPart } from './types.ts';
+
+const conv = (i: { extra: Record<string, string> }) => ({ conversationId: i.extra.conversationId });
+
+/** Queue and conversation procedures; the set-up makes a waiting WhatsApp conversation. */
+export const conversations: MatrixPart = {
+  rows: {
+    'queue.list': { access: 'authed', type: 'query', input: () => ({}), crossOrg: 'own-data' },
+    'conversations.get': { access: 'authed', type: 'query', input: conv, crossOrg: 'NOT_FOUND' },
+    'conversations.mine': { access: 'authed', type: 'query', crossOrg: 'own-data' },
+    'conversations.claim': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
+    'conversations.send': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), text: 'x', clientMessageId: 'matrix-send-1' }), crossOrg: 'NOT_FOUND' },
+    'conversations.sendTemplate': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), templateId: i.extra.templateId, params: ['a', 'b'] }), crossOrg: 'NOT_FOUND' },
+    'conversations.start': {
+      access: 'authed', type: 'mutation', crossOrg: 'FORBIDDEN',
+      input: (i) => ({ contactId: i.extra.contactId, teamId: i.teams.Support, channelId: i.extra.channelId, templateId: i.extra.templateId, params: ['a', 'b'] }),
+    },
+    'conversations.transfer': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), toTeamId: i.teams.Sales }), crossOrg: 'NOT_FOUND' },
+    'conversations.finish': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
+    'conversations.invite': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), userId: i.users['bruno@demo.test'] }), crossOrg: 'NOT_FOUND' },
+    'conversations.leave': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
+    'conversations.setTags': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), tagIds: [] }), crossOrg: 'NOT_FOUND' },
+    'admin.conversations.forceClose': { access: 'admin', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
+    'admin.conversations.releaseFromBot': { access: 'admin', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
+    'admin.conversations.transfer': { access: 'admin', type: 'mutation', input: (i) => ({ ...conv(i), toTeamId: i.teams.Sales }), crossOrg: 'NOT_FOUND' },
+  },
+  async setup(app, ids) {
+    const channel = await makeChannel(app.db.sql, ids);
+    const templateId = await makeTemplate(app.db.sql, ids.orgId, channel.id, 'matrix_template');
+    const c = await waitingConversation(app, channel, '5511977776666');
+    return { conversationId: c.id, contactId: c.contactId, channelId: channel.id, templateId };
+  },
+};
