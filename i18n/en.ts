@@ -75,6 +75,12 @@ export const en = {
   'config.nameTaken': 'This name is already in use.',
   'config.inUse': 'This item is still in use and cannot be removed.',
   'config.phoneNumberTaken': 'This WhatsApp number is already configured in a channel.',
+  'config.shortcutTaken': 'Another canned response already uses this shortcut.',
+  'config.unknownAttachment': 'One of the attached files was not found. Upload it again.',
+  'config.templatePlaceholders': 'Number the template placeholders in order, without gaps: {{1}}, {{2}}, {{3}}…',
+  'contact.field.name': 'name',
+  'contact.field.email': 'e-mail',
+  'contact.field.whatsapp': 'WhatsApp',
   // E-mails
   'mail.invite.subject': 'You were invited to {org} on Atende',
   'mail.invite.body':

@@ -71,6 +71,12 @@ export const ptBR: Record<MessageKey, string> = {
   'config.nameTaken': 'Este nome já está em uso.',
   'config.inUse': 'Este item ainda está em uso e não pode ser removido.',
   'config.phoneNumberTaken': 'Este número de WhatsApp já está configurado em um canal.',
+  'config.shortcutTaken': 'Outra resposta pronta já usa este atalho.',
+  'config.unknownAttachment': 'Um dos arquivos anexados não foi encontrado. Envie-o novamente.',
+  'config.templatePlaceholders': 'Numere as variáveis do template em ordem, sem pular números: {{1}}, {{2}}, {{3}}…',
+  'contact.field.name': 'nome',
+  'contact.field.email': 'e-mail',
+  'contact.field.whatsapp': 'WhatsApp',
   'mail.invite.subject': 'Você foi convidado para {org} no Atende',
   'mail.invite.body':
     'Olá {name},\n\n{org} convidou você para o Atende. Crie sua senha aqui (o link vale uma vez, por {minutes} minutos):\n\n{link}\n\nSe o link expirou, abra-o mesmo assim para pedir um novo.',

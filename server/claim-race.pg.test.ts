@@ -30,7 +30,7 @@ describe('exactly-once claim', () => {
       INSERT INTO users (org_id, email, name, role, language, password_hash, status)
       SELECT ${ids.orgId}, 'racer' || i || '@demo.test', 'Racer ' || i, 'agent', 'en', ${hash}, 'online' FROM generate_series(1, ${AGENTS}) i
       RETURNING id, email`;
-    await app.db.sql`INSERT INTO team_members (org_id, team_id, user_id) SELECT ${ids.orgId}, ${ids.teams.Support}, id FROM users WHERE email LIKE 'racer%'`;
+    await app.db.sql`INSERT INTO team_members (org_id, team_id, user_id) SELECT ${ids.orgId}, ${ids.teams.Support!}, id FROM users WHERE email LIKE 'racer%'`;
     const clients: TrpcHttpClient[] = [];
     for (const [i, a] of agents.entries()) {
       const c = new TrpcHttpClient(i % 2 === 0 ? app.url : second.url, { 'accept-language': 'en' });

@@ -1,6 +1,8 @@
 import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
 import { authRouter } from './routers/auth.ts';
+import { cannedRouter, channelsRouter, templatesRouter } from './routers/catalog.ts';
+import { contactsRouter } from './routers/contacts.ts';
 import { conversationsRouter, queueRouter } from './routers/conversations.ts';
 import { eventsRouter } from './routers/events.ts';
 import { router } from './trpc.ts';
@@ -9,6 +11,10 @@ export const appRouter = router({
   auth: authRouter,
   admin: adminRouter,
   events: eventsRouter,
+  contacts: contactsRouter,
+  channels: channelsRouter,
+  templates: templatesRouter,
+  canned: cannedRouter,
   agents: agentsRouter,
   queue: queueRouter,
   conversations: conversationsRouter,

@@ -12,6 +12,7 @@ import { parseNetwork } from '../domain/networks.ts';
 import { isValidTimeZone } from '../domain/work-hours.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
 import { adminUser } from './views.ts';
+import { adminConfigRouters } from './admin-config.ts';
 import { monitorRouter } from './monitor.ts';
 import { adminConversationsRouter } from './conversations.ts';
 import * as v from './schemas.ts';
@@ -182,6 +183,7 @@ export const adminRouter = router({
   conversations: adminConversationsRouter,
   teams: teamsRouter,
   org: orgRouter,
+  ...adminConfigRouters,
   monitor: monitorRouter,
   audit: router({
     list: adminProcedure
