@@ -22,10 +22,11 @@ export async function demoIds(sql: Sql) {
   const users = await sql`SELECT id, email, org_id FROM users ORDER BY email`;
   const teams = await sql`SELECT id, name FROM teams WHERE org_id = ${users[0]!.org_id}`;
   const byEmail = Object.fromEntries(users.map((u) => [u.email as string, u.id as string]));
+  type DemoEmail = 'admin@demo.test' | 'ana@demo.test' | 'bruno@demo.test' | 'carla@demo.test';
   return {
     orgId: users.find((u) => u.email === 'ana@demo.test')!.org_id as string,
-    users: byEmail,
-    teams: Object.fromEntries(teams.map((t) => [t.name as string, t.id as string])),
+    users: byEmail as Record<DemoEmail, string> & Record<string, string>,
+    teams: Object.fromEntries(teams.map((t) => [t.name as string, t.id as string])) as Record<'Support' | 'Sales', string> & Record<string, string>,
   };
 }
 
