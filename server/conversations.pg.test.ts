@@ -216,6 +216,25 @@ describe("WhatsApp's 24-hour window", () => {
   });
 });
 
+describe('canned responses', () => {
+  it('fills the variables and sends the files under the same rules', async () => {
+    const c = await waitingConversation(app, wa, '5511900000070');
+    const ana = await app.login('ana@demo.test');
+    await ana.mutate('conversations.claim', { conversationId: c.id });
+    const form = new FormData();
+    form.append('file', new Blob(['%PDF-1.4'], { type: 'application/pdf' }), 'prices.pdf');
+    const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
+    const file = (await upload.json()).id as string;
+    const [canned] = await app.db.sql`INSERT INTO canned_responses (org_id, shortcut, title, body, attachment_ids)
+      VALUES (${ids.orgId}, 'prices', 'Prices', 'Hello {contact.name}, I am {agent.name}; protocol {protocol}. {unknown}', ${[file]}) RETURNING id`;
+    const m = await ana.mutate('conversations.sendCanned', { conversationId: c.id, cannedId: canned!.id, clientMessageId: 'canned-0001' });
+    const [row] = await app.db.sql`SELECT text, attachment_id FROM messages WHERE id = ${m.id}`;
+    expect(row).toMatchObject({ text: `Hello , I am Ana Souza; protocol ${c.protocol}. {unknown}`, attachment_id: file });
+    const again = await ana.mutate('conversations.sendCanned', { conversationId: c.id, cannedId: canned!.id, clientMessageId: 'canned-0001' });
+    expect(again.id).toBe(m.id);
+  });
+});
+
 describe('transfer, finish and rating', () => {
   it('transfers to a person: only that person may claim, and it is audited', async () => {
     const c = await waitingConversation(app, wa, '5511900000040');

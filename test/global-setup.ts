@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../db/seed/demo.ts';
+import '../db/seed/demo-conversations.ts';
 import { createSql } from '../db/sql.ts';
 import { hashPassword } from '../server/auth/password.ts';
 

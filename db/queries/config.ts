@@ -118,9 +118,9 @@ export function visibleCanned(db: Db, orgId: string, teamIds: string[], query: s
   );
 }
 
-export async function countAttachments(db: Db, orgId: string, ids: string[]): Promise<number> {
+export async function countAttachments(db: Db, orgId: string, ids: string[], purpose: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const rows = await db`SELECT count(*)::int AS n FROM attachments WHERE org_id = ${orgId} AND id = ANY(${ids}::uuid[])`;
+  const rows = await db`SELECT count(*)::int AS n FROM attachments WHERE org_id = ${orgId} AND id = ANY(${ids}::uuid[]) AND purpose = ${purpose}`;
   return rows[0]!.n as number;
 }
 

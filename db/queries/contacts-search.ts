@@ -100,10 +100,7 @@ const toContactConversation = (r: Record<string, unknown>): ContactConversation 
   targetUserId: (r.target_user_id as string | null) ?? null,
 });
 
-/**
- * Open conversations name their assignee; a closed one no longer has one, so it names the
- * agent who last wrote to the customer in it.
- */
+/** Open conversations name their assignee; a closed one (which has none) the agent who served it. */
 export async function conversationsOfContact(db: Db, orgId: string, contactId: string, open: boolean, limit: number): Promise<ContactConversation[]> {
   const rows = await db.unsafe(
     `SELECT c.id, c.protocol, c.status, c.created_at, c.closed_at, c.close_reason, c.rating, c.team_id, c.assignee_id,
@@ -113,10 +110,7 @@ export async function conversationsOfContact(db: Db, orgId: string, contactId: s
      JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
      LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
      LEFT JOIN dispositions d ON d.org_id = c.org_id AND d.id = c.disposition_id
-     LEFT JOIN users u ON u.org_id = c.org_id AND u.id = coalesce(c.assignee_id, (
-       SELECT m.author_id FROM messages m
-       WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'out' AND m.author_id IS NOT NULL
-       ORDER BY m.created_at DESC LIMIT 1))
+     LEFT JOIN users u ON u.org_id = c.org_id AND u.id = coalesce(c.assignee_id, c.served_by)
      WHERE c.org_id = $1 AND c.contact_id = $2 AND ${open ? `c.status <> 'closed'` : `c.status = 'closed'`}
      ORDER BY ${open ? 'c.created_at' : 'c.closed_at DESC'} LIMIT ${Math.floor(limit)}`,
     [orgId, contactId],

@@ -12,10 +12,11 @@ export interface Organization {
   requiredContactFields: string[];
   identifyAgents: boolean;
   brandColor: string;
+  customerLanguage: string;
 }
 
 const COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
-  bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color`;
+  bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language`;
 
 function toOrganization(r: Record<string, unknown>): Organization {
   return {
@@ -30,6 +31,7 @@ function toOrganization(r: Record<string, unknown>): Organization {
     requiredContactFields: r.required_contact_fields as string[],
     identifyAgents: r.identify_agents as boolean,
     brandColor: r.brand_color as string,
+    customerLanguage: r.customer_language as string,
   };
 }
 
@@ -62,6 +64,7 @@ const UPDATABLE = {
   requiredContactFields: 'required_contact_fields',
   identifyAgents: 'identify_agents',
   brandColor: 'brand_color',
+  customerLanguage: 'customer_language',
 } as const;
 export type OrganizationPatch = Partial<Omit<Organization, 'id'>>;
 

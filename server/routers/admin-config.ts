@@ -174,7 +174,8 @@ const cannedFields = {
 async function checkCannedRefs(tx: Tx, ctx: AdminCtx, input: { attachmentIds?: string[]; teamId?: string | null }) {
   await checkTeams(tx, ctx, [input.teamId]);
   const files = [...new Set(input.attachmentIds ?? [])];
-  if ((await countAttachments(tx, ctx.org.id, files)) !== files.length) throw ctx.fail('BAD_REQUEST', 'config.unknownAttachment');
+  // Files uploaded for canned responses (purpose 'canned'): those every agent may read and send.
+  if ((await countAttachments(tx, ctx.org.id, files, 'canned')) !== files.length) throw ctx.fail('BAD_REQUEST', 'config.unknownAttachment');
 }
 
 const cannedRouter = router({

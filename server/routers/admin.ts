@@ -162,6 +162,7 @@ const orgRouter = router({
         requiredContactFields: z.array(z.string().trim().min(1).max(60)).max(30).optional(),
         identifyAgents: z.boolean().optional(),
         brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #0f766e.').optional(),
+        customerLanguage: v.language.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -6,7 +6,7 @@ import { actorFor, loadVisible, type Actor } from '../commands/conversations/com
 import {
   finishConversation, forceClose, inviteColleague, leaveConversation, releaseFromBot, setTags, transferConversation,
 } from '../commands/conversations/lifecycle.ts';
-import { sendMessage, sendTemplate, startConversation } from '../commands/conversations/send.ts';
+import { sendCanned, sendMessage, sendTemplate, startConversation } from '../commands/conversations/send.ts';
 import { adminProcedure, authedProcedure, router, type Context } from '../trpc.ts';
 import type { User } from '../../db/queries/users.ts';
 import { conversationView } from './conversation-view.ts';
@@ -44,6 +44,12 @@ export const conversationsRouter = router({
     .input(z.object({ conversationId: v.uuid, text: z.string().max(4096), clientMessageId, attachmentId: v.uuid.nullish() }))
     .mutation(async ({ ctx, input }) => {
       const m = await sendMessage(ctx.services, await actor(ctx), input);
+      return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
+    }),
+  sendCanned: authedProcedure
+    .input(z.object({ conversationId: v.uuid, cannedId: v.uuid, clientMessageId: clientMessageId.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const m = await sendCanned(ctx.services, await actor(ctx), input);
       return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
     }),
   sendTemplate: authedProcedure

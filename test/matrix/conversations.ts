@@ -11,6 +11,7 @@ export const conversations: MatrixPart = {
     'conversations.mine': { access: 'authed', type: 'query', crossOrg: 'own-data' },
     'conversations.claim': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
     'conversations.send': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), text: 'x', clientMessageId: 'matrix-send-1' }), crossOrg: 'NOT_FOUND' },
+    'conversations.sendCanned': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), cannedId: i.extra.cannedId }), crossOrg: 'NOT_FOUND' },
     'conversations.sendTemplate': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), templateId: i.extra.templateId, params: ['a', 'b'] }), crossOrg: 'NOT_FOUND' },
     'conversations.start': {
       access: 'authed', type: 'mutation', crossOrg: 'FORBIDDEN',
@@ -29,6 +30,7 @@ export const conversations: MatrixPart = {
     const channel = await makeChannel(app.db.sql, ids);
     const templateId = await makeTemplate(app.db.sql, ids.orgId, channel.id, 'matrix_template');
     const c = await waitingConversation(app, channel, '5511977776666');
-    return { conversationId: c.id, contactId: c.contactId, channelId: channel.id, templateId };
+    const [canned] = await app.db.sql`INSERT INTO canned_responses (org_id, shortcut, title, body) VALUES (${ids.orgId}, 'matrix', 'Matrix', 'Hi {contact.name}') RETURNING id`;
+    return { conversationId: c.id, contactId: c.contactId, channelId: channel.id, templateId, cannedId: canned!.id as string };
   },
 };

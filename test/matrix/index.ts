@@ -1,7 +1,8 @@
 import { agents } from './agents.ts';
+import { contactsConfig } from './contacts-config.ts';
 import { conversations } from './conversations.ts';
 import { foundation } from './foundation.ts';
 import type { MatrixPart } from './types.ts';
 
 /** Every part of the router's access matrix; a part adds its file here. */
-export const parts: MatrixPart[] = [foundation, conversations, agents];
+export const parts: MatrixPart[] = [foundation, conversations, agents, contactsConfig];

@@ -4,7 +4,9 @@ import { insertConversation, nextProtocol, openConversationFor, toConversation, 
 import { insertMessage, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
-import { translate } from '../../../i18n/index.ts';
+import { isLanguage, translate, type Language } from '../../../i18n/index.ts';
+
+export const customerLanguage = (l: string): Language => (isLanguage(l) ? l : 'pt-BR');
 import { chooseOption, renderMenu } from '../../domain/bot.ts';
 import { parseRating } from '../../domain/messages.ts';
 import type { Services } from '../../services/index.ts';
@@ -111,7 +113,7 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
             payload: { ...m.payload, rating }, channelMessageId: m.channelMessageId, status: 'received', providerTimestamp: m.sentAt,
           });
           if (!message) return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation: c };
-          await queueBotMessage(s, tx, c, translate('pt-BR', 'conv.ratingThanks'));
+          await queueBotMessage(s, tx, c, translate(customerLanguage(org.customerLanguage), 'conv.ratingThanks'));
           await publishConversation(s, tx, c);
           return { duplicate: false, message, conversation: c };
         }

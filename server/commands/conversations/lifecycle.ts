@@ -9,7 +9,7 @@ import { mayManage, mayView } from '../../domain/conversation-access.ts';
 import { windowState } from '../../domain/whatsapp-window.ts';
 import type { Services } from '../../services/index.ts';
 import { channelOf, loadVisible, publishConversation, queueBotMessage, type Actor } from './common.ts';
-import { queueInTeam } from './ingest.ts';
+import { customerLanguage, queueInTeam } from './ingest.ts';
 import { lastInboundAt } from './outbound.ts';
 
 async function set(tx: Tx, c: Conversation, sets: string, values: unknown[] = []): Promise<Conversation> {
@@ -74,7 +74,8 @@ export async function closeConversation(
   if (close.askRating && c.status === 'active') {
     const channel = await channelOf(tx, c);
     if (windowState(channel.kind, await lastInboundAt(tx, c), new Date()).open) {
-      await queueBotMessage(s, tx, closed, translate('pt-BR', 'conv.ratingRequest'));
+      const org = (await getOrganization(tx, c.orgId))!;
+      await queueBotMessage(s, tx, closed, translate(customerLanguage(org.customerLanguage), 'conv.ratingRequest'));
       closed = await set(tx, closed, 'rating_requested_at = now()');
     }
   }

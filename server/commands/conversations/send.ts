@@ -8,6 +8,7 @@ import { getUser } from '../../../db/queries/users.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
 import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
+import { fillCanned } from '../../domain/messages.ts';
 import { claimInTx } from './claim.ts';
 import { channelOf, loadVisible, publishConversation, type Actor } from './common.ts';
 import { assertWindowOpen, createOutbound, previousAnswer, rememberRefusal, renderTemplate } from './outbound.ts';
@@ -50,19 +51,60 @@ export interface SendInput {
 export function sendMessage(s: Services, actor: Actor, input: SendInput): Promise<Message> {
   return idempotent(s, actor, input.clientMessageId, () =>
     runTx(s.sql, async (tx) => {
-      const { conversation, facts } = await loadVisible(tx, actor, input.conversationId, mayView, true);
-      if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
-      if (!mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+      const { conversation, channel } = await writable(tx, actor, input.conversationId);
       if (!input.text.trim() && !input.attachmentId) throw actor.fail('BAD_REQUEST', 'conv.emptyMessage');
       await checkAttachment(tx, actor, input.attachmentId);
-      const channel = await channelOf(tx, conversation);
-      const org = (await getOrganization(tx, actor.orgId))!;
-      await assertWindowOpen(tx, actor, conversation, channel, org.timeZone);
       const kind = input.attachmentId ? 'attachment' : 'text';
       const { message } = await createOutbound(s, tx, actor, {
         conversation, channel, kind, text: input.text.trim(), attachmentId: input.attachmentId ?? null, clientMessageId: input.clientMessageId ?? null,
       });
       return message;
+    }),
+  );
+}
+
+/** The rules every free-form send passes: visible, open, mine to write, window open. */
+async function writable(tx: Tx, actor: Actor, conversationId: string) {
+  const { conversation, facts } = await loadVisible(tx, actor, conversationId, mayView, true);
+  if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
+  if (!mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+  const channel = await channelOf(tx, conversation);
+  const org = (await getOrganization(tx, actor.orgId))!;
+  await assertWindowOpen(tx, actor, conversation, channel, org.timeZone);
+  return { conversation, channel, org };
+}
+
+/**
+ * A canned response: its variables filled in ({contact.name}, {agent.name}, {protocol}…),
+ * the text with its first file, then one message per further file — under the same rules.
+ */
+export function sendCanned(s: Services, actor: Actor, input: { conversationId: string; cannedId: string; clientMessageId?: string }): Promise<Message> {
+  return idempotent(s, actor, input.clientMessageId, () =>
+    runTx(s.sql, async (tx) => {
+      const rows = await tx`SELECT body, attachment_ids, team_id FROM canned_responses WHERE org_id = ${actor.orgId} AND id = ${input.cannedId}`;
+      const canned = rows[0];
+      if (!canned || (canned.team_id && !actor.teamIds.includes(canned.team_id as string))) throw actor.fail('NOT_FOUND', 'error.notFound');
+      const { conversation, channel, org } = await writable(tx, actor, input.conversationId);
+      const contact = (await getContact(tx, actor.orgId, conversation.contactId))!;
+      const text = fillCanned(canned.body as string, {
+        'contact.name': contact.name,
+        'contact.first_name': contact.name.split(' ')[0] ?? '',
+        'agent.name': actor.name,
+        'agent.codename': actor.codename ?? actor.name,
+        protocol: conversation.protocol,
+        'org.name': org.name,
+      });
+      const files = (canned.attachment_ids as string[]) ?? [];
+      const first = await createOutbound(s, tx, actor, {
+        conversation, channel, kind: files[0] ? 'attachment' : 'text', text, attachmentId: files[0] ?? null, clientMessageId: input.clientMessageId ?? null,
+      });
+      for (const [i, file] of files.slice(1).entries()) {
+        await createOutbound(s, tx, actor, {
+          conversation, channel, kind: 'attachment', text: '', attachmentId: file,
+          clientMessageId: input.clientMessageId ? `${input.clientMessageId}#${i + 2}` : null,
+        });
+      }
+      return first.message;
     }),
   );
 }

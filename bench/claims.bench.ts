@@ -1,0 +1,253 @@
+import os from 'node:os';
+import { CONVERSATION_COLUMNS } from '../db/queries/conversations.ts';
+import { createSql, type Sql } from '../db/sql.ts';
+import { hashPassword } from '../server/auth/password.ts';
+import { TrpcError, TrpcHttpClient } from '../test/helpers/app.ts';
+import { makeChannel } from '../test/helpers/conversations.ts';
+import { demoIds } from '../test/helpers/orgs.ts';
+import { withDemoApp } from './lib/demo-app.ts';
+import { closedLoop } from './lib/load.ts';
+import { percentile, printTable, type BenchFile, type Measurement } from './lib/report.ts';
+
+/**
+ * Claiming a waiting conversation: `conversations.claim` over HTTP tRPC (session → actor →
+ * transaction with the conditional UPDATE, audit row and event → the conversation view it
+ * answers with) against the floor under it, the same conditional UPDATE sent straight to
+ * PostgreSQL with postgres.js. Two shapes of load, each from 50 concurrent clients:
+ * every click winning its own conversation, and all 50 clicking on the same one at once.
+ */
+
+const CLIENTS = 50;
+/** The floor's own pool; the app's is db/sql.ts's default (10). */
+const FLOOR_POOL = 20;
+const UNCONTENDED = { warmUp: 250, claims: 2500 };
+const CONTENDED = { warmUp: 10, batches: 100 };
+const AGENT_PASSWORD = 'bench-claim-agent-pass';
+
+/** The statement of server/commands/conversations/claim.ts, word for word. */
+const CLAIM_SQL = `UPDATE conversations SET status = 'active', assignee_id = $3, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
+     WHERE org_id = $1 AND id = $2 AND status = 'waiting'
+       AND (target_user_id = $3 OR (target_user_id IS NULL AND team_id = ANY($4::uuid[])))
+     RETURNING ${CONVERSATION_COLUMNS}`;
+
+interface Agent {
+  id: string;
+  name: string;
+  client: TrpcHttpClient;
+}
+
+interface Setup {
+  sql: Sql;
+  orgId: string;
+  teamId: string;
+  channelId: string;
+  agents: Agent[];
+}
+
+let phone = 0;
+let batchTag = 0;
+
+/**
+ * `count` waiting conversations in the Support queue, each with its own contact and the
+ * messages a real one has by then (the customer's greeting, the bot menu, the option
+ * chosen), so the view `claim` answers with reads what it would in production.
+ */
+async function waitingConversations(s: Setup, count: number): Promise<string[]> {
+  const first = phone;
+  phone += count;
+  const tag = `BENCH${++batchTag}`;
+  const rows = await s.sql`
+    WITH contact AS (
+      INSERT INTO contacts (org_id, name, whatsapp)
+      SELECT ${s.orgId}, 'Bench customer ' || n, (429900000000 + n)::text
+      FROM generate_series(${first + 1}::int, ${first + count}::int) n
+      RETURNING id
+    )
+    INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, created_at, queued_at, last_inbound_at, last_activity_at)
+    SELECT ${s.orgId}, ${tag} || '-' || row_number() OVER (), id, ${s.channelId}, ${s.teamId}, 'waiting',
+      now() - interval '2 minutes', now() - interval '1 minute', now() - interval '1 minute', now() - interval '1 minute'
+    FROM contact
+    RETURNING id`;
+  const ids = rows.map((r) => r.id as string);
+  await s.sql`
+    INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, text, is_bot, status, created_at)
+    SELECT ${s.orgId}, c.id, ${s.channelId}, m.direction, 'text', m.text, m.is_bot, m.status, now() - m.ago
+    FROM unnest(${ids}::uuid[]) AS c(id)
+    CROSS JOIN (VALUES
+      ('in', 'Oi', false, 'received', interval '2 minutes'),
+      ('out', 'Hello! Which team? 1 Support, 2 Sales', true, 'sent', interval '119 seconds'),
+      ('in', '1', false, 'received', interval '1 minute')
+    ) AS m(direction, text, is_bot, status, ago)`;
+  return ids;
+}
+
+/** 50 agents of the Support team, each signed in with its own session. */
+async function createAgents(sql: Sql, appUrl: string, orgId: string, teamId: string): Promise<Agent[]> {
+  const hash = await hashPassword(AGENT_PASSWORD);
+  const rows = await sql`
+    INSERT INTO users (org_id, email, name, role, language, password_hash, status)
+    SELECT ${orgId}, 'bench-agent-' || i || '@demo.test', 'Bench agent ' || i, 'agent', 'en', ${hash}, 'online'
+    FROM generate_series(1, ${CLIENTS}::int) i
+    ORDER BY i
+    RETURNING id, email, name`;
+  await sql`INSERT INTO team_members (org_id, team_id, user_id) SELECT ${orgId}, ${teamId}, id FROM unnest(${rows.map((r) => r.id as string)}::uuid[]) id`;
+  const agents: Agent[] = [];
+  // Two sign-ins at a time (argon2id on two cores).
+  for (let i = 0; i < rows.length; i += 2) {
+    agents.push(
+      ...(await Promise.all(
+        rows.slice(i, i + 2).map(async (r) => {
+          const client = new TrpcHttpClient(appUrl, { 'accept-language': 'en' });
+          await client.mutate('auth.login', { email: r.email, password: AGENT_PASSWORD });
+          if (!client.cookie) throw new Error(`signing in as ${r.email as string} set no session cookie`);
+          return { id: r.id as string, name: r.name as string, client };
+        }),
+      )),
+    );
+  }
+  return agents;
+}
+
+/** One click on "claim" through tRPC: true if it won; false for the expected CONFLICT, naming the winner. */
+async function httpClick(agent: Agent, conversationId: string, losers: string[]): Promise<boolean> {
+  try {
+    const view = await agent.client.mutate<{ status: string; assignee: { name: string } | null }>('conversations.claim', { conversationId });
+    if (view.status !== 'active' || view.assignee?.name !== agent.name) {
+      throw new Error(`claim of ${conversationId} by ${agent.name} answered ${view.status} for ${view.assignee?.name ?? 'nobody'}`);
+    }
+    return true;
+  } catch (err) {
+    const taken = err instanceof TrpcError && err.code === 'CONFLICT' ? /^Already taken by (.+)\.$/.exec(err.message) : null;
+    if (!taken) throw err;
+    losers.push(taken[1]!);
+    return false;
+  }
+}
+
+/** The floor's click: the same UPDATE with the same parameters; true if it returned the row. */
+async function floorClick(floor: Sql, s: Setup, agent: Agent, conversationId: string): Promise<boolean> {
+  const rows = await floor.unsafe(CLAIM_SQL, [s.orgId, conversationId, agent.id, [s.teamId]] as never[]);
+  if (rows.length > 1) throw new Error(`the claim UPDATE returned ${rows.length} rows for ${conversationId}`);
+  return rows.length === 1;
+}
+
+/** 1. Each click has a conversation of its own: every claim wins. */
+async function uncontended(s: Setup, floor: Sql): Promise<void> {
+  const n = UNCONTENDED.warmUp + UNCONTENDED.claims;
+  const floorIds = await waitingConversations(s, n);
+  const httpIds = await waitingConversations(s, n);
+  await s.sql`ANALYZE contacts, conversations, messages`;
+
+  const run = async (name: string, ids: string[], click: (agent: Agent, id: string) => Promise<boolean>) => {
+    const loop = (label: string, offset: number, operations: number) =>
+      closedLoop(label, { concurrency: CLIENTS, operations }, async (worker, i) => {
+        const id = ids[offset + i]!;
+        if (!(await click(s.agents[worker]!, id))) throw new Error(`${name}: the claim of ${id}, which nobody else wanted, lost`);
+      });
+    await loop('warm-up', 0, UNCONTENDED.warmUp);
+    return loop(name, UNCONTENDED.warmUp, UNCONTENDED.claims);
+  };
+  const reference = await run('floor: claim UPDATE via postgres.js', floorIds, (agent, id) => floorClick(floor, s, agent, id));
+  const measured = await run('conversations.claim over HTTP tRPC', httpIds, (agent, id) => httpClick(agent, id, []));
+  await expectClaimed(s, httpIds);
+  printTable(`Claims, uncontended (${CLIENTS} clients in a closed loop, ${UNCONTENDED.claims} distinct conversations each)`, reference, [measured], [
+    'ops/s = claims per second (every one wins); latency = one claim, request to answer.',
+    `Floor: postgres.js pool of ${FLOOR_POOL} connections, the UPDATE alone (autocommit). ` +
+      'Case: session, actor and teams, transaction (UPDATE, audit row, event insert + NOTIFY under the per-organization event lock) and the conversation view; the app\'s pool has 10 connections.',
+  ]);
+}
+
+/**
+ * 2. The rush: per batch, every client clicks the same conversation at once and the batch
+ * ends when all have their answer. Exactly one must win; every loser must name the winner.
+ */
+async function contended(s: Setup, floor: Sql): Promise<void> {
+  const n = CONTENDED.warmUp + CONTENDED.batches;
+  const floorIds = await waitingConversations(s, n);
+  const httpIds = await waitingConversations(s, n);
+
+  const rush = async (name: string, ids: string[], click: (agent: Agent, id: string, losers: string[]) => Promise<boolean>) => {
+    const latenciesMs: number[] = [];
+    const winnerMs: number[] = [];
+    const loserMs: number[] = [];
+    const start = performance.now();
+    for (const [b, id] of ids.entries()) {
+      const losers: string[] = [];
+      const outcomes = await Promise.all(
+        s.agents.map(async (agent) => {
+          const t0 = performance.now();
+          const won = await click(agent, id, losers);
+          const ms = performance.now() - t0;
+          latenciesMs.push(ms);
+          (won ? winnerMs : loserMs).push(ms);
+          return won ? agent : null;
+        }),
+      );
+      const winners = outcomes.filter((a) => a !== null);
+      if (winners.length !== 1) {
+        throw new Error(`${name}: batch ${b + 1} (conversation ${id}) had ${winners.length} winners among ${CLIENTS} clicks, not exactly one`);
+      }
+      const wrong = losers.filter((named) => named !== winners[0]!.name);
+      if (wrong.length > 0) throw new Error(`${name}: batch ${b + 1}: ${winners[0]!.name} won but losers were told ${wrong.join(', ')}`);
+    }
+    return { measurement: { name, operations: ids.length, seconds: (performance.now() - start) / 1000, latenciesMs } satisfies Measurement, winnerMs, loserMs };
+  };
+
+  await rush('warm-up', floorIds.slice(0, CONTENDED.warmUp), (agent, id) => floorClick(floor, s, agent, id));
+  const reference = await rush('floor: 50 × claim UPDATE on one row', floorIds.slice(CONTENDED.warmUp), (agent, id) => floorClick(floor, s, agent, id));
+  await rush('warm-up', httpIds.slice(0, CONTENDED.warmUp), httpClick);
+  const measured = await rush('50 × conversations.claim on one conversation', httpIds.slice(CONTENDED.warmUp), httpClick);
+  await expectClaimed(s, httpIds);
+
+  const split = (r: { winnerMs: number[]; loserMs: number[] }) =>
+    `winner p50 ${percentile(r.winnerMs, 0.5).toFixed(1)} ms, loser p50 ${percentile(r.loserMs, 0.5).toFixed(1)} ms`;
+  printTable(`Claims, contended (${CONTENDED.batches} batches; in each, all ${CLIENTS} clients click the same conversation at once)`, reference.measurement, [measured.measurement], [
+    `ops/s = batches per second (a batch ends when all ${CLIENTS} clicks are answered); latency = one click, winner or loser.`,
+    `Checked: exactly one winner per batch; each loser got CONFLICT "Already taken by <winner>"; one audit row per claimed conversation.`,
+    `Floor: ${split(reference)}. Case: ${split(measured)}.`,
+  ]);
+}
+
+/** Every conversation claimed through the app is active with one claim audit row (no double claims). */
+async function expectClaimed(s: Setup, ids: string[]): Promise<void> {
+  const [row] = await s.sql`
+    SELECT
+      (SELECT count(*)::int FROM conversations WHERE org_id = ${s.orgId} AND id = ANY(${ids}::uuid[]) AND status = 'active') AS active,
+      (SELECT count(*)::int FROM audit_log WHERE org_id = ${s.orgId} AND action = 'conversation_claimed'
+         AND details->>'conversationId' = ANY(${ids}::text[])) AS audits,
+      (SELECT count(DISTINCT details->>'conversationId')::int FROM audit_log WHERE org_id = ${s.orgId} AND action = 'conversation_claimed'
+         AND details->>'conversationId' = ANY(${ids}::text[])) AS audited`;
+  if (row!.active !== ids.length || row!.audits !== ids.length || row!.audited !== ids.length) {
+    throw new Error(`after claiming ${ids.length} conversations: ${row!.active} active, ${row!.audits} claim audit rows over ${row!.audited} conversations`);
+  }
+}
+
+const bench: BenchFile = {
+  title: 'Claims: conversations.claim against the conditional UPDATE',
+  async run() {
+    const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+    console.log(
+      `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL; ` +
+        `the ${CLIENTS} clients run in the same process as the server.\n`,
+    );
+    await withDemoApp(async ({ app, databaseUrl }) => {
+      const sql = createSql(databaseUrl, { max: 2 });
+      const floor = createSql(databaseUrl, { max: FLOOR_POOL });
+      try {
+        const ids = await demoIds(sql);
+        const teamId = ids.teams.Support!;
+        const setupStart = performance.now();
+        const agents = await createAgents(sql, app.url, ids.orgId, teamId);
+        const channel = await makeChannel(sql, ids);
+        const s: Setup = { sql, orgId: ids.orgId, teamId, channelId: channel.id, agents };
+        console.log(`Setup: ${CLIENTS} Support agents created and signed in in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`);
+        await uncontended(s, floor);
+        await contended(s, floor);
+      } finally {
+        await floor.end({ timeout: 2 });
+        await sql.end({ timeout: 2 });
+      }
+    });
+  },
+};
+export default bench;

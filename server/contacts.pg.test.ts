@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
+import { contactFilter } from './commands/contacts.ts';
+
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let ana: TrpcHttpClient;
+let admin: TrpcHttpClient;
+let channels: { whatsapp: string; webchat: string };
+
+beforeAll(async () => {
+  app = await startTestApp();
+  ids = await demoIds(app.db.sql);
+  ana = await app.login('ana@demo.test', undefined, { 'accept-language': 'en' });
+  admin = await app.login('admin@demo.test');
+  const rows = await app.db.sql`SELECT id, kind FROM channels WHERE org_id = ${ids.orgId}`;
+  channels = { whatsapp: rows.find((r) => r.kind === 'whatsapp')!.id, webchat: rows.find((r) => r.kind === 'webchat')!.id };
+});
+afterAll(() => app?.stop());
+
+async function refusal(p: Promise<unknown>): Promise<TrpcError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TrpcError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+const person = (n: number, extra: Record<string, unknown> = {}) => ({ name: `Person ${n}`, email: `p${n}@example.com`, whatsapp: `55359990000${n}`, ...extra });
+
+describe('contacts.create', () => {
+  it('requires name, e-mail and WhatsApp, named in the reader language', async () => {
+    const e = await refusal(ana.mutate('contacts.create', { name: 'Only a name' }));
+    expect([e.code, e.data.reason]).toEqual(['BAD_REQUEST', 'contact.missingFields']);
+    // Ana reads Portuguese (her profile language).
+    expect(e.message).toContain('e-mail, WhatsApp');
+    const created = await ana.mutate('contacts.create', person(1));
+    expect(created).toMatchObject({ name: 'Person 1', email: 'p1@example.com', whatsapp: '553599900001', fields: {}, incomplete: false });
+  });
+
+  it('accepts WhatsApp numbers as digits only', async () => {
+    for (const bad of ['+55 35 99999-8888', '(35) 99999 8888', '0035999998888', '12345']) {
+      const e = await refusal(ana.mutate('contacts.create', person(2, { whatsapp: bad })));
+      expect([bad, e.code, e.data.reason]).toEqual([bad, 'BAD_REQUEST', 'contact.badWhatsapp']);
+    }
+    const bad = await refusal(ana.mutate('contacts.create', person(2, { email: 'not-an-email' })));
+    expect(bad.code).toBe('BAD_REQUEST');
+  });
+
+  it('keeps one contact per WhatsApp number in the organization, not across organizations', async () => {
+    await ana.mutate('contacts.create', person(3));
+    const e = await refusal(ana.mutate('contacts.create', person(3, { name: 'Someone else', email: 'else@example.com' })));
+    expect([e.code, e.data.reason]).toEqual(['CONFLICT', 'contact.whatsappTaken']);
+    const other = await createOtherOrg(app.db.sql, 'contacts');
+    const outsider = await app.login(other.agent.email, other.password);
+    expect(await outsider.mutate('contacts.create', person(3))).toMatchObject({ whatsapp: '553599900003' });
+  });
+
+  it('enforces the fields the organization makes required', async () => {
+    await admin.mutate('admin.org.update', { requiredContactFields: ['cpf'] });
+    try {
+      const e = await refusal(ana.mutate('contacts.create', person(4)));
+      expect([e.data.reason, e.message.includes('cpf')]).toEqual(['contact.missingFields', true]);
+      const c = await ana.mutate('contacts.create', person(4, { fields: { cpf: '12345678900' } }));
+      expect(c.fields).toEqual({ cpf: '12345678900' });
+    } finally {
+      await admin.mutate('admin.org.update', { requiredContactFields: [] });
+    }
+  });
+
+  it('publishes contact.updated', async () => {
+    const c = await ana.mutate('contacts.create', person(5));
+    const [e] = await app.db.sql`SELECT data FROM events WHERE type = 'contact.updated' ORDER BY id DESC LIMIT 1`;
+    expect(e!.data).toEqual({ contactId: c.id });
+  });
+});
+
+describe('contacts.update', () => {
+  it('fills in a channel-created contact bit by bit, and clears incomplete when done', async () => {
+    const [row] = await app.db.sql`INSERT INTO contacts (org_id, whatsapp, incomplete) VALUES (${ids.orgId}, '5511955554444', true) RETURNING id`;
+    const id = row!.id as string;
+    const partial = await ana.mutate('contacts.update', { id, name: 'Maria' });
+    expect(partial).toMatchObject({ name: 'Maria', whatsapp: '5511955554444', incomplete: true });
+    const done = await ana.mutate('contacts.update', { id, email: 'maria@example.com' });
+    expect(done).toMatchObject({ name: 'Maria', email: 'maria@example.com', incomplete: false });
+    // A complete contact stays complete.
+    const e = await refusal(ana.mutate('contacts.update', { id, email: '' }));
+    expect([e.code, e.data.reason]).toEqual(['BAD_REQUEST', 'contact.missingFields']);
+  });
+
+  it('refuses a number another contact has, and an unknown id', async () => {
+    const a = await ana.mutate('contacts.create', person(6));
+    await ana.mutate('contacts.create', person(7));
+    const e = await refusal(ana.mutate('contacts.update', { id: a.id, whatsapp: '553599900007' }));
+    expect([e.code, e.data.reason]).toEqual(['CONFLICT', 'contact.whatsappTaken']);
+    const missing = await refusal(ana.mutate('contacts.update', { id: '00000000-0000-4000-8000-000000000000', name: 'X' }));
+    expect(missing.code).toBe('NOT_FOUND');
+    // Extra fields merge; an empty value removes one.
+    await ana.mutate('contacts.update', { id: a.id, fields: { company: 'ACME', city: 'Lavras' } });
+    expect((await ana.mutate('contacts.update', { id: a.id, fields: { city: '' } })).fields).toEqual({ company: 'ACME' });
+  });
+});
+
+describe('contacts.search and contacts.byChannel', () => {
+  beforeAll(async () => {
+    for (const [name, whatsapp] of [['Zélia Prado', '5521987650001'], ['Bruna Zeferino', '5521987650002'], ['Carlos Santos', '552198765']]) {
+      await ana.mutate('contacts.create', { name, email: `${whatsapp}@example.com`, whatsapp });
+    }
+  });
+
+  it('finds by number prefix, exact match first, with or without punctuation', async () => {
+    const found = await ana.query('contacts.search', { query: '552198765' });
+    expect(found.map((c: { whatsapp: string }) => c.whatsapp)).toEqual(['552198765', '5521987650001', '5521987650002']);
+    expect(found[0]).toEqual({ id: expect.any(String), name: 'Carlos Santos', email: '552198765@example.com', whatsapp: '552198765', incomplete: false });
+    const punctuated = await ana.query('contacts.search', { query: '+55 (21) 98765-0002' });
+    expect(punctuated.map((c: { name: string }) => c.name)).toEqual(['Bruna Zeferino']);
+    expect(await ana.query('contacts.search', { query: '4499' })).toEqual([]);
+  });
+
+  it('finds by name, case-insensitive, prefix matches first', async () => {
+    const found = await ana.query('contacts.search', { query: 'ZE' });
+    expect(found.map((c: { name: string }) => c.name)).toEqual(['Zélia Prado', 'Bruna Zeferino']);
+    expect(await ana.query('contacts.search', { query: '%' })).toEqual([]);
+    expect(contactFilter('  ')).toBeNull();
+    expect(contactFilter('Ana 2')).toEqual({ by: 'name', text: 'Ana 2' });
+  });
+
+  it('lists the contacts a channel can reach, by name', async () => {
+    await app.db.sql`INSERT INTO contacts (org_id, name, webchat_visitor_id, incomplete) VALUES (${ids.orgId}, 'Visitor', 'visitor-1', true)`;
+    const whatsapp = await ana.query('contacts.byChannel', { channelId: channels.whatsapp });
+    expect(whatsapp.every((c: { whatsapp: string | null }) => c.whatsapp)).toBe(true);
+    const names = whatsapp.map((c: { name: string }) => c.name.toLowerCase());
+    expect(names).toEqual([...names].sort());
+    const webchat = await ana.query('contacts.byChannel', { channelId: channels.webchat });
+    expect(webchat.map((c: { name: string }) => c.name)).toEqual(['Visitor']);
+    expect((await ana.query('contacts.byChannel', { channelId: channels.whatsapp, query: 'zeferino' })).length).toBe(1);
+  });
+});
+
+describe('contacts.get', () => {
+  let contactId: string;
+  beforeAll(async () => {
+    const sql = app.db.sql;
+    contactId = (await ana.mutate('contacts.create', { name: 'History Person', email: 'h@example.com', whatsapp: '5531911112222' })).id;
+    const close = (protocol: string, team: 'Support' | 'Sales', servedBy: string) => sql`
+      INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, closed_at, close_reason, served_by, rating)
+      VALUES (${ids.orgId}, ${protocol}, ${contactId}, ${channels.whatsapp}, ${ids.teams[team]}, 'closed', now(), 'agent', ${servedBy}, 5)`;
+    await close('20260101-900001', 'Support', ids.users['bruno@demo.test']);
+    await close('20260101-900002', 'Sales', ids.users['carla@demo.test']);
+    await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, claimed_at)
+      VALUES (${ids.orgId}, '20260101-900003', ${contactId}, ${channels.webchat}, ${ids.teams.Sales}, 'active', ${ids.users['carla@demo.test']}, now())`;
+  });
+  const protocols = (c: { history: { protocol: string }[] }) => c.history.map((h) => h.protocol).sort();
+
+  it('shows open conversations on every channel, with who serves them', async () => {
+    const c = await ana.query('contacts.get', { id: contactId });
+    expect(c).toMatchObject({ id: contactId, name: 'History Person', whatsapp: '5531911112222', incomplete: false });
+    expect(c.openConversations).toEqual([
+      expect.objectContaining({
+        protocol: '20260101-900003', status: 'active',
+        channel: { id: channels.webchat, kind: 'webchat', name: 'Web chat' },
+        team: { id: ids.teams.Sales, name: 'Sales' },
+        assignee: { id: ids.users['carla@demo.test'], name: 'Carla Dias' },
+      }),
+    ]);
+  });
+
+  it('shows history per the history permission: own teams, all, none', async () => {
+    const own = await ana.query('contacts.get', { id: contactId });
+    expect(protocols(own)).toEqual(['20260101-900001']);
+    expect(own.history[0]).toMatchObject({ closeReason: 'agent', rating: 5, assignee: { id: ids.users['bruno@demo.test'], name: 'Bruno Lima' }, team: { name: 'Support' } });
+    await admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], historyAccess: 'all' });
+    expect(protocols(await ana.query('contacts.get', { id: contactId }))).toEqual(['20260101-900001', '20260101-900002']);
+    await admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], historyAccess: 'none' });
+    expect(protocols(await ana.query('contacts.get', { id: contactId }))).toEqual([]);
+    await admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], historyAccess: 'own_teams' });
+    expect(protocols(await admin.query('contacts.get', { id: contactId }))).toEqual(['20260101-900001', '20260101-900002']);
+  });
+});
