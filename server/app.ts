@@ -10,6 +10,7 @@ import { issueSetupLink } from './commands/setup.ts';
 import type { Env } from './env.ts';
 import { createHttpServer, type HttpMounts } from './http/server.ts';
 import { startHousekeeping } from './jobs/housekeeping.ts';
+import { startChannels, type ChannelsOptions } from './channels/index.ts';
 import type { Logger } from './log.ts';
 import { createServices, stopServices, type Services } from './services/index.ts';
 
@@ -26,7 +27,12 @@ export interface RunningApp {
 }
 
 /** Migrates, seeds, builds the services and serves HTTP. The caller owns the database. */
-export async function startApp(env: Env, log: Logger, databaseUrl: string, options: { mounts?: HttpMounts } = {}): Promise<RunningApp> {
+export async function startApp(
+  env: Env,
+  log: Logger,
+  databaseUrl: string,
+  options: { mounts?: HttpMounts; channels?: ChannelsOptions } = {},
+): Promise<RunningApp> {
   await migrate(databaseUrl, (m) => log.info(m));
   const sql = createSql(databaseUrl);
   const services = await createServices(env, sql, log);
@@ -41,7 +47,12 @@ export async function startApp(env: Env, log: Logger, databaseUrl: string, optio
   }
   const stopHousekeeping = startHousekeeping(services);
   await services.jobs.start(services, databaseUrl);
-  const server = createHttpServer(services, { clientDir: CLIENT_DIR, mounts: options.mounts });
+  const channels = startChannels(services, options.channels);
+  const mounts: HttpMounts = {
+    routes: [...channels.mounts.routes, ...(options.mounts?.routes ?? [])],
+    upgrades: [...channels.mounts.upgrades, ...(options.mounts?.upgrades ?? [])],
+  };
+  const server = createHttpServer(services, { clientDir: CLIENT_DIR, mounts });
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -60,6 +71,7 @@ export async function startApp(env: Env, log: Logger, databaseUrl: string, optio
     firstStart,
     async close() {
       stopHousekeeping();
+      await channels.stop();
       // Stop taking requests, end open streams (SSE, sockets), then release the database.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -9,7 +9,7 @@ export interface ContactSummary {
   incomplete: boolean;
 }
 
-/** A search: by WhatsApp number (prefix, exact match first) or by name (substring, prefix first). */
+/** A search: by WhatsApp number (prefix, exact match first) or by name (substring, prefix first, accents ignored). */
 export type ContactFilter = { by: 'number'; digits: string } | { by: 'name'; text: string };
 
 const SUMMARY_COLUMNS = `id, name, email, whatsapp, incomplete`;
@@ -29,10 +29,11 @@ function filterSql(filter: ContactFilter | null, params: unknown[]): { where: st
     const [like, exact] = [params.length - 1, params.length];
     return { where: `AND whatsapp LIKE $${like}`, order: `(whatsapp = $${exact}) DESC, whatsapp, id` };
   }
-  const text = likeEscape(filter.text.toLowerCase());
+  // Folded like contact_name_key (migration 0005): lower case, no accents.
+  const text = likeEscape(filter.text.toLowerCase().normalize('NFD').replace(/\p{Diacritic}/gu, ''));
   params.push(`%${text}%`, `${text}%`);
   const [like, prefix] = [params.length - 1, params.length];
-  return { where: `AND lower(name) LIKE $${like}`, order: `(lower(name) LIKE $${prefix}) DESC, lower(name), id` };
+  return { where: `AND contact_name_key(name) LIKE $${like}`, order: `(contact_name_key(name) LIKE $${prefix}) DESC, lower(name), id` };
 }
 
 export async function searchContacts(db: Db, orgId: string, filter: ContactFilter, limit: number): Promise<ContactSummary[]> {

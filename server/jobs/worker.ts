@@ -16,8 +16,13 @@ function tasks(s: Services): TaskList {
     sweep_timers: async (payload) => {
       const at = (payload as { now?: unknown } | null)?.now;
       const now = typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? new Date(at) : new Date();
-      const r = await sweepTimers(s, now);
-      if (r.closed.length || r.overruns.length) s.log.info({ closed: r.closed.length, overruns: r.overruns.length }, 'timers swept');
+      try {
+        const r = await sweepTimers(s, now);
+        if (r.closed.length || r.overruns.length) s.log.info({ closed: r.closed.length, overruns: r.overruns.length }, 'timers swept');
+      } catch (err) {
+        // The next minute sweeps again; a failed job row per minute would only pile up.
+        s.log.error({ err }, 'timer sweep failed; will retry next minute');
+      }
     },
   };
 }

@@ -7,8 +7,15 @@ import { getTeam } from '../../db/queries/teams.ts';
 import type { Db } from '../../db/sql.ts';
 import { mayClaim, mayWrite, type ConversationFacts } from '../domain/conversation-access.ts';
 import { windowState } from '../domain/whatsapp-window.ts';
+import { deliveryErrorKey } from '../domain/delivery-errors.ts';
+import { translate } from '../../i18n/index.ts';
 import type { Actor } from '../commands/conversations/common.ts';
 import { lastInboundAt } from '../commands/conversations/outbound.ts';
+
+function errorOf(actor: Actor, status: string, code: number | null, title: string | null) {
+  const key = deliveryErrorKey(code, status);
+  return key ? { code, title, message: translate(actor.lang, key, { title: title ?? String(code ?? '') }) } : null;
+}
 
 /** The conversation as the client shows it, with what this caller may do now. */
 export async function conversationView(db: Db, actor: Actor, c: Conversation, facts: ConversationFacts) {
@@ -45,7 +52,7 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
       attachmentId: m.attachmentId,
       attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
       clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,
-      error: m.errorCode ? { code: m.errorCode, title: m.errorTitle } : null,
+      error: errorOf(actor, m.status, m.errorCode, m.errorTitle),
       at: (m.providerTimestamp ?? m.createdAt).toISOString(),
     })),
     window: window.open ? { open: true, closesAt: window.closesAt?.toISOString() ?? null } : { open: false, closedAt: window.closedAt?.toISOString() ?? null },

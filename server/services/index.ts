@@ -23,6 +23,8 @@ export interface Services {
   redis: Redis | null;
   /** Started by the app after migrations (server/app.ts). */
   jobs: JobQueue;
+  /** Set once the channel workers run (server/app.ts); wakes the inbound media fetcher. */
+  mediaFetcher?: { wake(): void };
 }
 
 export async function createServices(env: Env, sql: Sql, log: Logger): Promise<Services> {

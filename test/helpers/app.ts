@@ -62,7 +62,7 @@ export class TrpcHttpClient {
   }
 }
 
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, options: Parameters<typeof startApp>[3] = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-app-'));
   const env = parseEnv({
@@ -76,7 +76,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const log = createLogger(env.LOG_LEVEL);
-  const app = await startApp(env, log, db.url);
+  const app = await startApp(env, log, db.url, options);
   const client = (headers: Record<string, string> = {}) => new TrpcHttpClient(app.url, headers);
   return {
     ...app,

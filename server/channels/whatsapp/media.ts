@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { insertAttachment } from '../../../db/queries/attachments.ts';
+import { channelByPhoneNumberId, getChannel } from '../../../db/queries/channels.ts';
+import { getConversation } from '../../../db/queries/conversations.ts';
+import { getMessage } from '../../../db/queries/messages.ts';
+import { publishMessage } from '../../commands/conversations/common.ts';
+import type { Services } from '../../services/index.ts';
+import { GraphClient } from './graph.ts';
+
+const MAX_ATTEMPTS = 6;
+
+/**
+ * Fetches inbound media after the webhook has been answered: GET /<media-id>, then the URL
+ * it gives, both with the channel's token, into attachment storage. Rows stay `pending` (and
+ * are retried) until stored; after repeated failures they are marked `failed`.
+ */
+export class MediaFetcher {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private graph: GraphClient;
+
+  constructor(private s: Services, private pollMs = 15_000) {
+    this.graph = new GraphClient(s.env.WHATSAPP_GRAPH_URL);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.cycle()
+      .catch((err) => this.s.log.warn({ err }, 'media fetch cycle failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async cycle(): Promise<void> {
+    for (;;) {
+      // Claim by bumping attempts with SKIP LOCKED, so several processes share the work.
+      const rows = await this.s.sql`UPDATE messages SET attempts = attempts + 1, next_attempt_at = now() + (attempts + 1) * interval '30 seconds'
+        WHERE id IN (SELECT id FROM messages WHERE media_status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+          ORDER BY created_at LIMIT 5 FOR UPDATE SKIP LOCKED)
+        RETURNING id, org_id, attempts`;
+      if (rows.length === 0 || this.stopped) return;
+      for (const r of rows) await this.fetchOne(r.org_id as string, r.id as string, r.attempts as number);
+    }
+  }
+
+  private async fetchOne(orgId: string, messageId: string, attempts: number): Promise<void> {
+    const m = await getMessage(this.s.sql, orgId, messageId);
+    const media = m?.payload.media as { id?: string; filename?: string } | undefined;
+    if (!m || !media?.id) return;
+    try {
+      const channel = await getChannel(this.s.sql, orgId, m.channelId);
+      const secrets = channel?.phoneNumberId ? await channelByPhoneNumberId(this.s.sql, channel.phoneNumberId) : null;
+      const token = secrets?.accessToken ?? this.s.env.WHATSAPP_ACCESS_TOKEN;
+      if (!token) throw new Error('no access token for this channel');
+      const file = await this.graph.downloadMedia(media.id, token);
+      const id = randomUUID();
+      const key = `${orgId}/${id}`;
+      const stored = await this.s.storage.put(key, Readable.from(file.bytes), this.s.env.UPLOAD_MAX_BYTES * 4);
+      const ext = file.contentType.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin';
+      await insertAttachment(this.s.sql, {
+        id, orgId, uploadedBy: null, purpose: 'message', filename: media.filename ?? `${m.kind}.${ext}`, contentType: file.contentType,
+        sizeBytes: stored.sizeBytes, storageKey: key, sha256: stored.sha256,
+      });
+      const [updated] = await this.s.sql`UPDATE messages SET attachment_id = ${id}, media_status = 'stored' WHERE org_id = ${orgId} AND id = ${messageId} RETURNING id`;
+      const conversation = await getConversation(this.s.sql, orgId, m.conversationId);
+      if (updated && conversation) await publishMessage(this.s, this.s.sql, conversation, { ...m, attachmentId: id }, 'message.status');
+    } catch (err) {
+      this.s.log.warn({ err, messageId }, 'inbound media not fetched yet');
+      if (attempts >= MAX_ATTEMPTS) await this.s.sql`UPDATE messages SET media_status = 'failed' WHERE org_id = ${orgId} AND id = ${messageId}`;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { channelByPhoneNumberId, getChannel, type Channel, type ChannelSecrets } from '../../../db/queries/channels.ts';
+import { ingestInbound } from '../../commands/conversations/ingest.ts';
+import type { Services } from '../../services/index.ts';
+import { parseWebhook, type ParsedInbound } from './parse.ts';
+import { applyStatus } from './statuses.ts';
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+export function verifySignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  const expected = createHmac('sha256', appSecret).update(rawBody).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function equalSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function reply(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+}
+
+/** Secrets for a route: the environment's for /webhooks/whatsapp, the channel's own otherwise. */
+interface Route {
+  secrets: ChannelSecrets;
+  /** Which stored channel a phone_number_id in the payload may address through this route. */
+  accepts: (channel: Channel & ChannelSecrets) => boolean;
+}
+
+async function routeFor(s: Services, channelId: string | null): Promise<Route | null> {
+  if (!channelId) {
+    const env = s.env;
+    return {
+      secrets: { appSecret: env.WHATSAPP_APP_SECRET ?? null, verifyToken: env.WHATSAPP_VERIFY_TOKEN ?? null, accessToken: env.WHATSAPP_ACCESS_TOKEN ?? null },
+      // Channels without secrets of their own are the environment's.
+      accepts: (c) => c.kind === 'whatsapp' && c.appSecret === null,
+    };
+  }
+  if (!/^[0-9a-f-]{36}$/i.test(channelId)) return null;
+  const rows = await s.sql`SELECT org_id FROM channels WHERE id = ${channelId} AND kind = 'whatsapp'`;
+  if (!rows[0]) return null;
+  const channel = await getChannel(s.sql, rows[0].org_id as string, channelId);
+  const full = channel?.phoneNumberId ? await channelByPhoneNumberId(s.sql, channel.phoneNumberId) : null;
+  if (!full) return null;
+  return { secrets: full, accepts: (c) => c.id === full.id };
+}
+
+async function ingest(s: Services, channel: Channel, m: ParsedInbound): Promise<void> {
+  const result = await ingestInbound(s, {
+    channel,
+    from: { whatsapp: m.from && /^\d{8,15}$/.test(m.from) ? m.from : null, whatsappUserId: m.fromUserId, name: m.profileName },
+    channelMessageId: m.wamid,
+    sentAt: m.sentAt,
+    kind: m.kind,
+    text: m.text,
+    payload: m.payload,
+  });
+  if (!result.duplicate && m.media) {
+    await s.sql`UPDATE messages SET media_status = 'pending' WHERE org_id = ${channel.orgId} AND id = ${result.message.id}`;
+    s.mediaFetcher?.wake();
+  }
+}
+
+/**
+ * /webhooks/whatsapp[/<channelId>]: GET is Meta's verification handshake; POST is verified
+ * with X-Hub-Signature-256 over the raw bytes before anything is parsed, then every message
+ * and status is stored; 200 only after that commits, 503 when storage fails (Meta retries,
+ * and the wamid dedupe makes the retry harmless).
+ */
+export async function handleWhatsappWebhook(s: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const channelId = url.pathname.split('/')[3] ?? null;
+  let route: Route | null;
+  try {
+    route = await routeFor(s, channelId);
+  } catch {
+    return reply(res, 503, 'Storage unavailable, retry later.');
+  }
+  if (!route) return reply(res, 404, 'Unknown channel.');
+
+  if (req.method === 'GET') {
+    const mode = url.searchParams.get('hub.mode');
+    const token = url.searchParams.get('hub.verify_token') ?? '';
+    const challenge = url.searchParams.get('hub.challenge') ?? '';
+    if (mode === 'subscribe' && route.secrets.verifyToken && equalSecret(token, route.secrets.verifyToken)) return reply(res, 200, challenge);
+    return reply(res, 403, 'Verification failed.');
+  }
+  if (req.method !== 'POST') return reply(res, 405, 'Use GET or POST.');
+
+  const raw = await readBody(req);
+  if (!raw) return reply(res, 413, 'Payload too large.');
+  if (!route.secrets.appSecret) return reply(res, 401, 'This channel has no app secret configured.');
+  if (!verifySignature(raw, req.headers['x-hub-signature-256'] as string | undefined, route.secrets.appSecret)) {
+    return reply(res, 401, 'Invalid signature.');
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return reply(res, 400, 'Not JSON.');
+  }
+  const parsed = parseWebhook(body);
+  try {
+    const channels = new Map<string, (Channel & ChannelSecrets) | null>();
+    const channelFor = async (phoneNumberId: string) => {
+      if (!channels.has(phoneNumberId)) {
+        const c = await channelByPhoneNumberId(s.sql, phoneNumberId);
+        channels.set(phoneNumberId, c && c.active && route!.accepts(c) ? c : null);
+      }
+      return channels.get(phoneNumberId) ?? null;
+    };
+    for (const m of parsed.messages) {
+      const channel = await channelFor(m.phoneNumberId);
+      if (!channel) {
+        s.log.warn({ phoneNumberId: m.phoneNumberId, wamid: m.wamid }, 'WhatsApp message for a number no channel here serves; ignored');
+        continue;
+      }
+      await ingest(s, channel, m);
+    }
+    for (const st of parsed.statuses) {
+      const channel = await channelFor(st.phoneNumberId);
+      if (channel && !(await applyStatus(s, channel, st))) s.log.info({ wamid: st.wamid }, 'status for a message we do not know; ignored');
+    }
+  } catch (err) {
+    s.log.error({ err }, 'WhatsApp webhook not stored; answering 503 so Meta retries');
+    return reply(res, 503, 'Storage unavailable, retry later.');
+  }
+  reply(res, 200, 'OK');
+}

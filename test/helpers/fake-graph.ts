@@ -1,0 +1,82 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Behaviour =
+  | 'ok'
+  | { status: number; error: { code: number; message: string; details?: string } }
+  /** Reads the request, then breaks the connection without answering: the sender cannot know. */
+  | 'drop';
+
+export interface RecordedPost {
+  phoneNumberId: string;
+  token: string | null;
+  body: Record<string, any>;
+}
+
+/**
+ * A local stand-in for Meta's Graph API that speaks its request/response format: message
+ * sends (counted per message), media upload, media lookup and download. Never the network.
+ */
+export async function startFakeGraph(options: { token?: string } = {}) {
+  const posts: RecordedPost[] = [];
+  const uploads: { phoneNumberId: string; size: number; type: string | null }[] = [];
+  const queue: Behaviour[] = [];
+  const media = new Map<string, { bytes: Buffer; mime: string }>();
+  let counter = 0;
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://graph');
+    const parts = url.pathname.split('/').filter(Boolean); // [version, id, edge?]
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (options.token && token !== options.token) {
+      return json(401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+    }
+    if (req.method === 'POST' && parts[2] === 'messages') {
+      const body = JSON.parse(raw.toString('utf8'));
+      posts.push({ phoneNumberId: parts[1]!, token, body });
+      const behaviour = queue.shift() ?? 'ok';
+      if (behaviour === 'drop') return req.socket.destroy();
+      if (behaviour !== 'ok') {
+        return json(behaviour.status, { error: { message: behaviour.error.message, type: 'OAuthException', code: behaviour.error.code, error_data: { messaging_product: 'whatsapp', details: behaviour.error.details ?? behaviour.error.message }, fbtrace_id: 'AbC' } });
+      }
+      return json(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.FAKE${++counter}` }] });
+    }
+    if (req.method === 'POST' && parts[2] === 'media') {
+      uploads.push({ phoneNumberId: parts[1]!, size: raw.length, type: req.headers['content-type'] ?? null });
+      return json(200, { id: `media-out-${++counter}` });
+    }
+    if (req.method === 'GET' && parts[0] === 'files') {
+      const m = media.get(parts[1]!);
+      if (!m) return json(404, { error: { message: 'not found', code: 100 } });
+      return res.writeHead(200, { 'content-type': m.mime }).end(m.bytes);
+    }
+    if (req.method === 'GET' && parts.length === 2) {
+      const m = media.get(parts[1]!);
+      if (!m) return json(404, { error: { message: 'Unsupported get request.', code: 100 } });
+      const address = server.address() as AddressInfo;
+      return json(200, { messaging_product: 'whatsapp', url: `http://127.0.0.1:${address.port}/files/${parts[1]}`, mime_type: m.mime, sha256: 'x', file_size: m.bytes.length, id: parts[1] });
+    }
+    json(404, { error: { message: 'Unknown path', code: 100 } });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    posts,
+    uploads,
+    media,
+    /** Behaviours for the next POSTs to /messages, in order; afterwards every send is accepted. */
+    next(...b: Behaviour[]) {
+      queue.push(...b);
+    },
+    postsFor(messageId: string) {
+      return posts.filter((p) => p.body.biz_opaque_callback_data === messageId);
+    },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export type FakeGraph = Awaited<ReturnType<typeof startFakeGraph>>;

@@ -1,0 +1,44 @@
+import { createHmac } from 'node:crypto';
+
+export const APP_SECRET = 'test-app-secret';
+export const VERIFY_TOKEN = 'test-verify-token';
+export const PHONE_NUMBER_ID = '100000000000001';
+
+export function sign(body: string, secret = APP_SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** Posts a webhook payload exactly as Meta does: raw JSON, signed. */
+export async function postWebhook(baseUrl: string, payload: unknown, opts: { path?: string; secret?: string; signature?: string | null } = {}) {
+  const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const signature = opts.signature === undefined ? sign(body, opts.secret) : opts.signature;
+  if (signature) headers['x-hub-signature-256'] = signature;
+  return fetch(`${baseUrl}${opts.path ?? '/webhooks/whatsapp'}`, { method: 'POST', headers, body });
+}
+
+/** One change of Meta's envelope around messages and/or statuses. */
+export function envelope(value: Record<string, unknown>, phoneNumberId = PHONE_NUMBER_ID) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA-1', changes: [{ field: 'messages', value: change(value, phoneNumberId) }] }],
+  };
+}
+
+export function change(value: Record<string, unknown>, phoneNumberId = PHONE_NUMBER_ID) {
+  return { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId }, ...value };
+}
+
+let n = 0;
+export function textMessage(from: string, body: string, extra: Record<string, unknown> = {}) {
+  return {
+    contacts: [{ profile: { name: 'Cliente Teste' }, wa_id: from }],
+    messages: [{ from, id: `wamid.IN${Date.now()}${n++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body }, ...extra }],
+  };
+}
+
+export function statusUpdate(wamid: string, status: string, ourId?: string, extra: Record<string, unknown> = {}) {
+  return {
+    statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '5511900000000', ...(ourId ? { biz_opaque_callback_data: ourId } : {}), ...extra }],
+  };
+}
