@@ -206,6 +206,55 @@ describe('delivery at most once', () => {
   });
 });
 
+describe('inbound media and other types', () => {
+  it('fetches inbound media through the Graph API into storage, visible to the team, not to others', async () => {
+    const bytes = Buffer.from('fake-jpeg-bytes');
+    graph.media.set('MEDIA-IN-1', { bytes, mime: 'image/jpeg' });
+    const from = '5511977770001';
+    const payload = envelope({
+      contacts: [{ profile: { name: 'Foto' }, wa_id: from }],
+      messages: [{ from, id: 'wamid.IMG1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'image', image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'x', id: 'MEDIA-IN-1' } }],
+    });
+    expect((await postWebhook(app.url, payload)).status).toBe(200);
+    const stored = await waitFor(async () => (await messagesOf(from)).find((m) => m.media_status === 'stored'), 'media stored');
+    expect(stored).toMatchObject({ kind: 'image', text: 'my receipt' });
+    const ana = await app.login('ana@demo.test');
+    const carla = await app.login('carla@demo.test');
+    // In the bot, the conversation has no team yet: admins see it; after the choice, the team does.
+    await postWebhook(app.url, envelope(textMessage(from, '1')));
+    const file = await fetch(`${app.url}/uploads/${stored.attachment_id}`, { headers: { cookie: ana.cookie! } });
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true);
+    expect((await fetch(`${app.url}/uploads/${stored.attachment_id}`, { headers: { cookie: carla.cookie! } })).status).toBe(200);
+    // Once it moves to Sales, Ana (Support only) no longer sees it or its files.
+    const [conv] = await app.db.sql`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from}`;
+    const admin = await app.login('admin@demo.test');
+    await admin.mutate('admin.conversations.transfer', { conversationId: conv!.id, toTeamId: ids.teams.Sales });
+    expect((await fetch(`${app.url}/uploads/${stored.attachment_id}`, { headers: { cookie: ana.cookie! } })).status).toBe(404);
+  });
+
+  it('stores every documented type, including unknown ones, without a 5xx', async () => {
+    const from = '5511977770002';
+    const ts = String(Math.floor(Date.now() / 1000));
+    const types = [
+      { type: 'location', location: { latitude: 1, longitude: 2, name: 'Here' } },
+      { type: 'contacts', contacts: [{ name: { formatted_name: 'Bob' }, phones: [{ phone: '+1 555' }] }] },
+      { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'b1', title: 'Yes' } } },
+      { type: 'button', button: { payload: 'P', text: 'Quick reply' } },
+      { type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '❤️' } },
+      { type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown' }] },
+      { type: 'teleport', teleport: {} },
+    ];
+    const payload = envelope({
+      contacts: [{ profile: { name: 'Types' }, wa_id: from }],
+      messages: types.map((t, i) => ({ from, id: `wamid.TYPE${i}`, timestamp: ts, ...t })),
+    });
+    expect((await postWebhook(app.url, payload)).status).toBe(200);
+    const kinds = (await messagesOf(from)).filter((m) => m.direction === 'in').map((m) => m.kind);
+    expect(kinds).toEqual(['location', 'contacts', 'interactive', 'button', 'reaction', 'unsupported', 'unsupported']);
+  });
+});
+
 describe('503 while the database is down', () => {
   it('answers 503 (Meta retries) and stores the retry once the database is back', async () => {
     const postgres = (await import('postgres')).default;
