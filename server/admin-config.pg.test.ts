@@ -30,7 +30,9 @@ const reason = async (p: Promise<unknown>) => {
   const e = await refusal(p);
   return [e.code, e.data.reason];
 };
-const demoChannel = async (kind: string) => (await app.db.sql`SELECT id FROM channels WHERE org_id = ${ids.orgId} AND kind = ${kind}`)[0]!.id as string;
+// The demo seed's channels (tests below add more of each kind).
+const demoChannel = async (kind: 'whatsapp' | 'webchat') =>
+  (await app.db.sql`SELECT id FROM channels WHERE org_id = ${ids.orgId} AND name = ${kind === 'whatsapp' ? 'WhatsApp' : 'Web chat'}`)[0]!.id as string;
 
 async function upload(cookie: string, purpose: string): Promise<string> {
   const form = new FormData();

@@ -14,8 +14,8 @@ beforeAll(async () => {
   ids = await demoIds(app.db.sql);
   ana = await app.login('ana@demo.test');
   admin = await app.login('admin@demo.test');
-  const rows = await app.db.sql`SELECT id, kind FROM channels WHERE org_id = ${ids.orgId}`;
-  channels = { whatsapp: rows.find((r) => r.kind === 'whatsapp')!.id, webchat: rows.find((r) => r.kind === 'webchat')!.id };
+  const rows = await app.db.sql`SELECT id, name FROM channels WHERE org_id = ${ids.orgId}`;
+  channels = { whatsapp: rows.find((r) => r.name === 'WhatsApp')!.id, webchat: rows.find((r) => r.name === 'Web chat')!.id };
 });
 afterAll(() => app?.stop());
 
