@@ -14,6 +14,13 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: true,
+    // Two pages: the agent app and the customer web chat widget (served at /widget).
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('./client/index.html', import.meta.url)),
+        widget: fileURLToPath(new URL('./client/widget/index.html', import.meta.url)),
+      },
+    },
   },
   server: {
     port: 5173,
@@ -21,6 +28,8 @@ export default defineConfig({
     proxy: {
       '/trpc': toBackend(),
       '/uploads': toBackend(),
+      '/webchat': toBackend(),
+      '/widget/embed.js': toBackend(),
       '/healthz': toBackend(),
       '/sync': toBackend({ ws: true }),
     },

@@ -11,6 +11,8 @@ import type { Env } from './env.ts';
 import { createHttpServer, type HttpMounts } from './http/server.ts';
 import { startHousekeeping } from './jobs/housekeeping.ts';
 import { startChannels, type ChannelsOptions } from './channels/index.ts';
+import { startSync } from './sync/index.ts';
+import type { SyncLimits, SyncServer } from '../sync/server/server.ts';
 import type { Logger } from './log.ts';
 import { createServices, stopServices, type Services } from './services/index.ts';
 
@@ -21,6 +23,7 @@ export interface RunningApp {
   services: Services;
   server: http.Server;
   url: string;
+  sync: SyncServer;
   /** Printed at start: the demo logins, or the one-time setup link. */
   firstStart: { demoLogins?: string[]; setupLink?: string };
   close(): Promise<void>;
@@ -31,7 +34,7 @@ export async function startApp(
   env: Env,
   log: Logger,
   databaseUrl: string,
-  options: { mounts?: HttpMounts; channels?: ChannelsOptions } = {},
+  options: { mounts?: HttpMounts; channels?: ChannelsOptions; sync?: Partial<SyncLimits> } = {},
 ): Promise<RunningApp> {
   await migrate(databaseUrl, (m) => log.info(m));
   const sql = createSql(databaseUrl);
@@ -48,9 +51,10 @@ export async function startApp(
   const stopHousekeeping = startHousekeeping(services);
   await services.jobs.start(services, databaseUrl);
   const channels = startChannels(services, options.channels);
+  const sync = startSync(services, options.sync);
   const mounts: HttpMounts = {
     routes: [...channels.mounts.routes, ...(options.mounts?.routes ?? [])],
-    upgrades: [...channels.mounts.upgrades, ...(options.mounts?.upgrades ?? [])],
+    upgrades: [...sync.mounts.upgrades, ...channels.mounts.upgrades, ...(options.mounts?.upgrades ?? [])],
   };
   const server = createHttpServer(services, { clientDir: CLIENT_DIR, mounts });
   const sockets = new Set<import('node:net').Socket>();
@@ -68,10 +72,12 @@ export async function startApp(
     services,
     server,
     url: `http://127.0.0.1:${port}`,
+    sync: sync.server,
     firstStart,
     async close() {
       stopHousekeeping();
       await channels.stop();
+      await sync.stop();
       // Stop taking requests, end open streams (SSE, sockets), then release the database.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

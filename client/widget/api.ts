@@ -1,0 +1,140 @@
+/** The widget's side of /webchat (server/channels/webchat/api.ts). Same origin: plain fetch. */
+
+export interface WidgetMessage {
+  id: string;
+  conversationId: string;
+  direction: 'in' | 'out';
+  kind: string;
+  text: string;
+  author: string | null;
+  isBot: boolean;
+  status: string;
+  clientMessageId: string | null;
+  attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
+  at: string;
+}
+
+export interface WidgetConversation {
+  id: string;
+  protocol: string;
+  status: 'bot' | 'waiting' | 'active' | 'closed';
+}
+
+export interface Session {
+  token: string;
+  visitorId: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    message: string,
+    public code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Storage can be refused inside a third-party frame (strict privacy settings): keep it in memory then. */
+const memory = new Map<string, string>();
+const storage = {
+  get(key: string): string | null {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return memory.get(key) ?? null;
+    }
+  },
+  set(key: string, value: string | null): void {
+    try {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    } catch {
+      if (value === null) memory.delete(key);
+      else memory.set(key, value);
+    }
+  },
+};
+
+const keyOf = (channelId: string) => `atende.webchat.${channelId}`;
+
+export function loadSession(channelId: string): Session | null {
+  try {
+    const value = JSON.parse(storage.get(keyOf(channelId)) ?? 'null') as Session | null;
+    return value && typeof value.token === 'string' && typeof value.visitorId === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(channelId: string, session: Session | null): void {
+  storage.set(keyOf(channelId), session ? JSON.stringify(session) : null);
+}
+
+/** A random id for a message the visitor writes: the server stores a retried send once. */
+export function newClientMessageId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class WebchatApi {
+  constructor(
+    private channelId: string,
+    private networkError: string,
+  ) {}
+
+  private async request<T>(path: string, init: RequestInit & { token?: string | null } = {}): Promise<T> {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let res: Response;
+    try {
+      res = await fetch(path, { ...init, headers, cache: 'no-store' });
+    } catch {
+      throw new ApiError(0, this.networkError);
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { message?: string; code?: string } } | null;
+      throw new ApiError(res.status, body?.error?.message ?? this.networkError, body?.error?.code ?? null);
+    }
+    return (await res.json()) as T;
+  }
+
+  private json(body: unknown): RequestInit {
+    return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  }
+
+  session(name: string, token: string | null): Promise<{ visitorToken: string; visitorId: string }> {
+    return this.request('/webchat/session', { ...this.json({ channelId: this.channelId, ...(name ? { name } : {}) }), token });
+  }
+
+  messages(token: string): Promise<{ messages: WidgetMessage[]; conversation: WidgetConversation | null }> {
+    return this.request(`/webchat/messages?channelId=${encodeURIComponent(this.channelId)}`, { token });
+  }
+
+  send(token: string, input: { clientMessageId: string; text?: string; attachmentId?: string }): Promise<{ message: WidgetMessage }> {
+    return this.request('/webchat/messages', { ...this.json({ ...input, channelId: this.channelId }), token });
+  }
+
+  read(token: string, upToMessageId: string): Promise<{ read: string[] }> {
+    return this.request('/webchat/read', { ...this.json({ upToMessageId, channelId: this.channelId }), token });
+  }
+
+  upload(token: string, file: File): Promise<{ attachmentId: string }> {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return this.request('/webchat/upload', { method: 'POST', body: form, token });
+  }
+
+  /** A file, fetched with the token (never in the address) and handed to the page as a blob. */
+  async file(token: string, url: string): Promise<Blob> {
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    } catch {
+      throw new ApiError(0, this.networkError);
+    }
+    if (!res.ok) throw new ApiError(res.status, this.networkError);
+    return res.blob();
+  }
+}

@@ -1,0 +1,60 @@
+import type { Sql } from '../sql.ts';
+import { runTx } from '../sql.ts';
+
+export interface StoredDoc {
+  updates: Uint8Array[];
+  lastId: string | null;
+  rows: number;
+}
+
+export async function loadDocUpdates(sql: Sql, orgId: string, docName: string): Promise<StoredDoc> {
+  const rows = await sql`SELECT id::text, data FROM doc_updates WHERE org_id = ${orgId} AND doc_name = ${docName} ORDER BY doc_updates.id`;
+  return { updates: rows.map((r) => new Uint8Array(r.data as Buffer)), lastId: (rows.at(-1)?.id as string | undefined) ?? null, rows: rows.length };
+}
+
+/** Group commit: every update that arrived together goes into one INSERT. */
+export async function appendDocUpdates(sql: Sql, rows: { orgId: string; docName: string; data: Uint8Array; userId: string | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values: unknown[] = [];
+  const tuples = rows.map((r) => {
+    values.push(r.orgId, r.docName, Buffer.from(r.data), r.userId);
+    const n = values.length;
+    return `($${n - 3}::uuid, $${n - 2}, $${n - 1}::bytea, $${n}::uuid)`;
+  });
+  await sql.unsafe(`INSERT INTO doc_updates (org_id, doc_name, data, user_id) VALUES ${tuples.join(', ')}`, values as never[]);
+  await sql`INSERT INTO doc_activity (org_id, doc_name, user_id, changes)
+    SELECT org_id, doc_name, user_id, count(*) FROM unnest(${rows.map((r) => r.orgId)}::uuid[], ${rows.map((r) => r.docName)}::text[],
+      ${rows.map((r) => r.userId)}::uuid[]) AS t(org_id, doc_name, user_id) GROUP BY 1, 2, 3`;
+}
+
+export async function loadClientBindings(sql: Sql, docName: string): Promise<Map<number, string>> {
+  const rows = await sql`SELECT client_id, user_id FROM doc_client_bindings WHERE doc_name = ${docName}`;
+  return new Map(rows.map((r) => [Number(r.client_id), r.user_id as string]));
+}
+
+/** Binds a Yjs client id to a user for good; returns whoever holds it (first writer wins). */
+export async function bindClient(sql: Sql, orgId: string, docName: string, clientId: number, userId: string): Promise<string> {
+  const rows = await sql`
+    WITH ins AS (
+      INSERT INTO doc_client_bindings (org_id, doc_name, client_id, user_id) VALUES (${orgId}, ${docName}, ${clientId}, ${userId})
+      ON CONFLICT (doc_name, client_id) DO NOTHING RETURNING user_id)
+    SELECT user_id FROM ins UNION ALL SELECT user_id FROM doc_client_bindings WHERE doc_name = ${docName} AND client_id = ${clientId}`;
+  return rows[0]!.user_id as string;
+}
+
+/** Replaces exactly the rows merged into the snapshot (later rows stay). */
+export async function compactDoc(sql: Sql, orgId: string, docName: string, upToId: string, snapshot: Uint8Array): Promise<void> {
+  await runTx(sql, async (tx) => {
+    await tx`DELETE FROM doc_updates WHERE org_id = ${orgId} AND doc_name = ${docName} AND id <= ${upToId}::bigint`;
+    await tx`INSERT INTO doc_updates (org_id, doc_name, kind, data) VALUES (${orgId}, ${docName}, 'snapshot', ${Buffer.from(snapshot)})`;
+  });
+}
+
+/** Who changed a document, when: from the server's update log, not from the document. */
+export async function docActivity(sql: Sql, orgId: string, docName: string, limit = 100) {
+  const rows = await sql`SELECT a.user_id, x.name, date_trunc('minute', a.at) AS at, sum(a.changes)::int AS changes
+    FROM doc_activity a LEFT JOIN users x ON x.org_id = a.org_id AND x.id = a.user_id
+    WHERE a.org_id = ${orgId} AND a.doc_name = ${docName}
+    GROUP BY a.user_id, x.name, date_trunc('minute', a.at) ORDER BY at DESC LIMIT ${limit}`;
+  return rows.map((r) => ({ userId: r.user_id as string | null, name: (r.name as string | null) ?? null, at: (r.at as Date).toISOString(), changes: r.changes as number }));
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { LANGUAGES, translate } from '../../../i18n/index.ts';
+
+/** The launcher's strings, from the catalogue, in every language (the host page picks one). */
+function strings(): Record<string, { open: string; close: string; title: string }> {
+  return Object.fromEntries(
+    LANGUAGES.map((l) => [l, { open: translate(l, 'widget.open'), close: translate(l, 'widget.close'), title: translate(l, 'widget.title') }]),
+  );
+}
+
+/**
+ * /widget/embed.js, the one line a company pastes:
+ *   <script src="https://atende.example/widget/embed.js" data-channel="<channelId>" async></script>
+ * It adds a floating button and, on first click, an iframe of `${origin}/widget?channel=…`,
+ * where origin is the script's own. The iframe is Atende's origin: it keeps the visitor's
+ * token in its own storage and talks to /webchat directly, so no third-party cookies. The
+ * host page and the widget exchange only `atende:visibility` (open or not, so messages are
+ * marked read only when seen) and `atende:close`, each checked against the other's origin.
+ * Plain ES5 on purpose: it runs on whatever page embeds it.
+ */
+function source(): string {
+  return `(function () {
+  'use strict';
+  var STRINGS = ${JSON.stringify(strings())};
+  var LANGUAGES = ${JSON.stringify(LANGUAGES)};
+  var script = document.currentScript || document.querySelector('script[data-channel][src*="/widget/embed.js"]');
+  if (!script) return;
+  var channel = script.getAttribute('data-channel') || '';
+  if (!/^[0-9a-fA-F-]{36}$/.test(channel)) {
+    if (window.console) console.warn('Atende: the embed script needs data-channel="<channel id>".');
+    return;
+  }
+  var registry = (window.__atendeWidgets = window.__atendeWidgets || {});
+  if (registry[channel]) return;
+  var origin = new URL(script.src, location.href).origin;
+
+  function pickLanguage() {
+    var prefs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    for (var i = 0; i < prefs.length; i++) {
+      var p = String(prefs[i]).toLowerCase();
+      for (var j = 0; j < LANGUAGES.length; j++) if (LANGUAGES[j].toLowerCase() === p) return LANGUAGES[j];
+      for (var k = 0; k < LANGUAGES.length; k++) if (LANGUAGES[k].toLowerCase().split('-')[0] === p.split('-')[0]) return LANGUAGES[k];
+    }
+    return LANGUAGES[0];
+  }
+  var s = STRINGS[pickLanguage()];
+  var isOpen = false;
+  var frame = null;
+  var frameId = 'atende-chat-' + channel;
+
+  var button = document.createElement('button');
+  button.type = 'button';
+  button.setAttribute('data-atende-launcher', channel);
+  button.setAttribute('aria-controls', frameId);
+  button.style.cssText = 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;padding:0;margin:0;' +
+    'background:#0f766e;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer;z-index:2147483000;display:flex;align-items:center;justify-content:center;';
+  var CHAT_ICON = '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
+  var CLOSE_ICON = '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true" focusable="false"><path d="M18 6 6 18M6 6l12 12"/></svg>';
+
+  function label() {
+    var text = isOpen ? s.close : s.open;
+    button.setAttribute('aria-label', text);
+    button.title = text;
+    button.setAttribute('aria-expanded', isOpen ? 'true' : 'false');
+    button.innerHTML = isOpen ? CLOSE_ICON : CHAT_ICON;
+  }
+  function tell() {
+    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ type: 'atende:visibility', open: isOpen }, origin);
+  }
+  function ensureFrame() {
+    if (frame) return frame;
+    frame = document.createElement('iframe');
+    frame.id = frameId;
+    frame.title = s.title;
+    frame.src = origin + '/widget?channel=' + encodeURIComponent(channel);
+    frame.style.cssText = 'position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);' +
+      'border:0;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);background:#fff;z-index:2147483000;color-scheme:normal;';
+    frame.addEventListener('load', tell);
+    document.body.appendChild(frame);
+    return frame;
+  }
+  function setOpen(next) {
+    isOpen = next;
+    ensureFrame().style.display = isOpen ? 'block' : 'none';
+    label();
+    tell();
+    if (!isOpen) button.focus();
+  }
+  button.addEventListener('click', function () { setOpen(!isOpen); });
+  window.addEventListener('message', function (e) {
+    if (e.origin !== origin || !frame || e.source !== frame.contentWindow) return;
+    if (e.data && e.data.type === 'atende:close') setOpen(false);
+  });
+  label();
+  registry[channel] = { open: function () { setOpen(true); }, close: function () { setOpen(false); } };
+  function mount() { document.body.appendChild(button); }
+  if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
+})();
+`;
+}
+
+let cached: { body: string; etag: string } | null = null;
+
+export function embedScript(): { body: string; etag: string } {
+  if (!cached) {
+    const body = source();
+    cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  }
+  return cached;
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HttpMounts } from '../../http/server.ts';
+import { registerAttachmentAccess } from '../../http/uploads.ts';
+import type { Services } from '../../services/index.ts';
+import { messageAttachmentRule } from '../attachments.ts';
+import { handleWebchatApi, type WebchatContext } from './api.ts';
+import { WebchatDelivery } from './delivery.ts';
+import { WEBCHAT_PURPOSE } from './files.ts';
+import { WebchatLimits, type WebchatLimitOptions } from './limits.ts';
+import { WebchatStreams } from './stream.ts';
+import { handleWidget } from './widget.ts';
+
+export interface WebchatOptions extends WebchatLimitOptions {
+  /** Where the built client lives (the widget page is <clientDir>/widget/index.html). */
+  clientDir?: string;
+  /** Safety-net poll of the queued → sent worker (it is woken by events anyway). */
+  deliveryPollMs?: number;
+}
+
+export interface RunningWebchat {
+  routes: HttpMounts['routes'];
+  streams: WebchatStreams;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'client');
+
+/** The customer web chat channel: /widget (page and embed script), /webchat (its API), its delivery worker. */
+export function startWebchat(s: Services, options: WebchatOptions = {}): RunningWebchat {
+  // Agents who may see the conversation a visitor's file was sent in may read it.
+  registerAttachmentAccess(WEBCHAT_PURPOSE, messageAttachmentRule);
+  const delivery = new WebchatDelivery(s, options.deliveryPollMs);
+  const streams = new WebchatStreams(s);
+  const ctx: WebchatContext = { s, limits: new WebchatLimits(options, s.redis), streams };
+  const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
+  delivery.start();
+  streams.start();
+  return {
+    streams,
+    routes: [
+      { prefix: '/widget', handle: (req, res) => handleWidget(clientDir, req, res) },
+      { prefix: '/webchat', handle: (req, res) => handleWebchatApi(ctx, req, res) },
+    ],
+    async stop() {
+      streams.stop();
+      await delivery.stop();
+    },
+  };
+}

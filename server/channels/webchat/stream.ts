@@ -1,0 +1,154 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { activeWebchatChannel, latestVisitorConversation, visitorMessage, type Visitor } from '../../../db/queries/webchat.ts';
+import type { StoredEvent } from '../../events/bus.ts';
+import type { Services } from '../../services/index.ts';
+import { advanceOutbound } from './delivery.ts';
+import { visitorView } from './view.ts';
+
+const HEARTBEAT_MS = 20_000;
+const CHANNEL_RECHECK_MS = 60_000;
+const OWNER_CACHE_MAX = 50_000;
+const MESSAGE_EVENTS = new Set(['message.created', 'message.status']);
+const CONVERSATION_EVENTS = new Set(['conversation.updated', 'queue.changed']);
+
+interface Owner {
+  visitorId: string;
+  channelId: string;
+}
+
+interface OpenStream {
+  visitor: Visitor;
+  res: ServerResponse;
+  /** Events are handled one after the other per stream, so the widget sees them in order. */
+  chain: Promise<void>;
+}
+
+/**
+ * GET /webchat/stream: live messages and status changes for one visitor, as server-sent
+ * events. One bus subscription for all streams of this process; each event's conversation
+ * is resolved once to its owner (a visitor on a web chat channel, or nobody) and sent only
+ * to that visitor's streams — never to another visitor's.
+ *
+ * Protocol: `ready` first (the widget then fetches GET /webchat/messages, so whatever
+ * happened while it was away is covered), then `message` events carrying the visitor's view
+ * of a message (new, or with a new status) and `conversation` events; `end` when the
+ * channel stops serving. An outbound message pushed here counts as delivered.
+ */
+export class WebchatStreams {
+  private streams = new Set<OpenStream>();
+  private owners = new Map<string, Owner | null>();
+  private unsubscribe: (() => void) | null = null;
+  /** Events are routed in bus order (the owner lookup may read the database). */
+  private routing: Promise<void> = Promise.resolve();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private recheck: NodeJS.Timeout | null = null;
+
+  constructor(private s: Services) {}
+
+  start(): void {
+    this.unsubscribe = this.s.bus.subscribe((e) => {
+      if (this.streams.size === 0) return;
+      if (!MESSAGE_EVENTS.has(e.type) && !CONVERSATION_EVENTS.has(e.type)) return;
+      this.routing = this.routing
+        .then(() => this.dispatch(e))
+        .catch((err) => this.s.log.warn({ err, type: e.type }, 'web chat stream event not delivered'));
+    });
+    this.heartbeat = setInterval(() => {
+      for (const st of this.streams) st.res.write(': ping\n\n');
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+    this.recheck = setInterval(() => void this.recheckChannels(), CHANNEL_RECHECK_MS);
+    this.recheck.unref();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.recheck) clearInterval(this.recheck);
+    for (const st of this.streams) st.res.end();
+    this.streams.clear();
+  }
+
+  get size(): number {
+    return this.streams.size;
+  }
+
+  open(req: IncomingMessage, res: ServerResponse, visitor: Visitor): void {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    });
+    const st: OpenStream = { visitor, res, chain: Promise.resolve() };
+    this.streams.add(st);
+    // Subscribed (above) before `ready`, so nothing falls between the widget's fetch and live.
+    res.write('retry: 3000\n\n');
+    this.send(st, 'ready', { visitorId: visitor.id });
+    const close = () => this.streams.delete(st);
+    req.on('close', close);
+    res.on('close', close);
+  }
+
+  private send(st: OpenStream, event: string, data: unknown): void {
+    if (!st.res.writableEnded) st.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private async ownerOf(e: StoredEvent, conversationId: string): Promise<Owner | null> {
+    const key = `${e.orgId}:${conversationId}`;
+    if (this.owners.has(key)) return this.owners.get(key)!;
+    // A conversation never changes its contact or channel: the answer can be kept.
+    const rows = await this.s.sql`SELECT k.webchat_visitor_id, c.channel_id FROM conversations c
+      JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+      JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+      WHERE c.org_id = ${e.orgId} AND c.id = ${conversationId} AND ch.kind = 'webchat' AND k.webchat_visitor_id IS NOT NULL`;
+    const owner = rows[0] ? { visitorId: rows[0].webchat_visitor_id as string, channelId: rows[0].channel_id as string } : null;
+    if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
+    this.owners.set(key, owner);
+    return owner;
+  }
+
+  private async dispatch(e: StoredEvent): Promise<void> {
+    const conversationId = e.data.conversationId;
+    if (typeof conversationId !== 'string') return;
+    const owner = await this.ownerOf(e, conversationId);
+    if (!owner) return;
+    for (const st of this.streams) {
+      const v = st.visitor;
+      if (v.orgId !== e.orgId || v.id !== owner.visitorId || v.channelId !== owner.channelId) continue;
+      st.chain = st.chain.then(() => this.deliver(st, e)).catch((err) => this.s.log.warn({ err }, 'web chat stream write failed'));
+    }
+  }
+
+  private async deliver(st: OpenStream, e: StoredEvent): Promise<void> {
+    if (st.res.writableEnded) return;
+    if (CONVERSATION_EVENTS.has(e.type)) {
+      const current = await latestVisitorConversation(this.s.sql, st.visitor);
+      if (current) this.send(st, 'conversation', current);
+      return;
+    }
+    const messageId = e.data.messageId;
+    if (typeof messageId !== 'string') return;
+    let row = await visitorMessage(this.s.sql, st.visitor, messageId);
+    if (!row) return;
+    if (row.direction === 'out' && (row.status === 'queued' || row.status === 'sent')) {
+      const [advanced] = await advanceOutbound(this.s, st.visitor.orgId, [row.id], 'delivered');
+      if (advanced) row = { ...row, status: advanced.status };
+    }
+    this.send(st, 'message', visitorView(row, st.visitor.id));
+  }
+
+  private async recheckChannels(): Promise<void> {
+    const channels = new Map<string, boolean>();
+    for (const st of this.streams) {
+      const id = st.visitor.channelId;
+      if (!channels.has(id)) channels.set(id, (await activeWebchatChannel(this.s.sql, id).catch(() => true)) !== null);
+      if (!channels.get(id)) {
+        this.send(st, 'end', {});
+        st.res.end();
+        this.streams.delete(st);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { VisitorMessageRow } from '../../../db/queries/webchat.ts';
+
+/** A message as the visitor's widget shows it. */
+export interface VisitorMessageView {
+  id: string;
+  conversationId: string;
+  /** `in`: written by the visitor; `out`: by an agent or the bot. */
+  direction: 'in' | 'out';
+  kind: string;
+  text: string;
+  /** The agent's name as the customer sees it (from what was fixed when the row was written). */
+  author: string | null;
+  isBot: boolean;
+  status: string;
+  /** The widget's own id for a message the visitor wrote (reconciles a retried send). */
+  clientMessageId: string | null;
+  attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
+  at: string;
+}
+
+/** Splits "Ana: text" (what the customer receives) into the agent's label and the text. */
+function authorOf(row: VisitorMessageRow): { author: string | null; text: string } {
+  if (row.direction === 'in' || row.isBot) return { author: null, text: row.wireText ?? row.text };
+  const wire = row.wireText ?? row.text;
+  if (row.text && wire !== row.text && wire.endsWith(`: ${row.text}`)) {
+    const label = wire.slice(0, wire.length - row.text.length - 2);
+    if (label && !label.includes('\n') && label.length <= 100) return { author: label, text: row.text };
+  }
+  // An attachment with no caption carries no label; name the agent when the org does.
+  if (!row.text && wire === '') return { author: row.authorLabel, text: '' };
+  return { author: null, text: wire };
+}
+
+export function visitorView(row: VisitorMessageRow, visitorId: string): VisitorMessageView {
+  const { author, text } = authorOf(row);
+  const prefix = `webchat:${visitorId}:`;
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    direction: row.direction,
+    kind: row.kind,
+    text,
+    author,
+    isBot: row.isBot,
+    status: row.status,
+    clientMessageId: row.direction === 'in' && row.channelMessageId?.startsWith(prefix) ? row.channelMessageId.slice(prefix.length) : null,
+    attachment: row.attachment ? { ...row.attachment, url: `/webchat/files/${row.attachment.id}` } : null,
+    at: row.at.toISOString(),
+  };
+}

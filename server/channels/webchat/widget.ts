@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pickLanguage, translate } from '../../../i18n/index.ts';
+import { embedScript } from './embed.ts';
+
+/**
+ * The widget page may be framed by any site (that is its purpose), so it says
+ * `frame-ancestors *` instead of the app's X-Frame-Options: DENY. Everything else it loads
+ * comes from Atende's own origin.
+ */
+const WIDGET_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  'frame-ancestors *',
+].join('; ');
+
+/** GET /widget (the page, built by Vite into <clientDir>/widget/index.html) and /widget/embed.js. */
+export function handleWidget(clientDir: string, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const lang = pickLanguage(req.headers['accept-language']);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  if (url.pathname === '/widget/embed.js') {
+    const { body, etag } = embedScript();
+    const headers = {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+      etag,
+      'x-content-type-options': 'nosniff',
+      'cross-origin-resource-policy': 'cross-origin',
+      'access-control-allow-origin': '*',
+    };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  if (url.pathname !== '/widget' && url.pathname !== '/widget/' && url.pathname !== '/widget/index.html') {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(translate(lang, 'error.notFound'));
+    return;
+  }
+  const file = path.join(clientDir, 'widget', 'index.html');
+  let html: Buffer;
+  try {
+    html = fs.readFileSync(file);
+  } catch {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(translate(lang, 'webchat.notBuilt'));
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': WIDGET_CSP,
+    'cache-control': 'no-cache',
+    'referrer-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : html);
+}

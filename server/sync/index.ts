@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import { getContact } from '../../db/queries/contacts.ts';
+import { getConversation } from '../../db/queries/conversations.ts';
+import { appendDocUpdates, bindClient, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
+import { getUser } from '../../db/queries/users.ts';
+import { docName } from '../../sync/shared/doc-name.ts';
+import { CloseCode } from '../../sync/shared/close-codes.ts';
+import { SyncServer, type SyncHooks, type SyncLimits } from '../../sync/server/server.ts';
+import { validateSessionToken } from '../auth/session.ts';
+import { actorFor, factsOf } from '../commands/conversations/common.ts';
+import { mayView, mayWrite } from '../domain/conversation-access.ts';
+import { errorsFor } from '../errors.ts';
+import type { HttpMounts } from '../http/server.ts';
+import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
+import type { Services } from '../services/index.ts';
+
+/** Per-document rules (SPEC §9, issue "Sync"): who may open which document, and how. */
+function hooks(s: Services): SyncHooks {
+  return {
+    isForeignOrigin: (req: IncomingMessage) => isForeignOrigin(req, s.env.APP_ORIGIN),
+    async onAuthenticate(req) {
+      const token = sessionTokenOf(req);
+      const auth = token ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS }) : null;
+      return auth ? { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId } : null;
+    },
+    async onAuthorize(who, doc) {
+      const user = await getUser(s.sql, who.orgId, who.userId);
+      if (!user || user.deactivatedAt) return null;
+      switch (doc.kind) {
+        case 'presence':
+          return doc.orgId === who.orgId ? { orgId: who.orgId, access: 'awareness', persist: false } : null;
+        case 'notes':
+          return (await getContact(s.sql, who.orgId, doc.contactId)) ? { orgId: who.orgId, access: 'write', persist: true } : null;
+        case 'chat': {
+          const rows = await s.sql`SELECT 1 FROM chat_members WHERE org_id = ${who.orgId} AND room_id = ${doc.roomId} AND user_id = ${who.userId}`;
+          return rows.length > 0 ? { orgId: who.orgId, access: 'write', persist: true } : null;
+        }
+        case 'conversation': {
+          const c = await getConversation(s.sql, who.orgId, doc.conversationId);
+          if (!c) return null;
+          const actor = await actorFor(s.sql, user, errorsFor('en'), 'en');
+          const facts = await factsOf(s.sql, c);
+          // The colleague thread: serving agent, invited colleagues and admins write; team members may peek.
+          if (mayWrite(facts, actor) || (actor.role === 'admin' && c.status !== 'closed')) return { orgId: who.orgId, access: 'write', persist: true };
+          return mayView(facts, actor) ? { orgId: who.orgId, access: 'read', persist: true } : null;
+        }
+      }
+    },
+    store: {
+      load: (orgId, name) => loadDocUpdates(s.sql, orgId, name),
+      append: (rows) => appendDocUpdates(s.sql, rows),
+      bindings: (name) => loadClientBindings(s.sql, name),
+      bind: (orgId, name, clientId, userId) => bindClient(s.sql, orgId, name, clientId, userId),
+      compact: (orgId, name, upTo, snapshot) => compactDoc(s.sql, orgId, name, upTo, snapshot),
+    },
+    log: (msg, err) => s.log.warn({ err }, msg),
+  };
+}
+
+export interface RunningSync {
+  server: SyncServer;
+  mounts: HttpMounts;
+  stop(): Promise<void>;
+}
+
+/** The /sync endpoint and the event-bus rules that close or re-check its sockets. */
+export function startSync(s: Services, limits: Partial<SyncLimits> = {}): RunningSync {
+  const server = new SyncServer(hooks(s), limits);
+  const unsubscribe = s.bus.subscribe((e) => {
+    const d = e.data;
+    if (e.type === 'session.ended') server.closeWhere((c) => c.sessionId === d.sessionId, CloseCode.Unauthorized);
+    else if (e.type === 'user.sessions_revoked' || e.type === 'user.deactivated') server.closeWhere((c) => c.orgId === e.orgId && c.userId === d.userId, CloseCode.Unauthorized);
+    else if (['conversation.updated', 'queue.changed', 'conversation.participants'].includes(e.type) && typeof d.conversationId === 'string') {
+      const name = docName.conversation(d.conversationId);
+      void server.reauthorize((_c, room) => room.name.name === name);
+    } else if (e.type === 'team.updated' || e.type === 'user.updated') {
+      void server.reauthorize((c, room) => c.orgId === e.orgId && (room.name.kind === 'conversation' || room.name.kind === 'chat'));
+    } else if (e.type === 'chat.members') {
+      void server.reauthorize((c, room) => c.orgId === e.orgId && room.name.kind === 'chat');
+    }
+  });
+  return {
+    server,
+    mounts: { routes: [], upgrades: [{ prefix: '/sync', handle: (req, socket, head) => void server.handleUpgrade(req, socket, head) }] },
+    async stop() {
+      unsubscribe();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,307 @@
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { CloseCode } from '../shared/close-codes.ts';
+import type { DocName } from '../shared/doc-name.ts';
+
+export const MSG_SYNC = 0;
+export const MSG_AWARENESS = 1;
+export const MSG_QUERY_AWARENESS = 3;
+
+export type Access = 'write' | 'read' | 'awareness';
+
+export interface Conn {
+  ws: WebSocket;
+  userId: string;
+  orgId: string;
+  sessionId: string;
+  access: Access;
+  /** Client ids this connection announced in awareness (removed when it leaves). */
+  awarenessIds: Set<number>;
+  alive: boolean;
+  queue: Promise<void>;
+}
+
+/** Where documents live; Postgres in production, the same contract in tests. */
+export interface DocStore {
+  load(orgId: string, docName: string): Promise<{ updates: Uint8Array[]; lastId: string | null; rows: number }>;
+  append(rows: { orgId: string; docName: string; data: Uint8Array; userId: string | null }[]): Promise<void>;
+  bindings(docName: string): Promise<Map<number, string>>;
+  bind(orgId: string, docName: string, clientId: number, userId: string): Promise<string>;
+  compact(orgId: string, docName: string, upToId: string, snapshot: Uint8Array): Promise<void>;
+}
+
+export interface RoomLimits {
+  maxBufferedBytes: number;
+  maxPendingBytes: number;
+  compactAfterRows: number;
+}
+
+interface Pending {
+  conn: Conn;
+  update: Uint8Array;
+}
+
+/**
+ * One document in memory: loaded fully before anyone syncs, written through a group commit
+ * (an update reaches PostgreSQL before any other peer sees it), fanned out once per tick.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly conns = new Map<WebSocket, Conn>();
+  readonly loaded: Promise<void>;
+  private bindings = new Map<number, string>();
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private flushing = false;
+  private retryMs = 0;
+  private rowsSinceCompact = 0;
+  private lastStoredId: string | null = null;
+  closed = false;
+
+  constructor(
+    readonly orgId: string,
+    readonly name: DocName,
+    readonly persist: boolean,
+    private store: DocStore,
+    private limits: RoomLimits,
+    private log: (msg: string, err?: unknown) => void,
+    private onBroadcastFailure: (conn: Conn, code: number) => void,
+  ) {
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length === 0) return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MSG_AWARENESS);
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      this.broadcast(encoding.toUint8Array(encoder), origin as Conn | null);
+    });
+    this.loaded = this.load();
+  }
+
+  private async load(): Promise<void> {
+    if (!this.persist) return;
+    const [stored, bindings] = await Promise.all([this.store.load(this.orgId, this.name.name), this.store.bindings(this.name.name)]);
+    this.bindings = bindings;
+    this.lastStoredId = stored.lastId;
+    this.rowsSinceCompact = stored.rows;
+    if (stored.updates.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), 'load');
+    if (stored.rows > this.limits.compactAfterRows) void this.compact();
+  }
+
+  /** First messages to a new peer: our state vector (ask for what we miss) and everyone's awareness. */
+  greet(conn: Conn): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MSG_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(conn, encoding.toUint8Array(encoder));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      const a = encoding.createEncoder();
+      encoding.writeVarUint(a, MSG_AWARENESS);
+      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
+      this.send(conn, encoding.toUint8Array(a));
+    }
+  }
+
+  /** Handles one frame; throws on a malformed one (the caller closes that socket only). */
+  async receive(conn: Conn, data: Uint8Array): Promise<void> {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    if (type === MSG_SYNC) {
+      const syncType = decoding.readVarUint(decoder);
+      if (syncType === syncProtocol.messageYjsSyncStep1) {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MSG_SYNC);
+        syncProtocol.writeSyncStep2(encoder, this.doc, decoding.readVarUint8Array(decoder));
+        this.send(conn, encoding.toUint8Array(encoder));
+        return;
+      }
+      if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error('unknown sync message');
+      const update = decoding.readVarUint8Array(decoder);
+      // Read-only peers (peeking team members, presence) may sync, but their edits are dropped.
+      if (conn.access !== 'write' || !this.persist) return;
+      await this.accept(conn, update);
+      return;
+    }
+    if (type === MSG_AWARENESS) {
+      const own = await this.ownAwareness(conn, decoding.readVarUint8Array(decoder));
+      if (own) awarenessProtocol.applyAwarenessUpdate(this.awareness, own, conn);
+      return;
+    }
+    if (type === MSG_QUERY_AWARENESS) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MSG_AWARENESS);
+      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+      this.send(conn, encoding.toUint8Array(encoder));
+      return;
+    }
+    throw new Error(`unknown message type ${type}`);
+  }
+
+  /**
+   * Keeps only the awareness entries of this connection's own client ids. The stock client
+   * relays every awareness change it sees (others' included), so foreign entries — echoes or
+   * spoofs alike — are dropped, never applied.
+   */
+  private async ownAwareness(conn: Conn, update: Uint8Array): Promise<Uint8Array | null> {
+    const decoder = decoding.createDecoder(update);
+    const count = decoding.readVarUint(decoder);
+    const kept: [number, number, string][] = [];
+    for (let i = 0; i < count; i++) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const state = decoding.readVarString(decoder);
+      const mine = conn.awarenessIds.has(clientId) || (await this.claimClient(conn, clientId, this.persist));
+      if (!mine) continue;
+      conn.awarenessIds.add(clientId);
+      kept.push([clientId, clock, state]);
+    }
+    if (kept.length === 0) return null;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, kept.length);
+    for (const [clientId, clock, state] of kept) {
+      encoding.writeVarUint(encoder, clientId);
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarString(encoder, state);
+    }
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** The lasting (document, client id) → user binding; the first user to use an id keeps it. */
+  private async claimClient(conn: Conn, clientId: number, lasting: boolean): Promise<boolean> {
+    const owner = this.bindings.get(clientId);
+    if (owner) return owner === conn.userId;
+    for (const other of this.conns.values()) if (other !== conn && other.userId !== conn.userId && other.awarenessIds.has(clientId)) return false;
+    const holder = lasting ? await this.store.bind(this.orgId, this.name.name, clientId, conn.userId) : conn.userId;
+    if (lasting) this.bindings.set(clientId, holder);
+    return holder === conn.userId;
+  }
+
+  /**
+   * Checks an update's authorship: new content must be written under the user's own client
+   * ids; in chat, nobody may change or delete another user's items.
+   */
+  private async accept(conn: Conn, update: Uint8Array): Promise<void> {
+    const { structs, ds } = Y.decodeUpdate(update);
+    const known = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const s of structs) {
+      const client = s.id.client;
+      if (s.id.clock + s.length <= (known.get(client) ?? 0)) continue; // already here: not authored now
+      if (!(await this.claimClient(conn, client, true))) throw new SpoofError('update under another user\u2019s client id');
+      if (this.name.kind === 'chat' && s instanceof Y.Item && s.parent && typeof s.parent === 'object' && 'client' in s.parent) {
+        const parentOwner = this.bindings.get((s.parent as Y.ID).client);
+        if (parentOwner && parentOwner !== conn.userId) throw new SpoofError('change to another user\u2019s message');
+      }
+    }
+    if (this.name.kind === 'chat') {
+      for (const client of ds.clients.keys()) {
+        const owner = this.bindings.get(client);
+        if (owner && owner !== conn.userId) throw new SpoofError('deletion of another user\u2019s message');
+      }
+    }
+    this.pending.push({ conn, update });
+    this.pendingBytes += update.length;
+    if (this.pendingBytes > this.limits.maxPendingBytes) {
+      // The database is not keeping up (or is down): stop taking edits, keep what we have.
+      for (const c of this.conns.values()) this.onBroadcastFailure(c, CloseCode.RetryLater);
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    const run = () => void this.flush();
+    if (this.retryMs > 0) setTimeout(run, this.retryMs).unref();
+    else setImmediate(run);
+  }
+
+  /** Group commit: one INSERT for the batch, then apply and broadcast one merged update. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const bytes = this.pendingBytes;
+    this.pendingBytes = 0;
+    try {
+      const byUser = new Map<string, Uint8Array[]>();
+      for (const p of batch) byUser.set(p.conn.userId, [...(byUser.get(p.conn.userId) ?? []), p.update]);
+      await this.store.append(
+        [...byUser].map(([userId, updates]) => ({ orgId: this.orgId, docName: this.name.name, data: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), userId })),
+      );
+      this.retryMs = 0;
+      this.rowsSinceCompact += byUser.size;
+      const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
+      Y.applyUpdate(this.doc, merged, 'stored');
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MSG_SYNC);
+      syncProtocol.writeUpdate(encoder, merged);
+      const origin = batch.length === 1 ? batch[0]!.conn : null;
+      this.broadcast(encoding.toUint8Array(encoder), origin);
+      if (this.rowsSinceCompact > this.limits.compactAfterRows) void this.compact();
+    } catch (err) {
+      // Never drop an accepted update: put the batch back in front and retry with backoff.
+      this.pending = [...batch, ...this.pending];
+      this.pendingBytes += bytes;
+      this.retryMs = Math.min(10_000, Math.max(250, this.retryMs * 2));
+      this.log('document store failed; will retry', err);
+    } finally {
+      this.flushing = false;
+      if (this.pending.length > 0) this.scheduleFlush();
+    }
+  }
+
+  hasPending(): boolean {
+    return this.pending.length > 0 || this.flushing;
+  }
+
+  /** Replaces the merged rows by one snapshot (state vector included in the encoding). */
+  private compacting = false;
+  async compact(): Promise<void> {
+    if (this.compacting || !this.persist) return;
+    this.compacting = true;
+    try {
+      const stored = await this.store.load(this.orgId, this.name.name);
+      if (!stored.lastId || stored.rows < 2) return;
+      await this.store.compact(this.orgId, this.name.name, stored.lastId, Y.mergeUpdates(stored.updates));
+      this.rowsSinceCompact = 1;
+      this.lastStoredId = null;
+    } catch (err) {
+      this.log('compaction failed; the rows stay as they are', err);
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  broadcast(message: Uint8Array, except: Conn | null): void {
+    for (const conn of this.conns.values()) if (conn !== except) this.send(conn, message);
+  }
+
+  send(conn: Conn, message: Uint8Array): void {
+    if (conn.ws.readyState !== conn.ws.OPEN) return;
+    if (conn.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.onBroadcastFailure(conn, CloseCode.SlowConsumer);
+      return;
+    }
+    conn.ws.send(message, { binary: true });
+  }
+
+  removeConn(conn: Conn): void {
+    this.conns.delete(conn.ws);
+    const ids = [...conn.awarenessIds].filter((id) => ![...this.conns.values()].some((c) => c.awarenessIds.has(id)));
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+export class SpoofError extends Error {}

@@ -1,0 +1,228 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '../shared/close-codes.ts';
+import { parseDocName, type DocName } from '../shared/doc-name.ts';
+import { Room, SpoofError, type Access, type Conn, type DocStore, type RoomLimits } from './room.ts';
+
+export interface SyncIdentity {
+  userId: string;
+  orgId: string;
+  sessionId: string;
+}
+
+/** What the sync server needs from the rest of Atende, each behind one named hook. */
+export interface SyncHooks {
+  /** Refuses cross-site upgrades (SPEC §9). */
+  isForeignOrigin(req: IncomingMessage): boolean;
+  onAuthenticate(req: IncomingMessage): Promise<SyncIdentity | null>;
+  /** null: may not open it (not found and forbidden look the same). */
+  onAuthorize(who: SyncIdentity, doc: DocName): Promise<{ orgId: string; access: Access; persist: boolean } | null>;
+  store: DocStore;
+  log: (msg: string, err?: unknown) => void;
+}
+
+export interface SyncLimits extends RoomLimits {
+  maxMessageBytes: number;
+  maxConnectionsPerUser: number;
+  idleUnloadMs: number;
+  pingMs: number;
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  maxMessageBytes: 2 * 1024 * 1024,
+  maxConnectionsPerUser: 50,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  maxPendingBytes: 16 * 1024 * 1024,
+  compactAfterRows: 500,
+  idleUnloadMs: 10_000,
+  pingMs: 30_000,
+};
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+}
+
+/**
+ * The y-websocket protocol server at /sync/<docName>: authenticated and authorized at the
+ * upgrade, one Room per loaded document, stock y-websocket clients welcome.
+ */
+export class SyncServer {
+  private wss: WebSocketServer;
+  private rooms = new Map<string, Room>();
+  private loading = new Map<string, Promise<Room>>();
+  private unloadTimers = new Map<string, NodeJS.Timeout>();
+  private ping: NodeJS.Timeout;
+  readonly limits: SyncLimits;
+
+  constructor(private hooks: SyncHooks, limits: Partial<SyncLimits> = {}) {
+    this.limits = { ...DEFAULT_SYNC_LIMITS, ...limits };
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes });
+    this.ping = setInterval(() => this.heartbeat(), this.limits.pingMs);
+    this.ping.unref();
+  }
+
+  get loadedDocs(): number {
+    return this.rooms.size;
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      if (this.hooks.isForeignOrigin(req)) return refuse(socket, 403, 'Forbidden');
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      let raw = '';
+      try {
+        raw = decodeURIComponent(path.slice('/sync/'.length));
+      } catch {
+        return refuse(socket, 400, 'Bad document name');
+      }
+      const doc = parseDocName(raw);
+      if (!doc) return refuse(socket, 400, 'Bad document name');
+      const who = await this.hooks.onAuthenticate(req);
+      if (!who) return refuse(socket, 401, 'Unauthorized');
+      const grant = await this.hooks.onAuthorize(who, doc);
+      if (!grant) return refuse(socket, 403, 'Forbidden');
+      if (this.connectionsOf(who.userId) >= this.limits.maxConnectionsPerUser) return refuse(socket, 429, 'Too many connections');
+      this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, who, doc, grant));
+    } catch (err) {
+      this.hooks.log('sync upgrade failed', err);
+      refuse(socket, 503, 'Service Unavailable');
+    }
+  }
+
+  private connectionsOf(userId: string): number {
+    let n = 0;
+    for (const room of this.rooms.values()) for (const c of room.conns.values()) if (c.userId === userId) n++;
+    return n;
+  }
+
+  private async room(doc: DocName, grant: { orgId: string; persist: boolean }): Promise<Room> {
+    const existing = this.rooms.get(doc.name);
+    if (existing) return existing;
+    let pending = this.loading.get(doc.name);
+    if (!pending) {
+      const room = new Room(grant.orgId, doc, grant.persist, this.hooks.store, this.limits, this.hooks.log, (conn, code) => this.close(conn, code));
+      pending = room.loaded.then(() => {
+        this.rooms.set(doc.name, room);
+        return room;
+      });
+      pending.finally(() => this.loading.delete(doc.name)).catch(() => {});
+      this.loading.set(doc.name, pending);
+    }
+    return pending;
+  }
+
+  private async open(ws: WebSocket, who: SyncIdentity, doc: DocName, grant: { orgId: string; access: Access; persist: boolean }): Promise<void> {
+    const conn: Conn = { ws, userId: who.userId, orgId: grant.orgId, sessionId: who.sessionId, access: grant.access, awarenessIds: new Set(), alive: true, queue: Promise.resolve() };
+    // Frames that arrive while the document loads wait in order.
+    const early: Uint8Array[] = [];
+    let room: Room | null = null;
+    ws.on('message', (data: Buffer) => {
+      const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (!room) early.push(frame);
+      else this.enqueue(room, conn, frame);
+    });
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('close', () => {
+      if (room) this.leave(room, conn);
+    });
+    ws.on('error', () => ws.terminate());
+    try {
+      room = await this.room(doc, grant);
+    } catch (err) {
+      this.hooks.log('document load failed', err);
+      ws.close(CloseCode.RetryLater, 'document not available, retry later');
+      return;
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    const timer = this.unloadTimers.get(doc.name);
+    if (timer) {
+      clearTimeout(timer);
+      this.unloadTimers.delete(doc.name);
+    }
+    room.conns.set(ws, conn);
+    room.greet(conn);
+    for (const frame of early) this.enqueue(room, conn, frame);
+  }
+
+  private enqueue(room: Room, conn: Conn, frame: Uint8Array): void {
+    conn.queue = conn.queue.then(() =>
+      room.receive(conn, frame).catch((err) => {
+        // A bad frame closes that socket only.
+        this.close(conn, err instanceof SpoofError ? CloseCode.Forbidden : CloseCode.Malformed);
+      }),
+    );
+  }
+
+  private leave(room: Room, conn: Conn): void {
+    room.removeConn(conn);
+    if (room.conns.size > 0 || this.unloadTimers.has(room.name.name)) return;
+    const timer = setTimeout(() => this.unload(room), this.limits.idleUnloadMs);
+    timer.unref();
+    this.unloadTimers.set(room.name.name, timer);
+  }
+
+  /** Idle documents leave memory once their last client is gone (and nothing waits to be stored). */
+  private unload(room: Room): void {
+    this.unloadTimers.delete(room.name.name);
+    if (room.conns.size > 0) return;
+    if (room.hasPending()) {
+      this.leave(room, { awarenessIds: new Set() } as unknown as Conn);
+      return;
+    }
+    this.rooms.delete(room.name.name);
+    room.destroy();
+  }
+
+  close(conn: Conn, code: number, reason = ''): void {
+    if (conn.ws.readyState === conn.ws.OPEN || conn.ws.readyState === conn.ws.CONNECTING) conn.ws.close(code, reason);
+  }
+
+  /** Closes every socket matching a predicate (a session ended, a user lost access). */
+  closeWhere(pred: (conn: Conn, room: Room) => boolean, code: number): number {
+    let n = 0;
+    for (const room of this.rooms.values()) {
+      for (const conn of room.conns.values()) {
+        if (pred(conn, room)) {
+          this.close(conn, code);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Re-checks access of open connections (a permission changed): downgrade or close. */
+  async reauthorize(pred: (conn: Conn, room: Room) => boolean): Promise<void> {
+    for (const room of this.rooms.values()) {
+      for (const conn of [...room.conns.values()]) {
+        if (!pred(conn, room)) continue;
+        const grant = await this.hooks.onAuthorize({ userId: conn.userId, orgId: conn.orgId, sessionId: conn.sessionId }, room.name).catch(() => null);
+        if (!grant) this.close(conn, CloseCode.Forbidden);
+        else conn.access = grant.access;
+      }
+    }
+  }
+
+  private heartbeat(): void {
+    for (const room of this.rooms.values()) {
+      for (const conn of room.conns.values()) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.ping);
+    for (const t of this.unloadTimers.values()) clearTimeout(t);
+    for (const room of this.rooms.values()) for (const conn of room.conns.values()) this.close(conn, CloseCode.GoingAway, 'server shutting down');
+    // Let accepted updates reach the database before the pool closes.
+    for (let i = 0; i < 50 && [...this.rooms.values()].some((r) => r.hasPending()); i++) await new Promise((r) => setTimeout(r, 100));
+    this.wss.close();
+  }
+}
