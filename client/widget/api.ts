@@ -35,30 +35,54 @@ export class ApiError extends Error {
   }
 }
 
-/** Storage can be refused inside a third-party frame (strict privacy settings): keep it in memory then. */
+function storageUsable(): boolean {
+  try {
+    localStorage.setItem('atende.probe', '1');
+    localStorage.removeItem('atende.probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The widget's own storage (Atende's origin), partitioned by the embedding site. A browser
+ * that blocks third-party storage (Chrome with third-party cookies blocked, incognito)
+ * refuses it: then the embedding page keeps the session in its storage — it hands it over
+ * in the fragment (#session=…) and stores what we post it (`atende:store`). Without a parent
+ * (the page opened directly) the first-party storage always works.
+ */
+const usable = storageUsable();
 const memory = new Map<string, string>();
+const fromHost = /(?:^#|&)session=([^&]*)/.exec(location.hash)?.[1];
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+
 const storage = {
   get(key: string): string | null {
-    try {
-      return localStorage.getItem(key);
-    } catch {
-      return memory.get(key) ?? null;
-    }
+    return usable ? localStorage.getItem(key) : memory.get(key) ?? null;
   },
   set(key: string, value: string | null): void {
-    try {
+    if (usable) {
       if (value === null) localStorage.removeItem(key);
       else localStorage.setItem(key, value);
-    } catch {
-      if (value === null) memory.delete(key);
-      else memory.set(key, value);
+      return;
     }
+    if (value === null) memory.delete(key);
+    else memory.set(key, value);
+    if (window.parent !== window) window.parent.postMessage({ type: 'atende:store', value }, '*');
   },
 };
 
 const keyOf = (channelId: string) => `atende.webchat.${channelId}`;
 
 export function loadSession(channelId: string): Session | null {
+  if (!usable && fromHost && !memory.has(keyOf(channelId))) {
+    try {
+      memory.set(keyOf(channelId), decodeURIComponent(fromHost));
+    } catch {
+      /* a malformed fragment: start afresh */
+    }
+  }
   try {
     const value = JSON.parse(storage.get(keyOf(channelId)) ?? 'null') as Session | null;
     return value && typeof value.token === 'string' && typeof value.visitorId === 'string' ? value : null;

@@ -6,6 +6,7 @@ import { getUser } from '../../db/queries/users.ts';
 import { docName } from '../../sync/shared/doc-name.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { SyncServer, type SyncHooks, type SyncLimits } from '../../sync/server/server.ts';
+import { RedisFanout } from '../../sync/server/fanout.ts';
 import { validateSessionToken } from '../auth/session.ts';
 import { actorFor, factsOf } from '../commands/conversations/common.ts';
 import { mayView, mayWrite } from '../domain/conversation-access.ts';
@@ -54,6 +55,7 @@ function hooks(s: Services): SyncHooks {
       compact: (orgId, name, upTo, snapshot) => compactDoc(s.sql, orgId, name, upTo, snapshot),
     },
     log: (msg, err) => s.log.warn({ err }, msg),
+    fanout: s.redis ? new RedisFanout(s.redis) : null,
   };
 }
 

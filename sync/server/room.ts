@@ -6,6 +6,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '../shared/close-codes.ts';
 import type { DocName } from '../shared/doc-name.ts';
+import type { Fanout, FanoutKind } from './fanout.ts';
 
 export const MSG_SYNC = 0;
 export const MSG_AWARENESS = 1;
@@ -53,7 +54,7 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly conns = new Map<WebSocket, Conn>();
-  readonly loaded: Promise<void>;
+  loaded: Promise<void> = Promise.resolve();
   private bindings = new Map<number, string>();
   private pending: Pending[] = [];
   private pendingBytes = 0;
@@ -71,6 +72,7 @@ export class Room {
     private limits: RoomLimits,
     private log: (msg: string, err?: unknown) => void,
     private onBroadcastFailure: (conn: Conn, code: number) => void,
+    private fanout: Fanout | null = null,
   ) {
     this.awareness.setLocalState(null);
     this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -79,9 +81,48 @@ export class Room {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MSG_AWARENESS);
       encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      this.broadcast(encoding.toUint8Array(encoder), origin as Conn | null);
+      this.broadcast(encoding.toUint8Array(encoder), origin === 'remote' ? null : (origin as Conn | null));
+      if (origin !== 'remote' && this.fanout) {
+        this.fanout.publish(this.name.name, 'awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      }
     });
-    this.loaded = this.load();
+  }
+
+  /** Subscribes to other processes first (nothing published meanwhile is missed), then loads. */
+  start(): Promise<void> {
+    this.loaded = (async () => {
+      await this.fanout?.subscribe(this.name.name, (kind, data) => this.applyRemote(kind, data));
+      await this.load();
+    })();
+    return this.loaded;
+  }
+
+  /** An update or awareness change another process accepted (and, for updates, stored). */
+  applyRemote(kind: FanoutKind, data: Uint8Array): void {
+    if (this.closed) return;
+    if (kind === 'awareness') {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, data, 'remote');
+      return;
+    }
+    Y.applyUpdate(this.doc, data, 'remote');
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MSG_SYNC);
+    syncProtocol.writeUpdate(encoder, data);
+    this.broadcast(encoding.toUint8Array(encoder), null);
+  }
+
+  /** After a fan-out outage: reload from PostgreSQL and send peers what they missed. */
+  async resync(): Promise<void> {
+    if (!this.persist || this.closed) return;
+    const before = Y.encodeStateVector(this.doc);
+    const stored = await this.store.load(this.orgId, this.name.name);
+    if (stored.updates.length === 0) return;
+    Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), 'load');
+    const missed = Y.encodeStateAsUpdate(this.doc, before);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MSG_SYNC);
+    syncProtocol.writeUpdate(encoder, missed);
+    this.broadcast(encoding.toUint8Array(encoder), null);
   }
 
   private async load(): Promise<void> {
@@ -243,6 +284,7 @@ export class Room {
       syncProtocol.writeUpdate(encoder, merged);
       const origin = batch.length === 1 ? batch[0]!.conn : null;
       this.broadcast(encoding.toUint8Array(encoder), origin);
+      this.fanout?.publish(this.name.name, 'update', merged);
       if (this.rowsSinceCompact > this.limits.compactAfterRows) void this.compact();
     } catch (err) {
       // Never drop an accepted update: put the batch back in front and retry with backoff.
@@ -299,6 +341,7 @@ export class Room {
 
   destroy(): void {
     this.closed = true;
+    void this.fanout?.unsubscribe(this.name.name);
     this.awareness.destroy();
     this.doc.destroy();
   }

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
 import { Room, SpoofError, type Access, type Conn, type DocStore, type RoomLimits } from './room.ts';
+import type { Fanout } from './fanout.ts';
 
 export interface SyncIdentity {
   userId: string;
@@ -20,6 +21,8 @@ export interface SyncHooks {
   onAuthorize(who: SyncIdentity, doc: DocName): Promise<{ orgId: string; access: Access; persist: boolean } | null>;
   store: DocStore;
   log: (msg: string, err?: unknown) => void;
+  /** Several processes: updates and awareness travel between them (Redis when configured). */
+  fanout?: Fanout | null;
 }
 
 export interface SyncLimits extends RoomLimits {
@@ -60,6 +63,9 @@ export class SyncServer {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes });
     this.ping = setInterval(() => this.heartbeat(), this.limits.pingMs);
     this.ping.unref();
+    hooks.fanout?.onResync(() => {
+      for (const room of this.rooms.values()) void room.resync().catch((err) => this.hooks.log('resync failed', err));
+    });
   }
 
   get loadedDocs(): number {
@@ -101,8 +107,8 @@ export class SyncServer {
     if (existing) return existing;
     let pending = this.loading.get(doc.name);
     if (!pending) {
-      const room = new Room(grant.orgId, doc, grant.persist, this.hooks.store, this.limits, this.hooks.log, (conn, code) => this.close(conn, code));
-      pending = room.loaded.then(() => {
+      const room = new Room(grant.orgId, doc, grant.persist, this.hooks.store, this.limits, this.hooks.log, (conn, code) => this.close(conn, code), this.hooks.fanout ?? null);
+      pending = room.start().then(() => {
         this.rooms.set(doc.name, room);
         return room;
       });
@@ -224,5 +230,6 @@ export class SyncServer {
     // Let accepted updates reach the database before the pool closes.
     for (let i = 0; i < 50 && [...this.rooms.values()].some((r) => r.hasPending()); i++) await new Promise((r) => setTimeout(r, 100));
     this.wss.close();
+    await this.hooks.fanout?.stop();
   }
 }

@@ -14,8 +14,9 @@ function strings(): Record<string, { open: string; close: string; title: string 
  * It adds a floating button and, on first click, an iframe of `${origin}/widget?channel=…`,
  * where origin is the script's own. The iframe is Atende's origin: it keeps the visitor's
  * token in its own storage and talks to /webchat directly, so no third-party cookies. The
- * host page and the widget exchange only `atende:visibility` (open or not, so messages are
- * marked read only when seen) and `atende:close`, each checked against the other's origin.
+ * host page and the widget exchange `atende:visibility` (open or not, so messages are
+ * marked read only when seen), `atende:close`, and — only when the browser denies the frame
+ * its storage — `atende:store`, the widget's session kept in this page's storage instead.
  * Plain ES5 on purpose: it runs on whatever page embeds it.
  */
 function source(): string {
@@ -47,6 +48,7 @@ function source(): string {
   var isOpen = false;
   var frame = null;
   var frameId = 'atende-chat-' + channel;
+  var STORE_KEY = 'atende.webchat.' + channel;
 
   var button = document.createElement('button');
   button.type = 'button';
@@ -72,7 +74,11 @@ function source(): string {
     frame = document.createElement('iframe');
     frame.id = frameId;
     frame.title = s.title;
-    frame.src = origin + '/widget?channel=' + encodeURIComponent(channel);
+    // Where the browser denies the frame its own storage (third-party storage blocked), the
+    // widget keeps its session here, in this page's storage: handed over in the fragment.
+    var held = null;
+    try { held = localStorage.getItem(STORE_KEY); } catch (err) { held = null; }
+    frame.src = origin + '/widget?channel=' + encodeURIComponent(channel) + (held ? '#session=' + encodeURIComponent(held) : '');
     frame.style.cssText = 'position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);' +
       'border:0;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);background:#fff;z-index:2147483000;color-scheme:normal;';
     frame.addEventListener('load', tell);
@@ -89,7 +95,14 @@ function source(): string {
   button.addEventListener('click', function () { setOpen(!isOpen); });
   window.addEventListener('message', function (e) {
     if (e.origin !== origin || !frame || e.source !== frame.contentWindow) return;
-    if (e.data && e.data.type === 'atende:close') setOpen(false);
+    if (!e.data) return;
+    if (e.data.type === 'atende:close') setOpen(false);
+    if (e.data.type === 'atende:store') {
+      try {
+        if (typeof e.data.value === 'string' && e.data.value) localStorage.setItem(STORE_KEY, e.data.value);
+        else localStorage.removeItem(STORE_KEY);
+      } catch (err) { /* no storage here either: the chat lasts as long as the page */ }
+    }
   });
   label();
   registry[channel] = { open: function () { setOpen(true); }, close: function () { setOpen(false); } };

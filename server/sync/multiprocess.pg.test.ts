@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { startApp, type RunningApp } from '../app.ts';
+import { parseEnv } from '../env.ts';
+import { createLogger } from '../log.ts';
+import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { startRedis } from '../../test/helpers/redis.ts';
+import { connectDoc } from '../../test/helpers/sync.ts';
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let app: TestApp;
+let second: RunningApp;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  app = await startTestApp({ REDIS_URL: redis.url });
+  const env = parseEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: app.db.url, REDIS_URL: redis.url, ATENDE_DEMO: 'true', ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR, LOG_LEVEL: 'silent' });
+  second = await startApp(env, createLogger('silent'), app.db.url);
+});
+afterAll(async () => {
+  await second?.close();
+  await app?.stop();
+  await redis?.stop();
+});
+
+describe('several processes with Redis', () => {
+  it('clients on two processes converge, each update stored once, awareness crosses', async () => {
+    const ids = await demoIds(app.db.sql);
+    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Multi', 'm@x.test', '5511955551234') RETURNING id`;
+    const name = `notes:${c!.id}`;
+    const ana = (await app.login('ana@demo.test')).cookie!;
+    const bruno = (await app.login('bruno@demo.test')).cookie!;
+    const a = connectDoc(app.url, name, ana);
+    const b = connectDoc(second.url, name, bruno);
+    await Promise.all([a.synced(), b.synced()]);
+    for (let i = 0; i < 20; i++) {
+      a.doc.getArray<string>('log').push([`a${i}`]);
+      b.doc.getArray<string>('log').push([`b${i}`]);
+    }
+    await waitFor(async () => a.doc.getArray('log').length === 40 && b.doc.getArray('log').length === 40, 'convergence across processes');
+    expect(a.doc.getArray('log').toJSON()).toEqual(b.doc.getArray('log').toJSON());
+    b.provider.awareness.setLocalStateField('user', { name: 'Bruno' });
+    await waitFor(async () => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Bruno'), 'awareness across processes');
+    // Only the receiving process stored each update: the stored log rebuilds exactly the document.
+    await new Promise((r) => setTimeout(r, 200));
+    const rows = await app.db.sql`SELECT data FROM doc_updates WHERE doc_name = ${name}`;
+    const rebuilt = new Y.Doc();
+    Y.applyUpdate(rebuilt, Y.mergeUpdates(rows.map((r) => new Uint8Array(r.data as Buffer))));
+    expect(rebuilt.getArray('log').length).toBe(40);
+    // No clock range of any client is stored twice: one process persisted each update.
+    const seen = new Map<number, [number, number][]>();
+    for (const r of rows) {
+      for (const s of Y.decodeUpdate(new Uint8Array(r.data as Buffer)).structs) {
+        const ranges = seen.get(s.id.client) ?? [];
+        expect(ranges.some(([from, to]) => s.id.clock < to && from < s.id.clock + s.length)).toBe(false);
+        ranges.push([s.id.clock, s.id.clock + s.length]);
+        seen.set(s.id.client, ranges);
+      }
+    }
+    a.destroy();
+    b.destroy();
+  });
+});
