@@ -81,7 +81,6 @@ describe('web chat widget embedded on another site', () => {
     await expect.poll(async () => (await ana.query('conversations.get', { conversationId: conversation.id })).messages.find((m: { id: string }) => m.id === reply.id).status, { timeout: 5_000 }).toBe('read');
     // The visitor's messages show as read once the agent answered.
     await log.getByText(en('widget.read')).first().waitFor({ state: 'attached' });
-    await page.screenshot({ path: '/tmp/widget-shot.png' });
 
     // The token lives in the iframe's own storage (Atende's origin); where the browser blocks
     // third-party storage (as this headless Chromium does) the embedding page keeps it.
