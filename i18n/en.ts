@@ -123,6 +123,14 @@ export const en = {
   'delivery.params': "Not delivered: a required parameter is missing or invalid.",
   'delivery.unknown': "May not have been delivered: the connection to WhatsApp broke while sending. It will not be re-sent automatically.",
   'delivery.generic': "Not delivered: WhatsApp refused the message ({title}).",
+  // Internal chat
+  'chat.youMayNot': 'No permission: internal chat is turned off for you. An administrator can turn it on.',
+  'chat.youNoTeam': 'No permission: none of your teams allows internal chat.',
+  'chat.unknownUser': 'No permission: a chosen colleague cannot be reached by internal chat.',
+  'chat.notAllowed': 'No permission: {name} cannot use internal chat (turned off, or in no team that allows it).',
+  'chat.offline': 'No permission: {name} is offline. A new chat can start only with a colleague who is online or paused.',
+  'chat.noColleague': 'Choose at least one colleague to chat with.',
+  'chat.tooMany': 'A group chat can have at most {max} colleagues besides you.',
   // E-mails
   'mail.invite.subject': 'You were invited to {org} on Atende',
   'mail.invite.body':

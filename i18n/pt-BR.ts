@@ -119,6 +119,14 @@ export const ptBR: Record<MessageKey, string> = {
   'delivery.params': "Não entregue: um parâmetro obrigatório está faltando ou é inválido.",
   'delivery.unknown': "Pode não ter sido entregue: a conexão com o WhatsApp caiu durante o envio. Não será reenviada automaticamente.",
   'delivery.generic': "Não entregue: o WhatsApp recusou a mensagem ({title}).",
+  // Chat interno
+  'chat.youMayNot': 'Sem permissão: o chat interno está desativado para você. Um administrador pode ativá-lo.',
+  'chat.youNoTeam': 'Sem permissão: nenhuma das suas equipes permite chat interno.',
+  'chat.unknownUser': 'Sem permissão: um dos colegas escolhidos não pode ser contatado pelo chat interno.',
+  'chat.notAllowed': 'Sem permissão: {name} não pode usar o chat interno (desativado, ou em nenhuma equipe que o permita).',
+  'chat.offline': 'Sem permissão: {name} está offline. Um novo chat só pode começar com um colega online ou em pausa.',
+  'chat.noColleague': 'Escolha pelo menos um colega para conversar.',
+  'chat.tooMany': 'Um chat em grupo pode ter no máximo {max} colegas além de você.',
   'mail.invite.subject': 'Você foi convidado para {org} no Atende',
   'mail.invite.body':
     'Olá {name},\n\n{org} convidou você para o Atende. Crie sua senha aqui (o link vale uma vez, por {minutes} minutos):\n\n{link}\n\nSe o link expirou, abra-o mesmo assim para pedir um novo.',

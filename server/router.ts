@@ -2,9 +2,11 @@ import { adminRouter } from './routers/admin.ts';
 import { agentsRouter } from './routers/agents.ts';
 import { authRouter } from './routers/auth.ts';
 import { cannedRouter, channelsRouter, templatesRouter } from './routers/catalog.ts';
+import { chatRouter } from './routers/chat.ts';
 import { contactsRouter } from './routers/contacts.ts';
 import { conversationsRouter, queueRouter } from './routers/conversations.ts';
 import { eventsRouter } from './routers/events.ts';
+import { notesRouter } from './routers/notes.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
@@ -18,6 +20,8 @@ export const appRouter = router({
   agents: agentsRouter,
   queue: queueRouter,
   conversations: conversationsRouter,
+  chat: chatRouter,
+  notes: notesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -24,9 +24,16 @@ function sortItems(list: Item[]): Item[] {
   return [...list].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.direction === b.direction ? 0 : a.direction === 'in' ? -1 : 1));
 }
 
-/** Never show a status older than the one on screen (events and fetches may cross). */
+/**
+ * Never show a status older than the one on screen (events and fetches may cross); keep the
+ * same object when nothing changed, so the row (and its image) is not rendered again.
+ */
 function newer(current: Item | undefined, next: WidgetMessage): Item {
-  if (current && !current.local && (STATUS_RANK[current.status] ?? 0) > (STATUS_RANK[next.status] ?? 0)) return { ...next, status: current.status };
+  if (current && !current.local && current.id === next.id) {
+    const status = (STATUS_RANK[current.status] ?? 0) >= (STATUS_RANK[next.status] ?? 0) ? current.status : next.status;
+    if (status === current.status && current.text === next.text && current.author === next.author) return current;
+    return { ...next, status };
+  }
   return { ...next };
 }
 

@@ -8,6 +8,7 @@ import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { SyncServer, type SyncHooks, type SyncLimits } from '../../sync/server/server.ts';
 import { RedisFanout } from '../../sync/server/fanout.ts';
 import { validateSessionToken } from '../auth/session.ts';
+import { archiveLoadedChats } from '../commands/chat.ts';
 import { actorFor, factsOf } from '../commands/conversations/common.ts';
 import { mayView, mayWrite } from '../domain/conversation-access.ts';
 import { errorsFor } from '../errors.ts';
@@ -33,6 +34,8 @@ function hooks(s: Services): SyncHooks {
         case 'notes':
           return (await getContact(s.sql, who.orgId, doc.contactId)) ? { orgId: who.orgId, access: 'write', persist: true } : null;
         case 'chat': {
+          // "May use internal chat" (SPEC §2) covers the rooms one already has.
+          if (!user.internalChat) return null;
           const rows = await s.sql`SELECT 1 FROM chat_members WHERE org_id = ${who.orgId} AND room_id = ${doc.roomId} AND user_id = ${who.userId}`;
           return rows.length > 0 ? { orgId: who.orgId, access: 'write', persist: true } : null;
         }
@@ -81,10 +84,14 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
       void server.reauthorize((c, room) => c.orgId === e.orgId && room.name.kind === 'chat');
     }
   });
+  // Live chat documents stay small: older messages move to chat_messages_archive.
+  const archiver = setInterval(() => void archiveLoadedChats(s.sql, server, (msg, err) => s.log.warn({ err }, msg)), 60_000);
+  archiver.unref();
   return {
     server,
     mounts: { routes: [], upgrades: [{ prefix: '/sync', handle: (req, socket, head) => void server.handleUpgrade(req, socket, head) }] },
     async stop() {
+      clearInterval(archiver);
       unsubscribe();
       await server.stop();
     },

@@ -298,8 +298,23 @@ export class Room {
     }
   }
 
+  /** Server-side changes in progress (SyncServer.changeDoc): the room stays loaded meanwhile. */
+  holds = 0;
+
   hasPending(): boolean {
-    return this.pending.length > 0 || this.flushing;
+    return this.pending.length > 0 || this.flushing || this.holds > 0;
+  }
+
+  /** Applies and fans out an update the server made itself and has already stored (archiving old chat messages). */
+  applyStored(update: Uint8Array): void {
+    if (this.closed) return;
+    this.rowsSinceCompact++;
+    Y.applyUpdate(this.doc, update, 'stored');
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MSG_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    this.broadcast(encoding.toUint8Array(encoder), null);
+    this.fanout?.publish(this.name.name, 'update', update);
   }
 
   /** Replaces the merged rows by one snapshot (state vector included in the encoding). */

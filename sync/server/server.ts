@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type * as Y from 'yjs';
 import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
 import { Room, SpoofError, type Access, type Conn, type DocStore, type RoomLimits } from './room.ts';
@@ -70,6 +71,28 @@ export class SyncServer {
 
   get loadedDocs(): number {
     return this.rooms.size;
+  }
+
+  /** The documents in memory (the chat archiver sweeps them). */
+  loadedRooms(): Room[] {
+    return [...this.rooms.values()];
+  }
+
+  /**
+   * A change the server makes itself (archiving old chat messages): `change` reads the
+   * current document, stores its update (with whatever must commit with it) and returns it;
+   * only then does the room apply and fan it out. Loads the document if needed.
+   */
+  async changeDoc(orgId: string, doc: DocName, change: (current: Y.Doc) => Promise<Uint8Array | null>): Promise<void> {
+    const room = await this.room(doc, { orgId, persist: true });
+    room.holds++;
+    try {
+      const update = await change(room.doc);
+      if (update) room.applyStored(update);
+    } finally {
+      room.holds--;
+      this.scheduleUnload(room);
+    }
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -162,7 +185,11 @@ export class SyncServer {
 
   private leave(room: Room, conn: Conn): void {
     room.removeConn(conn);
-    if (room.conns.size > 0 || this.unloadTimers.has(room.name.name)) return;
+    this.scheduleUnload(room);
+  }
+
+  private scheduleUnload(room: Room): void {
+    if (room.closed || room.conns.size > 0 || this.unloadTimers.has(room.name.name)) return;
     const timer = setTimeout(() => this.unload(room), this.limits.idleUnloadMs);
     timer.unref();
     this.unloadTimers.set(room.name.name, timer);
@@ -173,7 +200,7 @@ export class SyncServer {
     this.unloadTimers.delete(room.name.name);
     if (room.conns.size > 0) return;
     if (room.hasPending()) {
-      this.leave(room, { awarenessIds: new Set() } as unknown as Conn);
+      this.scheduleUnload(room);
       return;
     }
     this.rooms.delete(room.name.name);

@@ -2,7 +2,8 @@ import { agents } from './agents.ts';
 import { contactsConfig } from './contacts-config.ts';
 import { conversations } from './conversations.ts';
 import { foundation } from './foundation.ts';
+import { sync } from './sync.ts';
 import type { MatrixPart } from './types.ts';
 
 /** Every part of the router's access matrix; a part adds its file here. */
-export const parts: MatrixPart[] = [foundation, conversations, agents, contactsConfig];
+export const parts: MatrixPart[] = [foundation, conversations, agents, contactsConfig, sync];

@@ -9,6 +9,9 @@ CREATE TABLE chat_messages_archive (
   room_id uuid NOT NULL,
   -- Archive order is the room's order: the oldest messages leave the document first.
   seq bigint GENERATED ALWAYS AS IDENTITY,
+  -- The Yjs item id (client:clock) of the message's map: unique, unlike the id the
+  -- document claims, so archiving twice stores it once and a duplicate claim loses nothing.
+  item_id text NOT NULL,
   message_id text NOT NULL,
   -- The user bound to the Yjs client id that wrote the message (server-verified), or null
   -- when no binding is known.
@@ -17,7 +20,7 @@ CREATE TABLE chat_messages_archive (
   text text NOT NULL,
   archived_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (seq),
-  UNIQUE (org_id, room_id, message_id),
+  UNIQUE (org_id, room_id, item_id),
   FOREIGN KEY (org_id, room_id) REFERENCES chat_rooms (org_id, id) ON DELETE CASCADE
 );
 CREATE INDEX chat_messages_archive_room ON chat_messages_archive (org_id, room_id, seq DESC);

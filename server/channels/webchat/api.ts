@@ -94,7 +94,7 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
       if (!(await ctx.limits.take('uploadVisitor', visitor.id))) return refuse(res, 429, lang, 'webchat.tooManyMessages', { headers: { 'retry-after': '60' } });
       return handleVisitorUpload(req, res, s, visitor, lang);
     case 'GET /webchat/stream':
-      return ctx.streams.open(req, res, visitor);
+      return ctx.streams.open(res, visitor);
   }
   if (req.method === 'GET' && url.pathname.startsWith('/webchat/files/')) {
     return serveVisitorFile(res, s, visitor, url.pathname.slice('/webchat/files/'.length), lang);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { activeWebchatChannel, latestVisitorConversation, visitorMessage, type Visitor } from '../../../db/queries/webchat.ts';
 import type { StoredEvent } from '../../events/bus.ts';
 import type { Services } from '../../services/index.ts';
@@ -73,7 +73,7 @@ export class WebchatStreams {
     return this.streams.size;
   }
 
-  open(req: IncomingMessage, res: ServerResponse, visitor: Visitor): void {
+  open(res: ServerResponse, visitor: Visitor): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -86,9 +86,8 @@ export class WebchatStreams {
     // Subscribed (above) before `ready`, so nothing falls between the widget's fetch and live.
     res.write('retry: 3000\n\n');
     this.send(st, 'ready', { visitorId: visitor.id });
-    const close = () => this.streams.delete(st);
-    req.on('close', close);
-    res.on('close', close);
+    // The response closes when the widget goes away (or the server ends it).
+    res.on('close', () => this.streams.delete(st));
   }
 
   private send(st: OpenStream, event: string, data: unknown): void {

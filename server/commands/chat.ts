@@ -1,0 +1,222 @@
+import * as Y from 'yjs';
+import {
+  addMembers,
+  advanceReadPosition,
+  archivedMessages,
+  archiveMessages,
+  chatParties,
+  directKey,
+  findDirectRoom,
+  insertRoom,
+  insertServerDocUpdate,
+  membership,
+  roomsOfUser,
+  type ArchivedMessage,
+  type ChatKind,
+  type ChatParty,
+  type Membership,
+} from '../../db/queries/chat.ts';
+import { loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
+import { runTx, type Sql } from '../../db/sql.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { docName, parseDocName } from '../../sync/shared/doc-name.ts';
+import { chatMessages, countChatMessages, readChatMessage } from '../../sync/shared/schemas.ts';
+import type { SyncServer } from '../../sync/server/server.ts';
+import type { Fail } from '../errors.ts';
+import type { Services } from '../services/index.ts';
+
+/** The person acting: internal chat is always about the caller's own rooms. */
+export interface ChatActor {
+  orgId: string;
+  userId: string;
+  fail: Fail;
+}
+
+/** A group room holds at most this many people besides the one who opens it. */
+export const MAX_CHAT_OTHERS = 10;
+/** Past this many messages in a room's live document, the oldest move to chat_messages_archive… */
+export const CHAT_ARCHIVE_ABOVE = 200;
+/** …until this many remain (a margin, so archiving does not run at every new message). */
+export const CHAT_ARCHIVE_KEEP = 150;
+
+/**
+ * SPEC §7: a new chat starts only with colleagues who are online or paused (internally
+ * available), and only when the caller and each of them may use internal chat (the user
+ * setting) and belong to a team that allows it. The first reason found is the answer.
+ */
+export function chatRefusal(caller: ChatParty, others: (ChatParty | undefined)[]): { key: MessageKey; name?: string } | null {
+  if (!caller.internalChat) return { key: 'chat.youMayNot' };
+  if (!caller.inChatTeam) return { key: 'chat.youNoTeam' };
+  for (const o of others) {
+    // Unknown, deactivated or of another organization: one answer, revealing nothing.
+    if (!o || !o.active) return { key: 'chat.unknownUser' };
+    if (!o.internalChat || !o.inChatTeam) return { key: 'chat.notAllowed', name: o.name };
+    if (o.status === 'offline') return { key: 'chat.offline', name: o.name };
+  }
+  return null;
+}
+
+export interface OpenedChat {
+  roomId: string;
+  docName: string;
+  kind: ChatKind;
+  created: boolean;
+}
+
+/**
+ * Opens a room with these colleagues: one user is the pair's one direct room (opened again,
+ * even with the colleague now offline, it is the same room: existing rooms stay usable),
+ * more is a new small group. A new room is announced with `chat.members`.
+ */
+export async function openChat(s: Services, actor: ChatActor, userIds: string[]): Promise<OpenedChat> {
+  const others = [...new Set(userIds.map((u) => u.toLowerCase()))].filter((u) => u !== actor.userId);
+  if (others.length === 0) throw actor.fail('BAD_REQUEST', 'chat.noColleague');
+  if (others.length > MAX_CHAT_OTHERS) throw actor.fail('BAD_REQUEST', 'chat.tooMany', { max: MAX_CHAT_OTHERS });
+  const parties = new Map((await chatParties(s.sql, actor.orgId, [actor.userId, ...others])).map((p) => [p.id, p]));
+  const caller = parties.get(actor.userId);
+  if (!caller) throw actor.fail('UNAUTHORIZED', 'error.unauthenticated');
+  const key = others.length === 1 ? directKey(actor.userId, others[0]!) : null;
+  if (key) {
+    const existing = await findDirectRoom(s.sql, actor.orgId, key);
+    // Only the caller's own right to chat is checked again for a room that exists.
+    if (existing && caller.internalChat) return { roomId: existing, docName: docName.chat(existing), kind: 'direct', created: false };
+  }
+  const refusal = chatRefusal(caller, others.map((id) => parties.get(id)));
+  if (refusal) throw actor.fail('FORBIDDEN', refusal.key, refusal.name ? { name: refusal.name } : {});
+  return runTx(s.sql, async (tx) => {
+    const kind: ChatKind = key ? 'direct' : 'group';
+    const roomId = await insertRoom(tx, { orgId: actor.orgId, kind, directKey: key, createdBy: actor.userId });
+    if (!roomId) {
+      // Both opened the pair's room at once: the other transaction made it.
+      const existing = (await findDirectRoom(tx, actor.orgId, key!))!;
+      return { roomId: existing, docName: docName.chat(existing), kind, created: false };
+    }
+    await addMembers(tx, actor.orgId, roomId, [actor.userId, ...others]);
+    await s.bus.publish(tx, actor.orgId, 'chat.members', { roomId });
+    return { roomId, docName: docName.chat(roomId), kind, created: true };
+  });
+}
+
+/** A room's document as stored (every committed update), read without loading it into the sync server. */
+export async function storedRoomDoc(sql: Sql, orgId: string, roomId: string): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  const stored = await loadDocUpdates(sql, orgId, docName.chat(roomId));
+  if (stored.updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
+  return doc;
+}
+
+async function liveCount(sql: Sql, orgId: string, roomId: string): Promise<number> {
+  const doc = await storedRoomDoc(sql, orgId, roomId);
+  try {
+    return countChatMessages(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * Read positions count every message of the room, archived ones included, so archiving does
+ * not change anyone's unread count: unread = archived + in the document − read.
+ */
+const unreadOf = (m: Membership, live: number) => Math.max(0, m.archivedCount + live - m.lastReadCount);
+
+export async function listChats(s: Services, actor: ChatActor) {
+  const rooms = await roomsOfUser(s.sql, actor.orgId, actor.userId);
+  return Promise.all(
+    rooms.map(async (r) => ({
+      roomId: r.roomId,
+      docName: docName.chat(r.roomId),
+      kind: r.kind,
+      members: r.members,
+      archived: r.archivedCount,
+      unread: unreadOf(r, await liveCount(s.sql, actor.orgId, r.roomId)),
+    })),
+  );
+}
+
+async function memberOf(s: Services, actor: ChatActor, roomId: string): Promise<Membership> {
+  const m = await membership(s.sql, actor.orgId, roomId, actor.userId);
+  if (!m) throw actor.fail('NOT_FOUND', 'error.notFound');
+  return m;
+}
+
+/**
+ * The caller has read the first `count` messages of the room's document. Clamped to what the
+ * document holds, and never moved back.
+ */
+export async function markChatRead(s: Services, actor: ChatActor, roomId: string, count: number): Promise<{ unread: number }> {
+  const m = await memberOf(s, actor, roomId);
+  const live = await liveCount(s.sql, actor.orgId, roomId);
+  const read = await advanceReadPosition(s.sql, actor.orgId, roomId, actor.userId, m.archivedCount + Math.min(count, live));
+  return { unread: unreadOf({ ...m, lastReadCount: read }, live) };
+}
+
+export const HISTORY_PAGE = 50;
+
+/** Archived messages, newest first; `before` is the `seq` of the oldest one already shown. */
+export async function chatHistory(s: Services, actor: ChatActor, roomId: string, before: number | null) {
+  await memberOf(s, actor, roomId);
+  const rows = await archivedMessages(s.sql, actor.orgId, roomId, before, HISTORY_PAGE);
+  return {
+    messages: rows.map((r) => ({ seq: r.seq, id: r.id, authorId: r.authorId, authorName: r.authorName, at: r.at.toISOString(), text: r.text })),
+    nextBefore: rows.length === HISTORY_PAGE ? rows.at(-1)!.seq : null,
+  };
+}
+
+/**
+ * Keeps a room's live document small: when it holds more than `above` messages, the oldest
+ * (all but the newest `keep`) move to chat_messages_archive. The archive rows and the update
+ * that removes them from the document commit in one transaction, then the sync server
+ * applies that update and fans it out, like any other. The author stored is the user bound
+ * to the Yjs client id that wrote the message (the server's record, not the document's
+ * claim). Returns how many messages moved.
+ */
+export async function archiveChatRoom(
+  sql: Sql,
+  sync: SyncServer,
+  orgId: string,
+  roomId: string,
+  opts: { above?: number; keep?: number } = {},
+): Promise<number> {
+  const above = opts.above ?? CHAT_ARCHIVE_ABOVE;
+  const keep = Math.min(opts.keep ?? CHAT_ARCHIVE_KEEP, above);
+  const name = parseDocName(docName.chat(roomId))!;
+  let moved = 0;
+  await sync.changeDoc(orgId, name, async (current) => {
+    const list = chatMessages(current);
+    if (list.length <= above) return null;
+    const n = list.length - keep;
+    const oldest = list.slice(0, n);
+    // The removal, computed on a copy: the live document changes only once it is stored.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(current));
+    let update: Uint8Array | null = null;
+    copy.on('update', (u: Uint8Array) => (update = u));
+    chatMessages(copy).delete(0, n);
+    copy.destroy();
+    const bindings = await loadClientBindings(sql, name.name);
+    const rows: ArchivedMessage[] = oldest.flatMap((m) => {
+      if (!(m instanceof Y.Map)) return [];
+      const msg = readChatMessage(m);
+      const at = new Date(msg.at);
+      const item = m._item!.id;
+      return [{ itemId: `${item.client}:${item.clock}`, messageId: msg.id, authorId: bindings.get(item.client) ?? null, at: Number.isNaN(at.getTime()) ? new Date() : at, text: msg.text }];
+    });
+    const removal = update as Uint8Array | null;
+    if (!removal) return null;
+    await runTx(sql, async (tx) => {
+      moved = await archiveMessages(tx, orgId, roomId, rows);
+      await insertServerDocUpdate(tx, orgId, name.name, removal);
+    });
+    return removal;
+  });
+  return moved;
+}
+
+/** The sweep: archives every chat room in memory that has grown past the limit. */
+export async function archiveLoadedChats(sql: Sql, sync: SyncServer, log: (msg: string, err?: unknown) => void): Promise<void> {
+  for (const room of sync.loadedRooms()) {
+    if (room.name.kind !== 'chat' || room.closed || countChatMessages(room.doc) <= CHAT_ARCHIVE_ABOVE) continue;
+    await archiveChatRoom(sql, sync, room.orgId, room.name.roomId).catch((err) => log('chat archiving failed; will retry', err));
+  }
+}

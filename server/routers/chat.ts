@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { chatHistory, listChats, markChatRead, MAX_CHAT_OTHERS, openChat, type ChatActor } from '../commands/chat.ts';
+import { registerEventRule } from '../events/permissions.ts';
+import { authedProcedure, router, type Context } from '../trpc.ts';
+import * as v from './schemas.ts';
+
+// A new room (or a change of its members) reaches its members only.
+registerEventRule('chat.members', async (e, r, sql) => {
+  if (typeof e.data.roomId !== 'string') return false;
+  const rows = await sql`SELECT 1 FROM chat_members WHERE org_id = ${e.orgId} AND room_id = ${e.data.roomId} AND user_id = ${r.userId}`;
+  return rows.length > 0;
+});
+
+type AuthedCtx = Context & { user: { id: string }; org: { id: string } };
+const actor = (ctx: AuthedCtx): ChatActor => ({ orgId: ctx.org.id, userId: ctx.user.id, fail: ctx.fail });
+
+/** Internal chat between agents (SPEC §7); the messages themselves live in the `chat:<roomId>` documents. */
+export const chatRouter = router({
+  open: authedProcedure
+    .input(z.object({ userIds: z.array(v.uuid).min(1).max(MAX_CHAT_OTHERS) }))
+    .mutation(async ({ ctx, input }) => {
+      const { roomId, docName, kind } = await openChat(ctx.services, actor(ctx), input.userIds);
+      return { roomId, docName, kind };
+    }),
+  list: authedProcedure.query(({ ctx }) => listChats(ctx.services, actor(ctx))),
+  markRead: authedProcedure
+    .input(z.object({ roomId: v.uuid, count: z.number().int().min(0).max(1_000_000) }))
+    .mutation(({ ctx, input }) => markChatRead(ctx.services, actor(ctx), input.roomId, input.count)),
+  history: authedProcedure
+    .input(z.object({ roomId: v.uuid, before: z.number().int().positive().optional() }))
+    .query(({ ctx, input }) => chatHistory(ctx.services, actor(ctx), input.roomId, input.before ?? null)),
+});

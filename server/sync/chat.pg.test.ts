@@ -1,0 +1,257 @@
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTeam, setUserTeams } from '../../db/queries/teams.ts';
+import { insertUser } from '../../db/queries/users.ts';
+import { CloseCode } from '../../sync/shared/close-codes.ts';
+import { addChatMessage, chatMessages, deleteChatMessage, readChatMessages } from '../../sync/shared/schemas.ts';
+import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../../test/helpers/app.ts';
+import { openEventStream } from '../../test/helpers/events.ts';
+import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
+import { hashPassword } from '../auth/password.ts';
+import { archiveChatRoom, storedRoomDoc } from '../commands/chat.ts';
+
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+const as: Record<string, TrpcHttpClient> = {};
+let dora: TrpcHttpClient;
+let doraId: string;
+let ana: string, bruno: string, carla: string;
+
+beforeAll(async () => {
+  app = await startTestApp({}, { sync: { idleUnloadMs: 300 } });
+  ids = await demoIds(app.db.sql);
+  for (const who of ['ana', 'bruno', 'carla', 'admin']) as[who] = await app.login(`${who}@demo.test`);
+  [ana, bruno, carla] = [ids.users['ana@demo.test'], ids.users['bruno@demo.test'], ids.users['carla@demo.test']];
+  // Dora works in a team that does not allow internal chat.
+  const backOffice = await insertTeam(app.db.sql, ids.orgId, { name: 'Back office', internalChat: false });
+  const u = await insertUser(app.db.sql, { orgId: ids.orgId, email: 'dora@demo.test', name: 'Dora Lima', role: 'agent', language: 'en', passwordHash: await hashPassword('atende-demo') });
+  await setUserTeams(app.db.sql, ids.orgId, u.id, [backOffice.id]);
+  doraId = u.id;
+  dora = await app.login('dora@demo.test');
+  await app.db.sql`UPDATE users SET status = 'online' WHERE org_id = ${ids.orgId}`;
+});
+afterAll(() => app?.stop());
+
+const setStatus = (userId: string, status: string) => app.db.sql`UPDATE users SET status = ${status} WHERE id = ${userId}`;
+const setInternalChat = (userId: string, on: boolean) => app.db.sql`UPDATE users SET internal_chat = ${on} WHERE id = ${userId}`;
+
+async function refusal(p: Promise<unknown>): Promise<{ code: string; reason: unknown; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TrpcError) return { code: e.code, reason: e.data.reason, message: e.message };
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+const roomOf = async (client: TrpcHttpClient, roomId: string) =>
+  (await client.query<{ roomId: string; unread: number; kind: string; members: { id: string; name: string; status: string }[] }[]>('chat.list')).find((r) => r.roomId === roomId);
+
+describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
+  let direct: string;
+
+  it('refuses an offline colleague, naming them; a paused one is internally available', async () => {
+    await setStatus(bruno, 'offline');
+    const r = await refusal(as.ana!.mutate('chat.open', { userIds: [bruno] }));
+    expect(r).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.offline' });
+    // A sentence in the reader's language, naming the colleague.
+    expect(r.message).toMatch(/^Sem permissão: Bruno .* está offline/);
+    await setStatus(bruno, 'paused');
+    const opened = await as.ana!.mutate('chat.open', { userIds: [bruno] });
+    expect(opened).toEqual({ roomId: expect.any(String), docName: `chat:${opened.roomId}`, kind: 'direct' });
+    direct = opened.roomId;
+    await setStatus(bruno, 'online');
+  });
+
+  it('keeps one direct room per pair, usable even once the colleague is offline', async () => {
+    expect((await as.bruno!.mutate('chat.open', { userIds: [ana] })).roomId).toBe(direct);
+    await setStatus(bruno, 'offline');
+    expect((await as.ana!.mutate('chat.open', { userIds: [bruno, ana] })).roomId).toBe(direct);
+    await setStatus(bruno, 'online');
+    const rooms = await app.db.sql`SELECT count(*)::int AS n FROM chat_rooms WHERE org_id = ${ids.orgId} AND kind = 'direct'`;
+    expect(rooms[0]!.n).toBe(1);
+    const listed = await roomOf(as.ana!, direct);
+    expect(listed).toMatchObject({ kind: 'direct', unread: 0 });
+    expect(listed!.members.map((m) => m.id).sort()).toEqual([ana, bruno].sort());
+  });
+
+  it('refuses a colleague, or a caller, in no team that allows internal chat', async () => {
+    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(dora.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youNoTeam' });
+    // A group is refused as a whole when one member may not chat.
+    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [bruno, doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+  });
+
+  it('refuses a colleague, or a caller, whose internal chat is turned off', async () => {
+    await setInternalChat(carla, false);
+    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [carla] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(as.carla!.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youMayNot' });
+    await setInternalChat(carla, true);
+  });
+
+  it('a user whose internal chat is turned off loses the rooms they have, at the upgrade and live', async () => {
+    const b = connectDoc(app.url, `chat:${direct}`, as.bruno!.cookie);
+    await b.synced();
+    await as.admin!.mutate('admin.users.update', { userId: bruno, internalChat: false });
+    await waitFor(async () => b.closes.includes(CloseCode.Forbidden), 'closed when internal chat is turned off');
+    b.destroy();
+    expect(await upgradeStatus(app.url, `chat:${direct}`, { cookie: as.bruno!.cookie! })).toBe(403);
+    expect(await refusal(as.bruno!.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youMayNot' });
+    await as.admin!.mutate('admin.users.update', { userId: bruno, internalChat: true });
+    expect(await upgradeStatus(app.url, `chat:${direct}`, { cookie: as.bruno!.cookie! })).toBe(101);
+  });
+
+  it('refuses unknown users, users of another organization, oneself alone, and too many', async () => {
+    const other = await createOtherOrg(app.db.sql, 'chat');
+    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [crypto.randomUUID()] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.noColleague' });
+    const eleven = Array.from({ length: 11 }, () => crypto.randomUUID());
+    expect((await refusal(as.ana!.mutate('chat.open', { userIds: eleven }))).code).toBe('BAD_REQUEST');
+  });
+
+  it('small groups: a new room each time, reaching only its members (documents and events)', async () => {
+    const brunoEvents = openEventStream(app.url, as.bruno!.cookie);
+    const carlaEvents = openEventStream(app.url, as.carla!.cookie);
+    await Promise.all([brunoEvents.started, carlaEvents.started]);
+    const group = await as.ana!.mutate('chat.open', { userIds: [bruno, carla] });
+    expect(group.kind).toBe('group');
+    expect((await as.ana!.mutate('chat.open', { userIds: [carla, bruno] })).roomId).not.toBe(group.roomId);
+    const pair = await as.ana!.mutate('chat.open', { userIds: [carla] });
+    const got = (s: typeof brunoEvents, roomId: string) => s.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === roomId);
+    await waitFor(async () => got(carlaEvents, group.roomId) && got(carlaEvents, pair.roomId) && got(brunoEvents, group.roomId), 'members told');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got(brunoEvents, pair.roomId)).toBe(false);
+    brunoEvents.close();
+    carlaEvents.close();
+    // Not a member: no document, no read position, no history.
+    expect(await upgradeStatus(app.url, `chat:${pair.roomId}`, { cookie: as.bruno!.cookie! })).toBe(403);
+    expect(await upgradeStatus(app.url, `chat:${pair.roomId}`, { cookie: as.carla!.cookie! })).toBe(101);
+    expect((await refusal(as.bruno!.mutate('chat.markRead', { roomId: pair.roomId, count: 1 }))).code).toBe('NOT_FOUND');
+    expect((await refusal(as.bruno!.query('chat.history', { roomId: pair.roomId }))).code).toBe('NOT_FOUND');
+    expect(await roomOf(as.bruno!, pair.roomId)).toBeUndefined();
+  });
+});
+
+describe('messages in the room document', () => {
+  let roomId: string;
+  beforeAll(async () => {
+    roomId = (await as.ana!.mutate('chat.open', { userIds: [bruno] })).roomId;
+  });
+
+  /** The room as PostgreSQL has it. */
+  const stored = async () => readChatMessages(await storedRoomDoc(app.db.sql, ids.orgId, roomId));
+
+  it('nobody may change or delete another user’s message; such a socket is closed and nothing is stored', async () => {
+    const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
+    await a.synced();
+    addChatMessage(a.doc, ana, 'hello from Ana');
+    await waitFor(async () => (await stored()).some((m) => m.text === 'hello from Ana'), 'stored');
+
+    const attacks: [string, (doc: Y.Doc) => void][] = [
+      ['edit', (doc) => chatMessages(doc).get(0).set('text', 'edited by Bruno')],
+      ['add a field', (doc) => chatMessages(doc).get(0).set('pinned', true)],
+      ['delete', (doc) => chatMessages(doc).delete(0, 1)],
+    ];
+    for (const [what, attack] of attacks) {
+      const b = connectDoc(app.url, `chat:${roomId}`, as.bruno!.cookie);
+      await b.synced();
+      await waitFor(async () => chatMessages(b.doc).length > 0, 'Bruno sees the message');
+      attack(b.doc);
+      await waitFor(async () => b.closes.includes(CloseCode.Forbidden), `${what} refused`);
+      b.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(readChatMessages(a.doc).map((m) => m.text)).toEqual(['hello from Ana']);
+    expect(chatMessages(a.doc).get(0).has('pinned')).toBe(false);
+    expect((await stored()).map((m) => m.text)).toEqual(['hello from Ana']);
+
+    // Bruno's own messages are his to write and delete.
+    const b = connectDoc(app.url, `chat:${roomId}`, as.bruno!.cookie);
+    await b.synced();
+    const mine = addChatMessage(b.doc, bruno, 'typo');
+    addChatMessage(b.doc, bruno, 'hi Ana');
+    await waitFor(async () => readChatMessages(a.doc).length === 3, 'Ana sees Bruno');
+    deleteChatMessage(b.doc, mine.get('id') as string);
+    await waitFor(async () => readChatMessages(a.doc).map((m) => m.text).join('|') === 'hello from Ana|hi Ana', 'own delete');
+    expect(b.closes).toEqual([]);
+    expect((await stored()).map((m) => m.text)).toEqual(['hello from Ana', 'hi Ana']);
+    a.destroy();
+    b.destroy();
+  });
+
+  it('unread counts follow each member’s read position', async () => {
+    const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
+    await a.synced();
+    const live = () => chatMessages(a.doc).length;
+    // Nothing read yet: all of it is unread for both (Ana's own messages too, until she marks them).
+    expect((await roomOf(as.bruno!, roomId))!.unread).toBe(live());
+    expect(await as.bruno!.mutate('chat.markRead', { roomId, count: live() })).toEqual({ unread: 0 });
+    for (const text of ['one', 'two']) addChatMessage(a.doc, ana, text);
+    await waitFor(async () => (await roomOf(as.bruno!, roomId))!.unread === 2, 'two unread');
+    // Read positions never move back (an older tab reporting late).
+    expect(await as.bruno!.mutate('chat.markRead', { roomId, count: 1 })).toEqual({ unread: 2 });
+    // …and never past what the document holds.
+    expect(await as.bruno!.mutate('chat.markRead', { roomId, count: 10_000 })).toEqual({ unread: 0 });
+    addChatMessage(a.doc, ana, 'three');
+    await waitFor(async () => (await roomOf(as.bruno!, roomId))!.unread === 1, 'one unread');
+    a.destroy();
+  });
+
+  it('older messages move to PostgreSQL rows, readable through chat.history, with the server’s author', async () => {
+    const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
+    const b = connectDoc(app.url, `chat:${roomId}`, as.bruno!.cookie);
+    await Promise.all([a.synced(), b.synced()]);
+    const before = chatMessages(a.doc).length;
+    for (let i = 0; i < 20; i++) addChatMessage(a.doc, ana, `bulk ${i}`);
+    await waitFor(async () => chatMessages(b.doc).length === before + 20, 'Bruno has them');
+    // Bruno claims to be Ana in the document; the archive keeps who really wrote it.
+    addChatMessage(b.doc, ana, 'written by Bruno, claiming to be Ana');
+    const total = before + 21;
+    await waitFor(async () => (await stored()).length === total && chatMessages(b.doc).length === total, 'all stored');
+    const unreadBefore = (await roomOf(as.bruno!, roomId))!.unread;
+    const oldest = readChatMessages(a.doc).slice(0, total - 10);
+
+    expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 20, keep: 10 })).toBe(total - 10);
+    // Both peers see the document shrink; PostgreSQL has the same.
+    await waitFor(async () => chatMessages(a.doc).length === 10 && chatMessages(b.doc).length === 10, 'peers see the archive');
+    expect((await stored()).length).toBe(10);
+    expect(readChatMessages(a.doc).at(-1)!.text).toBe('written by Bruno, claiming to be Ana');
+    // Archiving changes nobody's unread count.
+    expect((await roomOf(as.bruno!, roomId))!.unread).toBe(unreadBefore);
+
+    const history = await as.bruno!.query('chat.history', { roomId });
+    expect(history.nextBefore).toBeNull();
+    expect(history.messages.map((m: { text: string }) => m.text)).toEqual(oldest.map((m) => m.text).reverse());
+    expect(history.messages.find((m: { text: string }) => m.text === 'hi Ana')).toMatchObject({ authorId: bruno, authorName: expect.stringMatching(/^Bruno/) });
+    expect(history.messages.find((m: { text: string }) => m.text === 'bulk 0')).toMatchObject({ authorId: ana });
+    const page = await as.bruno!.query('chat.history', { roomId, before: history.messages[2].seq });
+    expect(page.messages[0].text).toBe(history.messages[3].text);
+
+    // The live document is under the limit: nothing more moves. The claim above gets archived with Bruno as author.
+    expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 20, keep: 10 })).toBe(0);
+    expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 5, keep: 0 })).toBe(10);
+    const claim = (await as.ana!.query('chat.history', { roomId })).messages[0];
+    expect(claim).toMatchObject({ text: 'written by Bruno, claiming to be Ana', authorId: bruno });
+    a.destroy();
+    b.destroy();
+  });
+
+  it('archives a room that is not in memory, and lets it go again', async () => {
+    const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
+    await a.synced();
+    for (let i = 0; i < 8; i++) addChatMessage(a.doc, ana, `later ${i}`);
+    await waitFor(async () => (await stored()).length === 8, 'stored');
+    a.destroy();
+    await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded');
+    expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 5, keep: 3 })).toBe(5);
+    expect((await stored()).map((m) => m.text)).toEqual(['later 5', 'later 6', 'later 7']);
+    await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded again');
+    const fresh = connectDoc(app.url, `chat:${roomId}`, as.bruno!.cookie);
+    await fresh.synced();
+    expect(readChatMessages(fresh.doc).map((m) => m.text)).toEqual(['later 5', 'later 6', 'later 7']);
+    fresh.destroy();
+  });
+});

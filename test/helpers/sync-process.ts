@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Atende in a process of its own, for tests that kill it (`kill -9`). Run as a script
+ * (`node --import tsx test/helpers/sync-process.ts` with DATABASE_URL and PORT set), it starts
+ * the app on that database and prints one JSON line, `{ "url": … }`, once it listens.
+ */
+async function main(): Promise<void> {
+  const { startApp } = await import('../../server/app.ts');
+  const { parseEnv } = await import('../../server/env.ts');
+  const { createLogger } = await import('../../server/log.ts');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-proc-'));
+  const env = parseEnv({
+    PORT: process.env.PORT ?? '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: process.env.DATABASE_URL,
+    ATENDE_DEMO: 'true',
+    ATENDE_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    APP_ORIGIN: 'http://localhost:3000',
+  });
+  const app = await startApp(env, createLogger(env.LOG_LEVEL), env.DATABASE_URL!);
+  process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
+}
+
+export interface SyncProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Resolves once the process is gone. */
+  exited: Promise<void>;
+}
+
+/** Starts the script above as a child process and waits for its URL. */
+export function startSyncProcess(databaseUrl: string, port: number, timeoutMs = 60_000): Promise<SyncProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, PORT: String(port), TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server process did not start in time:\n${err}`));
+    }, timeoutMs);
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      clearTimeout(timer);
+      resolve({ url: (JSON.parse(line) as { url: string }).url, pid: child.pid!, child, exited });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server process exited (${code}) before listening:\n${err}`));
+    });
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
