@@ -53,5 +53,5 @@ describe('exactly-once claim', () => {
     expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_claimed' AND details->>'conversationId' = ${c.id}`).toHaveLength(1);
     const [row] = await app.db.sql`SELECT u.name FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${c.id}`;
     expect(row!.name).toBe(winner);
-  });
+  }, 120_000);
 });

@@ -1,0 +1,229 @@
+import postgres from 'postgres';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDocUpdates } from '../../db/queries/sync.ts';
+import { CloseCode } from '../../sync/shared/close-codes.ts';
+import { startTestApp, TrpcHttpClient, type TestApp } from '../../test/helpers/app.ts';
+import { createTestDatabase } from '../../test/helpers/db.ts';
+import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
+import { freePort, startSyncProcess, type SyncProcess } from '../../test/helpers/sync-process.ts';
+
+const LIMITS = { idleUnloadMs: 300, compactAfterRows: 5, maxPendingBytes: 4096, maxMessageBytes: 64 * 1024, maxConnectionsPerUser: 4 };
+
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+const cookies: Record<string, string> = {};
+
+beforeAll(async () => {
+  app = await startTestApp({}, { sync: LIMITS });
+  ids = await demoIds(app.db.sql);
+  for (const who of ['ana', 'bruno', 'carla', 'admin']) cookies[who] = (await app.login(`${who}@demo.test`)).cookie!;
+});
+afterAll(() => app?.stop());
+
+let contacts = 0;
+async function notesDoc(sql = app.db.sql, orgId = ids.orgId): Promise<string> {
+  const n = ++contacts;
+  const [c] = await sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${orgId}, ${`Robust ${n}`}, ${`r${n}@x.test`}, ${`55119000${String(n).padStart(5, '0')}`}) RETURNING id`;
+  return `notes:${c!.id as string}`;
+}
+
+const text = (doc: Y.Doc) => doc.getText('t').toString();
+
+/** The document exactly as PostgreSQL has it. */
+async function storedText(name: string, sql = app.db.sql, orgId = ids.orgId): Promise<string> {
+  const stored = await loadDocUpdates(sql, orgId, name);
+  const doc = new Y.Doc();
+  if (stored.updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(stored.updates));
+  return text(doc);
+}
+
+describe('memory', () => {
+  it('a document leaves memory soon after its last client, not before', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    await a.synced();
+    a.doc.getText('t').insert(0, 'kept');
+    await new Promise((r) => setTimeout(r, LIMITS.idleUnloadMs * 3));
+    expect(app.sync.loadedDocs).toBe(1);
+    a.destroy();
+    await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded', 2_000);
+    expect(await storedText(name)).toBe('kept');
+  });
+
+  it('a client that leaves while its document is still loading does not pin it in memory', async () => {
+    const name = await notesDoc();
+    // Hold the document's load (it reads doc_updates) until the client has gone.
+    const lock = await app.db.sql.reserve();
+    await lock`BEGIN`;
+    await lock`LOCK TABLE doc_updates IN ACCESS EXCLUSIVE MODE`;
+    try {
+      const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/sync/${name}`, { headers: { cookie: cookies.ana! } });
+      await new Promise<void>((resolve) => ws.on('open', () => resolve()));
+      ws.close();
+      await new Promise<void>((resolve) => ws.on('close', () => resolve()));
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await lock`COMMIT`;
+      lock.release();
+    }
+    await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded', 3_000);
+  });
+});
+
+describe('compaction', () => {
+  it('many edits end as a snapshot and a few rows, and a fresh client still sees everything', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    await a.synced();
+    for (let i = 0; i < 30; i++) {
+      a.doc.getText('t').insert(text(a.doc).length, `${i},`);
+      // One stored row per edit: wait for each before the next.
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const expected = Array.from({ length: 30 }, (_, i) => `${i},`).join('');
+    await waitFor(async () => (await storedText(name)) === expected, 'stored');
+    const rows = await app.db.sql`SELECT kind FROM doc_updates WHERE doc_name = ${name} ORDER BY id`;
+    expect(rows[0]!.kind).toBe('snapshot');
+    expect(rows.length).toBeLessThanOrEqual(LIMITS.compactAfterRows + 1);
+    a.destroy();
+    await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded');
+    const fresh = connectDoc(app.url, name, cookies.bruno!);
+    await fresh.synced();
+    expect(text(fresh.doc)).toBe(expected);
+    fresh.destroy();
+  });
+});
+
+describe('database down', () => {
+  it('buffers up to the cap, then closes with RetryLater; after recovery nothing is lost', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    const b = connectDoc(app.url, name, cookies.bruno!);
+    await Promise.all([a.synced(), b.synced()]);
+    a.doc.getText('t').insert(0, 'before|');
+    await waitFor(async () => (await storedText(name)) === 'before|', 'stored before the outage');
+
+    const dbName = new URL(app.db.url).pathname.slice(1);
+    const admin = postgres(new URL('/postgres', app.db.url).toString(), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`ALTER DATABASE ${dbName} WITH ALLOW_CONNECTIONS false`);
+      await admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`);
+      // Edits the server accepts but cannot store: past maxPendingBytes it stops taking more.
+      for (let i = 0; i < 10; i++) {
+        a.doc.getText('t').insert(text(a.doc).length, `${i}${'x'.repeat(600)}|`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await waitFor(async () => a.closes.includes(CloseCode.RetryLater) && b.closes.includes(CloseCode.RetryLater), 'typed close', 5_000);
+      // Ana keeps typing; the provider retries in the background.
+      a.doc.getText('t').insert(text(a.doc).length, 'offline|');
+      // What the server buffered keeps the document in memory, idle or not.
+      await new Promise((r) => setTimeout(r, LIMITS.idleUnloadMs * 3));
+      expect(app.sync.loadedDocs).toBeGreaterThan(0);
+    } finally {
+      await admin.unsafe(`ALTER DATABASE ${dbName} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    const everything = text(a.doc);
+    expect(everything.split('|').length).toBe(13);
+    await waitFor(async () => (await storedText(name).catch(() => '')) === everything, 'everything stored after recovery', 20_000);
+    await waitFor(async () => text(b.doc) === everything, 'Bruno has it all', 10_000);
+    a.destroy();
+    b.destroy();
+  });
+});
+
+describe('limits', () => {
+  it('a message larger than the cap closes that socket only', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    await a.synced();
+    const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/sync/${name}`, { headers: { cookie: cookies.bruno! } });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('error', () => {});
+    await new Promise<void>((resolve) => ws.on('open', () => resolve()));
+    ws.send(new Uint8Array(LIMITS.maxMessageBytes + 1024));
+    expect(await closed).toBe(CloseCode.TooLarge);
+    a.doc.getText('t').insert(0, 'still here');
+    const check = connectDoc(app.url, name, cookies.carla!);
+    await check.synced();
+    await waitFor(async () => text(check.doc) === 'still here', 'others unaffected');
+    expect(a.closes).toEqual([]);
+    a.destroy();
+    check.destroy();
+  });
+
+  it('too many connections for one user are refused at the upgrade (429)', async () => {
+    const names = await Promise.all([notesDoc(), notesDoc()]);
+    const open = Array.from({ length: LIMITS.maxConnectionsPerUser }, (_, i) => connectDoc(app.url, names[i % 2]!, cookies.carla!));
+    await Promise.all(open.map((c) => c.synced()));
+    expect(await upgradeStatus(app.url, names[0]!, { cookie: cookies.carla! })).toBe(429);
+    // Someone else is not affected.
+    expect(await upgradeStatus(app.url, names[0]!, { cookie: cookies.bruno! })).toBe(101);
+    open.pop()!.destroy();
+    await waitFor(async () => (await upgradeStatus(app.url, names[0]!, { cookie: cookies.carla! })) === 101, 'a slot again');
+    for (const c of open) c.destroy();
+  });
+});
+
+describe('kill -9', () => {
+  let proc: SyncProcess | null = null;
+  afterAll(() => {
+    proc?.child.kill('SIGKILL');
+  });
+
+  it('loses nothing a peer had received, and the writer’s unsent edits merge after the restart', async () => {
+    const db = await createTestDatabase();
+    try {
+      const port = await freePort();
+      proc = await startSyncProcess(db.url, port);
+      const orgId = (await db.sql`SELECT org_id FROM users WHERE email = 'ana@demo.test'`)[0]!.org_id as string;
+      const name = await notesDoc(db.sql, orgId);
+      const login = async (email: string) => {
+        const c = new TrpcHttpClient(proc!.url);
+        await c.mutate('auth.login', { email, password: 'atende-demo' });
+        return c.cookie!;
+      };
+      const [anaCookie, brunoCookie, carlaCookie] = [await login('ana@demo.test'), await login('bruno@demo.test'), await login('carla@demo.test')];
+      const writer = connectDoc(proc.url, name, anaCookie);
+      const peer = connectDoc(proc.url, name, brunoCookie);
+      await Promise.all([writer.synced(), peer.synced()]);
+
+      // A burst of small edits; kill the server in the middle of it.
+      let n = 0;
+      const burst = setInterval(() => writer.doc.getText('t').insert(text(writer.doc).length, `${n++},`), 2);
+      await waitFor(async () => text(peer.doc).split(',').length > 150, 'the peer receives the burst');
+      process.kill(proc.pid, 'SIGKILL');
+      await proc.exited;
+      clearInterval(burst);
+      writer.provider.disconnect();
+      peer.provider.disconnect();
+      const received = text(peer.doc);
+      const receivedState = Y.encodeStateVector(peer.doc);
+
+      proc = await startSyncProcess(db.url, port);
+      const fresh = connectDoc(proc.url, name, carlaCookie);
+      await fresh.synced();
+      // Everything the peer had was committed before it was sent: the reloaded document has it.
+      expect(text(fresh.doc).startsWith(received)).toBe(true);
+      for (const [client, clock] of Y.decodeStateVector(receivedState)) expect(Y.decodeStateVector(Y.encodeStateVector(fresh.doc)).get(client) ?? 0).toBeGreaterThanOrEqual(clock);
+
+      // The writer's edits the dead server never stored come back from the writer itself.
+      writer.provider.connect();
+      peer.provider.connect();
+      const all = text(writer.doc);
+      await waitFor(async () => text(fresh.doc) === all && text(peer.doc) === all, 'converged after restart', 15_000);
+      expect(all.split(',').length - 1).toBe(n);
+      writer.destroy();
+      peer.destroy();
+      fresh.destroy();
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+      proc = null;
+    } finally {
+      await db.drop();
+    }
+  });
+});
