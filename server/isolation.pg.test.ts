@@ -3,6 +3,8 @@ import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../t
 import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
 import { appRouter } from './router.ts';
 import { parts } from '../test/matrix/index.ts';
+import { withConversation } from '../test/matrix/conversations.ts';
+import { makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
 import type { Case, Ids } from '../test/matrix/types.ts';
 
 /**
@@ -106,6 +108,28 @@ describe('access matrix', () => {
     expect(teams.map((t) => t.name)).toEqual(['Sales', 'Support']);
     const [org] = await app.db.sql`SELECT name FROM organizations WHERE id = ${ids.orgId}`;
     expect(org!.name).toBe('Demo');
+  });
+
+  it('refuses an agent of another team, and a team member who neither serves nor was invited', async () => {
+    // A Sales conversation (Ana is in Support only) and a Support one that Carla serves (Bruno is in Support).
+    const channel = await makeChannel(app.db.sql, ids);
+    const sales = await waitingConversation(app, channel, '5511966665555', '2');
+    const ana = await app.login('ana@demo.test');
+    const bruno = await app.login('bruno@demo.test');
+    const carla = await app.login('carla@demo.test');
+    await app.db.sql`UPDATE users SET status = 'online'`;
+    for (const [path, c] of Object.entries(matrix)) {
+      if (!c.otherTeam) continue;
+      const input = withConversation(c.input?.(ids), sales.id);
+      expect([path, await codeOf(call(ana, path, c, input))]).toEqual([path, c.otherTeam]);
+    }
+    for (const [path, c] of Object.entries(matrix)) {
+      if (!c.notParticipant) continue;
+      const served = await waitingConversation(app, channel, `55119666${String(Object.keys(matrix).indexOf(path)).padStart(5, '0')}`, '1');
+      await carla.mutate('conversations.claim', { conversationId: served.id });
+      const input = withConversation(c.input?.(ids), served.id);
+      expect([path, await codeOf(call(bruno, path, c, input))]).toEqual([path, c.notParticipant]);
+    }
   });
 
   it('refuses cross-organization references hidden in otherwise valid input', async () => {

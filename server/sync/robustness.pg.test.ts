@@ -8,7 +8,7 @@ import { startTestApp, TrpcHttpClient, type TestApp } from '../../test/helpers/a
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
-import { freePort, startSyncProcess, type SyncProcess } from '../../test/helpers/sync-process.ts';
+import { freePort, startAppOn, startSyncProcess, type SyncProcess } from '../../test/helpers/sync-process.ts';
 
 const LIMITS = { idleUnloadMs: 300, compactAfterRows: 5, maxPendingBytes: 4096, maxMessageBytes: 64 * 1024, maxConnectionsPerUser: 4 };
 
@@ -69,6 +69,8 @@ describe('memory', () => {
       await lock`COMMIT`;
       lock.release();
     }
+    // The load completes with nobody left; it must still be unloaded once idle.
+    await waitFor(async () => app.sync.loadedDocs === 1, 'loaded', 3_000);
     await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded', 3_000);
   });
 });
@@ -86,8 +88,10 @@ describe('compaction', () => {
     const expected = Array.from({ length: 30 }, (_, i) => `${i},`).join('');
     await waitFor(async () => (await storedText(name)) === expected, 'stored');
     const rows = await app.db.sql`SELECT kind FROM doc_updates WHERE doc_name = ${name} ORDER BY id`;
-    expect(rows[0]!.kind).toBe('snapshot');
-    expect(rows.length).toBeLessThanOrEqual(LIMITS.compactAfterRows + 1);
+    // 30 stored updates became one snapshot plus the few written since (edits that land
+    // during a compaction stay beside the snapshot: only the rows it merged are replaced).
+    expect(rows.filter((r) => r.kind === 'snapshot')).toHaveLength(1);
+    expect(rows.length).toBeLessThanOrEqual(2 * LIMITS.compactAfterRows);
     a.destroy();
     await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded');
     const fresh = connectDoc(app.url, name, cookies.bruno!);
@@ -145,7 +149,8 @@ describe('limits', () => {
     ws.on('error', () => {});
     await new Promise<void>((resolve) => ws.on('open', () => resolve()));
     ws.send(new Uint8Array(LIMITS.maxMessageBytes + 1024));
-    expect(await closed).toBe(CloseCode.TooLarge);
+    // ws enforces the cap (maxPayload) while reading the frame and closes with the standard 1009 "message too big".
+    expect(await closed).toBe(1009);
     a.doc.getText('t').insert(0, 'still here');
     const check = connectDoc(app.url, name, cookies.carla!);
     await check.synced();
@@ -176,6 +181,7 @@ describe('kill -9', () => {
 
   it('loses nothing a peer had received, and the writer’s unsent edits merge after the restart', async () => {
     const db = await createTestDatabase();
+    let restarted: Awaited<ReturnType<typeof startAppOn>> | null = null;
     try {
       const port = await freePort();
       proc = await startSyncProcess(db.url, port);
@@ -203,8 +209,10 @@ describe('kill -9', () => {
       const received = text(peer.doc);
       const receivedState = Y.encodeStateVector(peer.doc);
 
-      proc = await startSyncProcess(db.url, port);
-      const fresh = connectDoc(proc.url, name, carlaCookie);
+      // The restarted server: a new one on the same database and port (in this process, to
+      // save the few seconds a second child takes to boot; the killed one's memory is gone either way).
+      restarted = await startAppOn(db.url, port);
+      const fresh = connectDoc(restarted.url, name, carlaCookie);
       await fresh.synced();
       // Everything the peer had was committed before it was sent: the reloaded document has it.
       expect(text(fresh.doc).startsWith(received)).toBe(true);
@@ -219,10 +227,8 @@ describe('kill -9', () => {
       writer.destroy();
       peer.destroy();
       fresh.destroy();
-      proc.child.kill('SIGTERM');
-      await proc.exited;
-      proc = null;
     } finally {
+      await restarted?.close();
       await db.drop();
     }
   });

@@ -163,7 +163,11 @@ export class SyncServer {
       ws.close(CloseCode.RetryLater, 'document not available, retry later');
       return;
     }
-    if (ws.readyState !== ws.OPEN) return;
+    if (ws.readyState !== ws.OPEN) {
+      // The client left while the document loaded: nobody else may ever come to unload it.
+      this.scheduleUnload(room);
+      return;
+    }
     const timer = this.unloadTimers.get(doc.name);
     if (timer) {
       clearTimeout(timer);

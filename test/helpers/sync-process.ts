@@ -10,21 +10,33 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * (`node --import tsx test/helpers/sync-process.ts` with DATABASE_URL and PORT set), it starts
  * the app on that database and prints one JSON line, `{ "url": … }`, once it listens.
  */
-async function main(): Promise<void> {
+/** Starts Atende on this database and port (0: any), in this process. */
+export async function startAppOn(databaseUrl: string, port: number) {
   const { startApp } = await import('../../server/app.ts');
   const { parseEnv } = await import('../../server/env.ts');
   const { createLogger } = await import('../../server/log.ts');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-proc-'));
   const env = parseEnv({
-    PORT: process.env.PORT ?? '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
-    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_URL: databaseUrl,
     ATENDE_DEMO: 'true',
     ATENDE_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     APP_ORIGIN: 'http://localhost:3000',
   });
-  const app = await startApp(env, createLogger(env.LOG_LEVEL), env.DATABASE_URL!);
+  const app = await startApp(env, createLogger(env.LOG_LEVEL), databaseUrl);
+  return {
+    ...app,
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const app = await startAppOn(process.env.DATABASE_URL!, Number(process.env.PORT ?? 0));
   process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
 }
 

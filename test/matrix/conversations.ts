@@ -2,26 +2,29 @@ import { makeChannel, makeTemplate, waitingConversation } from '../helpers/conve
 import type { MatrixPart } from './types.ts';
 
 const conv = (i: { extra: Record<string, string> }) => ({ conversationId: i.extra.conversationId });
+/** Every conversation input aims at `extra.conversationId`; the team checks swap in their own. */
+export const withConversation = (input: unknown, conversationId: string) =>
+  input && typeof input === 'object' && 'conversationId' in input ? { ...input, conversationId } : input;
 
 /** Queue and conversation procedures; the set-up makes a waiting WhatsApp conversation. */
 export const conversations: MatrixPart = {
   rows: {
     'queue.list': { access: 'authed', type: 'query', input: () => ({}), crossOrg: 'own-data' },
-    'conversations.get': { access: 'authed', type: 'query', input: conv, crossOrg: 'NOT_FOUND' },
+    'conversations.get': { access: 'authed', type: 'query', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'OK', crossOrg: 'NOT_FOUND' },
     'conversations.mine': { access: 'authed', type: 'query', crossOrg: 'own-data' },
-    'conversations.claim': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
-    'conversations.send': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), text: 'x', clientMessageId: 'matrix-send-1' }), crossOrg: 'NOT_FOUND' },
-    'conversations.sendCanned': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), cannedId: i.extra.cannedId }), crossOrg: 'NOT_FOUND' },
-    'conversations.sendTemplate': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), templateId: i.extra.templateId, params: ['a', 'b'] }), crossOrg: 'NOT_FOUND' },
+    'conversations.claim': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'CONFLICT', crossOrg: 'NOT_FOUND' },
+    'conversations.send': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), text: 'x', clientMessageId: 'matrix-send-1' }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
+    'conversations.sendCanned': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), cannedId: i.extra.cannedId }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
+    'conversations.sendTemplate': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), templateId: i.extra.templateId, params: ['a', 'b'] }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'conversations.start': {
       access: 'authed', type: 'mutation', crossOrg: 'FORBIDDEN',
       input: (i) => ({ contactId: i.extra.contactId, teamId: i.teams.Support, channelId: i.extra.channelId, templateId: i.extra.templateId, params: ['a', 'b'] }),
     },
-    'conversations.transfer': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), toTeamId: i.teams.Sales }), crossOrg: 'NOT_FOUND' },
-    'conversations.finish': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
-    'conversations.invite': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), userId: i.users['bruno@demo.test'] }), crossOrg: 'NOT_FOUND' },
-    'conversations.leave': { access: 'authed', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
-    'conversations.setTags': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), tagIds: [] }), crossOrg: 'NOT_FOUND' },
+    'conversations.transfer': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), toTeamId: i.teams.Sales }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
+    'conversations.finish': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
+    'conversations.invite': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), userId: i.users['bruno@demo.test'] }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
+    'conversations.leave': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'NOT_FOUND', crossOrg: 'NOT_FOUND' },
+    'conversations.setTags': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), tagIds: [] }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'admin.conversations.forceClose': { access: 'admin', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
     'admin.conversations.releaseFromBot': { access: 'admin', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
     'admin.conversations.transfer': { access: 'admin', type: 'mutation', input: (i) => ({ ...conv(i), toTeamId: i.teams.Sales }), crossOrg: 'NOT_FOUND' },

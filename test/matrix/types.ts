@@ -14,7 +14,17 @@ export type Case = {
   input?: (ids: Ids) => unknown;
   /** What another organization's admin gets: refused (with this code), or only its own data. */
   crossOrg: 'NOT_FOUND' | 'BAD_REQUEST' | 'FORBIDDEN' | 'own-data' | 'no-target';
+  /**
+   * For procedures on one conversation: what an agent of the organization gets when it is not
+   * in the conversation's team (Ana on a Sales conversation), and when it is in the team but
+   * neither serving nor invited (Bruno on a conversation Carla serves). 'OK' means allowed.
+   */
+  otherTeam?: Code;
+  notParticipant?: Code;
+  /** Inputs for those two checks (default: `input`). */
+  teamInput?: (ids: Ids, conversationId: string) => unknown;
 };
+type Code = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'BAD_REQUEST';
 
 /** One part's rows, and optional set-up that creates demo-organization data its inputs aim at. */
 export interface MatrixPart {

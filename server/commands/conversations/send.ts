@@ -132,15 +132,14 @@ export function sendTemplate(s: Services, actor: Actor, input: TemplateInput): P
   return idempotent(s, actor, input.clientMessageId, () =>
     runTx(s.sql, async (tx) => {
       let { conversation, facts } = await loadVisible(tx, actor, input.conversationId, mayView);
+      // Who may write is decided before anything about the template is said.
+      if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
+      if (conversation.status !== 'waiting' && !mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+      if (conversation.status === 'waiting' && !mayClaim(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notYourQueue');
       const channel = await channelOf(tx, conversation);
       if (channel.kind !== 'whatsapp') throw actor.fail('BAD_REQUEST', 'conv.templateOnlyWhatsapp');
       const template = await approvedTemplate(tx, actor, channel.id, input.templateId, input.params);
-      if (conversation.status === 'waiting') {
-        conversation = await claimInTx(s, tx, actor, conversation.id);
-      } else {
-        if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
-        if (!mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
-      }
+      if (conversation.status === 'waiting') conversation = await claimInTx(s, tx, actor, conversation.id);
       const { message } = await createOutbound(s, tx, actor, {
         conversation, channel, kind: 'template', text: template.text, templateId: template.id, templateParams: input.params,
         clientMessageId: input.clientMessageId ?? null,
@@ -210,4 +209,3 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
   return (await getConversation(s.sql, actor.orgId, message.conversationId))!;
 }
 
-export { mayClaim };
