@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { refusal, startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
 import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
 
 let app: TestApp;
@@ -17,15 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-async function refusal(p: Promise<unknown>): Promise<TrpcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TrpcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 const reason = async (p: Promise<unknown>) => {
   const e = await refusal(p);
   return [e.code, e.data.reason];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { refusal, startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { openEventStream } from '../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
@@ -30,16 +30,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => app?.stop());
-
-async function refusal(p: Promise<unknown>): Promise<TrpcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TrpcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 async function commandRefusal(p: Promise<unknown>): Promise<AppError> {
   try {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { refusal, startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
 import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
 
 let app: TestApp;
@@ -13,16 +13,6 @@ beforeAll(async () => {
   ids = await demoIds(app.db.sql);
 });
 afterAll(() => app?.stop());
-
-async function refusal(p: Promise<unknown>): Promise<TrpcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TrpcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('login and sessions', () => {
   it('signs in with the demo login and sets a hardened cookie with a fresh token each time', async () => {

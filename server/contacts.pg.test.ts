@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { refusal, startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
 import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
 import { contactFilter } from './commands/contacts.ts';
 
@@ -18,16 +18,6 @@ beforeAll(async () => {
   channels = { whatsapp: rows.find((r) => r.name === 'WhatsApp')!.id, webchat: rows.find((r) => r.name === 'Web chat')!.id };
 });
 afterAll(() => app?.stop());
-
-async function refusal(p: Promise<unknown>): Promise<TrpcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TrpcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const person = (n: number, extra: Record<string, unknown> = {}) => ({ name: `Person ${n}`, email: `p${n}@example.com`, whatsapp: `55359990000${n}`, ...extra });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { refusal, startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
 import { inbound, makeChannel, makeTemplate, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 
@@ -22,16 +22,6 @@ beforeAll(async () => {
   await app.db.sql`UPDATE users SET language = 'en'`;
 });
 afterAll(() => app?.stop());
-
-async function refusal(p: Promise<unknown>): Promise<TrpcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TrpcError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 const botMessages = (conversationId: string) =>
   app.db.sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND is_bot ORDER BY created_at`.then((r) => r.map((x) => x.text as string));

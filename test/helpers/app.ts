@@ -62,6 +62,17 @@ export class TrpcHttpClient {
   }
 }
 
+/** Awaits a call that must be refused and returns the refusal (fails if it succeeds). */
+export async function refusal(p: Promise<unknown>): Promise<TrpcError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TrpcError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
 export async function startTestApp(overrides: Record<string, string> = {}, options: Parameters<typeof startApp>[3] = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-app-'));

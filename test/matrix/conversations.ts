@@ -15,7 +15,7 @@ export const conversations: MatrixPart = {
     'conversations.claim': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'CONFLICT', crossOrg: 'NOT_FOUND' },
     'conversations.send': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), text: 'x', clientMessageId: 'matrix-send-1' }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'conversations.sendCanned': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), cannedId: i.extra.cannedId }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
-    'conversations.sendTemplate': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), templateId: i.extra.templateId, params: ['a', 'b'] }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
+    'conversations.sendTemplate': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), templateId: i.extra.templateId, params: ['a', 'b'] }), otherTeam: 'NOT_FOUND', notParticipant: 'CONFLICT', crossOrg: 'NOT_FOUND' },
     'conversations.start': {
       access: 'authed', type: 'mutation', crossOrg: 'FORBIDDEN',
       input: (i) => ({ contactId: i.extra.contactId, teamId: i.teams.Support, channelId: i.extra.channelId, templateId: i.extra.templateId, params: ['a', 'b'] }),

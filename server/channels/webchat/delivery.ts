@@ -4,6 +4,7 @@ import { runTx, type Tx } from '../../../db/sql.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import { advanceStatus } from '../../domain/messages.ts';
 import type { Services } from '../../services/index.ts';
+import { Pump } from '../../jobs/pump.ts';
 
 const BATCH = 100;
 
@@ -58,50 +59,32 @@ export async function advanceOutbound(s: Services, orgId: string, ids: string[],
  * WhatsApp rows. Woken by `message.created`, with a slow poll as a safety net.
  */
 export class WebchatDelivery {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
   private unsubscribe: (() => void) | null = null;
+  private pump: Pump;
 
-  constructor(private s: Services, private pollMs = 2_000) {}
+  constructor(private s: Services, private pollMs = 2_000) {
+    this.pump = new Pump(() => this.cycle(), (err) => s.log.warn({ err }, 'web chat delivery cycle failed; will retry'));
+  }
 
   start(): void {
     this.unsubscribe = this.s.bus.subscribe((e) => {
-      if (e.type === 'message.created' && e.data.status === 'queued') this.wake();
+      if (e.type === 'message.created' && e.data.status === 'queued') this.pump.wake();
     });
-    this.timer = setInterval(() => this.wake(), this.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.pump.start(this.pollMs);
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.cycle()
-      .catch((err) => this.s.log.warn({ err }, 'web chat delivery cycle failed; will retry'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.pump.wake();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.pump.stop();
   }
 
   private async cycle(): Promise<void> {
     for (;;) {
-      if (this.stopped) return;
+      if (this.pump.stopped) return;
       const moved = await runTx(this.s.sql, async (tx) => {
         const rows = await tx.unsafe(
           `UPDATE messages SET status = 'sent', sent_at = coalesce(sent_at, now())

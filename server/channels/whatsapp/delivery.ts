@@ -8,6 +8,7 @@ import type { Sql } from '../../../db/sql.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
 import { GraphClient, type SendResult } from './graph.ts';
+import { Pump } from '../../jobs/pump.ts';
 
 export interface DeliveryOptions {
   pollMs?: number;
@@ -32,48 +33,30 @@ const MEDIA_KIND = (contentType: string) =>
  * shown as "may not have been delivered" until a status webhook carrying our id settles it.
  */
 export class WhatsappDelivery {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
   private unsubscribe: (() => void) | null = null;
   private graph: GraphClient;
+  private pump: Pump;
 
   constructor(private s: Services, private options: DeliveryOptions = {}) {
     this.graph = new GraphClient(s.env.WHATSAPP_GRAPH_URL);
+    this.pump = new Pump(() => this.cycle(), (err) => s.log.warn({ err }, 'WhatsApp delivery cycle failed; will retry'));
   }
 
   start(): void {
     this.unsubscribe = this.s.bus.subscribe((e) => {
       if (e.type === 'message.created' && e.data.status === 'queued') this.wake();
     });
-    this.timer = setInterval(() => this.wake(), this.options.pollMs ?? 2_000);
-    this.timer.unref();
-    this.wake();
+    this.pump.start(this.options.pollMs ?? 2_000);
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.cycle()
-      .catch((err) => this.s.log.warn({ err }, 'WhatsApp delivery cycle failed; will retry'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.pump.wake();
   }
 
+
   async stop(): Promise<void> {
-    this.stopped = true;
     this.unsubscribe?.();
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.pump.stop();
   }
 
   private async cycle(): Promise<void> {
@@ -82,7 +65,7 @@ export class WhatsappDelivery {
       const batch = await this.claim(this.s.sql);
       if (batch.length === 0) return;
       for (const m of batch) {
-        if (this.stopped) return;
+        if (this.pump.stopped) return;
         await this.deliver(m);
       }
     }

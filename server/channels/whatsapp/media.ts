@@ -7,6 +7,7 @@ import { getMessage } from '../../../db/queries/messages.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
 import { GraphClient } from './graph.ts';
+import { Pump } from '../../jobs/pump.ts';
 
 const MAX_ATTEMPTS = 6;
 
@@ -16,43 +17,25 @@ const MAX_ATTEMPTS = 6;
  * are retried) until stored; after repeated failures they are marked `failed`.
  */
 export class MediaFetcher {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
   private graph: GraphClient;
+  private pump: Pump;
 
   constructor(private s: Services, private pollMs = 15_000) {
     this.graph = new GraphClient(s.env.WHATSAPP_GRAPH_URL);
+    this.pump = new Pump(() => this.cycle(), (err) => s.log.warn({ err }, 'media fetch cycle failed'));
   }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), this.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.pump.start(this.pollMs);
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.cycle()
-      .catch((err) => this.s.log.warn({ err }, 'media fetch cycle failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        }
-      });
+    this.pump.wake();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+
+  stop(): Promise<void> {
+    return this.pump.stop();
   }
 
   private async cycle(): Promise<void> {
@@ -62,7 +45,7 @@ export class MediaFetcher {
         WHERE id IN (SELECT id FROM messages WHERE media_status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
           ORDER BY created_at LIMIT 5 FOR UPDATE SKIP LOCKED)
         RETURNING id, org_id, attempts`;
-      if (rows.length === 0 || this.stopped) return;
+      if (rows.length === 0 || this.pump.stopped) return;
       for (const r of rows) await this.fetchOne(r.org_id as string, r.id as string, r.attempts as number);
     }
   }

@@ -134,7 +134,14 @@ export function sendTemplate(s: Services, actor: Actor, input: TemplateInput): P
       let { conversation, facts } = await loadVisible(tx, actor, input.conversationId, mayView);
       // Who may write is decided before anything about the template is said.
       if (conversation.status === 'closed') throw actor.fail('PRECONDITION_FAILED', 'conv.closed');
-      if (conversation.status !== 'waiting' && !mayWrite(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+      if (conversation.status !== 'waiting' && !mayWrite(facts, actor)) {
+        // A template sent from Waiting that lost the race to a claim: say who took it.
+        if (conversation.status === 'active' && conversation.teamId && actor.teamIds.includes(conversation.teamId)) {
+          const taker = conversation.assigneeId ? await getUser(tx, actor.orgId, conversation.assigneeId) : null;
+          throw actor.fail('CONFLICT', 'conv.alreadyTaken', { name: taker?.name ?? '?' });
+        }
+        throw actor.fail('FORBIDDEN', 'conv.notParticipant');
+      }
       if (conversation.status === 'waiting' && !mayClaim(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notYourQueue');
       const channel = await channelOf(tx, conversation);
       if (channel.kind !== 'whatsapp') throw actor.fail('BAD_REQUEST', 'conv.templateOnlyWhatsapp');
