@@ -15,10 +15,10 @@ export interface Organization {
   customerLanguage: string;
 }
 
-const COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
+export const ORGANIZATION_COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
   bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language`;
 
-function toOrganization(r: Record<string, unknown>): Organization {
+export function toOrganization(r: Record<string, unknown>): Organization {
   return {
     id: r.id as string,
     name: r.name as string,
@@ -36,7 +36,7 @@ function toOrganization(r: Record<string, unknown>): Organization {
 }
 
 export async function getOrganization(db: Db, orgId: string): Promise<Organization | null> {
-  const rows = await db.unsafe(`SELECT ${COLUMNS} FROM organizations WHERE id = $1`, [orgId]);
+  const rows = await db.unsafe(`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = $1`, [orgId]);
   return rows[0] ? toOrganization(rows[0]) : null;
 }
 
@@ -46,7 +46,7 @@ export async function countOrganizations(db: Db): Promise<number> {
 }
 
 export async function insertOrganization(db: Db, o: { name: string; timeZone: string }): Promise<Organization> {
-  const rows = await db.unsafe(`INSERT INTO organizations (name, time_zone) VALUES ($1, $2) RETURNING ${COLUMNS}`, [
+  const rows = await db.unsafe(`INSERT INTO organizations (name, time_zone) VALUES ($1, $2) RETURNING ${ORGANIZATION_COLUMNS}`, [
     o.name.trim(),
     o.timeZone,
   ]);

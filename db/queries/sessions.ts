@@ -1,3 +1,5 @@
+import { ORGANIZATION_COLUMNS } from './organizations.ts';
+import { USER_COLUMNS } from './users.ts';
 import type { Db } from '../sql.ts';
 
 export interface SessionRow {
@@ -56,4 +58,37 @@ export async function deleteExpiredSessions(db: Db, idleDays: number, maxDays: n
     WHERE last_verified_at < now() - ${idleDays}::float8 * interval '1 day'
        OR created_at < now() - ${maxDays}::float8 * interval '1 day' RETURNING id`;
   return rows.length;
+}
+
+/**
+ * Everything a request needs about its session in one round trip: the session row, its user
+ * and organization (prefixed columns u_… and o_…).
+ */
+export async function getSessionWithUser(db: Db, id: string): Promise<{ session: SessionRow; user: Record<string, unknown>; org: Record<string, unknown> } | null> {
+  const userCols = USER_COLUMNS.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
+    const [expr, alias] = c.split(' AS ') as [string, string | undefined];
+    return `u.${expr} AS u_${alias ?? expr}`;
+  });
+  const orgCols = ORGANIZATION_COLUMNS.split(',').map((c) => c.trim()).filter(Boolean).map((c) => `o.${c} AS o_${c}`);
+  const rows = await db.unsafe(
+    `SELECT s.id, s.org_id, s.user_id, s.secret_hash, s.created_at, s.last_verified_at, ${userCols.join(', ')}, ${orgCols.join(', ')}
+     FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id JOIN organizations o ON o.id = s.org_id
+     WHERE s.id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const pick = (prefix: string) => Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return {
+    session: {
+      id: r.id as string,
+      orgId: r.org_id as string,
+      userId: r.user_id as string,
+      secretHash: new Uint8Array(r.secret_hash as Buffer),
+      createdAt: r.created_at as Date,
+      lastVerifiedAt: r.last_verified_at as Date,
+    },
+    user: pick('u_'),
+    org: pick('o_'),
+  };
 }

@@ -1,6 +1,6 @@
-import { getOrganization, type Organization } from '../../db/queries/organizations.ts';
-import { deleteSession, deleteUserSessions, getSession, insertSession, touchSession } from '../../db/queries/sessions.ts';
-import { getUser, type User } from '../../db/queries/users.ts';
+import { toOrganization, type Organization } from '../../db/queries/organizations.ts';
+import { deleteSession, deleteUserSessions, getSessionWithUser, insertSession, touchSession } from '../../db/queries/sessions.ts';
+import { toUser, type User } from '../../db/queries/users.ts';
 import type { Db } from '../../db/sql.ts';
 import type { EventBus } from '../events/bus.ts';
 import { hashSecret, randomId, randomSecret, secretMatches } from './tokens.ts';
@@ -38,19 +38,20 @@ export function sessionIsFresh(s: { createdAt: Date; lastVerifiedAt: Date }, pol
 export async function validateSessionToken(db: Db, token: string, policy: SessionPolicy): Promise<Authenticated | null> {
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
-  const session = await getSession(db, id);
-  if (!session || !secretMatches(secret, session.secretHash)) return null;
+  const found = await getSessionWithUser(db, id);
+  if (!found || !secretMatches(secret, found.session.secretHash)) return null;
+  const { session } = found;
   if (!sessionIsFresh(session, policy)) {
     await deleteSession(db, id);
     return null;
   }
-  const user = await getUser(db, session.orgId, session.userId);
-  if (!user || user.deactivatedAt) {
+  const user = toUser(found.user);
+  if (user.deactivatedAt) {
     await deleteSession(db, id);
     return null;
   }
+  const organization = toOrganization(found.org);
   if (Date.now() - session.lastVerifiedAt.getTime() > HOUR) await touchSession(db, id);
-  const organization = (await getOrganization(db, session.orgId))!;
   return { sessionId: id, user, organization };
 }
 
