@@ -114,7 +114,7 @@ async function fanOut(app: RunningApp, databaseUrl: string): Promise<void> {
     let n = 0;
     const publish = async () => {
       const event = await services.bus.publish(services.sql, orgId, 'user.updated', { userId: userIds[n++ % userIds.length]! });
-      return event.id;
+      return event!.id;
     };
     // "Started" comes before a stream reads its cursor; publish until every stream is live.
     for (let attempt = 1; ; attempt++) {

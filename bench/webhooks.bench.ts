@@ -22,12 +22,12 @@ const BATCH = 10;
 const RETURNING = 20;
 /**
  * Requests per case. Sized so the whole file stays under ~60 s on two cores (database start
- * and seed included), where the app stores ~20 messages/s: it gets fewer requests than the
- * floor, which runs ~20× faster and needs more operations for a stable rate. The batch case
+ * and seed included), where the app stores 30–70 messages/s: it gets fewer requests than the
+ * floor, which runs 25–100× faster and needs more operations for a stable rate. The batch case
  * of the app needs no warm-up of its own: the single case has run every code path.
  */
-const SINGLE = { app: { warmUp: 40, posts: 300 }, floor: { warmUp: 200, posts: 1500 } };
-const BATCHED = { app: { warmUp: 0, posts: 40 }, floor: { warmUp: 20, posts: 150 } };
+const SINGLE = { app: { warmUp: 40, posts: 400 }, floor: { warmUp: 200, posts: 1500 } };
+const BATCHED = { app: { warmUp: 0, posts: 50 }, floor: { warmUp: 20, posts: 150 } };
 /** The floor's own pool, one connection per worker; the app's is db/sql.ts's default (10). */
 const FLOOR_POOL = SENDERS;
 const DRAIN_TIMEOUT_MS = 30_000;
@@ -45,7 +45,8 @@ type Value = ReturnType<typeof textMessage>;
 class Traffic {
   /** Every wamid this traffic produced, to check afterwards that each was stored once. */
   readonly wamids: string[] = [];
-  private newCustomers = 0;
+  /** How many messages came from numbers never seen before (each must start a conversation). */
+  newCustomers = 0;
   private replies = 0;
   private seq = 0;
 
@@ -184,6 +185,12 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
 
     await expectFloorRows(floor, floorTraffic.wamids);
     const stored = await expectStoredOnce(sql, orgId, channelId, appTraffic.wamids);
+    if (stored.conversations !== RETURNING + appTraffic.newCustomers) {
+      throw new Error(
+        `the messages landed in ${stored.conversations} conversations, not ${RETURNING + appTraffic.newCustomers} ` +
+          `(${RETURNING} returning customers + ${appTraffic.newCustomers} new ones): replies did not all join the open conversation`,
+      );
+    }
     const [bot] = await sql`
       SELECT count(*)::int AS total, (count(*) FILTER (WHERE status = 'sent'))::int AS sent
       FROM messages WHERE channel_id = ${channelId} AND direction = 'out'`;
@@ -208,7 +215,7 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
     );
     console.log(
       `Checked: all ${appTraffic.wamids.length} wamids sent to the app (warm-ups and setup included) are stored exactly once, ` +
-        `in ${stored.conversations} conversations; all ${floorTraffic.wamids.length} floor rows are stored. ` +
+        `in ${stored.conversations} conversations (one per customer); all ${floorTraffic.wamids.length} floor rows are stored. ` +
         `The fake Graph API received ${graph.posts.length} sends.\n`,
     );
   } finally {

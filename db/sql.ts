@@ -15,6 +15,19 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
   }) as Sql;
 }
 
+const beforeCommitHooks = new WeakMap<object, Array<() => Promise<void>>>();
+
+/**
+ * Runs `hook` at the end of the transaction `db` (inside it, just before COMMIT) when `db` is
+ * a transaction opened by runTx; returns false otherwise, so the caller acts at once.
+ */
+export function beforeCommit(db: Db, hook: () => Promise<void>): boolean {
+  const hooks = beforeCommitHooks.get(db);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
 /**
  * One transaction with a statement timeout, so a stuck query fails instead of holding
  * locks for ever. Every multi-statement command goes through here.
@@ -22,6 +35,10 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
 export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs = 10_000): Promise<T> {
   return (await sql.begin(async (tx) => {
     await tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
-    return fn(tx as Tx);
+    const hooks: Array<() => Promise<void>> = [];
+    beforeCommitHooks.set(tx, hooks);
+    const result = await fn(tx as Tx);
+    for (let i = 0; i < hooks.length; i++) await hooks[i]!();
+    return result;
   })) as T;
 }

@@ -14,11 +14,11 @@ export interface StoredEvent {
  * Stores the event and notifies every process in the same statement's transaction, so the
  * NOTIFY goes out exactly when the change that caused it commits.
  */
-export async function insertEvent(db: Db, orgId: string, type: string, data: StoredEvent['data']): Promise<StoredEvent> {
+export async function insertEvent(db: Db, orgId: string, type: string, data: StoredEvent['data'], locked = false): Promise<StoredEvent> {
   // Ids must follow commit order inside an organization, or a stream resuming "after id N"
   // could skip an event that committed later with a smaller id. The lock is held to commit,
-  // so publish at the end of a transaction.
-  await db`SELECT pg_advisory_xact_lock(hashtext(${'atende_events:' + orgId}))`;
+  // so events are written at the very end of a transaction (EventBus defers them).
+  if (!locked) await lockEvents(db, orgId);
   const rows = await db`
     WITH e AS (
       INSERT INTO events (org_id, type, data) VALUES (${orgId}, ${type}, ${db.json(data as never)})
@@ -43,4 +43,8 @@ export async function latestEventId(db: Db, orgId: string): Promise<string> {
 
 export async function pruneEvents(db: Db, keepHours: number): Promise<void> {
   await db`DELETE FROM events WHERE at < now() - ${keepHours}::int * interval '1 hour'`;
+}
+
+export async function lockEvents(db: Db, orgId: string): Promise<void> {
+  await db`SELECT pg_advisory_xact_lock(hashtext(${'atende_events:' + orgId}))`;
 }

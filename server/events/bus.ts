@@ -1,5 +1,5 @@
-import { EVENTS_CHANNEL, insertEvent, type StoredEvent } from '../../db/queries/events.ts';
-import type { Db, Sql } from '../../db/sql.ts';
+import { EVENTS_CHANNEL, insertEvent, lockEvents, type StoredEvent } from '../../db/queries/events.ts';
+import { beforeCommit, type Db, type Sql } from '../../db/sql.ts';
 import type { Logger } from '../log.ts';
 
 export type { StoredEvent };
@@ -40,8 +40,29 @@ export class EventBus {
     this.unlisten = () => sub.unlisten();
   }
 
-  publish(db: Db, orgId: string, type: string, data: StoredEvent['data'] = {}): Promise<StoredEvent> {
-    return insertEvent(db, orgId, type, data);
+  private deferred = new WeakMap<object, { orgId: string; type: string; data: StoredEvent['data'] }[]>();
+
+  /**
+   * Publishes inside the caller's transaction. In a runTx transaction the events are written
+   * just before COMMIT (one lock per organization, held only for the commit itself); outside a
+   * transaction, at once (and then the stored event is returned).
+   */
+  async publish(db: Db, orgId: string, type: string, data: StoredEvent['data'] = {}): Promise<StoredEvent | null> {
+    let list = this.deferred.get(db);
+    if (!list) {
+      const fresh: { orgId: string; type: string; data: StoredEvent['data'] }[] = [];
+      if (!beforeCommit(db, () => this.flush(db, fresh))) return insertEvent(db, orgId, type, data);
+      this.deferred.set(db, fresh);
+      list = fresh;
+    }
+    list.push({ orgId, type, data });
+    return null;
+  }
+
+  private async flush(db: Db, events: { orgId: string; type: string; data: StoredEvent['data'] }[]): Promise<void> {
+    // Locks in a fixed order, so two transactions touching two organizations cannot deadlock.
+    for (const orgId of [...new Set(events.map((e) => e.orgId))].sort()) await lockEvents(db, orgId);
+    for (const e of events) await insertEvent(db, e.orgId, e.type, e.data, true);
   }
 
   subscribe(listener: EventListener): () => void {
