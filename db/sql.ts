@@ -12,6 +12,8 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
     // Dates come back as Date objects; bigint ids as strings (events use them as cursors).
     types: {},
     connection: { application_name: 'atende' },
+    // After an outage, reconnect within seconds (the default backs off up to 20 s per connection).
+    backoff: (attempt: number) => Math.min(0.1 * 2 ** attempt, 2),
   }) as Sql;
 }
 

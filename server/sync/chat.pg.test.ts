@@ -9,7 +9,7 @@ import { openEventStream } from '../../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
 import { hashPassword } from '../auth/password.ts';
-import { archiveChatRoom, storedRoomDoc } from '../commands/chat.ts';
+import { archiveChatRoom, archiveLoadedChats, CHAT_ARCHIVE_ABOVE, CHAT_ARCHIVE_KEEP, storedRoomDoc } from '../commands/chat.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -200,6 +200,16 @@ describe('messages in the room document', () => {
     a.destroy();
   });
 
+  it('refuses a message signed as another user', async () => {
+    const b = connectDoc(app.url, `chat:${roomId}`, as.bruno!.cookie);
+    await b.synced();
+    const count = (await stored()).length;
+    addChatMessage(b.doc, ana, 'written by Bruno, claiming to be Ana');
+    await waitFor(async () => b.closes.includes(CloseCode.Forbidden), 'closed');
+    b.destroy();
+    expect((await stored()).length).toBe(count);
+  });
+
   it('older messages move to PostgreSQL rows, readable through chat.history, with the server’s author', async () => {
     const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
     const b = connectDoc(app.url, `chat:${roomId}`, as.bruno!.cookie);
@@ -207,8 +217,7 @@ describe('messages in the room document', () => {
     const before = chatMessages(a.doc).length;
     for (let i = 0; i < 20; i++) addChatMessage(a.doc, ana, `bulk ${i}`);
     await waitFor(async () => chatMessages(b.doc).length === before + 20, 'Bruno has them');
-    // Bruno claims to be Ana in the document; the archive keeps who really wrote it.
-    addChatMessage(b.doc, ana, 'written by Bruno, claiming to be Ana');
+    addChatMessage(b.doc, bruno, 'written by Bruno');
     const total = before + 21;
     await waitFor(async () => (await stored()).length === total && chatMessages(b.doc).length === total, 'all stored');
     const unreadBefore = (await roomOf(as.bruno!, roomId))!.unread;
@@ -218,7 +227,7 @@ describe('messages in the room document', () => {
     // Both peers see the document shrink; PostgreSQL has the same.
     await waitFor(async () => chatMessages(a.doc).length === 10 && chatMessages(b.doc).length === 10, 'peers see the archive');
     expect((await stored()).length).toBe(10);
-    expect(readChatMessages(a.doc).at(-1)!.text).toBe('written by Bruno, claiming to be Ana');
+    expect(readChatMessages(a.doc).at(-1)!.text).toBe('written by Bruno');
     // Archiving changes nobody's unread count.
     expect((await roomOf(as.bruno!, roomId))!.unread).toBe(unreadBefore);
 
@@ -230,13 +239,35 @@ describe('messages in the room document', () => {
     const page = await as.bruno!.query('chat.history', { roomId, before: history.messages[2].seq });
     expect(page.messages[0].text).toBe(history.messages[3].text);
 
-    // The live document is under the limit: nothing more moves. The claim above gets archived with Bruno as author.
+    // The live document is under the limit: nothing more moves; then the rest goes, with Bruno as author.
     expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 20, keep: 10 })).toBe(0);
     expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 5, keep: 0 })).toBe(10);
     const claim = (await as.ana!.query('chat.history', { roomId })).messages[0];
-    expect(claim).toMatchObject({ text: 'written by Bruno, claiming to be Ana', authorId: bruno });
+    expect(claim).toMatchObject({ text: 'written by Bruno', authorId: bruno });
     a.destroy();
     b.destroy();
+  });
+
+  it('the sweep archives the rooms in memory that grew past the limit', async () => {
+    const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
+    await a.synced();
+    const before = chatMessages(a.doc).length;
+    a.doc.transact(() => {
+      for (let i = before; i <= CHAT_ARCHIVE_ABOVE; i++) addChatMessage(a.doc, ana, `burst ${i}`);
+    });
+    await waitFor(async () => (await stored()).length === CHAT_ARCHIVE_ABOVE + 1, 'stored');
+    const failures: unknown[] = [];
+    // Sweep until it has seen the room grow (the server applies an update just after storing it).
+    await waitFor(async () => {
+      await archiveLoadedChats(app.db.sql, app.sync, (_msg, err) => failures.push(err));
+      await new Promise((r) => setTimeout(r, 50));
+      return chatMessages(a.doc).length === CHAT_ARCHIVE_KEEP;
+    }, 'archived down to the margin');
+    expect(failures).toEqual([]);
+    expect(readChatMessages(a.doc).at(-1)!.text).toBe(`burst ${CHAT_ARCHIVE_ABOVE}`);
+    // Start the next test from an empty room.
+    await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 0, keep: 0 });
+    a.destroy();
   });
 
   it('archives a room that is not in memory, and lets it go again', async () => {

@@ -12,13 +12,15 @@ import { connectDoc } from '../../test/helpers/sync.ts';
  * back. At the end every replica, and a client loading the document fresh from PostgreSQL,
  * must hold the same notes.
  *
- * It catches lost updates: with the server changed to skip storing one batch in 25
- * (room.ts flush: `if (++n % 25 === 0) return` before `store.append`, while still applying
- * and broadcasting it), every seed here fails at the fresh load from PostgreSQL — the peers
- * agree with each other but the stored document misses edits; skipping the broadcast
- * instead fails at the replicas' comparison. A seed that once failed stays in SEEDS.
+ * It catches lost updates. Checked by breaking the server on purpose (never committed):
+ * skipping the store of one batch in 25 (room.ts flush: `if (++n % 25 !== 0)` before
+ * `store.append`, still applying and fanning it out) fails every seed at the fresh load
+ * from PostgreSQL — the replicas agree, the stored document misses edits; skipping the
+ * fan-out of one batch in 25 instead fails every seed at the replicas' comparison. The
+ * last, all-online stretch is what makes the second one show: a reconnect resyncs a
+ * replica and would hide a missed broadcast. A seed that once failed stays in SEEDS.
  */
-const SEEDS = [0x5eed03];
+const SEEDS = [0x5eed01, 0x5eed02, 0x5eed03];
 const STEPS = 140;
 
 /** mulberry32: a tiny seeded PRNG, so a failing run can be replayed exactly. */
@@ -45,7 +47,9 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const snapshot = (doc: Y.Doc) => JSON.stringify(noteEntries(doc).toJSON());
+/** The notes as plain data; map keys sorted, since a Y.Map's key order depends on arrival order. */
+const snapshot = (doc: Y.Doc) =>
+  JSON.stringify(noteEntries(doc).toJSON().map((e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)))));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function fuzz(seed: number) {
@@ -57,15 +61,16 @@ async function fuzz(seed: number) {
   const peers = people.map((who) => ({ who, userId: ids.users[`${who}@demo.test`]!, online: true, ...connectDoc(app.url, name, cookies[who]!) }));
   await Promise.all(peers.map((p) => p.synced()));
 
-  for (let step = 0; step < STEPS; step++) {
+  /** One random step; `network` lets it take a peer off the network and back. */
+  const step = async (n: number, network: boolean) => {
     const p = pick(peers);
     const entries = noteEntries(p.doc);
     const r = rand();
     if (r < 0.1 || entries.length === 0) {
-      addNoteEntry(p.doc, p.userId, `${p.who}${step} `);
+      addNoteEntry(p.doc, p.userId, `${p.who}${n} `);
     } else if (r < 0.5) {
       const body = noteBody(entries.get(Math.floor(rand() * entries.length)));
-      body.insert(Math.floor(rand() * (body.length + 1)), pick(['a', 'bc', 'def ', ' ', `${step}`]));
+      body.insert(Math.floor(rand() * (body.length + 1)), pick(['a', 'bc', 'def ', ' ', `${n}`]));
     } else if (r < 0.65) {
       const body = noteBody(entries.get(Math.floor(rand() * entries.length)));
       if (body.length > 0) {
@@ -76,7 +81,7 @@ async function fuzz(seed: number) {
       const entry = entries.get(Math.floor(rand() * entries.length));
       if (entry.get('deleted')) restoreNoteEntry(entry);
       else deleteNoteEntry(entry, p.userId);
-    } else if (r < 0.82) {
+    } else if (r < 0.82 && network) {
       // Off the network and back; whatever is typed meanwhile is sent on reconnect.
       if (p.online) p.provider.disconnect();
       else p.provider.connect();
@@ -85,30 +90,57 @@ async function fuzz(seed: number) {
       await sleep(Math.floor(rand() * 15));
     }
     if (rand() < 0.3) await sleep(Math.floor(rand() * 4));
-  }
+  };
 
+  for (let n = 0; n < STEPS; n++) await step(n, true);
   for (const p of peers) if (!p.online) p.provider.connect();
-  await waitFor(async () => peers.every((p) => snapshot(p.doc) === snapshot(peers[0]!.doc)), `seed ${seed}: replicas converge`, 8_000).catch((e) => {
-    const room = app.sync.loadedRooms().find((r) => r.name.name === name);
-    const sv = (d: Y.Doc) => JSON.stringify([...Y.decodeStateVector(Y.encodeStateVector(d))].sort());
-    for (const p of peers) console.log('DEBUG', p.who, p.doc.clientID, p.closes, p.provider.wsconnected, p.provider.synced, sv(p.doc), !!p.doc.store.pendingStructs, !!p.doc.store.pendingDs, snapshot(p.doc).length);
-    if (room) console.log('DEBUG server', sv(room.doc), room.doc.store.pendingStructs ? JSON.stringify([...room.doc.store.pendingStructs.missing]) : null, !!room.doc.store.pendingDs, room.conns.size, snapshot(room.doc).length);
-    for (const p of peers) console.log('DEBUG', p.who, snapshot(p.doc));
-    if (room) console.log('DEBUG server', snapshot(room.doc));
-    throw e;
-  });
-  const final = snapshot(peers[0]!.doc);
-  expect(noteEntries(peers[0]!.doc).length).toBeGreaterThan(0);
-  for (const p of peers) p.destroy();
+  await Promise.all(peers.map((p) => p.synced()));
+  // A last stretch with everyone online: nothing here is healed by a reconnect's resync, so
+  // an update the server failed to store or to fan out shows at the end.
+  for (let n = STEPS; n < STEPS + 40; n++) await step(n, false);
+  let final: string;
+  try {
+    await waitFor(async () => peers.every((p) => snapshot(p.doc) === snapshot(peers[0]!.doc)), `seed ${seed}: replicas converge`, 15_000);
+    final = snapshot(peers[0]!.doc);
+    expect(noteEntries(peers[0]!.doc).length).toBeGreaterThan(0);
+  } finally {
+    for (const p of peers) p.destroy();
+  }
 
   // Load it fresh from PostgreSQL: the document must be out of memory first.
   await waitFor(async () => app.sync.loadedDocs === 0, 'unloaded');
   const fresh = connectDoc(app.url, name, cookies.carla!);
-  await fresh.synced();
-  expect(snapshot(fresh.doc)).toBe(final);
-  fresh.destroy();
+  try {
+    await fresh.synced();
+    expect(snapshot(fresh.doc)).toBe(final);
+  } finally {
+    fresh.destroy();
+  }
 }
 
 describe('notes converge under seeded random edits, disconnects and offline edits', () => {
-  for (let i = 0; i < 8; i++) for (const seed of SEEDS) it(`seed 0x${seed.toString(16)} ${i}`, () => fuzz(seed + i * 1000));
+  for (const seed of SEEDS) it(`seed 0x${seed.toString(16)}`, () => fuzz(seed));
+});
+
+describe('notes.activity', () => {
+  it('says who changed a contact’s notes, from the server’s log rather than the document’s claims', async () => {
+    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Activity', 'act@x.test', '5511988887777') RETURNING id`;
+    const contactId = c!.id as string;
+    const ana = connectDoc(app.url, `notes:${contactId}`, cookies.ana!);
+    const bruno = connectDoc(app.url, `notes:${contactId}`, cookies.bruno!);
+    await Promise.all([ana.synced(), bruno.synced()]);
+    addNoteEntry(ana.doc, ids.users['ana@demo.test']!, 'called, no answer');
+    // Bruno's entry claims Ana as its author; the log knows better.
+    addNoteEntry(bruno.doc, ids.users['ana@demo.test']!, 'wants a refund');
+    await waitFor(async () => noteEntries(ana.doc).length === 2 && noteEntries(bruno.doc).length === 2, 'both entries');
+    const carla = await app.login('carla@demo.test');
+    const activity = await waitFor(async () => {
+      const rows = await carla.query<{ userId: string; name: string; at: string; changes: number }[]>('notes.activity', { contactId });
+      return rows.length === 2 && rows;
+    }, 'activity');
+    expect(activity.map((a) => a.userId).sort()).toEqual([ids.users['ana@demo.test'], ids.users['bruno@demo.test']].sort());
+    expect(activity.every((a) => a.changes > 0 && !Number.isNaN(Date.parse(a.at)))).toBe(true);
+    ana.destroy();
+    bruno.destroy();
+  });
 });

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocUpdates } from '../../db/queries/sync.ts';
+import { createSql } from '../../db/sql.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { startTestApp, TrpcHttpClient, type TestApp } from '../../test/helpers/app.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
@@ -101,55 +102,6 @@ describe('compaction', () => {
   });
 });
 
-describe('database down', () => {
-  it('buffers up to the cap, then closes with RetryLater; after recovery nothing is lost', async () => {
-    const name = await notesDoc();
-    const a = connectDoc(app.url, name, cookies.ana!);
-    const b = connectDoc(app.url, name, cookies.bruno!);
-    await Promise.all([a.synced(), b.synced()]);
-    a.doc.getText('t').insert(0, 'before|');
-    await waitFor(async () => (await storedText(name)) === 'before|', 'stored before the outage');
-
-    const dbName = new URL(app.db.url).pathname.slice(1);
-    const admin = postgres(new URL('/postgres', app.db.url).toString(), { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`ALTER DATABASE ${dbName} WITH ALLOW_CONNECTIONS false`);
-      await admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`);
-      // Edits the server accepts but cannot store: past maxPendingBytes it stops taking more.
-      for (let i = 0; i < 10; i++) {
-        a.doc.getText('t').insert(text(a.doc).length, `${i}${'x'.repeat(600)}|`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await waitFor(async () => a.closes.includes(CloseCode.RetryLater) && b.closes.includes(CloseCode.RetryLater), 'typed close', 5_000);
-      // Both stay away for now, so what reaches PostgreSQL next is the server's own buffer.
-      a.provider.disconnect();
-      b.provider.disconnect();
-      a.doc.getText('t').insert(text(a.doc).length, 'offline|');
-      // What the server buffered keeps the document in memory, idle or not.
-      await new Promise((r) => setTimeout(r, LIMITS.idleUnloadMs * 3));
-      expect(app.sync.loadedDocs).toBeGreaterThan(0);
-    } finally {
-      await admin.unsafe(`ALTER DATABASE ${dbName} WITH ALLOW_CONNECTIONS true`);
-      await admin.end();
-    }
-    const everything = text(a.doc);
-    expect(everything.split('|').length).toBe(13);
-    // The server retries on its own and stores every update it had accepted (past the cap).
-    const buffered = await waitFor(async () => {
-      const t = await storedText(name).catch(() => '');
-      return t.length > 'before|'.length + LIMITS.maxPendingBytes && t;
-    }, 'the buffer stored after recovery', 20_000);
-    expect(everything.startsWith(buffered)).toBe(true);
-    // Then the clients come back: what Ana typed while refused arrives too.
-    a.provider.connect();
-    b.provider.connect();
-    await waitFor(async () => (await storedText(name)) === everything, 'everything stored', 10_000);
-    await waitFor(async () => text(b.doc) === everything, 'Bruno has it all', 10_000);
-    a.destroy();
-    b.destroy();
-  });
-});
-
 describe('limits', () => {
   it('a message larger than the cap closes that socket only', async () => {
     const name = await notesDoc();
@@ -181,6 +133,59 @@ describe('limits', () => {
     open.pop()!.destroy();
     await waitFor(async () => (await upgradeStatus(app.url, names[0]!, { cookie: cookies.carla! })) === 101, 'a slot again');
     for (const c of open) c.destroy();
+  });
+});
+
+describe('database down', () => {
+  it('buffers up to the cap, then closes with RetryLater; after recovery nothing is lost', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    const b = connectDoc(app.url, name, cookies.bruno!);
+    await Promise.all([a.synced(), b.synced()]);
+    a.doc.getText('t').insert(0, 'before|');
+    await waitFor(async () => (await storedText(name)) === 'before|', 'stored before the outage');
+
+    const dbName = new URL(app.db.url).pathname.slice(1);
+    const admin = postgres(new URL('/postgres', app.db.url).toString(), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`ALTER DATABASE ${dbName} WITH ALLOW_CONNECTIONS false`);
+      await admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}' AND pid <> pg_backend_pid()`);
+      // Edits the server accepts but cannot store: past maxPendingBytes it stops taking more.
+      for (let i = 0; i < 10; i++) {
+        a.doc.getText('t').insert(text(a.doc).length, `${i}${'x'.repeat(600)}|`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await waitFor(async () => a.closes.includes(CloseCode.RetryLater) && b.closes.includes(CloseCode.RetryLater), 'typed close', 5_000);
+      // Both stay away for now, so what reaches PostgreSQL next is the server's own buffer.
+      a.provider.disconnect();
+      b.provider.disconnect();
+      a.doc.getText('t').insert(text(a.doc).length, 'offline|');
+      // What the server buffered keeps the document in memory, idle or not.
+      await new Promise((r) => setTimeout(r, LIMITS.idleUnloadMs * 3));
+      expect(app.sync.loadedDocs).toBeGreaterThan(0);
+    } finally {
+      await admin.unsafe(`ALTER DATABASE ${dbName} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    // The test's own pool lost its connections too, and postgres.js backs each of them off (up
+    // to 20 s) after a burst of errors: read through a fresh client from here on.
+    const check = createSql(app.db.url, { max: 1 });
+    const everything = text(a.doc);
+    expect(everything.split('|').length).toBe(13);
+    // The server retries on its own and stores every update it had accepted (past the cap).
+    const buffered = await waitFor(async () => {
+      const t = await storedText(name, check).catch(() => '');
+      return t.length > 'before|'.length + LIMITS.maxPendingBytes && t;
+    }, 'the buffer stored after recovery', 20_000);
+    expect(everything.startsWith(buffered)).toBe(true);
+    // Then the clients come back: what Ana typed while refused arrives too.
+    a.provider.connect();
+    b.provider.connect();
+    await waitFor(async () => (await storedText(name, check)) === everything, 'everything stored', 10_000);
+    await waitFor(async () => text(b.doc) === everything, 'Bruno has it all', 10_000);
+    await check.end();
+    a.destroy();
+    b.destroy();
   });
 });
 

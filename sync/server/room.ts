@@ -238,6 +238,8 @@ export class Room {
       if (this.name.kind === 'chat' && s instanceof Y.Item && s.parent && typeof s.parent === 'object' && 'client' in s.parent) {
         const parentOwner = this.bindings.get((s.parent as Y.ID).client);
         if (parentOwner && parentOwner !== conn.userId) throw new SpoofError('change to another user\u2019s message');
+        // A message's author is the connection's user, whatever the client wrote.
+        if (s.parentSub === 'authorId' && s.content.getContent()[0] !== conn.userId) throw new SpoofError('message signed as another user');
       }
     }
     if (this.name.kind === 'chat') {
