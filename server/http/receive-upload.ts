@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import busboy from 'busboy';
+import type { Attachment } from '../../db/queries/attachments.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import type { Services } from '../services/index.ts';
+import { FileTooLargeError } from '../services/storage.ts';
+
+export interface ReceivedFile {
+  id: string;
+  storageKey: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export type UploadOutcome =
+  | { ok: true; file: ReceivedFile }
+  | { ok: false; status: number; reason: MessageKey; params?: Record<string, string | number> };
+
+function humanSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/**
+ * Reads one multipart file into attachment storage with the size limit, refusing types
+ * `refuseType` names; `record` stores its row (the file is removed again if that fails).
+ */
+export function receiveUpload(
+  req: IncomingMessage,
+  s: Services,
+  opts: { orgId: string; refuseType: (contentType: string) => { reason: MessageKey; params?: Record<string, string> } | null; record: (file: ReceivedFile) => Promise<void> },
+): Promise<UploadOutcome> {
+  const max = s.env.UPLOAD_MAX_BYTES;
+  return new Promise((resolve) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: max, fields: 10, parts: 20 } });
+    } catch {
+      resolve({ ok: false, status: 400, reason: 'upload.noFile' });
+      return;
+    }
+    let done = false;
+    const finish = (outcome: UploadOutcome) => {
+      if (done) return;
+      done = true;
+      resolve(outcome);
+      req.unpipe(bb);
+      req.resume();
+    };
+    let handled = false;
+    bb.on('file', (_field, stream, info) => {
+      handled = true;
+      const contentType = info.mimeType.toLowerCase();
+      const refused = opts.refuseType(contentType);
+      if (refused) {
+        stream.resume();
+        finish({ ok: false, status: 415, ...refused });
+        return;
+      }
+      const id = randomUUID();
+      const storageKey = `${opts.orgId}/${id}`;
+      // busboy truncates at the limit and says so; the storage counts bytes too.
+      stream.on('limit', () => stream.destroy(new FileTooLargeError('too large')));
+      s.storage
+        .put(storageKey, stream, max)
+        .then(async ({ sizeBytes, sha256 }) => {
+          const file = { id, storageKey, filename: (info.filename || 'file').replace(/[\\/\r\n"]/g, '_').slice(0, 200), contentType, sizeBytes, sha256 };
+          await opts.record(file);
+          finish({ ok: true, file });
+        })
+        .catch(async (err) => {
+          await s.storage.delete(storageKey).catch(() => {});
+          if (err instanceof FileTooLargeError) return finish({ ok: false, status: 413, reason: 'upload.tooLarge', params: { max: humanSize(max) } });
+          s.log.error({ err }, 'upload failed');
+          finish({ ok: false, status: 500, reason: 'error.internal' });
+        });
+    });
+    bb.on('error', () => finish({ ok: false, status: 400, reason: 'upload.noFile' }));
+    bb.on('close', () => {
+      if (!handled) finish({ ok: false, status: 400, reason: 'upload.noFile' });
+    });
+    req.pipe(bb);
+  });
+}
+
+/** Streams an attachment with headers that keep a browser from running it. */
+export function sendAttachment(res: ServerResponse, s: Services, a: Attachment): void {
+  const inline = /^(image|audio|video)\//.test(a.contentType) || a.contentType === 'application/pdf';
+  res.writeHead(200, {
+    'content-type': a.contentType,
+    'content-length': String(a.sizeBytes),
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(a.filename)}"`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'cache-control': 'private, max-age=3600',
+  });
+  const stream = s.storage.get(a.storageKey);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
