@@ -1,0 +1,40 @@
+/**
+ * The whole Atende app in a process of its own for the sync benchmark (bench/sync.bench.ts
+ * runs it as `taskset -c 0 node --expose-gc --import tsx bench/sync/app-server.ts` with
+ * DATABASE_URL and BENCH_DATA_DIR set). Prints `{"url":…}` once it listens; on SIGUSR2 it
+ * collects garbage and prints `{"memory":…}`; on SIGTERM it closes the app and exits.
+ */
+import { startApp } from '../../server/app.ts';
+import { parseEnv } from '../../server/env.ts';
+import { createLogger } from '../../server/log.ts';
+
+const env = parseEnv({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATABASE_URL: process.env.DATABASE_URL,
+  ATENDE_DEMO: 'true',
+  ATENDE_DATA_DIR: process.env.BENCH_DATA_DIR,
+  LOG_LEVEL: 'silent',
+});
+const app = await startApp(env, createLogger('silent'), env.DATABASE_URL!);
+
+const gc = (globalThis as { gc?: () => void }).gc;
+process.on('SIGUSR2', () => {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  process.stdout.write(`${JSON.stringify({ memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external } })}\n`);
+});
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+});
+process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
