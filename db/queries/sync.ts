@@ -21,10 +21,14 @@ export async function appendDocUpdates(sql: Sql, rows: { orgId: string; docName:
     const n = values.length;
     return `($${n - 3}::uuid, $${n - 2}, $${n - 1}::bytea, $${n}::uuid)`;
   });
-  await sql.unsafe(`INSERT INTO doc_updates (org_id, doc_name, data, user_id) VALUES ${tuples.join(', ')}`, values as never[]);
-  await sql`INSERT INTO doc_activity (org_id, doc_name, user_id, changes)
-    SELECT org_id, doc_name, user_id, count(*) FROM unnest(${rows.map((r) => r.orgId)}::uuid[], ${rows.map((r) => r.docName)}::text[],
-      ${rows.map((r) => r.userId)}::uuid[]) AS t(org_id, doc_name, user_id) GROUP BY 1, 2, 3`;
+  // One statement, so one commit (one WAL flush) for the updates and their activity record.
+  await sql.unsafe(
+    `WITH stored AS (
+       INSERT INTO doc_updates (org_id, doc_name, data, user_id) VALUES ${tuples.join(', ')} RETURNING org_id, doc_name, user_id)
+     INSERT INTO doc_activity (org_id, doc_name, user_id, changes)
+     SELECT org_id, doc_name, user_id, count(*) FROM stored GROUP BY 1, 2, 3`,
+    values as never[],
+  );
 }
 
 export async function loadClientBindings(sql: Sql, docName: string): Promise<Map<number, string>> {

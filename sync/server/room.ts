@@ -230,10 +230,9 @@ export class Room {
    */
   private async accept(conn: Conn, update: Uint8Array): Promise<void> {
     const { structs, ds } = Y.decodeUpdate(update);
-    const known = Y.decodeStateVector(Y.encodeStateVector(this.doc));
     for (const s of structs) {
       const client = s.id.client;
-      if (s.id.clock + s.length <= (known.get(client) ?? 0)) continue; // already here: not authored now
+      if (s.id.clock + s.length <= Y.getState(this.doc.store, client)) continue; // already here: not authored now
       if (!(await this.claimClient(conn, client, true))) throw new SpoofError('update under another user\u2019s client id');
       if (this.name.kind === 'chat' && s instanceof Y.Item && s.parent && typeof s.parent === 'object' && 'client' in s.parent) {
         const parentOwner = this.bindings.get((s.parent as Y.ID).client);
