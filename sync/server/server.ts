@@ -6,6 +6,7 @@ import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
 import { Room, SpoofError, type Access, type Conn, type DocStore, type RoomLimits } from './room.ts';
 import type { Fanout } from './fanout.ts';
+import { groupCommit } from './group-commit.ts';
 
 export interface SyncIdentity {
   userId: string;
@@ -61,6 +62,7 @@ export class SyncServer {
 
   constructor(private hooks: SyncHooks, limits: Partial<SyncLimits> = {}) {
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...limits };
+    this.hooks = { ...hooks, store: { ...hooks.store, append: groupCommit(hooks.store.append) } };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes });
     this.ping = setInterval(() => this.heartbeat(), this.limits.pingMs);
     this.ping.unref();
