@@ -29,6 +29,8 @@ export interface Services {
 
 export async function createServices(env: Env, sql: Sql, log: Logger): Promise<Services> {
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false }) : null;
+  // Redis outages are survivable (sync resyncs from PostgreSQL); say so in the log, never crash.
+  redis?.on('error', (err) => log.warn({ err: err.message }, 'Redis not reachable; retrying'));
   const bus = new EventBus(sql, log);
   await bus.start();
   const mailer = new Mailer(sql, log, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });

@@ -61,4 +61,26 @@ describe('several processes with Redis', () => {
     a.destroy();
     b.destroy();
   });
+
+  it('after a Redis outage, a process resyncs its documents from PostgreSQL', async () => {
+    const ids = await demoIds(app.db.sql);
+    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Outage', 'o@x.test', '5511955554321') RETURNING id`;
+    const name = `notes:${c!.id}`;
+    const a = connectDoc(app.url, name, (await app.login('ana@demo.test')).cookie!);
+    const b = connectDoc(second.url, name, (await app.login('bruno@demo.test')).cookie!);
+    await Promise.all([a.synced(), b.synced()]);
+    a.doc.getArray<string>('log').push(['before']);
+    await waitFor(async () => b.doc.getArray('log').length === 1, 'before the outage');
+    await redis.stop();
+    // Stored by the first process, but no fan-out reaches the second one now.
+    a.doc.getArray<string>('log').push(['during']);
+    await waitFor(async () => (await app.db.sql`SELECT 1 FROM doc_updates WHERE doc_name = ${name}`).length >= 2, 'stored');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.doc.getArray('log').toJSON()).toEqual(['before']);
+    redis = await startRedis(redis.port);
+    await waitFor(async () => b.doc.getArray('log').length === 2, 'resynced after reconnect', 20_000);
+    expect(b.doc.getArray('log').toJSON()).toEqual(['before', 'during']);
+    a.destroy();
+    b.destroy();
+  }, 60_000);
 });

@@ -11,8 +11,8 @@ async function freePort(): Promise<number> {
 }
 
 /** A throwaway Debian redis-server for multi-process tests (.ci/run installs it). */
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void>; process: ChildProcess }> {
-  const port = await freePort();
+export async function startRedis(fixedPort?: number): Promise<{ url: string; port: number; stop(): Promise<void>; process: ChildProcess }> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.env.REDIS_SERVER_PATH ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -27,6 +27,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     process: child,
     stop: () => new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
