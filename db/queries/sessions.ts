@@ -48,11 +48,6 @@ export async function deleteUserSessions(db: Db, orgId: string, userId: string):
   return rows.map((r) => r.id as string);
 }
 
-export async function countUserSessions(db: Db, orgId: string, userId: string): Promise<number> {
-  const rows = await db`SELECT count(*)::int AS n FROM sessions WHERE org_id = ${orgId} AND user_id = ${userId}`;
-  return rows[0]!.n as number;
-}
-
 export async function deleteExpiredSessions(db: Db, idleDays: number, maxDays: number): Promise<number> {
   const rows = await db`DELETE FROM sessions
     WHERE last_verified_at < now() - ${idleDays}::float8 * interval '1 day'

@@ -4,6 +4,7 @@ import { addNoteEntry, deleteNoteEntry, noteBody, noteEntries, restoreNoteEntry 
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc } from '../../test/helpers/sync.ts';
+import { mulberry32 } from '../../test/helpers/prng.ts';
 
 /**
  * Convergence under seeded random edits (tldraw's sync fuzz): four agents co-edit one
@@ -23,17 +24,6 @@ import { connectDoc } from '../../test/helpers/sync.ts';
 const SEEDS = [0x5eed01, 0x5eed02, 0x5eed03];
 const STEPS = 140;
 
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed exactly. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;

@@ -61,7 +61,6 @@ export class Room {
   private flushing = false;
   private retryMs = 0;
   private rowsSinceCompact = 0;
-  private lastStoredId: string | null = null;
   closed = false;
 
   constructor(
@@ -129,7 +128,6 @@ export class Room {
     if (!this.persist) return;
     const [stored, bindings] = await Promise.all([this.store.load(this.orgId, this.name.name), this.store.bindings(this.name.name)]);
     this.bindings = bindings;
-    this.lastStoredId = stored.lastId;
     this.rowsSinceCompact = stored.rows;
     if (stored.updates.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), 'load');
     if (stored.rows > this.limits.compactAfterRows) void this.compact();
@@ -328,7 +326,6 @@ export class Room {
       if (!stored.lastId || stored.rows < 2) return;
       await this.store.compact(this.orgId, this.name.name, stored.lastId, Y.mergeUpdates(stored.updates));
       this.rowsSinceCompact = 1;
-      this.lastStoredId = null;
     } catch (err) {
       this.log('compaction failed; the rows stay as they are', err);
     } finally {

@@ -172,7 +172,3 @@ export function setTags(s: Services, actor: Actor, input: { conversationId: stri
     return c;
   });
 }
-
-export async function orgTimeZone(tx: Tx, orgId: string): Promise<string> {
-  return (await getOrganization(tx, orgId))!.timeZone;
-}

@@ -1,10 +1,10 @@
 import type { Channel } from '../../../db/queries/channels.ts';
 import { CONVERSATION_COLUMNS, toConversation, type Conversation } from '../../../db/queries/conversations.ts';
-import { getMessage, insertMessage, MESSAGE_COLUMNS, toMessage, type Message } from '../../../db/queries/messages.ts';
+import { getMessage, insertMessage, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import type { Db, Tx } from '../../../db/sql.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
-import { fillTemplate, identifyAuthor } from '../../domain/messages.ts';
+import { identifyAuthor } from '../../domain/messages.ts';
 import { windowState } from '../../domain/whatsapp-window.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
@@ -93,15 +93,4 @@ export async function createOutbound(s: Services, tx: Tx, actor: Actor, o: Outbo
   const conversation = toConversation(rows[0]!);
   await publishMessage(s, tx, conversation, message);
   return { message, conversation };
-}
-
-export function renderTemplate(body: string, params: string[]): string {
-  return fillTemplate(body, params);
-}
-
-export async function messageByClientId(db: Db, actor: Actor, clientMessageId: string): Promise<Message | null> {
-  const rows = await db.unsafe(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND author_id = $2 AND client_message_id = $3`, [
-    actor.orgId, actor.id, clientMessageId,
-  ]);
-  return rows[0] ? toMessage(rows[0]) : null;
 }

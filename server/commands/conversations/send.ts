@@ -8,10 +8,10 @@ import { getUser } from '../../../db/queries/users.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
 import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
-import { fillCanned } from '../../domain/messages.ts';
+import { fillCanned, fillTemplate } from '../../domain/messages.ts';
 import { claimInTx } from './claim.ts';
 import { channelOf, loadVisible, publishConversation, type Actor } from './common.ts';
-import { assertWindowOpen, createOutbound, previousAnswer, rememberRefusal, renderTemplate } from './outbound.ts';
+import { assertWindowOpen, createOutbound, previousAnswer, rememberRefusal } from './outbound.ts';
 
 /** Runs a send under the idempotency rule: replays the first answer, remembers a refusal. */
 async function idempotent(s: Services, actor: Actor, clientMessageId: string | undefined, run: () => Promise<Message>): Promise<Message> {
@@ -117,7 +117,7 @@ async function approvedTemplate(tx: Tx, actor: Actor, channelId: string, templat
   if (params.length !== t.param_count || params.some((p) => !p.trim())) {
     throw actor.fail('BAD_REQUEST', 'conv.templateParams', { count: t.param_count as number, given: params.filter((p) => p.trim()).length });
   }
-  return { id: t.id as string, text: renderTemplate(t.body as string, params) };
+  return { id: t.id as string, text: fillTemplate(t.body as string, params) };
 }
 
 export interface TemplateInput {
