@@ -43,6 +43,16 @@ describe('/sync with the stock y-websocket client', () => {
     const c = connectDoc(app.url, `notes:${contactId}`, cookies.carla!);
     await c.synced();
     expect(text(c.doc).length).toBe(12);
+    // A reply that brings the server nothing (what a reader's client sends while syncing) is not an edit.
+    const empty = encoding.createEncoder();
+    encoding.writeVarUint(empty, 0);
+    syncProtocol.writeUpdate(empty, Y.encodeStateAsUpdate(c.doc, Y.encodeStateVector(c.doc)));
+    c.provider.ws!.send(encoding.toUint8Array(empty));
+    const full = encoding.createEncoder();
+    encoding.writeVarUint(full, 0);
+    syncProtocol.writeUpdate(full, Y.encodeStateAsUpdate(c.doc));
+    c.provider.ws!.send(encoding.toUint8Array(full));
+    await new Promise((r) => setTimeout(r, 200));
     const activity = await app.db.sql`SELECT DISTINCT user_id FROM doc_activity WHERE doc_name = ${`notes:${contactId}`}`;
     expect(activity.map((r) => r.user_id).sort()).toEqual([ids.users['ana@demo.test'], ids.users['bruno@demo.test']].sort());
     c.destroy();

@@ -228,9 +228,11 @@ export class Room {
    */
   private async accept(conn: Conn, update: Uint8Array): Promise<void> {
     const { structs, ds } = Y.decodeUpdate(update);
+    let news = false;
     for (const s of structs) {
       const client = s.id.client;
       if (s.id.clock + s.length <= Y.getState(this.doc.store, client)) continue; // already here: not authored now
+      news = true;
       if (!(await this.claimClient(conn, client, true))) throw new SpoofError('update under another user\u2019s client id');
       if (this.name.kind === 'chat' && s instanceof Y.Item && s.parent && typeof s.parent === 'object' && 'client' in s.parent) {
         const parentOwner = this.bindings.get((s.parent as Y.ID).client);
@@ -245,6 +247,8 @@ export class Room {
         if (owner && owner !== conn.userId) throw new SpoofError('deletion of another user\u2019s message');
       }
     }
+    // A sync reply with nothing this document lacks is nobody's edit: not stored, not an activity.
+    if (!news && !this.hasNewDeletions(ds)) return;
     this.pending.push({ conn, update });
     this.pendingBytes += update.length;
     if (this.pendingBytes > this.limits.maxPendingBytes) {
@@ -252,6 +256,21 @@ export class Room {
       for (const c of this.conns.values()) this.onBroadcastFailure(c, CloseCode.RetryLater);
     }
     this.scheduleFlush();
+  }
+
+  /** Whether a delete set removes anything not already deleted here (or not yet received). */
+  private hasNewDeletions(ds: ReturnType<typeof Y.createDeleteSet>): boolean {
+    if (ds.clients.size === 0) return false;
+    const here = Y.createDeleteSetFromStructStore(this.doc.store);
+    for (const [client, items] of ds.clients) {
+      const known = here.clients.get(client) ?? [];
+      for (const d of items) {
+        if (d.len === 0) continue;
+        const covered = known.some((k) => k.clock <= d.clock && d.clock + d.len <= k.clock + k.len);
+        if (!covered) return true;
+      }
+    }
+    return false;
   }
 
   private scheduleFlush(): void {
