@@ -1,9 +1,16 @@
+import * as shell from './parts/shell.ts';
+import * as queue from './parts/queue.ts';
+import * as conversation from './parts/conversation.ts';
+import * as contacts from './parts/contacts.ts';
+import * as chat from './parts/chat.ts';
+import * as offline from './parts/offline.ts';
+
 /**
  * The one string catalogue: server errors, e-mails and the client all read from here.
  * English is the reference; every other language must have every key (a test checks).
  * Placeholders are {name}.
  */
-export const en = {
+const base = {
   // Errors from the server
   'error.unauthenticated': 'Your session has ended. Please sign in again.',
   'error.forbidden': 'No permission: you are not allowed to do this.',
@@ -177,4 +184,16 @@ export const en = {
   'common.none': 'none',
 } as const;
 
+/** The base catalogue plus each workspace part's strings (i18n/parts/*.ts). */
+export const en = {
+  ...base,
+  ...shell.en,
+  ...queue.en,
+  ...conversation.en,
+  ...contacts.en,
+  ...chat.en,
+  ...offline.en,
+};
+
 export type MessageKey = keyof typeof en;
+export type BaseKey = keyof typeof base;

@@ -1,6 +1,13 @@
-import type { MessageKey } from './en.ts';
+import type { BaseKey, MessageKey } from './en.ts';
+import * as shell from './parts/shell.ts';
+import * as queue from './parts/queue.ts';
+import * as conversation from './parts/conversation.ts';
+import * as contacts from './parts/contacts.ts';
+import * as chat from './parts/chat.ts';
+import * as offline from './parts/offline.ts';
 
-export const ptBR: Record<MessageKey, string> = {
+
+const base: Record<BaseKey, string> = {
   'error.unauthenticated': 'Sua sessão terminou. Entre novamente.',
   'error.forbidden': 'Sem permissão: você não pode fazer isso.',
   'error.adminOnly': 'Sem permissão: só um administrador pode fazer isso.',
@@ -169,4 +176,14 @@ export const ptBR: Record<MessageKey, string> = {
   'status.offline': 'Offline',
   'common.loading': 'Carregando…',
   'common.none': 'nenhuma',
+};
+
+export const ptBR: Record<MessageKey, string> = {
+  ...base,
+  ...shell.ptBR,
+  ...queue.ptBR,
+  ...conversation.ptBR,
+  ...contacts.ptBR,
+  ...chat.ptBR,
+  ...offline.ptBR,
 };

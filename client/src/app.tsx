@@ -1,3 +1,4 @@
+import { lazy } from 'solid-js';
 import { Navigate, Route, Router } from '@solidjs/router';
 import { QueryClient, QueryClientProvider } from '@tanstack/solid-query';
 import { errorCode } from './trpc.ts';
@@ -6,7 +7,14 @@ import Login from './pages/login.tsx';
 import Forgot from './pages/forgot.tsx';
 import SetPassword from './pages/set-password.tsx';
 import Setup from './pages/setup.tsx';
-import Home from './pages/home.tsx';
+import Workspace from './workspace/shell/layout.tsx';
+
+// Each screen is its own chunk: the first load carries the shell only.
+const QueuePage = lazy(() => import('./workspace/queue/queue-page.tsx'));
+const ConversationPage = lazy(() => import('./workspace/conversation/conversation-page.tsx'));
+const ContactsPage = lazy(() => import('./workspace/contacts/contacts-page.tsx'));
+const AgentsPage = lazy(() => import('./workspace/chat/agents-page.tsx'));
+const ProfilePage = lazy(() => import('./workspace/shell/profile-page.tsx'));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -27,7 +35,14 @@ export default function App() {
         <Route path="/set-password" component={SetPassword} />
         <Route path="/setup" component={Setup} />
         <Route component={SignedIn}>
-          <Route path="/" component={Home} />
+          <Route component={Workspace}>
+            <Route path="/" component={QueuePage} />
+            <Route path="/in-service" component={QueuePage} />
+            <Route path="/conversations/:id" component={ConversationPage} />
+            <Route path={['/contacts', '/contacts/:contactId', '/channels/:channelId']} component={ContactsPage} />
+            <Route path={['/agents', '/chat/:roomId']} component={AgentsPage} />
+            <Route path="/profile" component={ProfilePage} />
+          </Route>
         </Route>
         <Route path="*" component={() => <Navigate href="/" />} />
       </Router>

@@ -2,6 +2,7 @@ import { onCleanup } from 'solid-js';
 import { useQueryClient } from '@tanstack/solid-query';
 import { trpc, isUnauthorized } from './trpc.ts';
 import { fetchMe, meKey } from './session.ts';
+import { applyLiveEvent, emitLiveEvent } from './lib/keys.ts';
 
 export type LiveEvent = { type: string; [field: string]: unknown };
 
@@ -31,6 +32,8 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
 
   const handle = (event: LiveEvent) => {
     if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: meKey });
+    applyLiveEvent(queryClient, event);
+    emitLiveEvent(event);
     onEvent?.(event);
   };
 

@@ -1,9 +1,9 @@
-import { Show } from 'solid-js';
+import { Show, type ParentProps } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import { setLanguage, t, tValue, useTitle } from '../i18n.ts';
-import { trpc } from '../trpc.ts';
-import { meQuery } from '../session.ts';
+import { setLanguage, t, tValue, useTitle } from '../../i18n.ts';
+import { trpc } from '../../trpc.ts';
+import { meQuery } from '../../session.ts';
 
 /** `status` is a word (online/paused/offline), or an object carrying it as `state`. */
 function statusName(status: unknown): string {
@@ -13,7 +13,7 @@ function statusName(status: unknown): string {
 }
 
 /** Who am I: the first signed-in page (the workspace grows from here). */
-export default function Home() {
+export default function Workspace(props: ParentProps) {
   useTitle('home.title');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -40,6 +40,7 @@ export default function Home() {
               {t('home.logout')}
             </button>
           </header>
+          {props.children}
           <main class="page">
             <h1>{t('home.title')}</h1>
             <ul class="facts">

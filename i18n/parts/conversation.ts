@@ -1,0 +1,6 @@
+/** Strings of the workspace's conversation part. English is the reference; pt-BR must have every key. */
+export const en = {
+} as const;
+
+export const ptBR: Record<keyof typeof en, string> = {
+};
