@@ -84,7 +84,7 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
       res.writeHead(405).end();
       return;
     }
-    serveStatic(options.clientDir, path, res);
+    serveStatic(options.clientDir, path, res, req);
   };
 
   const server = http.createServer((req, res) => {

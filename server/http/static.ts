@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,8 +22,23 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-/** Serves the built client; unknown paths get index.html so the client router can take them. */
-export function serveStatic(root: string, pathname: string, res: ServerResponse): void {
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.webmanifest', '.svg', '.txt']);
+/** Gzipped copies of built files, made once per file version (the build never changes a hashed file). */
+const gzipped = new Map<string, { mtimeMs: number; body: Buffer }>();
+
+function gzipOf(file: string, stat: fs.Stats): Buffer {
+  const cached = gzipped.get(file);
+  if (cached && cached.mtimeMs === stat.mtimeMs) return cached.body;
+  const body = zlib.gzipSync(fs.readFileSync(file), { level: 9 });
+  gzipped.set(file, { mtimeMs: stat.mtimeMs, body });
+  return body;
+}
+
+/**
+ * Serves the built client, gzipped when the browser accepts it; unknown paths get
+ * index.html so the client router can take them.
+ */
+export function serveStatic(root: string, pathname: string, res: ServerResponse, req?: IncomingMessage): void {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -40,10 +56,19 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse)
   }
   const ext = path.extname(target);
   const hashed = target.includes(`${path.sep}assets${path.sep}`);
-  res.writeHead(200, {
+  const headers = {
     ...SECURITY_HEADERS,
     'content-type': TYPES[ext] ?? 'application/octet-stream',
     'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
+    vary: 'accept-encoding',
+  };
+  const acceptsGzip = /\bgzip\b/.test(String(req?.headers['accept-encoding'] ?? ''));
+  if (acceptsGzip && COMPRESSIBLE.has(ext)) {
+    const body = gzipOf(target, fs.statSync(target));
+    res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': body.length });
+    res.end(req?.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  res.writeHead(200, headers);
   fs.createReadStream(target).pipe(res);
 }
