@@ -228,8 +228,13 @@ describe('agents list and monitoring board', () => {
     await app.db.sql`UPDATE users SET work_hours = ${app.db.sql.json(allDay)}, status = 'offline' WHERE email = 'bruno@demo.test'`;
     await app.db.sql`UPDATE users SET work_hours = ${app.db.sql.json(allDay)} WHERE email = 'carla@demo.test'`;
 
+    // A send in doubt (the process died mid-send) is listed for the admin.
+    const [doubt] = await app.db.sql`UPDATE messages SET status = 'unknown' WHERE id = (SELECT id FROM messages WHERE conversation_id = ${waiting.conversation.id} AND direction = 'out' ORDER BY created_at LIMIT 1) RETURNING id, text`;
     const admin = await app.login('admin@demo.test', undefined, EN);
     const board = await admin.query('admin.monitor.overview');
+    expect(board.unknownDeliveries).toEqual([
+      expect.objectContaining({ messageId: doubt!.id, conversationId: waiting.conversation.id, text: doubt!.text, channel: { id: channel.id, name: channel.name } }),
+    ]);
     const bot = board.conversations.find((c: { id: string }) => c.id === inBot.conversation.id);
     expect(bot).toMatchObject({ status: 'bot', team: null, channel: { id: channel.id, kind: 'whatsapp' }, contact: { whatsapp: '5511922220001' }, assignee: null });
     const queued = board.conversations.find((c: { id: string }) => c.id === waiting.conversation.id);

@@ -55,3 +55,38 @@ export async function openConversations(db: Db, orgId: string): Promise<OpenConv
     autoCloseAt: (r.auto_close_at as Date | null) ?? null,
   }));
 }
+
+export interface UnknownDelivery {
+  messageId: string;
+  conversationId: string;
+  protocol: string;
+  contact: { id: string; name: string };
+  channel: { id: string; name: string };
+  text: string;
+  createdAt: Date;
+  errorTitle: string | null;
+}
+
+/** Outbound messages whose delivery is in doubt (`unknown`: the process died mid-send), newest first. */
+export async function unknownDeliveries(db: Db, orgId: string, limit = 200): Promise<UnknownDelivery[]> {
+  const rows = await db`
+    SELECT m.id, m.conversation_id, m.text, m.created_at, m.error_title, c.protocol,
+      ct.id AS contact_id, ct.name AS contact_name, ch.id AS channel_id, ch.name AS channel_name
+    FROM messages m
+    JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
+    JOIN contacts ct ON ct.org_id = c.org_id AND ct.id = c.contact_id
+    JOIN channels ch ON ch.org_id = m.org_id AND ch.id = m.channel_id
+    WHERE m.org_id = ${orgId} AND m.status = 'unknown'
+    ORDER BY m.created_at DESC
+    LIMIT ${limit}`;
+  return rows.map((r) => ({
+    messageId: r.id as string,
+    conversationId: r.conversation_id as string,
+    protocol: r.protocol as string,
+    contact: { id: r.contact_id as string, name: r.contact_name as string },
+    channel: { id: r.channel_id as string, name: r.channel_name as string },
+    text: (r.text as string | null) ?? '',
+    createdAt: r.created_at as Date,
+    errorTitle: (r.error_title as string | null) ?? null,
+  }));
+}

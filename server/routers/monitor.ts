@@ -1,5 +1,5 @@
 import { listAgentStates, type AgentState } from '../../db/queries/agents.ts';
-import { openConversations, type OpenConversation } from '../../db/queries/monitor.ts';
+import { openConversations, unknownDeliveries, type OpenConversation } from '../../db/queries/monitor.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
 import { hasSchedule, isWithinWorkHours, type WorkHours } from '../domain/work-hours.ts';
 import { adminProcedure, router } from '../trpc.ts';
@@ -37,10 +37,11 @@ export const monitorRouter = router({
   overview: adminProcedure.query(async ({ ctx }) => {
     const sql = ctx.services.sql;
     const now = new Date();
-    const [org, conversations, agents] = await Promise.all([
+    const [org, conversations, agents, unknown] = await Promise.all([
       getOrganization(sql, ctx.org.id),
       openConversations(sql, ctx.org.id),
       listAgentStates(sql, ctx.org.id),
+      unknownDeliveries(sql, ctx.org.id),
     ]);
     return {
       conversations: conversations.map(conversationView),
@@ -54,6 +55,8 @@ export const monitorRouter = router({
           pauseOverrun: view.pause?.overrun ?? false,
         };
       }),
+      // "May not have been delivered": the agent and the admin decide whether to write again.
+      unknownDeliveries: unknown.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     };
   }),
 });
