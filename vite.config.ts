@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type ProxyOptions } from 'vite';
+import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
 import solid from 'vite-plugin-solid';
 
 const backend = process.env.ATENDE_BACKEND ?? 'http://localhost:3000';
@@ -8,9 +10,43 @@ const backend = process.env.ATENDE_BACKEND ?? 'http://localhost:3000';
 // checks compare the browser's Origin with the host the browser actually talked to.
 const toBackend = (extra: ProxyOptions = {}): ProxyOptions => ({ target: backend, changeOrigin: false, ...extra });
 
+const publicDir = fileURLToPath(new URL('./client/public', import.meta.url));
+
+/**
+ * Emits /sw.js from client/src/offline/service-worker.js with this build's app shell
+ * (index.html, every hashed asset of the agent app, the public files) and a version that
+ * changes with them, so a new build replaces the old cache.
+ */
+function serviceWorker(): Plugin {
+  const template = fileURLToPath(new URL('./client/src/offline/service-worker.js', import.meta.url));
+  return {
+    name: 'atende-service-worker',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && !f.startsWith('widget/'));
+      const assets = files.filter((f) => f.startsWith('assets/'));
+      const publicFiles = fs.existsSync(publicDir) ? fs.readdirSync(publicDir).filter((f) => !f.startsWith('.')) : [];
+      const shell = ['/', ...assets.map((f) => `/${f}`), ...publicFiles.map((f) => `/${f}`)];
+      const index = bundle['index.html'];
+      const version = createHash('sha256')
+        .update(shell.join('\n'))
+        .update(index && index.type === 'asset' ? String(index.source) : '')
+        .digest('hex')
+        .slice(0, 16);
+      const source = fs
+        .readFileSync(template, 'utf8')
+        .replace('__VERSION__', version)
+        .replace('__PRECACHE__', JSON.stringify(shell));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL('./client', import.meta.url)),
-  plugins: [solid()],
+  publicDir,
+  plugins: [solid(), serviceWorker()],
   build: {
     outDir: fileURLToPath(new URL('./dist/client', import.meta.url)),
     emptyOutDir: true,

@@ -60,12 +60,17 @@ async function signInThroughForm(page: Page, email: string, password: string): P
   await page.locator('button[type=submit]').click();
 }
 
-/** The signed-in home page shows who is signed in (in that user's language). */
+/** Signed in, the workspace opens with the person's name in the top menu (in that user's language). */
 async function expectHomeOf(page: Page, target: TestApp, email: string, lang: 'en' | 'pt-BR'): Promise<void> {
   await page.waitForURL(`${target.url}/`);
-  const sentence = translate(lang, 'home.signedInAs', { name: await nameOf(target, email), email });
-  await page.getByText(sentence, { exact: true }).waitFor();
+  const name = await nameOf(target, email);
+  await accountMenu(page, name, lang).waitFor();
+  // The workspace's own strings are in that language too.
+  await page.getByRole('navigation', { name: translate(lang, 'shell.nav.label') }).getByRole('link', { name: translate(lang, 'shell.nav.waiting'), exact: true }).waitFor();
 }
+
+const accountMenu = (page: Page, name: string, lang: 'en' | 'pt-BR') =>
+  page.getByRole('button', { name: translate(lang, 'shell.account', { name }), exact: true });
 
 async function sessionCookieOf(page: Page): Promise<string> {
   const cookie = (await page.context().cookies()).find((c) => c.name === 'atende_session');
@@ -96,6 +101,7 @@ describe('login', () => {
     await signInThroughForm(page, 'ana@demo.test', PASSWORD);
     // Signed in: the page switches to Ana's language (pt-BR).
     await expectHomeOf(page, app, 'ana@demo.test', 'pt-BR');
+    await accountMenu(page, await nameOf(app, 'ana@demo.test'), 'pt-BR').click();
     await page.getByText('ana@demo.test').first().waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
   });
@@ -178,7 +184,8 @@ describe('logout', () => {
     const cookie = await sessionCookieOf(page);
     expect(((await meWithCookie(app, cookie)) as { user: { email: string } }).user.email).toBe('bruno@demo.test');
 
-    await page.getByRole('button', { name: translate('pt-BR', 'home.logout') }).click();
+    await accountMenu(page, await nameOf(app, 'bruno@demo.test'), 'pt-BR').click();
+    await page.getByRole('button', { name: translate('pt-BR', 'shell.logout') }).click();
     await page.waitForURL(`${app.url}/login`);
     await page.locator('input[name=email]').waitFor();
     // Signed out again, the page is back in the browser's language.
@@ -226,7 +233,7 @@ describe('first-admin setup', () => {
 
     // The admin is created in the language the browser asked for.
     await expectHomeOf(page, fresh, 'fernanda@loja.test', 'en');
-    await page.getByText(en('home.organization', { org: 'Loja Exemplo' }), { exact: true }).waitFor();
+    await page.getByRole('banner').getByText('Loja Exemplo', { exact: true }).waitFor();
     const [org] = await fresh.db.sql<{ name: string; time_zone: string }[]>`SELECT name, time_zone FROM organizations`;
     expect(org).toEqual({ name: 'Loja Exemplo', time_zone: 'America/Recife' });
     const [admin] = await fresh.db.sql<{ role: string }[]>`SELECT role FROM users WHERE email = 'fernanda@loja.test'`;

@@ -4,6 +4,7 @@ import * as conversation from './parts/conversation.ts';
 import * as contacts from './parts/contacts.ts';
 import * as chat from './parts/chat.ts';
 import * as offline from './parts/offline.ts';
+import * as admin from './parts/admin.ts';
 
 /**
  * The one string catalogue: server errors, e-mails and the client all read from here.
@@ -168,13 +169,6 @@ const base = {
   'setup.timeZone': 'Time zone',
   'setup.name': 'Your name',
   'setup.submit': 'Create organization',
-  'home.title': 'Signed in',
-  'home.signedInAs': 'Signed in as {name} ({email})',
-  'home.organization': 'Organization: {org}',
-  'home.role': 'Role: {role}',
-  'home.teams': 'Teams: {teams}',
-  'home.status': 'Status: {status}',
-  'home.logout': 'Log out',
   'role.admin': 'Administrator',
   'role.agent': 'Agent',
   'status.online': 'Online',
@@ -193,6 +187,7 @@ export const en = {
   ...contacts.en,
   ...chat.en,
   ...offline.en,
+  ...admin.en,
 };
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import * as conversation from './parts/conversation.ts';
 import * as contacts from './parts/contacts.ts';
 import * as chat from './parts/chat.ts';
 import * as offline from './parts/offline.ts';
+import * as admin from './parts/admin.ts';
 
 
 const base: Record<BaseKey, string> = {
@@ -162,13 +163,6 @@ const base: Record<BaseKey, string> = {
   'setup.timeZone': 'Fuso horário',
   'setup.name': 'Seu nome',
   'setup.submit': 'Criar organização',
-  'home.title': 'Conectado',
-  'home.signedInAs': 'Conectado como {name} ({email})',
-  'home.organization': 'Organização: {org}',
-  'home.role': 'Perfil: {role}',
-  'home.teams': 'Equipes: {teams}',
-  'home.status': 'Status: {status}',
-  'home.logout': 'Sair',
   'role.admin': 'Administrador',
   'role.agent': 'Atendente',
   'status.online': 'Online',
@@ -186,4 +180,5 @@ export const ptBR: Record<MessageKey, string> = {
   ...contacts.ptBR,
   ...chat.ptBR,
   ...offline.ptBR,
+  ...admin.ptBR,
 };

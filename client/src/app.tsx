@@ -1,7 +1,7 @@
 import { lazy } from 'solid-js';
 import { Navigate, Route, Router } from '@solidjs/router';
-import { QueryClient, QueryClientProvider } from '@tanstack/solid-query';
-import { errorCode } from './trpc.ts';
+import { QueryClientProvider } from '@tanstack/solid-query';
+import { queryClient } from './offline/query-client.ts';
 import SignedIn from './signed-in.tsx';
 import Login from './pages/login.tsx';
 import Forgot from './pages/forgot.tsx';
@@ -15,16 +15,9 @@ const ConversationPage = lazy(() => import('./workspace/conversation/conversatio
 const ContactsPage = lazy(() => import('./workspace/contacts/contacts-page.tsx'));
 const AgentsPage = lazy(() => import('./workspace/chat/agents-page.tsx'));
 const ProfilePage = lazy(() => import('./workspace/shell/profile-page.tsx'));
+const AdminPage = lazy(() => import('./admin/admin-page.tsx'));
 
-export const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // Retry only when the server never answered (network); a tRPC error code is final.
-      retry: (failures, error) => failures < 3 && errorCode(error) === undefined,
-    },
-    mutations: { retry: false },
-  },
-});
+export { queryClient };
 
 export default function App() {
   return (
@@ -42,6 +35,7 @@ export default function App() {
             <Route path={['/contacts', '/contacts/:contactId', '/channels/:channelId']} component={ContactsPage} />
             <Route path={['/agents', '/chat/:roomId']} component={AgentsPage} />
             <Route path="/profile" component={ProfilePage} />
+            <Route path={['/admin', '/admin/*rest']} component={AdminPage} />
           </Route>
         </Route>
         <Route path="*" component={() => <Navigate href="/" />} />

@@ -1,8 +1,9 @@
 import { onCleanup } from 'solid-js';
 import { useQueryClient } from '@tanstack/solid-query';
-import { trpc, isUnauthorized } from './trpc.ts';
+import { errorCode, trpc, isUnauthorized } from './trpc.ts';
 import { fetchMe, meKey } from './session.ts';
 import { applyLiveEvent, emitLiveEvent } from './lib/keys.ts';
+import { setStreamState } from './offline/connection.ts';
 
 export type LiveEvent = { type: string; [field: string]: unknown };
 
@@ -20,7 +21,8 @@ function unwrap(value: unknown): { id?: string; event?: LiveEvent } {
 /**
  * The one live stream per tab (`events.stream`). Updates the query cache as events arrive;
  * when the stream ends or fails it checks the session: signed out → `onSignedOut`,
- * otherwise it reconnects with back-off, resuming from the last event id.
+ * otherwise it reconnects with back-off, resuming from the last event id. Its state feeds
+ * the connection indicator; back from an outage, every shown query is refetched.
  */
 export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEvent) => void): void {
   const queryClient = useQueryClient();
@@ -29,6 +31,20 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempts = 0;
   let stopped = false;
+  let wasLive = false;
+  let outage = false;
+
+  const live = () => {
+    setStreamState('live');
+    // Back after an outage: whatever the stream did not replay may have changed.
+    if (outage) void queryClient.invalidateQueries();
+    wasLive = true;
+    outage = false;
+  };
+  const down = (serverUnreachable: boolean) => {
+    if (wasLive || serverUnreachable) outage = true;
+    setStreamState(serverUnreachable ? 'down' : 'connecting');
+  };
 
   const handle = (event: LiveEvent) => {
     if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: meKey });
@@ -41,10 +57,12 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
     unsubscribe = undefined;
     if (stopped) return;
     if (isUnauthorized(error)) return onSignedOut();
+    down(false);
     try {
       await queryClient.fetchQuery({ queryKey: meKey, queryFn: fetchMe, retry: false });
     } catch (e) {
       if (isUnauthorized(e)) return onSignedOut();
+      down(errorCode(e) === undefined);
     }
     if (stopped) return;
     attempts += 1;
@@ -56,6 +74,11 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
     const sub = trpc.events.stream.subscribe(lastEventId ? { lastEventId } : {}, {
       onStarted: () => {
         attempts = 0;
+        live();
+      },
+      onConnectionStateChange: (state: { state: string; error: unknown }) => {
+        if (state.state === 'pending') live();
+        else if (state.state === 'connecting') down(state.error !== null && state.error !== undefined);
       },
       onData: (value: unknown) => {
         const { id, event } = unwrap(value);
@@ -71,6 +94,7 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
   start();
   onCleanup(() => {
     stopped = true;
+    setStreamState('connecting');
     clearTimeout(timer);
     unsubscribe?.();
   });

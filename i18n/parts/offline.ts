@@ -1,6 +1,20 @@
 /** Strings of the workspace's offline part. English is the reference; pt-BR must have every key. */
 export const en = {
+  'offline.connection.online': 'Online',
+  'offline.connection.offline': 'Offline',
+  'offline.connection.reconnecting': 'Reconnecting…',
+  'offline.connection.label': 'Connection: {state}',
+  'offline.banner': 'Offline — showing saved data. What you write is kept and sent when the connection returns.',
+  'offline.outbox': 'Messages waiting to be sent: {count}',
+  'offline.drafts': 'Messages not sent (see the conversation): {count}',
 } as const;
 
 export const ptBR: Record<keyof typeof en, string> = {
+  'offline.connection.online': 'Online',
+  'offline.connection.offline': 'Offline',
+  'offline.connection.reconnecting': 'Reconectando…',
+  'offline.connection.label': 'Conexão: {state}',
+  'offline.banner': 'Offline — mostrando dados salvos. O que você escrever fica guardado e é enviado quando a conexão voltar.',
+  'offline.outbox': 'Mensagens aguardando envio: {count}',
+  'offline.drafts': 'Mensagens não enviadas (veja a conversa): {count}',
 };

@@ -95,6 +95,8 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
     });
   });
   server.on('upgrade', (req, socket, head) => {
+    // A client that resets the connection while the upgrade is being authorized must not crash the process.
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const mount = options.mounts?.upgrades.find((u) => path === u.prefix || path.startsWith(`${u.prefix}/`));
     if (!mount) {

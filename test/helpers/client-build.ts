@@ -59,6 +59,8 @@ function clearStaleLock(): void {
 function build(): void {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT,
+    // Vitest sets NODE_ENV=test; the served client must be the production build.
+    env: { ...process.env, NODE_ENV: 'production' },
     encoding: 'utf8',
     timeout: WAIT_LIMIT_MS,
   });

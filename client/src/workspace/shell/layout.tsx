@@ -1,61 +1,125 @@
-import { Show, type ParentProps } from 'solid-js';
-import { useNavigate } from '@solidjs/router';
+import { createEffect, createSignal, on, onCleanup, Show, type ParentProps } from 'solid-js';
+import { A, useNavigate } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import { setLanguage, t, tValue, useTitle } from '../../i18n.ts';
-import { trpc } from '../../trpc.ts';
-import { meQuery } from '../../session.ts';
+import { setLanguage, t } from '../../i18n.ts';
+import { errorMessage, trpc } from '../../trpc.ts';
+import { meKey, meQuery, type Me } from '../../session.ts';
+import { startOutbox } from '../../offline/outbox.ts';
+import { wipeLocalData } from '../../offline/wipe.ts';
+import { AccountMenu } from './account-menu.tsx';
+import { startAlerts, unlockAudio } from './alerts.ts';
+import { ConnectionIndicator, OfflineBanner } from './connection-indicator.tsx';
+import { Icon } from './icons.tsx';
+import { loadNotificationSetting } from './notify-setting.ts';
+import { Rail } from './rail.tsx';
+import { StatusMenu } from './status-menu.tsx';
 
-/** `status` is a word (online/paused/offline), or an object carrying it as `state`. */
-function statusName(status: unknown): string {
-  if (typeof status === 'string') return status;
-  if (status && typeof status === 'object' && 'state' in status) return String(status.state);
-  return '';
-}
-
-/** Who am I: the first signed-in page (the workspace grows from here). */
+/**
+ * The frame of every agent screen: top bar (organization, connection, add contact, sound
+ * alerts, status and pauses, account), left rail (screens and channels), the page. It also
+ * runs what lives as long as the person is signed in: the outbox sender and the alerts.
+ */
 export default function Workspace(props: ParentProps) {
-  useTitle('home.title');
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const me = useQuery(meQuery);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const userId = () => me.data?.user.id;
+
+  createEffect(
+    on(userId, (id) => {
+      if (!id) return;
+      loadNotificationSetting(id);
+      const stopOutbox = startOutbox(id);
+      const stopAlerts = startAlerts({
+        userId: id,
+        teams: () => me.data?.teams ?? [],
+        sound: () => me.data?.user.soundAlerts ?? false,
+        open: (conversationId) => navigate(`/conversations/${conversationId}`),
+      });
+      // Presence ("connected now" in the agents list): loaded on demand, yjs stays out of the first load.
+      let leavePresence: (() => void) | undefined;
+      let gone = false;
+      const m = me.data!;
+      void import('../chat/presence.ts').then((p) => {
+        if (!gone) leavePresence = p.joinPresence({ id: m.user.id, name: m.user.name, orgId: m.organization.id });
+      });
+      onCleanup(() => {
+        gone = true;
+        leavePresence?.();
+        stopAlerts();
+        stopOutbox();
+      });
+    }),
+  );
+
+  const unlock = () => unlockAudio();
+  document.addEventListener('pointerdown', unlock, { once: true });
+  onCleanup(() => document.removeEventListener('pointerdown', unlock));
+
+  const setMe = (user: Me['user']) => queryClient.setQueryData<Me>(meKey, (old) => (old ? { ...old, user } : old));
+
+  const sound = useMutation(() => ({
+    mutationFn: (soundAlerts: boolean) => trpc.auth.updateProfile.mutate({ soundAlerts }),
+    onSuccess: (result) => setMe(result.user),
+    onError: (error) => setProblem(errorMessage(error)),
+  }));
 
   const logout = useMutation(() => ({
     mutationFn: () => trpc.auth.logout.mutate(),
-    // Signed out either way: even if the call failed, this tab forgets the session.
-    onSettled: () => {
+    // Signed out either way: even if the call failed, this tab forgets the session and its data.
+    onSettled: async () => {
+      const id = userId();
       navigate('/login', { replace: true });
-      queryClient.clear();
       setLanguage(null);
+      if (id) await wipeLocalData(id, queryClient);
     },
   }));
 
   return (
     <Show when={me.data}>
       {(data) => (
-        <>
+        <div class="workspace">
           <header class="topbar">
-            <span class="brand">{t('app.name')}</span>
-            <span class="muted">{data().organization.name}</span>
-            <button type="button" class="secondary" disabled={logout.isPending} onClick={() => logout.mutate()}>
-              {t('home.logout')}
-            </button>
+            <A href="/" class="brand">{t('app.name')}</A>
+            <span class="org-name">{data().organization.name}</span>
+            <ConnectionIndicator />
+            <div class="topbar-actions">
+              <button type="button" class="icon-button" onClick={() => navigate('/contacts?new=1')} title={t('shell.addContact')}>
+                <Icon name="addContact" />
+                <span class="label">{t('shell.addContact')}</span>
+              </button>
+              <button
+                type="button"
+                class="icon-button"
+                aria-pressed={data().user.soundAlerts}
+                aria-label={t('shell.sound')}
+                title={t('shell.sound')}
+                disabled={sound.isPending}
+                onClick={() => sound.mutate(!data().user.soundAlerts)}
+              >
+                <Icon name={data().user.soundAlerts ? 'sound' : 'soundOff'} />
+              </button>
+              <StatusMenu onError={(error) => setProblem(errorMessage(error))} />
+              <AccountMenu me={data()} loggingOut={logout.isPending} onLogout={() => logout.mutate()} onError={setProblem} />
+            </div>
           </header>
-          {props.children}
-          <main class="page">
-            <h1>{t('home.title')}</h1>
-            <ul class="facts">
-              <li>{t('home.signedInAs', { name: data().user.name, email: data().user.email })}</li>
-              <li>{t('home.organization', { org: data().organization.name })}</li>
-              <li>{t('home.role', { role: tValue('role', data().user.role) })}</li>
-              <li>
-                {t('home.teams', {
-                  teams: data().teams.map((team) => team.name).join(', ') || t('common.none'),
-                })}
-              </li>
-              <li>{t('home.status', { status: tValue('status', statusName(data().status)) })}</li>
-            </ul>
-          </main>
-        </>
+          <OfflineBanner />
+          <Show when={problem()}>
+            {(message) => (
+              <div class="shell-alert" role="alert">
+                <span>{message()}</span>
+                <button type="button" class="link-button" onClick={() => setProblem(null)}>
+                  {t('shell.dismiss')}
+                </button>
+              </div>
+            )}
+          </Show>
+          <div class="workspace-body">
+            <Rail />
+            <div class="workspace-main">{props.children}</div>
+          </div>
+        </div>
       )}
     </Show>
   );

@@ -1,0 +1,68 @@
+import { createSignal, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { t } from '../../i18n.ts';
+import type { Me } from '../../session.ts';
+import { Menu } from './menu.tsx';
+import { notificationsOn, setNotifications } from './notify-setting.ts';
+
+/** The person: photo and name; profile, teams, browser notifications, logout. */
+export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () => void; onError: (message: string) => void }) {
+  const [asking, setAsking] = createSignal(false);
+  const toggleNotifications = async () => {
+    setAsking(true);
+    const refusal = await setNotifications(props.me.user.id, !notificationsOn());
+    setAsking(false);
+    if (refusal) props.onError(refusal);
+  };
+  const initials = () =>
+    props.me.user.name
+      .split(/\s+/)
+      .filter(Boolean)
+      .slice(0, 2)
+      .map((part) => part[0]!.toUpperCase())
+      .join('');
+
+  return (
+    <Menu
+      label={t('shell.account', { name: props.me.user.name })}
+      class="account-menu"
+      button={
+        <>
+          <Show when={props.me.user.photoUrl} fallback={<span class="avatar" aria-hidden="true">{initials()}</span>}>
+            {(url) => <img class="avatar" src={url()} alt="" />}
+          </Show>
+          <span class="account-name">{props.me.user.name}</span>
+        </>
+      }
+    >
+      {(close) => (
+        <>
+          <div class="menu-who">
+            <strong>{props.me.user.name}</strong>
+            <span class="muted">{props.me.user.email}</span>
+            <span class="muted">
+              {t('shell.teams', { teams: props.me.teams.map((team) => team.name).join(', ') || t('shell.noTeams') })}
+            </span>
+          </div>
+          <A class="menu-item" href="/profile" onClick={close}>
+            {t('shell.profile')}
+          </A>
+          <button
+            type="button"
+            class="menu-item"
+            role="switch"
+            aria-checked={notificationsOn()}
+            disabled={asking()}
+            onClick={() => void toggleNotifications()}
+          >
+            <span class="switch" aria-hidden="true" />
+            {t('shell.notifications')}
+          </button>
+          <button type="button" class="menu-item" disabled={props.loggingOut} onClick={props.onLogout}>
+            {t('shell.logout')}
+          </button>
+        </>
+      )}
+    </Menu>
+  );
+}

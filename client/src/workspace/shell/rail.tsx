@@ -1,0 +1,59 @@
+import { For, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { useQuery } from '@tanstack/solid-query';
+import { t, tValue } from '../../i18n.ts';
+import { keys } from '../../lib/keys.ts';
+import { trpc } from '../../trpc.ts';
+import { meQuery } from '../../session.ts';
+import { useUnreadChats } from '../chat/unread.ts';
+import { Icon } from './icons.tsx';
+
+const NAV = [
+  { href: '/', label: 'shell.nav.waiting', icon: 'waiting', end: true },
+  { href: '/in-service', label: 'shell.nav.inService', icon: 'inService', end: true },
+  { href: '/contacts', label: 'shell.nav.contacts', icon: 'contacts', end: false },
+  { href: '/agents', label: 'shell.nav.agents', icon: 'agents', end: false },
+] as const;
+
+/** Only administrators see the admin screens and the monitoring board (the server refuses the rest). */
+const ADMIN = { href: '/admin', label: 'shell.nav.admin', icon: 'admin', end: false } as const;
+
+/** The left rail: the agent's screens and the organization's channels. */
+export function Rail() {
+  const channels = useQuery(() => ({ queryKey: keys.channels, queryFn: () => trpc.channels.list.query() }));
+  const me = useQuery(meQuery);
+  const unread = useUnreadChats();
+  const nav = () => (me.data?.user.role === 'admin' ? [...NAV, ADMIN] : NAV);
+  return (
+    <nav class="rail" aria-label={t('shell.nav.label')}>
+      <ul class="rail-list">
+        <For each={nav()}>
+          {(item) => (
+            <li>
+              <A href={item.href} end={item.end} class="rail-link" activeClass="active">
+                <Icon name={item.icon} />
+                {t(item.label)}
+                <Show when={item.href === '/agents' && unread() > 0}>
+                  <span class="nav-badge" aria-label={t('chat.unreadCount', { count: unread() })}>{unread()}</span>
+                </Show>
+              </A>
+            </li>
+          )}
+        </For>
+      </ul>
+      <h2 class="rail-heading">{t('shell.nav.channels')}</h2>
+      <ul class="rail-list">
+        <For each={channels.data ?? []} fallback={<Show when={channels.isSuccess}><li class="rail-note">{t('shell.nav.noChannels')}</li></Show>}>
+          {(channel) => (
+            <li>
+              <A href={`/channels/${channel.id}`} class="rail-link" activeClass="active" title={tValue('shell.channelKind', channel.kind)}>
+                <span class={`channel-badge channel-${channel.kind}`} aria-hidden="true" />
+                {channel.name}
+              </A>
+            </li>
+          )}
+        </For>
+      </ul>
+    </nav>
+  );
+}
