@@ -1,6 +1,6 @@
 import type { Db } from '../sql.ts';
 
-/** Waiting conversations a caller may claim (team queues and their personal queue), oldest first. */
+/** Waiting conversations a caller may claim (team queues and their personal queue), oldest first; up to 5,000 (the client virtualizes the list). */
 export async function listQueue(db: Db, q: { orgId: string; userId: string; teamIds: readonly string[]; all: boolean; teamId?: string | undefined }) {
   const rows = await db`
     SELECT c.id, c.protocol, c.status, c.queued_at, c.target_user_id,
@@ -20,7 +20,7 @@ export async function listQueue(db: Db, q: { orgId: string; userId: string; team
       AND (${q.all} OR c.target_user_id = ${q.userId} OR (c.target_user_id IS NULL AND c.team_id = ANY(${q.teamIds}::uuid[])))
       AND (${q.teamId ?? null}::uuid IS NULL OR c.team_id = ${q.teamId ?? null}::uuid)
     ORDER BY c.queued_at, c.id
-    LIMIT 500`;
+    LIMIT 5000`;
   return rows.map((r) => ({
     id: r.id as string,
     protocol: r.protocol as string,
@@ -71,4 +71,12 @@ export async function tagsOf(db: Db, orgId: string, conversationId: string) {
   const rows = await db`SELECT t.id, t.name, t.color FROM conversation_tags ct JOIN tags t ON t.org_id = ct.org_id AND t.id = ct.tag_id
     WHERE ct.org_id = ${orgId} AND ct.conversation_id = ${conversationId} ORDER BY lower(t.name)`;
   return rows.map((r) => ({ id: r.id as string, name: r.name as string, color: r.color as string }));
+}
+
+/** File name, type and size of a conversation's attachments (for previews and file links). */
+export async function attachmentFacts(db: Db, orgId: string, ids: (string | null)[]) {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (wanted.length === 0) return new Map<string, { filename: string; contentType: string; size: number }>();
+  const rows = await db`SELECT id, filename, content_type, size_bytes FROM attachments WHERE org_id = ${orgId} AND id = ANY(${wanted}::uuid[])`;
+  return new Map(rows.map((r) => [r.id as string, { filename: r.filename as string, contentType: r.content_type as string, size: Number(r.size_bytes) }]));
 }

@@ -1,11 +1,11 @@
 import { getContact } from '../../db/queries/contacts.ts';
 import { getChannel } from '../../db/queries/channels.ts';
 import type { Conversation } from '../../db/queries/conversations.ts';
-import { tagsOf, userNames } from '../../db/queries/conversation-views.ts';
+import { attachmentFacts, tagsOf, userNames } from '../../db/queries/conversation-views.ts';
 import { listMessages } from '../../db/queries/messages.ts';
 import { getTeam } from '../../db/queries/teams.ts';
 import type { Db } from '../../db/sql.ts';
-import { mayClaim, mayWrite, type ConversationFacts } from '../domain/conversation-access.ts';
+import { mayClaim, mayManage, mayWrite, type ConversationFacts } from '../domain/conversation-access.ts';
 import { windowState } from '../domain/whatsapp-window.ts';
 import { deliveryErrorKey } from '../domain/delivery-errors.ts';
 import { translate } from '../../i18n/index.ts';
@@ -27,7 +27,10 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     tagsOf(db, c.orgId, c.id),
     lastInboundAt(db, c),
   ]);
-  const names = await userNames(db, c.orgId, [c.assigneeId, c.targetUserId, ...facts.participantIds, ...messages.map((m) => m.authorId)]);
+  const [names, files] = await Promise.all([
+    userNames(db, c.orgId, [c.assigneeId, c.targetUserId, ...facts.participantIds, ...messages.map((m) => m.authorId)]),
+    attachmentFacts(db, c.orgId, messages.map((m) => m.attachmentId)),
+  ]);
   const person = (id: string | null) => (id ? names.get(id) ?? null : null);
   const window = windowState(channel!.kind, lastIn, new Date());
   return {
@@ -51,11 +54,14 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
       isBot: m.isBot,
       attachmentId: m.attachmentId,
       attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
+      attachment: m.attachmentId && files.has(m.attachmentId) ? { id: m.attachmentId, url: `/uploads/${m.attachmentId}`, ...files.get(m.attachmentId)! } : null,
       clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,
       error: errorOf(actor, m.status, m.errorCode, m.errorTitle),
       at: (m.providerTimestamp ?? m.createdAt).toISOString(),
     })),
-    window: window.open ? { open: true, closesAt: window.closesAt?.toISOString() ?? null } : { open: false, closedAt: window.closedAt?.toISOString() ?? null },
+    window: window.open
+      ? { open: true as const, closesAt: window.closesAt?.toISOString() ?? null }
+      : { open: false as const, reason: window.reason, closedAt: window.closedAt?.toISOString() ?? null },
     createdAt: c.createdAt.toISOString(),
     queuedAt: c.queuedAt?.toISOString() ?? null,
     waitingSince: c.status === 'waiting' ? c.queuedAt?.toISOString() ?? null : null,
@@ -66,6 +72,6 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     closeReason: c.closeReason,
     dispositionId: c.dispositionId,
     rating: c.rating,
-    can: { write: mayWrite(facts, actor), claim: mayClaim(facts, actor) },
+    can: { write: mayWrite(facts, actor), claim: mayClaim(facts, actor), manage: mayManage(facts, actor) },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listMine, listQueue } from '../../db/queries/conversation-views.ts';
+import { dispositions, tags } from '../../db/queries/config.ts';
 import { mayView } from '../domain/conversation-access.ts';
 import { claimConversation } from '../commands/conversations/claim.ts';
 import { actorFor, loadVisible, type Actor } from '../commands/conversations/common.ts';
@@ -92,6 +93,14 @@ export const conversationsRouter = router({
     const c = await leaveConversation(ctx.services, a, input);
     return { id: c.id, protocol: c.protocol, status: c.status };
   }),
+  /** The organization's tags, for the tag picker of a conversation (admins edit them elsewhere). */
+  tagOptions: authedProcedure.query(async ({ ctx }) =>
+    (await tags.list(ctx.services.sql, ctx.org.id)).map((t) => ({ id: t.id, name: t.name, color: t.color })),
+  ),
+  /** The active dispositions an agent may pick when finishing. */
+  dispositionOptions: authedProcedure.query(async ({ ctx }) =>
+    (await dispositions.list(ctx.services.sql, ctx.org.id, 'AND active')).map((d) => ({ id: d.id, name: d.name })),
+  ),
   setTags: authedProcedure.input(z.object({ conversationId: v.uuid, tagIds: z.array(v.uuid).max(50) })).mutation(async ({ ctx, input }) => {
     const a = await actor(ctx);
     await setTags(ctx.services, a, input);

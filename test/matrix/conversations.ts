@@ -24,6 +24,8 @@ export const conversations: MatrixPart = {
     'conversations.finish': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'conversations.invite': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), userId: i.users['bruno@demo.test'] }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'conversations.leave': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'NOT_FOUND', crossOrg: 'NOT_FOUND' },
+    'conversations.tagOptions': { access: 'authed', type: 'query', crossOrg: 'own-data' },
+    'conversations.dispositionOptions': { access: 'authed', type: 'query', crossOrg: 'own-data' },
     'conversations.setTags': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), tagIds: [] }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'admin.conversations.forceClose': { access: 'admin', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },
     'admin.conversations.releaseFromBot': { access: 'admin', type: 'mutation', input: conv, crossOrg: 'NOT_FOUND' },

@@ -1,4 +1,126 @@
-/** Placeholder until this screen is built (issue 6). */
-export default function Page() {
-  return <main class="page" />;
+import { createMemo, createSignal, Match, Show, Switch } from 'solid-js';
+import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
+import { useQuery, useQueryClient } from '@tanstack/solid-query';
+import { t } from '../../i18n.ts';
+import { keys } from '../../lib/keys.ts';
+import { discardDraft, retryDraft, useOutbox } from '../../offline/outbox.ts';
+import { meQuery } from '../../session.ts';
+import { errorMessage, trpc } from '../../trpc.ts';
+import { claimConversation, claimRefusal, dismissClaimRefusal } from '../queue/claim.ts';
+import { timeZoneOf } from '../queue/format.ts';
+import Composer from './composer.tsx';
+import ConversationHeader from './conversation-header.tsx';
+import { FinishDialog, InviteDialog, TagsDialog } from './dialogs.tsx';
+import MessageList from './message-list.tsx';
+import { useLazyAwareness } from './awareness.ts';
+import SidePanel from './side-panel.tsx';
+import TransferDialog from './transfer-dialog.tsx';
+import './conversation.css';
+import '../queue/queue.css';
+
+export const conversationQuery = (id: string) => ({
+  queryKey: keys.conversation(id),
+  queryFn: () => trpc.conversations.get.query({ conversationId: id }),
+});
+
+/** `/conversations/:id` — a fresh screen per conversation (no text or dialog carried over). */
+export default function ConversationPage() {
+  const params = useParams<{ id: string }>();
+  return (
+    <Show when={params.id} keyed>
+      {(id) => <ConversationScreen id={id} />}
+    </Show>
+  );
+}
+
+/** One conversation: header, messages, composer, and the contact / colleagues panel. Read-only when peeking. */
+function ConversationScreen(props: { id: string }) {
+  const params = { get id() { return props.id; } };
+  const [search] = useSearchParams<{ template?: string }>();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const me = useQuery(meQuery);
+  const conversation = useQuery(() => conversationQuery(params.id));
+  const outbox = useOutbox(() => params.id);
+  const [dialog, setDialog] = createSignal<'transfer' | 'invite' | 'finish' | 'tags' | null>(null);
+  const awareness = useLazyAwareness(() => params.id);
+
+  const zone = () => timeZoneOf(me.data);
+  // Outbox copies leave once the server's list has the message (matched by clientMessageId).
+  const pending = createMemo(() => {
+    const sent = new Set((conversation.data?.messages ?? []).map((m) => m.clientMessageId).filter(Boolean));
+    return outbox().filter((i) => !sent.has(i.clientMessageId));
+  });
+  const userId = () => me.data?.user.id ?? '';
+
+  return (
+    <main class="cv">
+      <Switch>
+        <Match when={conversation.data && me.data}>
+          <section class="cv-main">
+            <ConversationHeader
+              view={conversation.data!}
+              me={me.data!}
+              zone={zone()}
+              viewers={awareness.viewers()}
+              typers={awareness.typers()}
+              onLeft={() => navigate('/in-service')}
+              actions={{
+                claim: () => void claimConversation(queryClient, params.id, { from: 'conversation' }),
+                transfer: () => setDialog('transfer'),
+                invite: () => setDialog('invite'),
+                finish: () => setDialog('finish'),
+                tags: () => setDialog('tags'),
+              }}
+            />
+            <Show when={claimRefusal()?.conversationId === params.id}>
+              <div class="alert qp-refusal" role="alert">
+                <span>{claimRefusal()!.message}</span>
+                <button type="button" class="secondary" onClick={dismissClaimRefusal}>{t('queue.dismiss')}</button>
+              </div>
+            </Show>
+            <Show when={conversation.isError}>
+              <p class="notice" role="status">{t('conversation.stale')}</p>
+            </Show>
+            <MessageList
+              messages={conversation.data!.messages}
+              outbox={pending()}
+              zone={zone()}
+              onRetry={(item) => void retryDraft(userId(), item.clientMessageId)}
+              onDiscard={(item) => void discardDraft(userId(), item.clientMessageId)}
+            />
+            <Show when={conversation.data!.status !== 'closed'} fallback={<p class="cv-why" role="status">{t('conversation.why.closed')}</p>}>
+              <Composer view={conversation.data!} userId={userId()} zone={zone()} openTemplates={search.template === '1'} setTyping={awareness.setTyping} />
+            </Show>
+          </section>
+          <SidePanel view={conversation.data!} />
+          <Switch>
+            <Match when={dialog() === 'transfer'}>
+              <TransferDialog
+                conversationId={params.id}
+                currentTeamId={conversation.data!.team?.id ?? null}
+                onClose={() => setDialog(null)}
+                onDone={() => navigate(conversation.data?.status === 'waiting' ? '/' : '/in-service')}
+              />
+            </Match>
+            <Match when={dialog() === 'invite'}>
+              <InviteDialog view={conversation.data!} onClose={() => setDialog(null)} />
+            </Match>
+            <Match when={dialog() === 'finish'}>
+              <FinishDialog view={conversation.data!} onClose={() => setDialog(null)} onDone={() => navigate('/in-service')} />
+            </Match>
+            <Match when={dialog() === 'tags'}>
+              <TagsDialog view={conversation.data!} onClose={() => setDialog(null)} />
+            </Match>
+          </Switch>
+        </Match>
+        <Match when={conversation.isError && !conversation.data}>
+          <p class="alert" role="alert">{errorMessage(conversation.error)}</p>
+        </Match>
+        <Match when={true}>
+          <p class="loading">{t('common.loading')}</p>
+        </Match>
+      </Switch>
+    </main>
+  );
 }

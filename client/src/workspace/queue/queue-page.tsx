@@ -1,4 +1,134 @@
-/** Placeholder until this screen is built (issue 6). */
-export default function Page() {
-  return <main class="page" />;
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { A, useLocation, useNavigate } from '@solidjs/router';
+import { useQuery, useQueryClient } from '@tanstack/solid-query';
+import { t, tValue, useTitle } from '../../i18n.ts';
+import { keys } from '../../lib/keys.ts';
+import { meQuery } from '../../session.ts';
+import { errorMessage, trpc } from '../../trpc.ts';
+import TransferDialog from '../conversation/transfer-dialog.tsx';
+import { claimConversation, claiming, claimRefusal, dismissClaimRefusal } from './claim.ts';
+import { useNow } from './clock.ts';
+import { elapsed } from './format.ts';
+import QueueList from './queue-list.tsx';
+import type { QueueItem } from './types.ts';
+import './queue.css';
+
+/** Waiting: `queue.list`, one key per team filter (all under keys.queue, so live events refresh them). */
+export const queueQuery = (teamId: string | null) => ({
+  queryKey: [...keys.queue, teamId] as const,
+  queryFn: () => trpc.queue.list.query(teamId ? { teamId } : {}),
+});
+export const mineQuery = () => ({ queryKey: keys.mine, queryFn: () => trpc.conversations.mine.query() });
+
+/** The "Waiting" and "In service" tabs (routes `/` and `/in-service`). */
+export default function QueuePage() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const tab = () => (location.pathname === '/in-service' ? 'mine' : 'waiting');
+  useTitle('queue.title');
+  const me = useQuery(meQuery);
+  const [teamId, setTeamId] = createSignal<string | null>(null);
+  const waiting = useQuery(() => queueQuery(teamId()));
+  const mine = useQuery(mineQuery);
+  const now = useNow();
+  const [transferring, setTransferring] = createSignal<QueueItem | null>(null);
+
+  const meId = () => me.data?.user.id ?? '';
+  // Conversations transferred to me first, then oldest first (the server's order).
+  const items = createMemo(() => {
+    const list = waiting.data ?? [];
+    const id = meId();
+    return [...list.filter((c) => c.targetUserId === id), ...list.filter((c) => c.targetUserId !== id)];
+  });
+
+  const claim = (item: QueueItem) =>
+    void claimConversation(queryClient, item.id, { from: 'queue', navigate: (to) => navigate(to), onPath: () => window.location.pathname });
+
+  return (
+    <main class="qp">
+      <div class="qp-head">
+        <nav class="qp-tabs" aria-label={t('queue.tabs')}>
+          <A href="/" end class="qp-tab" aria-current={tab() === 'waiting' ? 'page' : undefined}>
+            {t('queue.waiting')} <span class="qp-count">{waiting.data?.length ?? '…'}</span>
+          </A>
+          <A href="/in-service" class="qp-tab" aria-current={tab() === 'mine' ? 'page' : undefined}>
+            {t('queue.inService')} <span class="qp-count">{mine.data?.length ?? '…'}</span>
+          </A>
+        </nav>
+        <Show when={tab() === 'waiting' && (me.data?.teams.length ?? 0) > 1}>
+          <label class="qp-filter">
+            <span>{t('queue.team')}</span>
+            <select value={teamId() ?? ''} onChange={(e) => setTeamId(e.currentTarget.value || null)}>
+              <option value="">{t('queue.allMyTeams')}</option>
+              <For each={me.data?.teams ?? []}>{(team) => <option value={team.id}>{team.name}</option>}</For>
+            </select>
+          </label>
+        </Show>
+      </div>
+
+      <Show when={claimRefusal()}>
+        {(r) => (
+          <div class="alert qp-refusal" role="alert">
+            <span>{r().message}</span>
+            <button type="button" class="secondary" onClick={dismissClaimRefusal}>{t('queue.dismiss')}</button>
+          </div>
+        )}
+      </Show>
+
+      <Switch>
+        <Match when={tab() === 'waiting'}>
+          <Show when={waiting.isError}>
+            <p class={waiting.data ? 'notice qp-stale' : 'alert'} role="status">
+              {waiting.data ? t('queue.stale') : errorMessage(waiting.error)}
+            </p>
+          </Show>
+          <Show when={waiting.data} fallback={<p class="loading">{t('common.loading')}</p>}>
+            <Show when={items().length > 0} fallback={<p class="qp-empty">{t('queue.emptyWaiting')}</p>}>
+              <QueueList
+                items={items()}
+                now={now}
+                meId={meId()}
+                claiming={(id) => claiming().has(id)}
+                onClaim={claim}
+                onTransfer={(item) => setTransferring(item)}
+              />
+            </Show>
+          </Show>
+        </Match>
+        <Match when={tab() === 'mine'}>
+          <Show when={mine.isError}>
+            <p class={mine.data ? 'notice qp-stale' : 'alert'} role="status">{mine.data ? t('queue.stale') : errorMessage(mine.error)}</p>
+          </Show>
+          <Show when={mine.data} fallback={<p class="loading">{t('common.loading')}</p>}>
+            <Show when={(mine.data ?? []).length > 0} fallback={<p class="qp-empty">{t('queue.emptyMine')}</p>}>
+              <ul class="qp-mine" aria-label={t('queue.inServiceList')}>
+                <For each={mine.data}>
+                  {(c) => (
+                    <li aria-label={c.contact.name}>
+                      <A href={`/conversations/${c.id}`} class="qp-mine-link">
+                        <span class={`qp-channel ch-${c.channel.kind}`}>{tValue('queue.channelKind', c.channel.kind)}</span>
+                        <strong class="qp-contact">{c.contact.name}</strong>
+                        <Show when={c.role === 'participant'}>
+                          <span class="qp-badge">{t('queue.invited')}</span>
+                        </Show>
+                        <span class="muted qp-mine-meta">
+                          {c.team?.name ?? t('queue.noTeam')} · {c.channel.name} · {t('queue.protocol', { protocol: c.protocol })}
+                        </span>
+                        <span class="qp-wait" title={t('queue.lastActivity')}>{elapsed(c.lastActivityAt, now())}</span>
+                      </A>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+          </Show>
+        </Match>
+      </Switch>
+
+      <Show when={transferring()}>
+        {(item) => <TransferDialog conversationId={item().id} currentTeamId={item().team?.id ?? null} onClose={() => setTransferring(null)} />}
+      </Show>
+    </main>
+  );
 }

@@ -1,0 +1,134 @@
+import { createSignal, For, Show } from 'solid-js';
+import { useMutation, useQueryClient } from '@tanstack/solid-query';
+import { t, tValue } from '../../i18n.ts';
+import { keys } from '../../lib/keys.ts';
+import type { Me } from '../../session.ts';
+import { errorMessage, trpc } from '../../trpc.ts';
+import { claiming } from '../queue/claim.ts';
+import { shortTime } from '../queue/format.ts';
+import type { ConversationView } from '../queue/types.ts';
+import { PhoneIcon } from './icons.tsx';
+import type { Person } from './people.ts';
+
+/** Who else is here right now: "Bruno is viewing", "Bruno is typing…" (never stored). */
+function Presence(props: { viewers: Person[]; typers: Person[]; meId: string }) {
+  const typers = () => props.typers.filter((p) => p.id !== props.meId);
+  const viewers = () => props.viewers.filter((p) => p.id !== props.meId && !typers().some((x) => x.id === p.id));
+  const names = (list: Person[]) => list.map((p) => p.name).join(', ');
+  return (
+    <div class="cv-presence" aria-live="polite">
+      <Show when={typers().length > 0}>
+        <span class="cv-typing">{t(typers().length === 1 ? 'conversation.isTyping' : 'conversation.areTyping', { names: names(typers()) })}</span>
+      </Show>
+      <Show when={viewers().length > 0}>
+        <span class="cv-viewing">{t(viewers().length === 1 ? 'conversation.isViewing' : 'conversation.areViewing', { names: names(viewers()) })}</span>
+      </Show>
+    </div>
+  );
+}
+
+export interface HeaderActions {
+  claim: () => void;
+  transfer: () => void;
+  invite: () => void;
+  finish: () => void;
+  tags: () => void;
+}
+
+/** Contact, channel, team, protocol, status, people, window, tags and the actions on it. */
+export default function ConversationHeader(props: {
+  view: ConversationView;
+  me: Me;
+  zone: string | undefined;
+  viewers: Person[];
+  typers: Person[];
+  actions: HeaderActions;
+  onLeft: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const v = () => props.view;
+  const meId = () => props.me.user.id;
+  const isParticipant = () => v().participants.some((p) => p.id === meId());
+  const [leaveError, setLeaveError] = createSignal<string | null>(null);
+  const leave = useMutation(() => ({
+    mutationFn: () => trpc.conversations.leave.mutate({ conversationId: v().id }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.mine });
+      void queryClient.invalidateQueries({ queryKey: keys.conversation(v().id) });
+      props.onLeft();
+    },
+    onError: (e) => setLeaveError(errorMessage(e)),
+  }));
+  const windowText = () => {
+    const w = v().window;
+    if (v().channel.kind !== 'whatsapp') return null;
+    if (w.open) return w.closesAt ? t('conversation.windowOpenUntil', { time: shortTime(w.closesAt, props.zone) }) : t('conversation.windowOpen');
+    return w.closedAt ? t('conversation.windowClosedAt', { time: shortTime(w.closedAt, props.zone) }) : t('conversation.windowNeverOpened');
+  };
+  const phone = () => v().contact.whatsapp;
+
+  return (
+    <header class="cv-header">
+      <div class="cv-title">
+        <h1>{v().contact.name}</h1>
+        <span class={`qp-channel ch-${v().channel.kind}`} title={v().channel.name}>{tValue('queue.channelKind', v().channel.kind)}</span>
+        <span class={`cv-status st-${v().status}`}>{tValue('conversation.status', v().status)}</span>
+        <Show when={!v().can.write && v().status !== 'closed'}>
+          <span class="cv-peek">{t('conversation.peeking')}</span>
+        </Show>
+        <Presence viewers={props.viewers} typers={props.typers} meId={meId()} />
+      </div>
+      <dl class="cv-facts">
+        <div><dt>{t('conversation.protocol')}</dt><dd class="cv-protocol">{v().protocol}</dd></div>
+        <div><dt>{t('conversation.channel')}</dt><dd>{v().channel.name}</dd></div>
+        <div><dt>{t('conversation.team')}</dt><dd>{v().team?.name ?? '—'}</dd></div>
+        <div>
+          <dt>{t('conversation.assignee')}</dt>
+          <dd>{v().assignee?.name ?? (v().targetUser ? t('conversation.targetedTo', { name: v().targetUser!.name }) : '—')}</dd>
+        </div>
+        <Show when={v().participants.length > 0}>
+          <div><dt>{t('conversation.participants')}</dt><dd>{v().participants.map((p) => p.name).join(', ')}</dd></div>
+        </Show>
+        <Show when={windowText()}>
+          <div><dt>{t('conversation.window')}</dt><dd class={v().window.open ? 'cv-window-open' : 'cv-window-closed'}>{windowText()}</dd></div>
+        </Show>
+      </dl>
+      <div class="cv-tags-line">
+        <ul class="cv-tags" aria-label={t('conversation.tags')}>
+          <For each={v().tags}>{(tag) => <li class="cv-tag" style={{ '--tag': tag.color }}>{tag.name}</li>}</For>
+        </ul>
+        <Show when={v().can.manage && v().status === 'active' && v().team?.tagsAllowed !== false}>
+          <button type="button" class="cv-link-button" onClick={() => props.actions.tags()}>{t('conversation.editTags')}</button>
+        </Show>
+      </div>
+      <div class="cv-actions" role="toolbar" aria-label={t('conversation.actions')}>
+        <Show when={v().can.claim}>
+          <button type="button" class="primary" disabled={claiming().has(v().id)} onClick={() => props.actions.claim()}>
+            {claiming().has(v().id) ? t('conversation.claiming') : t('conversation.claim')}
+          </button>
+        </Show>
+        <Show when={phone()}>
+          <a class="cv-action" href={`tel:+${phone()}`} title={props.me.user.extension ? t('conversation.callWithExtension', { extension: props.me.user.extension }) : t('conversation.callNoExtension')}>
+            <PhoneIcon /> {t('conversation.call', { number: `+${phone()}` })}
+          </a>
+          <Show when={props.me.user.extension}>
+            <span class="muted cv-extension">{t('conversation.yourExtension', { extension: props.me.user.extension! })}</span>
+          </Show>
+        </Show>
+        <Show when={v().can.manage}>
+          <button type="button" class="cv-action" onClick={() => props.actions.transfer()}>{t('conversation.transfer')}</button>
+        </Show>
+        <Show when={v().can.manage && v().status === 'active'}>
+          <button type="button" class="cv-action" onClick={() => props.actions.invite()}>{t('conversation.invite')}</button>
+          <button type="button" class="cv-action danger" onClick={() => props.actions.finish()}>{t('conversation.finish')}</button>
+        </Show>
+        <Show when={isParticipant() && v().status === 'active'}>
+          <button type="button" class="cv-action" disabled={leave.isPending} onClick={() => leave.mutate()}>{t('conversation.leave')}</button>
+        </Show>
+      </div>
+      <Show when={leaveError()}>
+        <p class="alert" role="alert">{leaveError()}</p>
+      </Show>
+    </header>
+  );
+}

@@ -1,0 +1,164 @@
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
+import { t, tValue } from '../../i18n.ts';
+import { keys } from '../../lib/keys.ts';
+import { meQuery } from '../../session.ts';
+import { errorMessage, trpc } from '../../trpc.ts';
+import type { ConversationView } from '../queue/types.ts';
+import Dialog from './dialog.tsx';
+import { agentsQuery } from './transfer-dialog.tsx';
+
+export const tagOptionsQuery = () => ({ queryKey: ['conversations.tagOptions'] as const, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
+export const dispositionsQuery = () => ({ queryKey: ['conversations.dispositionOptions'] as const, queryFn: () => trpc.conversations.dispositionOptions.query(), staleTime: 60_000 });
+
+function useRefresh(conversationId: () => string) {
+  const queryClient = useQueryClient();
+  return () => {
+    void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId()) });
+    void queryClient.invalidateQueries({ queryKey: keys.mine });
+    void queryClient.invalidateQueries({ queryKey: keys.queue });
+  };
+}
+
+/** Finish: with a disposition, required when the team says so (the server checks it too). */
+export function FinishDialog(props: { view: ConversationView; onClose: () => void; onDone: () => void }) {
+  const refresh = useRefresh(() => props.view.id);
+  const dispositions = useQuery(dispositionsQuery);
+  const required = () => props.view.team?.dispositionRequired ?? false;
+  const finish = useMutation(() => ({
+    mutationFn: (dispositionId: string | undefined) => trpc.conversations.finish.mutate({ conversationId: props.view.id, ...(dispositionId ? { dispositionId } : {}) }),
+    onSuccess: () => {
+      refresh();
+      props.onClose();
+      props.onDone();
+    },
+  }));
+  return (
+    <Dialog title={t('conversation.finishTitle')} onClose={props.onClose}>
+      <form
+        class="cv-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const value = String(new FormData(e.currentTarget).get('disposition') ?? '');
+          finish.mutate(value || undefined);
+        }}
+      >
+        <p class="muted">{t('conversation.finishExplain', { protocol: props.view.protocol })}</p>
+        <div class="field">
+          <label for="finish-disposition">{required() ? t('conversation.dispositionRequired') : t('conversation.dispositionOptional')}</label>
+          <select id="finish-disposition" name="disposition" required={required()}>
+            <option value="">{required() ? t('conversation.choose') : t('conversation.noDisposition')}</option>
+            <For each={dispositions.data ?? []}>{(d) => <option value={d.id}>{d.name}</option>}</For>
+          </select>
+        </div>
+        <Show when={finish.isError}>
+          <p class="alert" role="alert">{errorMessage(finish.error)}</p>
+        </Show>
+        <div class="cv-dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
+          <button type="submit" class="primary" disabled={finish.isPending}>{t('conversation.finish')}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Invite a colleague into the conversation (they stay while it is open and may leave). */
+export function InviteDialog(props: { view: ConversationView; onClose: () => void }) {
+  const refresh = useRefresh(() => props.view.id);
+  const me = useQuery(meQuery);
+  const agents = useQuery(agentsQuery);
+  const candidates = createMemo(() => {
+    const taken = new Set([me.data?.user.id, props.view.assignee?.id, ...props.view.participants.map((p) => p.id)]);
+    return (agents.data ?? []).filter((a) => !taken.has(a.id) && a.teams.length > 0).sort((a, b) => a.name.localeCompare(b.name));
+  });
+  const invite = useMutation(() => ({
+    mutationFn: (userId: string) => trpc.conversations.invite.mutate({ conversationId: props.view.id, userId }),
+    onSuccess: () => {
+      refresh();
+      props.onClose();
+    },
+  }));
+  return (
+    <Dialog title={t('conversation.inviteTitle')} onClose={props.onClose}>
+      <form
+        class="cv-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const value = String(new FormData(e.currentTarget).get('person') ?? '');
+          if (value) invite.mutate(value);
+        }}
+      >
+        <div class="field">
+          <label for="invite-person">{t('conversation.invitePerson')}</label>
+          <select id="invite-person" name="person" required>
+            <option value="">{t('conversation.choose')}</option>
+            <For each={candidates()}>
+              {(a) => <option value={a.id}>{t('conversation.personOption', { name: a.name, status: tValue('status', a.status), teams: a.teams.map((x) => x.name).join(', ') })}</option>}
+            </For>
+          </select>
+        </div>
+        <Show when={invite.isError}>
+          <p class="alert" role="alert">{errorMessage(invite.error)}</p>
+        </Show>
+        <div class="cv-dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
+          <button type="submit" class="primary" disabled={invite.isPending}>{t('conversation.invite')}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Internal tags of the conversation (never shown to the customer). */
+export function TagsDialog(props: { view: ConversationView; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const options = useQuery(tagOptionsQuery);
+  const [chosen, setChosen] = createSignal(new Set(props.view.tags.map((x) => x.id)));
+  const save = useMutation(() => ({
+    mutationFn: (tagIds: string[]) => trpc.conversations.setTags.mutate({ conversationId: props.view.id, tagIds }),
+    onSuccess: (view) => {
+      queryClient.setQueryData(keys.conversation(props.view.id), view);
+      props.onClose();
+    },
+  }));
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(chosen());
+    if (on) next.add(id);
+    else next.delete(id);
+    setChosen(next);
+  };
+  return (
+    <Dialog title={t('conversation.tagsTitle')} onClose={props.onClose}>
+      <form
+        class="cv-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate([...chosen()]);
+        }}
+      >
+        <fieldset class="cv-tag-options">
+          <legend class="muted">{t('conversation.tagsExplain')}</legend>
+          <Show when={options.data && options.data.length === 0}>
+            <p class="muted">{t('conversation.noTagOptions')}</p>
+          </Show>
+          <For each={options.data ?? []}>
+            {(tag) => (
+              <label class="cv-tag-option">
+                <input type="checkbox" checked={chosen().has(tag.id)} onChange={(e) => toggle(tag.id, e.currentTarget.checked)} />
+                <span class="cv-tag" style={{ '--tag': tag.color }}>{tag.name}</span>
+              </label>
+            )}
+          </For>
+        </fieldset>
+        <Show when={save.isError}>
+          <p class="alert" role="alert">{errorMessage(save.error)}</p>
+        </Show>
+        <div class="cv-dialog-actions">
+          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
+          <button type="submit" class="primary" disabled={save.isPending}>{t('conversation.saveTags')}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

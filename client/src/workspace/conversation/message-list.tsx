@@ -1,0 +1,142 @@
+import { createEffect, For, on, Show } from 'solid-js';
+import { t, tValue } from '../../i18n.ts';
+import type { OutboxItem } from '../../offline/outbox.ts';
+import { fullTime, shortTime } from '../queue/format.ts';
+import type { ConversationMessage } from '../queue/types.ts';
+import { ClockIcon, PaperclipIcon } from './icons.tsx';
+
+const IMAGE_KINDS = new Set(['image', 'sticker']);
+
+/** Delivery marks of an outbound message (SPEC §10: queued → sending → sent → delivered → read, failed, unknown). */
+function DeliveryMark(props: { message: ConversationMessage }) {
+  const status = () => props.message.status;
+  const icon = () => ({ sending: '↑', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!', unknown: '?' } as Record<string, string>)[status()] ?? '';
+  return (
+    <span class={`cv-mark mark-${status()}`}>
+      <span aria-hidden="true">{status() === 'queued' ? <ClockIcon /> : icon()}</span> {tValue('conversation.delivery', status())}
+      <Show when={status() === 'failed' && props.message.error}>
+        {(e) => <span class="cv-mark-error" role="note">{e().message}</span>}
+      </Show>
+    </span>
+  );
+}
+
+const kib = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/** An image preview (by the file's type, or the message kind while the media is still being fetched), else a file link. */
+function Attachment(props: { message: ConversationMessage }) {
+  const file = () => props.message.attachment;
+  const isImage = () => (file() ? file()!.contentType.startsWith('image/') : IMAGE_KINDS.has(props.message.kind));
+  const label = () => {
+    const f = file();
+    return f ? t('conversation.file', { name: f.filename, size: kib(f.size) }) : t('conversation.attachment', { kind: tValue('queue.kind', props.message.kind) });
+  };
+  return (
+    <Show when={props.message.attachmentUrl}>
+      {(url) => (
+        <Show
+          when={isImage()}
+          fallback={
+            <a class="cv-file" href={url()} target="_blank" rel="noopener">
+              <PaperclipIcon /> {label()}
+            </a>
+          }
+        >
+          <a href={url()} target="_blank" rel="noopener" class="cv-image-link">
+            <img class="cv-image" src={url()} alt={props.message.text || t('conversation.image')} loading="lazy" />
+          </a>
+        </Show>
+      )}
+    </Show>
+  );
+}
+
+/**
+ * The conversation's messages, then what this agent wrote that is still in the outbox
+ * (shown at once, before the server has it) and refused drafts with the server's reason.
+ */
+export default function MessageList(props: {
+  messages: readonly ConversationMessage[];
+  outbox: readonly OutboxItem[];
+  zone: string | undefined;
+  onRetry: (item: OutboxItem) => void;
+  onDiscard: (item: OutboxItem) => void;
+}) {
+  let log!: HTMLDivElement;
+  let stuck = true;
+  // Follow new messages unless the agent scrolled up to read.
+  createEffect(
+    on(
+      () => [props.messages.length, props.outbox.length],
+      () => {
+        if (stuck) queueMicrotask(() => (log.scrollTop = log.scrollHeight));
+      },
+    ),
+  );
+  return (
+    <div
+      class="cv-log"
+      role="log"
+      aria-label={t('conversation.messages')}
+      ref={log}
+      tabindex="0"
+      onScroll={() => (stuck = log.scrollHeight - log.scrollTop - log.clientHeight < 40)}
+    >
+      <Show when={props.messages.length === 0 && props.outbox.length === 0}>
+        <p class="muted cv-empty">{t('conversation.noMessages')}</p>
+      </Show>
+      <For each={props.messages}>
+        {(m) => (
+          <article
+            class={`cv-msg ${m.direction === 'in' ? 'in' : 'out'}`}
+            classList={{ bot: m.isBot, system: m.kind === 'system' }}
+            aria-label={m.direction === 'in' ? t('conversation.fromContact') : m.isBot ? t('conversation.fromBot') : t('conversation.fromAgent', { name: m.author?.name ?? '' })}
+          >
+            <Show when={m.direction === 'out'}>
+              <header class="cv-author">{m.isBot ? t('conversation.bot') : m.author ? `*${m.author.codename || m.author.name}*` : t('conversation.system')}</header>
+            </Show>
+            <Show when={m.kind === 'template'}>
+              <span class="cv-kind">{t('conversation.templateMessage')}</span>
+            </Show>
+            <Attachment message={m} />
+            <Show when={m.text}>
+              <p class="cv-text">{m.text}</p>
+            </Show>
+            <footer class="cv-foot">
+              <time datetime={m.at} title={fullTime(m.at, props.zone)}>{shortTime(m.at, props.zone)}</time>
+              <Show when={m.direction === 'out' && !m.isBot}>
+                <DeliveryMark message={m} />
+              </Show>
+            </footer>
+          </article>
+        )}
+      </For>
+      <For each={props.outbox}>
+        {(item) => (
+          <article class="cv-msg out pending" classList={{ draft: item.state === 'draft' }} aria-label={t('conversation.outboxItem')}>
+            <Show when={item.attachmentId}>
+              <span class="cv-file"><PaperclipIcon /> {t('conversation.attachmentPending')}</span>
+            </Show>
+            <Show when={item.text}>
+              <p class="cv-text">{item.text}</p>
+            </Show>
+            <footer class="cv-foot">
+              <Show
+                when={item.state === 'draft'}
+                fallback={<span class="cv-mark mark-queued"><ClockIcon /> {t(item.state === 'sending' ? 'conversation.outboxSending' : 'conversation.outboxPending')}</span>}
+              >
+                <div class="cv-draft" role="alert">
+                  <span>{t('conversation.draftNotSent', { reason: item.error ?? '' })}</span>
+                  <span class="cv-draft-actions">
+                    <button type="button" class="secondary" onClick={() => props.onRetry(item)}>{t('conversation.retry')}</button>
+                    <button type="button" class="secondary" onClick={() => props.onDiscard(item)}>{t('conversation.discard')}</button>
+                  </span>
+                </div>
+              </Show>
+            </footer>
+          </article>
+        )}
+      </For>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+/** A person as awareness and the server name them. */
+export interface Person { id: string; name: string }

@@ -1,0 +1,53 @@
+import { createSignal } from 'solid-js';
+import type { QueryClient } from '@tanstack/solid-query';
+import { keys } from '../../lib/keys.ts';
+import { errorMessage, trpc } from '../../trpc.ts';
+import type { QueueItem } from './types.ts';
+
+/** The last refused claim (the server's sentence), shown where the agent is now. */
+const [claimRefusal, setClaimRefusal] = createSignal<{ conversationId: string; message: string } | null>(null);
+/** Conversations this tab is claiming right now (the conversation page says "Claiming…"). */
+const [claiming, setClaiming] = createSignal<ReadonlySet<string>>(new Set());
+
+export { claimRefusal, claiming };
+export const dismissClaimRefusal = () => setClaimRefusal(null);
+
+/**
+ * Optimistic claim (issue 6, "Fast"): the item leaves Waiting and the agent is taken to the
+ * conversation at once; the server decides (exactly one winner). A refusal puts the item
+ * back, returns to Waiting when the claim started there, and shows the server's sentence
+ * ("already taken by …").
+ */
+export async function claimConversation(
+  queryClient: QueryClient,
+  conversationId: string,
+  opts: { navigate?: (to: string) => void; from: 'queue' | 'conversation'; onPath?: () => string },
+): Promise<boolean> {
+  if (claiming().has(conversationId)) return false;
+  setClaimRefusal(null);
+  setClaiming((s) => new Set([...s, conversationId]));
+  await queryClient.cancelQueries({ queryKey: keys.queue });
+  const snapshot = queryClient.getQueriesData<QueueItem[]>({ queryKey: keys.queue });
+  queryClient.setQueriesData<QueueItem[]>({ queryKey: keys.queue }, (list) => list?.filter((c) => c.id !== conversationId));
+  if (opts.from === 'queue') opts.navigate?.(`/conversations/${conversationId}`);
+  try {
+    const view = await trpc.conversations.claim.mutate({ conversationId });
+    queryClient.setQueryData(keys.conversation(conversationId), view);
+    return true;
+  } catch (error) {
+    for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
+    setClaimRefusal({ conversationId, message: errorMessage(error) });
+    // Back to Waiting only if the agent is still where the optimistic claim took them.
+    if (opts.from === 'queue' && (!opts.onPath || opts.onPath() === `/conversations/${conversationId}`)) opts.navigate?.('/');
+    return false;
+  } finally {
+    setClaiming((s) => {
+      const next = new Set(s);
+      next.delete(conversationId);
+      return next;
+    });
+    void queryClient.invalidateQueries({ queryKey: keys.queue });
+    void queryClient.invalidateQueries({ queryKey: keys.mine });
+    void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
+  }
+}
