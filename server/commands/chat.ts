@@ -151,6 +151,36 @@ export async function markChatRead(s: Services, actor: ChatActor, roomId: string
   return { unread: unreadOf({ ...m, lastReadCount: read }, live) };
 }
 
+/** How long chat.posted waits for a message to be stored before giving up (it is a hint, not a delivery). */
+export const POSTED_WAIT_MS = 5_000;
+
+/**
+ * The author's client says it wrote message `messageId` in the room: once the server has
+ * stored it (the sync server commits in small groups, so this waits a moment), the room's
+ * members hear `chat.message` and refetch their unread counts. Live events carry ids only;
+ * the message itself travels in the room's document. Nothing is published for a message
+ * the server does not hold, or that someone else wrote.
+ */
+export async function announceChatMessage(s: Services, actor: ChatActor, roomId: string, messageId: string, opts: { waitMs?: number } = {}): Promise<{ announced: boolean }> {
+  await memberOf(s, actor, roomId);
+  const deadline = Date.now() + (opts.waitMs ?? POSTED_WAIT_MS);
+  for (let delay = 50; ; delay = Math.min(500, delay * 2)) {
+    const doc = await storedRoomDoc(s.sql, actor.orgId, roomId);
+    let found: boolean;
+    try {
+      found = chatMessages(doc).toArray().some((m) => m instanceof Y.Map && m.get('id') === messageId && m.get('authorId') === actor.userId);
+    } finally {
+      doc.destroy();
+    }
+    if (found) {
+      await s.bus.publish(s.sql, actor.orgId, 'chat.message', { roomId });
+      return { announced: true };
+    }
+    if (Date.now() + delay > deadline) return { announced: false };
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
 export const HISTORY_PAGE = 50;
 
 /** Archived messages, newest first; `before` is the `seq` of the oldest one already shown. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { activePauseTypes, listAgentStates, type AgentState } from '../../db/queries/agents.ts';
+import { listTeams } from '../../db/queries/teams.ts';
 import { endPause, setAgentStatus, startPause, type StatusActor } from '../commands/agents.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
 import * as v from './schemas.ts';
@@ -34,10 +35,15 @@ type AuthedCtx = Context & { user: { id: string }; org: { id: string } };
 const actor = (ctx: AuthedCtx): StatusActor => ({ orgId: ctx.org.id, userId: ctx.user.id, fail: ctx.fail });
 
 export const agentsRouter = router({
-  /** Every active user of the organization, for the agents list and internal chat. */
+  /** Every active user of the organization, for the agents list and internal chat (with their teams' names). */
   list: authedProcedure.query(async ({ ctx }) => {
     const now = new Date();
-    return (await listAgentStates(ctx.services.sql, ctx.org.id)).map((a) => agentView(a, now));
+    const [agents, teams] = await Promise.all([listAgentStates(ctx.services.sql, ctx.org.id), listTeams(ctx.services.sql, ctx.org.id)]);
+    const teamName = new Map(teams.map((t) => [t.id, t.name]));
+    return agents.map((a) => ({
+      ...agentView(a, now),
+      teams: a.teamIds.flatMap((id) => (teamName.has(id) ? [{ id, name: teamName.get(id)! }] : [])),
+    }));
   }),
 
   /** The caller's own state (top menu: status, running pause and when it should end). */

@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { chatHistory, listChats, markChatRead, MAX_CHAT_OTHERS, openChat, type ChatActor } from '../commands/chat.ts';
+import { announceChatMessage, chatHistory, listChats, markChatRead, MAX_CHAT_OTHERS, openChat, type ChatActor } from '../commands/chat.ts';
 import { registerEventRule } from '../events/permissions.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
 import * as v from './schemas.ts';
 
-// A new room (or a change of its members) reaches its members only.
-registerEventRule('chat.members', async (e, r, sql) => {
+// A new room (or a change of its members) and a new message reach the room's members only.
+const roomMembersOnly: Parameters<typeof registerEventRule>[1] = async (e, r, sql) => {
   if (typeof e.data.roomId !== 'string') return false;
   const rows = await sql`SELECT 1 FROM chat_members WHERE org_id = ${e.orgId} AND room_id = ${e.data.roomId} AND user_id = ${r.userId}`;
   return rows.length > 0;
-});
+};
+registerEventRule('chat.members', roomMembersOnly);
+registerEventRule('chat.message', roomMembersOnly);
 
 type AuthedCtx = Context & { user: { id: string }; org: { id: string } };
 const actor = (ctx: AuthedCtx): ChatActor => ({ orgId: ctx.org.id, userId: ctx.user.id, fail: ctx.fail });
@@ -26,6 +28,10 @@ export const chatRouter = router({
   markRead: authedProcedure
     .input(z.object({ roomId: v.uuid, count: z.number().int().min(0).max(1_000_000) }))
     .mutation(({ ctx, input }) => markChatRead(ctx.services, actor(ctx), input.roomId, input.count)),
+  /** The author wrote a message in the room's document: tell the members once it is stored (unread counts). */
+  posted: authedProcedure
+    .input(z.object({ roomId: v.uuid, messageId: v.uuid }))
+    .mutation(({ ctx, input }) => announceChatMessage(ctx.services, actor(ctx), input.roomId, input.messageId)),
   history: authedProcedure
     .input(z.object({ roomId: v.uuid, before: z.number().int().positive().optional() }))
     .query(({ ctx, input }) => chatHistory(ctx.services, actor(ctx), input.roomId, input.before ?? null)),

@@ -286,3 +286,34 @@ describe('messages in the room document', () => {
     fresh.destroy();
   });
 });
+
+describe('chat.posted: the unread hint on a new message', () => {
+  it('tells the room’s members (and only them) once the message is stored; nothing for a message it does not hold or someone else wrote', async () => {
+    const roomId = (await as.ana!.mutate('chat.open', { userIds: [bruno] })).roomId as string;
+    const brunoEvents = openEventStream(app.url, as.bruno!.cookie);
+    const carlaEvents = openEventStream(app.url, as.carla!.cookie);
+    await Promise.all([brunoEvents.started, carlaEvents.started]);
+    const told = (s: typeof brunoEvents) => s.received.filter((e) => e.data.type === 'chat.message' && e.data.roomId === roomId).length;
+
+    const a = connectDoc(app.url, `chat:${roomId}`, as.ana!.cookie);
+    await a.synced();
+    const id = addChatMessage(a.doc, ana, 'are you there?').get('id') as string;
+    // Called at once, as the browser does: it waits for the message to be stored.
+    expect(await as.ana!.mutate('chat.posted', { roomId, messageId: id })).toEqual({ announced: true });
+    await waitFor(async () => told(brunoEvents) === 1, 'Bruno told');
+    expect((await roomOf(as.bruno!, roomId))!.unread).toBeGreaterThan(0);
+
+    // Bruno cannot announce Ana's message, nor anyone a message the room does not hold.
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect(await as.bruno!.mutate('chat.posted', { roomId, messageId: id })).toEqual({ announced: false });
+    expect(await as.ana!.mutate('chat.posted', { roomId, messageId: unknown })).toEqual({ announced: false });
+    // Not a member: not found.
+    expect((await refusal(as.carla!.mutate('chat.posted', { roomId, messageId: id }))).code).toBe('NOT_FOUND');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(told(brunoEvents)).toBe(1);
+    expect(told(carlaEvents)).toBe(0);
+    brunoEvents.close();
+    carlaEvents.close();
+    a.destroy();
+  });
+});

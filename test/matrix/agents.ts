@@ -10,6 +10,8 @@ export const agents: MatrixPart = {
     'agents.startPause': { access: 'authed', type: 'mutation', input: (i) => ({ pauseTypeId: i.extra.pauseTypeId }), crossOrg: 'NOT_FOUND' },
     // Acts on the caller only: there is nothing of another organization to aim it at.
     'agents.endPause': { access: 'authed', type: 'mutation', crossOrg: 'no-target' },
+    // Internal chat's unread hint (the room is made by the sync part's set-up): only a member may announce.
+    'chat.posted': { access: 'authed', type: 'mutation', input: (i) => ({ roomId: i.extra.chatRoomId, messageId: i.extra.chatRoomId }), crossOrg: 'NOT_FOUND' },
     'admin.monitor.overview': { access: 'admin', type: 'query', crossOrg: 'own-data' },
   },
   async setup(app, ids) {
