@@ -1,0 +1,195 @@
+import { createSignal, For, Show } from 'solid-js';
+import { t } from '../i18n.ts';
+import { trpc } from '../trpc.ts';
+import { adminKeys, uploadCannedFile, useList, useSave, type AdminCanned, type AdminTeam } from './api.ts';
+import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, focusScreenHeading } from './ui.tsx';
+
+type Editing = AdminCanned | 'new' | null;
+type FileRef = { id: string; name: string };
+/** The variables the server fills in when an agent uses the response. */
+export const CANNED_VARIABLES = ['{contact.name}', '{agent.name}', '{protocol}'] as const;
+
+export default function CannedScreen() {
+  const canned = useList('canned');
+  const teams = useList('teams');
+  const [editing, setEditing] = createSignal<Editing>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  const teamName = (id: string | null) => (id ? (teams.data?.find((tm) => tm.id === id)?.name ?? '—') : t('admin.canned.everyone'));
+  const remove = useSave((c: AdminCanned) => trpc.admin.canned.delete.mutate({ id: c.id }), [adminKeys.canned], (_o, c) => setNotice(t('admin.deletedNamed', { name: c.title })));
+
+  return (
+    <Section
+      title={t('admin.nav.canned')}
+      actions={
+        <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('new'); }}>
+          {t('admin.canned.new')}
+        </button>
+      }
+    >
+      <Show when={editing()} keyed>
+        {(target) => (
+          <CannedForm
+            canned={target === 'new' ? null : target}
+            teams={teams.data ?? []}
+            onDone={(message) => {
+              setEditing(null);
+              setNotice(message);
+              focusScreenHeading();
+            }}
+            onCancel={() => {
+              setEditing(null);
+              focusScreenHeading();
+            }}
+          />
+        )}
+      </Show>
+      <Saved when={notice() !== null} message={notice() ?? undefined} />
+      <Refusal error={remove.error} />
+      <Loaded query={canned}>
+        {(list) => (
+          <table class="adm-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.canned.shortcut')}</th>
+                <th scope="col">{t('admin.canned.title')}</th>
+                <th scope="col">{t('admin.canned.body')}</th>
+                <th scope="col">{t('admin.canned.team')}</th>
+                <th scope="col">{t('admin.canned.files')}</th>
+                <th scope="col">{t('admin.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={list()}>
+                {(c) => (
+                  <tr>
+                    <td><code>/{c.shortcut}</code></td>
+                    <td>{c.title}</td>
+                    <td class="adm-text">{c.body}</td>
+                    <td>{teamName(c.teamId)}</td>
+                    <td class="adm-num">{c.attachmentIds.length}</td>
+                    <td>
+                      <div class="adm-row-actions">
+                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.title })} onClick={() => { setNotice(null); setEditing(c); }}>
+                          {t('admin.edit')}
+                        </button>
+                        <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: c.title })} confirmLabel={t('admin.confirmDelete', { name: c.title })} onConfirm={() => remove.mutate(c)} />
+                      </div>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        )}
+      </Loaded>
+    </Section>
+  );
+}
+
+function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onDone: (message: string) => void; onCancel: () => void }) {
+  const c = props.canned;
+  const [files, setFiles] = createSignal<FileRef[]>((c?.attachmentIds ?? []).map((id, i) => ({ id, name: t('admin.canned.fileN', { n: i + 1 }) })));
+  const [uploading, setUploading] = createSignal(false);
+  const [uploadError, setUploadError] = createSignal<string | null>(null);
+  let bodyEl: HTMLTextAreaElement | undefined;
+
+  const save = useSave(
+    (fd: FormData) => {
+      const fields = {
+        shortcut: str(fd, 'shortcut'),
+        title: str(fd, 'title'),
+        body: str(fd, 'body'),
+        teamId: str(fd, 'teamId') || null,
+        attachmentIds: files().map((f) => f.id),
+      };
+      return c ? trpc.admin.canned.update.mutate({ id: c.id, ...fields }) : trpc.admin.canned.create.mutate(fields);
+    },
+    [adminKeys.canned],
+    (saved) => props.onDone(t('admin.savedNamed', { name: saved.title })),
+  );
+
+  const upload = async (input: HTMLInputElement) => {
+    const chosen = [...(input.files ?? [])];
+    if (chosen.length === 0) return;
+    setUploadError(null);
+    setUploading(true);
+    try {
+      for (const file of chosen) {
+        if (files().length >= 10) break;
+        const up = await uploadCannedFile(file, t('error.network'));
+        setFiles([...files(), { id: up.id, name: up.filename }]);
+      }
+    } catch (err) {
+      setUploadError(err instanceof Error ? err.message : t('error.network'));
+    } finally {
+      setUploading(false);
+      input.value = '';
+    }
+  };
+
+  const insertVariable = (v: string) => {
+    if (!bodyEl) return;
+    const start = bodyEl.selectionStart ?? bodyEl.value.length;
+    const end = bodyEl.selectionEnd ?? start;
+    bodyEl.setRangeText(v, start, end, 'end');
+    bodyEl.focus();
+  };
+
+  const title = c ? t('admin.canned.editTitle', { name: c.title }) : t('admin.canned.newTitle');
+  return (
+    <form class="adm-form" ref={focusFirstField} aria-label={title} onSubmit={(e) => save.mutate(submitted(e))}>
+      <h3 class="adm-wide">{title}</h3>
+      <Input label={t('admin.canned.shortcut')} name="shortcut" value={c?.shortcut} required maxLength={40} pattern="[A-Za-z0-9_\-]{1,40}" hint={t('admin.canned.shortcutHint')} />
+      <Input label={t('admin.canned.title')} name="title" value={c?.title} required maxLength={120} />
+      <Select
+        label={t('admin.canned.team')}
+        name="teamId"
+        value={c?.teamId ?? ''}
+        options={[{ value: '', label: t('admin.canned.everyone') }, ...props.teams.map((tm) => ({ value: tm.id, label: tm.name }))]}
+      />
+      <label class="adm-field adm-wide">
+        <span class="adm-label">{t('admin.canned.body')}</span>
+        <textarea ref={bodyEl} name="body" rows={4} required maxLength={4000} value={c?.body ?? ''} />
+      </label>
+      <div class="adm-wide adm-row-actions" role="group" aria-label={t('admin.canned.variables')}>
+        <span class="adm-hint">{t('admin.canned.variables')}</span>
+        <For each={CANNED_VARIABLES}>
+          {(v) => (
+            <button type="button" class="adm-small secondary" aria-label={t('admin.canned.insert', { variable: v })} onClick={() => insertVariable(v)}>
+              {v}
+            </button>
+          )}
+        </For>
+      </div>
+      <fieldset class="adm-group adm-wide">
+        <legend>{t('admin.canned.files')}</legend>
+        <ul class="adm-files">
+          <For each={files()} fallback={<li class="adm-muted">{t('admin.none')}</li>}>
+            {(f) => (
+              <li>
+                <a href={`/uploads/${f.id}`} target="_blank" rel="noopener">{f.name}</a>
+                <button type="button" class="adm-small secondary" aria-label={t('admin.canned.removeFile', { name: f.name })} onClick={() => setFiles(files().filter((x) => x !== f))}>
+                  {t('admin.remove')}
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+        <label class="adm-field">
+          <span class="adm-label">{t('admin.canned.addFile')}</span>
+          <input type="file" multiple disabled={uploading() || files().length >= 10} onChange={(e) => void upload(e.currentTarget)} />
+        </label>
+        <Show when={uploading()}>
+          <p class="adm-muted" role="status">{t('admin.canned.uploading')}</p>
+        </Show>
+        <Show when={uploadError()}>
+          <p class="adm-alert" role="alert">{uploadError()}</p>
+        </Show>
+      </fieldset>
+      <div class="adm-wide">
+        <Refusal error={save.error} />
+      </div>
+      <FormActions pending={save.isPending || uploading()} onCancel={props.onCancel} />
+    </form>
+  );
+}
