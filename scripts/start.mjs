@@ -8,6 +8,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist', 'client', 'index.html');
 
 function newestMtime(dir) {
+  if (!fs.statSync(dir).isDirectory()) return fs.statSync(dir).mtimeMs;
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -16,7 +17,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-const sources = ['client', 'i18n'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+const sources = ['client', 'i18n', 'shared', 'sync/shared', 'vite.config.ts'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
 const stale = !fs.existsSync(built) || Math.max(...sources.map(newestMtime)) > fs.statSync(built).mtimeMs;
 if (stale) {
   console.log('Building the client…');

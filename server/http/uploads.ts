@@ -4,18 +4,10 @@ import { translate, type MessageKey } from '../../i18n/index.ts';
 import type { Authenticated } from '../auth/session.ts';
 import type { Services } from '../services/index.ts';
 import { receiveUpload, sendAttachment } from './receive-upload.ts';
+import { ATTACHMENT_TYPES } from '../../shared/attachments.ts';
 
 /** Types an agent may send or receive; anything else is refused at upload. */
-export const ALLOWED_TYPES = new Set([
-  'image/jpeg', 'image/png', 'image/gif', 'image/webp',
-  'audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr', 'audio/webm',
-  'video/mp4', 'video/3gpp', 'video/webm',
-  'application/pdf', 'text/plain', 'text/csv',
-  'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/zip',
-]);
+export const ALLOWED_TYPES: ReadonlySet<string> = new Set(ATTACHMENT_TYPES);
 export const PURPOSES = ['avatar', 'message', 'canned', 'note'] as const;
 
 /** Who may read an attachment, per purpose; later parts register theirs (e.g. message → conversation access). */

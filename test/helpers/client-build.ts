@@ -7,7 +7,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const INDEX = path.join(ROOT, 'dist', 'client', 'index.html');
 const LOCK = path.join(ROOT, 'dist', '.client-build.lock');
 /** What the bundle is made from: a change to any of these makes dist/client stale. */
-const SOURCES = [path.join(ROOT, 'client'), path.join(ROOT, 'i18n'), path.join(ROOT, 'vite.config.ts')];
+const SOURCES = ['client', 'i18n', 'shared', path.join('sync', 'shared'), 'vite.config.ts'].map((p) => path.join(ROOT, p));
 /** A lock older than this (or whose process is gone) was left by a crashed worker. */
 const STALE_LOCK_MS = 120_000;
 const WAIT_LIMIT_MS = 180_000;

@@ -4,6 +4,8 @@
  * the agent types, and shows the server's sentence when it refuses anyway.
  */
 
+import { ATTACHMENT_TYPES } from '../../../../shared/attachments.ts';
+
 /** What the composer needs to know about the conversation. */
 export interface ComposerFacts {
   status: string;
@@ -95,17 +97,8 @@ export function rankCanned<T extends CannedOption>(list: readonly T[], query: st
     .map((x) => x.c);
 }
 
-/** Types the server accepts at /uploads (server/http/uploads.ts ALLOWED_TYPES). */
-export const ATTACHMENT_TYPES = [
-  'image/jpeg', 'image/png', 'image/gif', 'image/webp',
-  'audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr', 'audio/webm',
-  'video/mp4', 'video/3gpp', 'video/webm',
-  'application/pdf', 'text/plain', 'text/csv',
-  'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/zip',
-] as const;
+/** Types the server accepts at /uploads (one list, shared with the server). */
+export { ATTACHMENT_TYPES };
 export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
 
 export type AttachmentBlock = FreeTextBlock | 'badType' | 'tooLarge' | 'empty';
