@@ -172,3 +172,61 @@ describe('contacts.get', () => {
     expect(protocols(await admin.query('contacts.get', { id: contactId }))).toEqual(['20260101-900001', '20260101-900002']);
   });
 });
+
+describe('contacts.media', () => {
+  let contactId: string;
+  const files: Record<string, string> = {};
+  beforeAll(async () => {
+    const sql = app.db.sql;
+    contactId = (await admin.mutate('contacts.create', { name: 'Gallery Person', email: 'g@example.com', whatsapp: '5531933334444' })).id;
+    const conversation = async (protocol: string, team: 'Support' | 'Sales', status: 'closed' | 'active', assignee: string) => {
+      const [row] = await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, served_by, claimed_at, closed_at, close_reason)
+        VALUES (${ids.orgId}, ${protocol}, ${contactId}, ${channels.whatsapp}, ${ids.teams[team]}, ${status},
+          ${status === 'active' ? assignee : null}, ${assignee}, now(), ${status === 'closed' ? new Date() : null}, ${status === 'closed' ? 'agent' : null})
+        RETURNING id`;
+      return row!.id as string;
+    };
+    const file = async (label: string, conversationId: string, direction: 'in' | 'out', kind: string, contentType: string) => {
+      const [a] = await sql`INSERT INTO attachments (org_id, purpose, filename, content_type, size_bytes, storage_key, sha256)
+        VALUES (${ids.orgId}, 'message', ${`${label}.bin`}, ${contentType}, 3, ${`test/${label}`}, 'x') RETURNING id`;
+      await sql`INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, attachment_id, status)
+        VALUES (${ids.orgId}, ${conversationId}, ${channels.whatsapp}, ${direction}, ${kind}, ${a!.id}, ${direction === 'in' ? 'received' : 'sent'})`;
+      files[label] = a!.id as string;
+    };
+    const support = await conversation('20260102-900001', 'Support', 'closed', ids.users['bruno@demo.test']!);
+    const sales = await conversation('20260102-900002', 'Sales', 'closed', ids.users['carla@demo.test']!);
+    const open = await conversation('20260102-900003', 'Sales', 'active', ids.users['carla@demo.test']!);
+    await file('support-photo', support, 'in', 'image', 'image/jpeg');
+    await file('sales-invoice', sales, 'out', 'document', 'application/pdf');
+    await file('open-photo', open, 'in', 'image', 'image/png');
+    // Ana is invited to the open Sales conversation: a participant sees its files.
+    await sql`INSERT INTO conversation_participants (org_id, conversation_id, user_id) VALUES (${ids.orgId}, ${open}, ${ids.users['ana@demo.test']})`;
+  });
+  const seen = async (client: TrpcHttpClient) => ((await client.query('contacts.media', { contactId })) as { id: string }[]).map((m) => m.id).sort();
+
+  it('lists the files of the conversations the caller may read, with their urls', async () => {
+    const media = await ana.query('contacts.media', { contactId });
+    expect(media.find((m: { id: string }) => m.id === files['support-photo'])).toMatchObject({
+      url: `/uploads/${files['support-photo']}`, kind: 'image', direction: 'in', contentType: 'image/jpeg', filename: 'support-photo.bin',
+      conversation: { protocol: '20260102-900001', status: 'closed' },
+    });
+    expect(await seen(ana)).toEqual([files['support-photo'], files['open-photo']].sort());
+    expect(await seen(admin)).toEqual(Object.values(files).sort());
+    const bruno = await app.login('bruno@demo.test');
+    expect(await seen(bruno)).toEqual([files['support-photo']]);
+  });
+
+  it('follows the history permission for closed conversations', async () => {
+    await admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], historyAccess: 'none' });
+    try {
+      expect(await seen(ana)).toEqual([files['open-photo']]);
+    } finally {
+      await admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], historyAccess: 'own_teams' });
+    }
+  });
+
+  it('is NOT_FOUND for an unknown contact', async () => {
+    const err = await refusal(ana.query('contacts.media', { contactId: '00000000-0000-4000-8000-000000000000' }));
+    expect(err.code).toBe('NOT_FOUND');
+  });
+});

@@ -118,3 +118,58 @@ export async function conversationsOfContact(db: Db, orgId: string, contactId: s
   );
   return rows.map(toContactConversation);
 }
+
+/** One file sent or received in a contact's conversations, with the facts access rules need. */
+export interface ContactMedia {
+  attachmentId: string;
+  messageId: string;
+  direction: 'in' | 'out';
+  kind: string;
+  filename: string;
+  contentType: string;
+  at: Date;
+  conversation: {
+    id: string;
+    protocol: string;
+    status: ContactConversation['status'];
+    teamId: string | null;
+    assigneeId: string | null;
+    targetUserId: string | null;
+    participantIds: string[];
+  };
+}
+
+/** The gallery: a contact's message attachments, newest first (the caller filters by what it may see). */
+export async function mediaOfContact(db: Db, orgId: string, contactId: string, limit: number): Promise<ContactMedia[]> {
+  const rows = await db.unsafe(
+    `SELECT m.id AS message_id, m.direction, m.kind, coalesce(m.provider_timestamp, m.created_at) AS at,
+       a.id AS attachment_id, a.filename, a.content_type,
+       c.id AS conversation_id, c.protocol, c.status, c.team_id, c.assignee_id, c.target_user_id,
+       CASE WHEN c.status = 'closed' THEN '{}'::uuid[] ELSE
+         array(SELECT p.user_id FROM conversation_participants p WHERE p.org_id = c.org_id AND p.conversation_id = c.id) END AS participant_ids
+     FROM messages m
+     JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
+     JOIN attachments a ON a.org_id = m.org_id AND a.id = m.attachment_id
+     WHERE m.org_id = $1 AND c.contact_id = $2
+     ORDER BY coalesce(m.provider_timestamp, m.created_at) DESC, m.id LIMIT ${Math.floor(limit)}`,
+    [orgId, contactId],
+  );
+  return rows.map((r) => ({
+    attachmentId: r.attachment_id as string,
+    messageId: r.message_id as string,
+    direction: r.direction as 'in' | 'out',
+    kind: r.kind as string,
+    filename: r.filename as string,
+    contentType: r.content_type as string,
+    at: r.at as Date,
+    conversation: {
+      id: r.conversation_id as string,
+      protocol: r.protocol as string,
+      status: r.status as ContactConversation['status'],
+      teamId: (r.team_id as string | null) ?? null,
+      assigneeId: (r.assignee_id as string | null) ?? null,
+      targetUserId: (r.target_user_id as string | null) ?? null,
+      participantIds: (r.participant_ids as string[] | null) ?? [],
+    },
+  }));
+}

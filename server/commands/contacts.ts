@@ -1,6 +1,6 @@
 import { getChannel } from '../../db/queries/channels.ts';
 import { getContact, insertContact, lockContact, updateContactValues, type Contact, type ContactValues } from '../../db/queries/contacts.ts';
-import { contactsOfChannelKind, conversationsOfContact, searchContacts, type ContactConversation, type ContactFilter } from '../../db/queries/contacts-search.ts';
+import { contactsOfChannelKind, conversationsOfContact, mediaOfContact, searchContacts, type ContactConversation, type ContactFilter } from '../../db/queries/contacts-search.ts';
 import { runTx } from '../../db/sql.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
 import { isWhatsappNumber, missingRequiredFields } from '../domain/contacts.ts';
@@ -116,4 +116,14 @@ export async function contactDetails(s: Services, actor: Actor, id: string) {
   const visible = (c: ContactConversation) =>
     mayView({ status: c.status, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, participantIds: [] }, actor);
   return { contact, open, history: closed.filter(visible) };
+}
+
+const MEDIA_SCAN = 500;
+
+/** The gallery: files of the contact's conversations this actor may read (the same rule as the conversation itself). */
+export async function contactMedia(s: Services, actor: Actor, id: string) {
+  const contact = await getContact(s.sql, actor.orgId, id);
+  if (!contact) throw actor.fail('NOT_FOUND', 'error.notFound');
+  const media = await mediaOfContact(s.sql, actor.orgId, id, MEDIA_SCAN);
+  return media.filter((m) => mayView(m.conversation, actor));
 }

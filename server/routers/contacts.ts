@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Contact } from '../../db/queries/contacts.ts';
 import type { ContactConversation } from '../../db/queries/contacts-search.ts';
-import { contactDetails, contactsOfChannel, createContact, findContacts, updateContact } from '../commands/contacts.ts';
+import { contactDetails, contactMedia, contactsOfChannel, createContact, findContacts, updateContact } from '../commands/contacts.ts';
 import { actorFor } from '../commands/conversations/common.ts';
 import { registerEventRule } from '../events/permissions.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
@@ -68,4 +68,18 @@ export const contactsRouter = router({
       })),
     };
   }),
+  /** The contact's gallery: attachments of the conversations the caller may read. */
+  media: authedProcedure.input(z.object({ contactId: v.uuid })).query(async ({ ctx, input }) =>
+    (await contactMedia(ctx.services, await actor(ctx), input.contactId)).map((m) => ({
+      id: m.attachmentId,
+      url: `/uploads/${m.attachmentId}`,
+      messageId: m.messageId,
+      direction: m.direction,
+      kind: m.kind,
+      filename: m.filename,
+      contentType: m.contentType,
+      at: m.at.toISOString(),
+      conversation: { id: m.conversation.id, protocol: m.conversation.protocol, status: m.conversation.status },
+    })),
+  ),
 });
