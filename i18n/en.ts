@@ -5,6 +5,7 @@ import * as contacts from './parts/contacts.ts';
 import * as chat from './parts/chat.ts';
 import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
+import * as widget from './parts/widget.ts';
 
 /**
  * The one string catalogue: server errors, e-mails and the client all read from here.
@@ -188,6 +189,7 @@ export const en = {
   ...chat.en,
   ...offline.en,
   ...admin.en,
+  ...widget.en,
 };
 
 export type MessageKey = keyof typeof en;

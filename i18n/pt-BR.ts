@@ -6,6 +6,7 @@ import * as contacts from './parts/contacts.ts';
 import * as chat from './parts/chat.ts';
 import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
+import * as widget from './parts/widget.ts';
 
 
 const base: Record<BaseKey, string> = {
@@ -181,4 +182,5 @@ export const ptBR: Record<MessageKey, string> = {
   ...chat.ptBR,
   ...offline.ptBR,
   ...admin.ptBR,
+  ...widget.ptBR,
 };
