@@ -1,12 +1,13 @@
 import { en, type MessageKey } from './en.ts';
 import { ptBR } from './pt-BR.ts';
+import { es } from './es.ts';
 
 export type { MessageKey };
-export const LANGUAGES = ['pt-BR', 'en'] as const;
+export const LANGUAGES = ['pt-BR', 'en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'pt-BR';
 
-export const catalogue: Record<Language, Record<MessageKey, string>> = { en, 'pt-BR': ptBR };
+export const catalogue: Record<Language, Record<MessageKey, string>> = { en, 'pt-BR': ptBR, es };
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);

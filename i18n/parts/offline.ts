@@ -18,3 +18,13 @@ export const ptBR: Record<keyof typeof en, string> = {
   'offline.outbox': 'Mensagens aguardando envio: {count}',
   'offline.drafts': 'Mensagens não enviadas (veja a conversa): {count}',
 };
+
+export const es: Record<keyof typeof en, string> = {
+  'offline.connection.online': 'En línea',
+  'offline.connection.offline': 'Sin conexión',
+  'offline.connection.reconnecting': 'Reconectando…',
+  'offline.connection.label': 'Conexión: {state}',
+  'offline.banner': 'Sin conexión: se muestran los datos guardados. Lo que escribas se conserva y se envía cuando vuelva la conexión.',
+  'offline.outbox': 'Mensajes pendientes de envío: {count}',
+  'offline.drafts': 'Mensajes no enviados (revisa la conversación): {count}',
+};

@@ -2,6 +2,7 @@ import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { language, t, useTitle } from '../../i18n.ts';
+import { formatTime } from '../../lib/format.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { keys } from '../../lib/keys.ts';
 import { meQuery } from '../../session.ts';
@@ -15,7 +16,7 @@ import './chat.css';
 const STATUS_ORDER: Record<string, number> = { online: 0, paused: 1, offline: 2 };
 
 function formatClock(iso: string): string {
-  return new Intl.DateTimeFormat(language(), { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return formatTime(iso); // in the person's language and time zone
 }
 
 function formatRating(average: number): string {
