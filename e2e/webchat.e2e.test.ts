@@ -1,14 +1,17 @@
 /**
  * SPEC §1/§9 (the customer web chat) through a real browser: a company's page on another
- * site embeds the one-line script; the visitor opens the chat, writes, picks "Support" in
- * the bot menu, an agent claims and answers over tRPC, and the answer appears in the iframe.
+ * site embeds the one-line script; the visitor opens the chat (the organization's name and
+ * brand colour), writes, picks "Support" in the bot menu, an agent claims and answers over
+ * tRPC, and the answer appears in the iframe; files go both ways; "no one available" shows
+ * as a notice; the widget speaks the browser's language.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
-import { translate } from '../i18n/index.ts';
+import { LANGUAGES, pickLanguage, translate, type Language } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { seriousViolations } from '../test/helpers/axe.ts';
 import { useBrowser } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
@@ -21,6 +24,11 @@ let app: TestApp;
 let channel: Channel;
 let host: http.Server;
 let hostUrl: string;
+let orgName: string;
+const BRAND = '#7c3aed';
+const BRAND_RGB = 'rgb(124, 58, 237)';
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -28,10 +36,12 @@ beforeAll(async () => {
   const ids = await demoIds(app.db.sql);
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   channel = await makeChannel(app.db.sql, ids, 'webchat');
+  await app.db.sql`UPDATE organizations SET brand_color = ${BRAND} WHERE id = ${ids.orgId}`;
+  orgName = (await app.db.sql<{ name: string }[]>`SELECT name FROM organizations WHERE id = ${ids.orgId}`)[0]!.name;
   // The company's site: another origin (another host name and port) with the one-line embed.
   host = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Loja Exemplo</title></head>
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Loja Exemplo</title></head>
       <body><h1>Loja Exemplo</h1>
       <script src="${app.url}/widget/embed.js" data-channel="${channel.id}" async></script></body></html>`);
   });
@@ -49,11 +59,17 @@ describe('web chat widget embedded on another site', () => {
     await page.goto(hostUrl);
     await page.getByRole('heading', { name: 'Loja Exemplo' }).waitFor();
 
-    await page.getByRole('button', { name: en('widget.open') }).click();
+    const launcher = page.getByRole('button', { name: en('widget.open') });
+    // The launcher takes the organization's brand colour.
+    await expect.poll(() => launcher.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe(BRAND_RGB);
+    await launcher.click();
     const iframe = page.locator(`iframe[title="${en('widget.title')}"]`);
     expect(new URL((await iframe.getAttribute('src'))!).origin).toBe(app.url);
     const chat = page.frameLocator(`iframe[title="${en('widget.title')}"]`);
-    await chat.getByRole('heading', { name: en('widget.title') }).waitFor();
+    // The header names the organization, in its colour.
+    const heading = chat.getByRole('heading', { name: orgName });
+    await heading.waitFor();
+    await expect.poll(() => chat.locator('header').evaluate((h) => getComputedStyle(h).backgroundColor)).toBe(BRAND_RGB);
 
     await chat.getByLabel(en('widget.name')).fill('Visitante E2E');
     await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Olá, quero ajuda com meu pedido');
@@ -67,6 +83,9 @@ describe('web chat widget embedded on another site', () => {
         JOIN contacts k ON k.id = c.contact_id WHERE k.name = 'Visitante E2E' AND c.channel_id = ${channel.id}`;
       return row?.status === 'waiting' ? row : null;
     }, 'conversation waiting in Support');
+    // The button sent the option's number, exactly as typing it would.
+    const inbound = await app.db.sql<{ text: string }[]>`SELECT text FROM messages WHERE conversation_id = ${conversation.id} AND direction = 'in' ORDER BY created_at`;
+    expect(inbound.map((m) => m.text)).toEqual(['Olá, quero ajuda com meu pedido', '1']);
     // An old menu no longer offers buttons.
     await options.waitFor({ state: 'detached' });
 
@@ -81,6 +100,31 @@ describe('web chat widget embedded on another site', () => {
     await expect.poll(async () => (await ana.query('conversations.get', { conversationId: conversation.id })).messages.find((m: { id: string }) => m.id === reply.id).status, { timeout: 5_000 }).toBe('read');
     // The visitor's messages show as read once the agent answered.
     await log.getByText(en('widget.read')).first().waitFor({ state: 'attached' });
+
+    // The visitor attaches a file; it reaches the agent.
+    await chat.locator('input[type=file]').setInputFiles({ name: 'pedido-123.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 order 123') });
+    await chat.getByRole('button', { name: en('widget.removeFile', { name: 'pedido-123.pdf' }) }).waitFor();
+    await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Segue o pedido');
+    await chat.getByRole('button', { name: en('widget.send') }).click();
+    await log.getByRole('button', { name: en('widget.file', { name: 'pedido-123.pdf' }) }).waitFor();
+    await expect
+      .poll(async () => {
+        const view = await ana.query('conversations.get', { conversationId: conversation.id });
+        const m = view.messages.find((x: { direction: string; text: string }) => x.direction === 'in' && x.text === 'Segue o pedido');
+        return m?.attachment ? { filename: m.attachment.filename, contentType: m.attachment.contentType } : null;
+      })
+      .toEqual({ filename: 'pedido-123.pdf', contentType: 'application/pdf' });
+
+    // The agent sends an image; the widget shows it inline.
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'etiqueta.png');
+    const up = await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
+    expect(up.status).toBe(201);
+    await ana.mutate('conversations.send', { conversationId: conversation.id, text: 'A etiqueta de envio', attachmentId: (await up.json()).id, clientMessageId: 'e2e-webchat-0002' });
+    const image = log.getByRole('img', { name: 'etiqueta.png' });
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBe(1);
+    await log.getByText('A etiqueta de envio').waitFor();
 
     // The token lives in the iframe's own storage (Atende's origin); where the browser blocks
     // third-party storage (as this headless Chromium does) the embedding page keeps it.
@@ -103,5 +147,91 @@ describe('web chat widget embedded on another site', () => {
       .getByRole('log', { name: en('widget.messages') })
       .getByText('Olá! Sou a Ana, vou ajudar.')
       .waitFor();
+  });
+
+  it('shows "no one available" as a notice when nobody in the team is online', async () => {
+    // Nobody of Sales is online.
+    const sales = (await demoIds(app.db.sql)).teams.Sales!;
+    await app.db.sql`UPDATE users SET status = 'offline' WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ${sales})`;
+    try {
+      const page = await browser.newPage();
+      await page.goto(hostUrl);
+      await page.getByRole('button', { name: en('widget.open') }).click();
+      const chat = page.frameLocator(`iframe[title="${en('widget.title')}"]`);
+      await chat.getByRole('heading', { name: orgName }).waitFor();
+      await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Quero um orçamento');
+      await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).press('Enter');
+      await chat.getByRole('group', { name: en('widget.options') }).getByRole('button', { name: 'Sales' }).click();
+      const log = chat.getByRole('log', { name: en('widget.messages') });
+      const notice = log.locator('.w-notice');
+      await notice.getByText(en('widget.noOneAvailable')).waitFor();
+      await notice.getByText(channel.noOneAvailableMessage).waitFor();
+      // A notice, not an ordinary bubble, and no buttons left.
+      expect(await log.locator('.w-msg', { hasText: channel.noOneAvailableMessage }).count()).toBe(0);
+      expect(await chat.getByRole('group', { name: en('widget.options') }).count()).toBe(0);
+    } finally {
+      await app.db.sql`UPDATE users SET status = 'online' WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ${sales})`;
+    }
+  });
+
+  it('fills a phone screen, and closes from its own header', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+    await page.goto(hostUrl);
+    const launcher = page.getByRole('button', { name: en('widget.open') });
+    await launcher.click();
+    const chat = page.frameLocator(`iframe[title="${en('widget.title')}"]`);
+    await chat.getByRole('heading', { name: orgName }).waitFor();
+    expect(await page.locator(`iframe[title="${en('widget.title')}"]`).boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 667 });
+    await chat.getByRole('button', { name: en('widget.close') }).click();
+    await launcher.waitFor();
+    expect(await page.locator(`iframe[title="${en('widget.title')}"]`).isVisible()).toBe(false);
+  });
+
+  it('works by keyboard alone as a page of its own, with nothing serious for axe', async () => {
+    // bypassCSP: only so axe-core can be injected into the page.
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${app.url}/widget?channel=${channel.id}`);
+    await page.getByRole('heading', { name: orgName }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    // The message box has the focus from the start; Enter sends.
+    await page.keyboard.type('Preciso de ajuda');
+    await page.keyboard.press('Enter');
+    const options = page.getByRole('group', { name: en('widget.options') });
+    await options.getByRole('button', { name: 'Support' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    // Back from the message box: the attach button, then the options (last first).
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Support');
+    await page.keyboard.press('Enter');
+    await options.waitFor({ state: 'detached' });
+    // The visitor's "1", and the keyboard is back in the message box.
+    await page.getByRole('log', { name: en('widget.messages') }).getByText('1', { exact: true }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('w-text');
+  });
+
+  it("speaks the visitor's browser language", async () => {
+    // Spanish when the catalogue has it; until then the browser's next choice (English here).
+    const hasSpanish = (LANGUAGES as readonly string[]).includes('es');
+    const languages = hasSpanish ? ['es-ES', 'es'] : ['es-ES', 'en-US'];
+    const expected: Language = pickLanguage(languages);
+    expect(expected).toBe(hasSpanish ? 'es' : 'en');
+    const say = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(expected, key, params);
+    const page = await browser.newPage({ locale: languages[0], extraHTTPHeaders: { 'accept-language': `${languages.join(',')};q=0.9` } });
+    await page.addInitScript((langs) => Object.defineProperty(navigator, 'languages', { get: () => langs }), languages);
+    await page.goto(hostUrl);
+    await page.getByRole('button', { name: say('widget.open') }).click();
+    const chat = page.frameLocator(`iframe[title="${say('widget.title')}"]`);
+    await chat.getByRole('heading', { name: orgName }).waitFor();
+    await chat.getByText(say('widget.welcome')).waitFor();
+    await chat.getByLabel(say('widget.name')).waitFor();
+    await chat.getByRole('button', { name: say('widget.attach') }).waitFor();
+    const frame = page.frames().find((f) => f.url().startsWith(`${app.url}/widget`))!;
+    expect(await frame.evaluate(() => document.documentElement.lang)).toBe(expected);
+    await chat.getByRole('textbox', { name: say('widget.message'), exact: true }).fill('Hola');
+    await chat.getByRole('button', { name: say('widget.send') }).click();
+    await chat.getByRole('group', { name: say('widget.options') }).getByRole('button', { name: 'Support' }).waitFor();
+    await chat.getByText(say('widget.automatic')).first().waitFor();
   });
 });

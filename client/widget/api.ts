@@ -20,6 +20,14 @@ export interface WidgetConversation {
   status: 'bot' | 'waiting' | 'active' | 'closed';
 }
 
+/** GET /webchat/channel: who the visitor is talking to (server/channels/webchat/api.ts ChannelProfile). */
+export interface ChannelProfile {
+  channel: { id: string; name: string };
+  organization: { name: string; brandColor: string | null };
+  menu: { key: string; label: string }[];
+  noOneAvailableMessage: string;
+}
+
 export interface Session {
   token: string;
   visitorId: string;
@@ -126,6 +134,10 @@ export class WebchatApi {
 
   private json(body: unknown): RequestInit {
     return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  }
+
+  profile(): Promise<ChannelProfile> {
+    return this.request(`/webchat/channel?channelId=${encodeURIComponent(this.channelId)}`);
   }
 
   session(name: string, token: string | null): Promise<{ visitorToken: string; visitorId: string }> {

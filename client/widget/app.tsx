@@ -1,11 +1,37 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
-import { pickLanguage, translate, type MessageKey } from '../../i18n/index.ts';
-import { ApiError, loadSession, newClientMessageId, saveSession, WebchatApi, type Session, type WidgetConversation, type WidgetMessage } from './api.ts';
-import { parseMenu } from './menu.ts';
+import { ApiError, loadSession, newClientMessageId, saveSession, WebchatApi, type ChannelProfile, type Session, type WidgetConversation, type WidgetMessage } from './api.ts';
+import { brandColours } from './brand.ts';
+import { isNoOneAvailable, parseMenu } from './menu.ts';
+import { lang, t } from './strings.ts';
 import { openStream } from './stream.ts';
 
-export const lang = pickLanguage(typeof navigator === 'undefined' ? [] : navigator.languages);
-export const t = (key: MessageKey, params?: Record<string, string | number>) => translate(lang, key, params);
+/*
+ * The visitor's language (strings.ts): the first of the browser's languages the catalogue
+ * has (pt-BR, en, es). A browser asking only for one it lacks gets its next preference, and
+ * the catalogue's default (pt-BR) at last.
+ */
+function formatTime(at: string): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
+function formatSize(bytes: number): string {
+  const n = (x: number) => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(x);
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${n(bytes / 1024)} KB`;
+  return `${n(bytes / 1024 / 1024)} MB`;
+}
+
+/** The brand colour as the widget's accent (CSS variables of widget.css). */
+function applyBrand(color: string | null) {
+  const b = brandColours(color);
+  if (!b) return;
+  const style = document.documentElement.style;
+  style.setProperty('--w-accent', b.accent);
+  style.setProperty('--w-accent-text', b.onAccent);
+  style.setProperty('--w-accent-hover', b.hover);
+  style.setProperty('--w-accent-ink', b.ink);
+}
 
 /** A message on screen: the server's view, or one the visitor is still sending. */
 interface Item extends WidgetMessage {
@@ -53,6 +79,7 @@ export function App() {
   const [name, setName] = createSignal('');
   const [draft, setDraft] = createSignal('');
   const [file, setFile] = createSignal<File | null>(null);
+  const [profile, setProfile] = createSignal<ChannelProfile | null>(null);
   let stream: { close(): void } | null = null;
   let starting: Promise<Session> | null = null;
   let logEl: HTMLDivElement | undefined;
@@ -214,6 +241,21 @@ export function App() {
   const onVisibility = () => markRead();
 
   onMount(() => {
+    if (validChannel) {
+      api
+        .profile()
+        .then((p) => {
+          setProfile(p);
+          applyBrand(p.organization.brandColor);
+          document.title = `${p.organization.name} · ${t('widget.title')}`;
+        })
+        .catch((e: unknown) => {
+          if (e instanceof ApiError && e.status === 404) {
+            setUnavailable(true);
+            setError(e.message);
+          }
+        });
+    }
     window.addEventListener('message', onParentMessage);
     document.addEventListener('visibilitychange', onVisibility);
     connect();
@@ -250,12 +292,26 @@ export function App() {
     textEl?.focus();
   };
 
+  const orgName = () => profile()?.organization.name ?? '';
+
   return (
-    <div class="w-root">
+    <div class={`w-root${embedded ? '' : ' w-page'}`}>
       <header class="w-header">
-        <div>
-          <h1 class="w-title">{t('widget.title')}</h1>
-          <Show when={conversation()}>{(c) => <p class="w-protocol">{t('widget.protocol', { protocol: c().protocol })}</p>}</Show>
+        <span class="w-avatar" aria-hidden="true">
+          {(orgName().trim()[0] ?? '').toUpperCase() || (
+            <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+              <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
+            </svg>
+          )}
+        </span>
+        <div class="w-heading">
+          <h1 class="w-title">{orgName() || t('widget.title')}</h1>
+          <p class="w-subtitle">
+            <Show when={orgName()}>
+              <span>{t('widget.title')}</span>
+            </Show>
+            <Show when={conversation()}>{(c) => <span class="w-protocol">{t('widget.protocol', { protocol: c().protocol })}</span>}</Show>
+          </p>
         </div>
         <Show when={embedded}>
           <button type="button" class="w-close" aria-label={t('widget.close')} title={t('widget.close')} onClick={() => window.parent.postMessage({ type: 'atende:close' }, '*')}>
@@ -280,13 +336,21 @@ export function App() {
               item={item}
               last={index() === items().length - 1}
               read={item.direction === 'in' && index() < lastAgentIndex()}
+              profile={profile()}
               token={() => session()?.token ?? null}
               api={api}
-              onChoose={(key) => submit(key, null)}
+              onChoose={(key) => {
+                submit(key, null);
+                // The buttons go away with the choice: keep the keyboard in the message box.
+                textEl?.focus();
+              }}
               onRetry={(i) => void deliver(i)}
             />
           )}
         </For>
+        <Show when={conversation()?.status === 'closed' && items().at(-1)?.direction === 'out'}>
+          <p class="w-ended">{t('widget.ended')}</p>
+        </Show>
       </div>
       <Show when={error()}>
         <p class="w-error" role="alert">
@@ -303,7 +367,12 @@ export function App() {
         <Show when={file()}>
           {(f) => (
             <div class="w-chip">
+              <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+                <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z" />
+                <path d="M14 2v6h6" />
+              </svg>
               <span>{f().name}</span>
+              <small>{formatSize(f().size)}</small>
               <button type="button" aria-label={t('widget.removeFile', { name: f().name })} title={t('widget.removeFile', { name: f().name })} onClick={() => setFile(null)}>
                 ×
               </button>
@@ -326,6 +395,7 @@ export function App() {
             onChange={(e) => {
               setFile(e.currentTarget.files?.[0] ?? null);
               e.currentTarget.value = '';
+              textEl?.focus();
             }}
           />
           <label class="w-sr" for="w-text">
@@ -334,7 +404,7 @@ export function App() {
           <textarea
             id="w-text"
             name="message"
-            rows={2}
+            rows={1}
             maxlength={4096}
             placeholder={t('widget.placeholder')}
             value={draft()}
@@ -348,8 +418,12 @@ export function App() {
               }
             }}
           />
-          <button type="submit" class="w-send" disabled={unavailable()}>
-            {t('widget.send')}
+          <button type="submit" class="w-send" aria-label={t('widget.send')} title={t('widget.send')} disabled={unavailable()}>
+            <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+              <path d="m22 2-7 20-4-9-9-4z" />
+              <path d="M22 2 11 13" />
+            </svg>
+            <span class="w-send-label">{t('widget.send')}</span>
           </button>
         </div>
       </form>
@@ -361,52 +435,78 @@ function MessageRow(props: {
   item: Item;
   last: boolean;
   read: boolean;
+  profile: ChannelProfile | null;
   token: () => string | null;
   api: WebchatApi;
   onChoose: (key: string) => void;
   onRetry: (item: Item) => void;
 }) {
   const mine = () => props.item.direction === 'in';
+  const notice = () => !mine() && props.item.isBot && isNoOneAvailable(props.item.text, props.profile?.noOneAvailableMessage);
   // Only the bot's latest question offers buttons; an old menu stays text.
-  const menu = createMemo(() => (!mine() && props.item.isBot && props.last ? parseMenu(props.item.text) : { text: props.item.text, options: [] }));
+  const menu = createMemo(() =>
+    !mine() && props.item.isBot && props.last ? parseMenu(props.item.text, props.profile?.menu ?? null) : { text: props.item.text, options: [] },
+  );
+  const time = () => formatTime(props.item.at);
   return (
-    <div class={`w-msg ${mine() ? 'w-in' : 'w-out'}`}>
-      <Show when={!mine() && props.item.author}>
-        <p class="w-author">{props.item.author}</p>
-      </Show>
-      <Show when={props.item.attachment}>{(a) => <Attachment file={a()} local={props.item.file ?? null} token={props.token} api={props.api} />}</Show>
-      <Show when={menu().text}>
-        <p class="w-text">{menu().text}</p>
-      </Show>
-      <Show when={menu().options.length > 0}>
-        <div class="w-options" role="group" aria-label={t('widget.options')}>
-          <For each={menu().options}>
-            {(o) => (
-              <button type="button" onClick={() => props.onChoose(o.key)}>
-                {o.label}
-              </button>
-            )}
-          </For>
+    <Show
+      when={!notice()}
+      fallback={
+        <div class="w-notice">
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+            <circle cx="12" cy="12" r="10" />
+            <path d="M12 6v6l4 2" />
+          </svg>
+          <div>
+            <p class="w-notice-title">{t('widget.noOneAvailable')}</p>
+            <p class="w-text">{props.item.text}</p>
+          </div>
         </div>
-      </Show>
-      <Show when={mine()}>
-        <p class="w-status">
-          <Show when={props.item.local === 'pending'}>{t('widget.pending')}</Show>
-          <Show when={props.item.local === 'failed'}>
-            <span class="w-failed">{props.item.error ?? t('widget.failed')}</span>{' '}
-            <button type="button" class="w-retry" onClick={() => props.onRetry(props.item)}>
-              {t('widget.retry')}
-            </button>
-          </Show>
+      }
+    >
+      <div class={`w-msg ${mine() ? 'w-in' : 'w-out'}${props.item.isBot ? ' w-bot' : ''}`}>
+        <Show when={!mine() && (props.item.author || props.item.isBot)}>
+          <p class="w-author">{props.item.author ?? t('widget.automatic')}</p>
+        </Show>
+        <Show when={props.item.attachment}>{(a) => <Attachment file={a()} local={props.item.file ?? null} token={props.token} api={props.api} />}</Show>
+        <Show when={menu().text}>
+          <p class="w-text">{menu().text}</p>
+        </Show>
+        <Show when={menu().options.length > 0}>
+          <div class="w-options" role="group" aria-label={t('widget.options')}>
+            <For each={menu().options}>
+              {(o) => (
+                <button type="button" onClick={() => props.onChoose(o.key)}>
+                  {o.label}
+                </button>
+              )}
+            </For>
+          </div>
+        </Show>
+        <p class="w-meta">
           <Show when={!props.item.local}>
-            <span aria-hidden="true">{props.read ? '✓✓' : '✓'}</span>
-            <span class="w-sr" data-status={props.read ? 'read' : 'delivered'}>
-              {props.read ? t('widget.read') : t('widget.delivered')}
-            </span>
+            <time datetime={props.item.at}>{time()}</time>
+          </Show>
+          <Show when={mine()}>
+            <Show when={props.item.local === 'pending'}>
+              <span>{t('widget.pending')}</span>
+            </Show>
+            <Show when={props.item.local === 'failed'}>
+              <span class="w-failed">{props.item.error ?? t('widget.failed')}</span>{' '}
+              <button type="button" class="w-retry" onClick={() => props.onRetry(props.item)}>
+                {t('widget.retry')}
+              </button>
+            </Show>
+            <Show when={!props.item.local}>
+              <span class={`w-mark${props.read ? ' w-mark-read' : ''}`} data-status={props.read ? 'read' : 'delivered'} title={props.read ? t('widget.read') : t('widget.delivered')}>
+                <span aria-hidden="true">{props.read ? '✓✓' : '✓'}</span>
+                <span class="w-sr">{props.read ? t('widget.read') : t('widget.delivered')}</span>
+              </span>
+            </Show>
           </Show>
         </p>
-      </Show>
-    </div>
+      </div>
+    </Show>
   );
 }
 
@@ -442,7 +542,15 @@ function Attachment(props: { file: NonNullable<Item['attachment']>; local: File 
       when={isImage() && url()}
       fallback={
         <button type="button" class="w-file" onClick={() => void download()}>
-          {t('widget.file', { name: props.file.filename })}
+          <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
+            <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+            <path d="m7 10 5 5 5-5" />
+            <path d="M12 15V3" />
+          </svg>
+          <span>{t('widget.file', { name: props.file.filename })}</span>
+          <Show when={props.file.size > 0}>
+            <small>{formatSize(props.file.size)}</small>
+          </Show>
         </button>
       }
     >

@@ -1,9 +1,12 @@
 import { render } from 'solid-js/web';
-import { App, lang, t } from './app.tsx';
+import { App } from './app.tsx';
+import { lang, loadStrings, t } from './strings.ts';
 import './widget.css';
 
-document.documentElement.lang = lang;
-document.title = t('widget.title');
 const root = document.getElementById('widget');
 if (!root) throw new Error('#widget is missing from widget/index.html');
-render(() => <App />, root);
+void loadStrings().then(() => {
+  document.documentElement.lang = lang;
+  document.title = t('widget.title');
+  render(() => <App />, root);
+});

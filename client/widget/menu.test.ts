@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseMenu } from './menu.ts';
+import { brandColours, contrast } from './brand.ts';
+import { isNoOneAvailable, parseMenu } from './menu.ts';
+import { pickFrom } from './strings.ts';
 import { parseEvents } from './stream.ts';
 
 describe('widget bot menu', () => {
@@ -23,5 +25,52 @@ describe('widget event stream parser', () => {
     const rest = parseEvents('retry: 3000\n\nevent: ready\ndata: {}\n\n: ping\n\nevent: message\ndata: {"a":1}\n\nevent: mess', (e, d) => seen.push([e, d]));
     expect(seen).toEqual([['ready', '{}'], ['message', '{"a":1}']]);
     expect(rest).toBe('event: mess');
+  });
+});
+
+describe('widget bot menu with the channel options known', () => {
+  const known = [{ key: '1', label: 'Support' }, { key: '2', label: 'Sales and quotes' }];
+  it('offers exactly the channel options as buttons', () => {
+    expect(parseMenu('Sorry, I did not understand.\nHello! Which team?\n1 Support\n2 Sales and quotes', known)).toEqual({
+      text: 'Sorry, I did not understand.\nHello! Which team?',
+      options: known,
+    });
+  });
+  it('offers no buttons for numbered lines that are not the options', () => {
+    expect(parseMenu('Rate us:\n1 bad\n5 great', known).options).toEqual([]);
+  });
+});
+
+describe('no one available notice', () => {
+  it('recognises the channel sentence, whitespace aside, and nothing else', () => {
+    const sentence = 'Nobody is available right now; we will answer as soon as possible.';
+    expect(isNoOneAvailable(`${sentence}\n`, sentence)).toBe(true);
+    expect(isNoOneAvailable('Hello! Which team?', sentence)).toBe(false);
+    expect(isNoOneAvailable('', '')).toBe(false);
+    expect(isNoOneAvailable(sentence, null)).toBe(false);
+  });
+});
+
+describe('brand colours', () => {
+  it('keeps text readable on and around the accent', () => {
+    expect(brandColours('#0F766E')).toMatchObject({ accent: '#0f766e', onAccent: '#ffffff' });
+    const light = brandColours('#ffd400')!;
+    expect(light.onAccent).toBe('#111827');
+    expect(contrast(light.ink, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+    expect(brandColours('red')).toBeNull();
+    expect(brandColours('#12345')).toBeNull();
+  });
+});
+
+describe("the visitor's language", () => {
+  const all = ['pt-BR', 'en', 'es'];
+  it('takes the first browser language the catalogue has, by base language too', () => {
+    expect(pickFrom(['es-AR', 'en'], all, 'pt-BR')).toBe('es');
+    expect(pickFrom(['pt-PT'], all, 'pt-BR')).toBe('pt-BR');
+    expect(pickFrom(['en-GB', 'es'], all, 'pt-BR')).toBe('en');
+  });
+  it('without Spanish in the catalogue, goes on to the next preference, then the default', () => {
+    expect(pickFrom(['es-ES', 'en-US'], ['pt-BR', 'en'], 'pt-BR')).toBe('en');
+    expect(pickFrom(['es-ES', 'fr'], ['pt-BR', 'en'], 'pt-BR')).toBe('pt-BR');
   });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { getAttachment } from '../../../db/queries/attachments.ts';
+import { getOrganization } from '../../../db/queries/organizations.ts';
 import {
   activeWebchatChannel,
   latestVisitorConversation,
@@ -73,6 +74,9 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
   const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
   const ip = clientIp(req, s.env.TRUST_PROXY);
 
+  // Public and read-only: the launcher on the company's own page (another origin) reads it too.
+  if (route === 'GET /webchat/channel') return channelProfile(ctx, url, res, lang);
+
   if (isForeignOrigin(req, s.env.APP_ORIGIN)) return refuse(res, 403, lang, 'error.foreignOrigin');
 
   if (route === 'POST /webchat/session') return createSession(ctx, req, res, lang, ip);
@@ -100,6 +104,40 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
     return serveVisitorFile(res, s, visitor, url.pathname.slice('/webchat/files/'.length), lang);
   }
   refuse(res, 404, lang, 'error.notFound');
+}
+
+const profileInput = z.object({ channelId: z.guid() });
+const COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+/** What the widget and its launcher show before any session: who the visitor is talking to. */
+export interface ChannelProfile {
+  channel: { id: string; name: string };
+  organization: { name: string; brandColor: string | null };
+  /** The bot menu's options (key and label, never the team), to offer them as buttons. */
+  menu: { key: string; label: string }[];
+  /** The bot's "no one available" sentence, shown to the visitor as a notice. */
+  noOneAvailableMessage: string;
+}
+
+/**
+ * GET /webchat/channel?channelId=: the organization's name and brand colour and the channel's
+ * menu, for the widget's header and buttons and the launcher's colour. No token: it says
+ * nothing a visitor of the chat would not see, so any page may read it (CORS `*`, no cookies).
+ */
+async function channelProfile(ctx: WebchatContext, url: URL, res: ServerResponse, lang: Language): Promise<void> {
+  res.setHeader('access-control-allow-origin', '*');
+  const input = parseOr400(res, lang, profileInput, Object.fromEntries(url.searchParams));
+  if (!input) return;
+  const channel = await activeWebchatChannel(ctx.s.sql, input.channelId);
+  const org = channel ? await getOrganization(ctx.s.sql, channel.orgId) : null;
+  if (!channel || !org) return refuse(res, 404, lang, 'webchat.unknownChannel');
+  const body: ChannelProfile = {
+    channel: { id: channel.id, name: channel.name },
+    organization: { name: org.name, brandColor: COLOUR.test(org.brandColor) ? org.brandColor.toLowerCase() : null },
+    menu: channel.botOptions.map((o) => ({ key: o.key, label: o.label })),
+    noOneAvailableMessage: channel.noOneAvailableMessage,
+  };
+  sendJson(res, 200, body);
 }
 
 async function createSession(ctx: WebchatContext, req: IncomingMessage, res: ServerResponse, lang: Language, ip: string): Promise<void> {

@@ -85,9 +85,28 @@ function source(): string {
     document.body.appendChild(frame);
     return frame;
   }
+  // On a phone the chat takes the whole screen (its header has the close button).
+  var phone = window.matchMedia ? window.matchMedia('(max-width: 480px)') : null;
+  function layout() {
+    if (!frame) return;
+    var full = !!(phone && phone.matches);
+    frame.style.inset = full ? '0' : '';
+    frame.style.width = full ? '100%' : '370px';
+    frame.style.height = full ? '100%' : '560px';
+    frame.style.maxWidth = full ? '100%' : 'calc(100vw - 40px)';
+    frame.style.maxHeight = full ? '100%' : 'calc(100vh - 108px)';
+    frame.style.borderRadius = full ? '0' : '12px';
+    if (!full) { frame.style.right = '20px'; frame.style.bottom = '88px'; }
+    button.style.display = full && isOpen ? 'none' : 'flex';
+  }
+  if (phone) {
+    if (phone.addEventListener) phone.addEventListener('change', layout);
+    else if (phone.addListener) phone.addListener(layout);
+  }
   function setOpen(next) {
     isOpen = next;
     ensureFrame().style.display = isOpen ? 'block' : 'none';
+    layout();
     label();
     tell();
     if (!isOpen) button.focus();
@@ -104,6 +123,21 @@ function source(): string {
       } catch (err) { /* no storage here either: the chat lasts as long as the page */ }
     }
   });
+  // The organization's brand colour (public, read without cookies); the default until then.
+  function brand(hex) {
+    if (!/^#[0-9a-fA-F]{6}$/.test(hex || '')) return;
+    var n = parseInt(hex.slice(1), 16);
+    var lum = [n >> 16, (n >> 8) & 255, n & 255].map(function (c) { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); });
+    var l = 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2];
+    button.style.background = hex;
+    button.style.color = (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#111827' : '#ffffff';
+  }
+  if (window.fetch) {
+    fetch(origin + '/webchat/channel?channelId=' + encodeURIComponent(channel), { credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) { if (p && p.organization) brand(p.organization.brandColor); })
+      ['catch'](function () { /* keep the default colour */ });
+  }
   label();
   registry[channel] = { open: function () { setOpen(true); }, close: function () { setOpen(false); } };
   function mount() { document.body.appendChild(button); }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../../db/queries/channels.ts';
-import { translate } from '../../../i18n/index.ts';
+import { LANGUAGES, translate } from '../../../i18n/index.ts';
 import { parseEvents } from '../../../client/widget/stream.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { makeChannel } from '../../../test/helpers/conversations.ts';
@@ -407,6 +407,33 @@ describe('attachments both ways', () => {
   });
 });
 
+describe('GET /webchat/channel', () => {
+  it('tells any page the organization name, brand colour and menu, without the teams', async () => {
+    await app.db.sql`UPDATE organizations SET brand_color = '#7C3AED' WHERE id = ${ids.orgId}`;
+    const [org] = await app.db.sql<{ name: string }[]>`SELECT name FROM organizations WHERE id = ${ids.orgId}`;
+    // The launcher asks from the company's page: another origin, no cookies.
+    const res = await fetch(`${app.url}/webchat/channel?channelId=${channel.id}`, { headers: { origin: 'https://shop.example', 'sec-fetch-site': 'cross-site' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const body = await res.json();
+    expect(body).toEqual({
+      channel: { id: channel.id, name: channel.name },
+      organization: { name: org!.name, brandColor: '#7c3aed' },
+      menu: [{ key: '1', label: 'Support' }, { key: '2', label: 'Sales' }],
+      noOneAvailableMessage: channel.noOneAvailableMessage,
+    });
+    expect(JSON.stringify(body)).not.toContain(ids.teams.Support);
+  });
+
+  it('answers 404 for a channel that is not an active web chat channel, 400 for a bad id', async () => {
+    const whatsapp = await makeChannel(app.db.sql, ids, 'whatsapp');
+    const unknown = await fetch(`${app.url}/webchat/channel?channelId=${whatsapp.id}`, { headers: { 'accept-language': 'en' } });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.message).toBe(en('webchat.unknownChannel'));
+    expect((await fetch(`${app.url}/webchat/channel?channelId=nope`)).status).toBe(400);
+  });
+});
+
 describe('/widget', () => {
   it('serves the embed script, cacheable, with the launcher strings from the catalogue', async () => {
     const res = await fetch(`${app.url}/widget/embed.js`);
@@ -416,6 +443,8 @@ describe('/widget', () => {
     const body = await res.text();
     expect(body).toContain(JSON.stringify(en('widget.open')).slice(1, -1));
     expect(body).toContain('/widget?channel=');
+    // The launcher takes the organization's brand colour from the public channel profile.
+    expect(body).toContain("'/webchat/channel?channelId='");
     const again = await fetch(`${app.url}/widget/embed.js`, { headers: { 'if-none-match': res.headers.get('etag')! } });
     expect(again.status).toBe(304);
   });
@@ -429,6 +458,18 @@ describe('/widget', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(res.headers.get('x-frame-options')).toBeNull();
-    expect(await res.text()).toContain('id="widget"');
+    const html = await res.text();
+    expect(html).toContain('id="widget"');
+    // Its strings, every language, in a JSON block (not a script: the CSP allows none inline).
+    const block = /<script type="application\/json" id="atende-strings">(.*?)<\/script>/s.exec(html);
+    const data = JSON.parse(block![1]!);
+    expect(data.languages).toEqual([...LANGUAGES]);
+    for (const l of LANGUAGES) {
+      expect(data.strings[l]['widget.send']).toBe(translate(l, 'widget.send'));
+      expect(data.strings[l]['widget.noOneAvailable']).toBe(translate(l, 'widget.noOneAvailable'));
+      expect(data.strings[l]['error.network']).toBe(translate(l, 'error.network'));
+    }
+    // Only the widget's: not the agent app's catalogue.
+    expect(data.strings.en['error.adminOnly']).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pickLanguage, translate } from '../../../i18n/index.ts';
+import { catalogue, DEFAULT_LANGUAGE, LANGUAGES, pickLanguage, translate, type MessageKey } from '../../../i18n/index.ts';
 import { embedScript } from './embed.ts';
 
 /**
@@ -21,6 +21,26 @@ const WIDGET_CSP = [
   "form-action 'none'",
   'frame-ancestors *',
 ].join('; ');
+
+/** The catalogue keys the widget page shows besides `widget.*` (client/widget/strings.ts). */
+const WIDGET_EXTRA_KEYS: MessageKey[] = ['error.network', 'webchat.unknownChannel'];
+
+let stringsBlock: string | null = null;
+
+/**
+ * The widget's strings in every language, as a JSON data block in the page (not a script:
+ * the page's CSP allows no inline script, and needs none), so the widget does not download
+ * the whole catalogue of the agent app.
+ */
+export function widgetStringsBlock(): string {
+  if (!stringsBlock) {
+    const keys = (Object.keys(catalogue.en) as MessageKey[]).filter((k) => k.startsWith('widget.') || WIDGET_EXTRA_KEYS.includes(k));
+    const strings = Object.fromEntries(LANGUAGES.map((l) => [l, Object.fromEntries(keys.map((k) => [k, translate(l, k)]))]));
+    const json = JSON.stringify({ languages: LANGUAGES, defaultLanguage: DEFAULT_LANGUAGE, strings }).replace(/</g, '\\u003c');
+    stringsBlock = `<script type="application/json" id="atende-strings">${json}</script>`;
+  }
+  return stringsBlock;
+}
 
 /** GET /widget (the page, built by Vite into <clientDir>/widget/index.html) and /widget/embed.js. */
 export function handleWidget(clientDir: string, req: IncomingMessage, res: ServerResponse): void {
@@ -52,9 +72,9 @@ export function handleWidget(clientDir: string, req: IncomingMessage, res: Serve
     return;
   }
   const file = path.join(clientDir, 'widget', 'index.html');
-  let html: Buffer;
+  let html: string;
   try {
-    html = fs.readFileSync(file);
+    html = fs.readFileSync(file, 'utf8').replace('</head>', `${widgetStringsBlock()}</head>`);
   } catch {
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(translate(lang, 'webchat.notBuilt'));
     return;
