@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { createEffect, createSignal, For, on, Show, type Accessor, type JSX } from 'solid-js';
-import { t, language } from '../../i18n.ts';
+import { t } from '../../i18n.ts';
+import { dayKeyIn, formatDay as formatWeekday, formatTime as formatClock, timeZone } from '../../lib/format.ts';
 import type { SharedDoc } from '../../lib/ydoc.ts';
 import { useYStore } from '../../lib/ystore.ts';
 import { addChatMessage, chatMessages, deleteChatMessage, readChatMessage, type ChatMessage, type EntryMap } from '../../../../sync/shared/schemas.ts';
@@ -36,17 +37,16 @@ const MAX_LENGTH = 4_000;
 const drafts = new Map<string, string>();
 
 function dayKey(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  return dayKeyIn(at, { timeZone: timeZone() }); // the day in the person's time zone
 }
 
 function formatTime(at: number): string {
-  return new Intl.DateTimeFormat(language(), { hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+  return formatClock(at);
 }
 
 function formatDay(at: number): string {
   if (dayKey(at) === dayKey(Date.now())) return t('chat.today');
-  return new Intl.DateTimeFormat(language(), { weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(at));
+  return formatWeekday(at);
 }
 
 function initials(name: string): string {
@@ -56,8 +56,9 @@ function initials(name: string): string {
 
 export function Avatar(props: { name: string; photoUrl?: string | null; size?: 'sm' | 'md' }) {
   return (
-    <span class={`chat-avatar ${props.size ?? 'md'}`} aria-hidden="true">
-      <Show when={props.photoUrl} fallback={initials(props.name)}>
+    // Initials drawn by CSS (data-initials), so they never count as the visible text of a link or button.
+    <span class={`chat-avatar ${props.size ?? 'md'}`} data-initials={props.photoUrl ? undefined : initials(props.name)} aria-hidden="true">
+      <Show when={props.photoUrl}>
         {(url) => <img src={url()} alt="" />}
       </Show>
     </span>

@@ -33,6 +33,7 @@ export async function claimConversation(
   try {
     const view = await trpc.conversations.claim.mutate({ conversationId });
     queryClient.setQueryData(keys.conversation(conversationId), view);
+    if (opts.from === 'queue') focusComposer(conversationId);
     return true;
   } catch (error) {
     for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
@@ -50,4 +51,22 @@ export async function claimConversation(
     void queryClient.invalidateQueries({ queryKey: keys.mine });
     void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
   }
+}
+
+/**
+ * Keyboard users who claimed from the queue land in the composer of their new conversation
+ * once it is writable, unless they have put the focus somewhere themselves meanwhile.
+ */
+function focusComposer(conversationId: string): void {
+  if (typeof requestAnimationFrame === 'undefined') return;
+  let tries = 0;
+  const attempt = () => {
+    if (window.location.pathname !== `/conversations/${conversationId}`) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && !active.classList.contains('workspace-main')) return;
+    const box = document.querySelector<HTMLTextAreaElement>('.cv-composer textarea');
+    if (box && !box.disabled) box.focus();
+    else if (tries++ < 120) requestAnimationFrame(attempt);
+  };
+  requestAnimationFrame(attempt);
 }

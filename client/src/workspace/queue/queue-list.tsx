@@ -1,4 +1,4 @@
-import { Index, Show, type Accessor } from 'solid-js';
+import { createEffect, Index, on, Show, type Accessor } from 'solid-js';
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { t, tValue } from '../../i18n.ts';
 import { elapsed } from './format.ts';
@@ -30,9 +30,57 @@ export default function QueueList(props: QueueListProps) {
     getItemKey: (index) => props.items[index]?.id ?? index,
   });
 
+  // Live updates must not move the keyboard focus to another customer: row slots are reused,
+  // so when the list changes, the focus follows the conversation it was on (same control);
+  // if that conversation left the list, the list itself takes the focus.
+  let list!: HTMLUListElement;
+  let focused: { id: string; control: number } | null = null;
+  const controlsOf = (row: Element) => [...row.querySelectorAll<HTMLElement>('button, a[href]')];
+  const onFocusIn = (event: FocusEvent) => {
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>('li[data-id]');
+    focused = row ? { id: row.dataset.id!, control: controlsOf(row).indexOf(target) } : null;
+  };
+  // Leaving the list on purpose forgets the row; a focused control removed by an update does not.
+  const onFocusOut = (event: FocusEvent) => {
+    const target = event.target as HTMLElement;
+    if (event.relatedTarget instanceof Node && list.contains(event.relatedTarget)) return;
+    setTimeout(() => {
+      if (target.isConnected && !list.contains(document.activeElement)) focused = null;
+    }, 0);
+  };
+  createEffect(
+    on(
+      () => props.items,
+      () =>
+        queueMicrotask(() => {
+          const active = document.activeElement;
+          if (!focused || !list.isConnected) return;
+          const lost = !active || active === document.body;
+          if (!lost && !list.contains(active)) return;
+          if (active?.closest<HTMLElement>('li[data-id]')?.dataset.id === focused.id) return;
+          const home = list.querySelector(`li[data-id="${CSS.escape(focused.id)}"]`);
+          const controls = home ? controlsOf(home) : [];
+          const next = controls[focused.control] ?? controls[0];
+          if (next) next.focus({ preventScroll: true });
+          else list.focus({ preventScroll: true });
+        }),
+      { defer: true },
+    ),
+  );
+
   return (
     <div class="qp-scroll" ref={scroller} data-testid="waiting-scroll">
-      <ul class="qp-rows" role="list" aria-label={t('queue.waitingList')} style={{ height: `${virtualizer.getTotalSize()}px` }}>
+      <ul
+        ref={list}
+        class="qp-rows"
+        role="list"
+        tabindex="-1"
+        aria-label={t('queue.waitingList')}
+        style={{ height: `${virtualizer.getTotalSize()}px` }}
+        onFocusIn={onFocusIn}
+        onFocusOut={onFocusOut}
+      >
         {/* Index, not For: a row slot is reused as the list scrolls (its texts change in place). */}
         <Index each={virtualizer.getVirtualItems()}>
           {(row) => (
@@ -81,6 +129,7 @@ function WaitingRow(props: {
       classList={{ targeted: props.targeted }}
       style={{ transform: `translateY(${props.top}px)`, height: `${ROW_HEIGHT}px` }}
       aria-label={c().contact.name}
+      data-id={c().id}
       aria-setsize={props.count}
       aria-posinset={props.index + 1}
     >

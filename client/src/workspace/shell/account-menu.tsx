@@ -28,7 +28,8 @@ export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () =
       class="account-menu"
       button={
         <>
-          <Show when={props.me.user.photoUrl} fallback={<span class="avatar" aria-hidden="true">{initials()}</span>}>
+          {/* Initials drawn by CSS (data-initials): the button's visible text stays the name its label starts with. */}
+          <Show when={props.me.user.photoUrl} fallback={<span class="avatar" data-initials={initials()} aria-hidden="true" />}>
             {(url) => <img class="avatar" src={url()} alt="" />}
           </Show>
           <span class="account-name">{props.me.user.name}</span>

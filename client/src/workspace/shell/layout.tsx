@@ -1,5 +1,5 @@
 import { createEffect, createSignal, on, onCleanup, Show, type ParentProps } from 'solid-js';
-import { A, useNavigate } from '@solidjs/router';
+import { A, useLocation, useNavigate } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { setLanguage, t } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
@@ -8,16 +8,21 @@ import { startOutbox } from '../../offline/outbox.ts';
 import { wipeLocalData } from '../../offline/wipe.ts';
 import { AccountMenu } from './account-menu.tsx';
 import { startAlerts, unlockAudio } from './alerts.ts';
+import { BottomTabs } from './bottom-tabs.tsx';
 import { ConnectionIndicator, OfflineBanner } from './connection-indicator.tsx';
 import { Icon } from './icons.tsx';
 import { loadNotificationSetting } from './notify-setting.ts';
+import { useNarrow } from './narrow.ts';
 import { Rail } from './rail.tsx';
+import { SideMenu } from './side-menu.tsx';
 import { StatusMenu } from './status-menu.tsx';
 
 /**
  * The frame of every agent screen: top bar (organization, connection, add contact, sound
- * alerts, status and pauses, account), left rail (screens and channels), the page. It also
- * runs what lives as long as the person is signed in: the outbox sender and the alerts.
+ * alerts, status and pauses, account), left rail (screens and channels), the page. On a
+ * phone-sized window the rail gives way to bottom tabs, and the account menu and sound
+ * switch to a side menu; a conversation's side panel becomes a sheet opened from the top bar.
+ * It also runs what lives as long as the person is signed in: the outbox sender and the alerts.
  */
 export default function Workspace(props: ParentProps) {
   const navigate = useNavigate();
@@ -25,6 +30,39 @@ export default function Workspace(props: ParentProps) {
   const me = useQuery(meQuery);
   const [problem, setProblem] = createSignal<string | null>(null);
   const userId = () => me.data?.user.id;
+  const narrow = useNarrow();
+  const location = useLocation();
+  const [sheet, setSheet] = createSignal(false);
+  const inConversation = () => location.pathname.startsWith('/conversations/');
+  let sheetButton: HTMLButtonElement | undefined;
+  createEffect(on(() => location.pathname, () => setSheet(false), { defer: true }));
+  // After a navigation whose control went away with the old page (focus fell to <body>),
+  // keyboard users continue from the new page's content instead of the top of the document.
+  let main: HTMLDivElement | undefined;
+  createEffect(
+    on(
+      () => location.pathname,
+      () =>
+        requestAnimationFrame(() => {
+          const active = document.activeElement;
+          if (!active || active === document.body) main?.focus({ preventScroll: true });
+        }),
+      { defer: true },
+    ),
+  );
+  // The conversation's side panel as a sheet (phones): focus moves into it, Escape closes it
+  // and gives focus back to the button that opened it.
+  createEffect(() => {
+    if (!sheet()) return;
+    queueMicrotask(() => document.querySelector<HTMLElement>('.cv-side [role="tab"][aria-selected="true"], .cv-side [role="tab"]')?.focus());
+    const key = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+      setSheet(false);
+      sheetButton?.focus();
+    };
+    document.addEventListener('keydown', key);
+    onCleanup(() => document.removeEventListener('keydown', key));
+  });
 
   createEffect(
     on(userId, (id) => {
@@ -79,29 +117,56 @@ export default function Workspace(props: ParentProps) {
   return (
     <Show when={me.data}>
       {(data) => (
-        <div class="workspace">
+        <div class="workspace" classList={{ narrow: narrow() }} data-sheet={sheet() && inConversation() ? 'open' : undefined}>
           <header class="topbar">
+            <Show when={narrow()}>
+              <SideMenu
+                me={data()}
+                loggingOut={logout.isPending}
+                soundPending={sound.isPending}
+                onSound={(on) => sound.mutate(on)}
+                onLogout={() => logout.mutate()}
+                onError={setProblem}
+              />
+            </Show>
             <A href="/" class="brand">{t('app.name')}</A>
             <span class="org-name">{data().organization.name}</span>
             <ConnectionIndicator />
             <div class="topbar-actions">
+              <Show when={narrow() && inConversation()}>
+                <button
+                  ref={sheetButton}
+                  type="button"
+                  class="icon-button sheet-button"
+                  aria-expanded={sheet()}
+                  aria-label={t('shell.details.show')}
+                  title={t('shell.details.show')}
+                  onClick={() => setSheet(!sheet())}
+                >
+                  <Icon name="details" />
+                </button>
+              </Show>
               <button type="button" class="icon-button" onClick={() => navigate('/contacts?new=1')} title={t('shell.addContact')}>
                 <Icon name="addContact" />
                 <span class="label">{t('shell.addContact')}</span>
               </button>
-              <button
-                type="button"
-                class="icon-button"
-                aria-pressed={data().user.soundAlerts}
-                aria-label={t('shell.sound')}
-                title={t('shell.sound')}
-                disabled={sound.isPending}
-                onClick={() => sound.mutate(!data().user.soundAlerts)}
-              >
-                <Icon name={data().user.soundAlerts ? 'sound' : 'soundOff'} />
-              </button>
+              <Show when={!narrow()}>
+                <button
+                  type="button"
+                  class="icon-button"
+                  aria-pressed={data().user.soundAlerts}
+                  aria-label={t('shell.sound')}
+                  title={t('shell.sound')}
+                  disabled={sound.isPending}
+                  onClick={() => sound.mutate(!data().user.soundAlerts)}
+                >
+                  <Icon name={data().user.soundAlerts ? 'sound' : 'soundOff'} />
+                </button>
+              </Show>
               <StatusMenu onError={(error) => setProblem(errorMessage(error))} />
-              <AccountMenu me={data()} loggingOut={logout.isPending} onLogout={() => logout.mutate()} onError={setProblem} />
+              <Show when={!narrow()}>
+                <AccountMenu me={data()} loggingOut={logout.isPending} onLogout={() => logout.mutate()} onError={setProblem} />
+              </Show>
             </div>
           </header>
           <OfflineBanner />
@@ -116,9 +181,16 @@ export default function Workspace(props: ParentProps) {
             )}
           </Show>
           <div class="workspace-body">
-            <Rail />
-            <div class="workspace-main">{props.children}</div>
+            <Show when={!narrow()}>
+              <Rail />
+            </Show>
+            <div class="workspace-main" ref={main} tabindex="-1">
+              {props.children}
+            </div>
           </div>
+          <Show when={narrow()}>
+            <BottomTabs />
+          </Show>
         </div>
       )}
     </Show>
