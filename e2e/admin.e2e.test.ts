@@ -4,12 +4,14 @@
  * watches the waiting conversation close on the monitoring board; a refusal shows the
  * server's sentence.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { RESULTS_DIR, useBrowser } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
@@ -37,6 +39,21 @@ async function signIn(page: Page, email: string, password: string): Promise<void
   await page.locator('input[name=password]').fill(password);
   await page.locator('button[type=submit]').click();
   await page.waitForURL(`${app.url}/`);
+}
+
+/**
+ * The screenshots of docs/admin.md: taken by this test into test-results/screenshots on every
+ * run, and into docs/images when ATENDE_DOC_SCREENSHOTS=1 (to refresh the documentation).
+ */
+const DOC_SHOTS = new Set(['monitor', 'users', 'teams', 'channels', 'organization']);
+async function docShot(page: Page, name: string): Promise<void> {
+  const dirs = [path.join(RESULTS_DIR, 'screenshots')];
+  if (process.env.ATENDE_DOC_SCREENSHOTS === '1') dirs.push(path.resolve(import.meta.dirname, '..', 'docs', 'images'));
+  const shot = await page.screenshot({ fullPage: false });
+  for (const dir of dirs) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `admin-${name}.png`), shot);
+  }
 }
 
 /** Signed in as the demo admin, on an admin screen. */
@@ -247,6 +264,7 @@ describe('accessibility', () => {
       // With an editor open too, where the screen has one.
       const edit = page.getByRole('button', { name: /^Edit / }).first();
       if (await edit.count()) await edit.click();
+      if (DOC_SHOTS.has(screen)) await docShot(page, screen);
       await page.addScriptTag({ path: AXE });
       const violations = await page.evaluate(async () => {
         const axe = (window as unknown as { axe: { run: (c: Element, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
