@@ -1,27 +1,14 @@
-import { createSignal, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import { t } from '../../i18n.ts';
 import type { Me } from '../../session.ts';
 import { Menu } from './menu.tsx';
-import { notificationsOn, setNotifications } from './notify-setting.ts';
+import { notificationsOn, useNotificationToggle, initialsOf } from './notify-setting.ts';
 
 /** The person: photo and name; profile, teams, browser notifications, logout. */
 export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () => void; onError: (message: string) => void }) {
-  const [asking, setAsking] = createSignal(false);
-  const toggleNotifications = async () => {
-    setAsking(true);
-    const refusal = await setNotifications(props.me.user.id, !notificationsOn());
-    setAsking(false);
-    if (refusal) props.onError(refusal);
-  };
-  const initials = () =>
-    props.me.user.name
-      .split(/\s+/)
-      .filter(Boolean)
-      .slice(0, 2)
-      .map((part) => part[0]!.toUpperCase())
-      .join('');
-
+  const { asking, toggle: toggleNotifications } = useNotificationToggle(() => props.me.user.id, (m) => props.onError(m));
+  const initials = () => initialsOf(props.me.user.name);
   return (
     <Menu
       label={t('shell.account', { name: props.me.user.name })}

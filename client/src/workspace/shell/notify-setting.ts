@@ -37,3 +37,25 @@ export async function setNotifications(userId: string, on: boolean): Promise<str
   setEnabled(on);
   return null;
 }
+
+/** The browser-notification switch of a menu: flips the setting, reports a refusal, says when it is asking. */
+export function useNotificationToggle(userId: () => string, onError: (message: string) => void) {
+  const [asking, setAsking] = createSignal(false);
+  const toggle = async () => {
+    setAsking(true);
+    const refusal = await setNotifications(userId(), !notificationsOn());
+    setAsking(false);
+    if (refusal) onError(refusal);
+  };
+  return { asking, toggle };
+}
+
+/** Up to two initials of a name, for an avatar without a photo. */
+export function initialsOf(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]!.toUpperCase())
+    .join('');
+}

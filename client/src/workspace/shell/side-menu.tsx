@@ -5,7 +5,7 @@ import { language, t } from '../../i18n.ts';
 import type { Me } from '../../session.ts';
 import { agentMeQuery } from './agent-state.ts';
 import { Icon } from './icons.tsx';
-import { notificationsOn, setNotifications } from './notify-setting.ts';
+import { notificationsOn, useNotificationToggle, initialsOf } from './notify-setting.ts';
 
 /**
  * The phone's side menu (SPEC §4), opened from the top bar's menu button: who I am (photo,
@@ -22,7 +22,6 @@ export function SideMenu(props: {
   onError: (message: string) => void;
 }) {
   const [open, setOpen] = createSignal(false);
-  const [asking, setAsking] = createSignal(false);
   const agent = useQuery(agentMeQuery);
   const location = useLocation();
   let dialog: HTMLDialogElement | undefined;
@@ -46,21 +45,8 @@ export function SideMenu(props: {
   // A link inside took the person elsewhere: the menu has done its job.
   createEffect(on(() => location.pathname, close, { defer: true }));
 
-  const toggleNotifications = async () => {
-    setAsking(true);
-    const refusal = await setNotifications(props.me.user.id, !notificationsOn());
-    setAsking(false);
-    if (refusal) props.onError(refusal);
-  };
-
-  const initials = () =>
-    props.me.user.name
-      .split(/\s+/)
-      .filter(Boolean)
-      .slice(0, 2)
-      .map((part) => part[0]!.toUpperCase())
-      .join('');
-
+  const { asking, toggle: toggleNotifications } = useNotificationToggle(() => props.me.user.id, (m) => props.onError(m));
+  const initials = () => initialsOf(props.me.user.name);
   const rating = () => {
     const a = agent.data;
     if (!a || a.ratingAverage === null || a.ratingCount === 0) return t('shell.menu.noRating');
