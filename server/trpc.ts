@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
-import { isLanguage, pickLanguage, translate, type Language } from '../i18n/index.ts';
+import { catalogue, isLanguage, pickLanguage, translate, type Language, type MessageKey } from '../i18n/index.ts';
 import { validateSessionToken, type Authenticated } from './auth/session.ts';
 import { AppError, errorsFor, type Fail } from './errors.ts';
 import { clientIp, sessionTokenOf } from './http/request.ts';
@@ -36,7 +36,7 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     if (cause instanceof ZodError) {
       const fieldErrors: Record<string, string> = {};
-      for (const issue of cause.issues) fieldErrors[issue.path.join('.') || '_'] ??= issue.message;
+      for (const issue of cause.issues) fieldErrors[issue.path.join('.') || '_'] ??= issueSentence(lang, issue);
       const first = Object.entries(fieldErrors)[0];
       return {
         ...shape,
@@ -50,6 +50,29 @@ const t = initTRPC.context<Context>().create({
     return { ...shape, message, data: { ...shape.data, stack: undefined, reason } };
   },
 });
+
+/**
+ * A validation problem as a sentence in the person's language: our schemas name catalogue
+ * keys (`validation.*`) as messages; zod's own issues are mapped by their code.
+ */
+function issueSentence(lang: Language, issue: ZodError['issues'][number]): string {
+  if (issue.message in catalogue.en) return translate(lang, issue.message as MessageKey);
+  const i = issue as { code: string; minimum?: number | bigint; maximum?: number | bigint; origin?: string; input?: unknown; format?: string };
+  const text = i.origin === 'string';
+  switch (i.code) {
+    case 'invalid_type':
+      return translate(lang, i.input === undefined ? 'validation.required' : 'validation.invalid');
+    case 'too_small':
+      if (i.origin === 'string' && Number(i.minimum) <= 1) return translate(lang, 'validation.required');
+      return translate(lang, text ? 'validation.tooShort' : 'validation.tooSmall', { min: String(i.minimum) });
+    case 'too_big':
+      return translate(lang, text ? 'validation.tooLong' : 'validation.tooBig', { max: String(i.maximum) });
+    case 'invalid_format':
+      return translate(lang, i.format === 'email' ? 'validation.email' : i.format === 'uuid' ? 'validation.id' : 'validation.invalid');
+    default:
+      return translate(lang, 'validation.invalid');
+  }
+}
 
 export const router = t.router;
 export const publicProcedure = t.procedure;

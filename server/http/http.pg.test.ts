@@ -1,3 +1,5 @@
+import { translate } from '../../i18n/index.ts';
+import { PASSWORD_MAX } from '../domain/password-policy.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 
@@ -75,6 +77,21 @@ describe('operational endpoints', () => {
     expect(body.error.data.code).toBe('BAD_REQUEST');
     expect(body.error.data.fieldErrors.email).toBeTruthy();
     expect(body.error.message).toContain('Some fields are not valid');
+    expect(body.error.data.fieldErrors.email).toBe('Enter a valid e-mail address.');
+  });
+
+  it('says what is wrong with each field in the person\u2019s language, for our rules and zod\u2019s own', async () => {
+    const ask = async (lang: string, input: unknown) => {
+      const res = await fetch(`${app.url}/trpc/auth.login`, { method: 'POST', headers: { ...json, 'accept-language': lang }, body: JSON.stringify(input) });
+      return (await res.json()).error as { message: string; data: { fieldErrors: Record<string, string> } };
+    };
+    const pt = await ask('pt-BR', { email: 'not-an-email', password: 'x' });
+    expect(pt.data.fieldErrors.email).toBe(translate('pt-BR', 'validation.email'));
+    expect(pt.message).toBe(`${translate('pt-BR', 'error.invalidInput')} (email: ${translate('pt-BR', 'validation.email')})`);
+    const es = await ask('es', { password: 'x' });
+    expect(es.data.fieldErrors.email).toBe(translate('es', 'validation.required'));
+    const long = await ask('es', { email: 'a@b.co', password: 'x'.repeat(5000) });
+    expect(long.data.fieldErrors.password).toBe(translate('es', 'validation.tooLong', { max: PASSWORD_MAX * 4 }));
   });
 
   it('answers a malformed address with 400, never a crash', async () => {

@@ -68,7 +68,7 @@ const channelSettings = {
   name: v.name,
   active: z.boolean(),
   receiveOnly: z.boolean(),
-  phoneNumberId: z.string().trim().regex(/^[0-9]{0,32}$/, 'Digits only.').nullable().transform(blankToNull),
+  phoneNumberId: z.string().trim().regex(/^[0-9]{0,32}$/, 'validation.digitsOnly').nullable().transform(blankToNull),
   appSecret: secret,
   verifyToken: secret,
   accessToken: secret,
@@ -119,7 +119,7 @@ const channelsRouter = router({
 
 // ---- WhatsApp templates: {{1}}..{{n}} placeholders, numbered without gaps.
 const templateFields = {
-  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'Lower-case letters, digits and _ only.'),
+  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'validation.templateName'),
   language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'A language code such as pt_BR or en_US.'),
   category: z.enum(['utility', 'marketing', 'authentication']),
   status: z.enum(['approved', 'pending', 'rejected', 'paused', 'disabled']),
@@ -164,7 +164,7 @@ const templatesRouter = router({
 
 // ---- Canned responses: the organization's, or one team's; files are this organization's uploads.
 const cannedFields = {
-  shortcut: z.string().trim().toLowerCase().regex(/^[a-z0-9_-]{1,40}$/, 'Letters, digits, - and _ only.'),
+  shortcut: z.string().trim().toLowerCase().regex(/^[a-z0-9_-]{1,40}$/, 'validation.shortcut'),
   title: z.string().trim().min(1).max(120),
   body: z.string().trim().min(1).max(4000),
   attachmentIds: z.array(v.uuid).max(10),
@@ -197,7 +197,7 @@ const cannedRouter = router({
 });
 
 // ---- Tags, dispositions, pause types.
-const tagFields = { name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #0f766e.') };
+const tagFields = { name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour') };
 const dispositionFields = { name: z.string().trim().min(1).max(80), active: z.boolean() };
 const pauseTypeFields = {
   name: z.string().trim().min(1).max(60),

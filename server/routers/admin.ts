@@ -26,7 +26,7 @@ const userSettings = {
   workHours: v.workHours.optional(),
   timeZone: v.timeZone.nullable().optional(),
   codename: v.optionalText(40),
-  extension: z.string().trim().regex(/^[0-9*#]{0,15}$/, 'Digits only.').nullable().optional(),
+  extension: z.string().trim().regex(/^[0-9*#]{0,15}$/, 'validation.digitsOnly').nullable().optional(),
 };
 
 const teamFields = {
@@ -161,7 +161,7 @@ const orgRouter = router({
         ratingWindowMinutes: z.number().int().min(1).max(60 * 24).optional(),
         requiredContactFields: z.array(z.string().trim().min(1).max(60)).max(30).optional(),
         identifyAgents: z.boolean().optional(),
-        brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #0f766e.').optional(),
+        brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour').optional(),
         customerLanguage: v.language.optional(),
       }),
     )

@@ -109,7 +109,7 @@ export const authRouter = router({
       z.object({
         name: v.name.optional(),
         codename: v.optionalText(40),
-        extension: z.string().trim().regex(/^[0-9*#]{0,15}$/, 'Digits only.').nullable().optional(),
+        extension: z.string().trim().regex(/^[0-9*#]{0,15}$/, 'validation.digitsOnly').nullable().optional(),
         language: v.language.optional(),
         timeZone: v.timeZone.nullable().optional(),
         photoAttachmentId: v.uuid.nullable().optional(),

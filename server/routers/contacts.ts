@@ -21,7 +21,7 @@ const contactFields = {
     .string()
     .trim()
     .max(254)
-    .refine((s) => s === '' || z.email().safeParse(s).success, 'Enter a valid e-mail address.')
+    .refine((s) => s === '' || z.email().safeParse(s).success, 'validation.email')
     .nullable()
     .optional(),
   whatsapp: z.string().trim().max(32).nullable().optional(),

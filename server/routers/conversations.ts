@@ -23,7 +23,7 @@ async function view(ctx: Authed, a: Actor, conversationId: string) {
 }
 
 const conversationId = z.object({ conversationId: v.uuid });
-const clientMessageId = z.string().trim().min(8, 'Use a unique id of at least 8 characters.').max(100);
+const clientMessageId = z.string().trim().min(8, 'validation.clientMessageId').max(100);
 const params = z.array(z.string().max(1024)).max(20);
 
 export const queueRouter = router({

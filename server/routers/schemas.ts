@@ -3,11 +3,11 @@ import { LANGUAGES } from '../../i18n/index.ts';
 import { PASSWORD_MAX } from '../domain/password-policy.ts';
 import { workHoursSchema } from '../domain/work-hours.ts';
 
-export const email = z.string().trim().max(254).email('Enter a valid e-mail address.');
+export const email = z.string().trim().max(254).email('validation.email');
 // Length rules with their sentences live in the password policy; here only a hard cap.
 export const password = z.string().max(PASSWORD_MAX * 4);
-export const uuid = z.string().uuid('Not a valid id.');
-export const name = z.string().trim().min(1, 'Required.').max(120);
+export const uuid = z.string().uuid('validation.id');
+export const name = z.string().trim().min(1, 'validation.required').max(120);
 export const language = z.enum(LANGUAGES);
 export const timeZone = z.string().trim().min(1).max(64);
 export const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
