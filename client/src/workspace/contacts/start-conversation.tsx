@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, createUniqueId, For, Index, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, createUniqueId, For, Index, on, Show } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { Alert } from '../../components.tsx';
@@ -52,10 +52,14 @@ export default function StartConversation(props: { contactId: string }) {
     enabled: !!channelId() && isWhatsapp(),
   }));
   const template = createMemo(() => settled(templates)?.find((x) => x.id === templateId()));
-  createEffect(() => {
-    const tpl = template();
-    setParams(Array.from({ length: tpl?.paramCount ?? 0 }, () => ''));
-  });
+  // New fields when another template is chosen — not when a refetch hands back the same one
+  // as a new object (that would wipe what the agent typed).
+  const paramShape = createMemo(() => `${templateId()}:${template()?.paramCount ?? 0}`);
+  createEffect(
+    on(paramShape, () => {
+      setParams(Array.from({ length: template()?.paramCount ?? 0 }, () => ''));
+    }),
+  );
   const preview = () => {
     const tpl = template();
     if (!tpl) return '';
