@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, uploadCannedFile, useList, useSave, type AdminCanned, type AdminTeam } from './api.ts';
-import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, focusScreenHeading } from './ui.tsx';
+import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
 
 type Editing = AdminCanned | 'new' | null;
 type FileRef = { id: string; name: string };
@@ -12,8 +12,7 @@ export const CANNED_VARIABLES = ['{contact.name}', '{agent.name}', '{protocol}']
 export default function CannedScreen() {
   const canned = useList('canned');
   const teams = useList('teams');
-  const [editing, setEditing] = createSignal<Editing>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const teamName = (id: string | null) => (id ? (teams.data?.find((tm) => tm.id === id)?.name ?? '—') : t('admin.canned.everyone'));
   const remove = useSave((c: AdminCanned) => trpc.admin.canned.delete.mutate({ id: c.id }), [adminKeys.canned], (_o, c) => setNotice(t('admin.deletedNamed', { name: c.title })));
 
@@ -21,7 +20,7 @@ export default function CannedScreen() {
     <Section
       title={t('admin.nav.canned')}
       actions={
-        <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('new'); }}>
+        <button type="button" class="primary" onClick={() => open('new')}>
           {t('admin.canned.new')}
         </button>
       }
@@ -31,15 +30,8 @@ export default function CannedScreen() {
           <CannedForm
             canned={target === 'new' ? null : target}
             teams={teams.data ?? []}
-            onDone={(message) => {
-              setEditing(null);
-              setNotice(message);
-              focusScreenHeading();
-            }}
-            onCancel={() => {
-              setEditing(null);
-              focusScreenHeading();
-            }}
+            onDone={done}
+            onCancel={cancel}
           />
         )}
       </Show>
@@ -69,7 +61,7 @@ export default function CannedScreen() {
                     <td class="adm-num">{c.attachmentIds.length}</td>
                     <td>
                       <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.title })} onClick={() => { setNotice(null); setEditing(c); }}>
+                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.title })} onClick={() => open(c)}>
                           {t('admin.edit')}
                         </button>
                         <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: c.title })} confirmLabel={t('admin.confirmDelete', { name: c.title })} onConfirm={() => remove.mutate(c)} />

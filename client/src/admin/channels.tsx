@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminChannel, type AdminTeam } from './api.ts';
-import { all, bool, Check, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, focusScreenHeading } from './ui.tsx';
+import { all, bool, Check, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
 
 type Editing = AdminChannel | 'whatsapp' | 'webchat' | null;
 type Option = { key: string; label: string; teamId: string };
@@ -15,8 +15,7 @@ export default function ChannelsScreen() {
   const channels = useList('channels');
   const teams = useList('teams');
   const org = useList('org');
-  const [editing, setEditing] = createSignal<Editing>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const teamName = (id: string) => teams.data?.find((tm) => tm.id === id)?.name ?? '—';
 
   return (
@@ -24,10 +23,10 @@ export default function ChannelsScreen() {
       title={t('admin.nav.channels')}
       actions={
         <div class="adm-row-actions">
-          <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('whatsapp'); }}>
+          <button type="button" class="primary" onClick={() => open('whatsapp')}>
             {t('admin.channels.newWhatsapp')}
           </button>
-          <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('webchat'); }}>
+          <button type="button" class="primary" onClick={() => open('webchat')}>
             {t('admin.channels.newWebchat')}
           </button>
         </div>
@@ -40,15 +39,8 @@ export default function ChannelsScreen() {
             kind={typeof target === 'string' ? target : target.kind}
             teams={teams.data ?? []}
             botTimeout={org.data?.botTimeoutMinutes}
-            onDone={(message) => {
-              setEditing(null);
-              setNotice(message);
-              focusScreenHeading();
-            }}
-            onCancel={() => {
-              setEditing(null);
-              focusScreenHeading();
-            }}
+            onDone={done}
+            onCancel={cancel}
           />
         )}
       </Show>
@@ -68,7 +60,7 @@ export default function ChannelsScreen() {
                     <Show when={c.receiveOnly}>
                       <span class="adm-badge adm-warn">{t('admin.channels.receiveOnly')}</span>
                     </Show>
-                    <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.name })} onClick={() => { setNotice(null); setEditing(c); }}>
+                    <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.name })} onClick={() => open(c)}>
                       {t('admin.edit')}
                     </button>
                   </header>

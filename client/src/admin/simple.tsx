@@ -1,8 +1,8 @@
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminDisposition, type AdminPauseType, type AdminTag } from './api.ts';
-import { bool, Check, ConfirmButton, FormActions, Input, int, Loaded, Refusal, Saved, Section, str, submitted, focusFirstField, focusScreenHeading } from './ui.tsx';
+import { bool, Check, ConfirmButton, FormActions, Input, int, Loaded, Refusal, Saved, Section, str, submitted, focusFirstField, useEditor } from './ui.tsx';
 
 type Item = { id: string; name: string };
 type FormProps<T> = { item: T | null; onDone: (message: string) => void; onCancel: () => void };
@@ -17,8 +17,7 @@ function ListScreen<T extends Item>(props: {
   remove: (item: T) => Promise<{ deactivated: boolean }>;
   refresh: readonly unknown[];
 }) {
-  const [editing, setEditing] = createSignal<T | 'new' | null>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const { editing, notice, setNotice, open, done, cancel } = useEditor<T | 'new'>();
   const remove = useSave(props.remove, [props.refresh], (o, item) =>
     setNotice(o.deactivated ? t('admin.deactivatedNamed', { name: item.name }) : t('admin.deletedNamed', { name: item.name })),
   );
@@ -26,7 +25,7 @@ function ListScreen<T extends Item>(props: {
     <Section
       title={props.title}
       actions={
-        <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('new'); }}>
+        <button type="button" class="primary" onClick={() => open('new')}>
           {props.newLabel}
         </button>
       }
@@ -35,15 +34,8 @@ function ListScreen<T extends Item>(props: {
         {(target) =>
           props.form({
             item: target === 'new' ? null : target,
-            onDone: (message) => {
-              setEditing(null);
-              setNotice(message);
-              focusScreenHeading();
-            },
-            onCancel: () => {
-              setEditing(null);
-              focusScreenHeading();
-            },
+            onDone: done,
+            onCancel: cancel,
           })
         }
       </Show>
@@ -65,7 +57,7 @@ function ListScreen<T extends Item>(props: {
                     <For each={props.columns}>{(c) => <td class={c.class}>{c.cell(item)}</td>}</For>
                     <td>
                       <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: item.name })} onClick={() => { setNotice(null); setEditing(() => item); }}>
+                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: item.name })} onClick={() => open(item)}>
                           {t('admin.edit')}
                         </button>
                         <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: item.name })} confirmLabel={t('admin.confirmDelete', { name: item.name })} onConfirm={() => remove.mutate(item)} />

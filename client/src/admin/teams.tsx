@@ -1,8 +1,8 @@
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
-import { bool, Check, CheckGroup, ConfirmButton, FormActions, Input, int, Loaded, Refusal, Saved, Section, Select, str, submitted, all, focusFirstField, focusScreenHeading } from './ui.tsx';
+import { bool, Check, CheckGroup, ConfirmButton, FormActions, Input, int, Loaded, Refusal, Saved, Section, Select, str, submitted, all, focusFirstField, useEditor } from './ui.tsx';
 
 type Editing = AdminTeam | 'new' | null;
 const MAX_TIMEOUT = 60 * 24 * 30;
@@ -10,8 +10,7 @@ const MAX_TIMEOUT = 60 * 24 * 30;
 export default function TeamsScreen() {
   const teams = useList('teams');
   const users = useList('users');
-  const [editing, setEditing] = createSignal<Editing>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const remove = useSave((tm: AdminTeam) => trpc.admin.teams.delete.mutate({ teamId: tm.id }), [adminKeys.teams, adminKeys.users], (_o, tm) =>
     setNotice(t('admin.deletedNamed', { name: tm.name })),
   );
@@ -21,7 +20,7 @@ export default function TeamsScreen() {
     <Section
       title={t('admin.nav.teams')}
       actions={
-        <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('new'); }}>
+        <button type="button" class="primary" onClick={() => open('new')}>
           {t('admin.teams.new')}
         </button>
       }
@@ -31,15 +30,8 @@ export default function TeamsScreen() {
           <TeamForm
             team={target === 'new' ? null : target}
             users={(users.data ?? []).filter((u) => !u.deactivated)}
-            onDone={(message) => {
-              setEditing(null);
-              setNotice(message);
-              focusScreenHeading();
-            }}
-            onCancel={() => {
-              setEditing(null);
-              focusScreenHeading();
-            }}
+            onDone={done}
+            onCancel={cancel}
           />
         )}
       </Show>
@@ -81,7 +73,7 @@ export default function TeamsScreen() {
                     <td>{tm.memberIds.map((id) => userName().get(id) ?? '').filter(Boolean).join(', ') || '—'}</td>
                     <td>
                       <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: tm.name })} onClick={() => { setNotice(null); setEditing(tm); }}>
+                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: tm.name })} onClick={() => open(tm)}>
                           {t('admin.edit')}
                         </button>
                         <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: tm.name })} confirmLabel={t('admin.confirmDelete', { name: tm.name })} onConfirm={() => remove.mutate(tm)} />

@@ -3,7 +3,7 @@ import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminChannel, type AdminTemplate } from './api.ts';
 import { paramCount, previewTemplate } from './logic.ts';
-import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, focusScreenHeading } from './ui.tsx';
+import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
 
 type Editing = AdminTemplate | 'new' | null;
 const CATEGORIES = ['utility', 'marketing', 'authentication'] as const;
@@ -12,8 +12,7 @@ const STATUSES = ['approved', 'pending', 'rejected', 'paused', 'disabled'] as co
 export default function TemplatesScreen() {
   const templates = useList('templates');
   const channels = useList('channels');
-  const [editing, setEditing] = createSignal<Editing>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const [channelFilter, setChannelFilter] = createSignal('');
   const whatsapp = createMemo(() => (channels.data ?? []).filter((c) => c.kind === 'whatsapp'));
   const channelName = (id: string) => channels.data?.find((c) => c.id === id)?.name ?? '—';
@@ -25,7 +24,7 @@ export default function TemplatesScreen() {
     <Section
       title={t('admin.nav.templates')}
       actions={
-        <button type="button" class="primary" disabled={whatsapp().length === 0} onClick={() => { setNotice(null); setEditing('new'); }}>
+        <button type="button" class="primary" disabled={whatsapp().length === 0} onClick={() => open('new')}>
           {t('admin.templates.new')}
         </button>
       }
@@ -38,15 +37,8 @@ export default function TemplatesScreen() {
           <TemplateForm
             template={target === 'new' ? null : target}
             channels={whatsapp()}
-            onDone={(message) => {
-              setEditing(null);
-              setNotice(message);
-              focusScreenHeading();
-            }}
-            onCancel={() => {
-              setEditing(null);
-              focusScreenHeading();
-            }}
+            onDone={done}
+            onCancel={cancel}
           />
         )}
       </Show>
@@ -91,7 +83,7 @@ export default function TemplatesScreen() {
                     <td class="adm-text">{tp.body}</td>
                     <td>
                       <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: tp.name })} onClick={() => { setNotice(null); setEditing(tp); }}>
+                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: tp.name })} onClick={() => open(tp)}>
                           {t('admin.edit')}
                         </button>
                         <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: tp.name })} confirmLabel={t('admin.confirmDelete', { name: tp.name })} onConfirm={() => remove.mutate(tp)} />

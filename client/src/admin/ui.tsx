@@ -242,6 +242,33 @@ export function focusScreenHeading(): void {
   queueMicrotask(() => document.querySelector<HTMLElement>('.adm-section h2')?.focus());
 }
 
+/**
+ * The editor slot of a list screen: which item (or "new") is open, and the last notice.
+ * Opening clears the notice; closing returns focus to the screen's heading.
+ */
+export function useEditor<T>() {
+  const [editing, setEditing] = createSignal<T | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  return {
+    editing,
+    notice,
+    setNotice,
+    open: (target: T) => {
+      setNotice(null);
+      setEditing(() => target);
+    },
+    done: (message: string) => {
+      setEditing(null);
+      setNotice(message);
+      focusScreenHeading();
+    },
+    cancel: () => {
+      setEditing(null);
+      focusScreenHeading();
+    },
+  };
+}
+
 export function Section(props: ParentProps<{ title: string; actions?: JSX.Element }>) {
   return (
     <section class="adm-section" aria-label={props.title}>

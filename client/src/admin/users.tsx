@@ -23,7 +23,7 @@ import {
   all,
   TimeZoneList,
   focusFirstField,
-  focusScreenHeading,
+  useEditor,
 } from './ui.tsx';
 
 type Editing = AdminUser | 'new' | null;
@@ -31,8 +31,7 @@ type Editing = AdminUser | 'new' | null;
 export default function UsersScreen() {
   const users = useList('users');
   const teams = useList('teams');
-  const [editing, setEditing] = createSignal<Editing>(null);
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const refresh = [adminKeys.users, adminKeys.teams, adminKeys.monitor];
 
   const unlock = useSave((u: AdminUser) => trpc.admin.users.unlock.mutate({ userId: u.id }), refresh, (_o, u) => setNotice(t('admin.users.unlocked', { name: u.name })));
@@ -45,7 +44,7 @@ export default function UsersScreen() {
     <Section
       title={t('admin.nav.users')}
       actions={
-        <button type="button" class="primary" onClick={() => { setNotice(null); setEditing('new'); }}>
+        <button type="button" class="primary" onClick={() => open('new')}>
           {t('admin.users.invite')}
         </button>
       }
@@ -55,15 +54,8 @@ export default function UsersScreen() {
           <UserForm
             user={target === 'new' ? null : target}
             teams={teams.data ?? []}
-            onDone={(message) => {
-              setEditing(null);
-              setNotice(message);
-              focusScreenHeading();
-            }}
-            onCancel={() => {
-              setEditing(null);
-              focusScreenHeading();
-            }}
+            onDone={done}
+            onCancel={cancel}
           />
         )}
       </Show>
@@ -117,7 +109,7 @@ export default function UsersScreen() {
                       </td>
                       <td>
                         <div class="adm-row-actions">
-                          <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: u.name })} onClick={() => { setNotice(null); setEditing(u); }}>
+                          <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: u.name })} onClick={() => open(u)}>
                             {t('admin.edit')}
                           </button>
                           <Show when={locked()}>
