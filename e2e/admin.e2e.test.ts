@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { RESULTS_DIR, useBrowser } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { seriousViolations } from '../test/helpers/axe.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
 
@@ -21,7 +21,6 @@ const PASSWORD = 'atende-demo';
 const NEW_PASSWORD = 'a long and good passphrase';
 
 const browser = useBrowser();
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -265,12 +264,7 @@ describe('accessibility', () => {
       const edit = page.getByRole('button', { name: /^Edit / }).first();
       if (await edit.count()) await edit.click();
       if (DOC_SHOTS.has(screen)) await docShot(page, screen);
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (c: Element, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const result = await axe.run(document.querySelector('.adm-page')!, { resultTypes: ['violations'] });
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} at ${v.nodes[0]?.target.join(' ')}`);
-      });
+      const violations = await seriousViolations(page, '.adm-page');
       found.push(...violations.map((v) => `${screen}: ${v}`));
     }
     expect(found).toEqual([]);

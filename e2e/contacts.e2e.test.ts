@@ -5,12 +5,12 @@
  * agent searches by number, adds a contact (the server's refusal first) and starts a
  * WhatsApp conversation with a template, landing in the conversation page.
  */
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
 import { startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
 import { useBrowser } from '../test/helpers/browser.ts';
+import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
 import { getChannel } from '../db/queries/channels.ts';
@@ -19,7 +19,6 @@ import { demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { startTcpProxy } from '../test/helpers/tcp-proxy.ts';
 import { APP_SECRET, VERIFY_TOKEN } from '../test/helpers/whatsapp.ts';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
 
@@ -204,12 +203,7 @@ describe('contacts and starting a conversation', () => {
     await page.getByRole('button', { name: en('contacts.notes.add') }).click();
     await noteOf(page, /^Note by Ana/).waitFor();
     await card.getByRole('button', { name: en('contacts.edit') }).click();
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (c: Element, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const result = await axe.run(document.querySelector('.contacts-page')!, { resultTypes: ['violations'] });
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} at ${v.nodes[0]?.target.join(' ')}`);
-    });
+    const violations = await seriousViolations(page, '.contacts-page');
     expect(violations).toEqual([]);
   });
 

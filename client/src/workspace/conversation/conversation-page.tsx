@@ -7,7 +7,7 @@ import { discardDraft, retryDraft, useOutbox } from '../../offline/outbox.ts';
 import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { claimConversation, claimRefusal, dismissClaimRefusal } from '../queue/claim.ts';
-import { timeZoneOf } from '../queue/format.ts';
+import { timeZoneOf } from '../../lib/format.ts';
 import Composer from './composer.tsx';
 import ConversationHeader from './conversation-header.tsx';
 import { FinishDialog, InviteDialog, TagsDialog } from './dialogs.tsx';

@@ -1,5 +1,4 @@
 import { language, t } from '../../i18n.ts';
-import type { Me } from '../../session.ts';
 
 /** How long since `since`, short: "45 s", "12 min", "2 h 05", "3 d 4 h". */
 export function elapsed(since: string | Date, now: number): string {
@@ -11,11 +10,6 @@ export function elapsed(since: string | Date, now: number): string {
   const h = Math.floor(m / 60);
   if (h < 24) return t('queue.hours', { h, m: String(m % 60).padStart(2, '0') });
   return t('queue.days', { d: Math.floor(h / 24), h: h % 24 });
-}
-
-/** The time zone every time is shown in: the person's own, else the organization's. */
-export function timeZoneOf(me: Me | undefined): string | undefined {
-  return me?.user.timeZone ?? me?.organization.timeZone ?? undefined;
 }
 
 function format(at: string | Date, zone: string | undefined, options: Intl.DateTimeFormatOptions): string {
