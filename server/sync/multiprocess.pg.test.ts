@@ -65,9 +65,12 @@ describe('several processes with Redis', () => {
   it('after a Redis outage, a process resyncs its documents from PostgreSQL', async () => {
     const ids = await demoIds(app.db.sql);
     const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Outage', 'o@x.test', '5511955554321') RETURNING id`;
+    const [other] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Opened during outage', 'od@x.test', '5511955554322') RETURNING id`;
     const name = `notes:${c!.id}`;
-    const a = connectDoc(app.url, name, (await app.login('ana@demo.test')).cookie!);
-    const b = connectDoc(second.url, name, (await app.login('bruno@demo.test')).cookie!);
+    const anaCookie = (await app.login('ana@demo.test')).cookie!;
+    const brunoCookie = (await app.login('bruno@demo.test')).cookie!;
+    const a = connectDoc(app.url, name, anaCookie);
+    const b = connectDoc(second.url, name, brunoCookie);
     await Promise.all([a.synced(), b.synced()]);
     a.doc.getArray<string>('log').push(['before']);
     await waitFor(async () => b.doc.getArray('log').length === 1, 'before the outage');
@@ -77,10 +80,21 @@ describe('several processes with Redis', () => {
     await waitFor(async () => (await app.db.sql`SELECT 1 FROM doc_updates WHERE doc_name = ${name}`).length >= 2, 'stored');
     await new Promise((r) => setTimeout(r, 300));
     expect(b.doc.getArray('log').toJSON()).toEqual(['before']);
+    // A document first opened while Redis is down still opens (from PostgreSQL)...
+    const lateName = `notes:${other!.id}`;
+    const late = connectDoc(second.url, lateName, brunoCookie);
+    await late.synced();
     redis = await startRedis(redis.port);
     await waitFor(async () => b.doc.getArray('log').length === 2, 'resynced after reconnect', 20_000);
     expect(b.doc.getArray('log').toJSON()).toEqual(['before', 'during']);
+    // ...and once Redis is back it is subscribed: another process's edits reach it.
+    const writer = connectDoc(app.url, lateName, anaCookie);
+    await writer.synced();
+    writer.doc.getArray<string>('log').push(['after']);
+    await waitFor(async () => late.doc.getArray('log').length === 1, 'subscribed after the outage', 20_000);
     a.destroy();
     b.destroy();
+    late.destroy();
+    writer.destroy();
   }, 60_000);
 });

@@ -16,8 +16,10 @@ const KINDS: FanoutKind[] = ['update', 'awareness'];
 
 /**
  * Redis pub/sub fan-out: one channel per document; each frame is [kind][process id][bytes],
- * and a process ignores its own. After a reconnect, rooms resync from PostgreSQL (what was
- * published while we were away is stored there).
+ * and a process ignores its own. After a reconnect we subscribe again ourselves (ioredis's
+ * own resubscription leaves a promise nobody handles when the link drops again) and rooms
+ * resync from PostgreSQL (what was published while we were away is stored there). While
+ * Redis is down a document still opens: it subscribes when Redis is back, then resyncs.
  */
 export class RedisFanout implements Fanout {
   private readonly processId = randomBytes(8);
@@ -27,7 +29,7 @@ export class RedisFanout implements Fanout {
   private connectedOnce = false;
 
   constructor(private pub: Redis) {
-    this.sub = pub.duplicate();
+    this.sub = pub.duplicate({ autoResubscribe: false });
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       if (message.length < 9 || message.subarray(1, 9).equals(this.processId)) return;
       const handler = this.handlers.get(channel.toString().slice('sync:'.length));
@@ -35,15 +37,21 @@ export class RedisFanout implements Fanout {
       if (handler && kind) handler(kind, new Uint8Array(message.subarray(9)));
     });
     this.sub.on('ready', () => {
-      if (this.connectedOnce) this.resync?.();
+      const reconnected = this.connectedOnce;
       this.connectedOnce = true;
+      const channels = [...this.handlers.keys()].map((doc) => `sync:${doc}`);
+      const subscribed = channels.length ? this.sub.subscribe(...channels) : Promise.resolve(0);
+      subscribed.then(() => reconnected && this.resync?.(), () => {});
     });
     this.sub.on('error', () => {});
   }
 
   async subscribe(doc: string, handler: (kind: FanoutKind, data: Uint8Array) => void): Promise<void> {
     this.handlers.set(doc, handler);
-    await this.sub.subscribe(`sync:${doc}`);
+    const subscribed = this.sub.subscribe(`sync:${doc}`);
+    // Down: the 'ready' handler subscribes and resyncs every room once Redis is back.
+    if (this.sub.status !== 'ready') return void subscribed.catch(() => {});
+    await subscribed.catch(() => {});
   }
 
   async unsubscribe(doc: string): Promise<void> {
