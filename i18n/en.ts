@@ -153,6 +153,8 @@ const base = {
   'chat.offline': 'No permission: {name} is offline. A new chat can start only with a colleague who is online or paused.',
   'chat.noColleague': 'Choose at least one colleague to chat with.',
   'chat.tooMany': 'A group chat can have at most {max} colleagues besides you.',
+  'chat.notGroup': 'Only a group chat can change its members; start a group with the colleagues instead.',
+  'chat.alreadyMember': '{name} is already in this chat.',
   // E-mails
   'mail.invite.subject': 'You were invited to {org} on Atende',
   'mail.invite.body':

@@ -149,6 +149,8 @@ const base: Record<BaseKey, string> = {
   'chat.offline': 'Sin permiso: {name} está desconectado. Solo puedes iniciar un chat nuevo con un compañero en línea o en pausa.',
   'chat.noColleague': 'Elige al menos un compañero para chatear.',
   'chat.tooMany': 'Un chat grupal puede tener como máximo {max} compañeros además de ti.',
+  'chat.notGroup': 'Solo un chat grupal puede cambiar sus miembros; inicia un grupo con los compañeros.',
+  'chat.alreadyMember': '{name} ya está en este chat.',
   // E-mails
   'mail.invite.subject': '{org} te invitó a Atende',
   'mail.invite.body':

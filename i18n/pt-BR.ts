@@ -149,6 +149,8 @@ const base: Record<BaseKey, string> = {
   'chat.offline': 'Sem permissão: {name} está offline. Um novo chat só pode começar com um colega online ou em pausa.',
   'chat.noColleague': 'Escolha pelo menos um colega para conversar.',
   'chat.tooMany': 'Um chat em grupo pode ter no máximo {max} colegas além de você.',
+  'chat.notGroup': 'Só um chat em grupo pode mudar seus membros; comece um grupo com os colegas.',
+  'chat.alreadyMember': '{name} já está neste chat.',
   'mail.invite.subject': 'Você foi convidado para {org} no Atende',
   'mail.invite.body':
     'Olá {name},\n\n{org} convidou você para o Atende. Crie sua senha aqui (o link vale uma vez, por {minutes} minutos):\n\n{link}\n\nSe o link expirou, abra-o mesmo assim para pedir um novo.',

@@ -53,6 +53,26 @@ export async function addMembers(db: Db, orgId: string, roomId: string, userIds:
     SELECT ${orgId}, ${roomId}, unnest(${userIds}::uuid[]) ON CONFLICT DO NOTHING`;
 }
 
+/** The room's members, the room row locked (member changes of one room happen one at a time). */
+export async function lockRoomMembers(db: Db, orgId: string, roomId: string): Promise<{ kind: ChatKind; members: string[] } | null> {
+  const rooms = await db`SELECT kind FROM chat_rooms WHERE org_id = ${orgId} AND id = ${roomId} FOR UPDATE`;
+  if (!rooms[0]) return null;
+  const rows = await db`SELECT user_id FROM chat_members WHERE org_id = ${orgId} AND room_id = ${roomId}`;
+  return { kind: rooms[0].kind as ChatKind, members: rows.map((r) => r.user_id as string) };
+}
+
+/** New members start having read everything already there (they can scroll back; nothing is unread). */
+export async function addMembersRead(db: Db, orgId: string, roomId: string, userIds: string[], readCount: number): Promise<void> {
+  await db`
+    INSERT INTO chat_members (org_id, room_id, user_id, last_read_count)
+    SELECT ${orgId}, ${roomId}, unnest(${userIds}::uuid[]), ${readCount} ON CONFLICT DO NOTHING`;
+}
+
+export async function removeMember(db: Db, orgId: string, roomId: string, userId: string): Promise<boolean> {
+  const rows = await db`DELETE FROM chat_members WHERE org_id = ${orgId} AND room_id = ${roomId} AND user_id = ${userId} RETURNING user_id`;
+  return rows.length > 0;
+}
+
 export interface Membership {
   roomId: string;
   kind: ChatKind;

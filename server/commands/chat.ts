@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import {
   addMembers,
+  addMembersRead,
   advanceReadPosition,
   archivedMessages,
   archiveMessages,
@@ -9,7 +10,9 @@ import {
   findDirectRoom,
   insertRoom,
   insertServerDocUpdate,
+  lockRoomMembers,
   membership,
+  removeMember,
   roomsOfUser,
   type ArchivedMessage,
   type ChatKind,
@@ -94,6 +97,51 @@ export async function openChat(s: Services, actor: ChatActor, userIds: string[])
     await addMembers(tx, actor.orgId, roomId, [actor.userId, ...others]);
     await s.bus.publish(tx, actor.orgId, 'chat.members', { roomId });
     return { roomId, docName: docName.chat(roomId), kind, created: true };
+  });
+}
+
+/**
+ * Adds colleagues to a group room the caller is in. The same rule as starting a group holds
+ * for the caller and each newcomer (SPEC §7), and a group stays within its size. Newcomers
+ * see the room's history with nothing unread; the members hear `chat.members`, and the sync
+ * server lets the newcomers open the room's document.
+ */
+export async function addChatMembers(s: Services, actor: ChatActor, roomId: string, userIds: string[]): Promise<{ added: number }> {
+  const wanted = [...new Set(userIds.map((u) => u.toLowerCase()))].filter((u) => u !== actor.userId);
+  if (wanted.length === 0) throw actor.fail('BAD_REQUEST', 'chat.noColleague');
+  const m = await memberOf(s, actor, roomId);
+  if (m.kind !== 'group') throw actor.fail('BAD_REQUEST', 'chat.notGroup');
+  const parties = new Map((await chatParties(s.sql, actor.orgId, [actor.userId, ...wanted])).map((p) => [p.id, p]));
+  const caller = parties.get(actor.userId);
+  if (!caller) throw actor.fail('UNAUTHORIZED', 'error.unauthenticated');
+  const refusal = chatRefusal(caller, wanted.map((id) => parties.get(id)));
+  if (refusal) throw actor.fail('FORBIDDEN', refusal.key, refusal.name ? { name: refusal.name } : {});
+  const live = await liveCount(s.sql, actor.orgId, roomId);
+  return runTx(s.sql, async (tx) => {
+    const room = await lockRoomMembers(tx, actor.orgId, roomId);
+    // Left meanwhile: the same answer as for a room one is not in.
+    if (!room || !room.members.includes(actor.userId)) throw actor.fail('NOT_FOUND', 'error.notFound');
+    const already = wanted.find((id) => room.members.includes(id));
+    if (already) throw actor.fail('CONFLICT', 'chat.alreadyMember', { name: parties.get(already)!.name });
+    if (room.members.length + wanted.length > MAX_CHAT_OTHERS + 1) throw actor.fail('BAD_REQUEST', 'chat.tooMany', { max: MAX_CHAT_OTHERS });
+    const [fresh] = await tx`SELECT archived_count FROM chat_rooms WHERE org_id = ${actor.orgId} AND id = ${roomId}`;
+    await addMembersRead(tx, actor.orgId, roomId, wanted, (fresh!.archived_count as number) + live);
+    await s.bus.publish(tx, actor.orgId, 'chat.members', { roomId });
+    return { added: wanted.length };
+  });
+}
+
+/**
+ * The caller leaves a group room: it disappears from their list, the sync server closes their
+ * socket to its document, the others carry on. A direct room cannot be left (it is the pair's).
+ */
+export async function leaveChat(s: Services, actor: ChatActor, roomId: string): Promise<{ left: boolean }> {
+  const m = await memberOf(s, actor, roomId);
+  if (m.kind !== 'group') throw actor.fail('BAD_REQUEST', 'chat.notGroup');
+  return runTx(s.sql, async (tx) => {
+    const left = await removeMember(tx, actor.orgId, roomId, actor.userId);
+    if (left) await s.bus.publish(tx, actor.orgId, 'chat.members', { roomId });
+    return { left };
   });
 }
 

@@ -135,6 +135,67 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
   });
 });
 
+describe('group members change (SPEC §7)', () => {
+  it('a member adds a colleague, who sees the history with nothing unread and can open the document; the rule of starting a group holds', async () => {
+    // A group of Ana and Bruno (Carla leaves at once; it stays a group).
+    const g = await as.ana!.mutate('chat.open', { userIds: [bruno, carla] });
+    await as.carla!.mutate('chat.leave', { roomId: g.roomId });
+    expect((await roomOf(as.ana!, g.roomId))!.members.map((m) => m.id).sort()).toEqual([ana, bruno].sort());
+    expect(await roomOf(as.carla!, g.roomId)).toBeUndefined();
+    expect(await upgradeStatus(app.url, `chat:${g.roomId}`, { cookie: as.carla!.cookie! })).toBe(403);
+    const a = connectDoc(app.url, `chat:${g.roomId}`, as.ana!.cookie);
+    await a.synced();
+    addChatMessage(a.doc, ana, 'before Carla came back');
+    await waitFor(async () => chatMessages(await storedRoomDoc(app.db.sql, ids.orgId, g.roomId)).length === 1, 'stored');
+
+    const carlaEvents = openEventStream(app.url, as.carla!.cookie);
+    await carlaEvents.started;
+    // Refusals: a newcomer who may not chat, someone already there, a non-member adding, a direct room.
+    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [bruno] }))).toMatchObject({ code: 'CONFLICT', reason: 'chat.alreadyMember' });
+    expect(await refusal(as.carla!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [carla, doraId] }))).toMatchObject({ code: 'NOT_FOUND' });
+    const pair = await as.ana!.mutate('chat.open', { userIds: [bruno] });
+    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: pair.roomId, userIds: [carla] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
+    expect(await refusal(as.ana!.mutate('chat.leave', { roomId: pair.roomId }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
+    const other = await createOtherOrg(app.db.sql, 'chat-add');
+    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+
+    await as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [carla] });
+    await waitFor(async () => carlaEvents.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === g.roomId), 'Carla told');
+    carlaEvents.close();
+    expect(await roomOf(as.carla!, g.roomId)).toMatchObject({ unread: 0, kind: 'group' });
+    const c = connectDoc(app.url, `chat:${g.roomId}`, as.carla!.cookie);
+    await c.synced();
+    expect(readChatMessages(c.doc).map((m) => m.text)).toEqual(['before Carla came back']);
+    addChatMessage(a.doc, ana, 'welcome');
+    await waitFor(async () => readChatMessages(c.doc).length === 2, 'Carla gets the new message');
+    await waitFor(async () => (await roomOf(as.carla!, g.roomId))!.unread === 1, 'one unread for Carla');
+
+    // Leaving closes the leaver's socket to the document; the others carry on.
+    await as.carla!.mutate('chat.leave', { roomId: g.roomId });
+    await waitFor(async () => c.closes.includes(CloseCode.Forbidden), 'Carla\'s socket closed');
+    addChatMessage(a.doc, ana, 'after Carla left');
+    await waitFor(async () => chatMessages(await storedRoomDoc(app.db.sql, ids.orgId, g.roomId)).length === 3, 'still stored');
+    a.destroy();
+    c.destroy();
+  });
+
+  it('keeps a group within its size when members are added at once', async () => {
+    const extra: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const u = await insertUser(app.db.sql, { orgId: ids.orgId, email: `group${i}@demo.test`, name: `Group ${i}`, role: 'agent', language: 'en', passwordHash: 'x' });
+      await setUserTeams(app.db.sql, ids.orgId, u.id, [ids.teams.Support]);
+      await app.db.sql`UPDATE users SET status = 'online' WHERE id = ${u.id}`;
+      extra.push(u.id);
+    }
+    const g = await as.ana!.mutate('chat.open', { userIds: [bruno, carla] });
+    // 3 members + 10 candidates offered one by one from two members at once: at most 11 in all.
+    const results = await Promise.allSettled(extra.map((id, i) => (i % 2 ? as.ana! : as.bruno!).mutate('chat.addMembers', { roomId: g.roomId, userIds: [id] })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
+    expect((await roomOf(as.ana!, g.roomId))!.members).toHaveLength(11);
+  });
+});
+
 describe('messages in the room document', () => {
   let roomId: string;
   beforeAll(async () => {

@@ -7,6 +7,8 @@ export const sync: MatrixPart = {
   rows: {
     // Another organization's users are refused like unavailable colleagues, without saying whether they exist.
     'chat.open': { access: 'authed', type: 'mutation', input: (i) => ({ userIds: [i.users['ana@demo.test']] }), crossOrg: 'FORBIDDEN' },
+    'chat.addMembers': { access: 'authed', type: 'mutation', input: (i) => ({ ...room(i), userIds: [i.users['carla@demo.test']] }), crossOrg: 'NOT_FOUND' },
+    'chat.leave': { access: 'authed', type: 'mutation', input: room, crossOrg: 'NOT_FOUND' },
     'chat.list': { access: 'authed', type: 'query', crossOrg: 'own-data' },
     'chat.markRead': { access: 'authed', type: 'mutation', input: (i) => ({ ...room(i), count: 1 }), crossOrg: 'NOT_FOUND' },
     'chat.history': { access: 'authed', type: 'query', input: room, crossOrg: 'NOT_FOUND' },
