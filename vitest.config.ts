@@ -5,7 +5,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**', '.data/**'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
+    // Generous: browser tests share 2 cores with servers and PostgreSQL; a hang still fails.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Browser tests start Chromium; keep them from competing with each other on 2 cores.

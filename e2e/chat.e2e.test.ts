@@ -168,6 +168,38 @@ describe('internal chat (SPEC §7)', () => {
     await eventually(() => page.getByRole('alert').innerText()).toBe(en('chat.offline', { name: names['carla@demo.test']! }));
   }, TEST_MS);
 
+  it('a member adds a colleague to a group, who sees it live; the colleague leaves it again', async () => {
+    const [ana, bruno, carla] = ['ana@demo.test', 'bruno@demo.test', 'carla@demo.test'];
+    await setOnline(app.db.sql, [ana, bruno, carla]);
+    const anaClient = await app.login(ana);
+    const group = await anaClient.mutate<{ roomId: string }>('chat.open', { userIds: [ids.users[bruno], ids.users[carla]] });
+    await (await app.login(carla)).mutate('chat.leave', { roomId: group.roomId });
+    const anaPage = await agentPage(ana, app.url, `/chat/${group.roomId}`);
+    const carlaPage = await agentPage(carla);
+    const head = anaPage.locator('.chat-room-members');
+    await head.getByText(names[bruno]!).waitFor();
+    expect(await head.getByText(names[carla]!).count()).toBe(0);
+
+    await anaPage.getByRole('button', { name: en('chat.addPeople') }).click();
+    const dialog = anaPage.getByRole('dialog', { name: en('chat.addPeopleTitle') });
+    await dialog.getByRole('checkbox', { name: en('chat.addOption', { name: names[carla]!, status: en('status.online') }) }).check();
+    await dialog.getByRole('button', { name: en('chat.addChosen', { count: 1 }) }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await head.getByText(names[carla]!).waitFor();
+    // Carla's list shows the group live, and she reads what was there before her.
+    const link = carlaPage.getByRole('list', { name: en('chat.chatsLabel') }).getByRole('link', { name: /^Group: / });
+    await link.waitFor();
+    await write(anaPage, en('chat.messageInput'), 'Welcome, Carla');
+    await link.click();
+    await messages(carlaPage).getByText('Welcome, Carla').waitFor();
+
+    await carlaPage.getByRole('button', { name: en('chat.leaveGroup') }).click();
+    await carlaPage.getByRole('dialog', { name: en('chat.leaveTitle') }).getByRole('button', { name: en('chat.leaveGroup') }).click();
+    await carlaPage.waitForURL(/\/agents$/);
+    await eventually(() => link.count()).toBe(0);
+    await eventually(() => head.getByText(names[carla]!).count()).toBe(0);
+  }, TEST_MS);
+
   it('a message written offline reaches the colleague after reconnecting, once', async () => {
     const [ana, bruno] = ['ana@demo.test', 'bruno@demo.test'];
     await setOnline(app.db.sql, [ana, bruno]);

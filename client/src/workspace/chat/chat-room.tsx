@@ -10,6 +10,7 @@ import { useDocAwareness, joinNames, type Person } from './awareness.ts';
 import { MessageThread, SyncNote, useThreadMessages, type ShownMessage } from './message-thread.tsx';
 import type { ChatRoom } from './unread.ts';
 import type { Agent } from './agents-query.ts';
+import GroupMembers from './group-members.tsx';
 import './chat.css';
 
 /**
@@ -156,6 +157,9 @@ export default function ChatRoomView(props: { roomId: string; room: ChatRoom | u
             </For>
           </ul>
         </div>
+        <Show when={props.room?.kind === 'group' ? props.room : undefined}>
+          {(room) => <GroupMembers room={room()} meId={props.me.id} agents={props.agents} />}
+        </Show>
       </header>
       <SyncNote shared={shared} />
       <MessageThread
