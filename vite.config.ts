@@ -15,7 +15,7 @@ const publicDir = fileURLToPath(new URL('./client/public', import.meta.url));
 /**
  * Emits /sw.js from client/src/offline/service-worker.js with this build's app shell
  * (index.html, every hashed asset of the agent app, the public files) and a version that
- * changes with them, so a new build replaces the old cache.
+ * changes with any of their contents, so a new build replaces the old cache.
  */
 function serviceWorker(): Plugin {
   const template = fileURLToPath(new URL('./client/src/offline/service-worker.js', import.meta.url));
@@ -29,13 +29,13 @@ function serviceWorker(): Plugin {
       const publicFiles = fs.existsSync(publicDir) ? fs.readdirSync(publicDir).filter((f) => !f.startsWith('.')) : [];
       const shell = ['/', ...assets.map((f) => `/${f}`), ...publicFiles.map((f) => `/${f}`)];
       const index = bundle['index.html'];
-      const version = createHash('sha256')
-        .update(shell.join('\n'))
-        .update(index && index.type === 'asset' ? String(index.source) : '')
-        .digest('hex')
-        .slice(0, 16);
-      const source = fs
-        .readFileSync(template, 'utf8')
+      const raw = fs.readFileSync(template, 'utf8');
+      // Hashed assets change name with their contents; public files (icons, manifest) and the
+      // worker itself keep their names, so their bytes go into the version.
+      const hash = createHash('sha256').update(shell.join('\n')).update(index && index.type === 'asset' ? String(index.source) : '').update(raw);
+      for (const f of publicFiles) hash.update(f).update(fs.readFileSync(`${publicDir}/${f}`));
+      const version = hash.digest('hex').slice(0, 16);
+      const source = raw
         .replace('__VERSION__', version)
         .replace('__PRECACHE__', JSON.stringify(shell));
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
