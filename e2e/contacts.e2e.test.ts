@@ -125,6 +125,10 @@ describe('contact notes', () => {
     // The server's activity log names who edited.
     await anaPage.getByText(en('contacts.notes.activity')).click();
     await anaPage.getByText(/^edited by Bruno Lima at /).first().waitFor();
+    // Live: Carla edits, and Ana's open activity list names her without a reload.
+    expect(await anaPage.getByText(/^edited by Carla/).count()).toBe(0);
+    await typeAtEnd(fresh, /^Note by Bruno/, ' Carla: sent.');
+    await anaPage.getByText(/^edited by Carla/).first().waitFor();
   });
 
   it('edits made while the connection is cut merge when it comes back', async () => {

@@ -3,7 +3,7 @@ import { getContact } from '../../db/queries/contacts.ts';
 import { getConversation } from '../../db/queries/conversations.ts';
 import { appendDocUpdates, bindClient, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
 import { getUser } from '../../db/queries/users.ts';
-import { docName } from '../../sync/shared/doc-name.ts';
+import { docName, parseDocName } from '../../sync/shared/doc-name.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { SyncServer, type SyncHooks, type SyncLimits } from '../../sync/server/server.ts';
 import { RedisFanout } from '../../sync/server/fanout.ts';
@@ -12,12 +12,57 @@ import { archiveLoadedChats } from '../commands/chat.ts';
 import { actorFor, factsOf } from '../commands/conversations/common.ts';
 import { mayView, mayWrite } from '../domain/conversation-access.ts';
 import { errorsFor } from '../errors.ts';
+import { registerEventRule } from '../events/permissions.ts';
 import type { HttpMounts } from '../http/server.ts';
 import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
 import type { Services } from '../services/index.ts';
 
+// Notes are readable by every user of the contact's organization (the notes rule of /sync).
+registerEventRule('notes.changed', () => true);
+
+/** How often, at most, one contact's notes announce `notes.changed` while being edited. */
+export const NOTES_ANNOUNCE_MS = 2_000;
+
+/**
+ * Tells the organization that a contact's notes changed once their updates are stored, at
+ * most once per NOTES_ANNOUNCE_MS per contact (the last change is always announced), so open
+ * activity lists refresh live instead of polling. The edits themselves travel over /sync.
+ */
+function notesAnnouncer(s: Services): { stored(rows: { orgId: string; docName: string }[]): void; stop(): void } {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const last = new Map<string, number>();
+  const publish = (orgId: string, contactId: string) => {
+    last.set(contactId, Date.now());
+    void s.bus.publish(s.sql, orgId, 'notes.changed', { contactId }).catch((err) => s.log.warn({ err }, 'notes.changed not published'));
+  };
+  return {
+    stored(rows) {
+      for (const r of rows) {
+        const name = parseDocName(r.docName);
+        if (name?.kind !== 'notes' || timers.has(name.contactId)) continue;
+        const wait = (last.get(name.contactId) ?? 0) + NOTES_ANNOUNCE_MS - Date.now();
+        if (wait <= 0) {
+          publish(r.orgId, name.contactId);
+          continue;
+        }
+        const timer = setTimeout(() => {
+          timers.delete(name.contactId);
+          publish(r.orgId, name.contactId);
+        }, wait);
+        timer.unref();
+        timers.set(name.contactId, timer);
+      }
+      if (last.size > 10_000) for (const [id, at] of last) if (Date.now() - at > NOTES_ANNOUNCE_MS) last.delete(id);
+    },
+    stop() {
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
 /** Per-document rules (SPEC §9, issue "Sync"): who may open which document, and how. */
-function hooks(s: Services): SyncHooks {
+function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks {
   return {
     isForeignOrigin: (req: IncomingMessage) => isForeignOrigin(req, s.env.APP_ORIGIN),
     async onAuthenticate(req) {
@@ -52,7 +97,10 @@ function hooks(s: Services): SyncHooks {
     },
     store: {
       load: (orgId, name) => loadDocUpdates(s.sql, orgId, name),
-      append: (rows) => appendDocUpdates(s.sql, rows),
+      append: async (rows) => {
+        await appendDocUpdates(s.sql, rows);
+        notes.stored(rows);
+      },
       bindings: (name) => loadClientBindings(s.sql, name),
       bind: (orgId, name, clientId, userId) => bindClient(s.sql, orgId, name, clientId, userId),
       compact: (orgId, name, upTo, snapshot) => compactDoc(s.sql, orgId, name, upTo, snapshot),
@@ -70,7 +118,8 @@ export interface RunningSync {
 
 /** The /sync endpoint and the event-bus rules that close or re-check its sockets. */
 export function startSync(s: Services, limits: Partial<SyncLimits> = {}): RunningSync {
-  const server = new SyncServer(hooks(s), limits);
+  const notes = notesAnnouncer(s);
+  const server = new SyncServer(hooks(s, notes), limits);
   const unsubscribe = s.bus.subscribe((e) => {
     const d = e.data;
     if (e.type === 'session.ended') server.closeWhere((c) => c.sessionId === d.sessionId, CloseCode.Unauthorized);
@@ -92,6 +141,7 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
     mounts: { routes: [], upgrades: [{ prefix: '/sync', handle: (req, socket, head) => void server.handleUpgrade(req, socket, head) }] },
     async stop() {
       clearInterval(archiver);
+      notes.stop();
       unsubscribe();
       await server.stop();
     },

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { makeChannel, waitingConversation } from '../../test/helpers/conversations.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
+import { openEventStream } from '../../test/helpers/events.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -56,6 +57,29 @@ describe('/sync with the stock y-websocket client', () => {
     const activity = await app.db.sql`SELECT DISTINCT user_id FROM doc_activity WHERE doc_name = ${`notes:${contactId}`}`;
     expect(activity.map((r) => r.user_id).sort()).toEqual([ids.users['ana@demo.test'], ids.users['bruno@demo.test']].sort());
     c.destroy();
+  });
+
+  it('announces stored notes edits to the organization as notes.changed, a burst at most every 2 s, never to another organization', async () => {
+    const [c2] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Notes Live', 'nl@x.test', '5511912340001') RETURNING id`;
+    const other = await createOtherOrg(app.db.sql, 'notes-live');
+    const outsider = await app.login(other.admin.email, other.password);
+    const bruno = openEventStream(app.url, cookies.bruno!);
+    const foreign = openEventStream(app.url, outsider.cookie);
+    await Promise.all([bruno.started, foreign.started]);
+    const a = connectDoc(app.url, `notes:${c2!.id}`, cookies.ana!);
+    await a.synced();
+    const changed = () => bruno.received.filter((e) => e.data.type === 'notes.changed' && e.data.contactId === c2!.id);
+    a.doc.getText('t').insert(0, 'first ');
+    await waitFor(async () => changed().length === 1, 'announced');
+    // A burst right after: announced once more when the window ends (its last edit included), not per edit.
+    for (let i = 0; i < 10; i++) a.doc.getText('t').insert(0, `${i} `);
+    await waitFor(async () => changed().length >= 2, 'the burst announced', 10_000);
+    await waitFor(async () => (await app.db.sql`SELECT count(*)::int AS n FROM events WHERE type = 'notes.changed' AND data->>'contactId' = ${c2!.id}`)[0]!.n === changed().length, 'all delivered', 10_000);
+    expect(changed().length).toBeLessThanOrEqual(3);
+    expect(foreign.received.some((e) => e.data.type === 'notes.changed')).toBe(false);
+    a.destroy();
+    bruno.close();
+    foreign.close();
   });
 
   it('refuses before the upgrade: no session, foreign origin, bad name, another organization', async () => {

@@ -1,7 +1,7 @@
-import { createEffect, createMemo, createSignal, For, lazy, Show, Suspense } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, lazy, onCleanup, Show, Suspense } from 'solid-js';
 import * as Y from 'yjs';
-import { useQuery } from '@tanstack/solid-query';
-import { keys } from '../../lib/keys.ts';
+import { useQuery, useQueryClient } from '@tanstack/solid-query';
+import { keys, onLiveEvent } from '../../lib/keys.ts';
 import { useSharedDoc } from '../../lib/ydoc.ts';
 import { useYStore } from '../../lib/ystore.ts';
 import { t } from '../../i18n.ts';
@@ -69,8 +69,14 @@ export default function Notes(props: { contactId: string }) {
   const activity = useQuery(() => ({
     queryKey: keys.noteActivity(props.contactId),
     queryFn: () => trpc.notes.activity.query({ contactId: props.contactId }),
-    refetchInterval: 20_000,
   }));
+  // The server announces stored edits (`notes.changed`, at most every 2 s per contact).
+  const queryClient = useQueryClient();
+  onCleanup(
+    onLiveEvent((e) => {
+      if (e.type === 'notes.changed' && e.contactId === props.contactId) void queryClient.invalidateQueries({ queryKey: keys.noteActivity(props.contactId) });
+    }),
+  );
 
   const live = createMemo(() => entries.filter((e) => !e.deleted).reverse());
   const deleted = createMemo(() => entries.filter((e) => e.deleted).reverse());
