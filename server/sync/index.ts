@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { getContact } from '../../db/queries/contacts.ts';
 import { getConversation } from '../../db/queries/conversations.ts';
 import { appendDocUpdates, bindClient, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
-import { getUser } from '../../db/queries/users.ts';
+import { getUser, type User } from '../../db/queries/users.ts';
 import { docName, parseDocName } from '../../sync/shared/doc-name.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
-import { SyncServer, type SyncHooks, type SyncLimits } from '../../sync/server/server.ts';
+import { SyncServer, type SyncHooks, type SyncIdentity, type SyncLimits } from '../../sync/server/server.ts';
 import { RedisFanout } from '../../sync/server/fanout.ts';
 import { validateSessionToken } from '../auth/session.ts';
 import { archiveLoadedChats } from '../commands/chat.ts';
@@ -63,15 +63,21 @@ function notesAnnouncer(s: Services): { stored(rows: { orgId: string; docName: s
 
 /** Per-document rules (SPEC §9, issue "Sync"): who may open which document, and how. */
 function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks {
+  // The user the session check just read, for the authorization of the same upgrade (one
+  // query fewer per connect); re-checks of open sockets get a new identity and read afresh.
+  const justAuthenticated = new WeakMap<SyncIdentity, User>();
   return {
     isForeignOrigin: (req: IncomingMessage) => isForeignOrigin(req, s.env.APP_ORIGIN),
     async onAuthenticate(req) {
       const token = sessionTokenOf(req);
       const auth = token ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS }) : null;
-      return auth ? { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId } : null;
+      if (!auth) return null;
+      const who: SyncIdentity = { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId };
+      justAuthenticated.set(who, auth.user);
+      return who;
     },
     async onAuthorize(who, doc) {
-      const user = await getUser(s.sql, who.orgId, who.userId);
+      const user = justAuthenticated.get(who) ?? (await getUser(s.sql, who.orgId, who.userId));
       if (!user || user.deactivatedAt) return null;
       switch (doc.kind) {
         case 'presence':
