@@ -171,6 +171,20 @@ describe('contacts.get', () => {
     await admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], historyAccess: 'own_teams' });
     expect(protocols(await admin.query('contacts.get', { id: contactId }))).toEqual(['20260101-900001', '20260101-900002']);
   });
+
+  it('counts its limit among what the caller may see: 250 newer closed Sales conversations do not hide Ana\'s older Support one', async () => {
+    const sql = app.db.sql;
+    const busy = (await ana.mutate('contacts.create', { name: 'Busy Person', email: 'busy@example.com', whatsapp: '5531911113333' })).id;
+    await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, closed_at, close_reason, served_by)
+      VALUES (${ids.orgId}, '20250101-800000', ${busy}, ${channels.whatsapp}, ${ids.teams.Support}, 'closed', now() - interval '1 year', 'agent', ${ids.users['bruno@demo.test']})`;
+    await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, closed_at, close_reason, served_by)
+      SELECT ${ids.orgId}, '20260101-8' || lpad(n::text, 5, '0'), ${busy}, ${channels.whatsapp}, ${ids.teams.Sales}, 'closed', now() - n * interval '1 minute', 'agent', ${ids.users['carla@demo.test']}
+      FROM generate_series(1, 250) n`;
+    expect(protocols(await ana.query('contacts.get', { id: busy }))).toEqual(['20250101-800000']);
+    const all = await admin.query('contacts.get', { id: busy });
+    expect(all.history).toHaveLength(200);
+    expect(all.history[0].protocol).toBe('20260101-800001');
+  });
 });
 
 describe('contacts.media', () => {

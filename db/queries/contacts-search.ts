@@ -102,7 +102,26 @@ const toContactConversation = (r: Record<string, unknown>): ContactConversation 
 });
 
 /** Open conversations name their assignee; a closed one (which has none) the agent who served it. */
-export async function conversationsOfContact(db: Db, orgId: string, contactId: string, open: boolean, limit: number): Promise<ContactConversation[]> {
+/** Who is looking (server/domain/conversation-access.ts `Viewer`). */
+export interface SqlViewer {
+  id: string;
+  role: 'admin' | 'agent';
+  teamIds: readonly string[];
+  historyAccess: 'own_teams' | 'all' | 'none';
+}
+
+/**
+ * `mayView` of server/domain/conversation-access.ts as SQL over the conversation `c`, so a
+ * LIMIT counts only what the viewer may see (the caller still applies `mayView` to the rows).
+ * Placeholders $3..$6: viewer id, role, team ids, history access.
+ */
+const MAY_VIEW_SQL = `($4 = 'admin' OR c.assignee_id = $3 OR c.target_user_id = $3
+  OR EXISTS (SELECT 1 FROM conversation_participants p WHERE p.org_id = c.org_id AND p.conversation_id = c.id AND p.user_id = $3)
+  OR (c.status = 'closed' AND ($6 = 'all' OR ($6 = 'own_teams' AND c.team_id = ANY($5::uuid[]))))
+  OR (c.status <> 'closed' AND c.team_id = ANY($5::uuid[])))`;
+const viewerParams = (v: SqlViewer) => [v.id, v.role, [...v.teamIds], v.historyAccess];
+
+export async function conversationsOfContact(db: Db, orgId: string, contactId: string, open: boolean, limit: number, viewer: SqlViewer): Promise<ContactConversation[]> {
   const rows = await db.unsafe(
     `SELECT c.id, c.protocol, c.status, c.created_at, c.closed_at, c.close_reason, c.rating, c.team_id, c.assignee_id,
        c.target_user_id, ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.name AS team_name,
@@ -112,9 +131,9 @@ export async function conversationsOfContact(db: Db, orgId: string, contactId: s
      LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
      LEFT JOIN dispositions d ON d.org_id = c.org_id AND d.id = c.disposition_id
      LEFT JOIN users u ON u.org_id = c.org_id AND u.id = coalesce(c.assignee_id, c.served_by)
-     WHERE c.org_id = $1 AND c.contact_id = $2 AND ${open ? `c.status <> 'closed'` : `c.status = 'closed'`}
+     WHERE c.org_id = $1 AND c.contact_id = $2 AND ${open ? `c.status <> 'closed'` : `c.status = 'closed' AND ${MAY_VIEW_SQL}`}
      ORDER BY ${open ? 'c.created_at' : 'c.closed_at DESC'} LIMIT ${Math.floor(limit)}`,
-    [orgId, contactId],
+    (open ? [orgId, contactId] : [orgId, contactId, ...viewerParams(viewer)]) as never[],
   );
   return rows.map(toContactConversation);
 }
@@ -139,8 +158,8 @@ export interface ContactMedia {
   };
 }
 
-/** The gallery: a contact's message attachments, newest first (the caller filters by what it may see). */
-export async function mediaOfContact(db: Db, orgId: string, contactId: string, limit: number): Promise<ContactMedia[]> {
+/** The gallery: a contact's message attachments the viewer may see, newest first. */
+export async function mediaOfContact(db: Db, orgId: string, contactId: string, limit: number, viewer: SqlViewer): Promise<ContactMedia[]> {
   const rows = await db.unsafe(
     `SELECT m.id AS message_id, m.direction, m.kind, coalesce(m.provider_timestamp, m.created_at) AS at,
        a.id AS attachment_id, a.filename, a.content_type,
@@ -150,9 +169,9 @@ export async function mediaOfContact(db: Db, orgId: string, contactId: string, l
      FROM messages m
      JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
      JOIN attachments a ON a.org_id = m.org_id AND a.id = m.attachment_id
-     WHERE m.org_id = $1 AND c.contact_id = $2
+     WHERE m.org_id = $1 AND c.contact_id = $2 AND ${MAY_VIEW_SQL}
      ORDER BY coalesce(m.provider_timestamp, m.created_at) DESC, m.id LIMIT ${Math.floor(limit)}`,
-    [orgId, contactId],
+    [orgId, contactId, ...viewerParams(viewer)] as never[],
   );
   return rows.map((r) => ({
     attachmentId: r.attachment_id as string,

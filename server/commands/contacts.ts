@@ -100,7 +100,8 @@ export async function contactsOfChannel(s: Services, fail: Fail, orgId: string, 
   return contactsOfChannelKind(s.sql, orgId, channel.kind, contactFilter(query), 100);
 }
 
-const HISTORY_SCAN = 200;
+/** The newest closed conversations shown in a contact's history (of those the actor may see). */
+const HISTORY_LIMIT = 200;
 
 /**
  * A contact with its open conversations on every channel (who is serving them is no
@@ -110,20 +111,21 @@ export async function contactDetails(s: Services, actor: Actor, id: string) {
   const contact = await getContact(s.sql, actor.orgId, id);
   if (!contact) throw actor.fail('NOT_FOUND', 'error.notFound');
   const [open, closed] = await Promise.all([
-    conversationsOfContact(s.sql, actor.orgId, id, true, 50),
-    conversationsOfContact(s.sql, actor.orgId, id, false, HISTORY_SCAN),
+    conversationsOfContact(s.sql, actor.orgId, id, true, 50, actor),
+    conversationsOfContact(s.sql, actor.orgId, id, false, HISTORY_LIMIT, actor),
   ]);
   const visible = (c: ContactConversation) =>
     mayView({ status: c.status, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, participantIds: [] }, actor);
   return { contact, open, history: closed.filter(visible) };
 }
 
-const MEDIA_SCAN = 500;
+/** The newest files shown in the gallery (of those the actor may see). */
+const MEDIA_LIMIT = 500;
 
 /** The gallery: files of the contact's conversations this actor may read (the same rule as the conversation itself). */
 export async function contactMedia(s: Services, actor: Actor, id: string) {
   const contact = await getContact(s.sql, actor.orgId, id);
   if (!contact) throw actor.fail('NOT_FOUND', 'error.notFound');
-  const media = await mediaOfContact(s.sql, actor.orgId, id, MEDIA_SCAN);
+  const media = await mediaOfContact(s.sql, actor.orgId, id, MEDIA_LIMIT, actor);
   return media.filter((m) => mayView(m.conversation, actor));
 }
