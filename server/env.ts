@@ -30,6 +30,7 @@ const schema = z
     LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
     LOGIN_IP_PER_MINUTE: z.coerce.number().int().positive().default(100),
     UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+    WEBCHAT_VISITOR_TTL_DAYS: z.coerce.number().positive().default(30),
     WHATSAPP_APP_SECRET: z.string().optional(),
     WHATSAPP_VERIFY_TOKEN: z.string().optional(),
     WHATSAPP_ACCESS_TOKEN: z.string().optional(),

@@ -26,7 +26,7 @@ export async function openConversations(db: Db, orgId: string): Promise<OpenConv
       ct.id AS contact_id, ct.name AS contact_name, ct.whatsapp AS contact_whatsapp,
       a.id AS assignee_id, a.name AS assignee_name, tu.id AS target_id, tu.name AS target_name,
       CASE c.status
-        WHEN 'waiting' THEN coalesce(c.queued_at, c.created_at) + t.queue_timeout_minutes * interval '1 minute'
+        WHEN 'waiting' THEN coalesce(c.queued_at, c.created_at) + coalesce(t.queue_timeout_minutes, o.queue_timeout_minutes) * interval '1 minute'
         WHEN 'active' THEN c.last_activity_at + o.inactivity_timeout_minutes * interval '1 minute'
         WHEN 'bot' THEN c.last_activity_at + o.bot_timeout_minutes * interval '1 minute'
       END AS auto_close_at

@@ -13,10 +13,15 @@ export interface Organization {
   identifyAgents: boolean;
   brandColor: string;
   customerLanguage: string;
+  /** Sent to the customer when the system closes a conversation: null = the standard sentence, '' = none. */
+  autoCloseMessage: string | null;
+  /** Queue timeout of conversations waiting with no team; null = never. */
+  queueTimeoutMinutes: number | null;
 }
 
 export const ORGANIZATION_COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
-  bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language`;
+  bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language,
+  auto_close_message, queue_timeout_minutes`;
 
 export function toOrganization(r: Record<string, unknown>): Organization {
   return {
@@ -32,6 +37,8 @@ export function toOrganization(r: Record<string, unknown>): Organization {
     identifyAgents: r.identify_agents as boolean,
     brandColor: r.brand_color as string,
     customerLanguage: r.customer_language as string,
+    autoCloseMessage: (r.auto_close_message as string | null) ?? null,
+    queueTimeoutMinutes: (r.queue_timeout_minutes as number | null) ?? null,
   };
 }
 
@@ -65,6 +72,8 @@ const UPDATABLE = {
   identifyAgents: 'identify_agents',
   brandColor: 'brand_color',
   customerLanguage: 'customer_language',
+  autoCloseMessage: 'auto_close_message',
+  queueTimeoutMinutes: 'queue_timeout_minutes',
 } as const;
 export type OrganizationPatch = Partial<Omit<Organization, 'id'>>;
 

@@ -6,11 +6,14 @@ export type AutoCloseReason = 'queue_timeout' | 'inactivity' | 'bot_timeout';
 /**
  * Which open conversations each timer closes, and from which timestamp: the deadline is
  * that timestamp plus the team's or the organization's timeout. A waiting conversation
- * with no team (no bot menu) has no queue timeout; admins route it.
+ * with no team (a channel without a bot menu) has the organization's queue timeout; when
+ * the organization has none (NULL) it waits until an admin routes it.
  */
 const EXPIRED: Record<AutoCloseReason, string> = {
-  queue_timeout: `SELECT c.id FROM conversations c JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
-    WHERE c.status = 'waiting' AND coalesce(c.queued_at, c.created_at) + t.queue_timeout_minutes * interval '1 minute' < $1`,
+  queue_timeout: `SELECT c.id FROM conversations c JOIN organizations o ON o.id = c.org_id
+    LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    WHERE c.status = 'waiting'
+      AND coalesce(c.queued_at, c.created_at) + coalesce(t.queue_timeout_minutes, o.queue_timeout_minutes) * interval '1 minute' < $1`,
   inactivity: `SELECT c.id FROM conversations c JOIN organizations o ON o.id = c.org_id
     WHERE c.status = 'active' AND c.last_activity_at + o.inactivity_timeout_minutes * interval '1 minute' < $1`,
   bot_timeout: `SELECT c.id FROM conversations c JOIN organizations o ON o.id = c.org_id

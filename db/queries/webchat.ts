@@ -26,14 +26,22 @@ export async function insertVisitor(db: Db, v: { orgId: string; channelId: strin
   return toVisitor(rows[0]!);
 }
 
-/** The visitor a token hash names, only while its channel is an active web chat channel. */
-export async function visitorByTokenHash(db: Db, tokenHash: Uint8Array): Promise<Visitor | null> {
-  const rows = await db`SELECT v.id, v.org_id, v.channel_id, v.name, v.last_seen_at < now() - interval '5 minutes' AS stale
+/**
+ * The visitor a token hash names, only while its channel is an active web chat channel and
+ * the token was used within `ttlDays` (sliding: each use extends it). last_seen_at is
+ * refreshed at most once an hour per visitor, not written on every request.
+ */
+export async function visitorByTokenHash(db: Db, tokenHash: Uint8Array, ttlDays: number): Promise<Visitor | null> {
+  const rows = await db`SELECT v.id, v.org_id, v.channel_id, v.name, v.last_seen_at < now() - interval '1 hour' AS stale
     FROM webchat_visitors v JOIN channels c ON c.org_id = v.org_id AND c.id = v.channel_id
-    WHERE v.token_hash = ${Buffer.from(tokenHash)} AND c.kind = 'webchat' AND c.active`;
+    WHERE v.token_hash = ${Buffer.from(tokenHash)} AND c.kind = 'webchat' AND c.active
+      AND v.last_seen_at > now() - ${ttlDays}::float8 * interval '1 day'`;
   const r = rows[0];
   if (!r) return null;
-  if (r.stale) await db`UPDATE webchat_visitors SET last_seen_at = now() WHERE org_id = ${r.org_id} AND id = ${r.id}`;
+  if (r.stale) {
+    await db`UPDATE webchat_visitors SET last_seen_at = now()
+      WHERE org_id = ${r.org_id} AND id = ${r.id} AND last_seen_at < now() - interval '1 hour'`;
+  }
   return toVisitor(r);
 }
 

@@ -1,9 +1,14 @@
 import { audit } from '../../db/queries/audit.ts';
+import { getOrganization, type Organization } from '../../db/queries/organizations.ts';
 import { closeExpired, dropParticipants, flagOverrunPauses, type AutoClosed, type AutoCloseReason } from '../../db/queries/timers.ts';
-import { runTx } from '../../db/sql.ts';
+import { runTx, type Tx } from '../../db/sql.ts';
+import { LANGUAGES, translate } from '../../i18n/index.ts';
+import { windowState } from '../domain/whatsapp-window.ts';
 import { registerEventRule } from '../events/permissions.ts';
 import type { Services } from '../services/index.ts';
-import { publishConversation } from './conversations/common.ts';
+import { channelOf, publishConversation, queueBotMessage } from './conversations/common.ts';
+import { customerLanguage } from './conversations/ingest.ts';
+import { lastInboundAt } from './conversations/outbound.ts';
 
 // Overrunning a pause is flagged to administrators only (SPEC §4).
 registerEventRule('agent.pauseOverrun', (_event, receiver) => receiver.role === 'admin');
@@ -19,9 +24,45 @@ export interface SweepResult {
 // order so two sweeps touching the same organizations never wait on each other in a cycle.
 const byOrg = <T extends { orgId: string }>(rows: T[]) => [...rows].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
 
+/** The standard closing sentence, in a customer language. */
+export const standardAutoCloseMessage = (language: string): string => translate(customerLanguage(language), 'admin.org.autoCloseStandard');
+
+/**
+ * What the customer is told when the system closes their conversation: the organization's
+ * text, else the standard sentence in its customer language; '' means nothing.
+ */
+export const autoCloseMessageOf = (org: Pick<Organization, 'autoCloseMessage' | 'customerLanguage'>): string =>
+  (org.autoCloseMessage ?? standardAutoCloseMessage(org.customerLanguage)).trim();
+
+/**
+ * How an admin's text is stored: a standard sentence (of any language, e.g. the one shown
+ * before the customer language was changed) is kept as NULL, so it follows the language.
+ */
+export function storedAutoCloseMessage(text: string): string | null {
+  const trimmed = text.trim();
+  return LANGUAGES.some((l) => standardAutoCloseMessage(l) === trimmed) ? null : trimmed;
+}
+
+/**
+ * Tells the customer of a conversation this sweep closed, through its channel: an ordinary
+ * queued bot row, written in the closing transaction, so the channel adapters deliver it and
+ * a close happens with its message or not at all. On WhatsApp outside the 24-hour window no
+ * free text may be sent: then nothing is (the close stands).
+ */
+async function tellCustomer(s: Services, tx: Tx, c: AutoClosed, org: Organization, now: Date): Promise<void> {
+  const text = autoCloseMessageOf(org);
+  if (!text) return;
+  const channel = await channelOf(tx, c);
+  if (!windowState(channel.kind, await lastInboundAt(tx, c), now).open) return;
+  await queueBotMessage(s, tx, c, text);
+}
+
 async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit: number): Promise<AutoClosed[]> {
   return runTx(s.sql, async (tx) => {
+    // Only the rows this statement closed come back: each close tells its customer once,
+    // however many processes sweep at the same time.
     const closed = byOrg(await closeExpired(tx, reason, now, limit));
+    const orgs = new Map<string, Organization>();
     for (const c of closed) {
       await dropParticipants(tx, c.orgId, [c.id]);
       await audit(tx, {
@@ -32,8 +73,11 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
       });
     }
     for (const c of closed) {
-      // The event names the agent who had it, so their workspace hears of the close too.
+      let org = orgs.get(c.orgId);
+      if (!org) orgs.set(c.orgId, (org = (await getOrganization(tx, c.orgId))!));
+      // The events name the agent who had it, so their workspace hears of the close (and the message) too.
       const seenAs = { ...c, assigneeId: c.servedBy };
+      await tellCustomer(s, tx, seenAs, org, now);
       if (reason === 'queue_timeout') await publishConversation(s, tx, seenAs, 'queue.changed');
       await publishConversation(s, tx, seenAs);
     }
@@ -43,9 +87,10 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
 
 /**
  * The timers, evaluated at `now` (the worker passes the clock; tests pass any instant):
- * closes conversations past the team's queue timeout (from queued_at), the organization's
- * inactivity timeout (active, from last activity) and bot timeout (bot menu, from last
- * activity), and flags pauses past their end. Every statement is conditional, so several
+ * closes conversations past the team's queue timeout (from queued_at; the organization's
+ * for a conversation with no team), the organization's inactivity timeout (active, from
+ * last activity) and bot timeout (bot menu, from last activity), telling each customer,
+ * and flags pauses past their end. Every statement is conditional, so several
  * processes sweeping at once close each conversation once and flag each pause once.
  */
 export async function sweepTimers(s: Services, now: Date, batchSize = 200): Promise<SweepResult> {

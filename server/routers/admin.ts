@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { listAudit } from '../../db/queries/audit.ts';
 import { lockedEmails } from '../../db/queries/lockout.ts';
-import { getOrganization, updateOrganization } from '../../db/queries/organizations.ts';
+import { getOrganization, updateOrganization, type Organization } from '../../db/queries/organizations.ts';
 import { deleteTeam, getTeam, insertTeam, listTeams, membersOfTeams, setTeamMembers, updateTeam } from '../../db/queries/teams.ts';
 import { listUsers } from '../../db/queries/users.ts';
 import { runTx } from '../../db/sql.ts';
 import { audit } from '../../db/queries/audit.ts';
 import { deactivate, inviteUser, resendInvite, unlockUser, updateUserByAdmin } from '../commands/users.ts';
 import { emailKey } from '../commands/login.ts';
+import { standardAutoCloseMessage, storedAutoCloseMessage } from '../commands/timers.ts';
 import { parseNetwork } from '../domain/networks.ts';
 import { isValidTimeZone } from '../domain/work-hours.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
@@ -147,8 +148,11 @@ const teamsRouter = router({
   }),
 });
 
+/** The organization as its admin screen shows it: with the standard closing sentence in its customer language. */
+const orgView = (org: Organization) => ({ ...org, autoCloseMessageStandard: standardAutoCloseMessage(org.customerLanguage) });
+
 const orgRouter = router({
-  get: adminProcedure.query(async ({ ctx }) => (await getOrganization(ctx.services.sql, ctx.org.id))!),
+  get: adminProcedure.query(async ({ ctx }) => orgView((await getOrganization(ctx.services.sql, ctx.org.id))!)),
   update: adminProcedure
     .input(
       z.object({
@@ -163,6 +167,10 @@ const orgRouter = router({
         identifyAgents: z.boolean().optional(),
         brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour').optional(),
         customerLanguage: v.language.optional(),
+        /** Told to the customer when the system closes a conversation; '' = nothing. */
+        autoCloseMessage: z.string().max(1000).optional(),
+        /** Queue timeout of conversations waiting with no team; null = never. */
+        queueTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -171,10 +179,14 @@ const orgRouter = router({
       if (bad !== undefined) throw ctx.fail('BAD_REQUEST', 'org.badNetwork', { value: bad });
       const s = ctx.services;
       return runTx(s.sql, async (tx) => {
-        const org = await updateOrganization(tx, ctx.org.id, input);
+        const { autoCloseMessage, ...rest } = input;
+        const org = await updateOrganization(tx, ctx.org.id, {
+          ...rest,
+          ...(autoCloseMessage === undefined ? {} : { autoCloseMessage: storedAutoCloseMessage(autoCloseMessage) }),
+        });
         await audit(tx, { orgId: ctx.org.id, action: 'organization_updated', actorUserId: ctx.user.id, ip: ctx.ip, details: { fields: Object.keys(input) } });
         await s.bus.publish(tx, ctx.org.id, 'org.updated', {});
-        return org;
+        return orgView(org);
       });
     }),
 });

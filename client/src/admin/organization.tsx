@@ -46,6 +46,8 @@ function OrgForm(props: { org: AdminOrg }) {
         identifyAgents: bool(fd, 'identifyAgents'),
         brandColor: str(fd, 'brandColor'),
         customerLanguage: str(fd, 'customerLanguage') as (typeof LANGUAGES)[number],
+        queueTimeoutMinutes: str(fd, 'queueTimeoutMinutes') === '' ? null : int(fd, 'queueTimeoutMinutes'),
+        autoCloseMessage: str(fd, 'autoCloseMessage'),
       });
     },
     [adminKeys.org, adminKeys.monitor],
@@ -66,6 +68,7 @@ function OrgForm(props: { org: AdminOrg }) {
       />
       <Input label={t('admin.org.inactivity')} name="inactivityTimeoutMinutes" type="number" value={o.inactivityTimeoutMinutes} required min={1} max={60 * 24 * 7} hint={t('admin.org.inactivityHint')} />
       <Input label={t('admin.org.botTimeout')} name="botTimeoutMinutes" type="number" value={o.botTimeoutMinutes} required min={1} max={60 * 24 * 7} hint={t('admin.org.botTimeoutHint')} />
+      <Input label={t('admin.org.queueTimeout')} name="queueTimeoutMinutes" type="number" value={o.queueTimeoutMinutes ?? ''} min={1} max={60 * 24 * 30} hint={t('admin.org.queueTimeoutHint')} />
       <Input label={t('admin.org.ratingWindow')} name="ratingWindowMinutes" type="number" value={o.ratingWindowMinutes} required min={1} max={60 * 24} hint={t('admin.org.ratingWindowHint')} />
       <TextArea label={t('admin.org.networks')} name="allowedNetworks" value={o.allowedNetworks.join('\n')} rows={3} hint={t('admin.org.networksHint')} />
       <CheckGroup
@@ -82,6 +85,14 @@ function OrgForm(props: { org: AdminOrg }) {
         name="customerLanguage"
         value={o.customerLanguage}
         options={LANGUAGES.map((l) => ({ value: l, label: tValue('admin.language', l) }))}
+      />
+      <TextArea
+        label={t('admin.org.autoCloseMessage')}
+        name="autoCloseMessage"
+        value={o.autoCloseMessage ?? o.autoCloseMessageStandard}
+        rows={2}
+        maxLength={1000}
+        hint={t('admin.org.autoCloseMessageHint')}
       />
       <div class="adm-wide">
         <Show when={localError()} fallback={<Refusal error={save.error} />}>

@@ -82,7 +82,7 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
   if (route === 'POST /webchat/session') return createSession(ctx, req, res, lang, ip);
 
   const isStream = route === 'GET /webchat/stream';
-  const visitor = await authenticateVisitor(s.sql, visitorTokenOf(req, url, isStream));
+  const visitor = await authenticateVisitor(s.sql, visitorTokenOf(req, url, isStream), s.env.WEBCHAT_VISITOR_TTL_DAYS);
   if (!visitor) return refuse(res, 401, lang, 'webchat.badToken');
   const claimed = url.searchParams.get('channelId');
   if (claimed && claimed !== visitor.channelId) return refuse(res, 403, lang, 'error.forbidden');
@@ -147,7 +147,7 @@ async function createSession(ctx: WebchatContext, req: IncomingMessage, res: Ser
   const channel = await activeWebchatChannel(ctx.s.sql, input.channelId);
   if (!channel) return refuse(res, 404, lang, 'webchat.unknownChannel');
   const held = visitorTokenOf(req, new URL(req.url ?? '/', 'http://localhost'));
-  const { token, visitor, created } = await openVisitorSession(ctx.s.sql, channel, input.name || null, held);
+  const { token, visitor, created } = await openVisitorSession(ctx.s.sql, channel, input.name || null, held, ctx.s.env.WEBCHAT_VISITOR_TTL_DAYS);
   sendJson(res, created ? 201 : 200, { visitorToken: token, visitorId: visitor.id, channel: { id: channel.id, name: channel.name } });
 }
 

@@ -169,6 +169,39 @@ describe('POST /webchat/session', () => {
     const notJson = await fetch(`${app.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ channelId: channel.id }) });
     expect(notJson.status).toBe(400);
   });
+
+  it('refuses a token unused for longer than WEBCHAT_VISITOR_TTL_DAYS; each use slides it, written at most hourly', async () => {
+    expect(app.env.WEBCHAT_VISITOR_TTL_DAYS).toBe(30);
+    const v = await newVisitor();
+    expect((await v.send('Oi')).status).toBe(201);
+    const seen = async () => (await app.db.sql`SELECT last_seen_at FROM webchat_visitors WHERE id = ${v.visitorId}`)[0]!.last_seen_at as Date;
+
+    // Used 29 days ago: still valid, and this use extends it.
+    await app.db.sql`UPDATE webchat_visitors SET last_seen_at = now() - interval '29 days' WHERE id = ${v.visitorId}`;
+    expect((await v.get('/webchat/messages')).status).toBe(200);
+    const refreshed = await seen();
+    expect(refreshed.getTime()).toBeGreaterThan(Date.now() - 60 * 60_000);
+    // Seen a few minutes ago: no write on every request.
+    await app.db.sql`UPDATE webchat_visitors SET last_seen_at = now() - interval '10 minutes' WHERE id = ${v.visitorId}`;
+    const before = await seen();
+    expect((await v.get('/webchat/messages')).status).toBe(200);
+    expect((await seen()).getTime()).toBe(before.getTime());
+
+    // Unused for 31 days: refused everywhere, like a garbage token.
+    await app.db.sql`UPDATE webchat_visitors SET last_seen_at = now() - interval '31 days' WHERE id = ${v.visitorId}`;
+    const refused = await v.get('/webchat/messages');
+    expect(refused).toEqual({ status: 401, body: { error: { code: 'webchat.badToken', message: en('webchat.badToken') } } });
+    expect((await v.send('Still there?')).status).toBe(401);
+    // The widget opens a new session: the expired token does not keep its visitor.
+    const fresh = await postSession({ channelId: channel.id }, { authorization: `Bearer ${v.token}` });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.visitorId).not.toBe(v.visitorId);
+    expect(fresh.body.visitorToken).not.toBe(v.token);
+    // The old visitor's contact and conversation are kept.
+    const kept = await app.db.sql`SELECT c.id FROM conversations c JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+      WHERE k.webchat_visitor_id = ${v.visitorId}`;
+    expect(kept).toHaveLength(1);
+  });
 });
 
 describe('a visitor and an agent talk', () => {
