@@ -1,5 +1,6 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { ApiError, loadSession, newClientMessageId, saveSession, WebchatApi, type ChannelProfile, type Session, type WidgetConversation, type WidgetMessage } from './api.ts';
+import { watchFileArrivals } from '../src/workspace/conversation/file-arrivals.ts';
 import { brandColours } from './brand.ts';
 import { isNoOneAvailable, parseMenu } from './menu.ts';
 import { lang, t } from './strings.ts';
@@ -78,10 +79,12 @@ export function App() {
   const [open, setOpen] = createSignal(true);
   const [name, setName] = createSignal('');
   const [draft, setDraft] = createSignal('');
-  const [file, setFile] = createSignal<File | null>(null);
+  const [files, setFiles] = createSignal<File[]>([]);
+  const [dragging, setDragging] = createSignal(false);
   const [profile, setProfile] = createSignal<ChannelProfile | null>(null);
   let stream: { close(): void } | null = null;
   let starting: Promise<Session> | null = null;
+  let rootEl!: HTMLDivElement;
   let logEl: HTMLDivElement | undefined;
   let fileInput: HTMLInputElement | undefined;
   let textEl: HTMLTextAreaElement | undefined;
@@ -240,6 +243,13 @@ export function App() {
   };
   const onVisibility = () => markRead();
 
+  /** Files from the attach button, a paste or a drop: attached, sent with the next Send. */
+  const addFiles = (list: readonly File[]) => {
+    if (unavailable() || list.length === 0) return;
+    setFiles((current) => [...current, ...list]);
+    textEl?.focus();
+  };
+
   onMount(() => {
     if (validChannel) {
       api
@@ -260,6 +270,7 @@ export function App() {
     document.addEventListener('visibilitychange', onVisibility);
     connect();
     textEl?.focus();
+    onCleanup(watchFileArrivals(rootEl, { accepts: () => !unavailable(), dragging: setDragging, files: addFiles }));
   });
   onCleanup(() => {
     stream?.close();
@@ -286,16 +297,24 @@ export function App() {
 
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
-    submit(draft(), file());
+    // One message per file (the text goes with the first), each through the same upload.
+    const [first = null, ...rest] = files();
+    submit(draft(), first);
+    for (const more of rest) submit('', more);
     setDraft('');
-    setFile(null);
+    setFiles([]);
     textEl?.focus();
   };
 
   const orgName = () => profile()?.organization.name ?? '';
 
   return (
-    <div class={`w-root${embedded ? '' : ' w-page'}`}>
+    <div class={`w-root${embedded ? '' : ' w-page'}`} ref={rootEl}>
+      <div class="w-dropzone" classList={{ 'w-on': dragging() }} role="status">
+        <Show when={dragging()}>
+          <span>{t('widget.dropHere')}</span>
+        </Show>
+      </div>
       <header class="w-header">
         <span class="w-avatar" aria-hidden="true">
           {(orgName().trim()[0] ?? '').toUpperCase() || (
@@ -364,21 +383,26 @@ export function App() {
             <input name="name" autocomplete="name" maxlength={120} value={name()} onInput={(e) => setName(e.currentTarget.value)} />
           </label>
         </Show>
-        <Show when={file()}>
+        <For each={files()}>
           {(f) => (
             <div class="w-chip">
               <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
                 <path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z" />
                 <path d="M14 2v6h6" />
               </svg>
-              <span>{f().name}</span>
-              <small>{formatSize(f().size)}</small>
-              <button type="button" aria-label={t('widget.removeFile', { name: f().name })} title={t('widget.removeFile', { name: f().name })} onClick={() => setFile(null)}>
+              <span>{f.name}</span>
+              <small>{formatSize(f.size)}</small>
+              <button
+                type="button"
+                aria-label={t('widget.removeFile', { name: f.name })}
+                title={t('widget.removeFile', { name: f.name })}
+                onClick={() => setFiles((list) => list.filter((x) => x !== f))}
+              >
                 ×
               </button>
             </div>
           )}
-        </Show>
+        </For>
         <div class="w-row">
           <button type="button" class="w-attach" aria-label={t('widget.attach')} title={t('widget.attach')} disabled={unavailable()} onClick={() => fileInput?.click()}>
             <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">
@@ -391,11 +415,12 @@ export function App() {
             tabindex="-1"
             aria-hidden="true"
             accept={ACCEPT}
+            multiple
             ref={fileInput}
             onChange={(e) => {
-              setFile(e.currentTarget.files?.[0] ?? null);
+              const picked = Array.from(e.currentTarget.files ?? []);
               e.currentTarget.value = '';
-              textEl?.focus();
+              addFiles(picked);
             }}
           />
           <label class="w-sr" for="w-text">

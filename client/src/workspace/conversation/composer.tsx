@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { t, type MessageKey } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
@@ -9,6 +9,7 @@ import type { ConversationView } from '../queue/types.ts';
 import {
   attachmentAllowed, cannedQuery, freeText, keySends, rankCanned, sendable, templatesOffered, type AttachmentBlock, type ComposerFacts,
 } from './composer-rules.ts';
+import { watchFileArrivals } from './file-arrivals.ts';
 import { PaperclipIcon } from './icons.tsx';
 import TemplatePicker from './template-picker.tsx';
 
@@ -44,6 +45,9 @@ async function upload(file: File): Promise<Uploaded> {
  * Writes to the customer: free text and attachments through the offline outbox (sent once,
  * in order, kept as a draft with the server's reason if refused), canned responses with `/`,
  * and templates when WhatsApp's window is closed — saying why free text is not possible.
+ * Files come from the attach button, a paste or a drop on the conversation, all through
+ * `addFiles` (the same checks, upload and sentences); each file is a message of its own,
+ * the text going with the first.
  */
 export default function Composer(props: {
   view: ConversationView;
@@ -54,13 +58,16 @@ export default function Composer(props: {
 }) {
   const queryClient = useQueryClient();
   const [text, setText] = createSignal('');
-  const [attachment, setAttachment] = createSignal<Uploaded | null>(null);
-  const [uploading, setUploading] = createSignal(false);
+  const [attachments, setAttachments] = createSignal<Uploaded[]>([]);
+  const [uploads, setUploads] = createSignal(0);
+  const uploading = () => uploads() > 0;
+  const [dragging, setDragging] = createSignal(false);
   const [problem, setProblem] = createSignal<string | null>(null);
   const [active, setActive] = createSignal(0);
   const [showTemplates, setShowTemplates] = createSignal(!!props.openTemplates);
-  let box!: HTMLTextAreaElement;
-  let fileInput!: HTMLInputElement;
+  let section!: HTMLElement;
+  // Only there while the agent may write; a paste or a drop can happen without it.
+  let box: HTMLTextAreaElement | undefined;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   const facts = (): ComposerFacts => ({
@@ -112,25 +119,32 @@ export default function Composer(props: {
     setProblem(null);
     typing(false);
     sendCanned.mutate(id);
-    box.focus();
+    box?.focus();
   };
 
   const send = async () => {
     if (!state().allowed) return;
     const body = text();
-    const att = attachment();
-    if (!sendable(body, att?.id ?? null) || uploading()) return;
+    const atts = attachments();
+    if (!sendable(body, atts[0]?.id ?? null) || uploading()) return;
     setText('');
-    setAttachment(null);
+    setAttachments([]);
     setProblem(null);
     typing(false);
-    box.focus();
+    box?.focus();
+    // One message per file, in order (the outbox keeps it); the text goes with the first.
+    let queued = 0;
     try {
-      await enqueueMessage(props.userId, { conversationId: props.view.id, text: body.trim(), attachmentId: att?.id ?? null });
+      await enqueueMessage(props.userId, { conversationId: props.view.id, text: body.trim(), attachmentId: atts[0]?.id ?? null });
+      queued = 1;
+      for (const a of atts.slice(1)) {
+        await enqueueMessage(props.userId, { conversationId: props.view.id, text: '', attachmentId: a.id });
+        queued += 1;
+      }
     } catch {
       // IndexedDB refused (private mode, quota): nothing typed is lost — it goes back in the box.
-      setText(body);
-      setAttachment(att);
+      if (queued === 0) setText(body);
+      setAttachments(atts.slice(queued));
       setProblem(t('conversation.outboxUnavailable'));
     }
   };
@@ -161,30 +175,60 @@ export default function Composer(props: {
     }
   };
 
-  const chooseFile = async (file: File | undefined) => {
-    fileInput.value = '';
-    if (!file) return;
-    const ok = attachmentAllowed(facts(), file);
-    if (!ok.allowed) {
-      setProblem(ok.reason === 'badType' ? t('conversation.why.badTypeNamed', { type: file.type || file.name }) : t(BLOCK_TEXT[ok.reason]));
-      return;
-    }
-    setProblem(null);
-    setUploading(true);
+  /**
+   * The one way in for files (the attach button, a paste, a drop): each is checked (window,
+   * type, size), then uploaded and attached; the refused ones say why and are left out.
+   */
+  const addFiles = async (files: readonly File[]) => {
+    if (files.length === 0) return;
+    const problems: string[] = [];
+    const say = () => setProblem(problems.length > 0 ? [...new Set(problems)].join(' ') : null);
+    const accepted = files.filter((file) => {
+      const ok = attachmentAllowed(facts(), file);
+      if (!ok.allowed) problems.push(ok.reason === 'badType' ? t('conversation.why.badTypeNamed', { type: file.type || file.name }) : t(BLOCK_TEXT[ok.reason]));
+      return ok.allowed;
+    });
+    say();
+    if (accepted.length === 0) return;
+    setUploads((n) => n + 1);
     try {
-      setAttachment(await upload(file));
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : t('error.internal'));
+      for (const file of accepted) {
+        try {
+          const uploaded = await upload(file);
+          setAttachments((list) => [...list, uploaded]);
+        } catch (error) {
+          problems.push(error instanceof Error ? error.message : t('error.internal'));
+          say();
+        }
+      }
     } finally {
-      setUploading(false);
-      box.focus();
+      setUploads((n) => n - 1);
+      box?.focus();
     }
   };
+
+  onMount(() => {
+    // Drops land anywhere on the conversation (messages, header, composer); pastes in it.
+    const area = section.closest<HTMLElement>('.cv-main') ?? section;
+    const stop = watchFileArrivals(area, {
+      accepts: () => state().allowed,
+      dragging: setDragging,
+      files: (list) => void addFiles(list),
+    });
+    onCleanup(stop);
+  });
 
   const listId = () => `canned-${props.view.id}`;
 
   return (
-    <section class="cv-composer" aria-label={t('conversation.composer')}>
+    <section class="cv-composer" aria-label={t('conversation.composer')} ref={section}>
+      <div class="cv-dropzone" classList={{ on: dragging() }} role="status">
+        <Show when={dragging()}>
+          <span class="cv-dropzone-text">
+            <PaperclipIcon /> {t('conversation.dropHere')}
+          </span>
+        </Show>
+      </div>
       <Show when={!state().allowed}>
         <p class="cv-why" role="status">
           {why()}
@@ -228,26 +272,35 @@ export default function Composer(props: {
           <Show when={query() !== null && options().length === 0 && canned.isSuccess}>
             <p class="cv-canned-none muted" role="status">{t('conversation.noCanned')}</p>
           </Show>
-          <Show when={attachment()}>
+          <For each={attachments()}>
             {(a) => (
               <div class="cv-attached">
-                <PaperclipIcon /> {a().filename}
-                <button type="button" class="secondary" aria-label={t('conversation.removeAttachment', { name: a().filename })} onClick={() => setAttachment(null)}>
+                <PaperclipIcon /> {a.filename}
+                <button
+                  type="button"
+                  class="secondary"
+                  aria-label={t('conversation.removeAttachment', { name: a.filename })}
+                  onClick={() => setAttachments((list) => list.filter((x) => x !== a))}
+                >
                   ×
                 </button>
               </div>
             )}
-          </Show>
+          </For>
           <div class="cv-compose-row">
             <label class="cv-attach" classList={{ disabled: !state().allowed || uploading() }} title={t('conversation.attach')}>
               <PaperclipIcon />
               <span class="visually-hidden">{t('conversation.attach')}</span>
               <input
-                ref={fileInput}
                 type="file"
+                multiple
                 class="visually-hidden"
                 disabled={!state().allowed || uploading()}
-                onChange={(e) => void chooseFile(e.currentTarget.files?.[0])}
+                onChange={(e) => {
+                  const files = Array.from(e.currentTarget.files ?? []);
+                  e.currentTarget.value = '';
+                  void addFiles(files);
+                }}
               />
             </label>
             <textarea
@@ -272,7 +325,7 @@ export default function Composer(props: {
             <button
               type="button"
               class="primary cv-send"
-              disabled={!state().allowed || uploading() || !sendable(text(), attachment()?.id ?? null)}
+              disabled={!state().allowed || uploading() || !sendable(text(), attachments()[0]?.id ?? null)}
               onClick={() => void send()}
             >
               {uploading() ? t('conversation.uploading') : t('conversation.send')}
