@@ -211,6 +211,28 @@ describe('web chat widget embedded on another site', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('w-text');
   });
 
+  it('starts over as a new visitor, without losing the message, when the token expired while the tab stayed open', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/widget?channel=${channel.id}`);
+    const log = page.getByRole('log', { name: en('widget.messages') });
+    const box = page.getByRole('textbox', { name: en('widget.message') });
+    await box.fill('Before the expiry');
+    await box.press('Enter');
+    await page.getByRole('group', { name: en('widget.options') }).waitFor();
+    const [first] = await app.db.sql`SELECT v.id FROM webchat_visitors v JOIN contacts c ON c.webchat_visitor_id = v.id::text
+      JOIN messages m ON m.org_id = c.org_id JOIN conversations cv ON cv.id = m.conversation_id AND cv.contact_id = c.id
+      WHERE m.text = 'Before the expiry'`;
+    await app.db.sql`UPDATE webchat_visitors SET last_seen_at = now() - interval '31 days' WHERE id = ${first!.id}`;
+    await box.fill('After the expiry');
+    await box.press('Enter');
+    await waitFor(async () => (await app.db.sql`SELECT 1 FROM messages WHERE text = 'After the expiry'`).length === 1, 'delivered as a new visitor');
+    await log.getByText('After the expiry').waitFor();
+    expect(await page.getByRole('button', { name: en('widget.retry') }).count()).toBe(0);
+    const [second] = await app.db.sql`SELECT c.webchat_visitor_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id
+      JOIN contacts c ON c.id = cv.contact_id WHERE m.text = 'After the expiry'`;
+    expect(second!.webchat_visitor_id).not.toBe(String(first!.id));
+  });
+
   it("speaks the visitor's browser language", async () => {
     // Spanish when the catalogue has it; until then the browser's next choice (English here).
     const hasSpanish = (LANGUAGES as readonly string[]).includes('es');

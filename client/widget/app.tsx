@@ -171,7 +171,8 @@ export function App() {
     return starting;
   }
 
-  async function deliver(item: Item) {
+  /** Sends one message; a token that expired meanwhile starts a new visitor and sends once more. */
+  async function deliver(item: Item, retried = false): Promise<void> {
     const cid = item.clientMessageId!;
     patch(cid, { local: 'pending', error: undefined });
     try {
@@ -185,7 +186,10 @@ export function App() {
       merge([message]);
       setError(null);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) forget();
+      if (e instanceof ApiError && e.status === 401) {
+        forget();
+        if (!retried) return deliver(item, true);
+      }
       patch(cid, { local: 'failed', error: e instanceof Error ? e.message : t('widget.failed') });
     }
   }
