@@ -220,6 +220,15 @@ describe('contacts and starting a conversation', () => {
     await page.getByLabel(en('contacts.search.label')).fill('553198000');
     await page.getByRole('link', { name: /Search Target/ }).click();
     await page.getByRole('heading', { name: 'Search Target', level: 2 }).waitFor();
+    // Click-to-call: the device's dialer, or the organization's telephony with the agent's extension.
+    const call = page.getByRole('link', { name: en('contacts.call', { number: '+5531980001234' }) });
+    expect(await call.getAttribute('href')).toBe('tel:+5531980001234');
+    await app.db.sql`UPDATE users SET extension = '204' WHERE email = 'ana@demo.test'`;
+    await app.db.sql`UPDATE organizations SET click_to_call_url = 'https://pbx.example.com/call?to={number}&from={extension}'`;
+    await page.reload();
+    await expect.poll(() => call.getAttribute('href')).toBe('https://pbx.example.com/call?to=5531980001234&from=204');
+    expect(await call.getAttribute('target')).toBe('_blank');
+    await app.db.sql`UPDATE organizations SET click_to_call_url = NULL`;
 
     // Add a contact: the server's sentence for a malformed number, then success.
     await page.goto(`${app.url}/contacts?new=1`);

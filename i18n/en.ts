@@ -29,6 +29,7 @@ const base = {
   'validation.id': 'Not a valid id.',
   'validation.digitsOnly': 'Digits only.',
   'validation.colour': 'Use a colour like #0f766e.',
+  'validation.clickToCall': 'Use an address starting with https://, sip:, tel: or callto: that contains {number}, e.g. https://pbx.example.com/call?to={number}&from={extension}.',
   'validation.clientMessageId': 'Use a unique id of at least 8 characters.',
   'validation.templateName': 'Lower-case letters, digits and _ only.',
   'validation.shortcut': 'Letters, digits, - and _ only.',

@@ -24,6 +24,7 @@ const base: Record<BaseKey, string> = {
   'validation.email': 'Escribe un correo electrónico válido.',
   'validation.id': 'Identificador no válido.',
   'validation.digitsOnly': 'Solo números.',
+  'validation.clickToCall': 'Usa una dirección que empiece por https://, sip:, tel: o callto: y contenga {number}, por ejemplo https://pbx.ejemplo.com/call?to={number}&from={extension}.',
   'validation.colour': 'Usa un color como #0f766e.',
   'validation.clientMessageId': 'Usa un identificador único de al menos 8 caracteres.',
   'validation.templateName': 'Solo letras minúsculas, números y _.',

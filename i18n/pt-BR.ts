@@ -24,6 +24,7 @@ const base: Record<BaseKey, string> = {
   'validation.email': 'Digite um e-mail válido.',
   'validation.id': 'Identificador inválido.',
   'validation.digitsOnly': 'Somente números.',
+  'validation.clickToCall': 'Use um endereço que comece com https://, sip:, tel: ou callto: e contenha {number}, por exemplo https://pbx.exemplo.com/call?to={number}&from={extension}.',
   'validation.colour': 'Use uma cor como #0f766e.',
   'validation.clientMessageId': 'Use um identificador único de pelo menos 8 caracteres.',
   'validation.templateName': 'Somente letras minúsculas, números e _.',

@@ -180,3 +180,19 @@ describe('tags, dispositions, pause types', () => {
     expect((await refusal(admin.mutate('admin.pauseTypes.delete', { id: p.id }))).code).toBe('NOT_FOUND');
   });
 });
+
+describe('admin.org click-to-call', () => {
+  it('takes a telephony address with {number}, refuses other schemes with a sentence, and gives it to agents through auth.me', async () => {
+    expect((await ana.query('auth.me')).organization.clickToCallUrl).toBeNull();
+    for (const bad of ['javascript:alert({number})', 'https://pbx.example.com/call', 'data:text/html,{number}']) {
+      const e = await refusal(admin.mutate('admin.org.update', { clickToCallUrl: bad }));
+      expect(e.code).toBe('BAD_REQUEST');
+      expect(e.message).toContain('{number}');
+    }
+    const url = 'https://pbx.example.com/call?to={number}&from={extension}';
+    expect((await admin.mutate('admin.org.update', { clickToCallUrl: url })).clickToCallUrl).toBe(url);
+    expect((await ana.query('auth.me')).organization.clickToCallUrl).toBe(url);
+    await admin.mutate('admin.org.update', { clickToCallUrl: null });
+    expect((await ana.query('auth.me')).organization.clickToCallUrl).toBeNull();
+  });
+});

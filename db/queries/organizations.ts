@@ -17,11 +17,13 @@ export interface Organization {
   autoCloseMessage: string | null;
   /** Queue timeout of conversations waiting with no team; null = never. */
   queueTimeoutMinutes: number | null;
+  /** Click-to-call address with {number} and {extension}; null = tel: on the agent's device. */
+  clickToCallUrl: string | null;
 }
 
 export const ORGANIZATION_COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
   bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language,
-  auto_close_message, queue_timeout_minutes`;
+  auto_close_message, queue_timeout_minutes, click_to_call_url`;
 
 export function toOrganization(r: Record<string, unknown>): Organization {
   return {
@@ -39,6 +41,7 @@ export function toOrganization(r: Record<string, unknown>): Organization {
     customerLanguage: r.customer_language as string,
     autoCloseMessage: (r.auto_close_message as string | null) ?? null,
     queueTimeoutMinutes: (r.queue_timeout_minutes as number | null) ?? null,
+    clickToCallUrl: (r.click_to_call_url as string | null) ?? null,
   };
 }
 
@@ -74,6 +77,7 @@ const UPDATABLE = {
   customerLanguage: 'customer_language',
   autoCloseMessage: 'auto_close_message',
   queueTimeoutMinutes: 'queue_timeout_minutes',
+  clickToCallUrl: 'click_to_call_url',
 } as const;
 export type OrganizationPatch = Partial<Omit<Organization, 'id'>>;
 

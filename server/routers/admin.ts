@@ -148,6 +148,13 @@ const teamsRouter = router({
   }),
 });
 
+/** An address the agent's browser opens to call: a web page or a calling scheme, with the number in it. */
+const clickToCallUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((u) => /^(https?:\/\/|sip:|sips:|tel:|callto:)/i.test(u) && u.includes('{number}'), 'validation.clickToCall');
+
 /** The organization as its admin screen shows it: with the standard closing sentence in its customer language. */
 const orgView = (org: Organization) => ({ ...org, autoCloseMessageStandard: standardAutoCloseMessage(org.customerLanguage) });
 
@@ -171,6 +178,8 @@ const orgRouter = router({
         autoCloseMessage: z.string().max(1000).optional(),
         /** Queue timeout of conversations waiting with no team; null = never. */
         queueTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable().optional(),
+        /** Click-to-call through the organization's telephony; null = the device's dialer (tel:). */
+        clickToCallUrl: clickToCallUrl.nullable().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -52,7 +52,7 @@ export const authRouter = router({
     const teams = await teamsOfUser(ctx.services.sql, ctx.org.id, ctx.user.id);
     return {
       user: publicUser(ctx.user),
-      organization: { id: ctx.org.id, name: ctx.org.name, timeZone: ctx.org.timeZone, brandColor: ctx.org.brandColor },
+      organization: { id: ctx.org.id, name: ctx.org.name, timeZone: ctx.org.timeZone, brandColor: ctx.org.brandColor, clickToCallUrl: ctx.org.clickToCallUrl },
       teams: teams.map((t) => ({ id: t.id, name: t.name })),
       status: ctx.user.status,
     };

@@ -48,6 +48,7 @@ function OrgForm(props: { org: AdminOrg }) {
         customerLanguage: str(fd, 'customerLanguage') as (typeof LANGUAGES)[number],
         queueTimeoutMinutes: str(fd, 'queueTimeoutMinutes') === '' ? null : int(fd, 'queueTimeoutMinutes'),
         autoCloseMessage: str(fd, 'autoCloseMessage'),
+        clickToCallUrl: str(fd, 'clickToCallUrl') === '' ? null : str(fd, 'clickToCallUrl'),
       });
     },
     [adminKeys.org, adminKeys.monitor],
@@ -94,6 +95,7 @@ function OrgForm(props: { org: AdminOrg }) {
         maxLength={1000}
         hint={t('admin.org.autoCloseMessageHint')}
       />
+      <Input label={t('admin.org.clickToCall')} name="clickToCallUrl" value={o.clickToCallUrl ?? ''} maxLength={500} hint={t('admin.org.clickToCallHint')} />
       <div class="adm-wide">
         <Show when={localError()} fallback={<Refusal error={save.error} />}>
           <p class="adm-alert" role="alert">{localError()}</p>

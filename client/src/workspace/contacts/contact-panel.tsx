@@ -5,6 +5,7 @@ import { Alert, Notice } from '../../components.tsx';
 import { keys } from '../../lib/keys.ts';
 import { t, tValue } from '../../i18n.ts';
 import { meQuery } from '../../session.ts';
+import { callLink } from '../../lib/call.ts';
 import { errorCode, errorMessage } from '../../trpc.ts';
 import ContactForm from './contact-form.tsx';
 // Yjs comes with this panel (itself only ever loaded lazily); CodeMirror comes later, with the first note shown.
@@ -98,7 +99,7 @@ function ContactCard(props: { contact: ContactDetail }) {
             <Show when={c().whatsapp}>
               {(number) => (
                 <p class="ct-call">
-                  <a class="call-link" href={`tel:+${number()}`}>
+                  <a class="call-link" {...callLink(settled(me)?.organization.clickToCallUrl, number(), extension())}>
                     {t('contacts.call', { number: `+${number()}` })}
                   </a>{' '}
                   <span class="muted">

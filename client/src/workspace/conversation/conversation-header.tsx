@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
+import { callLink } from '../../lib/call.ts';
 import { keys } from '../../lib/keys.ts';
 import type { Me } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
@@ -108,7 +109,7 @@ export default function ConversationHeader(props: {
           </button>
         </Show>
         <Show when={phone()}>
-          <a class="cv-action" href={`tel:+${phone()}`} title={props.me.user.extension ? t('conversation.callWithExtension', { extension: props.me.user.extension }) : t('conversation.callNoExtension')}>
+          <a class="cv-action" {...callLink(props.me.organization.clickToCallUrl, phone()!, props.me.user.extension)} title={props.me.user.extension ? t('conversation.callWithExtension', { extension: props.me.user.extension }) : t('conversation.callNoExtension')}>
             <PhoneIcon /> {t('conversation.call', { number: `+${phone()}` })}
           </a>
           <Show when={props.me.user.extension}>
