@@ -3,8 +3,8 @@ import { useNavigate } from '@solidjs/router';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
-import { errorMessage, trpc } from '../../trpc.ts';
-import Dialog from '../conversation/dialog.tsx';
+import { trpc } from '../../trpc.ts';
+import Dialog, { DialogFooter } from '../conversation/dialog.tsx';
 import '../conversation/dialog.css';
 import type { Agent } from './agents-query.ts';
 import type { ChatRoom } from './unread.ts';
@@ -78,30 +78,14 @@ export default function GroupMembers(props: { room: ChatRoom; meId: string; agen
                 </For>
               </Show>
             </fieldset>
-            <Show when={add.isError}>
-              <p class="alert" role="alert">{errorMessage(add.error)}</p>
-            </Show>
-            <div class="cv-dialog-actions">
-              <button type="button" class="secondary" onClick={close}>{t('conversation.cancel')}</button>
-              <button type="submit" class="primary" disabled={add.isPending || chosen().length === 0}>
-                {t('chat.addChosen', { count: chosen().length })}
-              </button>
-            </div>
+            <DialogFooter mutation={add} onCancel={close} label={t('chat.addChosen', { count: chosen().length })} disabled={chosen().length === 0} />
           </form>
         </Dialog>
       </Show>
       <Show when={open() === 'leave'}>
         <Dialog title={t('chat.leaveTitle')} onClose={close}>
           <p>{t('chat.leaveExplain')}</p>
-          <Show when={leave.isError}>
-            <p class="alert" role="alert">{errorMessage(leave.error)}</p>
-          </Show>
-          <div class="cv-dialog-actions">
-            <button type="button" class="secondary" onClick={close}>{t('conversation.cancel')}</button>
-            <button type="button" class="primary" disabled={leave.isPending} onClick={() => leave.mutate()}>
-              {t('chat.leaveGroup')}
-            </button>
-          </div>
+          <DialogFooter mutation={leave} onCancel={close} label={t('chat.leaveGroup')} onAction={() => leave.mutate()} />
         </Dialog>
       </Show>
     </div>

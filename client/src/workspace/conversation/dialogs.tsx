@@ -3,9 +3,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
 import { meQuery } from '../../session.ts';
-import { errorMessage, trpc } from '../../trpc.ts';
+import { trpc } from '../../trpc.ts';
 import type { ConversationView } from '../queue/types.ts';
-import Dialog from './dialog.tsx';
+import Dialog, { DialogFooter } from './dialog.tsx';
 import { agentsQuery } from './transfer-dialog.tsx';
 
 export const tagOptionsQuery = () => ({ queryKey: ['conversations.tagOptions'] as const, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
@@ -51,13 +51,7 @@ export function FinishDialog(props: { view: ConversationView; onClose: () => voi
             <For each={dispositions.data ?? []}>{(d) => <option value={d.id}>{d.name}</option>}</For>
           </select>
         </div>
-        <Show when={finish.isError}>
-          <p class="alert" role="alert">{errorMessage(finish.error)}</p>
-        </Show>
-        <div class="cv-dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
-          <button type="submit" class="primary" disabled={finish.isPending}>{t('conversation.finish')}</button>
-        </div>
+        <DialogFooter mutation={finish} onCancel={props.onClose} label={t('conversation.finish')} />
       </form>
     </Dialog>
   );
@@ -98,13 +92,7 @@ export function InviteDialog(props: { view: ConversationView; onClose: () => voi
             </For>
           </select>
         </div>
-        <Show when={invite.isError}>
-          <p class="alert" role="alert">{errorMessage(invite.error)}</p>
-        </Show>
-        <div class="cv-dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
-          <button type="submit" class="primary" disabled={invite.isPending}>{t('conversation.invite')}</button>
-        </div>
+        <DialogFooter mutation={invite} onCancel={props.onClose} label={t('conversation.invite')} />
       </form>
     </Dialog>
   );
@@ -151,13 +139,7 @@ export function TagsDialog(props: { view: ConversationView; onClose: () => void 
             )}
           </For>
         </fieldset>
-        <Show when={save.isError}>
-          <p class="alert" role="alert">{errorMessage(save.error)}</p>
-        </Show>
-        <div class="cv-dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
-          <button type="submit" class="primary" disabled={save.isPending}>{t('conversation.saveTags')}</button>
-        </div>
+        <DialogFooter mutation={save} onCancel={props.onClose} label={t('conversation.saveTags')} />
       </form>
     </Dialog>
   );

@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
 import { meQuery } from '../../session.ts';
-import { errorMessage, trpc } from '../../trpc.ts';
-import Dialog from './dialog.tsx';
+import { trpc } from '../../trpc.ts';
+import Dialog, { DialogFooter } from './dialog.tsx';
 
 export const agentsQuery = () => ({ queryKey: keys.agents, queryFn: () => trpc.agents.list.query() });
 
@@ -92,13 +92,7 @@ export default function TransferDialog(props: { conversationId: string; currentT
             </select>
           </div>
         </Show>
-        <Show when={transfer.isError}>
-          <p class="alert" role="alert">{errorMessage(transfer.error)}</p>
-        </Show>
-        <div class="cv-dialog-actions">
-          <button type="button" class="secondary" onClick={props.onClose}>{t('conversation.cancel')}</button>
-          <button type="submit" class="primary" disabled={transfer.isPending}>{t('conversation.transfer')}</button>
-        </div>
+        <DialogFooter mutation={transfer} onCancel={props.onClose} label={t('conversation.transfer')} />
       </form>
     </Dialog>
   );
