@@ -1,6 +1,9 @@
 import os from 'node:os';
 import type { Page } from 'playwright-core';
+import type { Channel } from '../db/queries/channels.ts';
 import { createSql, type Sql } from '../db/sql.ts';
+import { ingestInbound } from '../server/commands/conversations/ingest.ts';
+import type { Services } from '../server/services/index.ts';
 import { launchBrowser, newContext } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { TrpcHttpClient } from '../test/helpers/app.ts';
@@ -152,6 +155,62 @@ async function plainScrollFrames(page: Page, stepPx: number, steps: number): Pro
   );
 }
 
+
+let visitor = 0;
+/** A web chat customer's message, through the one real ingest path (events and all). */
+async function customerSays(services: Services, channel: Channel, from: string, text: string) {
+  return ingestInbound(services, {
+    channel, from: { webchatVisitorId: from, name: from }, channelMessageId: `bench-${from}-${visitor++}`, sentAt: new Date(), kind: 'text', text,
+  });
+}
+
+/** A new customer who picks Support from the bot menu: one new waiting conversation. */
+async function newWaiting(services: Services, channel: Channel): Promise<{ id: string; from: string }> {
+  const from = `bench-visitor-${visitor++}`;
+  await customerSays(services, channel, from, 'Olá, preciso de ajuda');
+  return { id: (await customerSays(services, channel, from, '1')).conversation.id, from };
+}
+
+const waitingCount = (page: Page) => page.evaluate(() => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0));
+
+/**
+ * Bytes the open Waiting page fetches (tRPC answers, decoded; the live stream itself excluded)
+ * because of `trigger`'s live events. The page's own requests are recorded until a sentinel —
+ * one more new waiting conversation, published after the trigger, so the stream delivers it
+ * after the trigger's events — has been fetched and the count shows `addsRows` + 1 more; the
+ * sentinel's own row fetch is left out.
+ */
+async function bytesPerEvent(page: Page, services: Services, channel: Channel, trigger: () => Promise<unknown>, addsRows: number) {
+  const seen: Promise<{ url: string; bytes: number }>[] = [];
+  const urls: string[] = [];
+  let sentinel = '';
+  let sentinelFetched!: () => void;
+  const fetched = new Promise<void>((resolve) => (sentinelFetched = resolve));
+  const onResponse = (r: import('playwright-core').Response) => {
+    const url = decodeURIComponent(r.url());
+    if (!url.includes('/trpc/') || url.includes('events.stream')) return;
+    urls.push(url);
+    if (sentinel && url.includes(sentinel)) sentinelFetched();
+    seen.push(r.body().then((b) => ({ url, bytes: b.length }), () => ({ url, bytes: 0 })));
+  };
+  const before = await waitingCount(page);
+  page.on('response', onResponse);
+  try {
+    await trigger();
+    sentinel = (await newWaiting(services, channel)).id;
+    if (urls.some((u) => u.includes(sentinel))) sentinelFetched();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([fetched, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('The sentinel row was never fetched')), 60_000)))]);
+    clearTimeout(timer);
+    await page.waitForFunction((n) => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0) === n, before + addsRows + 1, { timeout: 60_000 });
+    const all = await Promise.all(seen);
+    const mine = all.filter((r) => !r.url.includes(sentinel));
+    return { bytes: mine.reduce((n, r) => n + r.bytes, 0), requests: mine.length, urls: mine.map((r) => new URL(r.url).pathname) };
+  } finally {
+    page.off('response', onResponse);
+  }
+}
+
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
@@ -220,6 +279,38 @@ const bench: BenchFile = {
         await context.close();
 
         const json = JSON.stringify(await ana.query('queue.list', {}));
+
+        // Live events with 5,000 waiting: what the open Waiting page fetches per event. The list
+        // is kept just under the server's 5,000 cap (10 of the seeded ones closed) so that the
+        // new conversations show in it (at the cap the newest are not listed, as on the server).
+        await sql`UPDATE conversations SET status = 'closed', closed_at = now(), close_reason = 'agent'
+          WHERE org_id = ${ids.orgId} AND id IN (SELECT id FROM conversations WHERE protocol LIKE 'BENCHQ-%' AND status = 'waiting' ORDER BY queued_at DESC LIMIT 10)`;
+        const services = app.services;
+        const active = await newWaiting(services, channel);
+        const bruno = new TrpcHttpClient(app.url);
+        await bruno.mutate('auth.login', { email: 'bruno@demo.test', password: 'atende-demo' });
+        await bruno.mutate('conversations.claim', { conversationId: active.id });
+        const live = await open();
+        await loadOnce(live.page, `${app.url}/`);
+        // The stream is live once a new waiting conversation shows up (retried: it may connect after the first).
+        for (let attempt = 0; ; attempt++) {
+          const n = await waitingCount(live.page);
+          await newWaiting(services, channel);
+          try {
+            await live.page.waitForFunction((k) => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0) > k, n, { timeout: 10_000 });
+            break;
+          } catch (error) {
+            if (attempt >= 5) throw error;
+          }
+        }
+        const unrelated = await bytesPerEvent(live.page, services, channel, () => customerSays(services, channel, active.from, 'Obrigado!'), 0);
+        const entered = await bytesPerEvent(live.page, services, channel, () => newWaiting(services, channel), 1);
+        const [oldest] = await sql`SELECT id FROM conversations WHERE org_id = ${ids.orgId} AND status = 'waiting' ORDER BY queued_at, id LIMIT 1`;
+        const claimed = await bytesPerEvent(live.page, services, channel, () => bruno.mutate('conversations.claim', { conversationId: oldest!.id as string }), -1);
+        await live.context.close();
+        // The trigger of `unrelated` must have reached the page: its conversation is Bruno's, in Support (Ana's team).
+        const [check] = await sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${active.id} AND direction = 'in' AND text = 'Obrigado!'`;
+        if (check?.n !== 1) throw new Error('The message on the active conversation was not recorded');
         const fmt = (v: number) => v.toFixed(1);
         const rows = (ref: number[], refName: string, cases: [string, number[]][]) => {
           const base = percentile(ref, 0.5);
@@ -241,6 +332,19 @@ const bench: BenchFile = {
             [`Waiting list, ${JUMP.stepPx} px a frame (scrollbar drag, top to bottom)`, jump.frames],
             ['idle frame (nothing changes), for scale', [...wheel.idle, ...jump.idle]],
           ])),
+        );
+        const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+        const perEvent = (name: string, r: { bytes: number; requests: number; urls: string[] }) => [
+          name, String(r.requests), `${r.bytes} B`, r.bytes === 0 ? '0' : `${((r.bytes / json.length) * 100).toFixed(3)} %`, r.urls.join(', ') || '—',
+        ];
+        console.log(`\n### Bytes fetched per live event with ${WAITING.toLocaleString('en-US')} waiting (Waiting page open)\n`);
+        console.log(
+          table(['case', 'requests', 'bytes fetched', 'vs reference', 'what'], [
+            [`reference: refetch the whole list (previous behaviour, every such event)`, '1', `${json.length} B (${kib(json.length)})`, '100 %', '/trpc/queue.list'],
+            perEvent('customer message on an unrelated active conversation', unrelated),
+            perEvent('one new waiting conversation (bot menu answered)', entered),
+            perEvent('a colleague claims the oldest waiting conversation', claimed),
+          ]),
         );
         console.log(
           `\nratio = case p50 ÷ reference p50 (same browser, same run). queue.list answer: ${(json.length / 1024).toFixed(0)} KiB of JSON; ` +

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { refusal, startTestApp, TrpcError, TrpcHttpClient, type TestApp } from '../test/helpers/app.ts';
 import { inbound, makeChannel, makeTemplate, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
+import { openEventStream } from '../test/helpers/events.ts';
+import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -77,12 +78,89 @@ describe('queue, claim and writing', () => {
     const queue = await ana.query('queue.list');
     expect(queue.map((q: { team: { name: string } }) => q.team.name).every((n: string) => n === 'Support')).toBe(true);
     const item = queue.find((q: { contact: { whatsapp: string } }) => q.contact.whatsapp === '5511900000001');
-    expect(item).toMatchObject({ status: 'waiting', channel: { id: wa.id, kind: 'whatsapp' }, lastMessage: { text: 'Support' } });
+    // Its last message is the customer's last words before the menu choice "Support" ("what?"), not the choice.
+    expect(item).toMatchObject({ status: 'waiting', channel: { id: wa.id, kind: 'whatsapp' }, lastMessage: { text: 'what?' } });
     const times = queue.map((q: { waitingSince: string }) => q.waitingSince);
     expect([...times].sort()).toEqual(times);
     // Carla (Sales and Support) sees the Sales queue; Ana does not.
     const carla = await app.login('carla@demo.test');
     expect((await carla.query('queue.list')).some((q: { team: { name: string } }) => q.team.name === 'Sales')).toBe(true);
+  });
+
+  it("shows the customer's last message that is not their answer to the bot menu, else that answer", async () => {
+    const ana = await app.login('ana@demo.test');
+    const lastOf = async (id: string) =>
+      ((await ana.query('queue.list', { conversationIds: [id] })) as { lastMessage: { text: string } | null }[])[0]?.lastMessage?.text;
+    const c = await waitingConversation(app, wa, '5511900000031', '1');
+    expect(await lastOf(c.id)).toBe('Oi');
+    // Written after the choice: that is the last message.
+    await inbound(app, wa, { from: '5511900000031', text: 'Is anyone there?' });
+    expect(await lastOf(c.id)).toBe('Is anyone there?');
+    // Only the menu answer is known (its earlier words gone): the answer is shown.
+    const d = await waitingConversation(app, wa, '5511900000032', '1');
+    await app.db.sql`DELETE FROM messages WHERE conversation_id = ${d.id} AND direction = 'in' AND NOT payload ? 'botMenuAnswer'`;
+    expect(await lastOf(d.id)).toBe('1');
+  });
+
+  it('fetches only the asked rows under the same visibility as the whole list', async () => {
+    const support = await waitingConversation(app, wa, '5511900000041', '1');
+    const sales = await waitingConversation(app, wa, '5511900000042', '2');
+    const both = [support.id, sales.id];
+    const rowIds = async (client: Awaited<ReturnType<TestApp['login']>>, input: Record<string, unknown>) =>
+      ((await client.query('queue.list', input)) as { id: string }[]).map((r) => r.id);
+    const ana = await app.login('ana@demo.test');
+    const carla = await app.login('carla@demo.test');
+    const admin = await app.login('admin@demo.test');
+    // Team member sees her team's row only; a member of both teams sees both; the admin sees all.
+    expect(await rowIds(ana, { conversationIds: both })).toEqual([support.id]);
+    expect((await rowIds(carla, { conversationIds: both })).sort()).toEqual([...both].sort());
+    expect((await rowIds(admin, { conversationIds: both })).sort()).toEqual([...both].sort());
+    // The same row as in the whole list, and the team filter still applies.
+    const whole = (await ana.query('queue.list', {})) as { id: string }[];
+    expect(await ana.query('queue.list', { conversationIds: [support.id] })).toEqual(whole.filter((r) => r.id === support.id));
+    expect(await rowIds(carla, { conversationIds: both, teamId: ids.teams.Sales })).toEqual([sales.id]);
+    // Another organization sees nothing of ours; without a session, refused.
+    const other = await createOtherOrg(app.db.sql, 'queue-ids');
+    const stranger = await app.login(other.agent.email, other.password);
+    const strangerAdmin = await app.login(other.admin.email, other.password);
+    expect(await rowIds(stranger, { conversationIds: both })).toEqual([]);
+    expect(await rowIds(strangerAdmin, { conversationIds: both })).toEqual([]);
+    expect((await refusal(new TrpcHttpClient(app.url).query('queue.list', { conversationIds: both }))).code).toBe('UNAUTHORIZED');
+    // Targeted at a person: only that person (and admins) see it; claimed: no one sees it waiting.
+    await admin.mutate('conversations.transfer', { conversationId: support.id, toUserId: ids.users['bruno@demo.test'] });
+    expect(await rowIds(ana, { conversationIds: [support.id] })).toEqual([]);
+    const bruno = await app.login('bruno@demo.test');
+    expect(await rowIds(bruno, { conversationIds: [support.id] })).toEqual([support.id]);
+    await carla.mutate('conversations.claim', { conversationId: sales.id });
+    expect(await rowIds(carla, { conversationIds: [sales.id] })).toEqual([]);
+    // Bounded input.
+    expect((await refusal(ana.query('queue.list', { conversationIds: [] }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(ana.query('queue.list', { conversationIds: Array.from({ length: 101 }, () => support.id) }))).code).toBe('BAD_REQUEST');
+  });
+
+  it('live events say what the Waiting lists need, and a transfer away tells the team it left', async () => {
+    const ana = await app.login('ana@demo.test');
+    const stream = openEventStream(app.url, ana.cookie);
+    await stream.started;
+    const other = await createOtherOrg(app.db.sql, 'queue-left');
+    const outsider = openEventStream(app.url, (await app.login(other.agent.email, other.password)).cookie);
+    await outsider.started;
+    const c = await waitingConversation(app, wa, '5511900000051', '1');
+    const of = (type: string) => stream.received.filter((e) => e.data.type === type && e.data.conversationId === c.id).map((e) => e.data);
+    await waitFor(async () => of('queue.changed').length > 0, 'queued');
+    expect(of('queue.changed')[0]).toMatchObject({ status: 'waiting', teamId: ids.teams.Support, contactId: c.contactId });
+    await inbound(app, wa, { from: '5511900000051', text: 'still there?' });
+    await waitFor(async () => of('message.created').length > 0, 'the message');
+    expect(of('message.created')[0]).toMatchObject({ status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: ids.teams.Support, contactId: c.contactId });
+    const admin = await app.login('admin@demo.test');
+    await admin.mutate('conversations.transfer', { conversationId: c.id, toTeamId: ids.teams.Sales });
+    await waitFor(async () => of('conversation.left').length > 0, 'left');
+    expect(of('conversation.left')[0]).toMatchObject({ teamId: ids.teams.Support, contactId: c.contactId });
+    // Ana (Support) no longer sees its new state; another organization sees nothing.
+    expect(of('queue.changed').filter((e) => e.teamId === ids.teams.Sales)).toEqual([]);
+    expect(outsider.received.some((e) => e.data.conversationId === c.id)).toBe(false);
+    stream.close();
+    outsider.close();
   });
 
   it('lets a team member peek without taking, and refuses others', async () => {

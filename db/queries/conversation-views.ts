@@ -1,7 +1,17 @@
 import type { Db } from '../sql.ts';
 
-/** Waiting conversations a caller may claim (team queues and their personal queue), oldest first; up to 5,000 (the client virtualizes the list). */
-export async function listQueue(db: Db, q: { orgId: string; userId: string; teamIds: readonly string[]; all: boolean; teamId?: string | undefined }) {
+/**
+ * Waiting conversations a caller may claim (team queues and their personal queue), oldest first;
+ * up to 5,000 (the client virtualizes the list). `conversationIds` narrows it to those rows
+ * (the client patches its cached list after a live event), under exactly the same visibility.
+ *
+ * `lastMessage` is the customer's last message that is not their answer to the bot menu
+ * (marked `botMenuAnswer` at ingest), else that answer.
+ */
+export async function listQueue(
+  db: Db,
+  q: { orgId: string; userId: string; teamIds: readonly string[]; all: boolean; teamId?: string | undefined; conversationIds?: readonly string[] | undefined },
+) {
   const rows = await db`
     SELECT c.id, c.protocol, c.status, c.queued_at, c.target_user_id,
       k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
@@ -15,10 +25,11 @@ export async function listQueue(db: Db, q: { orgId: string; userId: string; team
     LEFT JOIN LATERAL (
       SELECT text, kind, created_at FROM messages m
       WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'in'
-      ORDER BY created_at DESC LIMIT 1) lm ON true
+      ORDER BY (m.payload ? 'botMenuAnswer'), created_at DESC, id DESC LIMIT 1) lm ON true
     WHERE c.org_id = ${q.orgId} AND c.status = 'waiting'
       AND (${q.all} OR c.target_user_id = ${q.userId} OR (c.target_user_id IS NULL AND c.team_id = ANY(${q.teamIds}::uuid[])))
       AND (${q.teamId ?? null}::uuid IS NULL OR c.team_id = ${q.teamId ?? null}::uuid)
+      AND (${q.conversationIds ? [...q.conversationIds] : null}::uuid[] IS NULL OR c.id = ANY(${q.conversationIds ? [...q.conversationIds] : null}::uuid[]))
     ORDER BY c.queued_at, c.id
     LIMIT 5000`;
   return rows.map((r) => ({

@@ -44,7 +44,8 @@ const conversationRule: EventRule = async (e, r, sql) => {
     WHERE org_id = ${e.orgId} AND conversation_id = ${d.conversationId} AND user_id = ${r.userId}`;
   return rows.length > 0;
 };
-for (const type of ['conversation.updated', 'queue.changed', 'message.created', 'message.status', 'conversation.participants']) {
+// `conversation.left` names who could see it before a transfer (old team, assignee, target).
+for (const type of ['conversation.updated', 'queue.changed', 'message.created', 'message.status', 'conversation.participants', 'conversation.left']) {
   rules.set(type, conversationRule);
 }
 

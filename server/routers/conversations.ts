@@ -27,10 +27,15 @@ const clientMessageId = z.string().trim().min(8, 'validation.clientMessageId').m
 const params = z.array(z.string().max(1024)).max(20);
 
 export const queueRouter = router({
-  list: authedProcedure.input(z.object({ teamId: v.uuid.optional() }).optional()).query(async ({ ctx, input }) => {
-    const a = await actor(ctx);
-    return listQueue(ctx.services.sql, { orgId: a.orgId, userId: a.id, teamIds: a.teamIds, all: a.role === 'admin', teamId: input?.teamId });
-  }),
+  /** The Waiting list; `conversationIds` asks for just those rows (same visibility; absent ones are not, or no longer, visible). */
+  list: authedProcedure
+    .input(z.object({ teamId: v.uuid.optional(), conversationIds: z.array(v.uuid).min(1).max(100).optional() }).optional())
+    .query(async ({ ctx, input }) => {
+      const a = await actor(ctx);
+      return listQueue(ctx.services.sql, {
+        orgId: a.orgId, userId: a.id, teamIds: a.teamIds, all: a.role === 'admin', teamId: input?.teamId, conversationIds: input?.conversationIds,
+      });
+    }),
 });
 
 export const conversationsRouter = router({

@@ -1,9 +1,11 @@
 import type { QueryClient } from '@tanstack/solid-query';
 import type { LiveEvent } from '../events.ts';
+import { trpc } from '../trpc.ts';
+import { contactAction, isConversationEvent, mineAction, patchRows, queueAction, removeRow, type QueueAction, type QueueRowLike } from './live-cache.ts';
 
 /**
  * Query keys of the workspace, one place. Every server read goes through TanStack Query
- * under one of these; live events (events.stream) invalidate the affected ones, and the
+ * under one of these; live events (events.stream) patch or invalidate the affected ones, and the
  * persisted cache (offline) stores them per user.
  */
 export const keys = {
@@ -27,25 +29,35 @@ export const keys = {
   noteActivity: (contactId: string) => ['notes.activity', contactId] as const,
 };
 
-/** Live event → the queries it makes stale (the server sends ids, the client refetches). */
+/**
+ * Live event → the cache. Conversation events are applied precisely (lib/live-cache.ts): the
+ * Waiting lists drop a conversation that left Waiting and fetch alone (`queue.list` with
+ * `conversationIds`) one that entered or changed there; In service and `contacts.get` are
+ * refetched only when the event concerns them. Everything else invalidates what it makes stale.
+ */
 export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void {
   const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
   const type = event.type;
-  const conversationId = typeof event.conversationId === 'string' ? event.conversationId : null;
-  if (type === 'queue.changed' || type.startsWith('conversation.') || type.startsWith('message.')) {
-    invalidate(keys.queue);
-    invalidate(keys.mine);
+  if (isConversationEvent(type)) {
+    const conversationId = typeof event.conversationId === 'string' ? event.conversationId : null;
+    applyToQueue(queryClient, event, queueAction(event, (id) => inQueue(queryClient, id)));
+    const me = queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id ?? null;
+    const mine = queryClient.getQueryData<{ id: string }[]>(keys.mine);
+    if (mineAction(event, me, (id) => !!mine?.some((c) => c.id === id)) === 'refetch') invalidate(keys.mine);
     if (conversationId) invalidate(keys.conversation(conversationId));
-    invalidate(['contacts.get']);
   }
-  if (type === 'contact.updated') {
-    invalidate(keys.contacts);
-    if (typeof event.contactId === 'string') invalidate(keys.contact(event.contactId));
-    else invalidate(['contacts.get']);
-  }
+  const contact = contactAction(event);
+  if (contact === 'all') invalidate(['contacts.get']);
+  else if (contact !== 'none') invalidate(keys.contact(contact.contactId));
+  if (type === 'contact.updated') invalidate(keys.contacts);
   if (type.startsWith('user.') || type.startsWith('agent.') || type === 'team.updated' || type === 'org.updated') {
     invalidate(keys.agents);
     invalidate(keys.agentMe);
+  }
+  // Team memberships (or my role) decide which waiting conversations I see.
+  if (type === 'team.updated' || (type === 'user.updated' && event.userId === queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id)) {
+    invalidate(keys.queue);
+    invalidate(keys.mine);
   }
   if (type === 'chat.members') invalidate(keys.chats);
   if (type === 'config.updated') {
@@ -53,6 +65,104 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
     invalidate(keys.canned);
     invalidate(['templates.list']);
     invalidate(keys.pauseTypes);
+  }
+}
+
+type QueueRow = QueueRowLike & Record<string, unknown>;
+
+/**
+ * Per query client: ids waiting for a row fetch, requests in flight per id, and a counter per
+ * id (kept only while it is pending or in flight) so a late answer never undoes a newer event.
+ */
+interface QueuePatches {
+  pending: Set<string>;
+  inFlight: Map<string, number>;
+  generation: Map<string, number>;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+const patches = new WeakMap<QueryClient, QueuePatches>();
+const FETCH_BATCH = 100;
+
+function patchState(queryClient: QueryClient): QueuePatches {
+  let state = patches.get(queryClient);
+  if (!state) patches.set(queryClient, (state = { pending: new Set(), inFlight: new Map(), generation: new Map(), timer: null }));
+  return state;
+}
+
+const queueLists = (queryClient: QueryClient) => queryClient.getQueriesData<QueueRow[]>({ queryKey: keys.queue });
+const inQueue = (queryClient: QueryClient, id: string) => queueLists(queryClient).some(([, list]) => !!list?.some((r) => r.id === id));
+const teamFilterOf = (queryKey: readonly unknown[]) => (typeof queryKey[1] === 'string' ? queryKey[1] : null);
+const queueBusy = (queryClient: QueryClient) => queryClient.isFetching({ queryKey: keys.queue }) > 0;
+
+function applyToQueue(queryClient: QueryClient, event: LiveEvent, action: QueueAction): void {
+  if (action === 'none') return;
+  if (action === 'refetch') return void queryClient.invalidateQueries({ queryKey: keys.queue });
+  const id = event.conversationId as string;
+  // Nothing cached yet: the first load will bring the truth.
+  if (!queueLists(queryClient).some(([, list]) => list)) return;
+  const state = patchState(queryClient);
+  if (state.pending.has(id) || state.inFlight.has(id)) state.generation.set(id, (state.generation.get(id) ?? 0) + 1);
+  // A full load in flight may predate this event: ask the server for this row once it has landed.
+  if (action === 'fetch' || queueBusy(queryClient)) return schedule(queryClient, state, id);
+  if (!inQueue(queryClient, id)) return;
+  for (const [queryKey, list] of queueLists(queryClient)) {
+    if (!list) continue;
+    const next = removeRow(list, id);
+    if (next === null) void queryClient.invalidateQueries({ queryKey, exact: true });
+    else if (next !== list) queryClient.setQueryData(queryKey, next);
+  }
+}
+
+function schedule(queryClient: QueryClient, state: QueuePatches, id: string): void {
+  state.pending.add(id);
+  // Events of one change arrive together: one request for all of them.
+  state.timer ??= setTimeout(() => {
+    state.timer = null;
+    void flush(queryClient, state);
+  }, 20);
+}
+
+/** Resolves when no full `queue.list` load is in flight. */
+function queueIdle(queryClient: QueryClient): Promise<void> {
+  if (!queueBusy(queryClient)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = queryClient.getQueryCache().subscribe(() => {
+      if (queueBusy(queryClient)) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
+async function flush(queryClient: QueryClient, state: QueuePatches): Promise<void> {
+  await queueIdle(queryClient);
+  const ids = [...state.pending].slice(0, FETCH_BATCH);
+  for (const id of ids) state.pending.delete(id);
+  if (state.pending.size > 0) state.timer ??= setTimeout(() => ((state.timer = null), void flush(queryClient, state)), 0);
+  if (ids.length === 0) return;
+  const asked = new Map(ids.map((id) => [id, state.generation.get(id) ?? 0]));
+  for (const id of ids) state.inFlight.set(id, (state.inFlight.get(id) ?? 0) + 1);
+  let rows: QueueRow[] | null = null;
+  try {
+    rows = (await trpc.queue.list.query({ conversationIds: ids })) as unknown as QueueRow[];
+  } catch {
+    void queryClient.invalidateQueries({ queryKey: keys.queue });
+  }
+  // An id touched again meanwhile has a newer request (or a local removal) of its own.
+  const current = ids.filter((id) => (state.generation.get(id) ?? 0) === asked.get(id));
+  for (const id of ids) {
+    const left = (state.inFlight.get(id) ?? 1) - 1;
+    if (left > 0) state.inFlight.set(id, left);
+    else state.inFlight.delete(id);
+    if (left <= 0 && !state.pending.has(id)) state.generation.delete(id);
+  }
+  if (!rows) return;
+  if (current.length === 0) return;
+  for (const [queryKey, list] of queueLists(queryClient)) {
+    if (!list) continue;
+    const next = patchRows(list, current, rows, teamFilterOf(queryKey));
+    if (next === null) void queryClient.invalidateQueries({ queryKey, exact: true });
+    else if (next !== list) queryClient.setQueryData(queryKey, next);
   }
 }
 

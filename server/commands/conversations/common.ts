@@ -66,7 +66,7 @@ export async function channelOf(db: Db, c: Conversation): Promise<Channel> {
   return (await getChannel(db, c.orgId, c.channelId))!;
 }
 
-/** The events every conversation change publishes; ids only, plus what the permission rule needs. */
+/** The events every conversation change publishes; ids only, plus what the permission rule and the clients' caches need. */
 export async function publishConversation(s: Services, db: Db, c: Conversation, type = 'conversation.updated'): Promise<void> {
   await s.bus.publish(db, c.orgId, type, {
     conversationId: c.id,
@@ -74,6 +74,7 @@ export async function publishConversation(s: Services, db: Db, c: Conversation, 
     teamId: c.teamId,
     assigneeId: c.assigneeId,
     targetUserId: c.targetUserId,
+    contactId: c.contactId,
   });
 }
 
@@ -82,9 +83,13 @@ export async function publishMessage(s: Services, db: Db, c: Conversation, m: Me
     conversationId: c.id,
     messageId: m.id,
     status: m.status,
+    direction: m.direction,
+    // The conversation's state, so a client can tell whether its Waiting list is concerned.
+    conversationStatus: c.status,
     teamId: c.teamId,
     assigneeId: c.assigneeId,
     targetUserId: c.targetUserId,
+    contactId: c.contactId,
   });
 }
 

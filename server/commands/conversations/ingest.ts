@@ -149,6 +149,10 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
     await publishMessage(s, tx, conversation, message);
     if (conversation.status === 'bot') {
       conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
+      // The customer's answer to the menu ("1"): the Waiting list shows their earlier words instead.
+      if (!isNew && channel.botOptions.length > 1 && conversation.status === 'waiting') {
+        await tx`UPDATE messages SET payload = payload || '{"botMenuAnswer": true}'::jsonb WHERE org_id = ${message.orgId} AND id = ${message.id}`;
+      }
     }
     if (isNew) await publishConversation(s, tx, conversation);
     return { duplicate: false, message, conversation };

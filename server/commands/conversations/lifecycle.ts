@@ -41,11 +41,19 @@ export function transferConversation(s: Services, actor: Actor, input: { convers
     const teamId = team?.id ?? (c.teamId && personTeams.includes(c.teamId) ? c.teamId : personTeams[0] ?? c.teamId);
     await tx`DELETE FROM conversation_participants WHERE org_id = ${actor.orgId} AND conversation_id = ${c.id}`;
     const from = { teamId: c.teamId, assigneeId: c.assigneeId };
+    const before = c;
     if (person) {
       c = await set(tx, c, `status = 'waiting', team_id = $3, target_user_id = $4, assignee_id = NULL, queued_at = now(), last_activity_at = now()`, [teamId, person.id]);
       await publishConversation(s, tx, c, 'queue.changed');
     } else {
       c = await queueInTeam(s, tx, c, await channelOf(tx, c), team!.id);
+    }
+    // Those who saw it before (the team it left, its serving agent, the person it waited for)
+    // no longer receive the new state's events: tell them it left (their lists drop it).
+    if (before.teamId !== c.teamId || before.assigneeId || (before.targetUserId && before.targetUserId !== c.targetUserId)) {
+      await s.bus.publish(tx, actor.orgId, 'conversation.left', {
+        conversationId: c.id, teamId: before.teamId, assigneeId: before.assigneeId, targetUserId: before.targetUserId, contactId: c.contactId,
+      });
     }
     await audit(tx, {
       orgId: actor.orgId, action: 'conversation_transferred', actorUserId: actor.id, subjectUserId: person?.id ?? null, ip: actor.ip,
@@ -136,7 +144,7 @@ export function inviteColleague(s: Services, actor: Actor, input: { conversation
     await tx`INSERT INTO conversation_participants (org_id, conversation_id, user_id, invited_by)
       VALUES (${actor.orgId}, ${c.id}, ${colleague.id}, ${actor.id}) ON CONFLICT DO NOTHING`;
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
-      conversationId: c.id, userId: colleague.id, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId,
+      conversationId: c.id, userId: colleague.id, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, contactId: c.contactId,
     });
     return c;
   });
@@ -151,7 +159,7 @@ export function leaveConversation(s: Services, actor: Actor, input: { conversati
     if (!facts.participantIds.includes(who)) throw actor.fail('NOT_FOUND', 'error.notFound');
     await tx`DELETE FROM conversation_participants WHERE org_id = ${actor.orgId} AND conversation_id = ${c.id} AND user_id = ${who}`;
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
-      conversationId: c.id, userId: who, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId,
+      conversationId: c.id, userId: who, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, contactId: c.contactId,
     });
     return c;
   });

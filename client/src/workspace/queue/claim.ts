@@ -37,6 +37,7 @@ export async function claimConversation(
     return true;
   } catch (error) {
     for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
+    void queryClient.invalidateQueries({ queryKey: keys.queue });
     setClaimRefusal({ conversationId, message: errorMessage(error) });
     // Back to Waiting only if the agent is still where the optimistic claim took them.
     if (opts.from === 'queue' && (!opts.onPath || opts.onPath() === `/conversations/${conversationId}`)) opts.navigate?.('/');
@@ -47,7 +48,7 @@ export async function claimConversation(
       next.delete(conversationId);
       return next;
     });
-    void queryClient.invalidateQueries({ queryKey: keys.queue });
+    // Waiting needs no refetch: the item left it here, and the claim's live event confirms it.
     void queryClient.invalidateQueries({ queryKey: keys.mine });
     void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
   }

@@ -1,0 +1,111 @@
+import { QueryClient } from '@tanstack/solid-query';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const queueQuery = vi.fn<(input: { conversationIds: string[] }) => Promise<unknown[]>>();
+vi.mock('../trpc.ts', () => ({ trpc: { queue: { list: { query: (input: { conversationIds: string[] }) => queueQuery(input) } } } }));
+
+const { applyLiveEvent, keys } = await import('./keys.ts');
+
+const row = (id: string, minute: number, teamId = 'support') => ({
+  id, waitingSince: `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`, team: { id: teamId, name: teamId }, lastMessage: { text: `hi ${id}` },
+});
+const ids = (key: readonly unknown[]) => (client.getQueryData<{ id: string }[]>(key) ?? []).map((r) => r.id);
+/** Runs the coalescing timer and every promise it chains (fake timers: no waiting on the clock). */
+const settle = () => vi.runAllTimersAsync();
+
+let client: QueryClient;
+const all = [...keys.queue, null] as const;
+const support = [...keys.queue, 'support'] as const;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+  client.setQueryData(keys.me, { user: { id: 'ana' } });
+  client.setQueryData(all, [row('a', 0), row('b', 1), row('d', 3, 'sales')]);
+  client.setQueryData(support, [row('a', 0), row('b', 1)]);
+  client.setQueryData(keys.mine, [{ id: 'm' }]);
+  queueQuery.mockReset();
+});
+afterEach(() => {
+  client.clear();
+  vi.useRealTimers();
+});
+
+const invalidated = (key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated ?? false;
+
+describe('applyLiveEvent on the Waiting and In-service caches', () => {
+  it('a message on an unrelated active conversation fetches nothing and keeps every list valid', async () => {
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k9' });
+    expect(vi.getTimerCount()).toBe(0);
+    await settle();
+    expect(queueQuery).not.toHaveBeenCalled();
+    expect(invalidated(all) || invalidated(support) || invalidated(keys.mine)).toBe(false);
+    expect(ids(all)).toEqual(['a', 'b', 'd']);
+  });
+
+  it('a claimed conversation leaves every Waiting list locally; In service refetches when it is mine', () => {
+    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a', status: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    expect(ids(all)).toEqual(['b', 'd']);
+    expect(ids(support)).toEqual(['b']);
+    expect(queueQuery).not.toHaveBeenCalled();
+    expect(invalidated(all)).toBe(false);
+    expect(invalidated(keys.mine)).toBe(true);
+  });
+
+  it('new waiting conversations are fetched alone, in one request, and patched in order and per team', async () => {
+    queueQuery.mockResolvedValue([row('c', 2), row('e', 4, 'sales')]);
+    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'c', status: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k3' });
+    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'e', status: 'waiting', teamId: 'sales', assigneeId: null, targetUserId: null, contactId: 'k5' });
+    await settle();
+    expect(queueQuery).toHaveBeenCalledTimes(1);
+    expect(queueQuery.mock.calls[0]![0]).toEqual({ conversationIds: ['c', 'e'] });
+    expect(ids(all)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(ids(support)).toEqual(['a', 'b', 'c']);
+    expect(invalidated(all)).toBe(false);
+  });
+
+  it('a row the server no longer returns (transferred away) leaves the list', async () => {
+    queueQuery.mockResolvedValue([]);
+    applyLiveEvent(client, { type: 'conversation.left', conversationId: 'b', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k2' });
+    await settle();
+    expect(ids(all)).toEqual(['a', 'd']);
+    expect(ids(support)).toEqual(['a']);
+  });
+
+  it('a late answer never undoes a newer event (claimed while its row was being fetched)', async () => {
+    let answer!: (rows: unknown[]) => void;
+    queueQuery.mockImplementation(() => new Promise((resolve) => (answer = resolve)));
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'a', status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1' });
+    await settle();
+    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a', status: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
+    expect(ids(all)).toEqual(['b', 'd']);
+    answer([row('a', 0)]);
+    await settle();
+    expect(ids(all)).toEqual(['b', 'd']);
+  });
+
+  it('falls back to invalidating when it cannot be precise (unknown shape, failed fetch)', async () => {
+    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a' });
+    expect(invalidated(all)).toBe(true);
+    client.setQueryData(all, [row('a', 0)]);
+    expect(invalidated(all)).toBe(false);
+    queueQuery.mockRejectedValue(new Error('offline'));
+    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'z', status: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k' });
+    await settle();
+    expect(invalidated(all)).toBe(true);
+  });
+
+  it('invalidates only the affected contact', () => {
+    client.setQueryData(keys.contact('k1'), { id: 'k1' });
+    client.setQueryData(keys.contact('k2'), { id: 'k2' });
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
+    expect(invalidated(keys.contact('k1'))).toBe(true);
+    expect(invalidated(keys.contact('k2'))).toBe(false);
+  });
+
+  it('a change of team memberships refetches the lists (visibility changed)', () => {
+    applyLiveEvent(client, { type: 'team.updated', teamId: 'support' });
+    expect(invalidated(all)).toBe(true);
+    expect(invalidated(keys.mine)).toBe(true);
+  });
+});

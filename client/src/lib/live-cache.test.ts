@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { contactAction, mineAction, patchRows, QUEUE_LIMIT, queueAction, removeRow, type QueueRowLike } from './live-cache.ts';
+
+const row = (id: string, waitingSince: string, teamId: string | null = 'support'): QueueRowLike => ({ id, waitingSince, team: teamId ? { id: teamId } : null });
+const list = [row('a', '2026-01-01T10:00:00.000Z'), row('b', '2026-01-01T10:01:00.000Z'), row('d', '2026-01-01T10:03:00.000Z', 'sales')];
+const inList = (id: string) => list.some((r) => r.id === id);
+
+const conv = (type: string, conversationId: string, status: string, extra: Record<string, unknown> = {}) => ({ type, conversationId, status, teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1', ...extra });
+const message = (conversationId: string, conversationStatus: string, direction: 'in' | 'out' = 'in', extra: Record<string, unknown> = {}) => ({
+  type: 'message.created', conversationId, messageId: 'm1', status: direction === 'in' ? 'received' : 'queued', direction, conversationStatus, teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1', ...extra,
+});
+
+describe('queueAction: what an event means for the cached Waiting lists', () => {
+  it('leaves the lists alone for a message on a conversation that is not waiting and not listed', () => {
+    expect(queueAction(message('x', 'active'), inList)).toBe('remove');
+    // `remove` of an id that is in no list changes nothing and asks nothing (see removeRow).
+    expect(removeRow(list, 'x')).toBe(list);
+    expect(queueAction(message('x', 'bot'), inList)).toBe('remove');
+    expect(queueAction({ ...message('x', 'active'), type: 'message.status' }, inList)).toBe('none');
+  });
+
+  it('drops a conversation that left Waiting (claimed, closed) without asking the server', () => {
+    expect(queueAction(conv('queue.changed', 'a', 'active', { assigneeId: 'bruno' }), inList)).toBe('remove');
+    expect(queueAction(conv('conversation.updated', 'b', 'closed'), inList)).toBe('remove');
+    expect(queueAction(message('a', 'active', 'out'), inList)).toBe('remove');
+  });
+
+  it('fetches alone a conversation that entered or changed in Waiting', () => {
+    expect(queueAction(conv('queue.changed', 'new', 'waiting'), inList)).toBe('fetch');
+    expect(queueAction(conv('conversation.updated', 'a', 'waiting'), inList)).toBe('fetch');
+    // A new customer message changes the row's last message; the bot's own message does not.
+    expect(queueAction(message('a', 'waiting'), inList)).toBe('fetch');
+    expect(queueAction(message('a', 'waiting', 'out'), inList)).toBe('none');
+    // A message on a waiting conversation I do not list (not mine to see) asks nothing.
+    expect(queueAction(message('zz', 'waiting'), inList)).toBe('none');
+  });
+
+  it('asks the server about a listed conversation transferred away (it decides whether I still see it)', () => {
+    expect(queueAction({ type: 'conversation.left', conversationId: 'a', teamId: 'support', assigneeId: null, targetUserId: null }, inList)).toBe('fetch');
+    expect(queueAction({ type: 'conversation.left', conversationId: 'zz', teamId: 'support' }, inList)).toBe('none');
+  });
+
+  it('ignores invitations and delivery statuses', () => {
+    expect(queueAction({ type: 'conversation.participants', conversationId: 'a', userId: 'u' }, inList)).toBe('none');
+    expect(queueAction({ type: 'message.status', conversationId: 'a', status: 'read' }, inList)).toBe('none');
+  });
+
+  it('falls back to a refetch when the event cannot be applied precisely', () => {
+    expect(queueAction({ type: 'queue.changed' }, inList)).toBe('refetch');
+    expect(queueAction({ type: 'queue.changed', conversationId: 'a' }, inList)).toBe('refetch');
+    expect(queueAction({ type: 'conversation.somethingNew', conversationId: 'a', status: 'waiting' }, inList)).toBe('refetch');
+    expect(queueAction({ type: 'message.created', conversationId: 'a' }, inList)).toBe('fetch');
+    expect(queueAction({ type: 'user.status', userId: 'u' }, inList)).toBe('none');
+  });
+});
+
+describe('mineAction: In service is refetched only when concerned', () => {
+  const mine = (id: string) => id === 'm';
+  it('refetches for my conversations, ones assigned to me, and my invitations', () => {
+    expect(mineAction(message('m', 'active'), 'ana', mine)).toBe('refetch');
+    expect(mineAction(conv('queue.changed', 'a', 'active', { assigneeId: 'ana' }), 'ana', mine)).toBe('refetch');
+    expect(mineAction({ type: 'conversation.participants', conversationId: 'x', userId: 'ana' }, 'ana', mine)).toBe('refetch');
+    expect(mineAction({ type: 'conversation.left', conversationId: 'm', assigneeId: 'ana' }, 'ana', mine)).toBe('refetch');
+  });
+  it('leaves it alone for others\u2019 conversations and for delivery statuses', () => {
+    expect(mineAction(message('x', 'active', 'in', { assigneeId: 'bruno' }), 'ana', mine)).toBe('none');
+    expect(mineAction(conv('queue.changed', 'x', 'waiting'), 'ana', mine)).toBe('none');
+    expect(mineAction({ ...message('m', 'active'), type: 'message.status' }, 'ana', mine)).toBe('none');
+  });
+  it('refetches when it cannot tell', () => {
+    expect(mineAction(message('x', 'active'), null, mine)).toBe('refetch');
+    expect(mineAction({ type: 'message.created' }, 'ana', mine)).toBe('refetch');
+    expect(mineAction({ type: 'conversation.somethingNew', conversationId: 'x' }, 'ana', mine)).toBe('refetch');
+  });
+});
+
+describe('contactAction', () => {
+  it('names only the affected contact, all of them when unknown', () => {
+    expect(contactAction(message('x', 'active'))).toEqual({ contactId: 'k1' });
+    expect(contactAction({ type: 'contact.updated', contactId: 'k2' })).toEqual({ contactId: 'k2' });
+    expect(contactAction({ type: 'queue.changed', conversationId: 'x', status: 'waiting' })).toBe('all');
+    expect(contactAction({ type: 'user.status', userId: 'u' })).toBe('none');
+  });
+});
+
+describe('patching the cached list', () => {
+  it('inserts a new row in the server order (oldest first, then id) and honours the team filter', () => {
+    const c = row('c', '2026-01-01T10:02:00.000Z');
+    expect(patchRows(list, ['c'], [c], null)!.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(patchRows(list.filter((r) => r.team?.id === 'support'), ['c'], [c], 'support')!.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(patchRows([list[2]!], ['c'], [c], 'sales')!.map((r) => r.id)).toEqual(['d']);
+    // Same time: the id decides, as in SQL.
+    const b2 = row('b2', '2026-01-01T10:01:00.000Z');
+    expect(patchRows(list, ['b2'], [b2], null)!.map((r) => r.id)).toEqual(['a', 'b', 'b2', 'd']);
+  });
+
+  it('replaces a changed row in place and drops a requested row the server no longer returns', () => {
+    const changed = { ...list[1]!, lastMessage: 'new' };
+    const patched = patchRows(list, ['b'], [changed], null)!;
+    expect(patched.map((r) => r.id)).toEqual(['a', 'b', 'd']);
+    expect(patched[1]).toBe(changed);
+    expect(patchRows(list, ['b'], [], null)!.map((r) => r.id)).toEqual(['a', 'd']);
+    // A row moved to another team leaves that team's filtered list.
+    expect(patchRows(list, ['a'], [row('a', list[0]!.waitingSince, 'sales')], 'support')!.map((r) => r.id)).toEqual(['b', 'd']);
+    expect(patchRows(list, ['zz'], [], null)).toBe(list);
+  });
+
+  it('removes locally, but cannot be exact when the list is at the server cap', () => {
+    expect(removeRow(list, 'a')!.map((r) => r.id)).toEqual(['b', 'd']);
+    const full = Array.from({ length: QUEUE_LIMIT }, (_, i) => row(`r${String(i).padStart(5, '0')}`, `2026-01-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z`));
+    expect(removeRow(full, full[10]!.id)).toBeNull();
+    expect(patchRows(full, [full[10]!.id], [], null)).toBeNull();
+    // A newer row than all on a full list is not among the server's first 5,000 either.
+    const newest = row('zzz', '2027-01-01T00:00:00.000Z');
+    const patched = patchRows(full, ['zzz'], [newest], null)!;
+    expect(patched).toHaveLength(QUEUE_LIMIT);
+    expect(patched.some((r) => r.id === 'zzz')).toBe(false);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * What one live event means for the cached Waiting and In-service lists (pure functions; the
+ * wiring to the query cache is `applyLiveEvent` in keys.ts). Events carry ids and states
+ * (server/commands/conversations/common.ts): conversation events `status` (the conversation's),
+ * message events `status` (the message's) plus `conversationStatus` and `direction`, and all
+ * of them `teamId`, `assigneeId`, `targetUserId`, `contactId`. When an event cannot be applied
+ * precisely the answer is `refetch` (the old behaviour: invalidate).
+ */
+
+/** The server's cap on `queue.list` (db/queries/conversation-views.ts). */
+export const QUEUE_LIMIT = 5_000;
+
+export type LiveEventLike = { type: string; [field: string]: unknown };
+
+/** What a cached Waiting row needs for ordering and the per-team filter. */
+export interface QueueRowLike {
+  id: string;
+  waitingSince: string;
+  team: { id: string } | null;
+}
+
+/** Event types about conversations (the ones that may touch Waiting, In service, a conversation, a contact). */
+export const CONVERSATION_EVENTS: ReadonlySet<string> = new Set([
+  'queue.changed', 'conversation.updated', 'conversation.participants', 'conversation.left', 'message.created', 'message.status',
+]);
+
+export const isConversationEvent = (type: string): boolean =>
+  CONVERSATION_EVENTS.has(type) || type.startsWith('conversation.') || type.startsWith('message.');
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * For the Waiting lists: `none` (not concerned), `remove` (it is not waiting: make sure it is
+ * not in the lists — locally, no request; usually it is in none and nothing changes),
+ * `fetch` (it entered or changed in Waiting, or may have left my view: ask the server for that
+ * row alone), `refetch` (cannot tell: invalidate the lists). `cached(id)`: is it in a cached list.
+ */
+export type QueueAction = 'none' | 'remove' | 'fetch' | 'refetch';
+
+export function queueAction(event: LiveEventLike, cached: (id: string) => boolean): QueueAction {
+  if (!isConversationEvent(event.type)) return 'none';
+  const id = str(event.conversationId);
+  if (!id) return 'refetch';
+  switch (event.type) {
+    // Invitations change no queue row; delivery statuses change no queue row (its last message is the customer's).
+    case 'conversation.participants':
+    case 'message.status':
+      return 'none';
+    // A transfer took it away from the people it names (old team, agent, target): the server says whether I still see it.
+    case 'conversation.left':
+      return cached(id) ? 'fetch' : 'none';
+    case 'message.created': {
+      const status = str(event.conversationStatus);
+      if (status && status !== 'waiting') return 'remove';
+      // A message never puts a conversation in Waiting (queue.changed does); it may change a row's last message.
+      if (!cached(id) || (status && event.direction === 'out')) return 'none';
+      return 'fetch';
+    }
+    case 'queue.changed':
+    case 'conversation.updated': {
+      const status = str(event.status);
+      if (!status) return 'refetch';
+      return status === 'waiting' ? 'fetch' : 'remove';
+    }
+    default:
+      return 'refetch';
+  }
+}
+
+/** For the In-service list (the caller's own conversations, a short list): refetch it or not. */
+export function mineAction(event: LiveEventLike, me: string | null, cached: (id: string) => boolean): 'none' | 'refetch' {
+  if (!isConversationEvent(event.type)) return 'none';
+  const id = str(event.conversationId);
+  if (!id || !me || !CONVERSATION_EVENTS.has(event.type)) return 'refetch';
+  // Delivery statuses change neither membership nor order.
+  if (event.type === 'message.status') return 'none';
+  if (cached(id) || event.assigneeId === me) return 'refetch';
+  if (event.type === 'conversation.participants' && event.userId === me) return 'refetch';
+  return 'none';
+}
+
+/** Which `contacts.get` queries an event makes stale: one contact's, all (unknown contact), or none. */
+export function contactAction(event: LiveEventLike): { contactId: string } | 'all' | 'none' {
+  if (event.type === 'contact.updated' || isConversationEvent(event.type)) {
+    const contactId = str(event.contactId);
+    return contactId ? { contactId } : 'all';
+  }
+  return 'none';
+}
+
+/** The server's order: oldest first (`queued_at`, then id). */
+export function compareRows(a: QueueRowLike, b: QueueRowLike): number {
+  if (a.waitingSince !== b.waitingSince) return a.waitingSince < b.waitingSince ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The list without `id`; `null` when that cannot be exact: the list was at the server's cap, so
+ * the server would now send one more row we do not have.
+ */
+export function removeRow<T extends QueueRowLike>(list: readonly T[], id: string): T[] | null {
+  const at = list.findIndex((r) => r.id === id);
+  if (at < 0) return list as T[];
+  if (list.length >= QUEUE_LIMIT) return null;
+  return [...list.slice(0, at), ...list.slice(at + 1)];
+}
+
+/**
+ * Patches a cached list with the server's answer for `requested` ids: a returned row replaces or
+ * joins the list in order (if it passes the list's team filter), a requested id not returned is
+ * no longer visible and leaves. `null` when the result cannot be exact (a row left a full list).
+ */
+export function patchRows<T extends QueueRowLike>(list: readonly T[], requested: readonly string[], rows: readonly T[], teamFilter: string | null): T[] | null {
+  const asked = new Set(requested);
+  const kept = list.filter((r) => !asked.has(r.id));
+  const wanted = rows.filter((r) => asked.has(r.id) && (teamFilter === null || r.team?.id === teamFilter));
+  const removed = list.length - kept.length;
+  if (list.length >= QUEUE_LIMIT && removed > wanted.length) return null;
+  if (removed === 0 && wanted.length === 0) return list as T[];
+  const next = kept;
+  for (const row of wanted) {
+    let lo = 0;
+    let hi = next.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareRows(next[mid]!, row) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    next.splice(lo, 0, row);
+  }
+  // Past the cap the server would not send the newest ones either.
+  if (next.length > QUEUE_LIMIT) next.length = QUEUE_LIMIT;
+  return next;
+}
