@@ -11,12 +11,12 @@ import { agentsQuery } from './transfer-dialog.tsx';
 export const tagOptionsQuery = () => ({ queryKey: ['conversations.tagOptions'] as const, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
 export const dispositionsQuery = () => ({ queryKey: ['conversations.dispositionOptions'] as const, queryFn: () => trpc.conversations.dispositionOptions.query(), staleTime: 60_000 });
 
+/** After an action of the agent's own: the conversation and In service (Waiting follows the live events). */
 function useRefresh(conversationId: () => string) {
   const queryClient = useQueryClient();
   return () => {
     void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId()) });
     void queryClient.invalidateQueries({ queryKey: keys.mine });
-    void queryClient.invalidateQueries({ queryKey: keys.queue });
   };
 }
 

@@ -28,7 +28,6 @@ export default function TemplatePicker(props: { conversationId: string; channelI
       setValues([]);
       setTouched(false);
       void queryClient.invalidateQueries({ queryKey: keys.conversation(props.conversationId) });
-      void queryClient.invalidateQueries({ queryKey: keys.queue });
       void queryClient.invalidateQueries({ queryKey: keys.mine });
       props.onSent?.();
     },

@@ -30,7 +30,6 @@ export default function TransferDialog(props: { conversationId: string; currentT
   const transfer = useMutation(() => ({
     mutationFn: (input: { toTeamId?: string; toUserId?: string }) => trpc.conversations.transfer.mutate({ conversationId: props.conversationId, ...input }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: keys.queue });
       void queryClient.invalidateQueries({ queryKey: keys.mine });
       void queryClient.invalidateQueries({ queryKey: keys.conversation(props.conversationId) });
       props.onClose();
