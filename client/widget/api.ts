@@ -8,6 +8,7 @@ export interface WidgetMessage {
   text: string;
   author: string | null;
   isBot: boolean;
+  notice: 'noOneAvailable' | null;
   status: string;
   clientMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;

@@ -2,7 +2,7 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import { ApiError, loadSession, newClientMessageId, saveSession, WebchatApi, type ChannelProfile, type Session, type WidgetConversation, type WidgetMessage } from './api.ts';
 import { watchFileArrivals } from '../src/workspace/conversation/file-arrivals.ts';
 import { brandColours } from './brand.ts';
-import { isNoOneAvailable, parseMenu } from './menu.ts';
+import { parseMenu } from './menu.ts';
 import { lang, t } from './strings.ts';
 import { openStream } from './stream.ts';
 
@@ -205,6 +205,7 @@ export function App() {
       text: text.trim(),
       author: null,
       isBot: false,
+      notice: null,
       status: 'pending',
       clientMessageId: cid,
       attachment: picked ? { id: '', filename: picked.name, contentType: picked.type, size: picked.size, url: '' } : null,
@@ -471,7 +472,7 @@ function MessageRow(props: {
   onRetry: (item: Item) => void;
 }) {
   const mine = () => props.item.direction === 'in';
-  const notice = () => !mine() && props.item.isBot && isNoOneAvailable(props.item.text, props.profile?.noOneAvailableMessage);
+  const notice = () => !mine() && props.item.notice === 'noOneAvailable';
   // Only the bot's latest question offers buttons; an old menu stays text.
   const menu = createMemo(() =>
     !mine() && props.item.isBot && props.last ? parseMenu(props.item.text, props.profile?.menu ?? null) : { text: props.item.text, options: [] },

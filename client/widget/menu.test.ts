@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brandColours, contrast } from './brand.ts';
-import { isNoOneAvailable, parseMenu } from './menu.ts';
+import { parseMenu } from './menu.ts';
 import { pickFrom } from './strings.ts';
 import { parseEvents } from './stream.ts';
 
@@ -38,16 +38,6 @@ describe('widget bot menu with the channel options known', () => {
   });
   it('offers no buttons for numbered lines that are not the options', () => {
     expect(parseMenu('Rate us:\n1 bad\n5 great', known).options).toEqual([]);
-  });
-});
-
-describe('no one available notice', () => {
-  it('recognises the channel sentence, whitespace aside, and nothing else', () => {
-    const sentence = 'Nobody is available right now; we will answer as soon as possible.';
-    expect(isNoOneAvailable(`${sentence}\n`, sentence)).toBe(true);
-    expect(isNoOneAvailable('Hello! Which team?', sentence)).toBe(false);
-    expect(isNoOneAvailable('', '')).toBe(false);
-    expect(isNoOneAvailable(sentence, null)).toBe(false);
   });
 });
 

@@ -28,8 +28,3 @@ function matchLine(line: string): MenuOption | null {
   return m ? { key: m[1]!, label: m[2]! } : null;
 }
 
-/** The bot's "no one available" sentence (the channel's own words), shown as a notice. */
-export function isNoOneAvailable(text: string, message: string | null | undefined): boolean {
-  const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-  return Boolean(message && norm(message) && norm(text) === norm(message));
-}

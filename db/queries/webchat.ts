@@ -89,13 +89,15 @@ export interface VisitorMessageRow {
   wireText: string | null;
   status: MessageStatus;
   isBot: boolean;
+  /** A bot message with a meaning of its own (`no_one_available`), else null. */
+  notice: string | null;
   authorLabel: string | null;
   channelMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number } | null;
   at: Date;
 }
 
-const VIEW_COLUMNS = `m.id, m.conversation_id, m.direction, m.kind, m.text, m.wire_text, m.status, m.is_bot, m.channel_message_id,
+const VIEW_COLUMNS = `m.id, m.conversation_id, m.direction, m.kind, m.text, m.wire_text, m.status, m.is_bot, m.payload->>'notice' AS notice, m.channel_message_id,
   m.created_at, m.provider_timestamp, m.attachment_id, a.filename, a.content_type, a.size_bytes,
   CASE WHEN o.identify_agents THEN coalesce(nullif(trim(u.codename), ''), u.name) END AS author_label`;
 const VIEW_JOINS = `LEFT JOIN attachments a ON a.org_id = m.org_id AND a.id = m.attachment_id
@@ -117,6 +119,7 @@ function toRow(r: Record<string, unknown>): VisitorMessageRow {
     wireText: (r.wire_text as string | null) ?? null,
     status: r.status as MessageStatus,
     isBot: r.is_bot as boolean,
+    notice: r.is_bot ? ((r.notice as string | null) ?? null) : null,
     authorLabel: (r.author_label as string | null) ?? null,
     channelMessageId: (r.channel_message_id as string | null) ?? null,
     attachment: r.attachment_id

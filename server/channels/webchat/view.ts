@@ -11,6 +11,8 @@ export interface VisitorMessageView {
   /** The agent's name as the customer sees it (from what was fixed when the row was written). */
   author: string | null;
   isBot: boolean;
+  /** `noOneAvailable`: the bot's "nobody in the team is available" message, shown as a notice. */
+  notice: 'noOneAvailable' | null;
   status: string;
   /** The widget's own id for a message the visitor wrote (reconciles a retried send). */
   clientMessageId: string | null;
@@ -42,6 +44,7 @@ export function visitorView(row: VisitorMessageRow, visitorId: string): VisitorM
     text,
     author,
     isBot: row.isBot,
+    notice: row.notice === 'no_one_available' ? 'noOneAvailable' : null,
     status: row.status,
     clientMessageId: row.direction === 'in' && row.channelMessageId?.startsWith(prefix) ? row.channelMessageId.slice(prefix.length) : null,
     attachment: row.attachment ? { ...row.attachment, url: `/webchat/files/${row.attachment.id}` } : null,

@@ -261,6 +261,25 @@ describe('a visitor and an agent talk', () => {
     await stream.close();
   });
 
+  it('flags the bot\'s "no one available" message as a notice (not by its words: the channel may change them later)', async () => {
+    const online = await app.db.sql`SELECT id FROM users WHERE status <> 'offline'`;
+    await app.db.sql`UPDATE users SET status = 'offline'`;
+    try {
+      const v = await newVisitor(channel, 'Nobody Online');
+      await v.send('Oi');
+      await v.send('2');
+      await waitFor(async () => (await v.messages()).some((m) => m.notice === 'noOneAvailable'), 'the notice');
+      const list = await v.messages();
+      expect(list.filter((m) => m.notice === 'noOneAvailable').map((m) => m.text)).toEqual([channel.noOneAvailableMessage]);
+      expect(list.filter((m) => m.notice !== 'noOneAvailable').every((m) => m.notice === null)).toBe(true);
+      await app.db.sql`UPDATE channels SET no_one_available_message = 'Reworded later.' WHERE id = ${channel.id}`;
+      expect((await v.messages()).filter((m) => m.notice === 'noOneAvailable')).toHaveLength(1);
+    } finally {
+      await app.db.sql`UPDATE channels SET no_one_available_message = ${channel.noOneAvailableMessage} WHERE id = ${channel.id}`;
+      await app.db.sql`UPDATE users SET status = 'online' WHERE id = ANY(${online.map((r) => r.id as string)}::uuid[])`;
+    }
+  });
+
   it('marks bot and agent rows of web chat channels sent once stored, publishing the status', async () => {
     const v = await newVisitor();
     await v.send('hello there');

@@ -94,9 +94,9 @@ export async function publishMessage(s: Services, db: Db, c: Conversation, m: Me
 }
 
 /** An automatic message (bot menu, "no one available", rating request) queued for the channel. */
-export async function queueBotMessage(s: Services, db: Db, c: Conversation, text: string, kind = 'text'): Promise<Message | null> {
+export async function queueBotMessage(s: Services, db: Db, c: Conversation, text: string, kind = 'text', payload?: Record<string, unknown>): Promise<Message | null> {
   if (!text.trim()) return null;
-  const m: NewMessage = { orgId: c.orgId, conversationId: c.id, channelId: c.channelId, direction: 'out', kind, text, wireText: text, isBot: true, status: 'queued' };
+  const m: NewMessage = { orgId: c.orgId, conversationId: c.id, channelId: c.channelId, direction: 'out', kind, text, wireText: text, isBot: true, status: 'queued', ...(payload ? { payload } : {}) };
   const message = await insertMessage(db, m);
   if (message) await publishMessage(s, db, c, message);
   return message;

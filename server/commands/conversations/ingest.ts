@@ -50,7 +50,7 @@ async function update(tx: Tx, c: Conversation, sets: string, values: unknown[] =
 export async function queueInTeam(s: Services, tx: Tx, c: Conversation, channel: Channel, teamId: string): Promise<Conversation> {
   let queued = await update(tx, c, `status = 'waiting', team_id = $3, queued_at = now(), assignee_id = NULL, target_user_id = NULL, last_activity_at = now()`, [teamId]);
   if (!(await teamHasAvailableAgent(tx, c.orgId, teamId))) {
-    if (await queueBotMessage(s, tx, queued, channel.noOneAvailableMessage)) {
+    if (await queueBotMessage(s, tx, queued, channel.noOneAvailableMessage, 'text', { notice: 'no_one_available' })) {
       queued = await update(tx, queued, 'no_one_notified_at = now()');
     }
   }
