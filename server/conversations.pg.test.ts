@@ -163,6 +163,31 @@ describe('queue, claim and writing', () => {
     outsider.close();
   });
 
+  it('colleagues a change removes (a removal, the close) hear of it once, though not in the team', async () => {
+    const carla = await app.login('carla@demo.test');
+    const ana = await app.login('ana@demo.test');
+    const bruno = await app.login('bruno@demo.test');
+    await setOnline(app.db.sql, ['ana@demo.test', 'bruno@demo.test']);
+    const anaStream = openEventStream(app.url, ana.cookie);
+    const brunoStream = openEventStream(app.url, bruno.cookie);
+    await Promise.all([anaStream.started, brunoStream.started]);
+    // A Sales conversation: Ana and Bruno are in Support only.
+    const c = await waitingConversation(app, wa, '5511900000052', '2');
+    await carla.mutate('conversations.claim', { conversationId: c.id });
+    await carla.mutate('conversations.invite', { conversationId: c.id, userId: ids.users['ana@demo.test'] });
+    await carla.mutate('conversations.invite', { conversationId: c.id, userId: ids.users['bruno@demo.test'] });
+    const of = (stream: typeof anaStream, type: string) => stream.received.filter((e) => e.data.type === type && e.data.conversationId === c.id).map((e) => e.data);
+    await carla.mutate('conversations.leave', { conversationId: c.id, userId: ids.users['bruno@demo.test'] });
+    await waitFor(async () => of(brunoStream, 'conversation.participants').some((e) => e.userId === ids.users['bruno@demo.test']), 'Bruno told he was removed');
+    await carla.mutate('conversations.finish', { conversationId: c.id });
+    await waitFor(async () => of(anaStream, 'conversation.updated').some((e) => e.status === 'closed'), 'Ana told of the close');
+    await new Promise((r) => setTimeout(r, 300));
+    // Bruno, already out, does not hear of the close.
+    expect(of(brunoStream, 'conversation.updated').some((e) => e.status === 'closed')).toBe(false);
+    anaStream.close();
+    brunoStream.close();
+  });
+
   it('lets a team member peek without taking, and refuses others', async () => {
     const c = await waitingConversation(app, wa, '5511900000004', '2');
     const carla = await app.login('carla@demo.test');

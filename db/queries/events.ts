@@ -6,7 +6,8 @@ export interface StoredEvent {
   id: string;
   orgId: string;
   type: string;
-  data: Record<string, string | number | boolean | null>;
+  /** Ids and states only; a list of ids where an event names several people. */
+  data: Record<string, string | number | boolean | null | string[]>;
   at: string;
 }
 

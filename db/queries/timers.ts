@@ -42,11 +42,6 @@ export async function closeExpired(db: Db, reason: AutoCloseReason, now: Date, l
   return rows.map((r) => ({ ...toConversation(r), servedBy: (r.served_by as string | null) ?? null }));
 }
 
-/** No group remains after a conversation closes. */
-export async function dropParticipants(db: Db, orgId: string, conversationIds: string[]): Promise<void> {
-  if (conversationIds.length === 0) return;
-  await db`DELETE FROM conversation_participants WHERE org_id = ${orgId} AND conversation_id = ANY(${conversationIds}::uuid[])`;
-}
 
 /** Flags each running pause past its end once; returns the pauses flagged now. */
 export async function flagOverrunPauses(db: Db, now: Date, limit: number): Promise<{ orgId: string; userId: string; pauseId: string }[]> {

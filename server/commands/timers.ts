@@ -1,12 +1,12 @@
 import { audit } from '../../db/queries/audit.ts';
 import { getOrganization, type Organization } from '../../db/queries/organizations.ts';
-import { closeExpired, dropParticipants, flagOverrunPauses, type AutoClosed, type AutoCloseReason } from '../../db/queries/timers.ts';
+import { closeExpired, flagOverrunPauses, type AutoClosed, type AutoCloseReason } from '../../db/queries/timers.ts';
 import { runTx, type Tx } from '../../db/sql.ts';
 import { LANGUAGES, translate } from '../../i18n/index.ts';
 import { windowState } from '../domain/whatsapp-window.ts';
 import { registerEventRule } from '../events/permissions.ts';
 import type { Services } from '../services/index.ts';
-import { channelOf, publishConversation, queueBotMessage } from './conversations/common.ts';
+import { channelOf, publishConversation, queueBotMessage, removeParticipants } from './conversations/common.ts';
 import { customerLanguage } from './conversations/ingest.ts';
 import { lastInboundAt } from './conversations/outbound.ts';
 
@@ -63,8 +63,9 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
     // however many processes sweep at the same time.
     const closed = byOrg(await closeExpired(tx, reason, now, limit));
     const orgs = new Map<string, Organization>();
+    const removed = new Map<string, string[]>();
     for (const c of closed) {
-      await dropParticipants(tx, c.orgId, [c.id]);
+      removed.set(c.id, await removeParticipants(tx, c));
       await audit(tx, {
         orgId: c.orgId,
         action: 'conversation_auto_closed',
@@ -79,7 +80,7 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
       const seenAs = { ...c, assigneeId: c.servedBy };
       await tellCustomer(s, tx, seenAs, org, now);
       if (reason === 'queue_timeout') await publishConversation(s, tx, seenAs, 'queue.changed');
-      await publishConversation(s, tx, seenAs);
+      await publishConversation(s, tx, seenAs, 'conversation.updated', removed.get(c.id));
     }
     return closed;
   });

@@ -38,6 +38,8 @@ const rules = new Map<string, EventRule>([
 const conversationRule: EventRule = async (e, r, sql) => {
   const d = e.data;
   if (r.role === 'admin' || d.assigneeId === r.userId || d.targetUserId === r.userId) return true;
+  // Colleagues the change itself removed (a close, a transfer, a removal) hear of it once.
+  if (Array.isArray(d.formerParticipantIds) && d.formerParticipantIds.includes(r.userId)) return true;
   if (typeof d.teamId === 'string' && r.teamIds.has(d.teamId)) return true;
   if (typeof d.conversationId !== 'string') return false;
   const rows = await sql`SELECT 1 FROM conversation_participants

@@ -66,8 +66,12 @@ export async function channelOf(db: Db, c: Conversation): Promise<Channel> {
   return (await getChannel(db, c.orgId, c.channelId))!;
 }
 
-/** The events every conversation change publishes; ids only, plus what the permission rule and the clients' caches need. */
-export async function publishConversation(s: Services, db: Db, c: Conversation, type = 'conversation.updated'): Promise<void> {
+/**
+ * The events every conversation change publishes; ids only, plus what the permission rule and
+ * the clients' caches need. `formerParticipantIds`: colleagues this change removed (a close, a
+ * transfer), who must still hear of it once so their lists drop it.
+ */
+export async function publishConversation(s: Services, db: Db, c: Conversation, type = 'conversation.updated', formerParticipantIds: string[] = []): Promise<void> {
   await s.bus.publish(db, c.orgId, type, {
     conversationId: c.id,
     status: c.status,
@@ -75,7 +79,16 @@ export async function publishConversation(s: Services, db: Db, c: Conversation, 
     assigneeId: c.assigneeId,
     targetUserId: c.targetUserId,
     contactId: c.contactId,
+    ...(formerParticipantIds.length > 0 ? { formerParticipantIds } : {}),
   });
+}
+
+/** Removes a conversation's invited colleagues (all, or one); returns who was removed. */
+export async function removeParticipants(db: Db, c: { orgId: string; id: string }, userId?: string): Promise<string[]> {
+  const rows = userId
+    ? await db`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id} AND user_id = ${userId} RETURNING user_id`
+    : await db`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id} RETURNING user_id`;
+  return rows.map((r) => r.user_id as string);
 }
 
 export async function publishMessage(s: Services, db: Db, c: Conversation, m: Message, type = 'message.created'): Promise<void> {

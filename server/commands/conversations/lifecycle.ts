@@ -8,7 +8,7 @@ import { translate } from '../../../i18n/index.ts';
 import { mayManage, mayView } from '../../domain/conversation-access.ts';
 import { windowState } from '../../domain/whatsapp-window.ts';
 import type { Services } from '../../services/index.ts';
-import { channelOf, loadVisible, publishConversation, queueBotMessage, type Actor } from './common.ts';
+import { channelOf, loadVisible, publishConversation, queueBotMessage, removeParticipants, type Actor } from './common.ts';
 import { customerLanguage, queueInTeam } from './ingest.ts';
 import { lastInboundAt } from './outbound.ts';
 
@@ -39,7 +39,7 @@ export function transferConversation(s: Services, actor: Actor, input: { convers
     // A person's queue keeps a team: the chosen one, else one the person belongs to, else the current.
     const personTeams = person ? (await teamsOfUser(tx, actor.orgId, person.id)).map((t) => t.id) : [];
     const teamId = team?.id ?? (c.teamId && personTeams.includes(c.teamId) ? c.teamId : personTeams[0] ?? c.teamId);
-    await tx`DELETE FROM conversation_participants WHERE org_id = ${actor.orgId} AND conversation_id = ${c.id}`;
+    const removed = await removeParticipants(tx, c);
     const from = { teamId: c.teamId, assigneeId: c.assigneeId };
     const before = c;
     if (person) {
@@ -48,11 +48,12 @@ export function transferConversation(s: Services, actor: Actor, input: { convers
     } else {
       c = await queueInTeam(s, tx, c, await channelOf(tx, c), team!.id);
     }
-    // Those who saw it before (the team it left, its serving agent, the person it waited for)
-    // no longer receive the new state's events: tell them it left (their lists drop it).
-    if (before.teamId !== c.teamId || before.assigneeId || (before.targetUserId && before.targetUserId !== c.targetUserId)) {
+    // Those who saw it before (the team it left, its serving agent, the person it waited for,
+    // invited colleagues) no longer receive the new state's events: tell them it left.
+    if (before.teamId !== c.teamId || before.assigneeId || (before.targetUserId && before.targetUserId !== c.targetUserId) || removed.length > 0) {
       await s.bus.publish(tx, actor.orgId, 'conversation.left', {
         conversationId: c.id, teamId: before.teamId, assigneeId: before.assigneeId, targetUserId: before.targetUserId, contactId: c.contactId,
+        ...(removed.length > 0 ? { formerParticipantIds: removed } : {}),
       });
     }
     await audit(tx, {
@@ -78,7 +79,7 @@ export async function closeConversation(
     [close.by, close.reason, close.dispositionId ?? null],
   );
   // No group remains after close.
-  await tx`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id}`;
+  const removed = await removeParticipants(tx, c);
   if (close.askRating && c.status === 'active') {
     const channel = await channelOf(tx, c);
     if (windowState(channel.kind, await lastInboundAt(tx, c), new Date()).open) {
@@ -87,7 +88,7 @@ export async function closeConversation(
       closed = await set(tx, closed, 'rating_requested_at = now()');
     }
   }
-  await publishConversation(s, tx, closed);
+  await publishConversation(s, tx, closed, 'conversation.updated', removed);
   return closed;
 }
 
@@ -157,9 +158,10 @@ export function leaveConversation(s: Services, actor: Actor, input: { conversati
     const who = input.userId ?? actor.id;
     if (who !== actor.id && !mayManage(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notServing');
     if (!facts.participantIds.includes(who)) throw actor.fail('NOT_FOUND', 'error.notFound');
-    await tx`DELETE FROM conversation_participants WHERE org_id = ${actor.orgId} AND conversation_id = ${c.id} AND user_id = ${who}`;
+    await removeParticipants(tx, c, who);
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
       conversationId: c.id, userId: who, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, contactId: c.contactId,
+      formerParticipantIds: [who],
     });
     return c;
   });
