@@ -1,14 +1,17 @@
 /**
  * SPEC §4 on a phone (issue 7): a phone-size browser works through the four bottom tabs
- * (Waiting with an item, In service after a claim, Contacts search, Agents list), the
- * conversation with its side panel as a sheet, the side menu (name, rating, codename,
- * extension, teams, notification settings), and the installable app (manifest and icons).
+ * (Waiting with an item whose row fits the phone: Claim on screen, nothing scrolling
+ * sideways, the other actions under an accessible More sheet; In service after a claim;
+ * Contacts search; Agents list), the conversation with its side panel as a sheet, the side
+ * menu (name, rating, codename, extension, teams, notification settings), and the
+ * installable app (manifest and icons).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { useBrowser } from '../test/helpers/browser.ts';
+import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
@@ -60,6 +63,44 @@ describe('phone layout', () => {
     const item = page.getByRole('list', { name: en('queue.waitingList') }).getByRole('listitem', { name: 'Cliente Celular' });
     await item.waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    // The row fits even a small phone (360 px): Claim of the first row is on screen, no row
+    // (nor its line of actions) scrolls sideways, and the other actions are one tap away under More.
+    const SMALL = { width: 360, height: 740 };
+    await page.setViewportSize(SMALL);
+    const waitingList = page.getByRole('list', { name: en('queue.waitingList') });
+    const firstClaim = waitingList.getByRole('listitem').first().getByRole('button', { name: en('queue.claim') });
+    const claimBox = (await firstClaim.boundingBox())!;
+    expect(claimBox.x).toBeGreaterThanOrEqual(0);
+    expect(claimBox.x + claimBox.width).toBeLessThanOrEqual(SMALL.width);
+    expect(claimBox.y).toBeGreaterThanOrEqual(0);
+    expect(claimBox.y + claimBox.height).toBeLessThanOrEqual(SMALL.height);
+    const overflowing = await waitingList.evaluate((list) =>
+      [...list.querySelectorAll('li')].flatMap((row) => {
+        const actions = row.querySelector('button')?.parentElement;
+        return [row, ...(actions ? [actions] : [])].filter((el) => el.scrollWidth > el.clientWidth).map((el) => `${row.getAttribute('aria-label')}: ${el.className}`);
+      }),
+    );
+    expect(overflowing).toEqual([]);
+    const more = item.getByRole('button', { name: en('queue.more') });
+    expect(await more.getAttribute('aria-haspopup')).toBe('dialog');
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.tap();
+    const moreSheet = page.getByRole('dialog', { name: en('queue.moreTitle', { name: 'Cliente Celular' }) });
+    await moreSheet.getByRole('button', { name: en('queue.transfer') }).waitFor();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await moreSheet.waitFor({ state: 'hidden' });
+    await expect.poll(() => more.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.tap();
+    await moreSheet.getByRole('link', { name: en('queue.contact') }).tap();
+    await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
+    await page.goBack();
+    await item.waitFor();
+    await page.setViewportSize(PHONE.viewport);
+
     await item.getByRole('button', { name: en('queue.claim') }).tap();
 
     // The conversation, full width: messages and composer; the side panel is a sheet.

@@ -1,12 +1,18 @@
-import { createEffect, Index, on, Show, type Accessor } from 'solid-js';
+import { createEffect, createSignal, Index, on, Show, type Accessor } from 'solid-js';
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { t, tValue } from '../../i18n.ts';
+import { useNarrow } from '../shell/narrow.ts';
 import { elapsed } from './format.ts';
 import type { QueueItem } from './types.ts';
 import './queue.css';
 
 /** Height of one waiting row (fixed, so 5,000 rows cost only the ~15 on screen). */
 export const ROW_HEIGHT = 112;
+/**
+ * On a phone (shell/narrow.ts) a row is taller and still fixed: three lines of text, then one
+ * line of thumb-sized actions (Claim, Peek, More) that never scrolls sideways.
+ */
+export const PHONE_ROW_HEIGHT = 126;
 
 export interface QueueListProps {
   items: readonly QueueItem[];
@@ -20,15 +26,49 @@ export interface QueueListProps {
 /** The Waiting list, virtualized with @tanstack/solid-virtual. */
 export default function QueueList(props: QueueListProps) {
   let scroller!: HTMLDivElement;
+  const narrow = useNarrow();
+  const rowHeight = () => (narrow() ? PHONE_ROW_HEIGHT : ROW_HEIGHT);
   const virtualizer = createVirtualizer({
     get count() {
       return props.items.length;
     },
     getScrollElement: () => scroller,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight(),
     overscan: 6,
     getItemKey: (index) => props.items[index]?.id ?? index,
   });
+  // Rotating a phone or resizing a window across the breakpoint changes every row's height.
+  createEffect(on(narrow, () => virtualizer.measure(), { defer: true }));
+
+  // The phone's "More" sheet: one per list, bound to the conversation (not to a row slot, which
+  // the virtualizer reuses), so a live update under it never retargets its actions.
+  const [more, setMore] = createSignal<QueueItem | null>(null);
+  let moreOpener: { id: string } | null = null;
+  const openMore = (item: QueueItem) => {
+    moreOpener = { id: item.id };
+    setMore(item);
+  };
+  const closeMore = () => {
+    setMore(null);
+    // Focus returns to that conversation's More button (or to the list if it left Waiting).
+    const id = moreOpener?.id;
+    moreOpener = null;
+    if (!id || !list.isConnected) return;
+    const home = list.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"] .qp-more`);
+    if (home) home.focus({ preventScroll: true });
+    else list.focus({ preventScroll: true });
+  };
+  // Its conversation left Waiting (claimed, transferred away) while the sheet was open: close it.
+  createEffect(
+    on(
+      () => props.items,
+      (items) => {
+        const open = more();
+        if (open && !items.some((i) => i.id === open.id)) closeMore();
+      },
+      { defer: true },
+    ),
+  );
 
   // Live updates must not move the keyboard focus to another customer: row slots are reused,
   // so when the list changes, the focus follows the conversation it was on (same control);
@@ -91,6 +131,10 @@ export default function QueueList(props: QueueListProps) {
                   index={row().index}
                   count={props.items.length}
                   top={row().start}
+                  height={rowHeight()}
+                  narrow={narrow()}
+                  moreOpen={more()?.id === item().id}
+                  onMore={() => openMore(item())}
                   now={props.now}
                   targeted={item().targetUserId === props.meId}
                   claiming={props.claiming(item().id)}
@@ -102,7 +146,59 @@ export default function QueueList(props: QueueListProps) {
           )}
         </Index>
       </ul>
+      <Show when={more()}>
+        {(item) => (
+          <MoreSheet
+            item={item()}
+            onClose={closeMore}
+            onTransfer={() => {
+              const target = item();
+              setMore(null);
+              moreOpener = null;
+              props.onTransfer(target);
+            }}
+          />
+        )}
+      </Show>
     </div>
+  );
+}
+
+/**
+ * A phone row's other actions as a bottom sheet (modal <dialog>): focus moves in, Tab stays
+ * inside, Escape, the Close button or a tap outside closes it and focus goes back to More.
+ */
+function MoreSheet(props: { item: QueueItem; onClose: () => void; onTransfer: () => void }) {
+  let dialog!: HTMLDialogElement;
+  const c = () => props.item;
+  const titleId = `qp-more-title-${c().id}`;
+  queueMicrotask(() => {
+    if (!dialog.isConnected || dialog.open) return;
+    dialog.showModal();
+    dialog.querySelector<HTMLElement>('a, button')?.focus();
+  });
+  return (
+    <dialog
+      ref={dialog}
+      class="qp-sheet"
+      aria-labelledby={titleId}
+      onClose={() => props.onClose()}
+      onClick={(event) => {
+        // A tap on the backdrop (outside the sheet's box) closes it.
+        const r = dialog.getBoundingClientRect();
+        if (event.target === dialog && (event.clientY < r.top || event.clientY > r.bottom || event.clientX < r.left || event.clientX > r.right)) dialog.close();
+      }}
+    >
+      <h2 id={titleId} class="qp-sheet-title">{t('queue.moreTitle', { name: c().contact.name })}</h2>
+      <ul class="qp-sheet-actions" role="list">
+        <Show when={c().channel.kind === 'whatsapp'}>
+          <li><a class="qp-sheet-action" href={`/conversations/${c().id}?template=1`}>{t('queue.sendTemplate')}</a></li>
+        </Show>
+        <li><a class="qp-sheet-action" href={`/contacts/${c().contact.id}`}>{t('queue.contact')}</a></li>
+        <li><button type="button" class="qp-sheet-action" onClick={() => { dialog.close(); props.onTransfer(); }}>{t('queue.transfer')}</button></li>
+      </ul>
+      <button type="button" class="secondary qp-sheet-close" onClick={() => dialog.close()}>{t('queue.close')}</button>
+    </dialog>
   );
 }
 
@@ -111,6 +207,10 @@ function WaitingRow(props: {
   index: number;
   count: number;
   top: number;
+  height: number;
+  narrow: boolean;
+  moreOpen: boolean;
+  onMore: () => void;
   now: Accessor<number>;
   targeted: boolean;
   claiming: boolean;
@@ -127,7 +227,7 @@ function WaitingRow(props: {
     <li
       class="qp-row"
       classList={{ targeted: props.targeted }}
-      style={{ transform: `translateY(${props.top}px)`, height: `${ROW_HEIGHT}px` }}
+      style={{ transform: `translateY(${props.top}px)`, height: `${props.height}px` }}
       aria-label={c().contact.name}
       data-id={c().id}
       aria-setsize={props.count}
@@ -156,11 +256,26 @@ function WaitingRow(props: {
           {t('queue.claim')}
         </button>
         <a class="qp-action" href={`/conversations/${c().id}`}>{t('queue.peek')}</a>
-        <Show when={c().channel.kind === 'whatsapp'}>
-          <a class="qp-action" href={`/conversations/${c().id}?template=1`}>{t('queue.sendTemplate')}</a>
+        <Show
+          when={!props.narrow}
+          fallback={
+            <button
+              type="button"
+              class="qp-action qp-more"
+              aria-haspopup="dialog"
+              aria-expanded={props.moreOpen}
+              onClick={() => props.onMore()}
+            >
+              {t('queue.more')}
+            </button>
+          }
+        >
+          <Show when={c().channel.kind === 'whatsapp'}>
+            <a class="qp-action" href={`/conversations/${c().id}?template=1`}>{t('queue.sendTemplate')}</a>
+          </Show>
+          <a class="qp-action" href={`/contacts/${c().contact.id}`}>{t('queue.contact')}</a>
+          <button type="button" class="qp-action" onClick={() => props.onTransfer()}>{t('queue.transfer')}</button>
         </Show>
-        <a class="qp-action" href={`/contacts/${c().contact.id}`}>{t('queue.contact')}</a>
-        <button type="button" class="qp-action" onClick={() => props.onTransfer()}>{t('queue.transfer')}</button>
       </div>
     </li>
   );

@@ -2,22 +2,37 @@ import { Show } from 'solid-js';
 import { t } from '../../i18n.ts';
 import { connection } from '../../offline/connection.ts';
 import { outboxItems } from '../../offline/outbox.ts';
+import { useNarrow } from './narrow.ts';
+import './connection.css';
 
-/** Online / reconnecting / offline, and what still waits in the outbox. */
+/**
+ * Online / reconnecting / offline, and what still waits in the outbox. On a phone the top
+ * bar has room only for short badges ("3 to send"): the full sentence stays their
+ * accessible text and tooltip.
+ */
 export function ConnectionIndicator() {
+  const narrow = useNarrow();
   const waiting = () => outboxItems().filter((i) => i.state !== 'draft').length;
   const drafts = () => outboxItems().filter((i) => i.state === 'draft').length;
+  const badge = (full: () => string, short: () => string, danger = false) => (
+    <Show when={narrow()} fallback={<span class="outbox-count" classList={{ drafts: danger }}>{full()}</span>}>
+      <span class="outbox-count outbox-short" classList={{ drafts: danger }} title={full()}>
+        <span aria-hidden="true">{short()}</span>
+        <span class="visually-hidden">{full()}</span>
+      </span>
+    </Show>
+  );
   return (
     <div class="connection" aria-live="polite">
       <span class={`conn conn-${connection()}`} title={t('offline.connection.label', { state: t(`offline.connection.${connection()}`) })}>
         <span class="conn-dot" aria-hidden="true" />
         {t(`offline.connection.${connection()}`)}
       </span>
-      <Show when={waiting() > 0}>
-        <span class="outbox-count">{t('offline.outbox', { count: waiting() })}</span>
-      </Show>
-      <Show when={drafts() > 0}>
-        <span class="outbox-count drafts">{t('offline.drafts', { count: drafts() })}</span>
+      <Show when={waiting() > 0 || drafts() > 0}>
+        <span class="outbox-badges" classList={{ both: waiting() > 0 && drafts() > 0 }}>
+          <Show when={waiting() > 0}>{badge(() => t('offline.outbox', { count: waiting() }), () => t('shell.outboxShort', { count: waiting() }))}</Show>
+          <Show when={drafts() > 0}>{badge(() => t('offline.drafts', { count: drafts() }), () => t('shell.draftsShort', { count: drafts() }), true)}</Show>
+        </span>
       </Show>
     </div>
   );
