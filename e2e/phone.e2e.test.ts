@@ -49,6 +49,9 @@ describe('phone layout', () => {
     const chosen = await inbound(app, channel, { from: 'phone-visitor-1', text: '1', name: 'Cliente Celular' });
     // A rated conversation Ana served earlier: the side menu shows her average.
     await app.db.sql`UPDATE conversations SET rating = 4, served_by = ${ids.users['ana@demo.test']} WHERE id = ${chosen.conversation.id}`;
+    // The visitor left a number (so the header has a call link too) and Ana has an extension.
+    await app.db.sql`UPDATE contacts SET whatsapp = '5531999998888' WHERE id = ${chosen.conversation.contactId}`;
+    await app.db.sql`UPDATE users SET extension = '2041' WHERE id = ${ids.users['ana@demo.test']}`;
 
     const page = await phonePage('ana@demo.test');
     await page.goto(`${app.url}/`);
@@ -111,6 +114,19 @@ describe('phone layout', () => {
     await expect.poll(() => box.isEnabled()).toBe(true);
     const width = await box.evaluate((el) => el.getBoundingClientRect().width);
     expect(width).toBeGreaterThan(390 * 0.6);
+    // Every action of the header is on screen: they wrap, nothing scrolls sideways (360 px too).
+    const toolbar = page.getByRole('toolbar', { name: en('conversation.actions') });
+    await toolbar.getByRole('button', { name: en('conversation.finish') }).waitFor();
+    await toolbar.getByRole('link', { name: en('conversation.call', { number: '+5531999998888' }) }).waitFor();
+    for (const size of [PHONE.viewport, SMALL]) {
+      await page.setViewportSize(size);
+      expect(await toolbar.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      for (const action of await toolbar.locator('a, button').all()) {
+        const b = (await action.boundingBox())!;
+        expect(b.x >= 0 && b.x + b.width <= size.width).toBe(true);
+      }
+    }
+    await page.setViewportSize(PHONE.viewport);
     const side = page.getByRole('complementary', { name: en('conversation.sidePanel') });
     expect(await side.isVisible()).toBe(false);
     const sheetButton = page.getByRole('button', { name: en('shell.details.show') });
