@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
@@ -34,9 +34,8 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 async function signedIn(email: string, path: string, options: Parameters<typeof browser.newPage>[0] = {}): Promise<Page> {
-  const client = await app.login(email);
   const page = await browser.newPage(options);
-  await page.context().addCookies([{ name: 'atende_session', value: client.token!, url: app.url }]);
+  await signInWithCookie(page, (e) => app.login(e), email, app.url);
   await page.goto(`${app.url}${path}`);
   return page;
 }

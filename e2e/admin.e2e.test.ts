@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { RESULTS_DIR, useBrowser } from '../test/helpers/browser.ts';
+import { RESULTS_DIR, useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
@@ -32,13 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${app.url}/login`);
-  await page.locator('input[name=email]').fill(email);
-  await page.locator('input[name=password]').fill(password);
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(`${app.url}/`);
-}
+const signIn = (page: Page, email: string, password: string) => signInWithForm(page, app.url, email, password);
 
 /**
  * The screenshots of docs/admin.md: taken by this test into test-results/screenshots on every

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { makeChannel, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
@@ -87,13 +87,7 @@ class CuttableProxy {
   }
 }
 
-async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
-  await page.goto(`${baseUrl}/login`);
-  await page.locator('input[name=email]').fill(email);
-  await page.locator('input[name=password]').fill('atende-demo');
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
+const signIn = (page: Page, baseUrl: string, email: string) => signInWithForm(page, baseUrl, email);
 
 async function agentPage(email: string, baseUrl = app.url, path = '/agents'): Promise<Page> {
   const page = await browser.newPage();

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
 import { startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
@@ -42,11 +42,7 @@ afterAll(async () => {
 });
 
 /** Signs in through the API and hands the session cookie to the page (cookies ignore the port). */
-async function signIn(page: Page, email: string, base = app.url): Promise<void> {
-  const client = await app.login(email);
-  const [name, value] = client.cookie!.split(';')[0]!.split('=');
-  await page.context().addCookies([{ name: name!, value: value!, url: base }]);
-}
+const signIn = (page: Page, email: string, base = app.url) => signInWithCookie(page, (e) => app.login(e), email, base);
 
 async function openContact(page: Page, contactId: string, base = app.url): Promise<void> {
   await page.goto(`${base}/contacts/${contactId}`);

@@ -12,7 +12,7 @@ import { getChannel, type Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
 import { deliveryErrorKey } from '../server/domain/delivery-errors.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel, makeTemplate, waitingConversation } from '../test/helpers/conversations.ts';
 import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
@@ -54,9 +54,8 @@ afterAll(async () => {
 
 /** A browser page already signed in as this user (the session cookie of an HTTP login). */
 async function signedIn(email: string, path = '/'): Promise<Page> {
-  const client = await app.login(email);
   const page = await browser.newPage();
-  await page.context().addCookies([{ name: 'atende_session', value: client.token!, url: app.url }]);
+  await signInWithCookie(page, (e) => app.login(e), email, app.url);
   await page.goto(`${app.url}${path}`);
   return page;
 }

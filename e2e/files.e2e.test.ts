@@ -10,7 +10,7 @@ import type { Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
@@ -95,9 +95,8 @@ async function sentFiles(conversationId: string): Promise<Array<{ text: string; 
 describe('pasting and dropping files', () => {
   it('the agent pastes a screenshot and drops files on the conversation; refused types say why; text pastes stay text', async () => {
     const { customer, conversationId } = await claimedWebchat('Visitante Arquivos');
-    const client = await app.login('ana@demo.test');
     const page = await browser.newPage();
-    await page.context().addCookies([{ name: 'atende_session', value: client.token!, url: app.url }]);
+    await signInWithCookie(page, (e) => app.login(e), 'ana@demo.test', app.url);
     await page.goto(`${app.url}/conversations/${conversationId}`);
     const box = page.getByRole('textbox', { name: en('conversation.message') });
     await expect.poll(() => box.isEnabled(), POLL).toBe(true);

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
@@ -44,13 +44,7 @@ async function activeConversationOfAna(customerText: string): Promise<string> {
   return chosen.conversation.id;
 }
 
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.locator('input[name=email]').fill(email);
-  await page.locator('input[name=password]').fill('atende-demo');
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(`${base}/`);
-}
+const signIn = (page: Page, base: string, email: string) => signInWithForm(page, base, email);
 
 /** The saved query cache of the signed-in user, as text (read straight from IndexedDB). */
 function savedQueries(page: Page): Promise<string> {

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
@@ -33,9 +33,8 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 async function phonePage(email: string): Promise<Page> {
-  const client = await app.login(email);
   const page = await browser.newPage(PHONE);
-  await page.context().addCookies([{ name: 'atende_session', value: client.token!, url: app.url }]);
+  await signInWithCookie(page, (e) => app.login(e), email, app.url);
   return page;
 }
 
@@ -49,9 +48,8 @@ describe('phone layout', () => {
     const chosen = await inbound(app, channel, { from: 'phone-visitor-1', text: '1', name: 'Cliente Celular' });
     // A rated conversation Ana served earlier: the side menu shows her average.
     await app.db.sql`UPDATE conversations SET rating = 4, served_by = ${ids.users['ana@demo.test']} WHERE id = ${chosen.conversation.id}`;
-    // The visitor left a number (so the header has a call link too) and Ana has an extension.
+    // The visitor left a number, so the header has a call link too (Ana's extension is set above).
     await app.db.sql`UPDATE contacts SET whatsapp = '5531999998888' WHERE id = ${chosen.conversation.contactId}`;
-    await app.db.sql`UPDATE users SET extension = '2041' WHERE id = ${ids.users['ana@demo.test']}`;
 
     const page = await phonePage('ana@demo.test');
     await page.goto(`${app.url}/`);

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser } from '../test/helpers/browser.ts';
+import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 
@@ -26,13 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${app.url}/login`);
-  await page.locator('input[name=email]').fill(email);
-  await page.locator('input[name=password]').fill('atende-demo');
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(`${app.url}/`);
-}
+const signIn = (page: Page, email: string) => signInWithForm(page, app.url, email);
 
 async function userRow(email: string) {
   const [row] = await app.db.sql<{ status: string; language: string; sound_alerts: boolean; id: string; name: string }[]>`

@@ -107,3 +107,21 @@ export function useBrowser(defaults: BrowserContextOptions = {}): BrowserFixture
     },
   };
 }
+
+/** Signs in through the login form, as a person does, and waits until the page leaves /login. */
+export async function signInWithForm(page: Page, baseUrl: string, email: string, password = 'atende-demo'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/**
+ * Signs in by giving the page the cookie of a session the test opened over HTTP (quick; the
+ * login form has tests of its own). `baseUrl`: where the page talks to the app (a proxy, say).
+ */
+export async function signInWithCookie(page: Page, login: (email: string) => Promise<{ token: string | null }>, email: string, baseUrl: string): Promise<void> {
+  const { token } = await login(email);
+  await page.context().addCookies([{ name: 'atende_session', value: token!, url: baseUrl }]);
+}
