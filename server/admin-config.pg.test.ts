@@ -155,6 +155,27 @@ describe('tags, dispositions, pause types', () => {
     expect((await admin.query('admin.tags.list')).map((t: { name: string }) => t.name)).toEqual(['Complaint', 'VIP']);
   });
 
+  it('keeps a tag already given to a conversation on it, inactive: agents no longer pick it, the conversation keeps it', async () => {
+    const sql = app.db.sql;
+    const old = await admin.mutate('admin.tags.create', { name: 'Legacy' });
+    const [contact] = await sql`INSERT INTO contacts (org_id, name) VALUES (${ids.orgId}, 'T') RETURNING id`;
+    const [conv] = await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, claimed_at)
+      VALUES (${ids.orgId}, '20260101-800003', ${contact!.id}, ${await demoChannel('webchat')}, ${ids.teams.Support}, 'active', ${ids.users['ana@demo.test']}, now()) RETURNING id`;
+    await ana.mutate('conversations.setTags', { conversationId: conv!.id, tagIds: [old.id] });
+    expect(await admin.mutate('admin.tags.delete', { id: old.id })).toEqual({ ok: true, deactivated: true });
+    expect((await ana.query('conversations.tagOptions')).map((t: { name: string }) => t.name)).not.toContain('Legacy');
+    const view = await ana.query('conversations.get', { conversationId: conv!.id });
+    expect(view.tags.map((t: { name: string }) => t.name)).toEqual(['Legacy']);
+    // Kept when the agent saves the conversation's tags again, never given anew elsewhere.
+    await ana.mutate('conversations.setTags', { conversationId: conv!.id, tagIds: [old.id] });
+    const [other] = await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, claimed_at)
+      VALUES (${ids.orgId}, '20260101-800004', ${contact!.id}, ${await demoChannel('whatsapp')}, ${ids.teams.Support}, 'active', ${ids.users['ana@demo.test']}, now()) RETURNING id`;
+    expect(await reason(ana.mutate('conversations.setTags', { conversationId: other!.id, tagIds: [old.id] }))).toEqual(['NOT_FOUND', 'error.notFound']);
+    // Switched on again, it is offered again.
+    await admin.mutate('admin.tags.update', { id: old.id, active: true });
+    expect((await ana.query('conversations.tagOptions')).map((t: { name: string }) => t.name)).toContain('Legacy');
+  });
+
   it('deactivates a disposition already given to a conversation instead of deleting it', async () => {
     const sql = app.db.sql;
     const used = await admin.mutate('admin.dispositions.create', { name: 'Callback' });

@@ -71,7 +71,7 @@ function configTable<T extends { id: string }>(table: string, columns: Columns<T
   };
 }
 
-export interface Tag { id: string; name: string; color: string }
+export interface Tag { id: string; name: string; color: string; active: boolean }
 export interface Disposition { id: string; name: string; active: boolean }
 export interface PauseType { id: string; name: string; maxMinutes: number; earliestTime: string | null; active: boolean }
 export interface CannedResponse { id: string; shortcut: string; title: string; body: string; attachmentIds: string[]; teamId: string | null }
@@ -87,7 +87,7 @@ export interface Template {
   paramCount: number;
 }
 
-export const tags = configTable<Tag>('tags', { id: 'id', name: 'name', color: 'color' }, 'lower(name)');
+export const tags = configTable<Tag>('tags', { id: 'id', name: 'name', color: 'color', active: 'active' }, 'lower(name)');
 export const dispositions = configTable<Disposition>('dispositions', { id: 'id', name: 'name', active: 'active' }, 'lower(name)');
 export const pauseTypes = configTable<PauseType>(
   'pause_types',

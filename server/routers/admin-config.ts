@@ -197,7 +197,7 @@ const cannedRouter = router({
 });
 
 // ---- Tags, dispositions, pause types.
-const tagFields = { name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour') };
+const tagFields = { name: z.string().trim().min(1).max(60), color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour'), active: z.boolean() };
 const dispositionFields = { name: z.string().trim().min(1).max(80), active: z.boolean() };
 const pauseTypeFields = {
   name: z.string().trim().min(1).max(60),
@@ -208,11 +208,12 @@ const pauseTypeFields = {
 
 const tagsRouter = router({
   list: adminProcedure.query(({ ctx }) => tags.list(ctx.services.sql, ctx.org.id)),
-  create: adminProcedure.input(z.object(tagFields).partial({ color: true })).mutation(({ ctx, input }) =>
+  create: adminProcedure.input(z.object(tagFields).partial({ color: true, active: true })).mutation(({ ctx, input }) =>
     change(ctx, 'tags', (tx) => tags.insert(tx, ctx.org.id, input))),
   update: adminProcedure.input(z.object({ id: v.uuid, ...tagFields }).partial().required({ id: true })).mutation(({ ctx, input }) =>
     change(ctx, 'tags', (tx) => tags.update(tx, ctx.org.id, input.id, input))),
-  delete: removal(tags, 'tags'),
+  // One already given to a conversation stays on it for the history, inactive.
+  delete: removal(tags, 'tags', 'active = false'),
 });
 
 const dispositionsRouter = router({

@@ -98,9 +98,9 @@ export const conversationsRouter = router({
     const c = await leaveConversation(ctx.services, a, input);
     return { id: c.id, protocol: c.protocol, status: c.status };
   }),
-  /** The organization's tags, for the tag picker of a conversation (admins edit them elsewhere). */
+  /** The organization's active tags, for the tag picker of a conversation (admins edit them elsewhere). */
   tagOptions: authedProcedure.query(async ({ ctx }) =>
-    (await tags.list(ctx.services.sql, ctx.org.id)).map((t) => ({ id: t.id, name: t.name, color: t.color })),
+    (await tags.list(ctx.services.sql, ctx.org.id, 'AND active')).map((t) => ({ id: t.id, name: t.name, color: t.color })),
   ),
   /** The active dispositions an agent may pick when finishing. */
   dispositionOptions: authedProcedure.query(async ({ ctx }) =>

@@ -94,6 +94,7 @@ export function TagsScreen() {
       columns={[
         { label: t('admin.name'), cell: (tag) => <span class="adm-tag" style={{ '--tag': tag.color }}>{tag.name}</span> },
         { label: t('admin.tags.color'), cell: (tag) => <code>{tag.color}</code> },
+        { label: t('admin.state'), cell: (tag) => activeBadge(tag.active) },
       ]}
       form={TagForm}
     />
@@ -104,7 +105,7 @@ function TagForm(props: FormProps<AdminTag>) {
   const tag = props.item;
   const save = useSave(
     (fd: FormData) => {
-      const fields = { name: str(fd, 'name'), color: str(fd, 'color') };
+      const fields = { name: str(fd, 'name'), color: str(fd, 'color'), active: bool(fd, 'active') };
       return tag ? trpc.admin.tags.update.mutate({ id: tag.id, ...fields }) : trpc.admin.tags.create.mutate(fields);
     },
     [adminKeys.tags],
@@ -116,6 +117,7 @@ function TagForm(props: FormProps<AdminTag>) {
       <h3 class="adm-wide">{title}</h3>
       <Input label={t('admin.name')} name="name" value={tag?.name} required maxLength={60} />
       <Input label={t('admin.tags.color')} name="color" type="color" value={tag?.color ?? '#0f766e'} required />
+      <Check label={t('admin.active')} name="active" checked={tag?.active ?? true} />
       <div class="adm-wide">
         <Refusal error={save.error} />
       </div>

@@ -174,7 +174,11 @@ export function setTags(s: Services, actor: Actor, input: { conversationId: stri
     const team = c.teamId ? await getTeam(tx, actor.orgId, c.teamId) : null;
     if (team && !team.tagsAllowed) throw actor.fail('PRECONDITION_FAILED', 'conv.tagsNotAllowed');
     const ids = [...new Set(input.tagIds)];
-    const found = ids.length ? await tx`SELECT id FROM tags WHERE org_id = ${actor.orgId} AND id = ANY(${ids}::uuid[])` : [];
+    // An inactive tag may stay on a conversation that has it, but is not given anew.
+    const found = ids.length
+      ? await tx`SELECT id FROM tags t WHERE org_id = ${actor.orgId} AND id = ANY(${ids}::uuid[])
+          AND (active OR EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.org_id = t.org_id AND ct.conversation_id = ${c.id} AND ct.tag_id = t.id))`
+      : [];
     if (found.length !== ids.length) throw actor.fail('NOT_FOUND', 'error.notFound');
     await tx`DELETE FROM conversation_tags WHERE org_id = ${actor.orgId} AND conversation_id = ${c.id}`;
     for (const tagId of ids) await tx`INSERT INTO conversation_tags (org_id, conversation_id, tag_id) VALUES (${actor.orgId}, ${c.id}, ${tagId})`;

@@ -103,6 +103,11 @@ export function TagsDialog(props: { view: ConversationView; onClose: () => void 
   const queryClient = useQueryClient();
   const options = useQuery(tagOptionsQuery);
   const [chosen, setChosen] = createSignal(new Set(props.view.tags.map((x) => x.id)));
+  // The active tags, and those this conversation already has that an admin has since removed.
+  const shown = createMemo(() => {
+    const active = options.data ?? [];
+    return [...active, ...props.view.tags.filter((x) => !active.some((o) => o.id === x.id))];
+  });
   const save = useMutation(() => ({
     mutationFn: (tagIds: string[]) => trpc.conversations.setTags.mutate({ conversationId: props.view.id, tagIds }),
     onSuccess: (view) => {
@@ -130,7 +135,7 @@ export function TagsDialog(props: { view: ConversationView; onClose: () => void 
           <Show when={options.data && options.data.length === 0}>
             <p class="muted">{t('conversation.noTagOptions')}</p>
           </Show>
-          <For each={options.data ?? []}>
+          <For each={shown()}>
             {(tag) => (
               <label class="cv-tag-option">
                 <input type="checkbox" checked={chosen().has(tag.id)} onChange={(e) => toggle(tag.id, e.currentTarget.checked)} />
