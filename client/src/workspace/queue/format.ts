@@ -1,4 +1,5 @@
 import { language, t } from '../../i18n.ts';
+import { formatFullDateTimeIn, formatWhenIn } from '../../lib/format.ts';
 
 /** How long since `since`, short: "45 s", "12 min", "2 h 05", "3 d 4 h". */
 export function elapsed(since: string | Date, now: number): string {
@@ -12,21 +13,11 @@ export function elapsed(since: string | Date, now: number): string {
   return t('queue.days', { d: Math.floor(h / 24), h: h % 24 });
 }
 
-function format(at: string | Date, zone: string | undefined, options: Intl.DateTimeFormatOptions): string {
-  try {
-    return new Intl.DateTimeFormat(language(), { ...options, timeZone: zone }).format(new Date(at));
-  } catch {
-    return new Intl.DateTimeFormat(language(), options).format(new Date(at));
-  }
-}
-
-/** "14:05" today, "12/03 14:05" another day (in the person's time zone). */
+/** "14:05" today, "12/03 14:05" another day (in the person's time zone): lib/format.ts's rule. */
 export function shortTime(at: string | Date, zone: string | undefined, now = Date.now()): string {
-  const day = (d: Date | number) => format(d instanceof Date ? d : new Date(d), zone, { dateStyle: 'short' });
-  const sameDay = day(new Date(at)) === day(now);
-  return format(at, zone, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' });
+  return formatWhenIn(at, { language: language(), timeZone: zone }, now);
 }
 
 export function fullTime(at: string | Date, zone: string | undefined): string {
-  return format(at, zone, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatFullDateTimeIn(at, { language: language(), timeZone: zone });
 }
