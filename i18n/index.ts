@@ -1,6 +1,7 @@
 import { en, type MessageKey } from './en.ts';
 import { ptBR } from './pt-BR.ts';
 import { es } from './es.ts';
+import { fill, pickFrom } from './languages.ts';
 
 export type { MessageKey };
 export const LANGUAGES = ['pt-BR', 'en', 'es'] as const;
@@ -18,17 +19,9 @@ export function pickLanguage(preferences: readonly string[] | string | undefined
   const list = typeof preferences === 'string'
     ? preferences.split(',').map((p) => p.split(';')[0]!.trim())
     : (preferences ?? []);
-  for (const pref of list) {
-    const lower = pref.toLowerCase();
-    const exact = LANGUAGES.find((l) => l.toLowerCase() === lower);
-    if (exact) return exact;
-    const base = LANGUAGES.find((l) => l.toLowerCase().split('-')[0] === lower.split('-')[0]);
-    if (base) return base;
-  }
-  return DEFAULT_LANGUAGE;
+  return pickFrom(list, LANGUAGES, DEFAULT_LANGUAGE) as Language;
 }
 
 export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = catalogue[lang][key] ?? en[key];
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return fill(catalogue[lang][key] ?? en[key], params);
 }

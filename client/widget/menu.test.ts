@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brandColours, contrast } from './brand.ts';
 import { parseMenu } from './menu.ts';
-import { pickFrom } from './strings.ts';
+import { pickFrom } from '../../i18n/languages.ts';
 import { parseEvents } from './stream.ts';
 
 describe('widget bot menu', () => {

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../i18n/index.ts';
+import { fill, pickFrom } from '../../i18n/languages.ts';
 
 /**
  * The widget's strings. The server puts the few it needs (`widget.*` and the sentences the
@@ -17,18 +18,6 @@ export const STRINGS_ELEMENT_ID = 'atende-strings';
 let data: WidgetStrings = { languages: [], defaultLanguage: 'pt-BR', strings: {} };
 /** The visitor's language (a live binding: set by loadStrings before the widget renders). */
 export let lang = 'pt-BR';
-
-/** The first of the browser's languages we have (exact, then by base: es-AR → es), else the default. */
-export function pickFrom(preferences: readonly string[], languages: readonly string[], fallback: string): string {
-  for (const pref of preferences) {
-    const lower = pref.toLowerCase();
-    const exact = languages.find((l) => l.toLowerCase() === lower);
-    if (exact) return exact;
-    const base = languages.find((l) => l.toLowerCase().split('-')[0] === lower.split('-')[0]);
-    if (base) return base;
-  }
-  return fallback;
-}
 
 export function useStrings(next: WidgetStrings, preferences: readonly string[]): void {
   data = next;
@@ -50,6 +39,5 @@ export async function loadStrings(): Promise<void> {
 }
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = data.strings[lang]?.[key] ?? data.strings.en?.[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return fill(data.strings[lang]?.[key] ?? data.strings.en?.[key] ?? key, params);
 }
