@@ -2,9 +2,9 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, uploadCannedFile, useList, useSave, type AdminCanned, type AdminTeam } from './api.ts';
-import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
+import { FormActions, Input, Refusal, Select, str, submitted, focusFirstField } from './ui.tsx';
+import { ListScreen } from './list-screen.tsx';
 
-type Editing = AdminCanned | 'new' | null;
 type FileRef = { id: string; name: string };
 /** The variables the server fills in when an agent uses the response. */
 export const CANNED_VARIABLES = ['{contact.name}', '{agent.name}', '{protocol}'] as const;
@@ -12,69 +12,24 @@ export const CANNED_VARIABLES = ['{contact.name}', '{agent.name}', '{protocol}']
 export default function CannedScreen() {
   const canned = useList('canned');
   const teams = useList('teams');
-  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const teamName = (id: string | null) => (id ? (teams.data?.find((tm) => tm.id === id)?.name ?? '—') : t('admin.canned.everyone'));
-  const remove = useSave((c: AdminCanned) => trpc.admin.canned.delete.mutate({ id: c.id }), [adminKeys.canned], (_o, c) => setNotice(t('admin.deletedNamed', { name: c.title })));
-
   return (
-    <Section
+    <ListScreen<AdminCanned>
       title={t('admin.nav.canned')}
-      actions={
-        <button type="button" class="primary" onClick={() => open('new')}>
-          {t('admin.canned.new')}
-        </button>
-      }
-    >
-      <Show when={editing()} keyed>
-        {(target) => (
-          <CannedForm
-            canned={target === 'new' ? null : target}
-            teams={teams.data ?? []}
-            onDone={done}
-            onCancel={cancel}
-          />
-        )}
-      </Show>
-      <Saved when={notice() !== null} message={notice() ?? undefined} />
-      <Refusal error={remove.error} />
-      <Loaded query={canned}>
-        {(list) => (
-          <table class="adm-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.canned.shortcut')}</th>
-                <th scope="col">{t('admin.canned.title')}</th>
-                <th scope="col">{t('admin.canned.body')}</th>
-                <th scope="col">{t('admin.canned.team')}</th>
-                <th scope="col">{t('admin.canned.files')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list()}>
-                {(c) => (
-                  <tr>
-                    <td><code>/{c.shortcut}</code></td>
-                    <td>{c.title}</td>
-                    <td class="adm-text">{c.body}</td>
-                    <td>{teamName(c.teamId)}</td>
-                    <td class="adm-num">{c.attachmentIds.length}</td>
-                    <td>
-                      <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.title })} onClick={() => open(c)}>
-                          {t('admin.edit')}
-                        </button>
-                        <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: c.title })} confirmLabel={t('admin.confirmDelete', { name: c.title })} onConfirm={() => remove.mutate(c)} />
-                      </div>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        )}
-      </Loaded>
-    </Section>
+      newLabel={t('admin.canned.new')}
+      query={canned}
+      refresh={[adminKeys.canned]}
+      remove={(c) => trpc.admin.canned.delete.mutate({ id: c.id })}
+      nameOf={(c) => c.title}
+      columns={[
+        { label: t('admin.canned.shortcut'), cell: (c) => <code>/{c.shortcut}</code> },
+        { label: t('admin.canned.title'), cell: (c) => c.title },
+        { label: t('admin.canned.body'), cell: (c) => c.body, class: 'adm-text' },
+        { label: t('admin.canned.team'), cell: (c) => teamName(c.teamId) },
+        { label: t('admin.canned.files'), cell: (c) => c.attachmentIds.length, class: 'adm-num' },
+      ]}
+      form={(f) => <CannedForm canned={f.item} teams={teams.data ?? []} onDone={f.onDone} onCancel={f.onCancel} />}
+    />
   );
 }
 

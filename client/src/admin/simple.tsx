@@ -1,78 +1,11 @@
-import { For, Show, type JSX } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminDisposition, type AdminPauseType, type AdminTag } from './api.ts';
-import { bool, Check, ConfirmButton, FormActions, Input, int, Loaded, Refusal, Saved, Section, str, submitted, focusFirstField, useEditor } from './ui.tsx';
+import { bool, Check, FormActions, Input, int, Refusal, str, submitted, focusFirstField } from './ui.tsx';
+import { ListScreen, type ListFormProps } from './list-screen.tsx';
 
-type Item = { id: string; name: string };
-type FormProps<T> = { item: T | null; onDone: (message: string) => void; onCancel: () => void };
-
-/** A list with "new", "edit" and "delete" for the small configuration tables. */
-function ListScreen<T extends Item>(props: {
-  title: string;
-  newLabel: string;
-  query: { data: T[] | undefined; error: unknown; isError: boolean };
-  columns: { label: string; cell: (item: T) => JSX.Element; class?: string }[];
-  form: (props: FormProps<T>) => JSX.Element;
-  remove: (item: T) => Promise<{ deactivated: boolean }>;
-  refresh: readonly unknown[];
-}) {
-  const { editing, notice, setNotice, open, done, cancel } = useEditor<T | 'new'>();
-  const remove = useSave(props.remove, [props.refresh], (o, item) =>
-    setNotice(o.deactivated ? t('admin.deactivatedNamed', { name: item.name }) : t('admin.deletedNamed', { name: item.name })),
-  );
-  return (
-    <Section
-      title={props.title}
-      actions={
-        <button type="button" class="primary" onClick={() => open('new')}>
-          {props.newLabel}
-        </button>
-      }
-    >
-      <Show when={editing()} keyed>
-        {(target) =>
-          props.form({
-            item: target === 'new' ? null : target,
-            onDone: done,
-            onCancel: cancel,
-          })
-        }
-      </Show>
-      <Saved when={notice() !== null} message={notice() ?? undefined} />
-      <Refusal error={remove.error} />
-      <Loaded query={props.query}>
-        {(list) => (
-          <table class="adm-table">
-            <thead>
-              <tr>
-                <For each={props.columns}>{(c) => <th scope="col">{c.label}</th>}</For>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list()}>
-                {(item) => (
-                  <tr>
-                    <For each={props.columns}>{(c) => <td class={c.class}>{c.cell(item)}</td>}</For>
-                    <td>
-                      <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: item.name })} onClick={() => open(item)}>
-                          {t('admin.edit')}
-                        </button>
-                        <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: item.name })} confirmLabel={t('admin.confirmDelete', { name: item.name })} onConfirm={() => remove.mutate(item)} />
-                      </div>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        )}
-      </Loaded>
-    </Section>
-  );
-}
+type FormProps<T> = ListFormProps<T>;
+const byName = (item: { name: string }) => item.name;
 
 const activeBadge = (active: boolean) => (
   <span class="adm-badge" classList={{ 'adm-okb': active, 'adm-bad': !active }}>
@@ -89,7 +22,8 @@ export function TagsScreen() {
       title={t('admin.nav.tags')}
       newLabel={t('admin.tags.new')}
       query={query}
-      refresh={adminKeys.tags}
+      refresh={[adminKeys.tags]}
+      nameOf={byName}
       remove={(tag) => trpc.admin.tags.delete.mutate({ id: tag.id })}
       columns={[
         { label: t('admin.name'), cell: (tag) => <span class="adm-tag" style={{ '--tag': tag.color }}>{tag.name}</span> },
@@ -135,7 +69,8 @@ export function DispositionsScreen() {
       title={t('admin.nav.dispositions')}
       newLabel={t('admin.dispositions.new')}
       query={query}
-      refresh={adminKeys.dispositions}
+      refresh={[adminKeys.dispositions]}
+      nameOf={byName}
       remove={(d) => trpc.admin.dispositions.delete.mutate({ id: d.id })}
       columns={[
         { label: t('admin.name'), cell: (d) => d.name },
@@ -179,7 +114,8 @@ export function PauseTypesScreen() {
       title={t('admin.nav.pauses')}
       newLabel={t('admin.pauses.new')}
       query={query}
-      refresh={adminKeys.pauseTypes}
+      refresh={[adminKeys.pauseTypes]}
+      nameOf={byName}
       remove={(p) => trpc.admin.pauseTypes.delete.mutate({ id: p.id })}
       columns={[
         { label: t('admin.name'), cell: (p) => p.name },

@@ -1,92 +1,48 @@
-import { createMemo, For, Show } from 'solid-js';
+import { createMemo, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
-import { bool, Check, CheckGroup, ConfirmButton, FormActions, Input, int, Loaded, Refusal, Saved, Section, Select, str, submitted, all, focusFirstField, useEditor } from './ui.tsx';
+import { bool, Check, CheckGroup, FormActions, Input, int, Refusal, Select, str, submitted, all, focusFirstField } from './ui.tsx';
+import { ListScreen } from './list-screen.tsx';
 
-type Editing = AdminTeam | 'new' | null;
 const MAX_TIMEOUT = 60 * 24 * 30;
 
 export default function TeamsScreen() {
   const teams = useList('teams');
   const users = useList('users');
-  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
-  const remove = useSave((tm: AdminTeam) => trpc.admin.teams.delete.mutate({ teamId: tm.id }), [adminKeys.teams, adminKeys.users], (_o, tm) =>
-    setNotice(t('admin.deletedNamed', { name: tm.name })),
-  );
   const userName = createMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.name])));
-
   return (
-    <Section
+    <ListScreen<AdminTeam>
       title={t('admin.nav.teams')}
-      actions={
-        <button type="button" class="primary" onClick={() => open('new')}>
-          {t('admin.teams.new')}
-        </button>
-      }
-    >
-      <Show when={editing()} keyed>
-        {(target) => (
-          <TeamForm
-            team={target === 'new' ? null : target}
-            users={(users.data ?? []).filter((u) => !u.deactivated)}
-            onDone={done}
-            onCancel={cancel}
-          />
-        )}
-      </Show>
-      <Saved when={notice() !== null} message={notice() ?? undefined} />
-      <Refusal error={remove.error} />
-      <Loaded query={teams}>
-        {(list) => (
-          <table class="adm-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.teams.timeout')}</th>
-                <th scope="col">{t('admin.teams.queueMode')}</th>
-                <th scope="col">{t('admin.teams.rules')}</th>
-                <th scope="col">{t('admin.teams.members')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list()}>
-                {(tm) => (
-                  <tr>
-                    <td>{tm.name}</td>
-                    <td class="adm-num">{t('admin.minutesValue', { n: tm.queueTimeoutMinutes })}</td>
-                    <td>{t(`admin.teams.mode.${tm.queueMode}`)}</td>
-                    <td>
-                      <div class="adm-badges">
-                        <Show when={tm.dispositionRequired}>
-                          <span class="adm-badge">{t('admin.teams.dispositionRequired')}</span>
-                        </Show>
-                        <Show when={tm.internalChat}>
-                          <span class="adm-badge">{t('admin.teams.internalChat')}</span>
-                        </Show>
-                        <Show when={tm.tagsAllowed}>
-                          <span class="adm-badge">{t('admin.teams.tagsAllowed')}</span>
-                        </Show>
-                      </div>
-                    </td>
-                    <td>{tm.memberIds.map((id) => userName().get(id) ?? '').filter(Boolean).join(', ') || '—'}</td>
-                    <td>
-                      <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: tm.name })} onClick={() => open(tm)}>
-                          {t('admin.edit')}
-                        </button>
-                        <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: tm.name })} confirmLabel={t('admin.confirmDelete', { name: tm.name })} onConfirm={() => remove.mutate(tm)} />
-                      </div>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        )}
-      </Loaded>
-    </Section>
+      newLabel={t('admin.teams.new')}
+      query={teams}
+      refresh={[adminKeys.teams, adminKeys.users]}
+      remove={(tm) => trpc.admin.teams.delete.mutate({ teamId: tm.id })}
+      nameOf={(tm) => tm.name}
+      columns={[
+        { label: t('admin.name'), cell: (tm) => tm.name },
+        { label: t('admin.teams.timeout'), cell: (tm) => t('admin.minutesValue', { n: tm.queueTimeoutMinutes }), class: 'adm-num' },
+        { label: t('admin.teams.queueMode'), cell: (tm) => t(`admin.teams.mode.${tm.queueMode}`) },
+        {
+          label: t('admin.teams.rules'),
+          cell: (tm) => (
+            <div class="adm-badges">
+              <Show when={tm.dispositionRequired}>
+                <span class="adm-badge">{t('admin.teams.dispositionRequired')}</span>
+              </Show>
+              <Show when={tm.internalChat}>
+                <span class="adm-badge">{t('admin.teams.internalChat')}</span>
+              </Show>
+              <Show when={tm.tagsAllowed}>
+                <span class="adm-badge">{t('admin.teams.tagsAllowed')}</span>
+              </Show>
+            </div>
+          ),
+        },
+        { label: t('admin.teams.members'), cell: (tm) => tm.memberIds.map((id) => userName().get(id) ?? '').filter(Boolean).join(', ') || '—' },
+      ]}
+      form={(f) => <TeamForm team={f.item} users={(users.data ?? []).filter((u) => !u.deactivated)} onDone={f.onDone} onCancel={f.onCancel} />}
+    />
   );
 }
 

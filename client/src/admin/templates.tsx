@@ -1,102 +1,63 @@
-import { createMemo, createSignal, For, Index, Show } from 'solid-js';
+import { createMemo, createSignal, Index, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminChannel, type AdminTemplate } from './api.ts';
 import { paramCount, previewTemplate } from './logic.ts';
-import { ConfirmButton, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
+import { FormActions, Input, Refusal, Select, str, submitted, TextArea, focusFirstField } from './ui.tsx';
+import { ListScreen } from './list-screen.tsx';
 
-type Editing = AdminTemplate | 'new' | null;
 const CATEGORIES = ['utility', 'marketing', 'authentication'] as const;
 const STATUSES = ['approved', 'pending', 'rejected', 'paused', 'disabled'] as const;
 
 export default function TemplatesScreen() {
   const templates = useList('templates');
   const channels = useList('channels');
-  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const [channelFilter, setChannelFilter] = createSignal('');
   const whatsapp = createMemo(() => (channels.data ?? []).filter((c) => c.kind === 'whatsapp'));
   const channelName = (id: string) => channels.data?.find((c) => c.id === id)?.name ?? '—';
-  const remove = useSave((tp: AdminTemplate) => trpc.admin.templates.delete.mutate({ id: tp.id }), [adminKeys.templates], (o, tp) =>
-    setNotice(o.deactivated ? t('admin.deactivatedNamed', { name: tp.name }) : t('admin.deletedNamed', { name: tp.name })),
-  );
-
   return (
-    <Section
+    <ListScreen<AdminTemplate>
       title={t('admin.nav.templates')}
-      actions={
-        <button type="button" class="primary" disabled={whatsapp().length === 0} onClick={() => open('new')}>
-          {t('admin.templates.new')}
-        </button>
+      newLabel={t('admin.templates.new')}
+      newDisabled={whatsapp().length === 0}
+      query={templates}
+      refresh={[adminKeys.templates]}
+      remove={(tp) => trpc.admin.templates.delete.mutate({ id: tp.id })}
+      nameOf={(tp) => tp.name}
+      show={(tp) => !channelFilter() || tp.channelId === channelFilter()}
+      toolbar={
+        <>
+          <Show when={channels.data && whatsapp().length === 0}>
+            <p class="adm-muted">{t('admin.templates.noChannel')}</p>
+          </Show>
+          <div class="adm-toolbar">
+            <Select
+              label={t('admin.templates.channel')}
+              name="channelFilter"
+              value={channelFilter()}
+              options={[{ value: '', label: t('admin.all') }, ...whatsapp().map((c) => ({ value: c.id, label: c.name }))]}
+              onChange={setChannelFilter}
+            />
+          </div>
+        </>
       }
-    >
-      <Show when={channels.data && whatsapp().length === 0}>
-        <p class="adm-muted">{t('admin.templates.noChannel')}</p>
-      </Show>
-      <Show when={editing()} keyed>
-        {(target) => (
-          <TemplateForm
-            template={target === 'new' ? null : target}
-            channels={whatsapp()}
-            onDone={done}
-            onCancel={cancel}
-          />
-        )}
-      </Show>
-      <Saved when={notice() !== null} message={notice() ?? undefined} />
-      <Refusal error={remove.error} />
-      <div class="adm-toolbar">
-        <Select
-          label={t('admin.templates.channel')}
-          name="channelFilter"
-          value={channelFilter()}
-          options={[{ value: '', label: t('admin.all') }, ...whatsapp().map((c) => ({ value: c.id, label: c.name }))]}
-          onChange={setChannelFilter}
-        />
-      </div>
-      <Loaded query={templates}>
-        {(list) => (
-          <table class="adm-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.templates.channel')}</th>
-                <th scope="col">{t('admin.templates.language')}</th>
-                <th scope="col">{t('admin.templates.category')}</th>
-                <th scope="col">{t('admin.templates.status')}</th>
-                <th scope="col">{t('admin.templates.body')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={list().filter((tp) => !channelFilter() || tp.channelId === channelFilter())}>
-                {(tp) => (
-                  <tr>
-                    <td><code>{tp.name}</code></td>
-                    <td>{channelName(tp.channelId)}</td>
-                    <td>{tp.language}</td>
-                    <td>{t(`admin.templates.category.${tp.category as (typeof CATEGORIES)[number]}`)}</td>
-                    <td>
-                      <span class="adm-badge" classList={{ 'adm-okb': tp.status === 'approved', 'adm-bad': tp.status === 'rejected' || tp.status === 'disabled' }}>
-                        {t(`admin.templates.status.${tp.status}`)}
-                      </span>
-                    </td>
-                    <td class="adm-text">{tp.body}</td>
-                    <td>
-                      <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: tp.name })} onClick={() => open(tp)}>
-                          {t('admin.edit')}
-                        </button>
-                        <ConfirmButton label={t('admin.delete')} ariaLabel={t('admin.deleteNamed', { name: tp.name })} confirmLabel={t('admin.confirmDelete', { name: tp.name })} onConfirm={() => remove.mutate(tp)} />
-                      </div>
-                    </td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        )}
-      </Loaded>
-    </Section>
+      columns={[
+        { label: t('admin.name'), cell: (tp) => <code>{tp.name}</code> },
+        { label: t('admin.templates.channel'), cell: (tp) => channelName(tp.channelId) },
+        { label: t('admin.templates.language'), cell: (tp) => tp.language },
+        { label: t('admin.templates.category'), cell: (tp) => t(`admin.templates.category.${tp.category as (typeof CATEGORIES)[number]}`) },
+        {
+          label: t('admin.templates.status'),
+          cell: (tp) => (
+            <span class="adm-badge" classList={{ 'adm-okb': tp.status === 'approved', 'adm-bad': tp.status === 'rejected' || tp.status === 'disabled' }}>
+              {t(`admin.templates.status.${tp.status}`)}
+            </span>
+          ),
+        },
+        { label: t('admin.templates.body'), cell: (tp) => tp.body, class: 'adm-text' },
+      ]}
+      form={(f) => <TemplateForm template={f.item} channels={whatsapp()} onDone={f.onDone} onCancel={f.onCancel} />}
+    />
   );
 }
 
