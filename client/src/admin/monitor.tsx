@@ -9,21 +9,6 @@ import { ConfirmButton, dateTime, duration, Loaded, Refusal, Saved, Section, sin
 
 const STATE_ORDER = { bot: 0, waiting: 1, active: 2 } as const;
 
-/**
- * A message whose delivery is in doubt (status `unknown`: the connection to WhatsApp broke
- * while sending). The board shows them when `admin.monitor.overview` returns
- * `unknownDeliveries` (see the report: a server addition).
- */
-export interface UnknownDelivery {
-  messageId: string;
-  conversationId: string;
-  protocol: string;
-  contact: { id: string; name: string };
-  channel: { id: string; name: string };
-  text: string;
-  createdAt: string;
-  errorTitle: string | null;
-}
 
 /** The weekday in a time zone (for "today's hours" of an agent). */
 function weekdayIn(zone: string, at: number): Weekday {
@@ -74,7 +59,8 @@ export default function MonitorScreen() {
     if (data) setBoard(reconcile({ conversations: data.conversations, agents: data.agents }, { key: 'id' }));
   });
 
-  const unknownDeliveries = () => (overview.data as { unknownDeliveries?: UnknownDelivery[] } | undefined)?.unknownDeliveries;
+  // Messages whose delivery is in doubt (`unknown`: the connection to WhatsApp broke while sending).
+  const unknownDeliveries = () => overview.data?.unknownDeliveries;
 
   const userById = createMemo(() => new Map((users.data ?? []).map((u) => [u.id, u])));
   const teamName = createMemo(() => new Map((teams.data ?? []).map((tm) => [tm.id, tm.name])));

@@ -3,11 +3,11 @@ import { A } from '@solidjs/router';
 import { t } from '../../i18n.ts';
 import type { Me } from '../../session.ts';
 import { Menu } from './menu.tsx';
-import { notificationsOn, useNotificationToggle, initialsOf } from './notify-setting.ts';
+import { initialsOf } from './notify-setting.ts';
+import { NotificationSwitch } from './notification-switch.tsx';
 
 /** The person: photo and name; profile, teams, browser notifications, logout. */
 export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () => void; onError: (message: string) => void }) {
-  const { asking, toggle: toggleNotifications } = useNotificationToggle(() => props.me.user.id, (m) => props.onError(m));
   const initials = () => initialsOf(props.me.user.name);
   return (
     <Menu
@@ -35,17 +35,7 @@ export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () =
           <A class="menu-item" href="/profile" onClick={close}>
             {t('shell.profile')}
           </A>
-          <button
-            type="button"
-            class="menu-item"
-            role="switch"
-            aria-checked={notificationsOn()}
-            disabled={asking()}
-            onClick={() => void toggleNotifications()}
-          >
-            <span class="switch" aria-hidden="true" />
-            {t('shell.notifications')}
-          </button>
+          <NotificationSwitch userId={props.me.user.id} onError={(m) => props.onError(m)} />
           <button type="button" class="menu-item" disabled={props.loggingOut} onClick={props.onLogout}>
             {t('shell.logout')}
           </button>

@@ -5,7 +5,8 @@ import { language, t } from '../../i18n.ts';
 import type { Me } from '../../session.ts';
 import { agentMeQuery } from './agent-state.ts';
 import { Icon } from './icons.tsx';
-import { notificationsOn, useNotificationToggle, initialsOf } from './notify-setting.ts';
+import { initialsOf } from './notify-setting.ts';
+import { NotificationSwitch } from './notification-switch.tsx';
 
 /**
  * The phone's side menu (SPEC §4), opened from the top bar's menu button: who I am (photo,
@@ -45,7 +46,6 @@ export function SideMenu(props: {
   // A link inside took the person elsewhere: the menu has done its job.
   createEffect(on(() => location.pathname, close, { defer: true }));
 
-  const { asking, toggle: toggleNotifications } = useNotificationToggle(() => props.me.user.id, (m) => props.onError(m));
   const initials = () => initialsOf(props.me.user.name);
   const rating = () => {
     const a = agent.data;
@@ -140,17 +140,7 @@ export function SideMenu(props: {
             <span class="switch" aria-hidden="true" />
             {t('shell.sound')}
           </button>
-          <button
-            type="button"
-            class="menu-item"
-            role="switch"
-            aria-checked={notificationsOn()}
-            disabled={asking()}
-            onClick={() => void toggleNotifications()}
-          >
-            <span class="switch" aria-hidden="true" />
-            {t('shell.notifications')}
-          </button>
+          <NotificationSwitch userId={props.me.user.id} onError={(m) => props.onError(m)} />
           <div class="side-menu-foot">
             <button type="button" class="secondary" disabled={props.loggingOut} onClick={props.onLogout}>
               {t('shell.logout')}
