@@ -8,16 +8,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
-import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
+import type { FakeGraph } from '../test/helpers/fake-graph.ts';
 import { getChannel } from '../db/queries/channels.ts';
 import { inbound } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { startTcpProxy } from '../test/helpers/tcp-proxy.ts';
-import { APP_SECRET, VERIFY_TOKEN } from '../test/helpers/whatsapp.ts';
+import { startWhatsAppApp } from '../test/helpers/whatsapp.ts';
 
 const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
@@ -28,11 +28,7 @@ let ana: TrpcHttpClient;
 
 beforeAll(async () => {
   await ensureClientBuilt();
-  graph = await startFakeGraph({ token: 'env-access-token' });
-  app = await startTestApp(
-    { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN: 'env-access-token', WHATSAPP_GRAPH_URL: graph.url },
-    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 } },
-  );
+  ({ app, graph } = await startWhatsAppApp());
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   ana = await app.login('ana@demo.test');
 });

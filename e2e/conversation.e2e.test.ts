@@ -11,13 +11,13 @@ import type { Page, Route } from 'playwright-core';
 import { getChannel, type Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
 import { deliveryErrorKey } from '../server/domain/delivery-errors.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { type TestApp } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel, makeTemplate, waitingConversation } from '../test/helpers/conversations.ts';
-import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
+import type { FakeGraph } from '../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
-import { APP_SECRET, envelope, PHONE_NUMBER_ID, postWebhook, statusUpdate, VERIFY_TOKEN } from '../test/helpers/whatsapp.ts';
+import { envelope, PHONE_NUMBER_ID, postWebhook, startWhatsAppApp, statusUpdate } from '../test/helpers/whatsapp.ts';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -32,11 +32,7 @@ let whatsapp: Channel;
 
 beforeAll(async () => {
   await ensureClientBuilt();
-  graph = await startFakeGraph({ token: 'env-access-token' });
-  app = await startTestApp(
-    { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN: 'env-access-token', WHATSAPP_GRAPH_URL: graph.url },
-    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 } },
-  );
+  ({ app, graph } = await startWhatsAppApp());
   ids = await demoIds(app.db.sql);
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   webchat = await makeChannel(app.db.sql, ids, 'webchat');

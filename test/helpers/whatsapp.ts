@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { startTestApp, type TestApp } from './app.ts';
+import { startFakeGraph, type FakeGraph } from './fake-graph.ts';
 
 export const APP_SECRET = 'test-app-secret';
 export const VERIFY_TOKEN = 'test-verify-token';
@@ -41,4 +43,17 @@ export function statusUpdate(wamid: string, status: string, ourId?: string, extr
   return {
     statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '5511900000000', ...(ourId ? { biz_opaque_callback_data: ourId } : {}), ...extra }],
   };
+}
+
+/**
+ * The app with the environment-configured WhatsApp channel talking to a local fake Graph API
+ * (deliveries and media polled every 100 ms, so tests wait little).
+ */
+export async function startWhatsAppApp(): Promise<{ app: TestApp; graph: FakeGraph }> {
+  const graph = await startFakeGraph({ token: 'env-access-token' });
+  const app = await startTestApp(
+    { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN: 'env-access-token', WHATSAPP_GRAPH_URL: graph.url },
+    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 } },
+  );
+  return { app, graph };
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getChannel, type Channel } from '../../../db/queries/channels.ts';
 import { translate } from '../../../i18n/index.ts';
-import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { startFakeGraph, type FakeGraph } from '../../../test/helpers/fake-graph.ts';
+import { type TestApp } from '../../../test/helpers/app.ts';
+import type { FakeGraph } from '../../../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../../../test/helpers/orgs.ts';
-import { APP_SECRET, envelope, PHONE_NUMBER_ID, postWebhook, statusUpdate, textMessage, VERIFY_TOKEN } from '../../../test/helpers/whatsapp.ts';
+import { envelope, PHONE_NUMBER_ID, postWebhook, startWhatsAppApp, statusUpdate, textMessage, VERIFY_TOKEN } from '../../../test/helpers/whatsapp.ts';
 
 let app: TestApp;
 let graph: FakeGraph;
@@ -12,11 +12,7 @@ let ids: Awaited<ReturnType<typeof demoIds>>;
 let channel: Channel;
 
 beforeAll(async () => {
-  graph = await startFakeGraph({ token: 'env-access-token' });
-  app = await startTestApp(
-    { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN: 'env-access-token', WHATSAPP_GRAPH_URL: graph.url },
-    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 } },
-  );
+  ({ app, graph } = await startWhatsAppApp());
   ids = await demoIds(app.db.sql);
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   // The environment-configured channel (the demo seed makes it; create it when absent).
