@@ -64,12 +64,19 @@ export function Input(props: InputProps) {
         aria-describedby={props.hint ? `hint-${id}` : undefined}
         onInput={(e) => props.onInput?.(e.currentTarget.value)}
       />
-      <Show when={props.hint}>
-        <small class="adm-hint" id={`hint-${id}`}>
-          {props.hint}
-        </small>
-      </Show>
+      <Hint id={id} text={props.hint} />
     </div>
+  );
+}
+
+/** A field's hint, named by the field's aria-describedby (`hint-<id>`). */
+function Hint(props: { id: string; text: string | undefined }) {
+  return (
+    <Show when={props.text}>
+      <small class="adm-hint" id={`hint-${props.id}`}>
+        {props.text}
+      </small>
+    </Show>
   );
 }
 
@@ -90,11 +97,7 @@ export function TextArea(props: { label: string; name: string; value?: string | 
         value={props.value ?? ''}
         onInput={(e) => props.onInput?.(e.currentTarget.value)}
       />
-      <Show when={props.hint}>
-        <small class="adm-hint" id={`hint-${id}`}>
-          {props.hint}
-        </small>
-      </Show>
+      <Hint id={id} text={props.hint} />
     </div>
   );
 }
