@@ -1,4 +1,5 @@
 import { audit } from '../../db/queries/audit.ts';
+import type { Channel } from '../../db/queries/channels.ts';
 import { getOrganization, type Organization } from '../../db/queries/organizations.ts';
 import { closeExpired, flagOverrunPauses, type AutoClosed, type AutoCloseReason } from '../../db/queries/timers.ts';
 import { runTx, type Tx } from '../../db/sql.ts';
@@ -49,10 +50,9 @@ export function storedAutoCloseMessage(text: string): string | null {
  * a close happens with its message or not at all. On WhatsApp outside the 24-hour window no
  * free text may be sent: then nothing is (the close stands).
  */
-async function tellCustomer(s: Services, tx: Tx, c: AutoClosed, org: Organization, now: Date): Promise<void> {
+async function tellCustomer(s: Services, tx: Tx, c: AutoClosed, org: Organization, channel: Channel, now: Date): Promise<void> {
   const text = autoCloseMessageOf(org);
   if (!text) return;
-  const channel = await channelOf(tx, c);
   if (!windowState(channel.kind, await lastInboundAt(tx, c), now).open) return;
   await queueBotMessage(s, tx, c, text);
 }
@@ -63,24 +63,24 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
     // however many processes sweep at the same time.
     const closed = byOrg(await closeExpired(tx, reason, now, limit));
     const orgs = new Map<string, Organization>();
-    const removed = new Map<string, string[]>();
+    const channels = new Map<string, Channel>();
     for (const c of closed) {
-      removed.set(c.id, await removeParticipants(tx, c));
+      const removed = await removeParticipants(tx, c);
       await audit(tx, {
         orgId: c.orgId,
         action: 'conversation_auto_closed',
         subjectUserId: c.servedBy,
         details: { conversationId: c.id, protocol: c.protocol, reason },
       });
-    }
-    for (const c of closed) {
       let org = orgs.get(c.orgId);
       if (!org) orgs.set(c.orgId, (org = (await getOrganization(tx, c.orgId))!));
+      let channel = channels.get(c.channelId);
+      if (!channel) channels.set(c.channelId, (channel = await channelOf(tx, c)));
       // The events name the agent who had it, so their workspace hears of the close (and the message) too.
       const seenAs = { ...c, assigneeId: c.servedBy };
-      await tellCustomer(s, tx, seenAs, org, now);
+      await tellCustomer(s, tx, seenAs, org, channel, now);
       if (reason === 'queue_timeout') await publishConversation(s, tx, seenAs, 'queue.changed');
-      await publishConversation(s, tx, seenAs, 'conversation.updated', removed.get(c.id));
+      await publishConversation(s, tx, seenAs, 'conversation.updated', removed);
     }
     return closed;
   });
