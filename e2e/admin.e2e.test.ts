@@ -8,15 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translate, type MessageKey } from '../i18n/index.ts';
 import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { RESULTS_DIR, useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
+import { en } from '../test/helpers/i18n.ts';
 
-const en = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 const PASSWORD = 'atende-demo';
 const NEW_PASSWORD = 'a long and good passphrase';
 

@@ -9,9 +9,9 @@ import { issueSetupLink } from '../server/commands/setup.ts';
 import { startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
 import { useBrowser } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { en } from '../test/helpers/i18n.ts';
 
 /** The browser contexts are en-US: signed-out pages and the server's answers are English. */
-const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const PASSWORD = 'atende-demo';
 const NEW_PASSWORD = 'a good long passphrase';
 

@@ -7,7 +7,6 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translate } from '../i18n/index.ts';
 import { type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
@@ -18,8 +17,8 @@ import { inbound } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { startTcpProxy } from '../test/helpers/tcp-proxy.ts';
 import { startWhatsAppApp } from '../test/helpers/whatsapp.ts';
+import { en } from '../test/helpers/i18n.ts';
 
-const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
 
 let app: TestApp;

@@ -18,10 +18,10 @@ import { inbound, makeChannel, makeTemplate, waitingConversation } from '../test
 import type { FakeGraph } from '../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { envelope, PHONE_NUMBER_ID, postWebhook, startWhatsAppApp, statusUpdate } from '../test/helpers/whatsapp.ts';
+import { en } from '../test/helpers/i18n.ts';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
 
 let app: TestApp;

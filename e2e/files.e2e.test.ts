@@ -7,18 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Channel } from '../db/queries/channels.ts';
-import { translate } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { en } from '../test/helpers/i18n.ts';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4 order 123');
-const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
 /** Sends go through the outbox one after another: give a loaded machine time. */
 const POLL = { timeout: 15_000 };

@@ -7,15 +7,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translate, type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.ts';
+import { en } from '../test/helpers/i18n.ts';
 
-const en = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 
 const browser = useBrowser();
 let app: TestApp;

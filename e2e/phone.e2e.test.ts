@@ -8,15 +8,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translate, type MessageKey } from '../i18n/index.ts';
+import { type MessageKey } from '../i18n/index.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
+import { en } from '../test/helpers/i18n.ts';
 
-const en = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 

@@ -10,8 +10,8 @@ import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
+import { en } from '../test/helpers/i18n.ts';
 
-const en = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 const pt = (key: MessageKey, params?: Record<string, string | number>) => translate('pt-BR', key, params);
 
 const browser = useBrowser();

@@ -16,8 +16,8 @@ import { useBrowser } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { en } from '../test/helpers/i18n.ts';
 
-const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 const browser = useBrowser();
 
 let app: TestApp;

@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, uploadCannedFile, useList, useSave, type AdminCanned, type AdminTeam } from './api.ts';
-import { FormActions, Input, Refusal, Select, str, submitted, focusFirstField } from './ui.tsx';
+import { FormActions, Input, Select, str, submitted, focusFirstField } from './ui.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 type FileRef = { id: string; name: string };
@@ -133,10 +133,7 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
           <p class="adm-alert" role="alert">{uploadError()}</p>
         </Show>
       </fieldset>
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending || uploading()} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending || uploading()} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }

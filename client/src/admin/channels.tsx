@@ -3,7 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminChannel, type AdminTeam } from './api.ts';
-import { all, bool, Check, FormActions, Input, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
+import { all, bool, Check, FormActions, Input, Loaded, Saved, Section, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
 
 type Editing = AdminChannel | 'whatsapp' | 'webchat' | null;
 type Option = { key: string; label: string; teamId: string };
@@ -240,10 +240,7 @@ function ChannelForm(props: {
           <A href="/admin/organization">{t('admin.channels.changeInOrg')}</A>
         </p>
       </fieldset>
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminDisposition, type AdminPauseType, type AdminTag } from './api.ts';
-import { bool, Check, FormActions, Input, int, Refusal, str, submitted, focusFirstField } from './ui.tsx';
+import { bool, Check, FormActions, Input, int, str, submitted, focusFirstField } from './ui.tsx';
 import { ListScreen, type ListFormProps } from './list-screen.tsx';
 
 type FormProps<T> = ListFormProps<T>;
@@ -52,10 +52,7 @@ function TagForm(props: FormProps<AdminTag>) {
       <Input label={t('admin.name')} name="name" value={tag?.name} required maxLength={60} />
       <Input label={t('admin.tags.color')} name="color" type="color" value={tag?.color ?? '#0f766e'} required />
       <Check label={t('admin.active')} name="active" checked={tag?.active ?? true} />
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }
@@ -97,10 +94,7 @@ function DispositionForm(props: FormProps<AdminDisposition>) {
       <h3 class="adm-wide">{title}</h3>
       <Input label={t('admin.name')} name="name" value={d?.name} required maxLength={80} />
       <Check label={t('admin.active')} name="active" checked={d?.active ?? true} />
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }
@@ -153,10 +147,7 @@ function PauseTypeForm(props: FormProps<AdminPauseType>) {
         hint={t('admin.pauses.earliestHint')}
       />
       <Check label={t('admin.active')} name="active" checked={p?.active ?? true} />
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }

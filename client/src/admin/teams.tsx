@@ -2,7 +2,7 @@ import { createMemo, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
-import { bool, Check, CheckGroup, FormActions, Input, int, Refusal, Select, str, submitted, all, focusFirstField } from './ui.tsx';
+import { bool, Check, CheckGroup, FormActions, Input, int, Select, str, submitted, all, focusFirstField } from './ui.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 const MAX_TIMEOUT = 60 * 24 * 30;
@@ -96,10 +96,7 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         <Check label={t('admin.teams.tagsAllowed')} name="tagsAllowed" checked={tm?.tagsAllowed ?? true} />
       </div>
       <CheckGroup legend={t('admin.teams.members')} name="members" options={props.users.map((u) => ({ value: u.id, label: u.name }))} selected={tm?.memberIds ?? []} />
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminChannel, type AdminTemplate } from './api.ts';
 import { paramCount, previewTemplate } from './logic.ts';
-import { FormActions, Input, Refusal, Select, str, submitted, TextArea, focusFirstField } from './ui.tsx';
+import { FormActions, Input, Select, str, submitted, TextArea, focusFirstField } from './ui.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 const CATEGORIES = ['utility', 'marketing', 'authentication'] as const;
@@ -117,10 +117,7 @@ function TemplateForm(props: { template: AdminTemplate | null; channels: AdminCh
           {previewTemplate(body(), samples())}
         </output>
       </fieldset>
-      <div class="adm-wide">
-        <Refusal error={save.error} />
-      </div>
-      <FormActions pending={save.isPending} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );
 }

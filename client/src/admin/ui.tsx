@@ -176,8 +176,15 @@ export function Saved(props: { when: boolean; message?: string }) {
   );
 }
 
-export function FormActions(props: { pending: boolean; submitLabel?: string; onCancel?: () => void }) {
+/** A form's last lines: the server's sentence when saving was refused, then save and cancel. */
+export function FormActions(props: { pending: boolean; submitLabel?: string; onCancel?: () => void; error?: unknown }) {
   return (
+    <>
+    <Show when={props.error}>
+      <div class="adm-wide">
+        <Refusal error={props.error} />
+      </div>
+    </Show>
     <div class="adm-actions adm-wide">
       <button type="submit" class="primary" disabled={props.pending} aria-busy={props.pending}>
         {props.submitLabel ?? t('admin.save')}
@@ -188,6 +195,7 @@ export function FormActions(props: { pending: boolean; submitLabel?: string; onC
         </button>
       </Show>
     </div>
+    </>
   );
 }
 

@@ -226,12 +226,7 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
       <Show when={dayError()}>
         <p class="adm-alert adm-wide" role="alert">{dayError()}</p>
       </Show>
-      <Show when={!dayError()}>
-        <div class="adm-wide">
-          <Refusal error={save.error} />
-        </div>
-      </Show>
-      <FormActions pending={save.isPending} submitLabel={u ? t('admin.save') : t('admin.users.sendInvite')} onCancel={props.onCancel} />
+      <FormActions pending={save.isPending} submitLabel={u ? t('admin.save') : t('admin.users.sendInvite')} onCancel={props.onCancel} error={dayError() ? null : save.error} />
     </form>
   );
 }

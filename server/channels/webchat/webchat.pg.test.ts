@@ -6,13 +6,13 @@ import { parseEvents } from '../../../client/widget/stream.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { makeChannel } from '../../../test/helpers/conversations.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../../test/helpers/orgs.ts';
+import { en } from '../../../test/helpers/i18n.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let channel: Channel;
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-const en = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('en', key, params);
 
 beforeAll(async () => {
   // TRUST_PROXY: each test visitor comes from its own address (X-Forwarded-For), so the
