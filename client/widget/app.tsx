@@ -1,4 +1,5 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
 import { ApiError, loadSession, newClientMessageId, saveSession, WebchatApi, type ChannelProfile, type Session, type WidgetConversation, type WidgetMessage } from './api.ts';
 import { watchFileArrivals } from '../src/workspace/conversation/file-arrivals.ts';
 import { brandColours } from './brand.ts';
@@ -71,7 +72,11 @@ export function App() {
   const api = new WebchatApi(channelId, t('error.network'));
 
   const [session, setSession] = createSignal<Session | null>(validChannel ? loadSession(channelId) : null);
-  const [items, setItems] = createSignal<Item[]>([]);
+  // A store reconciled by id: an update (a status, a read mark) changes that message's fields
+  // in place, so its row — and a focused menu button in it — is not re-created.
+  const [itemStore, setItemStore] = createStore<Item[]>([]);
+  const items = () => itemStore;
+  const setItems = (next: (list: Item[]) => Item[]) => setItemStore(reconcile(next(itemStore), { key: 'id' }));
   const [conversation, setConversation] = createSignal<WidgetConversation | null>(null);
   const [connected, setConnected] = createSignal(true);
   const [unavailable, setUnavailable] = createSignal(!validChannel);
