@@ -13,6 +13,8 @@ export interface WidgetMessage {
   clientMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
   at: string;
+  /** Display order from the server (the order messages were stored); `at` may tie. */
+  seq: number;
 }
 
 export interface WidgetConversation {

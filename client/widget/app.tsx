@@ -48,8 +48,10 @@ interface Item extends WidgetMessage {
 const ACCEPT = 'image/*,audio/*,video/*,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip';
 const STATUS_RANK: Record<string, number> = { queued: 1, sending: 2, unknown: 3, sent: 4, delivered: 5, read: 6 };
 
+/** The server's order (seq); what the visitor is still sending comes after it, in the order written. */
 function sortItems(list: Item[]): Item[] {
-  return [...list].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.direction === b.direction ? 0 : a.direction === 'in' ? -1 : 1));
+  const key = (i: Item) => (i.local ? Number.MAX_SAFE_INTEGER : i.seq);
+  return [...list].sort((a, b) => key(a) - key(b) || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 /**
@@ -215,6 +217,7 @@ export function App() {
       clientMessageId: cid,
       attachment: picked ? { id: '', filename: picked.name, contentType: picked.type, size: picked.size, url: '' } : null,
       at: new Date().toISOString(),
+      seq: 0,
       local: 'pending',
       ...(picked ? { file: picked } : {}),
     };

@@ -170,7 +170,7 @@ export async function mediaOfContact(db: Db, orgId: string, contactId: string, l
      JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
      JOIN attachments a ON a.org_id = m.org_id AND a.id = m.attachment_id
      WHERE m.org_id = $1 AND c.contact_id = $2 AND ${MAY_VIEW_SQL}
-     ORDER BY coalesce(m.provider_timestamp, m.created_at) DESC, m.id LIMIT ${Math.floor(limit)}`,
+     ORDER BY coalesce(m.provider_timestamp, m.created_at) DESC, m.seq DESC LIMIT ${Math.floor(limit)}`,
     [orgId, contactId, ...viewerParams(viewer)] as never[],
   );
   return rows.map((r) => ({

@@ -25,7 +25,7 @@ export async function listQueue(
     LEFT JOIN LATERAL (
       SELECT text, kind, created_at FROM messages m
       WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'in'
-      ORDER BY (m.payload ? 'botMenuAnswer'), created_at DESC, id DESC LIMIT 1) lm ON true
+      ORDER BY (m.payload ? 'botMenuAnswer'), seq DESC LIMIT 1) lm ON true
     WHERE c.org_id = ${q.orgId} AND c.status = 'waiting'
       AND (${q.all} OR c.target_user_id = ${q.userId} OR (c.target_user_id IS NULL AND c.team_id = ANY(${q.teamIds}::uuid[])))
       AND (${q.teamId ?? null}::uuid IS NULL OR c.team_id = ${q.teamId ?? null}::uuid)

@@ -24,11 +24,13 @@ export interface Message {
   errorTitle: string | null;
   providerTimestamp: Date | null;
   createdAt: Date;
+  /** The order messages were stored in (one sequence; ties of created_at never reorder them). */
+  seq: number;
 }
 
 export const MESSAGE_COLUMNS = `id, org_id, conversation_id, channel_id, direction, kind, text, wire_text, payload, attachment_id,
   template_id, template_params, author_id, is_bot, client_message_id, channel_message_id, status, error_code, error_title,
-  provider_timestamp, created_at`;
+  provider_timestamp, created_at, seq`;
 
 export function toMessage(r: Record<string, unknown>): Message {
   return {
@@ -53,6 +55,7 @@ export function toMessage(r: Record<string, unknown>): Message {
     errorTitle: (r.error_title as string | null) ?? null,
     providerTimestamp: (r.provider_timestamp as Date | null) ?? null,
     createdAt: r.created_at as Date,
+    seq: Number(r.seq),
   };
 }
 
@@ -107,9 +110,11 @@ export async function messageByChannelId(db: Db, orgId: string, channelId: strin
   return rows[0] ? toMessage(rows[0]) : null;
 }
 
+/** The conversation's newest `limit` messages, in the order they were stored. */
 export async function listMessages(db: Db, orgId: string, conversationId: string, limit = 500): Promise<Message[]> {
   const rows = await db.unsafe(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND conversation_id = $2 ORDER BY created_at, id LIMIT $3`,
+    `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND conversation_id = $2 ORDER BY seq DESC LIMIT $3) newest
+     ORDER BY seq`,
     [orgId, conversationId, limit],
   );
   return rows.map(toMessage);

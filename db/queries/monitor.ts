@@ -77,7 +77,7 @@ export async function unknownDeliveries(db: Db, orgId: string, limit = 200): Pro
     JOIN contacts ct ON ct.org_id = c.org_id AND ct.id = c.contact_id
     JOIN channels ch ON ch.org_id = m.org_id AND ch.id = m.channel_id
     WHERE m.org_id = ${orgId} AND m.status = 'unknown'
-    ORDER BY m.created_at DESC
+    ORDER BY m.seq DESC
     LIMIT ${limit}`;
   return rows.map((r) => ({
     messageId: r.id as string,

@@ -95,19 +95,21 @@ export interface VisitorMessageRow {
   channelMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number } | null;
   at: Date;
+  /** Display order (the order the rows were stored). */
+  seq: number;
 }
 
 const VIEW_COLUMNS = `m.id, m.conversation_id, m.direction, m.kind, m.text, m.wire_text, m.status, m.is_bot, m.payload->>'notice' AS notice, m.channel_message_id,
-  m.created_at, m.provider_timestamp, m.attachment_id, a.filename, a.content_type, a.size_bytes,
+  m.created_at, m.provider_timestamp, m.seq, m.attachment_id, a.filename, a.content_type, a.size_bytes,
   CASE WHEN o.identify_agents THEN coalesce(nullif(trim(u.codename), ''), u.name) END AS author_label`;
 const VIEW_JOINS = `LEFT JOIN attachments a ON a.org_id = m.org_id AND a.id = m.attachment_id
   LEFT JOIN users u ON u.org_id = m.org_id AND u.id = m.author_id
   JOIN organizations o ON o.id = m.org_id`;
 /**
- * Display order. Rows written in one transaction share created_at (an inbound message and
- * the bot's answer to it): the customer's comes first.
+ * Display order: the order rows were stored (rows written in one transaction share
+ * created_at, e.g. an inbound message and the bot's answer to it).
  */
-const ORDER_KEY = `(m.created_at, m.direction = 'out', m.id)`;
+const ORDER_KEY = `m.seq`;
 
 function toRow(r: Record<string, unknown>): VisitorMessageRow {
   return {
@@ -126,6 +128,7 @@ function toRow(r: Record<string, unknown>): VisitorMessageRow {
       ? { id: r.attachment_id as string, filename: r.filename as string, contentType: r.content_type as string, size: Number(r.size_bytes) }
       : null,
     at: ((r.provider_timestamp as Date | null) ?? r.created_at) as Date,
+    seq: Number(r.seq),
   };
 }
 
@@ -139,15 +142,15 @@ export async function visitorMessages(db: Db, v: Visitor, afterId: string | null
   if (afterId && (await visitorHasMessage(db, v, afterId))) {
     const rows = await db.unsafe(
       `SELECT ${VIEW_COLUMNS} FROM messages m ${VIEW_JOINS}
-       WHERE ${scope} AND ${ORDER_KEY} > (SELECT c.created_at, c.direction = 'out', c.id FROM messages c WHERE c.org_id = $1 AND c.id = $5)
-       ORDER BY m.created_at, m.direction = 'out', m.id LIMIT $4`,
+       WHERE ${scope} AND ${ORDER_KEY} > (SELECT c.seq FROM messages c WHERE c.org_id = $1 AND c.id = $5)
+       ORDER BY m.seq LIMIT $4`,
       [v.orgId, v.channelId, v.id, limit + 1, afterId],
     );
     return { rows: rows.slice(0, limit).map(toRow), more: rows.length > limit };
   }
   const rows = await db.unsafe(
     `SELECT ${VIEW_COLUMNS} FROM messages m ${VIEW_JOINS} WHERE ${scope}
-     ORDER BY m.created_at DESC, m.direction = 'out' DESC, m.id DESC LIMIT $4`,
+     ORDER BY m.seq DESC LIMIT $4`,
     [v.orgId, v.channelId, v.id, limit],
   );
   return { rows: rows.reverse().map(toRow), more: false };
@@ -178,7 +181,7 @@ export async function unreadOutboundUpTo(db: Db, v: Visitor, messageId: string):
   const rows = await db.unsafe(
     `SELECT m.id FROM messages m
      WHERE m.org_id = $1 AND m.conversation_id IN (${MINE}) AND m.direction = 'out' AND m.status NOT IN ('read', 'failed')
-       AND ${ORDER_KEY} <= (SELECT c.created_at, c.direction = 'out', c.id FROM messages c WHERE c.org_id = $1 AND c.id = $4)`,
+       AND ${ORDER_KEY} <= (SELECT c.seq FROM messages c WHERE c.org_id = $1 AND c.id = $4)`,
     [v.orgId, v.channelId, v.id, messageId],
   );
   return rows.map((r) => r.id as string);

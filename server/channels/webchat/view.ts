@@ -18,6 +18,8 @@ export interface VisitorMessageView {
   clientMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
   at: string;
+  /** Display order: the order the server stored the messages in (`at` may tie). */
+  seq: number;
 }
 
 /** Splits "Ana: text" (what the customer receives) into the agent's label and the text. */
@@ -49,5 +51,6 @@ export function visitorView(row: VisitorMessageRow, visitorId: string): VisitorM
     clientMessageId: row.direction === 'in' && row.channelMessageId?.startsWith(prefix) ? row.channelMessageId.slice(prefix.length) : null,
     attachment: row.attachment ? { ...row.attachment, url: `/webchat/files/${row.attachment.id}` } : null,
     at: row.at.toISOString(),
+    seq: row.seq,
   };
 }
