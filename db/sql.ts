@@ -44,3 +44,9 @@ export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs =
     return result;
   })) as T;
 }
+
+/** A unique index refused the write (PostgreSQL 23505); `index` narrows it to one constraint. */
+export function isUniqueViolation(err: unknown, index?: string): boolean {
+  const e = err as { code?: string; constraint_name?: string } | null;
+  return typeof e === 'object' && e !== null && e.code === '23505' && (index === undefined || e.constraint_name === index);
+}

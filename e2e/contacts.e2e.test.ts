@@ -44,6 +44,28 @@ async function openContact(page: Page, contactId: string, base = app.url): Promi
   await page.getByRole('heading', { name: en('contacts.notes.title'), exact: true }).waitFor({ timeout: 20_000 });
 }
 
+/**
+ * Records what a page's Content-Security-Policy blocked (the `securitypolicyviolation`
+ * event, and Chromium's console line) and the policy each document came with.
+ */
+async function watchCsp(page: Page): Promise<{ violations: string[]; policies: string[] }> {
+  const violations: string[] = [];
+  const policies: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.request().resourceType() === 'document') policies.push(r.headers()['content-security-policy'] ?? '');
+  });
+  await page.exposeFunction('reportCspViolation', (v: string) => violations.push(v));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    ),
+  );
+  return { violations, policies };
+}
+
 const noteOf = (page: Page, author: RegExp) => page.getByRole('textbox', { name: author });
 
 /** The text of a note's editor, without the colleagues' caret labels drawn inside it. */
@@ -73,6 +95,8 @@ describe('contact notes', () => {
     const brunoPage = await browser.newPage();
     await signIn(anaPage, 'ana@demo.test');
     await signIn(brunoPage, 'bruno@demo.test');
+    // The app's Content-Security-Policy blocks nothing the workspace and the editor do.
+    const csp = [await watchCsp(anaPage), await watchCsp(brunoPage)];
     await openContact(anaPage, contactId);
     await openContact(brunoPage, contactId);
     await anaPage.getByText(en('contacts.notes.empty')).waitFor();
@@ -120,6 +144,12 @@ describe('contact notes', () => {
     expect(await anaPage.getByText(/^edited by Carla/).count()).toBe(0);
     await typeAtEnd(fresh, /^Note by Bruno/, ' Carla: sent.');
     await anaPage.getByText(/^edited by Carla/).first().waitFor();
+
+    for (const { violations, policies } of csp) {
+      expect(policies.length).toBeGreaterThan(0);
+      for (const policy of policies) expect(policy).toContain("script-src 'self'");
+      expect(violations).toEqual([]);
+    }
   });
 
   it('edits made while the connection is cut merge when it comes back', async () => {
@@ -248,9 +278,9 @@ describe('contacts and starting a conversation', () => {
     const start = page.getByRole('region', { name: en('contacts.start.title') });
     await start.getByLabel(en('contacts.start.team')).selectOption({ label: 'Support' });
     await start.getByLabel(en('contacts.start.channel')).selectOption({ label: 'WhatsApp' });
-    await start.getByLabel(en('contacts.start.template')).selectOption({ label: 'hello_followup (pt_BR)' });
+    await start.getByLabel(en('contacts.start.template')).selectOption({ label: 'hello_followup (en_US)' });
     await start.getByLabel(en('contacts.start.param', { n: 1 })).fill('Maria');
-    await start.getByText('Olá Maria! Estamos retomando').waitFor();
+    await start.getByText('Hello Maria! We are picking up').waitFor();
     await start.getByRole('button', { name: en('contacts.start.submit') }).click();
     await page.waitForURL(/\/conversations\/[0-9a-f-]{36}$/);
     const conversationId = page.url().split('/').pop()!;
@@ -264,7 +294,7 @@ describe('contacts and starting a conversation', () => {
     const again = page.getByRole('region', { name: en('contacts.start.title') });
     await again.getByLabel(en('contacts.start.team')).selectOption({ label: 'Support' });
     await again.getByLabel(en('contacts.start.channel')).selectOption({ label: 'WhatsApp' });
-    await again.getByLabel(en('contacts.start.template')).selectOption({ label: 'hello_followup (pt_BR)' });
+    await again.getByLabel(en('contacts.start.template')).selectOption({ label: 'hello_followup (en_US)' });
     await again.getByLabel(en('contacts.start.param', { n: 1 })).fill('Maria');
     await again.getByRole('button', { name: en('contacts.start.submit') }).click();
     await again.getByRole('alert').filter({ hasText: en('conv.busyServed', { name: 'Ana Souza' }) }).waitFor();

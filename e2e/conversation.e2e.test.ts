@@ -100,13 +100,17 @@ describe('the agent workspace: queue and conversation', () => {
     const [row] = await app.db.sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND direction = 'out' AND author_id IS NOT NULL`;
     expect(row!.text).toBe('Olá! Sou a Ana.\nVou ver sua entrega.');
 
-    // A canned response, searched by typing "/" and its shortcut, picked with Enter.
+    // A canned response, searched by typing "/" and its shortcut, picked with Enter: it fills
+    // the composer (variables filled), and Enter sends it.
     await box.type('/prot');
     const canned = page.getByRole('listbox', { name: en('conversation.cannedList') });
     await canned.getByRole('option', { name: /\/protocol/ }).waitFor();
     await box.press('Enter');
     const protocol = (await app.db.sql`SELECT protocol FROM conversations WHERE id = ${conversationId}`)[0]!.protocol as string;
-    await log.getByText(`O número do seu protocolo é ${protocol}. Guarde-o para consultas futuras.`).waitFor();
+    const filled = `Your protocol number is ${protocol}. Keep it for future reference.`;
+    await expect.poll(() => box.inputValue()).toBe(filled);
+    await box.press('Enter');
+    await log.getByText(filled).waitFor();
     expect(await box.inputValue()).toBe('');
 
     // An attachment: uploaded to /uploads, sent with a caption, shown as an image.
@@ -119,7 +123,7 @@ describe('the agent workspace: queue and conversation', () => {
     // The customer sees the replies in the widget.
     const widgetLog = customer.getByRole('log', { name: en('widget.messages') });
     await widgetLog.getByText('Vou ver sua entrega.').waitFor();
-    await widgetLog.getByText(`O número do seu protocolo é ${protocol}.`, { exact: false }).waitFor();
+    await widgetLog.getByText(`Your protocol number is ${protocol}.`, { exact: false }).waitFor();
 
     // It is In service, not Waiting.
     await page.goto(`${app.url}/in-service`);

@@ -89,7 +89,7 @@ describe('offline', () => {
     await page.getByText(customerText).first().waitFor();
     const composer = page.getByRole('textbox', { name: en('conversation.message') });
     await composer.waitFor();
-    await page.getByTitle(en('offline.connection.label', { state: en('offline.connection.online') })).waitFor();
+    await page.locator('.workspace[data-connection="online"]').waitFor();
     // The conversation is in the saved cache before the network goes.
     await expect.poll(() => savedQueries(page), { timeout: 10_000 }).toContain(customerText);
 
@@ -115,7 +115,7 @@ describe('offline', () => {
     // Back online: sent once, the outbox empties, the conversation shows it from the server.
     proxy.restore();
     await expect.poll(async () => (await outboundRows(conversationId, reply)).length, { timeout: 40_000 }).toBe(1);
-    await page.getByTitle(en('offline.connection.label', { state: en('offline.connection.online') })).waitFor({ timeout: 30_000 });
+    await page.locator('.workspace[data-connection="online"]').waitFor({ timeout: 30_000 });
     await page.getByRole('article', { name: en('conversation.outboxItem') }).filter({ hasText: reply }).waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByText(reply).first().waitFor();
     expect(await page.getByText(en('offline.banner')).count()).toBe(0);
@@ -140,7 +140,7 @@ describe('offline', () => {
     for (const page of [first, second]) {
       await page.goto(`${proxy.url}/conversations/${conversationId}`);
       await page.getByText(customerText).first().waitFor();
-      await page.getByTitle(en('offline.connection.label', { state: en('offline.connection.online') })).waitFor();
+      await page.locator('.workspace[data-connection="online"]').waitFor();
     }
 
     proxy.cut();

@@ -112,8 +112,11 @@ describe('phone layout', () => {
     await expect.poll(() => box.isEnabled()).toBe(true);
     const width = await box.evaluate((el) => el.getBoundingClientRect().width);
     expect(width).toBeGreaterThan(390 * 0.6);
-    // Every action of the header is on screen: they wrap, nothing scrolls sideways (360 px too).
+    // The header is folded to one line (the messages keep the screen); unfolded, every action
+    // is on screen: they wrap, nothing scrolls sideways (360 px too).
     const toolbar = page.getByRole('toolbar', { name: en('conversation.actions') });
+    await toolbar.getByRole('button', { name: en('conversation.finish') }).waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: en('conversation.details') }).tap();
     await toolbar.getByRole('button', { name: en('conversation.finish') }).waitFor();
     await toolbar.getByRole('link', { name: en('conversation.call', { number: '+5531999998888' }) }).waitFor();
     for (const size of [PHONE.viewport, SMALL]) {

@@ -6,6 +6,7 @@ import * as chat from './parts/chat.ts';
 import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
 import * as widget from './parts/widget.ts';
+import * as keyboard from './parts/keyboard.ts';
 
 /**
  * The one string catalogue: server errors, e-mails and the client all read from here.
@@ -22,6 +23,9 @@ const base = {
   'error.internal': 'Something went wrong on our side. Try again in a moment.',
   'error.foreignOrigin': 'This request came from another site and was refused.',
   'error.jsonOnly': 'Send this request as application/json.',
+  'error.tooManyStreams': 'Too many live connections are open from this network. Close some tabs or windows and try again.',
+  'error.requestTooLarge': 'This request is larger than {max} and was refused.',
+  'error.metricsRefused': 'The metrics are shown only to this machine, or to a client that sends the metrics token.',
   'error.unavailable': 'The database is not reachable right now. Try again in a moment.',
   'error.network': 'Could not reach the server. Check your connection and try again.',
   'validation.required': 'Required.',
@@ -118,6 +122,9 @@ const base = {
   'conv.cannotInvite': 'This person cannot be invited to this conversation.',
   'conv.ratingRequest': 'How would you rate this conversation? Answer with a number from 1 (bad) to 5 (great).',
   'conv.ratingThanks': 'Thank you for your rating!',
+  'conv.queuedNotice': 'You\'re in the queue for {team}. Your place: {position}.',
+  'conv.joinedNotice': '{name} joined the conversation.',
+  'conv.joinedNoticeAnonymous': 'An agent joined the conversation.',
   'contact.badWhatsapp': 'The WhatsApp number must be digits only: country code, area code and number, for example 5535999998888.',
   'contact.whatsappTaken': 'Another contact already has this WhatsApp number.',
   'contact.missingFields': 'These fields are required: {fields}.',
@@ -126,7 +133,8 @@ const base = {
   'pause.alreadyPaused': 'You are already on a pause. End it before starting another.',
   'config.nameTaken': 'This name is already in use.',
   'config.inUse': 'This item is still in use and cannot be removed.',
-  'config.phoneNumberTaken': 'This WhatsApp number is already configured in a channel.',
+  'config.phoneNumberIdInvalid': 'This phone number ID cannot be used. Enter the “Phone number ID” Meta shows for this number (digits only).',
+  'config.envChannelNumber': 'The phone number ID of this channel is set by the server’s configuration (WHATSAPP_PHONE_NUMBER_ID) and cannot be changed here.',
   'config.shortcutTaken': 'Another canned response already uses this shortcut.',
   'config.unknownAttachment': 'One of the attached files was not found. Upload it again.',
   'config.templatePlaceholders': 'Number the template placeholders in order, without gaps: {{1}}, {{2}}, {{3}}…',
@@ -146,6 +154,7 @@ const base = {
   'delivery.params': "Not delivered: a required parameter is missing or invalid.",
   'delivery.unknown': "May not have been delivered: the connection to WhatsApp broke while sending. It will not be re-sent automatically.",
   'delivery.generic': "Not delivered: WhatsApp refused the message ({title}).",
+  'delivery.noCredentials': "Not sent: this WhatsApp channel has no phone number ID or access token of its own. An administrator must add them in the channel’s settings.",
   // Internal chat
   'chat.youMayNot': 'No permission: internal chat is turned off for you. An administrator can turn it on.',
   'chat.youNoTeam': 'No permission: none of your teams allows internal chat.',
@@ -170,6 +179,8 @@ const base = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.forgot': 'Forgot password?',
+  'login.language': 'Language',
+  'login.languageHint': 'Until you sign in, these pages use the language chosen here (at first, your browser’s). Once signed in, Atende uses your profile’s language; you can change it in Profile.',
   'forgot.title': 'Forgot password',
   'forgot.submit': 'Send link',
   'forgot.back': 'Back to sign in',
@@ -206,6 +217,7 @@ export const en = {
   ...offline.en,
   ...admin.en,
   ...widget.en,
+  ...keyboard.en,
 };
 
 export type MessageKey = keyof typeof en;

@@ -7,6 +7,7 @@ import * as chat from './parts/chat.ts';
 import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
 import * as widget from './parts/widget.ts';
+import * as keyboard from './parts/keyboard.ts';
 
 /** Spanish (Latin America). Every key of the English reference, with the same {placeholders}. */
 const base: Record<BaseKey, string> = {
@@ -18,6 +19,9 @@ const base: Record<BaseKey, string> = {
   'error.internal': 'Algo salió mal de nuestro lado. Inténtalo de nuevo en un momento.',
   'error.foreignOrigin': 'Esta solicitud vino de otro sitio y fue rechazada.',
   'error.jsonOnly': 'Envía esta solicitud como application/json.',
+  'error.tooManyStreams': 'Hay demasiadas conexiones en vivo abiertas desde esta red. Cierra algunas pestañas o ventanas e inténtalo de nuevo.',
+  'error.requestTooLarge': 'Esta solicitud pesa más de {max} y fue rechazada.',
+  'error.metricsRefused': 'Las métricas solo se muestran a esta máquina, o a un cliente que envíe el token de métricas.',
   'error.unavailable': 'La base de datos no está disponible en este momento. Inténtalo de nuevo en un momento.',
   'error.network': 'No se pudo conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
   'validation.required': 'Obligatorio.',
@@ -114,6 +118,9 @@ const base: Record<BaseKey, string> = {
   'conv.cannotInvite': 'No se puede invitar a esta persona a esta conversación.',
   'conv.ratingRequest': '¿Cómo calificarías esta conversación? Responde con un número del 1 (mala) al 5 (excelente).',
   'conv.ratingThanks': '¡Gracias por tu calificación!',
+  'conv.queuedNotice': 'Estás en la fila de {team}. Tu posición: {position}.',
+  'conv.joinedNotice': '{name} se unió a la conversación.',
+  'conv.joinedNoticeAnonymous': 'Un agente se unió a la conversación.',
   'contact.badWhatsapp': 'El número de WhatsApp debe tener solo dígitos: código de país, código de área y número, por ejemplo 5215512345678.',
   'contact.whatsappTaken': 'Otro contacto ya tiene este número de WhatsApp.',
   'contact.missingFields': 'Estos campos son obligatorios: {fields}.',
@@ -122,7 +129,8 @@ const base: Record<BaseKey, string> = {
   'pause.alreadyPaused': 'Ya estás en pausa. Termínala antes de empezar otra.',
   'config.nameTaken': 'Este nombre ya está en uso.',
   'config.inUse': 'Este elemento todavía está en uso y no se puede quitar.',
-  'config.phoneNumberTaken': 'Este número de WhatsApp ya está configurado en un canal.',
+  'config.phoneNumberIdInvalid': 'Este ID de número de teléfono no se puede usar. Introduce el «ID del número de teléfono» que Meta muestra para este número (solo dígitos).',
+  'config.envChannelNumber': 'El ID del número de teléfono de este canal lo define la configuración del servidor (WHATSAPP_PHONE_NUMBER_ID) y no se puede cambiar aquí.',
   'config.shortcutTaken': 'Otra respuesta rápida ya usa este atajo.',
   'config.unknownAttachment': 'No se encontró uno de los archivos adjuntos. Súbelo de nuevo.',
   'config.templatePlaceholders': 'Numera los marcadores de la plantilla en orden y sin saltos: {{1}}, {{2}}, {{3}}…',
@@ -142,6 +150,7 @@ const base: Record<BaseKey, string> = {
   'delivery.params': 'No entregado: falta un parámetro obligatorio o no es válido.',
   'delivery.unknown': 'Es posible que no se haya entregado: la conexión con WhatsApp se cortó durante el envío. No se reenviará automáticamente.',
   'delivery.generic': 'No entregado: WhatsApp rechazó el mensaje ({title}).',
+  'delivery.noCredentials': 'No enviado: este canal de WhatsApp no tiene ID de número de teléfono ni token de acceso propios. Un administrador debe añadirlos en la configuración del canal.',
   // Internal chat
   'chat.youMayNot': 'Sin permiso: el chat interno está desactivado para ti. Un administrador puede activarlo.',
   'chat.youNoTeam': 'Sin permiso: ninguno de tus equipos permite el chat interno.',
@@ -166,6 +175,8 @@ const base: Record<BaseKey, string> = {
   'login.password': 'Contraseña',
   'login.submit': 'Iniciar sesión',
   'login.forgot': '¿Olvidaste tu contraseña?',
+  'login.language': 'Idioma',
+  'login.languageHint': 'Hasta que inicies sesión, estas páginas usan el idioma elegido aquí (al principio, el de tu navegador). Después, Atende usa el idioma de tu perfil; puedes cambiarlo en Perfil.',
   'forgot.title': 'Olvidé mi contraseña',
   'forgot.submit': 'Enviar enlace',
   'forgot.back': 'Volver a iniciar sesión',
@@ -201,4 +212,5 @@ export const es: Record<MessageKey, string> = {
   ...offline.es,
   ...admin.es,
   ...widget.es,
+  ...keyboard.es,
 };

@@ -41,7 +41,7 @@ export async function startApp(
   const services = await createServices(env, sql, log);
   const firstStart: RunningApp['firstStart'] = {};
   if (env.ATENDE_DEMO) {
-    const seeded = await seedDemo(sql, await hashPassword(DEMO_PASSWORD), { whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID });
+    const seeded = await seedDemo(sql, await hashPassword(DEMO_PASSWORD), { whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, language: env.ATENDE_DEMO_LANGUAGE });
     if (seeded) log.info({ orgId: seeded.orgId }, 'demo organization seeded');
     firstStart.demoLogins = DEMO_LOGINS.map((l) => `${l.email} / ${DEMO_PASSWORD} (${l.role})`);
   } else {

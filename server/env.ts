@@ -1,8 +1,20 @@
 import { z } from 'zod';
+import { DEMO_LANGUAGES } from '../db/seed/demo-text.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+/**
+ * TRUST_PROXY: how many reverse proxies stand in front of the server (each appends to
+ * X-Forwarded-For). `false`/`0` → 0 (none), `true` → 1, `N` → N.
+ */
+const proxyHops = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(true|false|yes|no|on|off|\d{1,2})$/, 'Use false, true, or the number of proxies in front of the server (1, 2, ...).')
+  .transform((v) => (['true', 'yes', 'on'].includes(v) ? 1 : ['false', 'no', 'off'].includes(v) ? 0 : Number(v)));
 
 /**
  * Every environment variable Atende reads, parsed once at boot. The README's configuration
@@ -17,11 +29,15 @@ const schema = z
     ATENDE_DATA_DIR: z.string().default('./.data'),
     ATENDE_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
     ATENDE_DEMO: bool.optional(),
+    /** The language of the demo organization's data and people, seeded on the first start (pt-BR, en, es). */
+    ATENDE_DEMO_LANGUAGE: z.enum(DEMO_LANGUAGES, { message: 'Use pt-BR, en or es.' }).default('pt-BR'),
     APP_ORIGIN: z.string().url().optional(),
     SMTP_URL: z.string().url().optional(),
     MAIL_FROM: z.string().default('Atende <no-reply@atende.local>'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: proxyHops.default(0),
+    /** When set, /metrics answers only `Authorization: Bearer <token>` (any client); unset, only this machine. */
+    METRICS_TOKEN: z.string().min(16, 'Use at least 16 characters (e.g. `openssl rand -hex 24`).').optional(),
     SESSION_IDLE_DAYS: z.coerce.number().positive().default(10),
     SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
     LINK_TTL_MINUTES: z.coerce.number().int().positive().default(15),
@@ -30,12 +46,31 @@ const schema = z
     LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
     LOGIN_IP_PER_MINUTE: z.coerce.number().int().positive().default(100),
     UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+    /** Uploads never attached to anything (message, photo, canned response) are deleted after this. */
+    UPLOAD_UNATTACHED_TTL_HOURS: z.coerce.number().positive().default(24),
+    /** What one address may upload to the web chat per hour, all its visitors together. */
+    WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+    /** What visitors may upload to one web chat channel per day (UTC), all addresses together. */
+    WEBCHAT_UPLOAD_CHANNEL_BYTES_PER_DAY: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
     WEBCHAT_VISITOR_TTL_DAYS: z.coerce.number().positive().default(30),
+    /** Live streams per sign-in session (events.stream) and per web chat visitor (/webchat/stream), per process; one more ends the oldest. */
+    STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
+    /** events.stream connections one address may hold, per process (a whole floor may share one address). */
+    EVENT_STREAMS_PER_IP: z.coerce.number().int().positive().default(200),
+    /** /webchat/stream connections one address may hold, per process. */
+    WEBCHAT_STREAMS_PER_IP: z.coerce.number().int().positive().default(50),
     WHATSAPP_APP_SECRET: z.string().optional(),
     WHATSAPP_VERIFY_TOKEN: z.string().optional(),
     WHATSAPP_ACCESS_TOKEN: z.string().optional(),
     WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/).default('100000000000001'),
     WHATSAPP_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
+    // Where the access token may fetch inbound media: host names (https) or full origins.
+    WHATSAPP_MEDIA_HOSTS: z
+      .string()
+      .default('lookaside.fbsbx.com')
+      .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(https?:\/\/[a-z0-9.-]+(:\d{1,5})?|[a-z0-9.-]+)$/, 'host names or origins such as http://127.0.0.1:4010, comma-separated')).min(1))
+      .transform((hosts) => hosts.map((h) => (h.includes('://') ? new URL(h).origin : h))),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.DATABASE_URL) {

@@ -4,7 +4,7 @@ import { ZodError } from 'zod';
 import { catalogue, isLanguage, pickLanguage, translate, type Language, type MessageKey } from '../i18n/index.ts';
 import { validateSessionToken, type Authenticated } from './auth/session.ts';
 import { AppError, errorsFor, type Fail } from './errors.ts';
-import { clientIp, sessionTokenOf } from './http/request.ts';
+import { clientIp, sessionTokenOf, TRPC_MAX_BODY_TEXT } from './http/request.ts';
 import type { Services } from './services/index.ts';
 
 export interface Context {
@@ -46,7 +46,12 @@ const t = initTRPC.context<Context>().create({
     }
     const reason = error instanceof AppError ? error.reason : null;
     // Unexpected failures never leak internals to a person.
-    const message = error.code === 'INTERNAL_SERVER_ERROR' && !reason ? translate(lang, 'error.internal') : shape.message;
+    const message =
+      error.code === 'INTERNAL_SERVER_ERROR' && !reason
+        ? translate(lang, 'error.internal')
+        : error.code === 'PAYLOAD_TOO_LARGE'
+          ? translate(lang, 'error.requestTooLarge', { max: TRPC_MAX_BODY_TEXT })
+          : shape.message;
     return { ...shape, message, data: { ...shape.data, stack: undefined, reason } };
   },
 });

@@ -1,6 +1,6 @@
 import { A } from '@solidjs/router';
-import { Show, type JSX, type ParentProps } from 'solid-js';
-import { t, type MessageKey } from './i18n.ts';
+import { For, Show, type JSX, type ParentProps } from 'solid-js';
+import { chooseLanguage, language, LANGUAGES, t, tValue, type Language, type MessageKey } from './i18n.ts';
 
 /** Reads a submitted form into plain strings, keyed by the inputs' `name`. */
 export function formValues(event: SubmitEvent): Record<string, string> {
@@ -20,7 +20,30 @@ export function AuthCard(props: ParentProps<{ title: string }>) {
         <h1>{props.title}</h1>
         {props.children}
       </section>
+      <LanguageSwitch />
     </main>
+  );
+}
+
+/**
+ * The language of the signed-out pages (the browser's until changed here), and the rule said
+ * in words: once signed in, the person's profile language applies.
+ */
+function LanguageSwitch() {
+  return (
+    <div class="auth-language">
+      <label for="auth-language">{t('login.language')}</label>
+      <select id="auth-language" aria-describedby="auth-language-hint" onChange={(e) => chooseLanguage(e.currentTarget.value as Language)}>
+        <For each={LANGUAGES}>
+          {(l) => (
+            <option value={l} lang={l} selected={l === language()}>
+              {tValue('admin.language', l)}
+            </option>
+          )}
+        </For>
+      </select>
+      <p id="auth-language-hint" class="auth-language-hint">{t('login.languageHint')}</p>
+    </div>
   );
 }
 

@@ -33,6 +33,16 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
   let stopped = false;
   let wasLive = false;
   let outage = false;
+  // The server keeps a few streams per session, newest first: a tab whose stream was taken
+  // by a newer tab waits until the agent looks at it again, so tabs don't take turns.
+  let replaced = false;
+  const resumeWhenSeen = () => {
+    if (!replaced || stopped || document.visibilityState !== 'visible') return;
+    replaced = false;
+    start();
+  };
+  document.addEventListener('visibilitychange', resumeWhenSeen);
+  window.addEventListener('focus', resumeWhenSeen);
 
   const live = () => {
     setStreamState('live');
@@ -47,6 +57,10 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
   };
 
   const handle = (event: LiveEvent) => {
+    if (event.type === 'stream.replaced') {
+      replaced = true;
+      return;
+    }
     if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: meKey });
     applyLiveEvent(queryClient, event);
     emitLiveEvent(event);
@@ -58,6 +72,11 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
     if (stopped) return;
     if (isUnauthorized(error)) return onSignedOut();
     down(false);
+    if (replaced) {
+      // Whatever happens meanwhile is fetched again when the stream is back.
+      outage = true;
+      return;
+    }
     try {
       await queryClient.fetchQuery({ queryKey: meKey, queryFn: fetchMe, retry: false });
     } catch (e) {
@@ -94,6 +113,8 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
   start();
   onCleanup(() => {
     stopped = true;
+    document.removeEventListener('visibilitychange', resumeWhenSeen);
+    window.removeEventListener('focus', resumeWhenSeen);
     setStreamState('connecting');
     clearTimeout(timer);
     unsubscribe?.();

@@ -1,7 +1,9 @@
-import { createEffect, createSignal } from 'solid-js';
+import { createSignal } from 'solid-js';
+import { useScreenTitle } from './lib/title.ts';
 import {
   catalogue,
   isLanguage,
+  LANGUAGES,
   pickLanguage,
   translate,
   type Language,
@@ -9,9 +11,33 @@ import {
 } from '../../i18n/index.ts';
 
 export type { Language, MessageKey };
+export { LANGUAGES };
 
-const browserLanguage = (): Language =>
-  pickLanguage(typeof navigator === 'undefined' ? [] : navigator.languages);
+const CHOSEN = 'atende:language';
+
+/** The language of signed-out pages: the one chosen on them (login page's switch), else the browser's. */
+const browserLanguage = (): Language => {
+  try {
+    const chosen = typeof localStorage === 'undefined' ? null : localStorage.getItem(CHOSEN);
+    if (isLanguage(chosen)) return chosen;
+  } catch {
+    /* storage blocked: the browser's */
+  }
+  return pickLanguage(typeof navigator === 'undefined' ? [] : navigator.languages);
+};
+
+/**
+ * The language switch of the signed-out pages: remembered in this browser for those pages.
+ * Once someone signs in, their profile's language takes over (signed-in.tsx).
+ */
+export function chooseLanguage(lang: Language): void {
+  try {
+    localStorage.setItem(CHOSEN, lang);
+  } catch {
+    /* not remembered; still applied now */
+  }
+  setLanguage(lang);
+}
 
 const [language, setLanguageSignal] = createSignal<Language>(browserLanguage());
 
@@ -39,11 +65,9 @@ export function tValue(prefix: string, value: string): string {
   return isMessageKey(key) ? t(key) : value;
 }
 
-/** Keeps document.title in step with the page and the language. */
-export function useTitle(key: MessageKey): void {
-  createEffect(() => {
-    document.title = `${t(key)} · ${t('app.name')}`;
-  });
+/** Keeps the tab's title (lib/title.ts) in step with the page and the language. */
+export function useTitle(key: MessageKey | (() => MessageKey)): void {
+  useScreenTitle(() => t(typeof key === 'function' ? key() : key));
 }
 
 setLanguage(language());

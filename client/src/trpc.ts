@@ -6,7 +6,7 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import type { AppRouter } from '../../server/router.ts';
-import { t } from './i18n.ts';
+import { language, t } from './i18n.ts';
 
 /** Plain JSON (no transformer): the same wire format curl or any HTTP client speaks. */
 export const trpc = createTRPCClient<AppRouter>({
@@ -14,7 +14,8 @@ export const trpc = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: httpSubscriptionLink({ url: '/trpc' }),
-      false: httpBatchLink({ url: '/trpc' }),
+      // Signed out, the server answers in the page's language (signed in, in the person's own).
+      false: httpBatchLink({ url: '/trpc', headers: () => ({ 'accept-language': language() }) }),
     }),
   ],
 });

@@ -1,4 +1,5 @@
 /** The widget's side of /webchat (server/channels/webchat/api.ts). Same origin: plain fetch. */
+import { createHostLink } from './host.ts';
 
 export interface WidgetMessage {
   id: string;
@@ -8,7 +9,9 @@ export interface WidgetMessage {
   text: string;
   author: string | null;
   isBot: boolean;
-  notice: 'noOneAvailable' | null;
+  notice: 'noOneAvailable' | 'ratingRequest' | null;
+  /** The visitor's menu answer as the option's name ("Support" for "1"). */
+  menuChoice: string | null;
   status: string;
   clientMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
@@ -21,6 +24,10 @@ export interface WidgetConversation {
   id: string;
   protocol: string;
   status: 'bot' | 'waiting' | 'active' | 'closed';
+  /** In a team's queue, after the visitor's message `afterSeq` (db/queries/webchat.ts CurrentConversation). */
+  queued: { team: string | null; afterSeq: number } | null;
+  /** Claimed: the agent's name when the organization shows it, after message `afterSeq`. */
+  joined: { agent: string | null; afterSeq: number } | null;
 }
 
 /** GET /webchat/channel: who the visitor is talking to (server/channels/webchat/api.ts ChannelProfile). */
@@ -29,6 +36,8 @@ export interface ChannelProfile {
   organization: { name: string; brandColor: string | null };
   menu: { key: string; label: string }[];
   noOneAvailableMessage: string;
+  /** The origins that may embed the widget; empty = any site (then no session crosses to the page). */
+  allowedSites: string[];
 }
 
 export interface Session {
@@ -59,14 +68,23 @@ function storageUsable(): boolean {
 /**
  * The widget's own storage (Atende's origin), partitioned by the embedding site. A browser
  * that blocks third-party storage (Chrome with third-party cookies blocked, incognito)
- * refuses it: then the embedding page keeps the session in its storage — it hands it over
- * in the fragment (#session=…) and stores what we post it (`atende:store`). Without a parent
- * (the page opened directly) the first-party storage always works.
+ * refuses it: then the session lives in memory, and — only when the channel allows the
+ * embedding page's origin (host.ts) — the page keeps a copy in its storage (`atende:store`)
+ * and hands it back by postMessage (`atende:session`). Without a parent (the page opened
+ * directly) the first-party storage always works.
  */
 const usable = storageUsable();
 const memory = new Map<string, string>();
-const fromHost = /(?:^#|&)session=([^&]*)/.exec(location.hash)?.[1];
+// A session in the address (`#session=`, from an older embed script or from a page planting
+// a token of its own) is never read; it is dropped so it does not linger in the history.
 if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+
+/** The embedding page. Created at load, so a message the page posts on the frame's load is not missed. */
+export const host = createHostLink({
+  parent: window.parent !== window ? window.parent : null,
+  ancestorOrigin: location.ancestorOrigins?.item(0) ?? null,
+  listen: (handler) => window.addEventListener('message', handler),
+});
 
 const storage = {
   get(key: string): string | null {
@@ -80,26 +98,41 @@ const storage = {
     }
     if (value === null) memory.delete(key);
     else memory.set(key, value);
-    if (window.parent !== window) window.parent.postMessage({ type: 'atende:store', value }, '*');
+    host.store(value);
   },
 };
 
 const keyOf = (channelId: string) => `atende.webchat.${channelId}`;
 
-export function loadSession(channelId: string): Session | null {
-  if (!usable && fromHost && !memory.has(keyOf(channelId))) {
-    try {
-      memory.set(keyOf(channelId), decodeURIComponent(fromHost));
-    } catch {
-      /* a malformed fragment: start afresh */
-    }
-  }
+function parseSession(text: string | null): Session | null {
   try {
-    const value = JSON.parse(storage.get(keyOf(channelId)) ?? 'null') as Session | null;
+    const value = JSON.parse(text ?? 'null') as Session | null;
     return value && typeof value.token === 'string' && typeof value.visitorId === 'string' ? value : null;
   } catch {
     return null;
   }
+}
+
+export function loadSession(channelId: string): Session | null {
+  return parseSession(storage.get(keyOf(channelId)));
+}
+
+/**
+ * The session the embedding page keeps for the widget: only where the browser denies the
+ * frame its own storage, and only from a page the channel allows (host.ts); null otherwise.
+ */
+export function hostSession(channelId: string): Session | null {
+  if (usable) return null;
+  const held = host.heldSession();
+  const session = parseSession(held);
+  if (session) memory.set(keyOf(channelId), held!);
+  return session;
+}
+
+/** The channel's allowed sites arrived: a page it allows may now hand back the session it keeps. */
+export function allowSites(sites: readonly string[]): void {
+  host.allow(sites);
+  if (!usable) host.askForSession();
 }
 
 export function saveSession(channelId: string, session: Session | null): void {

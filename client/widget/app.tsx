@@ -1,8 +1,23 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { ApiError, loadSession, newClientMessageId, saveSession, WebchatApi, type ChannelProfile, type Session, type WidgetConversation, type WidgetMessage } from './api.ts';
+import {
+  allowSites,
+  ApiError,
+  host,
+  hostSession,
+  loadSession,
+  newClientMessageId,
+  saveSession,
+  WebchatApi,
+  type ChannelProfile,
+  type Session,
+  type WidgetConversation,
+  type WidgetMessage,
+} from './api.ts';
+import type { HostData } from './host.ts';
 import { watchFileArrivals } from '../src/workspace/conversation/file-arrivals.ts';
 import { brandColours } from './brand.ts';
+import { FormattedText } from '../src/lib/formatted-text.tsx';
 import { parseMenu } from './menu.ts';
 import { lang, t } from './strings.ts';
 import { openStream } from './stream.ts';
@@ -61,7 +76,7 @@ function sortItems(list: Item[]): Item[] {
 function newer(current: Item | undefined, next: WidgetMessage): Item {
   if (current && !current.local && current.id === next.id) {
     const status = (STATUS_RANK[current.status] ?? 0) >= (STATUS_RANK[next.status] ?? 0) ? current.status : next.status;
-    if (status === current.status && current.text === next.text && current.author === next.author) return current;
+    if (status === current.status && current.text === next.text && current.author === next.author && current.menuChoice === next.menuChoice) return current;
     return { ...next, status };
   }
   return { ...next };
@@ -70,7 +85,7 @@ function newer(current: Item | undefined, next: WidgetMessage): Item {
 export function App() {
   const channelId = new URLSearchParams(location.search).get('channel') ?? '';
   const validChannel = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(channelId);
-  const embedded = window.parent !== window;
+  const embedded = host.embedded;
   const api = new WebchatApi(channelId, t('error.network'));
 
   const [session, setSession] = createSignal<Session | null>(validChannel ? loadSession(channelId) : null);
@@ -201,7 +216,8 @@ export function App() {
     }
   }
 
-  function submit(text: string, picked: File | null) {
+  /** `menuChoice`: the menu option's name, shown in the bubble while the server has the message. */
+  function submit(text: string, picked: File | null, menuChoice: string | null = null) {
     if (unavailable() || (!text.trim() && !picked)) return;
     const cid = newClientMessageId();
     const item: Item = {
@@ -213,6 +229,7 @@ export function App() {
       author: null,
       isBot: false,
       notice: null,
+      menuChoice,
       status: 'pending',
       clientMessageId: cid,
       attachment: picked ? { id: '', filename: picked.name, contentType: picked.type, size: picked.size, url: '' } : null,
@@ -244,10 +261,19 @@ export function App() {
     }, 300);
   }
 
-  const onParentMessage = (e: MessageEvent) => {
-    if (e.source !== window.parent || typeof e.data !== 'object' || e.data === null) return;
-    if ((e.data as { type?: unknown }).type === 'atende:visibility') {
-      setOpen(Boolean((e.data as { open?: unknown }).open));
+  /** The session a page the channel allows keeps for us (api.ts hostSession), unless we have one. */
+  function adoptHostSession() {
+    if (!validChannel || session() || starting) return;
+    const held = hostSession(channelId);
+    if (!held) return;
+    setSession(held);
+    connect();
+  }
+
+  const onParentMessage = (data: HostData) => {
+    if (data.type === 'atende:session') adoptHostSession();
+    if (data.type === 'atende:visibility') {
+      setOpen(data.open);
       if (open()) {
         markRead();
         textEl?.focus();
@@ -269,6 +295,8 @@ export function App() {
         .profile()
         .then((p) => {
           setProfile(p);
+          allowSites(p.allowedSites ?? []);
+          adoptHostSession();
           applyBrand(p.organization.brandColor);
           document.title = `${p.organization.name} · ${t('widget.title')}`;
         })
@@ -279,7 +307,7 @@ export function App() {
           }
         });
     }
-    window.addEventListener('message', onParentMessage);
+    onCleanup(host.onMessage(onParentMessage));
     document.addEventListener('visibilitychange', onVisibility);
     connect();
     textEl?.focus();
@@ -288,18 +316,61 @@ export function App() {
   onCleanup(() => {
     stream?.close();
     clearTimeout(readTimer);
-    window.removeEventListener('message', onParentMessage);
     document.removeEventListener('visibilitychange', onVisibility);
   });
 
-  // Keep the newest message in view.
+  /*
+   * Follow the newest line: while the visitor is at the bottom of the log (or has just
+   * written), a new message, notice or loaded image keeps the bottom in view; scrolled up to
+   * read, they stay where they are.
+   */
+  let following = true;
+  const toBottom = () => {
+    if (logEl && following) logEl.scrollTop = logEl.scrollHeight;
+  };
+  const onLogScroll = () => {
+    if (logEl) following = logEl.scrollHeight - logEl.scrollTop - logEl.clientHeight < 48;
+  };
+
+  /*
+   * What happened to the current conversation, as lines between the messages: "You're in
+   * the queue for Support" after the visitor's answer, "Ana joined" when an agent claimed it
+   * (from the conversation the stream sends on queue and claim events).
+   */
+  const notices = createMemo(() => {
+    const c = conversation();
+    const list: { key: string; text: string; afterSeq: number }[] = [];
+    if (!c || c.status === 'bot') return list;
+    if (c.queued) list.push({ key: 'queued', text: c.queued.team ? t('widget.queued', { team: c.queued.team }) : t('widget.queuedAny'), afterSeq: c.queued.afterSeq });
+    if (c.joined) list.push({ key: 'joined', text: c.joined.agent ? t('widget.joined', { name: c.joined.agent }) : t('widget.agentJoined'), afterSeq: c.joined.afterSeq });
+    return list.sort((a, b) => a.afterSeq - b.afterSeq);
+  });
+  /** Each notice after the last message of the conversation it follows (at the end when that is not loaded). */
+  const noticesAt = createMemo(() => {
+    const c = conversation();
+    const at = new Map<string, { key: string; text: string }[]>();
+    const list = items();
+    for (const n of notices()) {
+      let anchor = 'end';
+      for (const i of list) if (!i.local && i.conversationId === c?.id && i.seq <= n.afterSeq) anchor = i.id;
+      at.set(anchor, [...(at.get(anchor) ?? []), n]);
+    }
+    return at;
+  });
   createEffect(
-    on(items, () => {
-      requestAnimationFrame(() => {
-        if (logEl) logEl.scrollTop = logEl.scrollHeight;
-      });
-    }),
+    on(
+      () => [items().length, items().at(-1)?.id, notices().length, conversation()?.status],
+      () => {
+        if (items().at(-1)?.local === 'pending') following = true;
+        requestAnimationFrame(toBottom);
+      },
+    ),
   );
+  onMount(() => {
+    // An image that loads below the fold pushes the bottom down.
+    logEl?.addEventListener('load', toBottom, true);
+    onCleanup(() => logEl?.removeEventListener('load', toBottom, true));
+  });
 
   /** The visitor's messages count as read once an agent has answered after them. */
   const lastAgentIndex = createMemo(() => {
@@ -346,7 +417,7 @@ export function App() {
           </p>
         </div>
         <Show when={embedded}>
-          <button type="button" class="w-close" aria-label={t('widget.close')} title={t('widget.close')} onClick={() => window.parent.postMessage({ type: 'atende:close' }, '*')}>
+          <button type="button" class="w-close" aria-label={t('widget.close')} title={t('widget.close')} onClick={() => host.close()}>
             <svg width="20" height="20" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true">
               <path d="M18 6 6 18M6 6l12 12" />
             </svg>
@@ -358,28 +429,33 @@ export function App() {
           {t('widget.reconnecting')}
         </p>
       </Show>
-      <div class="w-log" role="log" aria-live="polite" aria-label={t('widget.messages')} tabindex="0" ref={logEl}>
+      <div class="w-log" role="log" aria-live="polite" aria-label={t('widget.messages')} tabindex="0" ref={logEl} onScroll={onLogScroll}>
         <Show when={items().length === 0 && !unavailable()}>
           <p class="w-welcome">{t('widget.welcome')}</p>
         </Show>
         <For each={items()}>
           {(item, index) => (
-            <MessageRow
-              item={item}
-              last={index() === items().length - 1}
-              read={item.direction === 'in' && index() < lastAgentIndex()}
-              profile={profile()}
-              token={() => session()?.token ?? null}
-              api={api}
-              onChoose={(key) => {
-                submit(key, null);
-                // The buttons go away with the choice: keep the keyboard in the message box.
-                textEl?.focus();
-              }}
-              onRetry={(i) => void deliver(i)}
-            />
+            <>
+              <MessageRow
+                item={item}
+                last={index() === items().length - 1}
+                read={item.direction === 'in' && index() < lastAgentIndex()}
+                rateable={conversation()?.status === 'closed' && conversation()?.id === item.conversationId}
+                profile={profile()}
+                token={() => session()?.token ?? null}
+                api={api}
+                onChoose={(key, label) => {
+                  submit(key, null, label);
+                  // The buttons go away with the choice: keep the keyboard in the message box.
+                  textEl?.focus();
+                }}
+                onRetry={(i) => void deliver(i)}
+              />
+              <For each={noticesAt().get(item.id)}>{(n) => <p class="w-event" data-notice={n.key}>{n.text}</p>}</For>
+            </>
           )}
         </For>
+        <For each={noticesAt().get('end')}>{(n) => <p class="w-event" data-notice={n.key}>{n.text}</p>}</For>
         <Show when={conversation()?.status === 'closed' && items().at(-1)?.direction === 'out'}>
           <p class="w-ended">{t('widget.ended')}</p>
         </Show>
@@ -473,10 +549,12 @@ function MessageRow(props: {
   item: Item;
   last: boolean;
   read: boolean;
+  /** Its conversation is finished: a rating request offers its star buttons. */
+  rateable: boolean;
   profile: ChannelProfile | null;
   token: () => string | null;
   api: WebchatApi;
-  onChoose: (key: string) => void;
+  onChoose: (key: string, label: string | null) => void;
   onRetry: (item: Item) => void;
 }) {
   const mine = () => props.item.direction === 'in';
@@ -486,6 +564,7 @@ function MessageRow(props: {
     !mine() && props.item.isBot && props.last ? parseMenu(props.item.text, props.profile?.menu ?? null) : { text: props.item.text, options: [] },
   );
   const time = () => formatTime(props.item.at);
+  const rating = () => !mine() && props.item.notice === 'ratingRequest';
   return (
     <Show
       when={!notice()}
@@ -507,14 +586,28 @@ function MessageRow(props: {
           <p class="w-author">{props.item.author ?? t('widget.automatic')}</p>
         </Show>
         <Show when={props.item.attachment}>{(a) => <Attachment file={a()} local={props.item.file ?? null} token={props.token} api={props.api} />}</Show>
-        <Show when={menu().text}>
-          <p class="w-text">{menu().text}</p>
+        <Show when={rating()}>
+          <p class="w-text">{t('widget.rate')}</p>
+          <Show when={props.last && props.rateable}>
+            <div class="w-stars" role="group" aria-label={t('widget.rate')}>
+              <For each={[1, 2, 3, 4, 5]}>
+                {(n) => (
+                  <button type="button" aria-label={t('widget.stars', { n })} title={t('widget.stars', { n })} onClick={() => props.onChoose(String(n), null)}>
+                    ★
+                  </button>
+                )}
+              </For>
+            </div>
+          </Show>
+        </Show>
+        <Show when={!rating() && (mine() ? props.item.menuChoice ?? props.item.text : menu().text)}>
+          {(text) => <FormattedText class="w-text" text={text()} />}
         </Show>
         <Show when={menu().options.length > 0}>
           <div class="w-options" role="group" aria-label={t('widget.options')}>
             <For each={menu().options}>
               {(o) => (
-                <button type="button" onClick={() => props.onChoose(o.key)}>
+                <button type="button" onClick={() => props.onChoose(o.key, o.label)}>
                   {o.label}
                 </button>
               )}

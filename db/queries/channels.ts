@@ -14,10 +14,14 @@ export interface Channel {
   active: boolean;
   receiveOnly: boolean;
   phoneNumberId: string | null;
+  /** The channel the environment's WhatsApp credentials serve (set only by the system, never by an admin). */
+  envManaged: boolean;
   botGreeting: string;
   botOptions: BotOptionRow[];
   botInvalidMessage: string;
   noOneAvailableMessage: string;
+  /** Web chat: the origins that may embed the widget (server/domain/allowed-sites.ts); empty = any site. */
+  allowedSites: string[];
 }
 
 /** Secrets are read only by the channel adapters, never returned to a client. */
@@ -27,8 +31,8 @@ export interface ChannelSecrets {
   accessToken: string | null;
 }
 
-export const CHANNEL_COLUMNS = `id, org_id, kind, name, active, receive_only, phone_number_id, bot_greeting, bot_options,
-  bot_invalid_message, no_one_available_message`;
+export const CHANNEL_COLUMNS = `id, org_id, kind, name, active, receive_only, phone_number_id, env_managed, bot_greeting, bot_options,
+  bot_invalid_message, no_one_available_message, allowed_sites`;
 
 export function toChannel(r: Record<string, unknown>): Channel {
   return {
@@ -39,10 +43,12 @@ export function toChannel(r: Record<string, unknown>): Channel {
     active: r.active as boolean,
     receiveOnly: r.receive_only as boolean,
     phoneNumberId: (r.phone_number_id as string | null) ?? null,
+    envManaged: r.env_managed === true,
     botGreeting: r.bot_greeting as string,
     botOptions: (r.bot_options ?? []) as BotOptionRow[],
     botInvalidMessage: r.bot_invalid_message as string,
     noOneAvailableMessage: r.no_one_available_message as string,
+    allowedSites: (r.allowed_sites as string[] | null) ?? [],
   };
 }
 
@@ -64,4 +70,18 @@ export async function channelByPhoneNumberId(db: Db, phoneNumberId: string): Pro
   const r = rows[0];
   if (!r) return null;
   return { ...toChannel(r), appSecret: r.app_secret ?? null, verifyToken: r.verify_token ?? null, accessToken: r.access_token ?? null };
+}
+
+/**
+ * Marks the channel the environment's WhatsApp credentials serve. Only the system calls this
+ * (demo seed, first-organization setup); admin procedures have no way to set the marker.
+ */
+export async function markEnvChannel(db: Db, orgId: string, id: string): Promise<void> {
+  await db`UPDATE channels SET env_managed = true WHERE org_id = ${orgId} AND id = ${id} AND kind = 'whatsapp'`;
+}
+
+/** The phone number id of the environment's channel, if one is marked. */
+export async function envChannelPhoneNumberId(db: Db): Promise<string | null> {
+  const rows = await db`SELECT phone_number_id FROM channels WHERE env_managed`;
+  return (rows[0]?.phone_number_id as string | null | undefined) ?? null;
 }

@@ -118,9 +118,15 @@ export function visibleCanned(db: Db, orgId: string, teamIds: string[], query: s
   );
 }
 
+/**
+ * KEY SHARE-locks the rows (as a foreign key would; canned responses' array has none) so the
+ * unattached-upload sweep cannot delete a file while a transaction is attaching it.
+ */
 export async function countAttachments(db: Db, orgId: string, ids: string[], purpose: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const rows = await db`SELECT count(*)::int AS n FROM attachments WHERE org_id = ${orgId} AND id = ANY(${ids}::uuid[]) AND purpose = ${purpose}`;
+  const rows = await db`SELECT count(*)::int AS n FROM (
+    SELECT 1 FROM attachments WHERE org_id = ${orgId} AND id = ANY(${ids}::uuid[]) AND purpose = ${purpose} FOR KEY SHARE
+  ) AS found`;
   return rows[0]!.n as number;
 }
 
@@ -144,6 +150,7 @@ export interface ChannelSettings {
   botOptions: BotOptionRow[];
   botInvalidMessage: string;
   noOneAvailableMessage: string;
+  allowedSites: string[];
 }
 
 const ADMIN_CHANNEL_COLUMNS = `${CHANNEL_COLUMNS}, app_secret IS NOT NULL AS has_app_secret,
@@ -158,14 +165,18 @@ const CHANNEL_SETTINGS: Columns<ChannelSettings> = {
   kind: 'kind', name: 'name', active: 'active', receiveOnly: 'receive_only', phoneNumberId: 'phone_number_id',
   appSecret: 'app_secret', verifyToken: 'verify_token', accessToken: 'access_token', botGreeting: 'bot_greeting',
   botOptions: 'bot_options', botInvalidMessage: 'bot_invalid_message', noOneAvailableMessage: 'no_one_available_message',
+  allowedSites: 'allowed_sites',
 };
 function channelAssignments(settings: Partial<ChannelSettings>, params: unknown[]) {
   return Object.entries(CHANNEL_SETTINGS)
     .filter(([key]) => settings[key as keyof ChannelSettings] !== undefined)
     .map(([key, column]) => {
       const value = settings[key as keyof ChannelSettings];
-      params.push(key === 'botOptions' ? JSON.stringify(value) : value);
-      return { column, placeholder: `$${params.length}${key === 'botOptions' ? '::text::jsonb' : ''}` };
+      const json = key === 'botOptions' || key === 'allowedSites';
+      params.push(json ? JSON.stringify(value) : value);
+      const at = `$${params.length}`;
+      if (key === 'allowedSites') return { column, placeholder: `ARRAY(SELECT jsonb_array_elements_text(${at}::text::jsonb))` };
+      return { column, placeholder: `${at}${json ? '::text::jsonb' : ''}` };
     });
 }
 

@@ -6,7 +6,8 @@ import type { Db } from '../sql.ts';
  * (the client patches its cached list after a live event), under exactly the same visibility.
  *
  * `lastMessage` is the customer's last message that is not their answer to the bot menu
- * (marked `botMenuAnswer` at ingest), else that answer.
+ * (marked `botMenuAnswer` at ingest), else that answer. `unread`: the customer's messages the
+ * caller has not seen (after their read mark; all of them if they never opened it).
  */
 export async function listQueue(
   db: Db,
@@ -17,11 +18,14 @@ export async function listQueue(
       k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
       ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
       t.id AS team_id, t.name AS team_name,
-      lm.text AS last_text, lm.kind AS last_kind, lm.created_at AS last_at
+      lm.text AS last_text, lm.kind AS last_kind, lm.created_at AS last_at,
+      (SELECT count(*) FROM messages u WHERE u.org_id = c.org_id AND u.conversation_id = c.id AND u.direction = 'in'
+        AND u.seq > coalesce(r.last_read_seq, 0))::int AS unread
     FROM conversations c
     JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
     JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
     LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    LEFT JOIN conversation_reads r ON r.org_id = c.org_id AND r.user_id = ${q.userId} AND r.conversation_id = c.id
     LEFT JOIN LATERAL (
       SELECT text, kind, created_at FROM messages m
       WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'in'
@@ -42,22 +46,54 @@ export async function listQueue(
     lastMessage: r.last_at ? { text: r.last_text as string, kind: r.last_kind as string, at: (r.last_at as Date).toISOString() } : null,
     waitingSince: (r.queued_at as Date).toISOString(),
     targetUserId: (r.target_user_id as string | null) ?? null,
+    unread: Number(r.unread),
   }));
 }
 
-/** Open conversations the caller serves or was invited to. */
-export async function listMine(db: Db, orgId: string, userId: string) {
+/**
+ * Open conversations the caller serves or was invited to; `conversationIds` narrows it to those
+ * rows (the client patches its cached list after a live event), under the same rule.
+ *
+ * Each row has its last message for the preview (either side; not the bot's own messages nor
+ * the customer's answer to its menu while there is anything else), `lastSeq` (the newest
+ * message of any kind: the client's read marks compare with it), `unread` (the customer's
+ * messages after the caller's read mark) and `awaitingReplySince`: when the
+ * customer's first message after the last agent message was sent (null when an agent spoke
+ * last; the bot's messages are no answer). Ordered by who has waited longest for an answer,
+ * then the most recent activity (the client keeps the same order: mineOrder in live-cache.ts).
+ */
+export async function listMine(db: Db, orgId: string, userId: string, conversationIds?: readonly string[]) {
+  const ids = conversationIds ? [...conversationIds] : null;
   const rows = await db`
     SELECT c.id, c.protocol, c.status, c.assignee_id, c.last_activity_at, c.claimed_at,
       k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
-      ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.id AS team_id, t.name AS team_name
+      ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.id AS team_id, t.name AS team_name,
+      lm.text AS last_text, lm.kind AS last_kind, lm.direction AS last_direction, lm.is_bot AS last_is_bot,
+      lm.author_id AS last_author_id, au.name AS last_author_name, lm.at AS last_at,
+      (SELECT max(n.seq) FROM messages n WHERE n.org_id = c.org_id AND n.conversation_id = c.id) AS last_seq,
+      (SELECT count(*) FROM messages u WHERE u.org_id = c.org_id AND u.conversation_id = c.id AND u.direction = 'in'
+        AND u.seq > coalesce(r.last_read_seq, 0))::int AS unread,
+      aw.at AS awaiting_since
     FROM conversations c
     JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
     JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
     LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    LEFT JOIN conversation_reads r ON r.org_id = c.org_id AND r.user_id = ${userId} AND r.conversation_id = c.id
+    LEFT JOIN LATERAL (
+      SELECT m.text, m.kind, m.direction, m.is_bot, m.author_id, coalesce(m.provider_timestamp, m.created_at) AS at
+      FROM messages m WHERE m.org_id = c.org_id AND m.conversation_id = c.id
+      ORDER BY (m.is_bot OR m.payload ? 'botMenuAnswer'), m.seq DESC LIMIT 1) lm ON true
+    LEFT JOIN users au ON au.org_id = c.org_id AND au.id = lm.author_id
+    LEFT JOIN LATERAL (
+      SELECT coalesce(i.provider_timestamp, i.created_at) AS at FROM messages i
+      WHERE i.org_id = c.org_id AND i.conversation_id = c.id AND i.direction = 'in'
+        AND i.seq > coalesce((SELECT max(o.seq) FROM messages o
+          WHERE o.org_id = c.org_id AND o.conversation_id = c.id AND o.direction = 'out' AND NOT o.is_bot), 0)
+      ORDER BY i.seq LIMIT 1) aw ON true
     WHERE c.org_id = ${orgId} AND c.status = 'active' AND (c.assignee_id = ${userId} OR EXISTS (
       SELECT 1 FROM conversation_participants p WHERE p.org_id = c.org_id AND p.conversation_id = c.id AND p.user_id = ${userId}))
-    ORDER BY c.last_activity_at DESC`;
+      AND (${ids}::uuid[] IS NULL OR c.id = ANY(${ids}::uuid[]))
+    ORDER BY aw.at ASC NULLS LAST, c.last_activity_at DESC, c.id`;
   return rows.map((r) => ({
     id: r.id as string,
     protocol: r.protocol as string,
@@ -68,6 +104,19 @@ export async function listMine(db: Db, orgId: string, userId: string) {
     team: r.team_id ? { id: r.team_id as string, name: r.team_name as string } : null,
     claimedAt: (r.claimed_at as Date | null)?.toISOString() ?? null,
     lastActivityAt: (r.last_activity_at as Date).toISOString(),
+    lastMessage: r.last_at
+      ? {
+          text: r.last_text as string,
+          kind: r.last_kind as string,
+          direction: r.last_direction as 'in' | 'out',
+          isBot: r.last_is_bot as boolean,
+          author: r.last_author_id ? { id: r.last_author_id as string, name: r.last_author_name as string } : null,
+          at: (r.last_at as Date).toISOString(),
+        }
+      : null,
+    lastSeq: r.last_seq === null ? null : Number(r.last_seq),
+    unread: Number(r.unread),
+    awaitingReplySince: (r.awaiting_since as Date | null)?.toISOString() ?? null,
   }));
 }
 

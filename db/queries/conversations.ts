@@ -106,3 +106,12 @@ export async function participantIds(db: Db, orgId: string, conversationId: stri
   const rows = await db`SELECT user_id FROM conversation_participants WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ORDER BY joined_at`;
   return rows.map((r) => r.user_id as string);
 }
+
+/** A waiting conversation's place in its team's queue (1 = next), oldest first; null when it is not waiting in a team. */
+export async function queuePosition(db: Db, orgId: string, conversationId: string): Promise<number | null> {
+  const rows = await db`SELECT count(*)::int AS place FROM conversations o
+    JOIN conversations c ON c.org_id = o.org_id AND c.id = ${conversationId} AND c.status = 'waiting' AND c.team_id IS NOT NULL
+    WHERE o.org_id = ${orgId} AND o.status = 'waiting' AND o.team_id = c.team_id AND (o.queued_at, o.id) <= (c.queued_at, c.id)`;
+  const place = rows[0]?.place as number | undefined;
+  return place ? place : null;
+}

@@ -26,11 +26,13 @@ export interface Message {
   createdAt: Date;
   /** The order messages were stored in (one sequence; ties of created_at never reorder them). */
   seq: number;
+  /** Inbound media: still being fetched, stored, or unavailable (refused or never fetched). */
+  mediaStatus: 'pending' | 'stored' | 'failed' | null;
 }
 
 export const MESSAGE_COLUMNS = `id, org_id, conversation_id, channel_id, direction, kind, text, wire_text, payload, attachment_id,
   template_id, template_params, author_id, is_bot, client_message_id, channel_message_id, status, error_code, error_title,
-  provider_timestamp, created_at, seq`;
+  provider_timestamp, created_at, seq, media_status`;
 
 export function toMessage(r: Record<string, unknown>): Message {
   return {
@@ -56,6 +58,7 @@ export function toMessage(r: Record<string, unknown>): Message {
     providerTimestamp: (r.provider_timestamp as Date | null) ?? null,
     createdAt: r.created_at as Date,
     seq: Number(r.seq),
+    mediaStatus: (r.media_status as Message['mediaStatus']) ?? null,
   };
 }
 

@@ -60,7 +60,7 @@ export interface UnknownDelivery {
   messageId: string;
   conversationId: string;
   protocol: string;
-  contact: { id: string; name: string };
+  contact: { id: string; name: string; whatsapp: string | null };
   channel: { id: string; name: string };
   text: string;
   createdAt: Date;
@@ -71,7 +71,7 @@ export interface UnknownDelivery {
 export async function unknownDeliveries(db: Db, orgId: string, limit = 200): Promise<UnknownDelivery[]> {
   const rows = await db`
     SELECT m.id, m.conversation_id, m.text, m.created_at, m.error_title, c.protocol,
-      ct.id AS contact_id, ct.name AS contact_name, ch.id AS channel_id, ch.name AS channel_name
+      ct.id AS contact_id, ct.name AS contact_name, ct.whatsapp AS contact_whatsapp, ch.id AS channel_id, ch.name AS channel_name
     FROM messages m
     JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
     JOIN contacts ct ON ct.org_id = c.org_id AND ct.id = c.contact_id
@@ -83,7 +83,7 @@ export async function unknownDeliveries(db: Db, orgId: string, limit = 200): Pro
     messageId: r.id as string,
     conversationId: r.conversation_id as string,
     protocol: r.protocol as string,
-    contact: { id: r.contact_id as string, name: r.contact_name as string },
+    contact: { id: r.contact_id as string, name: r.contact_name as string, whatsapp: (r.contact_whatsapp as string | null) ?? null },
     channel: { id: r.channel_id as string, name: r.channel_name as string },
     text: (r.text as string | null) ?? '',
     createdAt: r.created_at as Date,

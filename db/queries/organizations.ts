@@ -19,11 +19,15 @@ export interface Organization {
   queueTimeoutMinutes: number | null;
   /** Click-to-call address with {number} and {extension}; null = tel: on the agent's device. */
   clickToCallUrl: string | null;
+  /** WhatsApp: tell the customer they are in a team's queue, and their place (an automatic message). */
+  notifyQueue: boolean;
+  /** WhatsApp: tell the customer when an agent joins the conversation. */
+  notifyJoined: boolean;
 }
 
 export const ORGANIZATION_COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
   bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language,
-  auto_close_message, queue_timeout_minutes, click_to_call_url`;
+  auto_close_message, queue_timeout_minutes, click_to_call_url, notify_queue, notify_joined`;
 
 export function toOrganization(r: Record<string, unknown>): Organization {
   return {
@@ -42,6 +46,8 @@ export function toOrganization(r: Record<string, unknown>): Organization {
     autoCloseMessage: (r.auto_close_message as string | null) ?? null,
     queueTimeoutMinutes: (r.queue_timeout_minutes as number | null) ?? null,
     clickToCallUrl: (r.click_to_call_url as string | null) ?? null,
+    notifyQueue: r.notify_queue as boolean,
+    notifyJoined: r.notify_joined as boolean,
   };
 }
 
@@ -78,6 +84,8 @@ const UPDATABLE = {
   autoCloseMessage: 'auto_close_message',
   queueTimeoutMinutes: 'queue_timeout_minutes',
   clickToCallUrl: 'click_to_call_url',
+  notifyQueue: 'notify_queue',
+  notifyJoined: 'notify_joined',
 } as const;
 export type OrganizationPatch = Partial<Omit<Organization, 'id'>>;
 

@@ -67,16 +67,37 @@ export interface CurrentConversation {
   id: string;
   protocol: string;
   status: 'bot' | 'waiting' | 'active' | 'closed';
+  /**
+   * Put in a team's queue: the team's name, and the last of the visitor's messages before it
+   * (the widget shows "You're in the queue for …" after that message).
+   */
+  queued: { team: string | null; afterSeq: number } | null;
+  /** Claimed by an agent: the name the customer may see (null when the organization hides it), and the last message before it. */
+  joined: { agent: string | null; afterSeq: number } | null;
 }
 
 export async function latestVisitorConversation(db: Db, v: Visitor): Promise<CurrentConversation | null> {
   const rows = await db.unsafe(
-    `SELECT c.id, c.protocol, c.status FROM conversations c JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+    `SELECT c.id, c.protocol, c.status, c.queued_at, c.claimed_at, t.name AS team_name,
+       CASE WHEN o.identify_agents THEN coalesce(nullif(trim(u.codename), ''), u.name) END AS agent_label,
+       (SELECT max(m.seq) FROM messages m WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.direction = 'in' AND m.created_at <= c.queued_at) AS queued_after,
+       (SELECT max(m.seq) FROM messages m WHERE m.org_id = c.org_id AND m.conversation_id = c.id AND m.created_at <= c.claimed_at) AS joined_after
+     FROM conversations c JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+       JOIN organizations o ON o.id = c.org_id
+       LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+       LEFT JOIN users u ON u.org_id = c.org_id AND u.id = coalesce(c.assignee_id, c.served_by)
      WHERE c.org_id = $1 AND c.channel_id = $2 AND k.webchat_visitor_id = $3 ORDER BY c.created_at DESC LIMIT 1`,
     [v.orgId, v.channelId, v.id],
   );
   const r = rows[0];
-  return r ? { id: r.id as string, protocol: r.protocol as string, status: r.status as CurrentConversation['status'] } : null;
+  if (!r) return null;
+  return {
+    id: r.id as string,
+    protocol: r.protocol as string,
+    status: r.status as CurrentConversation['status'],
+    queued: r.queued_at ? { team: (r.team_name as string | null) ?? null, afterSeq: Number(r.queued_after ?? 0) } : null,
+    joined: r.claimed_at ? { agent: (r.agent_label as string | null) ?? null, afterSeq: Number(r.joined_after ?? 0) } : null,
+  };
 }
 
 /** A message row as the visitor's view needs it (the file's name and type, the agent's label). */
@@ -89,8 +110,10 @@ export interface VisitorMessageRow {
   wireText: string | null;
   status: MessageStatus;
   isBot: boolean;
-  /** A bot message with a meaning of its own (`no_one_available`), else null. */
+  /** A bot message with a meaning of its own (`no_one_available`, `rating_request`), else null. */
   notice: string | null;
+  /** The customer's answer to the bot's menu: the chosen option's name (stored at ingest). */
+  menuLabel: string | null;
   authorLabel: string | null;
   channelMessageId: string | null;
   attachment: { id: string; filename: string; contentType: string; size: number } | null;
@@ -99,7 +122,7 @@ export interface VisitorMessageRow {
   seq: number;
 }
 
-const VIEW_COLUMNS = `m.id, m.conversation_id, m.direction, m.kind, m.text, m.wire_text, m.status, m.is_bot, m.payload->>'notice' AS notice, m.channel_message_id,
+const VIEW_COLUMNS = `m.id, m.conversation_id, m.direction, m.kind, m.text, m.wire_text, m.status, m.is_bot, m.payload->>'notice' AS notice, m.payload->>'botMenuLabel' AS menu_label, m.channel_message_id,
   m.created_at, m.provider_timestamp, m.seq, m.attachment_id, a.filename, a.content_type, a.size_bytes,
   CASE WHEN o.identify_agents THEN coalesce(nullif(trim(u.codename), ''), u.name) END AS author_label`;
 const VIEW_JOINS = `LEFT JOIN attachments a ON a.org_id = m.org_id AND a.id = m.attachment_id
@@ -122,6 +145,7 @@ function toRow(r: Record<string, unknown>): VisitorMessageRow {
     status: r.status as MessageStatus,
     isBot: r.is_bot as boolean,
     notice: r.is_bot ? ((r.notice as string | null) ?? null) : null,
+    menuLabel: r.direction === 'in' ? ((r.menu_label as string | null) ?? null) : null,
     authorLabel: (r.author_label as string | null) ?? null,
     channelMessageId: (r.channel_message_id as string | null) ?? null,
     attachment: r.attachment_id

@@ -1,27 +1,35 @@
-import { countOrganizations, insertOrganization } from '../queries/organizations.ts';
+import { countOrganizations, insertOrganization, updateOrganization } from '../queries/organizations.ts';
 import { insertTeam, setUserTeams } from '../queries/teams.ts';
 import { insertUser, updateUser } from '../queries/users.ts';
 import type { Sql } from '../sql.ts';
 import { runTx } from '../sql.ts';
+import { DEMO_TEXT, type DemoLanguage, type DemoTeamKey, type DemoText } from './demo-text.ts';
 
 export const DEMO_PASSWORD = 'atende-demo';
-export const DEMO_LOGINS = [
-  { email: 'admin@demo.test', name: 'Admin Demo', role: 'admin' as const, teams: ['Support', 'Sales'], codename: null },
-  { email: 'ana@demo.test', name: 'Ana Souza', role: 'agent' as const, teams: ['Support'], codename: 'Ana' },
-  { email: 'bruno@demo.test', name: 'Bruno Lima', role: 'agent' as const, teams: ['Support'], codename: 'Bruno' },
-  { email: 'carla@demo.test', name: 'Carla Dias', role: 'agent' as const, teams: ['Sales', 'Support'], codename: 'Carla' },
+/** `teams` are the demo's team keys (their names depend on the language, demo-text.ts). */
+export const DEMO_LOGINS: { email: string; name: string; role: 'admin' | 'agent'; teams: DemoTeamKey[]; codename: string | null }[] = [
+  { email: 'admin@demo.test', name: 'Admin Demo', role: 'admin', teams: ['Support', 'Sales'], codename: null },
+  { email: 'ana@demo.test', name: 'Ana Souza', role: 'agent', teams: ['Support'], codename: 'Ana' },
+  { email: 'bruno@demo.test', name: 'Bruno Lima', role: 'agent', teams: ['Support'], codename: 'Bruno' },
+  { email: 'carla@demo.test', name: 'Carla Dias', role: 'agent', teams: ['Sales', 'Support'], codename: 'Carla' },
 ];
 
 export interface DemoSeedOptions {
   /** The Cloud API number id of the demo WhatsApp channel (WHATSAPP_PHONE_NUMBER_ID). */
   whatsappPhoneNumberId: string;
+  /** The language of the demo's data and people (ATENDE_DEMO_LANGUAGE); pt-BR when not given. */
+  language?: DemoLanguage;
 }
 
 export interface DemoSeedContext {
   orgId: string;
-  teams: Record<string, string>;
+  /** Team ids by key (`Support`, `Sales`), whatever their names in the demo's language. */
+  teams: Record<DemoTeamKey, string>;
   users: Record<string, string>;
   options: DemoSeedOptions;
+  language: DemoLanguage;
+  /** The demo's words in its language. */
+  text: DemoText;
 }
 
 /** Parts that come later add their demo data (channels, templates, …) through this hook. */
@@ -36,17 +44,21 @@ export async function seedDemo(sql: Sql, passwordHash: string, options: DemoSeed
   return runTx(sql, async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtext('atende_seed'))`;
     if ((await countOrganizations(tx)) > 0) return null;
+    const language = options.language ?? 'pt-BR';
+    const text = DEMO_TEXT[language];
     const org = await insertOrganization(tx, { name: 'Demo', timeZone: 'America/Sao_Paulo' });
-    const teams: Record<string, string> = {};
-    for (const name of ['Support', 'Sales']) teams[name] = (await insertTeam(tx, org.id, { name })).id;
+    // Customers are written to in the demo's language too (the bot's own texts are the channel's).
+    await updateOrganization(tx, org.id, { customerLanguage: language });
+    const teams = {} as Record<DemoTeamKey, string>;
+    for (const key of ['Support', 'Sales'] as const) teams[key] = (await insertTeam(tx, org.id, { name: text.teams[key] })).id;
     const users: Record<string, string> = {};
     for (const login of DEMO_LOGINS) {
-      const user = await insertUser(tx, { orgId: org.id, email: login.email, name: login.name, role: login.role, language: 'pt-BR', passwordHash });
+      const user = await insertUser(tx, { orgId: org.id, email: login.email, name: login.name, role: login.role, language, passwordHash });
       if (login.codename) await updateUser(tx, org.id, user.id, { codename: login.codename });
-      await setUserTeams(tx, org.id, user.id, login.teams.map((t) => teams[t]!));
+      await setUserTeams(tx, org.id, user.id, login.teams.map((t) => teams[t]));
       users[login.email] = user.id;
     }
-    const ctx = { orgId: org.id, teams, users, options };
+    const ctx: DemoSeedContext = { orgId: org.id, teams, users, options, language, text };
     for (const part of parts) await part(tx, ctx);
     return ctx;
   }, 60_000);

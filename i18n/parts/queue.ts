@@ -47,6 +47,13 @@ export const en = {
   'queue.kind.interactive': 'Menu reply',
   'queue.kind.reaction': 'Reaction',
   'queue.kind.unsupported': 'Unsupported message',
+  'queue.unread': '{count} unread',
+  'queue.awaitingReply': 'Waiting for your reply: {time}',
+  'queue.awaitingSince': 'Waiting for your reply since {time}',
+  'queue.lastYou': 'You: {text}',
+  'queue.lastAgent': '{name}: {text}',
+  'queue.lastBot': 'Bot: {text}',
+  'queue.kind.attachment': 'File',
 } as const;
 
 export const ptBR: Record<keyof typeof en, string> = {
@@ -97,6 +104,13 @@ export const ptBR: Record<keyof typeof en, string> = {
   'queue.kind.interactive': 'Resposta de menu',
   'queue.kind.reaction': 'Reação',
   'queue.kind.unsupported': 'Mensagem não suportada',
+  'queue.unread': '{count} não lidas',
+  'queue.awaitingReply': 'Espera sua resposta: {time}',
+  'queue.awaitingSince': 'Espera sua resposta desde {time}',
+  'queue.lastYou': 'Você: {text}',
+  'queue.lastAgent': '{name}: {text}',
+  'queue.lastBot': 'Bot: {text}',
+  'queue.kind.attachment': 'Arquivo',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -147,4 +161,11 @@ export const es: Record<keyof typeof en, string> = {
   'queue.kind.interactive': 'Respuesta de menú',
   'queue.kind.reaction': 'Reacción',
   'queue.kind.unsupported': 'Mensaje no compatible',
+  'queue.unread': '{count} sin leer',
+  'queue.awaitingReply': 'Espera tu respuesta: {time}',
+  'queue.awaitingSince': 'Espera tu respuesta desde {time}',
+  'queue.lastYou': 'Tú: {text}',
+  'queue.lastAgent': '{name}: {text}',
+  'queue.lastBot': 'Bot: {text}',
+  'queue.kind.attachment': 'Archivo',
 };

@@ -1,3 +1,4 @@
+import { envChannelPhoneNumberId } from '../../db/queries/channels.ts';
 import type { HttpMounts } from '../http/server.ts';
 import type { Services } from '../services/index.ts';
 import { WhatsappDelivery, type DeliveryOptions } from './whatsapp/delivery.ts';
@@ -19,6 +20,21 @@ export interface RunningChannels {
   stop(): Promise<void>;
 }
 
+/**
+ * The environment's WhatsApp credentials serve only the channel the system marked for
+ * WHATSAPP_PHONE_NUMBER_ID; say so at boot when they are set but serve nothing.
+ */
+async function checkEnvChannel(s: Services): Promise<void> {
+  const env = s.env;
+  if (!env.WHATSAPP_APP_SECRET && !env.WHATSAPP_ACCESS_TOKEN) return;
+  const marked = await envChannelPhoneNumberId(s.sql);
+  if (marked === env.WHATSAPP_PHONE_NUMBER_ID) return;
+  s.log.warn(
+    { WHATSAPP_PHONE_NUMBER_ID: env.WHATSAPP_PHONE_NUMBER_ID, envChannelNumber: marked },
+    'WHATSAPP_* credentials are set, but no channel marked as the environment’s has WHATSAPP_PHONE_NUMBER_ID: /webhooks/whatsapp stores nothing and the environment’s token sends nothing (docs/operations.md, Security)',
+  );
+}
+
 /** The channel adapters: their HTTP routes and their background workers. */
 export function startChannels(s: Services, options: ChannelsOptions = {}): RunningChannels {
   registerMessageAttachmentAccess();
@@ -28,6 +44,7 @@ export function startChannels(s: Services, options: ChannelsOptions = {}): Runni
   delivery.start();
   media.start();
   const webchat = startWebchat(s, options.webchat);
+  checkEnvChannel(s).catch((err: unknown) => s.log.warn({ err }, 'could not check the environment’s WhatsApp channel'));
   return {
     delivery,
     webchat,

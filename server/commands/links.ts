@@ -81,8 +81,8 @@ export async function usePasswordLink(
     await setPasswordHash(tx, token.orgId, token.userId, passwordHash);
     await endAllSessions(tx, s.bus, token.orgId, token.userId);
     const user = (await getUser(tx, token.orgId, token.userId))!;
-    // Proving control of the mailbox also lifts a lockout of the address.
-    await unlock(tx, emailKey(user.email));
+    // Proving control of the mailbox also lifts a lockout, for this user (this organization) only.
+    await unlock(tx, { emailKey: emailKey(user.email), orgId: user.orgId, userId: user.id });
     const session = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: input.ip, userAgent: input.userAgent });
     await audit(tx, {
       orgId: user.orgId,

@@ -1,5 +1,5 @@
 import { audit } from '../../db/queries/audit.ts';
-import { clearFailures, getLock, recordFailure } from '../../db/queries/lockout.ts';
+import { clearFailures, getLock, recordFailure, spendUnlocks } from '../../db/queries/lockout.ts';
 import { findLoginCandidates, setStatus, type User } from '../../db/queries/users.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
 import { runTx } from '../../db/sql.ts';
@@ -14,11 +14,41 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
+type Refusal = 'login_refused_network' | 'login_refused_hours';
+
+/** The user whose password this is. The same e-mail may exist in several organizations; the password says which one. */
+async function matchPassword(s: Services, key: string, password: string): Promise<User | null> {
+  const candidates = await findLoginCandidates(s.sql, key);
+  if (candidates.length === 0) await verifyPassword(null, password); // the same work for an unknown address
+  for (const c of candidates) {
+    if (await verifyPassword(c.passwordHash, password)) return c.user;
+  }
+  return null;
+}
+
+/** Why the organization refuses this user a session from here and now, if it does. */
+async function refusalOf(s: Services, user: User, ip: string): Promise<Refusal | null> {
+  const org = (await getOrganization(s.sql, user.orgId))!;
+  if (!isAllowedNetwork(ip, org.allowedNetworks)) return 'login_refused_network';
+  const zone = user.timeZone ?? org.timeZone;
+  if (org.workHoursPolicy === 'refuse_login' && user.role !== 'admin' && hasSchedule(user.workHours) && !isWithinWorkHours(user.workHours, new Date(), zone)) {
+    return 'login_refused_hours';
+  }
+  return null;
+}
+
 /**
- * Sign-in. Order matters for enumeration safety: the IP throttle and the per-address lock
- * apply whether or not the address exists; the password is checked (or a dummy hash, for an
- * unknown address) before anything that depends on the account; network and work-hour
- * refusals come only after a correct password, with the lockout's sentence, and are audited.
+ * Sign-in. Enumeration safety: the IP throttle and the per-address lock apply whether or not
+ * the address exists, and the password is always checked (a dummy hash for an unknown
+ * address) so the time taken says nothing. A correct password refused by the organization
+ * (network allow-list, work hours) gets exactly the answer of a wrong password and counts
+ * toward the lock, so the answer never confirms a password.
+ *
+ * Tenancy: an address may belong to users of several organizations. Only the organization
+ * whose user matched the password hears about the attempt (its audit log); an attempt that
+ * matched nobody goes to the operator's log only. An admin's unlock lifts the lock for their
+ * own user only, and gives that user as many tries as a fresh address: wrong passwords while
+ * the address stays locked use them up.
  */
 export async function login(
   s: Services,
@@ -30,69 +60,54 @@ export async function login(
     s.metrics.logins.inc({ outcome: 'ip_throttled' });
     throw fail('TOO_MANY_REQUESTS', 'auth.ipThrottled');
   }
-  if (await getLock(s.sql, key)) {
+
+  const match = await matchPassword(s, key, input.password);
+  const lock = await getLock(s.sql, key, match?.id ?? null);
+  if (lock && !lock.liftedForUser) {
+    // A wrong password uses up the tries of users the lock was lifted for (another user's
+    // right password is no guess at theirs).
+    if (!match) await spendUnlocks(s.sql, key, s.env.LOCKOUT_ATTEMPTS);
     s.metrics.logins.inc({ outcome: 'locked' });
     throw fail('TOO_MANY_REQUESTS', 'auth.locked');
   }
 
-  const candidates = await findLoginCandidates(s.sql, key);
-  let match: User | null = null;
-  if (candidates.length === 0) {
-    await verifyPassword(null, input.password);
-  } else {
-    // The same e-mail may exist in several organizations; the password says which one.
-    for (const c of candidates) {
-      if (await verifyPassword(c.passwordHash, input.password)) {
-        match = c.user;
-        break;
+  const refusal = match ? await refusalOf(s, match, input.ip) : null;
+  if (match && !refusal) {
+    const user = match;
+    const session = await runTx(s.sql, async (tx) => {
+      await clearFailures(tx, key);
+      const created = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: input.ip, userAgent: input.userAgent });
+      await audit(tx, { orgId: user.orgId, action: 'login', subjectUserId: user.id, actorUserId: user.id, email: key, ip: input.ip });
+      if (await setStatus(tx, user.orgId, user.id, 'online')) {
+        await s.bus.publish(tx, user.orgId, 'user.status', { userId: user.id, status: 'online' });
       }
-    }
-  }
-
-  if (!match) {
-    const locked = await recordFailure(s.sql, {
-      emailKey: key,
-      ip: input.ip,
-      attempts: s.env.LOCKOUT_ATTEMPTS,
-      windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES,
-      lockMinutes: s.env.LOCKOUT_MINUTES,
+      return created;
     });
-    for (const c of candidates) {
-      await audit(s.sql, { orgId: c.user.orgId, action: locked ? 'lockout' : 'login_failed', subjectUserId: c.user.id, email: key, ip: input.ip });
-    }
-    s.metrics.logins.inc({ outcome: locked ? 'locked' : 'failed' });
-    if (locked) throw fail('TOO_MANY_REQUESTS', 'auth.locked');
-    throw fail('UNAUTHORIZED', 'auth.invalidCredentials');
+    s.metrics.logins.inc({ outcome: 'ok' });
+    return { user: { ...user, status: 'online' }, ...session };
   }
 
-  const org = (await getOrganization(s.sql, match.orgId))!;
-  if (!isAllowedNetwork(input.ip, org.allowedNetworks)) {
-    await audit(s.sql, { orgId: org.id, action: 'login_refused_network', subjectUserId: match.id, email: key, ip: input.ip });
-    s.metrics.logins.inc({ outcome: 'refused_network' });
-    throw fail('FORBIDDEN', 'auth.locked');
-  }
-  const zone = match.timeZone ?? org.timeZone;
-  if (
-    org.workHoursPolicy === 'refuse_login' &&
-    match.role !== 'admin' &&
-    hasSchedule(match.workHours) &&
-    !isWithinWorkHours(match.workHours, new Date(), zone)
-  ) {
-    await audit(s.sql, { orgId: org.id, action: 'login_refused_hours', subjectUserId: match.id, email: key, ip: input.ip });
-    s.metrics.logins.inc({ outcome: 'refused_hours' });
-    throw fail('FORBIDDEN', 'auth.locked');
-  }
-
-  const user = match;
-  const session = await runTx(s.sql, async (tx) => {
-    await clearFailures(tx, key);
-    const created = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: input.ip, userAgent: input.userAgent });
-    await audit(tx, { orgId: user.orgId, action: 'login', subjectUserId: user.id, actorUserId: user.id, email: key, ip: input.ip });
-    if (await setStatus(tx, user.orgId, user.id, 'online')) {
-      await s.bus.publish(tx, user.orgId, 'user.status', { userId: user.id, status: 'online' });
-    }
-    return created;
+  // A wrong password, or a right one refused: one answer for both. While the address is
+  // locked (we get here only for a user whose lock was lifted) a wrong password would say
+  // "locked" and use up the unlock's tries, so a refusal does the same.
+  if (lock) await spendUnlocks(s.sql, key, s.env.LOCKOUT_ATTEMPTS);
+  const locked = lock ? false : await recordFailure(s.sql, {
+    emailKey: key,
+    ip: input.ip,
+    attempts: s.env.LOCKOUT_ATTEMPTS,
+    windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES,
+    lockMinutes: s.env.LOCKOUT_MINUTES,
   });
-  s.metrics.logins.inc({ outcome: 'ok' });
-  return { user: { ...user, status: 'online' }, ...session };
+  if (match && refusal) {
+    await audit(s.sql, { orgId: match.orgId, action: refusal, subjectUserId: match.id, email: key, ip: input.ip });
+    if (locked) await audit(s.sql, { orgId: match.orgId, action: 'lockout', subjectUserId: match.id, email: key, ip: input.ip });
+  } else {
+    // Nobody's password: no organization may see the attempt (the address may be theirs and
+    // another's), so it goes to the operator's log.
+    s.log.info({ event: locked ? 'lockout' : 'login_failed', email: key, ip: input.ip }, locked ? 'login address locked' : 'login failed');
+  }
+  const outcome = locked ? 'locked' : refusal === 'login_refused_network' ? 'refused_network' : refusal === 'login_refused_hours' ? 'refused_hours' : 'failed';
+  s.metrics.logins.inc({ outcome });
+  if (lock || locked) throw fail('TOO_MANY_REQUESTS', 'auth.locked');
+  throw fail('UNAUTHORIZED', 'auth.invalidCredentials');
 }

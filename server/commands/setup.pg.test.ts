@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
-import { issueSetupLink } from './setup.ts';
+import { errorsFor } from '../errors.ts';
+import { issueSetupLink, setupFirstOrganization } from './setup.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -25,5 +26,22 @@ describe('first start without the demo', () => {
     await expect(app.client().mutate('auth.setup', { ...input, email: 'eve@acme.test' })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await app.client().query('auth.setupStatus')).toEqual({ needsSetup: false });
     expect(await issueSetupLink(app.services)).toBeNull();
+  });
+});
+
+describe('the environment channel at setup', () => {
+  it('is made for the first organization only when the environment configures WhatsApp', async () => {
+    const setup = async (env: Partial<typeof app.services.env>, email: string) => {
+      await app.db.sql`TRUNCATE organizations CASCADE`;
+      const s = { ...app.services, env: { ...app.services.env, ...env } };
+      const token = new URL((await issueSetupLink(s))!).searchParams.get('token')!;
+      const input = { token, organizationName: 'Acme', timeZone: 'Europe/Lisbon', name: 'Rita', email, password: 'rita first passphrase', language: 'en' as const, ip: '127.0.0.1' };
+      await setupFirstOrganization(s, errorsFor('en'), input);
+      return app.db.sql`SELECT kind, phone_number_id, env_managed, app_secret, access_token FROM channels`;
+    };
+    expect(await setup({ WHATSAPP_APP_SECRET: undefined, WHATSAPP_ACCESS_TOKEN: undefined }, 'rita1@acme.test')).toEqual([]);
+    expect(await setup({ WHATSAPP_APP_SECRET: 'env-secret', WHATSAPP_ACCESS_TOKEN: 'env-token', WHATSAPP_PHONE_NUMBER_ID: '100000000000042' }, 'rita2@acme.test')).toEqual([
+      { kind: 'whatsapp', phone_number_id: '100000000000042', env_managed: true, app_secret: null, access_token: null },
+    ]);
   });
 });

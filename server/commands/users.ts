@@ -11,7 +11,7 @@ import {
   type User,
   type UserPatch,
 } from '../../db/queries/users.ts';
-import { runTx, type Tx } from '../../db/sql.ts';
+import { isUniqueViolation, runTx, type Tx } from '../../db/sql.ts';
 import { endAllSessions } from '../auth/session.ts';
 import { isValidTimeZone } from '../domain/work-hours.ts';
 import type { Fail } from '../errors.ts';
@@ -23,10 +23,6 @@ export interface Actor {
   orgId: string;
   userId: string;
   ip: string;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 }
 
 async function checkTeams(tx: Tx, fail: Fail, orgId: string, teamIds: string[] | undefined): Promise<void> {
@@ -107,7 +103,8 @@ export async function unlockUser(s: Services, fail: Fail, actor: Actor, userId: 
   return runTx(s.sql, async (tx) => {
     const user = await getUser(tx, actor.orgId, userId);
     if (!user) throw fail('NOT_FOUND', 'error.notFound');
-    const wasLocked = await unlock(tx, emailKey(user.email));
+    // Only this organization's user: the same address elsewhere is another admin's to unlock.
+    const wasLocked = await unlock(tx, { emailKey: emailKey(user.email), orgId: actor.orgId, userId });
     await audit(tx, { orgId: actor.orgId, action: 'unlock', actorUserId: actor.userId, subjectUserId: userId, email: user.email, ip: actor.ip });
     await s.bus.publish(tx, actor.orgId, 'user.updated', { userId });
     return { wasLocked };

@@ -1,9 +1,17 @@
 import type { MessageKey } from '../../i18n/index.ts';
 
+/**
+ * The error title of a message the channel could not send because it has no phone number id
+ * or access token of its own (the environment's token serves only the environment's channel).
+ * Nothing reached Meta, so there is no Meta code; the title is the stable marker.
+ */
+export const NO_CHANNEL_CREDENTIALS = 'This WhatsApp channel has no phone number ID or access token of its own.';
+
 /** Meta's error codes (notes/whatsapp-cloud-api.md) → the sentence an agent reads. */
-export function deliveryErrorKey(code: number | null, status: string): MessageKey | null {
+export function deliveryErrorKey(code: number | null, status: string, title: string | null = null): MessageKey | null {
   if (status === 'unknown') return 'delivery.unknown';
   if (status !== 'failed' && status !== 'queued') return null;
+  if (code === null && status === 'failed' && title === NO_CHANNEL_CREDENTIALS) return 'delivery.noCredentials';
   if (code === null) return status === 'failed' ? 'delivery.generic' : null;
   if (code === 131047) return 'delivery.131047';
   if (code === 131026) return 'delivery.131026';

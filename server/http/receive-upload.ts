@@ -17,7 +17,18 @@ export interface ReceivedFile {
 
 export type UploadOutcome =
   | { ok: true; file: ReceivedFile }
-  | { ok: false; status: number; reason: MessageKey; params?: Record<string, string | number> };
+  | { ok: false; status: number; reason: MessageKey; params?: Record<string, string | number>; retryAfter?: number };
+
+/** Thrown by `record` to refuse a file once its size is known (a quota): it is removed, and this is the answer. */
+export class UploadRefused extends Error {
+  constructor(
+    public status: number,
+    public reason: MessageKey,
+    public retryAfter?: number,
+  ) {
+    super(reason);
+  }
+}
 
 function humanSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
@@ -25,7 +36,8 @@ function humanSize(bytes: number): string {
 
 /**
  * Reads one multipart file into attachment storage with the size limit, refusing types
- * `refuseType` names; `record` stores its row (the file is removed again if that fails).
+ * `refuseType` names; `record` stores its row (the file is removed again if that fails, and a
+ * thrown UploadRefused is the answer: nothing of a refused file stays stored).
  */
 export function receiveUpload(
   req: IncomingMessage,
@@ -71,7 +83,8 @@ export function receiveUpload(
           finish({ ok: true, file });
         })
         .catch(async (err) => {
-          await s.storage.delete(storageKey).catch(() => {});
+          await s.storage.delete(storageKey).catch((e: unknown) => s.log.warn({ err: e, storageKey }, 'could not remove a refused upload'));
+          if (err instanceof UploadRefused) return finish({ ok: false, status: err.status, reason: err.reason, ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) });
           if (err instanceof FileTooLargeError) return finish({ ok: false, status: 413, reason: 'upload.tooLarge', params: { max: humanSize(max) } });
           s.log.error({ err }, 'upload failed');
           finish({ ok: false, status: 500, reason: 'error.internal' });
@@ -85,7 +98,11 @@ export function receiveUpload(
   });
 }
 
-/** Streams an attachment with headers that keep a browser from running it. */
+/**
+ * Streams an attachment with headers that keep a browser from running it. Every caller
+ * serves it behind a session or a visitor token: `no-store`, so no cache (the browser's
+ * disk, a shared computer's profile, a proxy) keeps a copy after the session ends.
+ */
 export function sendAttachment(res: ServerResponse, s: Services, a: Attachment): void {
   const inline = /^(image|audio|video)\//.test(a.contentType) || a.contentType === 'application/pdf';
   res.writeHead(200, {
@@ -94,7 +111,7 @@ export function sendAttachment(res: ServerResponse, s: Services, a: Attachment):
     'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(a.filename)}"`,
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
-    'cache-control': 'private, max-age=3600',
+    'cache-control': 'no-store',
   });
   const stream = s.storage.get(a.storageKey);
   stream.on('error', () => res.destroy());

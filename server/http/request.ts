@@ -2,6 +2,14 @@ import type { IncomingMessage } from 'node:http';
 
 export const SESSION_COOKIE = 'atende_session';
 
+/**
+ * The largest tRPC request body. Every procedure's input is bounded by its schema and the
+ * largest (a team's 1000 members, a 4000-character canned response) stays far below this;
+ * files go through /uploads, and notes through /sync.
+ */
+export const TRPC_MAX_BODY_BYTES = 1024 * 1024;
+export const TRPC_MAX_BODY_TEXT = '1 MB';
+
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
@@ -23,17 +31,30 @@ export function sessionTokenOf(req: IncomingMessage): string | null {
   return parseCookies(req.headers.cookie)[SESSION_COOKIE] ?? null;
 }
 
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? '';
+/**
+ * The client's address. `trustProxy` is the number of reverse proxies in front of us (0 =
+ * none: the socket's address is the client's). Each proxy appends the address it saw to
+ * X-Forwarded-For, so only the rightmost `trustProxy` entries were written by proxies we
+ * trust; everything left of them is whatever the client sent. With N hops the client is the
+ * Nth entry from the right. A request with fewer entries than hops did not come through all
+ * the proxies, so its header is not trusted at all.
+ */
+export function clientIp(req: IncomingMessage, trustProxy: number): string {
+  const socketAddress = req.socket?.remoteAddress ?? '';
+  if (!(trustProxy > 0)) return socketAddress;
+  const forwarded = req.headers['x-forwarded-for'];
+  // Several X-Forwarded-For headers count as one list, in order (RFC 9110 §5.3).
+  const entries = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  return entries[entries.length - trustProxy] ?? socketAddress;
 }
 
-export function isHttps(req: IncomingMessage, trustProxy: boolean, appOrigin: string): boolean {
-  if (trustProxy && req.headers['x-forwarded-proto'] === 'https') return true;
+/** Whether the browser talks https to us (for the cookie's Secure flag). */
+export function isHttps(req: IncomingMessage, trustProxy: number, appOrigin: string): boolean {
+  const proto = req.headers['x-forwarded-proto'];
+  if (trustProxy > 0 && typeof proto === 'string' && proto.split(',')[0]!.trim().toLowerCase() === 'https') return true;
   return appOrigin.startsWith('https://') || 'encrypted' in req.socket;
 }
 

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { validateSessionToken } from '../auth/session.ts';
 import { pickLanguage, translate } from '../../i18n/index.ts';
 import { appRouter } from '../router.ts';
 import type { Services } from '../services/index.ts';
 import { createContext } from '../trpc.ts';
-import { isForeignOrigin, sessionTokenOf } from './request.ts';
+import { metricsAccess, routeLabel } from '../services/metrics.ts';
+import { isForeignOrigin, sessionTokenOf, TRPC_MAX_BODY_BYTES, TRPC_MAX_BODY_TEXT } from './request.ts';
 import { serveStatic } from './static.ts';
 import { handleUpload, serveUpload } from './uploads.ts';
 
@@ -16,9 +18,15 @@ export interface HttpMounts {
   upgrades: Array<{ prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }>;
 }
 
-function trpcError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: { message, code: status === 403 ? -32003 : -32600, data: { code, httpStatus: status } } }));
+function trpcError(res: http.ServerResponse, status: number, code: keyof typeof TRPC_ERROR_CODES_BY_KEY, message: string, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status } } }));
+}
+
+/** The body's declared length, or null when it is sent chunked (then counted as it arrives). */
+function declaredLength(req: http.IncomingMessage): number | null {
+  const value = req.headers['content-length'];
+  return value === undefined ? null : Number(value);
 }
 
 export function createHttpServer(s: Services, options: { clientDir: string; mounts?: HttpMounts }): http.Server {
@@ -26,6 +34,11 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
     router: appRouter,
     basePath: '/trpc/',
     createContext: ({ req, res }) => createContext(s, req, res),
+    // A body sent without Content-Length (chunked) is counted as it streams and refused once
+    // past the limit: tRPC holds at most the limit in memory, never the whole body.
+    maxBodySize: TRPC_MAX_BODY_BYTES,
+    // Close the connection after a 413, so the client stops sending the rest.
+    responseMeta: ({ errors }) => (errors.some((e) => e.code === 'PAYLOAD_TOO_LARGE') ? { headers: { connection: 'close' } } : {}),
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') s.log.error({ err: error.cause ?? error, path }, 'procedure failed');
     },
@@ -36,8 +49,8 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const lang = pickLanguage(req.headers['accept-language']);
-    const group = path.split('/')[1] || 'root';
-    res.on('finish', () => s.metrics.httpRequests.inc({ route: group, status: `${Math.floor(res.statusCode / 100)}xx` }));
+    const route = routeLabel(req.method, path);
+    res.on('finish', () => s.metrics.httpRequests.inc({ route, status: `${Math.floor(res.statusCode / 100)}xx` }));
 
     if (path === '/healthz') {
       try {
@@ -49,7 +62,14 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
       return;
     }
     if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': s.metrics.registry.contentType });
+      const access = metricsAccess({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, s.env.METRICS_TOKEN);
+      if (access !== 'allowed') {
+        const status = access === 'unauthorized' ? 401 : 403;
+        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+        res.end(JSON.stringify({ error: { message: translate(lang, 'error.metricsRefused') } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': s.metrics.registry.contentType, 'cache-control': 'no-store' });
       res.end(await s.metrics.registry.metrics());
       return;
     }
@@ -59,6 +79,11 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
         return trpcError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', translate(lang, 'error.jsonOnly'));
       }
       if (req.method !== 'GET' && req.method !== 'POST') return trpcError(res, 405, 'METHOD_NOT_SUPPORTED', 'Use GET or POST.');
+      // Refused from the headers, before a byte of the body is read (an anonymous 64 MB
+      // auth.login once cost the process 250 MB).
+      if ((declaredLength(req) ?? 0) > TRPC_MAX_BODY_BYTES) {
+        return trpcError(res, 413, 'PAYLOAD_TOO_LARGE', translate(lang, 'error.requestTooLarge', { max: TRPC_MAX_BODY_TEXT }), { connection: 'close' });
+      }
       return trpc(req, res);
     }
     if (path === '/uploads' || path.startsWith('/uploads/')) {

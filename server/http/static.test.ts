@@ -5,7 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic } from './static.ts';
+import { APP_CSP, serveStatic } from './static.ts';
 
 let root: string;
 let server: http.Server;
@@ -49,5 +49,20 @@ describe('static client files', () => {
     const route = await get('/conversations/123', { 'accept-encoding': 'gzip' });
     expect(route.headers['cache-control']).toBe('no-cache');
     expect(zlib.gunzipSync(route.body).toString()).toContain('<title>t</title>');
+  });
+
+  it('sends the app\u2019s Content-Security-Policy and anti-framing headers with its pages', async () => {
+    for (const p of ['/', '/contacts/1', '/assets/main-abc123.js', '/%zz']) {
+      const { headers } = await get(p);
+      expect(headers['content-security-policy']).toBe(APP_CSP);
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['referrer-policy']).toBe('same-origin');
+    }
+    for (const directive of ["default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"]) {
+      expect(APP_CSP.split('; ')).toContain(directive);
+    }
+    // No inline or eval'd script: the one thing the policy is for.
+    expect(APP_CSP).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
   });
 });

@@ -16,7 +16,31 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * The agent app's Content-Security-Policy: everything from our own origin, no inline or
+ * eval'd script, never framed. The built index.html has no inline script (Vite emits the
+ * entry as a file; the service worker is registered from it). Inline styles stay allowed:
+ * the note editor needs them (CodeMirror adds a <style> element for its theme, and
+ * y-codemirror colours each colleague's caret with a `style` attribute; both were blocked
+ * under `style-src 'self'` in Chromium). A style cannot run code.
+ * The widget (/widget) is framed by other sites and sends its own policy
+ * (server/channels/webchat/widget.ts); these headers are only for what serveStatic serves.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const SECURITY_HEADERS = {
+  'content-security-policy': APP_CSP,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
@@ -43,14 +67,14 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   try {
     decoded = decodeURIComponent(pathname);
   } catch {
-    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed address.');
+    res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('Malformed address.');
     return;
   }
   const file = path.join(root, path.normalize(decoded).replace(/^(\.\.[/\\])+/, ''));
   const inside = file.startsWith(root + path.sep);
   let target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
   if (!fs.existsSync(target)) {
-    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+    res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
     res.end('The client is not built yet. Run `npm run build` (npm start does it for you).');
     return;
   }

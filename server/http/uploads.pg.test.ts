@@ -34,6 +34,8 @@ describe('/uploads', () => {
     expect(back.status).toBe(200);
     expect(back.headers.get('content-type')).toBe('image/png');
     expect(back.headers.get('x-content-type-options')).toBe('nosniff');
+    // Behind a session: no cache keeps a copy after it ends.
+    expect(back.headers.get('cache-control')).toBe('no-store');
     expect(Buffer.from(await back.arrayBuffer()).equals(PNG)).toBe(true);
     // The profile photo uses it, and colleagues see it.
     const anaClient = app.client();

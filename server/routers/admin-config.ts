@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { z, ZodRealError } from 'zod';
 import { audit } from '../../db/queries/audit.ts';
 import { getChannel } from '../../db/queries/channels.ts';
 import {
@@ -14,8 +15,10 @@ import {
   type AdminChannel,
 } from '../../db/queries/config.ts';
 import { countExistingTeams } from '../../db/queries/teams.ts';
-import { runTx, type Tx } from '../../db/sql.ts';
+import { isUniqueViolation, runTx, type Tx } from '../../db/sql.ts';
 import type { MessageKey } from '../../i18n/index.ts';
+import { MAX_ALLOWED_SITES, siteOrigin } from '../domain/allowed-sites.ts';
+import { phoneNumberIdRefusal } from '../domain/whatsapp-env.ts';
 import { registerEventRule } from '../events/permissions.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
 import * as v from './schemas.ts';
@@ -30,7 +33,7 @@ type Kind = 'channels' | 'templates' | 'canned' | 'tags' | 'dispositions' | 'pau
  * Every configuration change: one transaction, NOT_FOUND for an id of another organization,
  * CONFLICT for a duplicate, an audit entry and a `config.updated` event when it commits.
  */
-async function change<T extends { id: string }>(ctx: AdminCtx, kind: Kind, fn: (tx: Tx) => Promise<T | null>, conflict: MessageKey = 'config.nameTaken'): Promise<T> {
+async function change<T extends { id: string }>(ctx: AdminCtx, kind: Kind, fn: (tx: Tx) => Promise<T | null>, conflict: MessageKey | (() => Error) = 'config.nameTaken'): Promise<T> {
   const s = ctx.services;
   try {
     return await runTx(s.sql, async (tx) => {
@@ -41,7 +44,7 @@ async function change<T extends { id: string }>(ctx: AdminCtx, kind: Kind, fn: (
       return result;
     });
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw ctx.fail('CONFLICT', conflict);
+    if (isUniqueViolation(err)) throw typeof conflict === 'function' ? conflict() : ctx.fail('CONFLICT', conflict);
     throw err;
   }
 }
@@ -68,7 +71,7 @@ const channelSettings = {
   name: v.name,
   active: z.boolean(),
   receiveOnly: z.boolean(),
-  phoneNumberId: z.string().trim().regex(/^[0-9]{0,32}$/, 'validation.digitsOnly').nullable().transform(blankToNull),
+  phoneNumberId: z.string().trim().regex(/^[0-9]{0,32}$/, 'config.phoneNumberIdInvalid').nullable().transform(blankToNull),
   appSecret: secret,
   verifyToken: secret,
   accessToken: secret,
@@ -79,14 +82,42 @@ const channelSettings = {
     .refine((o) => new Set(o.map((x) => x.key.toLowerCase())).size === o.length, 'Each option needs its own key.'),
   botInvalidMessage: botText,
   noOneAvailableMessage: botText,
+  /** Web chat: the sites that may embed the widget (checked by sitesOf); empty = any site. */
+  allowedSites: z.array(z.string().max(300)).max(MAX_ALLOWED_SITES),
 };
 const WHATSAPP_ONLY = ['phoneNumberId', 'appSecret', 'verifyToken', 'accessToken'] as const;
+
+/**
+ * A number another organization's channel has (the index is global: webhooks route by it) or
+ * the environment's reserved one gets exactly the answer of a malformed id, field error
+ * included, so creating a channel does not reveal that another organization serves a number.
+ */
+const invalidPhoneNumberId = () =>
+  new TRPCError({ code: 'BAD_REQUEST', cause: new ZodRealError([{ code: 'custom', path: ['phoneNumberId'], message: 'config.phoneNumberIdInvalid', input: undefined }]) });
+
+function checkPhoneNumberId(ctx: AdminCtx, channel: { envManaged: boolean; phoneNumberId: string | null } | null, next: string | null | undefined): void {
+  const refusal = phoneNumberIdRefusal(channel, next, ctx.services.env.WHATSAPP_PHONE_NUMBER_ID);
+  if (refusal === 'envChannelNumber') throw ctx.fail('BAD_REQUEST', 'config.envChannelNumber');
+  if (refusal === 'invalid') throw invalidPhoneNumberId();
+}
+
+/** Each site as the browser writes its origin (https://shop.example.com); refuses naming the first that is not one. */
+function sitesOf(ctx: AdminCtx, sites: string[] | undefined): string[] | undefined {
+  if (sites === undefined) return undefined;
+  const origins = sites.map((site) => {
+    const origin = siteOrigin(site);
+    if (!origin) throw ctx.fail('BAD_REQUEST', 'admin.channels.badSite', { value: site.trim() });
+    return origin;
+  });
+  return [...new Set(origins)];
+}
 
 function channelView(ctx: AdminCtx, c: AdminChannel) {
   const { orgId: _org, ...rest } = c;
   return {
     ...rest,
-    webhookPath: c.kind === 'whatsapp' ? `/webhooks/whatsapp/${c.id}` : null,
+    // The environment's channel is the one Meta calls at /webhooks/whatsapp (with the environment's secrets).
+    webhookPath: c.kind === 'whatsapp' ? (c.envManaged ? '/webhooks/whatsapp' : `/webhooks/whatsapp/${c.id}`) : null,
     embedSnippet: c.kind === 'webchat' ? `<script src="${ctx.services.env.APP_ORIGIN}/widget/embed.js" data-channel="${c.id}" async></script>` : null,
   };
 }
@@ -96,23 +127,27 @@ const channelsRouter = router({
   create: adminProcedure
     .input(z.object({ kind: z.enum(['whatsapp', 'webchat']), ...channelSettings }).partial().required({ kind: true, name: true }))
     .mutation(async ({ ctx, input }) => {
-      const settings = { ...input };
+      const settings = { ...input, allowedSites: input.kind === 'webchat' ? sitesOf(ctx, input.allowedSites) : undefined };
       if (input.kind !== 'whatsapp') for (const key of WHATSAPP_ONLY) delete settings[key];
+      checkPhoneNumberId(ctx, null, settings.phoneNumberId);
       const created = await change(ctx, 'channels', async (tx) => {
         await checkTeams(tx, ctx, (input.botOptions ?? []).map((o) => o.teamId));
         return insertChannel(tx, ctx.org.id, settings);
-      }, 'config.phoneNumberTaken');
+      }, invalidPhoneNumberId);
       return channelView(ctx, created);
     }),
   update: adminProcedure.input(z.object({ id: v.uuid, ...channelSettings }).partial().required({ id: true })).mutation(async ({ ctx, input }) => {
-    const { id, ...patch } = input;
+    const { id, ...rest } = input;
+    const patch = { ...rest, allowedSites: sitesOf(ctx, rest.allowedSites) };
     const updated = await change(ctx, 'channels', async (tx) => {
       const channel = await getChannel(tx, ctx.org.id, id);
       if (!channel) return null;
       if (channel.kind !== 'whatsapp') for (const key of WHATSAPP_ONLY) delete patch[key];
+      checkPhoneNumberId(ctx, channel, patch.phoneNumberId);
+      if (channel.kind !== 'webchat') delete patch.allowedSites;
       await checkTeams(tx, ctx, (patch.botOptions ?? []).map((o) => o.teamId));
       return updateChannel(tx, ctx.org.id, id, patch);
-    }, 'config.phoneNumberTaken');
+    }, invalidPhoneNumberId);
     return channelView(ctx, updated);
   }),
 });

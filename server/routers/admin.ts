@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listAudit } from '../../db/queries/audit.ts';
-import { lockedEmails } from '../../db/queries/lockout.ts';
+import { lockedUsers } from '../../db/queries/lockout.ts';
 import { getOrganization, updateOrganization, type Organization } from '../../db/queries/organizations.ts';
 import { deleteTeam, getTeam, insertTeam, listTeams, membersOfTeams, setTeamMembers, updateTeam } from '../../db/queries/teams.ts';
 import { listUsers } from '../../db/queries/users.ts';
@@ -42,9 +42,9 @@ const teamFields = {
 async function usersView(ctx: AdminCtx) {
   const sql = ctx.services.sql;
   const [users, members] = await Promise.all([listUsers(sql, ctx.org.id), membersOfTeams(sql, ctx.org.id)]);
-  const locks = await lockedEmails(sql, users.map((u) => emailKey(u.email)));
+  const locks = await lockedUsers(sql, users.map((u) => ({ id: u.id, emailKey: emailKey(u.email) })));
   return users.map((u) =>
-    adminUser(u, members.filter((m) => m.userId === u.id).map((m) => m.teamId), locks.get(emailKey(u.email)) ?? null),
+    adminUser(u, members.filter((m) => m.userId === u.id).map((m) => m.teamId), locks.get(u.id) ?? null),
   );
 }
 
@@ -180,6 +180,9 @@ const orgRouter = router({
         queueTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable().optional(),
         /** Click-to-call through the organization's telephony; null = the device's dialer (tel:). */
         clickToCallUrl: clickToCallUrl.nullable().optional(),
+        /** WhatsApp: tell customers their place in the queue / when an agent joins. */
+        notifyQueue: z.boolean().optional(),
+        notifyJoined: z.boolean().optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

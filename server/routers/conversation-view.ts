@@ -13,7 +13,7 @@ import type { Actor } from '../commands/conversations/common.ts';
 import { lastInboundAt } from '../commands/conversations/outbound.ts';
 
 function errorOf(actor: Actor, status: string, code: number | null, title: string | null) {
-  const key = deliveryErrorKey(code, status);
+  const key = deliveryErrorKey(code, status, title);
   return key ? { code, title, message: translate(actor.lang, key, { title: title ?? String(code ?? '') }) } : null;
 }
 
@@ -46,13 +46,19 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     tags,
     messages: messages.map((m) => ({
       id: m.id,
+      // The order they were stored in; the client marks the conversation read up to the newest.
+      seq: m.seq,
       direction: m.direction,
       kind: m.kind,
       text: m.text,
+      // The customer's answer to the bot's menu: the option's name ("1" → "Support").
+      menuChoice: typeof m.payload.botMenuLabel === 'string' ? m.payload.botMenuLabel : null,
       status: m.status,
       author: m.authorId ? person(m.authorId) : null,
       isBot: m.isBot,
       attachmentId: m.attachmentId,
+      // Inbound media not (yet) stored: 'pending' while fetched, 'failed' when unavailable.
+      media: m.mediaStatus === 'pending' || m.mediaStatus === 'failed' ? m.mediaStatus : null,
       attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
       attachment: m.attachmentId && files.has(m.attachmentId) ? { id: m.attachmentId, url: `/uploads/${m.attachmentId}`, ...files.get(m.attachmentId)! } : null,
       clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { listMine, listQueue } from '../../db/queries/conversation-views.ts';
 import { dispositions, tags } from '../../db/queries/config.ts';
 import { mayView } from '../domain/conversation-access.ts';
+import { fillCannedResponse } from '../commands/conversations/canned.ts';
 import { claimConversation } from '../commands/conversations/claim.ts';
+import { markConversationRead } from '../commands/conversations/read.ts';
 import { actorFor, loadVisible, type Actor } from '../commands/conversations/common.ts';
 import {
   finishConversation, forceClose, inviteColleague, leaveConversation, releaseFromBot, setTags, transferConversation,
@@ -40,7 +42,18 @@ export const queueRouter = router({
 
 export const conversationsRouter = router({
   get: authedProcedure.input(conversationId).query(async ({ ctx, input }) => view(ctx, await actor(ctx), input.conversationId)),
-  mine: authedProcedure.query(({ ctx }) => listMine(ctx.services.sql, ctx.org.id, ctx.user.id)),
+  /** In service; `conversationIds` asks for just those rows (same rule; absent ones are not, or no longer, mine). */
+  mine: authedProcedure
+    .input(z.object({ conversationIds: z.array(v.uuid).min(1).max(100).optional() }).optional())
+    .query(({ ctx, input }) => listMine(ctx.services.sql, ctx.org.id, ctx.user.id, input?.conversationIds)),
+  /** The caller has seen the conversation up to message `seq` (their unread counts drop). */
+  markRead: authedProcedure
+    .input(z.object({ conversationId: v.uuid, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }))
+    .mutation(async ({ ctx, input }) => markConversationRead(ctx.services, await actor(ctx), input)),
+  /** A canned response filled for this conversation (text and files), for the composer to edit before sending. */
+  fillCanned: authedProcedure
+    .input(z.object({ conversationId: v.uuid, cannedId: v.uuid }))
+    .query(async ({ ctx, input }) => fillCannedResponse(ctx.services.sql, await actor(ctx), input)),
   claim: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
     const a = await actor(ctx);
     await claimConversation(ctx.services, a, input.conversationId);

@@ -35,7 +35,9 @@ export const eventsRouter = router({
   /**
    * One stream per browser tab for everything live. Tracked ids let a reconnect resume
    * (httpSubscriptionLink sends lastEventId); every event is checked against this user's
-   * permissions; the stream ends when the session does.
+   * permissions; the stream ends when the session does. Caps (per process): a session's
+   * newest streams win (one more than STREAMS_PER_SESSION ends the oldest, which says
+   * `stream.replaced`), and an address holding EVENT_STREAMS_PER_IP is refused.
    */
   stream: authedProcedure
     .input(z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() }).optional())
@@ -44,6 +46,13 @@ export const eventsRouter = router({
       const loadTeams = async () => new Set((await teamsOfUser(s.sql, ctx.org.id, ctx.user.id)).map((t) => t.id));
       const receiver: Receiver = { orgId: ctx.org.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.auth.sessionId, teamIds: await loadTeams() };
       const queue = eventQueue();
+      let replaced = false;
+      // Released in the `finally` below: nothing awaits between here and there.
+      const slot = s.eventStreams.admit(receiver.sessionId, ctx.ip, () => {
+        replaced = true;
+        queue.wakeUp();
+      });
+      if (!slot) throw ctx.fail('TOO_MANY_REQUESTS', 'error.tooManyStreams');
       // Subscribe before reading the cursor, so nothing falls between replay and live.
       const unsubscribe = s.bus.subscribe((e) => {
         if (e.orgId === receiver.orgId) queue.push(e);
@@ -84,15 +93,18 @@ export const eventsRouter = router({
             if (endsStream(e, receiver)) return;
             yield* deliver(e);
           }
-          if (missed.length < 500) break;
+          if (missed.length < 500 || replaced) break;
         }
-        while (!signal?.aborted && !sessionGone) {
+        while (!signal?.aborted && !sessionGone && !replaced) {
           const e = await queue.next();
           if (!e) continue;
           if (endsStream(e, receiver)) return;
           yield* deliver(e);
         }
+        // Tells that tab why (a newer one of its session took the slot); it resumes from `cursor`.
+        if (replaced) yield tracked(cursor.toString(), { type: 'stream.replaced', at: new Date().toISOString() });
       } finally {
+        slot.release();
         clearInterval(recheck);
         signal?.removeEventListener('abort', onAbort);
         unsubscribe();

@@ -9,6 +9,7 @@ import { IpLimiter } from './ip-limiter.ts';
 import { Mailer } from './mailer.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { LocalDiskStorage, type AttachmentStorage } from './storage.ts';
+import { StreamCaps } from './stream-caps.ts';
 
 /** Everything a request or job may use, built once at boot and passed in the context. */
 export interface Services {
@@ -20,6 +21,8 @@ export interface Services {
   storage: AttachmentStorage;
   ipLimiter: IpLimiter;
   metrics: Metrics;
+  /** Open events.stream subscriptions of this process, per session and per address. */
+  eventStreams: StreamCaps;
   redis: Redis | null;
   /** Started by the app after migrations (server/app.ts). */
   jobs: JobQueue;
@@ -44,6 +47,7 @@ export async function createServices(env: Env, sql: Sql, log: Logger): Promise<S
     storage: new LocalDiskStorage(path.resolve(env.ATENDE_DATA_DIR, 'attachments')),
     ipLimiter: new IpLimiter(env.LOGIN_IP_PER_MINUTE, redis ?? undefined),
     metrics: createMetrics(),
+    eventStreams: new StreamCaps(env.STREAMS_PER_SESSION, env.EVENT_STREAMS_PER_IP),
     redis,
     jobs: new JobQueue(log),
   };

@@ -72,7 +72,7 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
       const token = sessionTokenOf(req);
       const auth = token ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS }) : null;
       if (!auth) return null;
-      const who: SyncIdentity = { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId };
+      const who: SyncIdentity = { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId, name: auth.user.name };
       justAuthenticated.set(who, auth.user);
       return who;
     },

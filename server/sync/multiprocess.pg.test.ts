@@ -41,7 +41,11 @@ describe('several processes with Redis', () => {
     await waitFor(async () => a.doc.getArray('log').length === 40 && b.doc.getArray('log').length === 40, 'convergence across processes');
     expect(a.doc.getArray('log').toJSON()).toEqual(b.doc.getArray('log').toJSON());
     b.provider.awareness.setLocalStateField('user', { name: 'Bruno' });
-    await waitFor(async () => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Bruno'), 'awareness across processes');
+    // Stamped by Bruno's process with the server's record of him, and carried so to the other.
+    await waitFor(
+      async () => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Bruno Lima' && s.user?.id === ids.users['bruno@demo.test']),
+      'awareness across processes',
+    );
     // Only the receiving process stored each update: the stored log rebuilds exactly the document.
     await new Promise((r) => setTimeout(r, 200));
     const rows = await app.db.sql`SELECT data FROM doc_updates WHERE doc_name = ${name}`;

@@ -7,7 +7,7 @@ import { createSql } from '../../db/sql.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { startTestApp, TrpcHttpClient, type TestApp } from '../../test/helpers/app.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
-import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
 import { freePort, startAppOn, startSyncProcess, type SyncProcess } from '../../test/helpers/sync-process.ts';
 
@@ -133,6 +133,50 @@ describe('limits', () => {
     open.pop()!.destroy();
     await waitFor(async () => (await upgradeStatus(app.url, names[0]!, { cookie: cookies.carla! })) === 101, 'a slot again');
     for (const c of open) c.destroy();
+  });
+
+  it('a burst of upgrades for one user lets at most the cap through; refused and failed upgrades give their slot back', async () => {
+    const name = await notesDoc();
+    const url = `${app.url.replace(/^http/, 'ws')}/sync/${name}`;
+    /** Opens a socket and keeps it open; resolves 101 with the socket, or the refusal's status. */
+    const attempt = (cookie: string, target = url) =>
+      new Promise<{ status: number; ws: WebSocket | null }>((resolve) => {
+        const ws = new WebSocket(target, { headers: { cookie } });
+        ws.on('error', () => {});
+        ws.on('open', () => resolve({ status: 101, ws }));
+        ws.on('unexpected-response', (req, res) => {
+          resolve({ status: res.statusCode ?? 0, ws: null });
+          req.destroy();
+        });
+      });
+    const closeAll = (sockets: (WebSocket | null)[]) =>
+      Promise.all(sockets.map((ws) => (ws && ws.readyState !== WebSocket.CLOSED ? new Promise((r) => (ws.once('close', r), ws.close())) : null)));
+
+    const burst = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 3 }, () => attempt(cookies.admin!)));
+    const through = burst.filter((b) => b.status === 101);
+    expect(through.length).toBe(LIMITS.maxConnectionsPerUser);
+    expect(burst.filter((b) => b.status !== 101).every((b) => b.status === 429)).toBe(true);
+    await closeAll(burst.map((b) => b.ws));
+
+    // Upgrades refused after the count (a document this user may not open; a burst of them
+    // counts too, hence some 429) hold no slot afterwards.
+    const other = await createOtherOrg(app.db.sql, 'burst');
+    const [foreign] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${other.org.id}, 'Foreign', 'foreign@x.test', '5511900099999') RETURNING id`;
+    const forbidden = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 2 }, () => attempt(cookies.admin!, `${app.url.replace(/^http/, 'ws')}/sync/notes:${foreign!.id as string}`)));
+    expect(forbidden.every((b) => b.status === 403 || b.status === 429)).toBe(true);
+    expect(forbidden.some((b) => b.status === 403)).toBe(true);
+    // Every slot comes back: the cap's worth of sockets opens again, one at a time.
+    const again: (WebSocket | null)[] = [];
+    await waitFor(
+      async () => {
+        const a = await attempt(cookies.admin!);
+        if (a.ws) again.push(a.ws);
+        return again.length === LIMITS.maxConnectionsPerUser;
+      },
+      'all slots free again',
+    );
+    expect((await attempt(cookies.admin!)).status).toBe(429);
+    await closeAll(again);
   });
 });
 

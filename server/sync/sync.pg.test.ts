@@ -108,9 +108,9 @@ describe('/sync with the stock y-websocket client', () => {
     serving.doc.getText('t').insert(0, 'from Ana');
     await waitFor(async () => text(peeking.doc) === 'from Ana', 'peek sees');
     peeking.doc.getText('t').insert(0, 'IGNORED ');
-    // Bruno's awareness still flows ("Bruno is viewing").
+    // Bruno's awareness still flows ("Bruno is viewing"), under the server's name for him.
     peeking.provider.awareness.setLocalStateField('user', { name: 'Bruno', viewing: true });
-    await waitFor(async () => [...serving.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Bruno'), 'awareness');
+    await waitFor(async () => [...serving.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Bruno Lima'), 'awareness');
     serving.doc.getText('t').insert(text(serving.doc).length, '!');
     await waitFor(async () => text(serving.doc) === 'from Ana!', 'serving');
     await new Promise((r) => setTimeout(r, 200));
@@ -172,7 +172,7 @@ describe('real authors', () => {
     ana.provider.awareness.setLocalStateField('user', { name: 'Ana' });
     const observer = connectDoc(app.url, name, cookies.carla!);
     await observer.synced();
-    await waitFor(async () => observer.provider.awareness.getStates().get(ana.doc.clientID)?.user?.name === 'Ana', 'Ana visible');
+    await waitFor(async () => observer.provider.awareness.getStates().get(ana.doc.clientID)?.user?.name === 'Ana Souza', 'Ana visible');
     const fake = new Y.Doc();
     fake.clientID = ana.doc.clientID;
     const aw = new awarenessProtocol.Awareness(fake);
@@ -185,7 +185,7 @@ describe('real authors', () => {
     await bruno.opened;
     bruno.ws.send(encoding.toUint8Array(e));
     await new Promise((r) => setTimeout(r, 300));
-    expect(observer.provider.awareness.getStates().get(ana.doc.clientID)?.user?.name).toBe('Ana');
+    expect(observer.provider.awareness.getStates().get(ana.doc.clientID)?.user?.name).toBe('Ana Souza');
     bruno.ws.close();
     aw.destroy();
     ana.destroy();

@@ -5,7 +5,9 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { CloseCode } from '../shared/close-codes.ts';
+import type { AwarenessUser } from '../shared/awareness-user.ts';
 import type { DocName } from '../shared/doc-name.ts';
+import { stampAwarenessUser } from './awareness-identity.ts';
 import type { Fanout, FanoutKind } from './fanout.ts';
 
 export const MSG_SYNC = 0;
@@ -19,6 +21,8 @@ export interface Conn {
   userId: string;
   orgId: string;
   sessionId: string;
+  /** Who this connection's awareness states say they are (the server's record, not the client's claim). */
+  user: AwarenessUser;
   access: Access;
   /** Client ids this connection announced in awareness (removed when it leaves). */
   awarenessIds: Set<number>;
@@ -186,7 +190,8 @@ export class Room {
   /**
    * Keeps only the awareness entries of this connection's own client ids. The stock client
    * relays every awareness change it sees (others' included), so foreign entries — echoes or
-   * spoofs alike — are dropped, never applied.
+   * spoofs alike — are dropped, never applied. The `user` of a kept entry is the
+   * connection's own, whatever it claimed (what peers see, and what this room keeps).
    */
   private async ownAwareness(conn: Conn, update: Uint8Array): Promise<Uint8Array | null> {
     const decoder = decoding.createDecoder(update);
@@ -199,7 +204,7 @@ export class Room {
       const mine = conn.awarenessIds.has(clientId) || (await this.claimClient(conn, clientId, this.persist));
       if (!mine) continue;
       conn.awarenessIds.add(clientId);
-      kept.push([clientId, clock, state]);
+      kept.push([clientId, clock, stampAwarenessUser(state, conn.user)]);
     }
     if (kept.length === 0) return null;
     const encoder = encoding.createEncoder();

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as Y from 'yjs';
+import { awarenessUser } from '../shared/awareness-user.ts';
 import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
 import { Room, SpoofError, type Access, type Conn, type DocStore, type RoomLimits } from './room.ts';
@@ -12,6 +13,8 @@ export interface SyncIdentity {
   userId: string;
   orgId: string;
   sessionId: string;
+  /** The user's name in the server's record (their awareness states carry it). */
+  name: string;
 }
 
 /** What the sync server needs from the rest of Atende, each behind one named hook. */
@@ -58,6 +61,8 @@ export class SyncServer {
   private loading = new Map<string, Promise<Room>>();
   private unloadTimers = new Map<string, NodeJS.Timeout>();
   private ping: NodeJS.Timeout;
+  /** Sockets per user, counted from the upgrade (authorizing, loading or in a room) until closed. */
+  private sockets = new Map<string, number>();
   readonly limits: SyncLimits;
 
   constructor(private hooks: SyncHooks, limits: Partial<SyncLimits> = {}) {
@@ -98,6 +103,7 @@ export class SyncServer {
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let release: (() => void) | null = null;
     try {
       if (this.hooks.isForeignOrigin(req)) return refuse(socket, 403, 'Forbidden');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -111,20 +117,43 @@ export class SyncServer {
       if (!doc) return refuse(socket, 400, 'Bad document name');
       const who = await this.hooks.onAuthenticate(req);
       if (!who) return refuse(socket, 401, 'Unauthorized');
+      // Counted before the (async) authorization: a burst of upgrades cannot slip past the cap.
+      release = this.reserveSocket(who.userId, socket);
+      if (!release) return refuse(socket, 429, 'Too many connections');
       const grant = await this.hooks.onAuthorize(who, doc);
-      if (!grant) return refuse(socket, 403, 'Forbidden');
-      if (this.connectionsOf(who.userId) >= this.limits.maxConnectionsPerUser) return refuse(socket, 429, 'Too many connections');
+      if (!grant) {
+        release();
+        return refuse(socket, 403, 'Forbidden');
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, who, doc, grant));
     } catch (err) {
       this.hooks.log('sync upgrade failed', err);
+      release?.();
       refuse(socket, 503, 'Service Unavailable');
     }
   }
 
-  private connectionsOf(userId: string): number {
-    let n = 0;
-    for (const room of this.rooms.values()) for (const c of room.conns.values()) if (c.userId === userId) n++;
-    return n;
+  /**
+   * Takes one of the user's slots for this socket until it closes, whatever happens to it
+   * (refused, aborted mid-handshake, or a WebSocket that ends later); returns the early
+   * release (idempotent), or null when the user has maxConnectionsPerUser already. Per
+   * process: with several processes, each allows as many.
+   */
+  private reserveSocket(userId: string, socket: Duplex): (() => void) | null {
+    const held = this.sockets.get(userId) ?? 0;
+    if (held >= this.limits.maxConnectionsPerUser) return null;
+    this.sockets.set(userId, held + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const n = (this.sockets.get(userId) ?? 1) - 1;
+      if (n > 0) this.sockets.set(userId, n);
+      else this.sockets.delete(userId);
+    };
+    socket.once('close', release);
+    if (socket.destroyed) release();
+    return release;
   }
 
   private async room(doc: DocName, grant: { orgId: string; persist: boolean }): Promise<Room> {
@@ -144,7 +173,17 @@ export class SyncServer {
   }
 
   private async open(ws: WebSocket, who: SyncIdentity, doc: DocName, grant: { orgId: string; access: Access; persist: boolean }): Promise<void> {
-    const conn: Conn = { ws, userId: who.userId, orgId: grant.orgId, sessionId: who.sessionId, access: grant.access, awarenessIds: new Set(), alive: true, queue: Promise.resolve() };
+    const conn: Conn = {
+      ws,
+      userId: who.userId,
+      orgId: grant.orgId,
+      sessionId: who.sessionId,
+      user: awarenessUser(who.userId, who.name),
+      access: grant.access,
+      awarenessIds: new Set(),
+      alive: true,
+      queue: Promise.resolve(),
+    };
     // Frames that arrive while the document loads wait in order.
     const early: Uint8Array[] = [];
     let room: Room | null = null;
@@ -236,7 +275,7 @@ export class SyncServer {
     for (const room of this.rooms.values()) {
       for (const conn of [...room.conns.values()]) {
         if (!pred(conn, room)) continue;
-        const grant = await this.hooks.onAuthorize({ userId: conn.userId, orgId: conn.orgId, sessionId: conn.sessionId }, room.name).catch(() => null);
+        const grant = await this.hooks.onAuthorize({ userId: conn.userId, orgId: conn.orgId, sessionId: conn.sessionId, name: conn.user.name }, room.name).catch(() => null);
         if (!grant) this.close(conn, CloseCode.Forbidden);
         else conn.access = grant.access;
       }

@@ -11,7 +11,7 @@ export interface LiveEvent {
  * Opens events.stream with the real tRPC client over SSE (the `eventsource` package: Node
  * 20 has no EventSource), sending the session cookie as a browser would.
  */
-export function openEventStream(baseUrl: string, cookie: string | null, lastEventId?: string) {
+export function openEventStream(baseUrl: string, cookie: string | null, lastEventId?: string, headers: Record<string, string> = {}) {
   const received: { id: string; data: LiveEvent }[] = [];
   let ended = false;
   let error: unknown = null;
@@ -23,7 +23,7 @@ export function openEventStream(baseUrl: string, cookie: string | null, lastEven
         url: `${baseUrl}/trpc`,
         EventSource,
         eventSourceOptions: {
-          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers ?? {}), ...(cookie ? { cookie } : {}) } }),
+          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers ?? {}), ...headers, ...(cookie ? { cookie } : {}) } }),
         },
       }),
     ],

@@ -21,7 +21,13 @@ export async function startFakeGraph(options: { token?: string } = {}) {
   const posts: RecordedPost[] = [];
   const uploads: { phoneNumberId: string; size: number; type: string | null }[] = [];
   const queue: Behaviour[] = [];
-  const media = new Map<string, { bytes: Buffer; mime: string }>();
+  /**
+   * Inbound media by id; `url` makes the lookup name another download URL (a hostile or moved
+   * answer), `redirect` makes the download answer 302 to another place.
+   */
+  const media = new Map<string, { bytes: Buffer; mime: string; url?: string; redirect?: string }>();
+  /** Every request, in order (the token each one carried), to prove where the token did not go. */
+  const requests: { method: string; path: string; token: string | null }[] = [];
   let counter = 0;
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -30,6 +36,7 @@ export async function startFakeGraph(options: { token?: string } = {}) {
     const url = new URL(req.url ?? '/', 'http://graph');
     const parts = url.pathname.split('/').filter(Boolean); // [version, id, edge?]
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
+    requests.push({ method: req.method ?? '', path: req.url ?? '', token });
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (options.token && token !== options.token) {
       return json(401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
@@ -51,13 +58,14 @@ export async function startFakeGraph(options: { token?: string } = {}) {
     if (req.method === 'GET' && parts[0] === 'files') {
       const m = media.get(parts[1]!);
       if (!m) return json(404, { error: { message: 'not found', code: 100 } });
+      if (m.redirect) return res.writeHead(302, { location: m.redirect }).end();
       return res.writeHead(200, { 'content-type': m.mime }).end(m.bytes);
     }
     if (req.method === 'GET' && parts.length === 2) {
       const m = media.get(parts[1]!);
       if (!m) return json(404, { error: { message: 'Unsupported get request.', code: 100 } });
       const address = server.address() as AddressInfo;
-      return json(200, { messaging_product: 'whatsapp', url: `http://127.0.0.1:${address.port}/files/${parts[1]}`, mime_type: m.mime, sha256: 'x', file_size: m.bytes.length, id: parts[1] });
+      return json(200, { messaging_product: 'whatsapp', url: m.url ?? `http://127.0.0.1:${address.port}/files/${parts[1]}`, mime_type: m.mime, sha256: 'x', file_size: m.bytes.length, id: parts[1] });
     }
     json(404, { error: { message: 'Unknown path', code: 100 } });
   });
@@ -67,6 +75,7 @@ export async function startFakeGraph(options: { token?: string } = {}) {
     url: `http://127.0.0.1:${port}`,
     posts,
     uploads,
+    requests,
     media,
     /** Behaviours for the next POSTs to /messages, in order; afterwards every send is accepted. */
     next(...b: Behaviour[]) {

@@ -52,7 +52,14 @@ export function statusUpdate(wamid: string, status: string, ourId?: string, extr
 export async function startWhatsAppApp(): Promise<{ app: TestApp; graph: FakeGraph }> {
   const graph = await startFakeGraph({ token: 'env-access-token' });
   const app = await startTestApp(
-    { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN: 'env-access-token', WHATSAPP_GRAPH_URL: graph.url },
+    {
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+      WHATSAPP_ACCESS_TOKEN: 'env-access-token',
+      WHATSAPP_GRAPH_URL: graph.url,
+      // The fake serves media files from its own origin, over http: allowed by configuration only.
+      WHATSAPP_MEDIA_HOSTS: graph.url,
+    },
     { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 } },
   );
   return { app, graph };

@@ -12,6 +12,9 @@ export const conversations: MatrixPart = {
     'queue.list': { access: 'authed', type: 'query', input: () => ({}), crossOrg: 'own-data' },
     'conversations.get': { access: 'authed', type: 'query', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'OK', crossOrg: 'NOT_FOUND' },
     'conversations.mine': { access: 'authed', type: 'query', crossOrg: 'own-data' },
+    // Marking read is allowed to whoever may open the conversation (peeking team members too).
+    'conversations.markRead': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), seq: 1 }), otherTeam: 'NOT_FOUND', notParticipant: 'OK', crossOrg: 'NOT_FOUND' },
+    'conversations.fillCanned': { access: 'authed', type: 'query', input: (i) => ({ ...conv(i), cannedId: i.extra.cannedId }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'conversations.claim': { access: 'authed', type: 'mutation', input: conv, otherTeam: 'NOT_FOUND', notParticipant: 'CONFLICT', crossOrg: 'NOT_FOUND' },
     'conversations.send': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), text: 'x', clientMessageId: 'matrix-send-1' }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },
     'conversations.sendCanned': { access: 'authed', type: 'mutation', input: (i) => ({ ...conv(i), cannedId: i.extra.cannedId }), otherTeam: 'NOT_FOUND', notParticipant: 'FORBIDDEN', crossOrg: 'NOT_FOUND' },

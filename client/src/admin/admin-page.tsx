@@ -40,10 +40,10 @@ export function screenFor(pathname: string): Screen {
 }
 
 export default function AdminPage() {
-  useTitle('admin.title');
   const me = useQuery(meQuery);
   const location = useLocation();
   const screen = createMemo(() => screenFor(location.pathname));
+  useTitle(() => screen().label);
   useAdminLive();
 
   return (

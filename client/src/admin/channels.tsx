@@ -3,10 +3,18 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminChannel, type AdminTeam } from './api.ts';
+import { splitList } from './logic.ts';
 import { all, bool, Check, FormActions, Input, Loaded, Saved, Section, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
 
 type Editing = AdminChannel | 'whatsapp' | 'webchat' | null;
 type Option = { key: string; label: string; teamId: string };
+
+/**
+ * A WhatsApp channel an admin made works only with credentials of its own: the server's
+ * (environment) configuration serves only the channel the system made for it.
+ */
+const lacksOwnCredentials = (c: AdminChannel) =>
+  c.kind === 'whatsapp' && !c.envManaged && !(c.phoneNumberId && c.hasAppSecret && c.hasVerifyToken && c.hasAccessToken);
 
 /** The address Meta must call for this channel (its own secrets). */
 export const webhookUrl = (path: string) => `${window.location.origin}${path}`;
@@ -60,6 +68,9 @@ export default function ChannelsScreen() {
                     <Show when={c.receiveOnly}>
                       <span class="adm-badge adm-warn">{t('admin.channels.receiveOnly')}</span>
                     </Show>
+                    <Show when={c.envManaged}>
+                      <span class="adm-badge">{t('admin.channels.envBadge')}</span>
+                    </Show>
                     <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.name })} onClick={() => open(c)}>
                       {t('admin.edit')}
                     </button>
@@ -76,8 +87,17 @@ export default function ChannelsScreen() {
                           .join(', ') || t('admin.none'),
                       })}
                     </p>
+                    <Show when={c.envManaged}>
+                      <p class="adm-muted">{t('admin.channels.envChannel')}</p>
+                    </Show>
+                    <Show when={lacksOwnCredentials(c)}>
+                      <p class="adm-alert">{t('admin.channels.noCredentials')}</p>
+                    </Show>
                   </Show>
                   <Show when={c.embedSnippet}>{(snippet) => <CopyField label={t('admin.channels.embed')} value={snippet()} />}</Show>
+                  <Show when={c.kind === 'webchat'}>
+                    <p class="adm-muted">{t('admin.channels.sitesSummary', { sites: c.allowedSites.join(', ') || t('admin.channels.anySite') })}</p>
+                  </Show>
                   <p class="adm-muted">
                     {t('admin.channels.menuSummary', {
                       options: c.botOptions.map((o) => `${o.key} → ${teamName(o.teamId)}`).join(' · ') || t('admin.none'),
@@ -143,6 +163,8 @@ function ChannelForm(props: {
         botOptions,
         botInvalidMessage: str(fd, 'botInvalidMessage'),
         noOneAvailableMessage: str(fd, 'noOneAvailableMessage'),
+        // The server checks each one is a site's origin and says which is not.
+        ...(props.kind === 'webchat' ? { allowedSites: splitList(str(fd, 'allowedSites')) } : {}),
       };
       // Secrets are write-only: a blank field keeps the stored value.
       const whatsapp: { phoneNumberId?: string | null; appSecret?: string; verifyToken?: string; accessToken?: string } = {};
@@ -172,16 +194,30 @@ function ChannelForm(props: {
       <Show when={props.kind === 'whatsapp'}>
         <fieldset class="adm-group adm-wide adm-grid">
           <legend>{t('admin.channels.credentials')}</legend>
-          <Input label={t('admin.channels.phoneNumberId')} name="phoneNumberId" value={c?.phoneNumberId} pattern="[0-9]{0,32}" maxLength={32} hint={t('admin.channels.phoneNumberIdHint')} />
+          <Input
+            label={t('admin.channels.phoneNumberId')}
+            name="phoneNumberId"
+            value={c?.phoneNumberId}
+            pattern="[0-9]{0,32}"
+            maxLength={32}
+            readOnly={c?.envManaged}
+            hint={c?.envManaged ? t('admin.channels.envPhoneNumberIdHint') : t('admin.channels.phoneNumberIdHint')}
+          />
           <Input label={t('admin.channels.appSecret')} name="appSecret" type="password" maxLength={2000} autocomplete="new-password" hint={secretHint(c?.hasAppSecret)} />
           <Input label={t('admin.channels.verifyToken')} name="verifyToken" type="password" maxLength={2000} autocomplete="new-password" hint={secretHint(c?.hasVerifyToken)} />
           <Input label={t('admin.channels.accessToken')} name="accessToken" type="password" maxLength={2000} autocomplete="new-password" hint={secretHint(c?.hasAccessToken)} />
+          <Show when={!c?.envManaged}>
+            <p class="adm-hint adm-wide">{t('admin.channels.noCredentials')}</p>
+          </Show>
           <Show when={c?.webhookPath} fallback={<p class="adm-hint adm-wide">{t('admin.channels.webhookAfterSave')}</p>}>
             {(path) => <CopyField label={t('admin.channels.webhookUrl')} value={webhookUrl(path())} />}
           </Show>
         </fieldset>
       </Show>
       <Show when={c?.embedSnippet}>{(snippet) => <CopyField label={t('admin.channels.embed')} value={snippet()} />}</Show>
+      <Show when={props.kind === 'webchat'}>
+        <TextArea label={t('admin.channels.allowedSites')} name="allowedSites" value={c?.allowedSites.join('\n')} rows={3} maxLength={6000} hint={t('admin.channels.allowedSitesHint')} />
+      </Show>
       <fieldset class="adm-group adm-wide adm-grid">
         <legend>{t('admin.channels.bot')}</legend>
         <TextArea label={t('admin.channels.greeting')} name="botGreeting" value={c?.botGreeting} maxLength={2000} hint={t('admin.channels.greetingHint')} />

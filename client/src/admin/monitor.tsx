@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/solid-query';
 import { createEffect, createMemo, createSignal, For, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { language, t, tValue } from '../i18n.ts';
+import { contactLabel } from '../lib/contact.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, fetchers, useList, useSave, type AdminTeam, type AdminUser, type MonitorAgent, type MonitorConversation } from './api.ts';
 import { formatDay, groupBy, hasSchedule, secondsSince, type Weekday, type WorkHours } from './logic.ts';
@@ -115,12 +116,10 @@ export default function MonitorScreen() {
                             })}
                           </span>
                         </h4>
-                        <table class="adm-table">
+                        <table class="adm-table adm-board">
                           <thead>
                             <tr>
-                              <th scope="col">{t('admin.monitor.protocol')}</th>
                               <th scope="col">{t('admin.monitor.contact')}</th>
-                              <th scope="col">{t('admin.monitor.channel')}</th>
                               <th scope="col">{t('admin.state')}</th>
                               <th scope="col">{t('admin.monitor.agent')}</th>
                               <th scope="col">{t('admin.monitor.time')}</th>
@@ -171,7 +170,7 @@ export default function MonitorScreen() {
                             {(m) => (
                               <tr class="adm-row-warn">
                                 <td><code>{m.protocol}</code></td>
-                                <td>{m.contact.name}</td>
+                                <td>{contactLabel(m.contact)}</td>
                                 <td>{m.channel.name}</td>
                                 <td class="adm-text">
                                   {m.text}
@@ -245,17 +244,21 @@ function ConversationRow(props: {
   };
   const overdue = () => c.autoCloseAt !== null && new Date(c.autoCloseAt).getTime() <= props.now;
   const who = () => (c.assignee ? c.assignee.name : c.targetUser ? t('admin.monitor.targeted', { name: c.targetUser.name }) : '—');
-  const label = `${c.protocol} ${c.contact.name}`;
+  const label = `${c.protocol} ${contactLabel(c.contact)}`;
   return (
     <tr aria-label={label} classList={{ 'adm-row-warn': overdue() }}>
-      <td><code>{c.protocol}</code></td>
-      <td>
-        {c.contact.name}
-        <Show when={c.contact.whatsapp}>
+      {/* Contact, number, protocol and channel in one cell: the board fits a 1366 px screen. */}
+      <td class="adm-who">
+        <strong>{contactLabel(c.contact)}</strong>
+        <Show when={c.contact.name.trim() && c.contact.whatsapp}>
           <span class="adm-muted"> +{c.contact.whatsapp}</span>
         </Show>
+        <span class="adm-sub">
+          <span class="visually-hidden">{t('admin.monitor.protocol')} </span>
+          <code>{c.protocol}</code> · <span class="visually-hidden">{t('admin.monitor.channel')} </span>
+          {c.channel.name}
+        </span>
       </td>
-      <td>{c.channel.name}</td>
       <td>
         <span class={`adm-badge adm-state-${c.status}`}>{t(`admin.monitor.state.${c.status}`)}</span>
       </td>

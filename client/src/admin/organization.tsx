@@ -4,7 +4,14 @@ import { t, tValue } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminOrg } from './api.ts';
 import { looksLikeNetwork, splitList } from './logic.ts';
-import { all, bool, Check, CheckGroup, FormActions, Input, int, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, TimeZoneList } from './ui.tsx';
+import { all, bool, Check, CheckGroup, FormActions, Input, int, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, timeZones } from './ui.tsx';
+
+/** The time zones to pick from (the browser's list), with the saved one even if the browser lacks it. */
+function zoneOptions(current: string): { value: string; label: string }[] {
+  const zones = timeZones();
+  const all = zones.includes(current) ? zones : [current, ...zones];
+  return all.map((z) => ({ value: z, label: z.replace(/_/g, ' ') }));
+}
 
 /** Contact fields the server knows by name; others are free-form custom field names. */
 const BUILT_IN_FIELDS = ['name', 'email', 'whatsapp'] as const;
@@ -44,6 +51,8 @@ function OrgForm(props: { org: AdminOrg }) {
         ratingWindowMinutes: int(fd, 'ratingWindowMinutes'),
         requiredContactFields: [...all(fd, 'requiredFields'), ...custom],
         identifyAgents: bool(fd, 'identifyAgents'),
+        notifyQueue: bool(fd, 'notifyQueue'),
+        notifyJoined: bool(fd, 'notifyJoined'),
         brandColor: str(fd, 'brandColor'),
         customerLanguage: str(fd, 'customerLanguage') as (typeof LANGUAGES)[number],
         queueTimeoutMinutes: str(fd, 'queueTimeoutMinutes') === '' ? null : int(fd, 'queueTimeoutMinutes'),
@@ -59,8 +68,14 @@ function OrgForm(props: { org: AdminOrg }) {
   return (
     <form class="adm-form" aria-label={t('admin.nav.organization')} onSubmit={(e) => save.mutate(submitted(e))}>
       <Input label={t('admin.org.name')} name="name" value={o.name} required maxLength={120} />
-      <Input label={t('admin.org.timeZone')} name="timeZone" value={o.timeZone} required maxLength={64} list="adm-org-zones" hint={t('admin.org.timeZoneHint')} />
-      <TimeZoneList id="adm-org-zones" />
+      <Select
+        label={t('admin.org.timeZone')}
+        name="timeZone"
+        value={o.timeZone}
+        required
+        options={zoneOptions(o.timeZone)}
+        hint={t('admin.org.timeZoneHint')}
+      />
       <Select
         label={t('admin.org.workHoursPolicy')}
         name="workHoursPolicy"
@@ -80,6 +95,8 @@ function OrgForm(props: { org: AdminOrg }) {
       />
       <Input label={t('admin.org.customFields')} name="customFields" value={custom.join(', ')} maxLength={2000} hint={t('admin.org.customFieldsHint')} />
       <Check label={t('admin.org.identifyAgents')} name="identifyAgents" checked={o.identifyAgents} />
+      <Check label={t('admin.org.notifyQueue')} name="notifyQueue" checked={o.notifyQueue} />
+      <Check label={t('admin.org.notifyJoined')} name="notifyJoined" checked={o.notifyJoined} />
       <Input label={t('admin.org.brandColor')} name="brandColor" type="color" value={o.brandColor} required />
       <Select
         label={t('admin.org.customerLanguage')}

@@ -1,5 +1,6 @@
-import { createMemo, Show } from 'solid-js';
+import { createMemo, createSignal, Show } from 'solid-js';
 import { t } from '../i18n.ts';
+import { formatMinutes } from '../lib/format.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys, useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
 import { bool, Check, CheckGroup, FormActions, Input, int, Select, str, submitted, all, focusFirstField } from './ui.tsx';
@@ -21,7 +22,7 @@ export default function TeamsScreen() {
       nameOf={(tm) => tm.name}
       columns={[
         { label: t('admin.name'), cell: (tm) => tm.name },
-        { label: t('admin.teams.timeout'), cell: (tm) => t('admin.minutesValue', { n: tm.queueTimeoutMinutes }), class: 'adm-num' },
+        { label: t('admin.teams.timeout'), cell: (tm) => formatMinutes(tm.queueTimeoutMinutes), class: 'adm-num' },
         { label: t('admin.teams.queueMode'), cell: (tm) => t(`admin.teams.mode.${tm.queueMode}`) },
         {
           label: t('admin.teams.rules'),
@@ -70,6 +71,8 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
     (saved) => props.onDone(t('admin.savedNamed', { name: saved.name })),
   );
   const title = tm ? t('admin.teams.editTitle', { name: tm.name }) : t('admin.teams.newTitle');
+  // The minutes typed, read back as hours and minutes ("1440" → "24 h").
+  const [timeoutMinutes, setTimeoutMinutes] = createSignal(tm?.queueTimeoutMinutes ?? 1440);
   return (
     <form class="adm-form" ref={focusFirstField} aria-label={title} onSubmit={(e) => save.mutate(submitted(e))}>
       <h3 class="adm-wide">{title}</h3>
@@ -82,7 +85,8 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         required
         min={1}
         max={MAX_TIMEOUT}
-        hint={t('admin.teams.timeoutHint')}
+        hint={t('admin.teams.timeoutHint', { time: Number.isFinite(timeoutMinutes()) && timeoutMinutes() > 0 ? formatMinutes(timeoutMinutes()) : '—' })}
+        onInput={(value) => setTimeoutMinutes(Number.parseInt(value, 10))}
       />
       <Select
         label={t('admin.teams.queueMode')}

@@ -123,12 +123,22 @@ export function Select(props: {
   value?: string | null;
   options: { value: string; label: string }[];
   required?: boolean;
+  hint?: string;
   onChange?: (value: string) => void;
 }) {
+  const id = createUniqueId();
   return (
-    <label class="adm-field">
-      <span class="adm-label">{props.label}</span>
-      <select name={props.name} required={props.required} onChange={(e) => props.onChange?.(e.currentTarget.value)}>
+    <div class="adm-field">
+      <label class="adm-label" for={`in-${id}`}>
+        {props.label}
+      </label>
+      <select
+        id={`in-${id}`}
+        name={props.name}
+        required={props.required}
+        aria-describedby={props.hint ? `hint-${id}` : undefined}
+        onChange={(e) => props.onChange?.(e.currentTarget.value)}
+      >
         <For each={props.options}>
           {(o) => (
             <option value={o.value} selected={o.value === (props.value ?? '')}>
@@ -137,7 +147,8 @@ export function Select(props: {
           )}
         </For>
       </select>
-    </label>
+      <Hint id={id} text={props.hint} />
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKeyIn, formatDateIn, formatDateTimeIn, formatDurationIn, formatElapsedIn, formatTimeIn, formatWhenIn, timeZoneOf } from './format.ts';
+import { dayKeyIn, formatDateIn, formatDateTimeIn, formatDurationIn, formatElapsedIn, formatMinutesIn, formatTimeIn, formatWhenIn, timeZoneOf } from './format.ts';
 
 // 2026-03-05 15:07 UTC: 12:07 in São Paulo, 09:07 in Mexico City, 10:07 in New York.
 const at = '2026-03-05T15:07:00Z';
@@ -37,6 +37,15 @@ describe('formatting per language and time zone', () => {
     expect(formatDurationIn(3 * 86400 + 4 * 3600, { language: 'es' })).toBe('3 d 4 h');
     expect(formatDurationIn(-10, { language: 'en' })).toBe('0 sec');
     expect(formatElapsedIn('2026-03-05T15:00:00Z', at, { language: 'pt-BR' })).toBe('7 min');
+  });
+
+  it('shows settings in minutes as hours and minutes, not "1440 min"', () => {
+    expect(formatMinutesIn(45, { language: 'pt-BR' })).toBe('45 min');
+    expect(formatMinutesIn(90, { language: 'pt-BR' })).toBe('1 h 30 min');
+    expect(formatMinutesIn(1440, { language: 'pt-BR' })).toBe('24 h');
+    expect(formatMinutesIn(1440, { language: 'en' })).toBe('24 hr');
+    expect(formatMinutesIn(1500, { language: 'es' })).toBe('25 h');
+    expect(formatMinutesIn(60 * 24 * 30, { language: 'es' })).toBe('30 d');
   });
 
   it('uses the person’s zone, else the organization’s', () => {

@@ -115,6 +115,20 @@ export function formatDurationIn(seconds: number, where: Pick<Where, 'language'>
   return h % 24 ? joinUnits(lang, [unit(lang, 'day', d), unit(lang, 'hour', h % 24)]) : unit(lang, 'day', d);
 }
 
+/**
+ * A setting in minutes (a team's queue timeout, say), as hours and minutes: "45 min", "1 h 30 min",
+ * "24 h"; from two whole days on, days and hours ("3 d", "30 d"). Never "1440 min".
+ */
+export function formatMinutesIn(minutes: number, where: Pick<Where, 'language'>): string {
+  const lang = where.language;
+  const total = Math.max(0, Math.round(minutes));
+  if (total < 60) return unit(lang, 'minute', total);
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  if (h < 48) return m ? joinUnits(lang, [unit(lang, 'hour', h), unit(lang, 'minute', m)]) : unit(lang, 'hour', h);
+  return formatDurationIn(total * 60, where);
+}
+
 /** How long from `since` to `now`, as a duration. */
 export const formatElapsedIn = (since: Moment, now: Moment, where: Pick<Where, 'language'>) =>
   formatDurationIn((toDate(now).getTime() - toDate(since).getTime()) / 1000, where);
@@ -128,4 +142,5 @@ export const formatDay = (at: Moment) => formatDayIn(at, here());
 export const formatWhen = (at: Moment, now: Moment = Date.now()) => formatWhenIn(at, here(), now);
 export const isSameDay = (a: Moment, b: Moment) => dayKeyIn(a, here()) === dayKeyIn(b, here());
 export const formatDuration = (seconds: number) => formatDurationIn(seconds, here());
+export const formatMinutes = (minutes: number) => formatMinutesIn(minutes, here());
 export const formatElapsed = (since: Moment, now: Moment = Date.now()) => formatElapsedIn(since, now, here());

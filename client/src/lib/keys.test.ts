@@ -2,9 +2,15 @@ import { QueryClient } from '@tanstack/solid-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const queueQuery = vi.fn<(input: { conversationIds: string[] }) => Promise<unknown[]>>();
-vi.mock('../trpc.ts', () => ({ trpc: { queue: { list: { query: (input: { conversationIds: string[] }) => queueQuery(input) } } } }));
+const mineQuery = vi.fn<(input: { conversationIds: string[] }) => Promise<unknown[]>>();
+vi.mock('../trpc.ts', () => ({
+  trpc: {
+    queue: { list: { query: (input: { conversationIds: string[] }) => queueQuery(input) } },
+    conversations: { mine: { query: (input: { conversationIds: string[] }) => mineQuery(input) } },
+  },
+}));
 
-const { applyLiveEvent, keys } = await import('./keys.ts');
+const { applyLiveEvent, applyReadLocally, keys } = await import('./keys.ts');
 
 const row = (id: string, minute: number, teamId = 'support') => ({
   id, waitingSince: `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`, team: { id: teamId, name: teamId }, lastMessage: { text: `hi ${id}` },
@@ -25,6 +31,7 @@ beforeEach(() => {
   client.setQueryData(support, [row('a', 0), row('b', 1)]);
   client.setQueryData(keys.mine, [{ id: 'm' }]);
   queueQuery.mockReset();
+  mineQuery.mockReset();
 });
 afterEach(() => {
   client.clear();
@@ -43,13 +50,18 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     expect(ids(all)).toEqual(['a', 'b', 'd']);
   });
 
-  it('a claimed conversation leaves every Waiting list locally; In service refetches when it is mine', () => {
+  it('a claimed conversation leaves every Waiting list locally; In service fetches that row alone when it is mine', async () => {
+    mineQuery.mockResolvedValue([{ id: 'a', lastActivityAt: '2026-01-01T10:06:00.000Z', awaitingReplySince: '2026-01-01T10:00:00.000Z', unread: 2, lastSeq: 3 }]);
     applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a', status: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
     expect(ids(all)).toEqual(['b', 'd']);
     expect(ids(support)).toEqual(['b']);
     expect(queueQuery).not.toHaveBeenCalled();
     expect(invalidated(all)).toBe(false);
-    expect(invalidated(keys.mine)).toBe(true);
+    await settle();
+    expect(mineQuery).toHaveBeenCalledTimes(1);
+    expect(mineQuery.mock.calls[0]![0]).toEqual({ conversationIds: ['a'] });
+    expect(invalidated(keys.mine)).toBe(false);
+    expect(ids(keys.mine)).toEqual(['a', 'm']);
   });
 
   it('new waiting conversations are fetched alone, in one request, and patched in order and per team', async () => {
@@ -101,6 +113,60 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     applyLiveEvent(client, { type: 'message.created', conversationId: 'x', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
     expect(invalidated(keys.contact('k1'))).toBe(true);
     expect(invalidated(keys.contact('k2'))).toBe(false);
+  });
+
+  it('a new customer message on one of my conversations updates that row alone: preview, unread, order', async () => {
+    const m = { id: 'm', lastActivityAt: '2026-01-01T10:09:00.000Z', awaitingReplySince: null, unread: 0, lastSeq: 5, lastMessage: { text: 'Pronto' } };
+    const n = { id: 'n', lastActivityAt: '2026-01-01T10:05:00.000Z', awaitingReplySince: '2026-01-01T10:05:00.000Z', unread: 1, lastSeq: 6, lastMessage: { text: 'Oi' } };
+    client.setQueryData(keys.mine, [n, m]);
+    const urgent = { ...m, lastActivityAt: '2026-01-01T10:10:00.000Z', awaitingReplySince: '2026-01-01T10:01:00.000Z', unread: 1, lastSeq: 7, lastMessage: { text: 'Alô? Ainda está aí? É urgente.' } };
+    mineQuery.mockResolvedValue([urgent]);
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    await settle();
+    expect(mineQuery).toHaveBeenCalledTimes(1);
+    expect(invalidated(keys.mine)).toBe(false);
+    expect(client.getQueryData(keys.mine)).toEqual([urgent, n]);
+  });
+
+  it('a read mark clears a row at once; a row fetched before my mark landed does not bring its count back', async () => {
+    const row = { id: 'm', lastActivityAt: '2026-01-01T10:09:00.000Z', awaitingReplySince: '2026-01-01T10:09:00.000Z', unread: 1, lastSeq: 7 };
+    client.setQueryData(keys.mine, [row]);
+    // Another tab of mine read it.
+    applyLiveEvent(client, { type: 'read.marked', conversationId: 'm', userId: 'ana', seq: 7 });
+    expect(client.getQueryData<{ unread: number }[]>(keys.mine)![0]!.unread).toBe(0);
+    expect(mineQuery).not.toHaveBeenCalled();
+    // This tab reads it, while the row of the message that just arrived is on its way (counted before the mark).
+    client.setQueryData(keys.mine, [{ ...row, unread: 0 }]);
+    mineQuery.mockResolvedValue([{ ...row, unread: 1, lastSeq: 8 }]);
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    applyReadLocally(client, 'm', 8);
+    await settle();
+    expect(client.getQueryData<{ unread: number }[]>(keys.mine)![0]!.unread).toBe(0);
+    // A mark older than the last message: the server counts what is left (that row alone).
+    client.setQueryData(keys.mine, [{ ...row, unread: 3, lastSeq: 12 }]);
+    mineQuery.mockResolvedValue([{ ...row, unread: 1, lastSeq: 12 }]);
+    applyLiveEvent(client, { type: 'read.marked', conversationId: 'm', userId: 'ana', seq: 11 });
+    await settle();
+    expect(client.getQueryData<{ unread: number }[]>(keys.mine)![0]!.unread).toBe(1);
+  });
+
+  it('my mark on a waiting conversation I peek at clears its row in every Waiting list', () => {
+    client.setQueryData(all, [{ ...row('a', 0), unread: 2 }, row('b', 1)]);
+    client.setQueryData(support, [{ ...row('a', 0), unread: 2 }]);
+    applyReadLocally(client, 'a', 4);
+    expect(client.getQueryData<{ unread?: number }[]>(all)![0]!.unread).toBe(0);
+    expect(client.getQueryData<{ unread?: number }[]>(support)![0]!.unread).toBe(0);
+    expect(queueQuery).not.toHaveBeenCalled();
+  });
+
+  it('a mark from another tab on a waiting conversation asks the server for that row alone', async () => {
+    client.setQueryData(all, [{ ...row('a', 0), unread: 2 }, row('b', 1)]);
+    queueQuery.mockResolvedValue([{ ...row('a', 0), unread: 0 }]);
+    applyLiveEvent(client, { type: 'read.marked', conversationId: 'a', userId: 'ana', seq: 4 });
+    await settle();
+    expect(queueQuery).toHaveBeenCalledWith({ conversationIds: ['a'] });
+    expect(client.getQueryData<{ unread?: number }[]>(all)![0]!.unread).toBe(0);
+    expect(invalidated(all)).toBe(false);
   });
 
   it('a change of team memberships refetches the lists (visibility changed)', () => {

@@ -1,7 +1,10 @@
 import type { QueryClient } from '@tanstack/solid-query';
 import type { LiveEvent } from '../events.ts';
 import { trpc } from '../trpc.ts';
-import { contactAction, isConversationEvent, mineAction, patchRows, queueAction, removeRow, type QueueAction, type QueueRowLike } from './live-cache.ts';
+import {
+  applyReadMark, contactAction, isConversationEvent, mineAction, patchMine, patchRows, queueAction, readMarkOf, removeRow,
+  type MineRowLike, type QueueAction, type QueueRowLike,
+} from './live-cache.ts';
 
 /**
  * Query keys of the workspace, one place. Every server read goes through TanStack Query
@@ -32,8 +35,11 @@ export const keys = {
 /**
  * Live event → the cache. Conversation events are applied precisely (lib/live-cache.ts): the
  * Waiting lists drop a conversation that left Waiting and fetch alone (`queue.list` with
- * `conversationIds`) one that entered or changed there; In service and `contacts.get` are
- * refetched only when the event concerns them. Everything else invalidates what it makes stale.
+ * `conversationIds`) one that entered or changed there; In service fetches alone
+ * (`conversations.mine` with `conversationIds`) a row the event concerns (its last message,
+ * unread count and waiting-for-reply change with each message); `contacts.get` is refetched
+ * only for its contact; a read mark (`read.marked`, from my other tabs) clears a row's unread
+ * count locally. Everything else invalidates what it makes stale.
  */
 export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void {
   const invalidate = (queryKey: readonly unknown[]) => void queryClient.invalidateQueries({ queryKey });
@@ -43,9 +49,13 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
     applyToQueue(queryClient, event, queueAction(event, (id) => inQueue(queryClient, id)));
     const me = queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id ?? null;
     const mine = queryClient.getQueryData<{ id: string }[]>(keys.mine);
-    if (mineAction(event, me, (id) => !!mine?.some((c) => c.id === id)) === 'refetch') invalidate(keys.mine);
+    const action = mineAction(event, me, (id) => !!mine?.some((c) => c.id === id));
+    if (action === 'refetch') invalidate(keys.mine);
+    else if (action === 'fetch' && conversationId) fetchMineRow(queryClient, conversationId);
     if (conversationId) invalidate(keys.conversation(conversationId));
   }
+  const mark = readMarkOf(event);
+  if (mark) applyReadLocally(queryClient, mark.conversationId, mark.seq, false);
   const contact = contactAction(event);
   if (contact === 'all') invalidate(['contacts.get']);
   else if (contact !== 'none') invalidate(keys.contact(contact.contactId));
@@ -163,6 +173,117 @@ async function flush(queryClient: QueryClient, state: QueuePatches): Promise<voi
     const next = patchRows(list, current, rows, teamFilterOf(queryKey));
     if (next === null) void queryClient.invalidateQueries({ queryKey, exact: true });
     else if (next !== list) queryClient.setQueryData(queryKey, next);
+  }
+}
+
+type MineRow = MineRowLike & Record<string, unknown>;
+
+/**
+ * In service rows fetched alone, batched like the Waiting ones; a counter per id so a late
+ * answer never undoes a newer event, and the read marks made in this tab (per user) so a row
+ * fetched just before the mark landed does not bring back an unread count already seen.
+ */
+interface MinePatches {
+  pending: Set<string>;
+  generation: Map<string, number>;
+  timer: ReturnType<typeof setTimeout> | null;
+  marks: Map<string, number>;
+  marksOf: string | null;
+}
+const minePatches = new WeakMap<QueryClient, MinePatches>();
+
+function mineState(queryClient: QueryClient): MinePatches {
+  let state = minePatches.get(queryClient);
+  if (!state) minePatches.set(queryClient, (state = { pending: new Set(), generation: new Map(), timer: null, marks: new Map(), marksOf: null }));
+  // Marks belong to whoever is signed in (a logout clears the cache, another user starts afresh).
+  const me = queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id ?? null;
+  if (state.marksOf !== me) {
+    state.marks.clear();
+    state.marksOf = me;
+  }
+  return state;
+}
+
+/** A row's unread count as this tab knows it: none once my mark reaches its last message. */
+function withLocalMark<T extends MineRowLike>(state: MinePatches, row: T): T {
+  const mark = state.marks.get(row.id);
+  if (mark === undefined || !row.unread || !row.lastSeq || row.lastSeq > mark) return row;
+  return { ...row, unread: 0 };
+}
+
+function fetchMineRow(queryClient: QueryClient, id: string): void {
+  // Nothing cached yet: the first load will bring the truth.
+  if (!queryClient.getQueryData(keys.mine)) return;
+  const state = mineState(queryClient);
+  state.generation.set(id, (state.generation.get(id) ?? 0) + 1);
+  state.pending.add(id);
+  state.timer ??= setTimeout(() => {
+    state.timer = null;
+    void flushMine(queryClient, state);
+  }, 20);
+}
+
+async function flushMine(queryClient: QueryClient, state: MinePatches): Promise<void> {
+  // A full load in flight may predate these events: patch what it brings.
+  if (queryClient.isFetching({ queryKey: keys.mine }) > 0) {
+    await new Promise<void>((resolve) => {
+      const stop = queryClient.getQueryCache().subscribe(() => {
+        if (queryClient.isFetching({ queryKey: keys.mine }) > 0) return;
+        stop();
+        resolve();
+      });
+    });
+  }
+  const ids = [...state.pending].slice(0, FETCH_BATCH);
+  for (const id of ids) state.pending.delete(id);
+  if (state.pending.size > 0) state.timer ??= setTimeout(() => ((state.timer = null), void flushMine(queryClient, state)), 0);
+  if (ids.length === 0) return;
+  const asked = new Map(ids.map((id) => [id, state.generation.get(id) ?? 0]));
+  let rows: MineRow[];
+  try {
+    rows = (await trpc.conversations.mine.query({ conversationIds: ids })) as unknown as MineRow[];
+  } catch {
+    void queryClient.invalidateQueries({ queryKey: keys.mine });
+    return;
+  }
+  // An id touched again meanwhile has a newer request of its own. (Counters stay: one number per
+  // conversation touched in this tab, and no late answer can ever match a reused one.)
+  const current = ids.filter((id) => (state.generation.get(id) ?? 0) === asked.get(id));
+  if (current.length === 0) return;
+  const list = queryClient.getQueryData<MineRow[]>(keys.mine);
+  if (!list) return;
+  const next = patchMine(list, current, rows.map((r) => withLocalMark(state, r)));
+  if (next !== list) queryClient.setQueryData(keys.mine, next);
+}
+
+/**
+ * Read up to `seq` (this tab's mark, `mine` true, or `read.marked` from another): the rows
+ * of that conversation show nothing unread at once when the mark reaches their last message;
+ * otherwise the server counts (that row alone).
+ */
+export function applyReadLocally(queryClient: QueryClient, conversationId: string, seq: number, mine = true): void {
+  const state = mineState(queryClient);
+  if (mine) state.marks.set(conversationId, Math.max(seq, state.marks.get(conversationId) ?? 0));
+  const list = queryClient.getQueryData<MineRow[]>(keys.mine);
+  if (list) {
+    const { list: next, fetch } = applyReadMark(list, conversationId, seq);
+    if (fetch) fetchMineRow(queryClient, conversationId);
+    else if (next !== list) queryClient.setQueryData(keys.mine, next);
+  }
+  // A Waiting row has no seq of its own: a mark from the page that shows the newest message
+  // clears it; one from elsewhere asks the server for that row.
+  if (!inQueue(queryClient, conversationId)) return;
+  if (!mine) {
+    const patchesOfQueue = patchState(queryClient);
+    // A row already on its way may predate the mark: only the newer request counts.
+    if (patchesOfQueue.pending.has(conversationId) || patchesOfQueue.inFlight.has(conversationId)) {
+      patchesOfQueue.generation.set(conversationId, (patchesOfQueue.generation.get(conversationId) ?? 0) + 1);
+    }
+    return schedule(queryClient, patchesOfQueue, conversationId);
+  }
+  for (const [queryKey, rows] of queueLists(queryClient)) {
+    if (!rows?.some((r) => r.id === conversationId && r.unread)) continue;
+    queryClient.setQueryData(queryKey, rows.map((r) => (r.id === conversationId ? { ...r, unread: 0 } : r)));
   }
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contactAction, mineAction, patchRows, QUEUE_LIMIT, queueAction, removeRow, type QueueRowLike } from './live-cache.ts';
+import {
+  applyReadMark, compareMine, contactAction, mineAction, patchMine, patchRows, QUEUE_LIMIT, queueAction, readMarkOf, removeRow, type MineRowLike, type QueueRowLike,
+} from './live-cache.ts';
 
 const row = (id: string, waitingSince: string, teamId: string | null = 'support'): QueueRowLike => ({ id, waitingSince, team: teamId ? { id: teamId } : null });
 const list = [row('a', '2026-01-01T10:00:00.000Z'), row('b', '2026-01-01T10:01:00.000Z'), row('d', '2026-01-01T10:03:00.000Z', 'sales')];
@@ -54,13 +56,18 @@ describe('queueAction: what an event means for the cached Waiting lists', () => 
   });
 });
 
-describe('mineAction: In service is refetched only when concerned', () => {
+describe('mineAction: In service fetches one row, only when concerned', () => {
   const mine = (id: string) => id === 'm';
-  it('refetches for my conversations, ones assigned to me, and my invitations', () => {
-    expect(mineAction(message('m', 'active'), 'ana', mine)).toBe('refetch');
-    expect(mineAction(conv('queue.changed', 'a', 'active', { assigneeId: 'ana' }), 'ana', mine)).toBe('refetch');
-    expect(mineAction({ type: 'conversation.participants', conversationId: 'x', userId: 'ana' }, 'ana', mine)).toBe('refetch');
-    expect(mineAction({ type: 'conversation.left', conversationId: 'm', assigneeId: 'ana' }, 'ana', mine)).toBe('refetch');
+  it('fetches that row alone for my conversations, ones assigned to me, and my invitations', () => {
+    expect(mineAction(message('m', 'active'), 'ana', mine)).toBe('fetch');
+    expect(mineAction(message('m', 'active', 'out'), 'ana', mine)).toBe('fetch');
+    expect(mineAction(conv('queue.changed', 'a', 'active', { assigneeId: 'ana' }), 'ana', mine)).toBe('fetch');
+    expect(mineAction({ type: 'conversation.participants', conversationId: 'x', userId: 'ana' }, 'ana', mine)).toBe('fetch');
+    expect(mineAction({ type: 'conversation.left', conversationId: 'm', assigneeId: 'ana' }, 'ana', mine)).toBe('fetch');
+  });
+  it('a read mark is no conversation event (it changes nobody else’s lists)', () => {
+    expect(mineAction({ type: 'read.marked', conversationId: 'm', userId: 'ana', seq: 4 }, 'ana', mine)).toBe('none');
+    expect(queueAction({ type: 'read.marked', conversationId: 'a', userId: 'ana', seq: 4 }, inList)).toBe('none');
   });
   it('leaves it alone for others\u2019 conversations and for delivery statuses', () => {
     expect(mineAction(message('x', 'active', 'in', { assigneeId: 'bruno' }), 'ana', mine)).toBe('none');
@@ -115,5 +122,51 @@ describe('patching the cached list', () => {
     const patched = patchRows(full, ['zzz'], [newest], null)!;
     expect(patched).toHaveLength(QUEUE_LIMIT);
     expect(patched.some((r) => r.id === 'zzz')).toBe(false);
+  });
+});
+
+describe('In service order, patches and read marks', () => {
+  const mineRow = (id: string, awaitingReplySince: string | null, lastActivityAt: string, unread = 0, seq = 10): MineRowLike => ({
+    id, awaitingReplySince, lastActivityAt, unread, lastSeq: seq,
+  });
+  const a = mineRow('a', '2026-01-01T10:00:00.000Z', '2026-01-01T10:05:00.000Z', 2);
+  const b = mineRow('b', '2026-01-01T10:03:00.000Z', '2026-01-01T10:03:00.000Z', 1);
+  const c = mineRow('c', null, '2026-01-01T10:09:00.000Z');
+  const d = mineRow('d', null, '2026-01-01T10:01:00.000Z');
+
+  it('puts who has waited longest for an answer first, then the answered ones by latest activity', () => {
+    expect([d, c, b, a].sort(compareMine).map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('a new customer message moves the answered row among the waiting ones, in order', () => {
+    const list = [a, b, c, d];
+    const waitingNow = mineRow('c', '2026-01-01T10:10:00.000Z', '2026-01-01T10:10:00.000Z', 1, 11);
+    expect(patchMine(list, ['c'], [waitingNow]).map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+    const older = mineRow('d', '2026-01-01T09:00:00.000Z', '2026-01-01T10:10:00.000Z', 1, 12);
+    const patched = patchMine(list, ['d'], [older]);
+    expect(patched.map((r) => r.id)).toEqual(['d', 'a', 'b', 'c']);
+    expect(patched[0]).toBe(older);
+  });
+
+  it('drops a requested row the server no longer returns (not mine any more), and leaves an untouched list as is', () => {
+    expect(patchMine([a, b, c], ['b'], []).map((r) => r.id)).toEqual(['a', 'c']);
+    const list = [a, b];
+    expect(patchMine(list, ['zz'], [])).toBe(list);
+  });
+
+  it('a mark that reaches the last message clears the count locally; an older one asks the server', () => {
+    const list = [a, b, c];
+    const cleared = applyReadMark(list, 'a', 10);
+    expect(cleared.fetch).toBe(false);
+    expect(cleared.list.map((r) => r.unread)).toEqual([0, 1, 0]);
+    expect(applyReadMark(list, 'a', 9)).toEqual({ list, fetch: true });
+    expect(applyReadMark(list, 'c', 1)).toEqual({ list, fetch: false });
+    expect(applyReadMark(list, 'zz', 99)).toEqual({ list, fetch: false });
+  });
+
+  it('reads a read.marked event, and nothing else', () => {
+    expect(readMarkOf({ type: 'read.marked', conversationId: 'a', userId: 'ana', seq: 7 })).toEqual({ conversationId: 'a', seq: 7 });
+    expect(readMarkOf({ type: 'read.marked', conversationId: 'a' })).toBeNull();
+    expect(readMarkOf(message('a', 'active'))).toBeNull();
   });
 });

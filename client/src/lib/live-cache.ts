@@ -67,16 +67,81 @@ export function queueAction(event: LiveEventLike, cached: (id: string) => boolea
   }
 }
 
-/** For the In-service list (the caller's own conversations, a short list): refetch it or not. */
-export function mineAction(event: LiveEventLike, me: string | null, cached: (id: string) => boolean): 'none' | 'refetch' {
+/**
+ * For the In-service list (the caller's own conversations): `fetch` asks the server for that row
+ * alone (`conversations.mine` with `conversationIds`: it joins, changes — last message, unread,
+ * waiting for a reply — or leaves), `none` when it is not concerned, `refetch` when it cannot tell.
+ */
+export type MineAction = 'none' | 'fetch' | 'refetch';
+
+export function mineAction(event: LiveEventLike, me: string | null, cached: (id: string) => boolean): MineAction {
   if (!isConversationEvent(event.type)) return 'none';
   const id = str(event.conversationId);
   if (!id || !me || !CONVERSATION_EVENTS.has(event.type)) return 'refetch';
-  // Delivery statuses change neither membership nor order.
+  // Delivery statuses change neither membership, order, nor counts.
   if (event.type === 'message.status') return 'none';
-  if (cached(id) || event.assigneeId === me) return 'refetch';
-  if (event.type === 'conversation.participants' && event.userId === me) return 'refetch';
+  if (cached(id) || event.assigneeId === me) return 'fetch';
+  if (event.type === 'conversation.participants' && event.userId === me) return 'fetch';
   return 'none';
+}
+
+/** What a cached In-service row needs for its order and its unread count. */
+export interface MineRowLike {
+  id: string;
+  lastActivityAt: string;
+  awaitingReplySince?: string | null;
+  unread?: number;
+  /** The newest message's seq (of any kind): a read mark that reaches it leaves nothing unread. */
+  lastSeq?: number | null;
+}
+
+/**
+ * The server's In-service order (db/queries/conversation-views.ts listMine): who has waited
+ * longest for an answer first; answered ones after, most recent activity first; then the id.
+ */
+export function compareMine(a: MineRowLike, b: MineRowLike): number {
+  const wa = a.awaitingReplySince ?? null;
+  const wb = b.awaitingReplySince ?? null;
+  if (wa !== wb) {
+    if (wa === null) return 1;
+    if (wb === null) return -1;
+    return wa < wb ? -1 : 1;
+  }
+  if (a.lastActivityAt !== b.lastActivityAt) return a.lastActivityAt > b.lastActivityAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Patches the cached In-service list with the server's answer for `requested` ids: a returned
+ * row replaces or joins it, a requested id not returned is no longer mine and leaves; the list
+ * stays in the server's order.
+ */
+export function patchMine<T extends MineRowLike>(list: readonly T[], requested: readonly string[], rows: readonly T[]): T[] {
+  const asked = new Set(requested);
+  const kept = list.filter((r) => !asked.has(r.id));
+  const wanted = rows.filter((r) => asked.has(r.id));
+  if (kept.length === list.length && wanted.length === 0) return list as T[];
+  return [...kept, ...wanted].sort(compareMine);
+}
+
+/**
+ * A read mark (mine from this tab, or `read.marked` from another): the row has nothing unread
+ * when the mark reaches its last message. `fetch` when the mark is older than the row's last
+ * message (some may still be unread: the server counts), `none` when nothing changes.
+ */
+export function applyReadMark<T extends MineRowLike>(list: readonly T[], conversationId: string, seq: number): { list: T[]; fetch: boolean } {
+  const at = list.findIndex((r) => r.id === conversationId);
+  const row = list[at];
+  if (!row || !row.unread) return { list: list as T[], fetch: false };
+  if (!row.lastSeq || row.lastSeq > seq) return { list: list as T[], fetch: true };
+  return { list: [...list.slice(0, at), { ...row, unread: 0 }, ...list.slice(at + 1)], fetch: false };
+}
+
+/** A `read.marked` event's mark, or null when it is not one (or has no usable shape). */
+export function readMarkOf(event: LiveEventLike): { conversationId: string; seq: number } | null {
+  if (event.type !== 'read.marked') return null;
+  const conversationId = str(event.conversationId);
+  return conversationId && typeof event.seq === 'number' ? { conversationId, seq: event.seq } : null;
 }
 
 /** Which `contacts.get` queries an event makes stale: one contact's, all (unknown contact), or none. */

@@ -32,12 +32,30 @@ export function connection(): Connection {
 
 export const streamState = stream;
 
+const [wasLive, setWasLive] = createSignal(false);
+
+/**
+ * What the top bar shows about the connection: nothing while all is well (the status menu
+ * is the only "Online" there), "Reconnecting…" once a stream that was live is trying again,
+ * "No connection" when the browser is offline or the server cannot be reached. The first
+ * connect of a page load shows nothing (it takes a moment, and nothing is wrong yet).
+ */
+export function connectionProblem(): Exclude<Connection, 'online'> | null {
+  const state = connection();
+  if (state === 'online') return null;
+  if (state === 'reconnecting' && !wasLive()) return null;
+  return state;
+}
+
 /** From events.ts: the live stream connected, is trying, or failed to reach the server. */
 export function setStreamState(next: StreamState): void {
   const was = stream();
   if (was === next) return;
   setStream(next);
-  if (next === 'live') fireReconnect();
+  if (next === 'live') {
+    setWasLive(true);
+    fireReconnect();
+  }
 }
 
 /** Called when the tab is back in touch with the server (stream live again, or browser online). */

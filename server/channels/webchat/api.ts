@@ -96,9 +96,9 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
       return markRead(ctx, req, res, lang, visitor);
     case 'POST /webchat/upload':
       if (!(await ctx.limits.take('uploadVisitor', visitor.id))) return refuse(res, 429, lang, 'webchat.tooManyMessages', { headers: { 'retry-after': '60' } });
-      return handleVisitorUpload(req, res, s, visitor, lang);
+      return handleVisitorUpload(req, res, s, ctx.limits, visitor, lang, ip);
     case 'GET /webchat/stream':
-      return ctx.streams.open(res, visitor);
+      return ctx.streams.open(res, visitor, ip, lang);
   }
   if (req.method === 'GET' && url.pathname.startsWith('/webchat/files/')) {
     return serveVisitorFile(res, s, visitor, url.pathname.slice('/webchat/files/'.length), lang);
@@ -117,6 +117,11 @@ export interface ChannelProfile {
   menu: { key: string; label: string }[];
   /** The bot's "no one available" sentence, shown to the visitor as a notice. */
   noOneAvailableMessage: string;
+  /**
+   * The origins that may embed the widget (empty = any site). The widget exchanges the
+   * visitor's session with its embedding page only when that page's origin is one of them.
+   */
+  allowedSites: string[];
 }
 
 /**
@@ -136,6 +141,7 @@ async function channelProfile(ctx: WebchatContext, url: URL, res: ServerResponse
     organization: { name: org.name, brandColor: COLOUR.test(org.brandColor) ? org.brandColor.toLowerCase() : null },
     menu: channel.botOptions.map((o) => ({ key: o.key, label: o.label })),
     noOneAvailableMessage: channel.noOneAvailableMessage,
+    allowedSites: channel.allowedSites,
   };
   sendJson(res, 200, body);
 }

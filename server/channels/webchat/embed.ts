@@ -16,7 +16,11 @@ function strings(): Record<string, { open: string; close: string; title: string 
  * token in its own storage and talks to /webchat directly, so no third-party cookies. The
  * host page and the widget exchange `atende:visibility` (open or not, so messages are
  * marked read only when seen), `atende:close`, and — only when the browser denies the frame
- * its storage — `atende:store`, the widget's session kept in this page's storage instead.
+ * its storage and the channel lists this page's origin among its allowed sites — the
+ * widget's session, kept in this page's storage instead: `atende:store` from the widget,
+ * `atende:session` back to it. This page accepts messages only from the widget's frame and
+ * origin, and posts only to the widget's origin; the widget decides whether to trust this
+ * page (client/widget/host.ts). The session never travels in the frame's address.
  * Plain ES5 on purpose: it runs on whatever page embeds it.
  */
 function source(): string {
@@ -69,19 +73,27 @@ function source(): string {
   function tell() {
     if (frame && frame.contentWindow) frame.contentWindow.postMessage({ type: 'atende:visibility', open: isOpen }, origin);
   }
+  // Where the browser denies the frame its own storage, the session the widget asked this
+  // page to keep; handed back to the widget's origin only (it ignores it unless the channel
+  // allows this site).
+  function handBack() {
+    var held = null;
+    try { held = localStorage.getItem(STORE_KEY); } catch (err) { held = null; }
+    if (held && frame && frame.contentWindow) frame.contentWindow.postMessage({ type: 'atende:session', value: held }, origin);
+  }
+  function loaded() {
+    handBack();
+    tell();
+  }
   function ensureFrame() {
     if (frame) return frame;
     frame = document.createElement('iframe');
     frame.id = frameId;
     frame.title = s.title;
-    // Where the browser denies the frame its own storage (third-party storage blocked), the
-    // widget keeps its session here, in this page's storage: handed over in the fragment.
-    var held = null;
-    try { held = localStorage.getItem(STORE_KEY); } catch (err) { held = null; }
-    frame.src = origin + '/widget?channel=' + encodeURIComponent(channel) + (held ? '#session=' + encodeURIComponent(held) : '');
+    frame.src = origin + '/widget?channel=' + encodeURIComponent(channel);
     frame.style.cssText = 'position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-width:calc(100vw - 40px);max-height:calc(100vh - 108px);' +
       'border:0;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);background:#fff;z-index:2147483000;color-scheme:normal;';
-    frame.addEventListener('load', tell);
+    frame.addEventListener('load', loaded);
     document.body.appendChild(frame);
     return frame;
   }
@@ -116,6 +128,7 @@ function source(): string {
     if (e.origin !== origin || !frame || e.source !== frame.contentWindow) return;
     if (!e.data) return;
     if (e.data.type === 'atende:close') setOpen(false);
+    if (e.data.type === 'atende:ready') handBack();
     if (e.data.type === 'atende:store') {
       try {
         if (typeof e.data.value === 'string' && e.data.value) localStorage.setItem(STORE_KEY, e.data.value);

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getAttachment, insertAttachment } from '../../../db/queries/attachments.ts';
+import { channelUploadBytesToday, countChannelUpload, getAttachment, insertAttachment } from '../../../db/queries/attachments.ts';
 import { recordVisitorUpload, visitorMayReadAttachment, type Visitor } from '../../../db/queries/webchat.ts';
 import { runTx } from '../../../db/sql.ts';
 import type { Language } from '../../../i18n/index.ts';
 import { ALLOWED_TYPES } from '../../http/uploads.ts';
-import { receiveUpload, sendAttachment } from '../../http/receive-upload.ts';
+import { receiveUpload, sendAttachment, UploadRefused } from '../../http/receive-upload.ts';
 import type { Services } from '../../services/index.ts';
 import { refuse, sendJson } from './http.ts';
+import type { WebchatLimits } from './limits.ts';
 
 /** Attachments a visitor uploads carry this purpose (agents' access: see index.ts). */
 export const WEBCHAT_PURPOSE = 'webchat';
@@ -14,20 +15,66 @@ export const WEBCHAT_PURPOSE = 'webchat';
 /**
  * POST /webchat/upload: one multipart file, with the limits and types of /uploads. The file
  * has no user as uploader; it is recorded as this visitor's, and only they may attach it.
+ *
+ * Visitors are anonymous and cheap, so what they may store is bounded per address
+ * (bytes per hour, shared through Redis when configured) and per channel (bytes per UTC day,
+ * counted in PostgreSQL). Both are checked before the body is read, and counted once the
+ * file's size is known; a file that does not fit is removed and refused with 429.
  */
-export async function handleVisitorUpload(req: IncomingMessage, res: ServerResponse, s: Services, visitor: Visitor, lang: Language): Promise<void> {
+export async function handleVisitorUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  s: Services,
+  limits: WebchatLimits,
+  visitor: Visitor,
+  lang: Language,
+  ip: string,
+): Promise<void> {
+  const quota = s.env.WEBCHAT_UPLOAD_CHANNEL_BYTES_PER_DAY;
+  const wait = await limits.uploadBudgetSpent(ip);
+  if (wait > 0) return refuseUnread(req, res, lang, 'webchat.uploadIpBudget', wait);
+  if ((await channelUploadBytesToday(s.sql, visitor.orgId, visitor.channelId)) >= quota) return refuseUnread(req, res, lang, 'webchat.uploadChannelQuota', secondsToUtcMidnight());
+
   const outcome = await receiveUpload(req, s, {
     orgId: visitor.orgId,
     refuseType: (type) => (ALLOWED_TYPES.has(type) ? null : { reason: 'upload.badType', params: { type } }),
-    record: (f) =>
-      runTx(s.sql, async (tx) => {
-        await insertAttachment(tx, { id: f.id, orgId: visitor.orgId, uploadedBy: null, purpose: WEBCHAT_PURPOSE, filename: f.filename, contentType: f.contentType, sizeBytes: f.sizeBytes, storageKey: f.storageKey, sha256: f.sha256 });
-        await recordVisitorUpload(tx, visitor, f.id);
-      }),
+    record: async (f) => {
+      const taken = await limits.takeUploadBytes(ip, f.sizeBytes);
+      if (!taken.ok) throw new UploadRefused(429, 'webchat.uploadIpBudget', taken.retryAfter);
+      try {
+        await runTx(s.sql, async (tx) => {
+          if (!(await countChannelUpload(tx, visitor.orgId, visitor.channelId, f.sizeBytes, quota))) {
+            throw new UploadRefused(429, 'webchat.uploadChannelQuota', secondsToUtcMidnight());
+          }
+          await insertAttachment(tx, { id: f.id, orgId: visitor.orgId, uploadedBy: null, purpose: WEBCHAT_PURPOSE, filename: f.filename, contentType: f.contentType, sizeBytes: f.sizeBytes, storageKey: f.storageKey, sha256: f.sha256 });
+          await recordVisitorUpload(tx, visitor, f.id);
+        });
+      } catch (err) {
+        // Not kept, so not counted against the address.
+        await limits.returnUploadBytes(ip, f.sizeBytes).catch((e: unknown) => s.log.warn({ err: e }, 'could not return upload bytes to the address budget'));
+        throw err;
+      }
+    },
   });
-  if (!outcome.ok) return refuse(res, outcome.status, lang, outcome.reason, outcome.params ? { params: outcome.params } : undefined);
+  if (!outcome.ok) {
+    return refuse(res, outcome.status, lang, outcome.reason, {
+      ...(outcome.params ? { params: outcome.params } : {}),
+      ...(outcome.retryAfter ? { headers: { 'retry-after': String(outcome.retryAfter) } } : {}),
+    });
+  }
   const f = outcome.file;
   sendJson(res, 201, { attachmentId: f.id, filename: f.filename, contentType: f.contentType, size: f.sizeBytes, url: `/webchat/files/${f.id}` });
+}
+
+/** A 429 before any of the body is read; the rest of the body is discarded, never stored. */
+function refuseUnread(req: IncomingMessage, res: ServerResponse, lang: Language, key: 'webchat.uploadIpBudget' | 'webchat.uploadChannelQuota', retryAfter: number): void {
+  req.resume();
+  refuse(res, 429, lang, key, { headers: { 'retry-after': String(retryAfter) } });
+}
+
+function secondsToUtcMidnight(now = new Date()): number {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
 }
 
 /** GET /webchat/files/<id>: the visitor's own uploads and files sent in their conversations; one 404 for the rest. */

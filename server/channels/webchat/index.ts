@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { activeWebchatChannel } from '../../../db/queries/webchat.ts';
 import type { HttpMounts } from '../../http/server.ts';
 import { registerAttachmentAccess } from '../../http/uploads.ts';
 import type { Services } from '../../services/index.ts';
@@ -32,14 +33,14 @@ export function startWebchat(s: Services, options: WebchatOptions = {}): Running
   registerAttachmentAccess(WEBCHAT_PURPOSE, messageAttachmentRule);
   const delivery = new WebchatDelivery(s, options.deliveryPollMs);
   const streams = new WebchatStreams(s);
-  const ctx: WebchatContext = { s, limits: new WebchatLimits(options, s.redis), streams };
+  const ctx: WebchatContext = { s, limits: new WebchatLimits({ uploadBytesPerIpPerHour: s.env.WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR, ...options }, s.redis), streams };
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
   delivery.start();
   streams.start();
   return {
     streams,
     routes: [
-      { prefix: '/widget', handle: (req, res) => handleWidget(clientDir, req, res) },
+      { prefix: '/widget', handle: (req, res) => handleWidget(clientDir, req, res, async (id) => (await activeWebchatChannel(s.sql, id))?.allowedSites ?? null) },
       { prefix: '/webchat', handle: (req, res) => handleWebchatApi(ctx, req, res) },
     ],
     async stop() {

@@ -1,8 +1,11 @@
 import type { ServerResponse } from 'node:http';
+import type { Language } from '../../../i18n/index.ts';
 import { activeWebchatChannel, latestVisitorConversation, visitorMessage, type Visitor } from '../../../db/queries/webchat.ts';
 import type { StoredEvent } from '../../events/bus.ts';
 import type { Services } from '../../services/index.ts';
+import { StreamCaps } from '../../services/stream-caps.ts';
 import { advanceOutbound } from './delivery.ts';
+import { refuse } from './http.ts';
 import { visitorView } from './view.ts';
 
 const HEARTBEAT_MS = 20_000;
@@ -42,8 +45,12 @@ export class WebchatStreams {
   private routing: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | null = null;
   private recheck: NodeJS.Timeout | null = null;
+  /** Per visitor the newest STREAMS_PER_SESSION win; per address WEBCHAT_STREAMS_PER_IP (per process). */
+  private caps: StreamCaps;
 
-  constructor(private s: Services) {}
+  constructor(private s: Services) {
+    this.caps = new StreamCaps(s.env.STREAMS_PER_SESSION, s.env.WEBCHAT_STREAMS_PER_IP);
+  }
 
   start(): void {
     this.unsubscribe = this.s.bus.subscribe((e) => {
@@ -73,7 +80,17 @@ export class WebchatStreams {
     return this.streams.size;
   }
 
-  open(res: ServerResponse, visitor: Visitor): void {
+  /**
+   * One more stream of this visitor ends its oldest beyond the cap (with `end`, so that
+   * widget stops instead of reconnecting and taking a slot back); an address over its cap
+   * is answered 429.
+   */
+  open(res: ServerResponse, visitor: Visitor, ip: string, lang: Language): void {
+    // Gone while its token was checked: its 'close' has fired already and would never release a slot.
+    if (res.destroyed) return;
+    const st: OpenStream = { visitor, res, chain: Promise.resolve() };
+    const slot = this.caps.admit(visitor.id, ip, () => this.end(st, { reason: 'replaced' }));
+    if (!slot) return refuse(res, 429, lang, 'error.tooManyStreams', { headers: { 'retry-after': '60' } });
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -81,13 +98,22 @@ export class WebchatStreams {
       'x-accel-buffering': 'no',
       'x-content-type-options': 'nosniff',
     });
-    const st: OpenStream = { visitor, res, chain: Promise.resolve() };
     this.streams.add(st);
     // Subscribed (above) before `ready`, so nothing falls between the widget's fetch and live.
     res.write('retry: 3000\n\n');
     this.send(st, 'ready', { visitorId: visitor.id });
     // The response closes when the widget goes away (or the server ends it).
-    res.on('close', () => this.streams.delete(st));
+    res.on('close', () => {
+      this.streams.delete(st);
+      slot.release();
+    });
+  }
+
+  /** Tells the widget not to come back (`end`) and closes the stream. */
+  private end(st: OpenStream, data: { reason?: string } = {}): void {
+    this.send(st, 'end', data);
+    st.res.end();
+    this.streams.delete(st);
   }
 
   private send(st: OpenStream, event: string, data: unknown): void {
@@ -143,11 +169,7 @@ export class WebchatStreams {
     for (const st of this.streams) {
       const id = st.visitor.channelId;
       if (!channels.has(id)) channels.set(id, (await activeWebchatChannel(this.s.sql, id).catch(() => true)) !== null);
-      if (!channels.get(id)) {
-        this.send(st, 'end', {});
-        st.res.end();
-        this.streams.delete(st);
-      }
+      if (!channels.get(id)) this.end(st);
     }
   }
 }

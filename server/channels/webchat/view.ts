@@ -11,8 +11,14 @@ export interface VisitorMessageView {
   /** The agent's name as the customer sees it (from what was fixed when the row was written). */
   author: string | null;
   isBot: boolean;
-  /** `noOneAvailable`: the bot's "nobody in the team is available" message, shown as a notice. */
-  notice: 'noOneAvailable' | null;
+  /**
+   * `noOneAvailable`: the bot's "nobody in the team is available" message, shown as a notice;
+   * `ratingRequest`: the request for a rating after the conversation was finished (the
+   * widget offers 1–5 star buttons for the newest one).
+   */
+  notice: 'noOneAvailable' | 'ratingRequest' | null;
+  /** The visitor's answer to the bot's menu: the chosen option's name ("Support" for "1"). */
+  menuChoice: string | null;
   status: string;
   /** The widget's own id for a message the visitor wrote (reconciles a retried send). */
   clientMessageId: string | null;
@@ -22,10 +28,15 @@ export interface VisitorMessageView {
   seq: number;
 }
 
-/** Splits "Ana: text" (what the customer receives) into the agent's label and the text. */
+/**
+ * Splits "Ana: text" (what the customer receives) into the agent's label and the text; the
+ * label is a name, never markup ("*Ana:* text", WhatsApp's form, gives "Ana" too).
+ */
 function authorOf(row: VisitorMessageRow): { author: string | null; text: string } {
   if (row.direction === 'in' || row.isBot) return { author: null, text: row.wireText ?? row.text };
   const wire = row.wireText ?? row.text;
+  const bold = /^\*([^*\n]+):\* /u.exec(wire);
+  if (row.text && bold && wire.slice(bold[0].length) === row.text && bold[1]!.length <= 100) return { author: bold[1]!.trim(), text: row.text };
   if (row.text && wire !== row.text && wire.endsWith(`: ${row.text}`)) {
     const label = wire.slice(0, wire.length - row.text.length - 2);
     if (label && !label.includes('\n') && label.length <= 100) return { author: label, text: row.text };
@@ -46,7 +57,8 @@ export function visitorView(row: VisitorMessageRow, visitorId: string): VisitorM
     text,
     author,
     isBot: row.isBot,
-    notice: row.notice === 'no_one_available' ? 'noOneAvailable' : null,
+    notice: row.notice === 'no_one_available' ? 'noOneAvailable' : row.notice === 'rating_request' ? 'ratingRequest' : null,
+    menuChoice: row.menuLabel,
     status: row.status,
     clientMessageId: row.direction === 'in' && row.channelMessageId?.startsWith(prefix) ? row.channelMessageId.slice(prefix.length) : null,
     attachment: row.attachment ? { ...row.attachment, url: `/webchat/files/${row.attachment.id}` } : null,

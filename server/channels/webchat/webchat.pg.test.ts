@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../../db/queries/channels.ts';
 import { LANGUAGES, translate } from '../../../i18n/index.ts';
 import { parseEvents } from '../../../client/widget/stream.ts';
-import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { makeChannel } from '../../../test/helpers/conversations.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../../test/helpers/orgs.ts';
 import { en } from '../../../test/helpers/i18n.ts';
@@ -473,6 +473,7 @@ describe('GET /webchat/channel', () => {
       organization: { name: org!.name, brandColor: '#7c3aed' },
       menu: [{ key: '1', label: 'Support' }, { key: '2', label: 'Sales' }],
       noOneAvailableMessage: channel.noOneAvailableMessage,
+      allowedSites: [],
     });
     expect(JSON.stringify(body)).not.toContain(ids.teams.Support);
   });
@@ -508,7 +509,12 @@ describe('/widget', () => {
       return;
     }
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toContain('frame-ancestors *');
+    const csp = res.headers.get('content-security-policy')!.split(/;\s*/);
+    expect(csp).toContain('frame-ancestors *');
+    // The widget's own policy: everything from Atende's origin, no inline script.
+    for (const directive of ["default-src 'self'", "script-src 'self'", "connect-src 'self'", "img-src 'self' blob: data:", "object-src 'none'", "base-uri 'none'"]) {
+      expect(csp).toContain(directive);
+    }
     expect(res.headers.get('x-frame-options')).toBeNull();
     const html = await res.text();
     expect(html).toContain('id="widget"');
@@ -523,5 +529,43 @@ describe('/widget', () => {
     }
     // Only the widget's: not the agent app's catalogue.
     expect(data.strings.en['error.adminOnly']).toBeUndefined();
+  });
+});
+
+describe('allowed sites of a web chat channel', () => {
+  it('the admin saves origins as browsers write them, and refuses anything else with a sentence', async () => {
+    const admin = await app.login('admin@demo.test', undefined, { 'accept-language': 'en' });
+    const created = await admin.mutate('admin.channels.create', { kind: 'webchat', name: `Sites ${randomUUID().slice(0, 6)}`, allowedSites: ['https://Shop.Example.com/', 'http://localhost:8080'] });
+    expect(created.allowedSites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
+    for (const bad of ['shop.example.com', 'https://shop.example.com/checkout', 'https://*.example.com', "https://shop.example.com; script-src 'unsafe-inline'", 'ftp://shop.example.com']) {
+      const e = await refusal(admin.mutate('admin.channels.update', { id: created.id, allowedSites: ['https://ok.example.com', bad] }));
+      expect([e.code, e.data.reason]).toEqual(['BAD_REQUEST', 'admin.channels.badSite']);
+      expect(e.message).toBe(en('admin.channels.badSite', { value: bad }));
+      const refusedCreate = await refusal(admin.mutate('admin.channels.create', { kind: 'webchat', name: 'Refused', allowedSites: [bad] }));
+      expect(refusedCreate.data.reason).toBe('admin.channels.badSite');
+    }
+    // Nothing was saved by a refused change.
+    const [row] = await app.db.sql`SELECT allowed_sites FROM channels WHERE id = ${created.id}`;
+    expect(row!.allowed_sites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
+    const cleared = await admin.mutate('admin.channels.update', { id: created.id, allowedSites: [] });
+    expect(cleared.allowedSites).toEqual([]);
+    // A WhatsApp channel is not embedded anywhere: the field is ignored.
+    const whatsapp = await makeChannel(app.db.sql, ids, 'whatsapp');
+    expect((await admin.mutate('admin.channels.update', { id: whatsapp.id, allowedSites: ['https://shop.example.com'] })).allowedSites).toEqual([]);
+  });
+
+  it('the widget page may be framed only by them, and the widget learns them from GET /webchat/channel', async () => {
+    const sited = await makeChannel(app.db.sql, ids, 'webchat');
+    await app.db.sql`UPDATE channels SET allowed_sites = ${['https://shop.example.com', 'http://localhost:8080']} WHERE id = ${sited.id}`;
+    const profile = await (await fetch(`${app.url}/webchat/channel?channelId=${sited.id}`)).json();
+    expect(profile.allowedSites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
+    const res = await fetch(`${app.url}/widget?channel=${sited.id}`);
+    if (res.status === 503) return; // the client is not built: the header is checked by the browser test
+    const csp = res.headers.get('content-security-policy')!.split(/;\s*/);
+    expect(csp).toContain('frame-ancestors https://shop.example.com http://localhost:8080');
+    expect(csp.filter((d) => d.startsWith('frame-ancestors'))).toHaveLength(1);
+    // Another channel, or none, keeps its own answer.
+    expect((await fetch(`${app.url}/widget?channel=${channel.id}`)).headers.get('content-security-policy')).toContain('frame-ancestors *');
+    expect((await fetch(`${app.url}/widget?channel=nope`)).headers.get('content-security-policy')).toContain('frame-ancestors *');
   });
 });

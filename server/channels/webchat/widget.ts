@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { catalogue, DEFAULT_LANGUAGE, LANGUAGES, pickLanguage, translate, type MessageKey } from '../../../i18n/index.ts';
+import { frameAncestors } from '../../domain/allowed-sites.ts';
 import { embedScript } from './embed.ts';
 
 /**
- * The widget page may be framed by any site (that is its purpose), so it says
- * `frame-ancestors *` instead of the app's X-Frame-Options: DENY. Everything else it loads
- * comes from Atende's own origin.
+ * The widget page's own policy (the app's pages have theirs, with frame-ancestors 'none'):
+ * everything it loads comes from Atende's origin, and it may be framed only by the sites its
+ * channel allows — any site when the channel names none (embedding is its purpose). The
+ * browser enforces this even against a page that builds the iframe by hand.
  */
 const WIDGET_CSP = [
   "default-src 'self'",
@@ -19,8 +21,12 @@ const WIDGET_CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  'frame-ancestors *',
 ].join('; ');
+
+const CHANNEL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The allowed sites of an active web chat channel; null when there is no such channel. */
+export type AllowedSitesOf = (channelId: string) => Promise<string[] | null>;
 
 /** The catalogue keys the widget page shows besides `widget.*` (client/widget/strings.ts). */
 const WIDGET_EXTRA_KEYS: MessageKey[] = ['error.network', 'webchat.unknownChannel'];
@@ -43,7 +49,7 @@ export function widgetStringsBlock(): string {
 }
 
 /** GET /widget (the page, built by Vite into <clientDir>/widget/index.html) and /widget/embed.js. */
-export function handleWidget(clientDir: string, req: IncomingMessage, res: ServerResponse): void {
+export async function handleWidget(clientDir: string, req: IncomingMessage, res: ServerResponse, allowedSitesOf: AllowedSitesOf): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const lang = pickLanguage(req.headers['accept-language']);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -79,9 +85,12 @@ export function handleWidget(clientDir: string, req: IncomingMessage, res: Serve
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(translate(lang, 'webchat.notBuilt'));
     return;
   }
+  // An unknown channel's page only says so (the API refuses it): any site may show that.
+  const channelId = url.searchParams.get('channel') ?? '';
+  const sites = CHANNEL_ID.test(channelId) ? await allowedSitesOf(channelId) : null;
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': WIDGET_CSP,
+    'content-security-policy': `${WIDGET_CSP}; ${frameAncestors(sites ?? [])}`,
     'cache-control': 'no-cache',
     'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',

@@ -9,6 +9,8 @@ import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
 import { GraphClient, type SendResult } from './graph.ts';
 import { Pump } from '../../jobs/pump.ts';
+import { NO_CHANNEL_CREDENTIALS } from '../../domain/delivery-errors.ts';
+import { accessTokenFor } from '../../domain/whatsapp-env.ts';
 
 export interface DeliveryOptions {
   pollMs?: number;
@@ -132,10 +134,11 @@ export class WhatsappDelivery {
   private async deliver(m: Message): Promise<void> {
     const channel = await getChannel(this.s.sql, m.orgId, m.channelId);
     const secrets = channel?.phoneNumberId ? await channelByPhoneNumberId(this.s.sql, channel.phoneNumberId) : null;
-    const token = secrets?.accessToken ?? this.s.env.WHATSAPP_ACCESS_TOKEN ?? null;
+    // The environment's token only for the environment's channel, never for one an admin made.
+    const token = secrets ? accessTokenFor(secrets, { phoneNumberId: this.s.env.WHATSAPP_PHONE_NUMBER_ID, accessToken: this.s.env.WHATSAPP_ACCESS_TOKEN ?? null }) : null;
     let result: SendResult;
     if (!channel?.phoneNumberId || !token) {
-      result = { kind: 'failed', code: null, title: 'This WhatsApp channel has no phone number id or access token configured.' };
+      result = { kind: 'failed', code: null, title: NO_CHANNEL_CREDENTIALS };
     } else {
       try {
         const body = await this.buildBody(m, channel.phoneNumberId, token);

@@ -21,8 +21,52 @@ function notSent(err: unknown): boolean {
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET_BEFORE_SEND';
 }
 
+/** A media request we will never make (not a transient failure): the message is marked unavailable. */
+export class MediaRefused extends Error {}
+
+const MAX_REDIRECTS = 3;
+
+/** Meta's media ids are plain numbers; anything else is never put into a Graph URL. */
+export const isMediaId = (id: string): boolean => /^\d{1,40}$/.test(id);
+
+/** `image/jpeg; charset=…` → `image/jpeg`. */
+const mediaType = (value: string): string => value.split(';')[0]!.trim().toLowerCase();
+
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
+  }
+};
+
+/**
+ * Whether the Bearer token may be sent to this media URL. `hosts` (WHATSAPP_MEDIA_HOSTS) holds
+ * host names, matched over https on the default port, or full origins (`http://127.0.0.1:4010`,
+ * for a local fake in tests), matched exactly.
+ */
+export function mediaUrlAllowed(url: string, hosts: readonly string[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password) return false;
+  return hosts.some((entry) => (entry.includes('://') ? u.origin === entry : u.protocol === 'https:' && u.port === '' && u.hostname === entry));
+}
+
+export interface GraphOptions {
+  version?: string;
+  /** Where inbound media may be downloaded from (WHATSAPP_MEDIA_HOSTS, normalized). */
+  mediaHosts?: readonly string[];
+}
+
 export class GraphClient {
-  constructor(private baseUrl: string, private version = GRAPH_VERSION) {}
+  private version: string;
+  constructor(private baseUrl: string, private options: GraphOptions = {}) {
+    this.version = options.version ?? GRAPH_VERSION;
+  }
 
   private url(path: string): string {
     return `${this.baseUrl.replace(/\/$/, '')}/${this.version}/${path}`;
@@ -70,13 +114,38 @@ export class GraphClient {
     return json.id;
   }
 
-  /** Inbound media: GET /<media-id> gives a short-lived URL, fetched with the same token. */
-  async downloadMedia(mediaId: string, token: string): Promise<{ bytes: Buffer; contentType: string }> {
-    const meta = await fetch(this.url(mediaId), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const info = (await meta.json().catch(() => ({}))) as { url?: string; mime_type?: string };
-    if (!meta.ok || !info.url) throw new Error(`media lookup failed: HTTP ${meta.status}`);
-    const file = await fetch(info.url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    if (!file.ok) throw new Error(`media download failed: HTTP ${file.status}`);
-    return { bytes: Buffer.from(await file.arrayBuffer()), contentType: (info.mime_type ?? file.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim() };
+  /**
+   * Inbound media, step 1: GET /<media-id> names a short-lived URL and the file's type. The
+   * id goes into the path, so only Meta's plain numeric ids are accepted (a webhook's
+   * `../../<id>/x?fields=…` would otherwise steer a request carrying our token).
+   */
+  async lookupMedia(mediaId: string, token: string): Promise<{ url: string; mimeType: string | null }> {
+    if (!isMediaId(mediaId)) throw new MediaRefused('media id is not a Graph media id');
+    const meta = await fetch(this.url(encodeURIComponent(mediaId)), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const info = (await meta.json().catch(() => ({}))) as { url?: unknown; mime_type?: unknown };
+    if (!meta.ok || typeof info.url !== 'string') throw new Error(`media lookup failed: HTTP ${meta.status}`);
+    return { url: info.url, mimeType: typeof info.mime_type === 'string' ? mediaType(info.mime_type) : null };
+  }
+
+  /**
+   * Inbound media, step 2: the file, fetched with the token only from Meta's media hosts
+   * (WHATSAPP_MEDIA_HOSTS), redirects included: the token never follows a URL elsewhere.
+   */
+  async fetchMediaFile(url: string, token: string): Promise<{ bytes: Buffer; contentType: string | null }> {
+    let next = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      if (!mediaUrlAllowed(next, this.options.mediaHosts ?? [])) throw new MediaRefused(`media URL on a host not in WHATSAPP_MEDIA_HOSTS: ${hostOf(next)}`);
+      const file = await fetch(next, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const location = file.status >= 300 && file.status < 400 ? file.headers.get('location') : null;
+      if (location) {
+        await file.body?.cancel();
+        next = new URL(location, next).toString();
+        continue;
+      }
+      if (!file.ok) throw new Error(`media download failed: HTTP ${file.status}`);
+      const header = file.headers.get('content-type');
+      return { bytes: Buffer.from(await file.arrayBuffer()), contentType: header ? mediaType(header) : null };
+    }
+    throw new Error('media download failed: too many redirects');
   }
 }

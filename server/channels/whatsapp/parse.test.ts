@@ -16,11 +16,17 @@ describe('WhatsApp webhook parsing (types from Meta documentation)', () => {
     expect(p.sentAt.toISOString()).toBe('2023-11-14T22:13:20.000Z');
   });
   it('media: image with caption, document with filename, voice audio, sticker, video', () => {
-    expect(one({ type: 'image', image: { caption: 'look', mime_type: 'image/jpeg', sha256: 'abc', id: 'MEDIA1' } })).toMatchObject({ kind: 'image', text: 'look', media: { id: 'MEDIA1', mimeType: 'image/jpeg' } });
-    expect(one({ type: 'document', document: { filename: 'inv.pdf', mime_type: 'application/pdf', sha256: 'x', id: 'MEDIA2' } }).media).toMatchObject({ id: 'MEDIA2', filename: 'inv.pdf' });
-    expect(one({ type: 'audio', audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'x', id: 'MEDIA3', voice: true } }).kind).toBe('voice');
-    expect(one({ type: 'sticker', sticker: { mime_type: 'image/webp', sha256: 'x', id: 'MEDIA4', animated: false } }).kind).toBe('sticker');
-    expect(one({ type: 'video', video: { mime_type: 'video/mp4', sha256: 'x', id: 'MEDIA5' } }).kind).toBe('video');
+    expect(one({ type: 'image', image: { caption: 'look', mime_type: 'image/jpeg', sha256: 'abc', id: '1001' } })).toMatchObject({ kind: 'image', text: 'look', media: { id: '1001', mimeType: 'image/jpeg' } });
+    expect(one({ type: 'document', document: { filename: 'inv.pdf', mime_type: 'application/pdf', sha256: 'x', id: '1002' } }).media).toMatchObject({ id: '1002', filename: 'inv.pdf' });
+    expect(one({ type: 'audio', audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 'x', id: '1003', voice: true } }).kind).toBe('voice');
+    expect(one({ type: 'sticker', sticker: { mime_type: 'image/webp', sha256: 'x', id: '1004', animated: false } }).kind).toBe('sticker');
+    expect(one({ type: 'video', video: { mime_type: 'video/mp4', sha256: 'x', id: '1005' } }).kind).toBe('video');
+  });
+  it('media whose id is not a Graph media id (a plain number): kept, but nothing to fetch', () => {
+    for (const id of ['../../1234/x?fields=name', 'MEDIA1', '12 34', '1234%2F..']) {
+      const p = one({ type: 'image', image: { mime_type: 'image/jpeg', sha256: 'x', id } });
+      expect(p).toMatchObject({ kind: 'image', media: { id: null } });
+    }
   });
   it('location and contacts', () => {
     expect(one({ type: 'location', location: { latitude: -23.5, longitude: -46.6, name: 'Office', address: 'Av. Paulista' } }).text).toBe('Office — Av. Paulista');

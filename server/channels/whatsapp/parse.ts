@@ -3,8 +3,11 @@
  * entry × change × message/status is read; a type we do not know becomes `unsupported`
  * with the raw object kept, never an exception. (Shapes: notes/whatsapp-cloud-api.md.)
  */
+import { isMediaId } from './graph.ts';
+
 export interface ParsedMedia {
-  id: string;
+  /** Meta's media id; null when it is not one (not a plain number): never fetched, marked unavailable. */
+  id: string | null;
   mimeType: string | null;
   sha256: string | null;
   filename: string | null;
@@ -64,7 +67,7 @@ function parseMessage(m: Obj): Pick<ParsedInbound, 'kind' | 'text' | 'media' | '
   if (type === 'text') return { kind: 'text', text: str(body.body) ?? '', media: null, payload };
   if (MEDIA_TYPES.has(type) && str(body.id)) {
     const media: ParsedMedia = {
-      id: str(body.id)!,
+      id: isMediaId(str(body.id)!) ? str(body.id) : null,
       mimeType: str(body.mime_type),
       sha256: str(body.sha256),
       filename: str(body.filename),

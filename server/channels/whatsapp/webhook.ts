@@ -5,6 +5,7 @@ import { ingestInbound } from '../../commands/conversations/ingest.ts';
 import type { Services } from '../../services/index.ts';
 import { parseWebhook, type ParsedInbound } from './parse.ts';
 import { applyStatus } from './statuses.ts';
+import { servedByEnv } from '../../domain/whatsapp-env.ts';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
@@ -36,7 +37,11 @@ function reply(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
 }
 
-/** Secrets for a route: the environment's for /webhooks/whatsapp, the channel's own otherwise. */
+/**
+ * Secrets for a route. /webhooks/whatsapp uses the environment's, and only for the channel
+ * the environment configures (see domain/whatsapp-env.ts); /webhooks/whatsapp/<id> uses that
+ * channel's own, so a channel without its own app secret receives nothing (401).
+ */
 interface Route {
   secrets: ChannelSecrets;
   /** Which stored channel a phone_number_id in the payload may address through this route. */
@@ -48,8 +53,7 @@ async function routeFor(s: Services, channelId: string | null): Promise<Route | 
     const env = s.env;
     return {
       secrets: { appSecret: env.WHATSAPP_APP_SECRET ?? null, verifyToken: env.WHATSAPP_VERIFY_TOKEN ?? null, accessToken: env.WHATSAPP_ACCESS_TOKEN ?? null },
-      // Channels without secrets of their own are the environment's.
-      accepts: (c) => c.kind === 'whatsapp' && c.appSecret === null,
+      accepts: (c) => servedByEnv(c, env.WHATSAPP_PHONE_NUMBER_ID),
     };
   }
   if (!/^[0-9a-f-]{36}$/i.test(channelId)) return null;
@@ -72,8 +76,11 @@ async function ingest(s: Services, channel: Channel, m: ParsedInbound): Promise<
     payload: m.payload,
   });
   if (!result.duplicate && m.media) {
-    await s.sql`UPDATE messages SET media_status = 'pending' WHERE org_id = ${channel.orgId} AND id = ${result.message.id}`;
-    s.mediaFetcher?.wake();
+    // A media id that is not Meta's is never put into a Graph URL: the message says "unavailable".
+    const status = m.media.id ? 'pending' : 'failed';
+    await s.sql`UPDATE messages SET media_status = ${status} WHERE org_id = ${channel.orgId} AND id = ${result.message.id}`;
+    if (m.media.id) s.mediaFetcher?.wake();
+    else s.log.warn({ wamid: m.wamid }, 'WhatsApp media id is not a Graph media id; not fetched');
   }
 }
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   // The environment-configured channel (the demo seed makes it; create it when absent).
   const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
-  const id = existing?.id ?? (await app.db.sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}) RETURNING id`)[0]!.id;
+  const id = existing?.id ?? (await app.db.sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true) RETURNING id`)[0]!.id;
   await app.db.sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
     bot_options = ${app.db.sql.json([{ key: '1', label: 'Support', teamId: ids.teams.Support }, { key: '2', label: 'Sales', teamId: ids.teams.Sales }])}
     WHERE id = ${id}`;
@@ -205,11 +205,11 @@ describe('delivery at most once', () => {
 describe('inbound media and other types', () => {
   it('fetches inbound media through the Graph API into storage, visible to the team, not to others', async () => {
     const bytes = Buffer.from('fake-jpeg-bytes');
-    graph.media.set('MEDIA-IN-1', { bytes, mime: 'image/jpeg' });
+    graph.media.set('4400001', { bytes, mime: 'image/jpeg' });
     const from = '5511977770001';
     const payload = envelope({
       contacts: [{ profile: { name: 'Foto' }, wa_id: from }],
-      messages: [{ from, id: 'wamid.IMG1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'image', image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'x', id: 'MEDIA-IN-1' } }],
+      messages: [{ from, id: 'wamid.IMG1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'image', image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'x', id: '4400001' } }],
     });
     expect((await postWebhook(app.url, payload)).status).toBe(200);
     const stored = await waitFor(async () => (await messagesOf(from)).find((m) => m.media_status === 'stored'), 'media stored');

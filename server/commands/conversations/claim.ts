@@ -6,6 +6,7 @@ import { runTx } from '../../../db/sql.ts';
 import { mayClaim, mayView } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
 import { factsOf, publishConversation, type Actor } from './common.ts';
+import { tellCustomer } from './notices.ts';
 
 /**
  * Claim: one conditional UPDATE. However many agents click at once, on however many
@@ -24,6 +25,8 @@ export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationI
     const won = toConversation(rows[0]);
     await audit(tx, { orgId: actor.orgId, action: 'conversation_claimed', actorUserId: actor.id, ip: actor.ip, details: { conversationId } });
     await publishConversation(s, tx, won, 'queue.changed');
+    // "Ana joined", on WhatsApp when the organization asks for it and the window is open.
+    await tellCustomer(s, tx, won, 'joined');
     return won;
   }
   const current = await getConversation(tx, actor.orgId, conversationId);

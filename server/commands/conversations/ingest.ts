@@ -11,6 +11,7 @@ import { chooseOption, renderMenu } from '../../domain/bot.ts';
 import { parseRating } from '../../domain/messages.ts';
 import type { Services } from '../../services/index.ts';
 import { publishConversation, publishMessage, queueBotMessage } from './common.ts';
+import { tellCustomer } from './notices.ts';
 
 /** What a channel adapter hands over after verifying and parsing an inbound message. */
 export interface InboundMessage {
@@ -46,9 +47,13 @@ async function update(tx: Tx, c: Conversation, sets: string, values: unknown[] =
   return toConversation(rows[0]!);
 }
 
-/** Puts a conversation in a team's queue; tells the customer when nobody there is available. */
+/**
+ * Puts a conversation in a team's queue; tells a WhatsApp customer so when the organization
+ * asks (notices.ts), and when nobody there is available.
+ */
 export async function queueInTeam(s: Services, tx: Tx, c: Conversation, channel: Channel, teamId: string): Promise<Conversation> {
   let queued = await update(tx, c, `status = 'waiting', team_id = $3, queued_at = now(), assignee_id = NULL, target_user_id = NULL, last_activity_at = now()`, [teamId]);
+  await tellCustomer(s, tx, queued, 'queued', channel);
   if (!(await teamHasAvailableAgent(tx, c.orgId, teamId))) {
     if (await queueBotMessage(s, tx, queued, channel.noOneAvailableMessage, 'text', { notice: 'no_one_available' })) {
       queued = await update(tx, queued, 'no_one_notified_at = now()');
@@ -149,9 +154,13 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
     await publishMessage(s, tx, conversation, message);
     if (conversation.status === 'bot') {
       conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
-      // The customer's answer to the menu ("1"): the Waiting list shows their earlier words instead.
+      // The customer's answer to the menu ("1"): the Waiting list shows their earlier words
+      // instead; the text stays as typed, the option's name is kept beside it (botMenuLabel)
+      // for the customer's bubble ("Support") and the agent's ("1 → Support").
       if (!isNew && channel.botOptions.length > 1 && conversation.status === 'waiting') {
-        await tx`UPDATE messages SET payload = payload || '{"botMenuAnswer": true}'::jsonb WHERE org_id = ${message.orgId} AND id = ${message.id}`;
+        const label = chooseOption(m.text, channel.botOptions)?.label ?? null;
+        const mark = label === null ? { botMenuAnswer: true } : { botMenuAnswer: true, botMenuLabel: label };
+        await tx`UPDATE messages SET payload = payload || ${tx.json(mark as never)} WHERE org_id = ${message.orgId} AND id = ${message.id}`;
       }
     }
     if (isNew) await publishConversation(s, tx, conversation);

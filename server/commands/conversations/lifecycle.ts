@@ -84,7 +84,7 @@ export async function closeConversation(
     const channel = await channelOf(tx, c);
     if (windowState(channel.kind, await lastInboundAt(tx, c), new Date()).open) {
       const org = (await getOrganization(tx, c.orgId))!;
-      await queueBotMessage(s, tx, closed, translate(customerLanguage(org.customerLanguage), 'conv.ratingRequest'));
+      await queueBotMessage(s, tx, closed, translate(customerLanguage(org.customerLanguage), 'conv.ratingRequest'), 'text', { notice: 'rating_request' });
       closed = await set(tx, closed, 'rating_requested_at = now()');
     }
   }

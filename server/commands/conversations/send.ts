@@ -8,7 +8,8 @@ import { getUser } from '../../../db/queries/users.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
 import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
-import { fillCanned, fillTemplate } from '../../domain/messages.ts';
+import { fillTemplate } from '../../domain/messages.ts';
+import { cannedFor } from './canned.ts';
 import { claimInTx } from './claim.ts';
 import { channelOf, loadVisible, publishConversation, type Actor } from './common.ts';
 import { assertWindowOpen, createOutbound, previousAnswer, rememberRefusal } from './outbound.ts';
@@ -81,20 +82,8 @@ async function writable(tx: Tx, actor: Actor, conversationId: string) {
 export function sendCanned(s: Services, actor: Actor, input: { conversationId: string; cannedId: string; clientMessageId?: string }): Promise<Message> {
   return idempotent(s, actor, input.clientMessageId, () =>
     runTx(s.sql, async (tx) => {
-      const rows = await tx`SELECT body, attachment_ids, team_id FROM canned_responses WHERE org_id = ${actor.orgId} AND id = ${input.cannedId}`;
-      const canned = rows[0];
-      if (!canned || (canned.team_id && !actor.teamIds.includes(canned.team_id as string))) throw actor.fail('NOT_FOUND', 'error.notFound');
       const { conversation, channel, org } = await writable(tx, actor, input.conversationId);
-      const contact = (await getContact(tx, actor.orgId, conversation.contactId))!;
-      const text = fillCanned(canned.body as string, {
-        'contact.name': contact.name,
-        'contact.first_name': contact.name.split(' ')[0] ?? '',
-        'agent.name': actor.name,
-        'agent.codename': actor.codename ?? actor.name,
-        protocol: conversation.protocol,
-        'org.name': org.name,
-      });
-      const files = (canned.attachment_ids as string[]) ?? [];
+      const { text, attachmentIds: files } = await cannedFor(tx, actor, conversation, input.cannedId, org.name);
       const first = await createOutbound(s, tx, actor, {
         conversation, channel, kind: files[0] ? 'attachment' : 'text', text, attachmentId: files[0] ?? null, clientMessageId: input.clientMessageId ?? null,
       });

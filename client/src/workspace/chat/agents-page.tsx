@@ -233,8 +233,10 @@ function AgentRow(props: {
       </div>
       <Show when={!props.isMe}>
         <div class="agent-actions">
-          <label class="agent-select" for={checkboxId()} title={t('chat.selectAgent', { name: a().name })}>
+          {/* A visible label ("Add to group"); the accessible name starts with it and says who. */}
+          <label class="agent-select" for={checkboxId()}>
             <input id={checkboxId()} type="checkbox" checked={props.selected} aria-label={t('chat.selectAgent', { name: a().name })} onChange={(e) => props.onSelect(e.currentTarget.checked)} />
+            <span aria-hidden="true">{t('chat.addToGroup')}</span>
           </label>
           <button type="button" class="chat-button" disabled={props.busy} aria-label={t('chat.startChatWith', { name: a().name })} onClick={() => props.onChat()}>
             <span class="chat-bubble-icon" aria-hidden="true" />

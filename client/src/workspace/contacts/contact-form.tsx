@@ -1,6 +1,7 @@
 import { createSignal, createUniqueId, For, Index, Show } from 'solid-js';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { Alert } from '../../components.tsx';
+import { contactLabel } from '../../lib/contact.ts';
 import { keys } from '../../lib/keys.ts';
 import { t, type MessageKey } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
@@ -65,7 +66,7 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
   };
 
   return (
-    <form class="contact-form" noValidate onSubmit={submit} aria-label={props.contact ? t('contacts.edit.title', { name: props.contact.name }) : t('contacts.add.title')}>
+    <form class="contact-form" noValidate onSubmit={submit} aria-label={props.contact ? t('contacts.edit.title', { name: contactLabel(props.contact) }) : t('contacts.add.title')}>
       <Show when={props.contact?.incomplete}>
         <p class="notice">{t('contacts.incomplete.hint')}</p>
       </Show>

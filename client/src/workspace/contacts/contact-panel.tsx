@@ -2,6 +2,7 @@ import { createSignal, createUniqueId, For, Match, Show, Switch, type JSX } from
 import { A } from '@solidjs/router';
 import { useQuery, useQueryClient } from '@tanstack/solid-query';
 import { Alert, Notice } from '../../components.tsx';
+import { contactLabel } from '../../lib/contact.ts';
 import { keys } from '../../lib/keys.ts';
 import { t, tValue } from '../../i18n.ts';
 import { meQuery } from '../../session.ts';
@@ -59,7 +60,7 @@ function ContactCard(props: { contact: ContactDetail }) {
   return (
     <section class="contact-card" aria-labelledby={`${uid}-name`}>
       <header class="contact-card-head">
-        <h2 id={`${uid}-name`}>{c().name || t('contacts.unnamed')}</h2>
+        <h2 id={`${uid}-name`}>{contactLabel(c())}</h2>
         <Show when={c().incomplete}>
           <span class="ct-badge ct-warn" title={t('contacts.incomplete.hint')}>
             {t('contacts.incomplete')}

@@ -2,6 +2,7 @@ import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch } f
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { keepPreviousData, useQuery } from '@tanstack/solid-query';
 import { Alert, Notice } from '../../components.tsx';
+import { contactLabel } from '../../lib/contact.ts';
 import { keys } from '../../lib/keys.ts';
 import { t, useTitle } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
@@ -96,7 +97,7 @@ export default function ContactsPage() {
                   {(c) => (
                     <li>
                       <A href={hrefOf(c.id)} class="contact-row" classList={{ 'ct-selected': c.id === selectedId() }} aria-current={c.id === selectedId() ? 'true' : undefined}>
-                        <span class="contact-name">{c.name || t('contacts.unnamed')}</span>
+                        <span class="contact-name">{contactLabel(c)}</span>
                         <Show when={c.incomplete}>
                           <span class="ct-badge ct-warn">{t('contacts.incomplete')}</span>
                         </Show>

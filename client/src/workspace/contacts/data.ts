@@ -52,10 +52,5 @@ export function useAgentNames() {
   return (id: string | null | undefined): string | null => (id ? settled(agents)?.find((a) => a.id === id)?.name ?? null : null);
 }
 
-/** A stable, readable colour per user, for remote cursors in the notes editor. */
-export function userColor(userId: string): { color: string; colorLight: string } {
-  let h = 0;
-  for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  const hue = h % 360;
-  return { color: `hsl(${hue} 70% 40%)`, colorLight: `hsl(${hue} 70% 40% / 0.2)` };
-}
+/** A stable, readable colour per user, for remote cursors in the notes editor (the sync server derives the same one). */
+export { userColor } from '../../../../sync/shared/awareness-user.ts';

@@ -1,5 +1,5 @@
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { useQuery } from '@tanstack/solid-query';
 import { t, type MessageKey } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
 import { enqueueMessage } from '../../offline/outbox.ts';
@@ -9,6 +9,7 @@ import type { ConversationView } from '../queue/types.ts';
 import {
   attachmentAllowed, cannedQuery, freeText, keySends, rankCanned, sendable, templatesOffered, type AttachmentBlock, type ComposerFacts,
 } from './composer-rules.ts';
+import { loadDraft, saveDraft } from './drafts.ts';
 import { watchFileArrivals } from './file-arrivals.ts';
 import { PaperclipIcon } from './icons.tsx';
 import TemplatePicker from './template-picker.tsx';
@@ -48,6 +49,11 @@ async function upload(file: File): Promise<Uploaded> {
  * Files come from the attach button, a paste or a drop on the conversation, all through
  * `addFiles` (the same checks, upload and sentences); each file is a message of its own,
  * the text going with the first.
+ *
+ * A canned response chosen with `/` is not sent: its text (variables filled by the server,
+ * `conversations.fillCanned`) and its files fill the composer, for the agent to read and edit;
+ * Enter then sends them like anything typed. What is typed and attached is kept per
+ * conversation (drafts.ts) while the agent switches between conversations.
  */
 export default function Composer(props: {
   view: ConversationView;
@@ -56,9 +62,12 @@ export default function Composer(props: {
   openTemplates?: boolean;
   setTyping?: (on: boolean) => void;
 }) {
-  const queryClient = useQueryClient();
-  const [text, setText] = createSignal('');
-  const [attachments, setAttachments] = createSignal<Uploaded[]>([]);
+  const draft = loadDraft(props.userId, props.view.id);
+  const [text, setText] = createSignal(draft.text);
+  const [attachments, setAttachments] = createSignal<Uploaded[]>(draft.attachments);
+  // Every change is kept at once: switching to another conversation loses nothing.
+  createEffect(on([text, attachments], ([body, files]) => saveDraft(props.userId, props.view.id, { text: body, attachments: files }), { defer: true }));
+  const [filling, setFilling] = createSignal(false);
   const [uploads, setUploads] = createSignal(0);
   const uploading = () => uploads() > 0;
   const [dragging, setDragging] = createSignal(false);
@@ -97,13 +106,6 @@ export default function Composer(props: {
   }));
   const options = createMemo(() => (query() === null ? [] : rankCanned(canned.data ?? [], query()!).slice(0, 8)));
 
-  const sendCanned = useMutation(() => ({
-    mutationFn: (cannedId: string) =>
-      trpc.conversations.sendCanned.mutate({ conversationId: props.view.id, cannedId, clientMessageId: crypto.randomUUID() }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.conversation(props.view.id) }),
-    onError: (error) => setProblem(errorMessage(error)),
-  }));
-
   const typing = (on: boolean) => {
     clearTimeout(typingTimer);
     props.setTyping?.(on);
@@ -114,19 +116,40 @@ export default function Composer(props: {
     props.setTyping?.(false);
   });
 
-  const pickCanned = (id: string) => {
+  /** The chosen canned response fills the box (text and files); nothing is sent until Enter. */
+  const pickCanned = async (id: string) => {
+    const typed = text();
     setText('');
     setProblem(null);
-    typing(false);
-    sendCanned.mutate(id);
+    setFilling(true);
     box?.focus();
+    try {
+      const filled = await trpc.conversations.fillCanned.query({ conversationId: props.view.id, cannedId: id });
+      setText(filled.text);
+      setAttachments((list) => [
+        ...list,
+        ...filled.attachments.filter((f) => !list.some((a) => a.id === f.id)).map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType })),
+      ]);
+      typing(filled.text.length > 0);
+      // Ready to edit: the caret after the text.
+      queueMicrotask(() => {
+        if (!box) return;
+        box.focus();
+        box.setSelectionRange(box.value.length, box.value.length);
+      });
+    } catch (error) {
+      if (text() === '') setText(typed);
+      setProblem(errorMessage(error));
+    } finally {
+      setFilling(false);
+    }
   };
 
   const send = async () => {
     if (!state().allowed) return;
     const body = text();
     const atts = attachments();
-    if (!sendable(body, atts[0]?.id ?? null) || uploading()) return;
+    if (!sendable(body, atts[0]?.id ?? null) || uploading() || filling()) return;
     setText('');
     setAttachments([]);
     setProblem(null);
@@ -160,7 +183,7 @@ export default function Composer(props: {
       }
       if (e.key === 'Enter' && !e.shiftKey) {
         e.preventDefault();
-        pickCanned(list[Math.min(active(), list.length - 1)]!.id);
+        void pickCanned(list[Math.min(active(), list.length - 1)]!.id);
         return;
       }
       if (e.key === 'Escape') {
@@ -258,7 +281,7 @@ export default function Composer(props: {
                     aria-selected={i() === active()}
                     onMouseDown={(e) => {
                       e.preventDefault();
-                      pickCanned(c.id);
+                      void pickCanned(c.id);
                     }}
                     onMouseEnter={() => setActive(i())}
                   >
@@ -325,7 +348,7 @@ export default function Composer(props: {
             <button
               type="button"
               class="primary cv-send"
-              disabled={!state().allowed || uploading() || !sendable(text(), attachments()[0]?.id ?? null)}
+              disabled={!state().allowed || uploading() || filling() || !sendable(text(), attachments()[0]?.id ?? null)}
               onClick={() => void send()}
             >
               {uploading() ? t('conversation.uploading') : t('conversation.send')}

@@ -2,6 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { callLink } from '../../lib/call.ts';
+import { contactLabel } from '../../lib/contact.ts';
 import { keys } from '../../lib/keys.ts';
 import type { Me } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
@@ -36,7 +37,11 @@ export interface HeaderActions {
   tags: () => void;
 }
 
-/** Contact, channel, team, protocol, status, people, window, tags and the actions on it. */
+/**
+ * Contact, channel, team, protocol, status, people, window, tags and the actions on it. On a
+ * phone only the first line (and Claim, when peeking) shows: the facts, tags and other actions
+ * open under "Details and actions", so the messages and the composer keep the screen.
+ */
 export default function ConversationHeader(props: {
   view: ConversationView;
   me: Me;
@@ -67,44 +72,59 @@ export default function ConversationHeader(props: {
     return w.closedAt ? t('conversation.windowClosedAt', { time: shortTime(w.closedAt, props.zone) }) : t('conversation.windowNeverOpened');
   };
   const phone = () => v().contact.whatsapp;
+  const [expanded, setExpanded] = createSignal(false);
+  const detailsId = `cv-details-${v().id}`;
 
   return (
-    <header class="cv-header">
+    <header class="cv-header" classList={{ expanded: expanded() }}>
       <div class="cv-title">
-        <h1>{v().contact.name}</h1>
+        <h1>{contactLabel(v().contact)}</h1>
         <span class={`qp-channel ch-${v().channel.kind}`} title={v().channel.name}>{tValue('queue.channelKind', v().channel.kind)}</span>
         <span class={`cv-status st-${v().status}`}>{tValue('conversation.status', v().status)}</span>
         <Show when={!v().can.write && v().status !== 'closed'}>
           <span class="cv-peek">{t('conversation.peeking')}</span>
         </Show>
         <Presence viewers={props.viewers} typers={props.typers} meId={meId()} />
+        <button
+          type="button"
+          class="cv-details-toggle"
+          aria-expanded={expanded()}
+          aria-controls={detailsId}
+          title={t('conversation.details')}
+          onClick={() => setExpanded(!expanded())}
+        >
+          <span aria-hidden="true">⋯</span>
+          <span class="visually-hidden">{t('conversation.details')}</span>
+        </button>
       </div>
-      <dl class="cv-facts">
-        <div><dt>{t('conversation.protocol')}</dt><dd class="cv-protocol">{v().protocol}</dd></div>
-        <div><dt>{t('conversation.channel')}</dt><dd>{v().channel.name}</dd></div>
-        <div><dt>{t('conversation.team')}</dt><dd>{v().team?.name ?? '—'}</dd></div>
-        <div>
-          <dt>{t('conversation.assignee')}</dt>
-          <dd>{v().assignee?.name ?? (v().targetUser ? t('conversation.targetedTo', { name: v().targetUser!.name }) : '—')}</dd>
+      <div class="cv-details" id={detailsId}>
+        <dl class="cv-facts">
+          <div><dt>{t('conversation.protocol')}</dt><dd class="cv-protocol">{v().protocol}</dd></div>
+          <div><dt>{t('conversation.channel')}</dt><dd>{v().channel.name}</dd></div>
+          <div><dt>{t('conversation.team')}</dt><dd>{v().team?.name ?? '—'}</dd></div>
+          <div>
+            <dt>{t('conversation.assignee')}</dt>
+            <dd>{v().assignee?.name ?? (v().targetUser ? t('conversation.targetedTo', { name: v().targetUser!.name }) : '—')}</dd>
+          </div>
+          <Show when={v().participants.length > 0}>
+            <div><dt>{t('conversation.participants')}</dt><dd>{v().participants.map((p) => p.name).join(', ')}</dd></div>
+          </Show>
+          <Show when={windowText()}>
+            <div><dt>{t('conversation.window')}</dt><dd class={v().window.open ? 'cv-window-open' : 'cv-window-closed'}>{windowText()}</dd></div>
+          </Show>
+        </dl>
+        <div class="cv-tags-line">
+          <ul class="cv-tags" aria-label={t('conversation.tags')}>
+            <For each={v().tags}>{(tag) => <li class="cv-tag" style={{ '--tag': tag.color }}>{tag.name}</li>}</For>
+          </ul>
+          <Show when={v().can.manage && v().status === 'active' && v().team?.tagsAllowed !== false}>
+            <button type="button" class="cv-link-button" onClick={() => props.actions.tags()}>{t('conversation.editTags')}</button>
+          </Show>
         </div>
-        <Show when={v().participants.length > 0}>
-          <div><dt>{t('conversation.participants')}</dt><dd>{v().participants.map((p) => p.name).join(', ')}</dd></div>
-        </Show>
-        <Show when={windowText()}>
-          <div><dt>{t('conversation.window')}</dt><dd class={v().window.open ? 'cv-window-open' : 'cv-window-closed'}>{windowText()}</dd></div>
-        </Show>
-      </dl>
-      <div class="cv-tags-line">
-        <ul class="cv-tags" aria-label={t('conversation.tags')}>
-          <For each={v().tags}>{(tag) => <li class="cv-tag" style={{ '--tag': tag.color }}>{tag.name}</li>}</For>
-        </ul>
-        <Show when={v().can.manage && v().status === 'active' && v().team?.tagsAllowed !== false}>
-          <button type="button" class="cv-link-button" onClick={() => props.actions.tags()}>{t('conversation.editTags')}</button>
-        </Show>
       </div>
       <div class="cv-actions" role="toolbar" aria-label={t('conversation.actions')}>
         <Show when={v().can.claim}>
-          <button type="button" class="primary" disabled={claiming().has(v().id)} onClick={() => props.actions.claim()}>
+          <button type="button" class="primary" data-shortcut="claim" disabled={claiming().has(v().id)} onClick={() => props.actions.claim()}>
             {claiming().has(v().id) ? t('conversation.claiming') : t('conversation.claim')}
           </button>
         </Show>
@@ -121,7 +141,7 @@ export default function ConversationHeader(props: {
         </Show>
         <Show when={v().can.manage && v().status === 'active'}>
           <button type="button" class="cv-action" onClick={() => props.actions.invite()}>{t('conversation.invite')}</button>
-          <button type="button" class="cv-action danger" onClick={() => props.actions.finish()}>{t('conversation.finish')}</button>
+          <button type="button" class="cv-action danger" data-shortcut="finish" onClick={() => props.actions.finish()}>{t('conversation.finish')}</button>
         </Show>
         <Show when={isParticipant() && v().status === 'active'}>
           <button type="button" class="cv-action" disabled={leave.isPending} onClick={() => leave.mutate()}>{t('conversation.leave')}</button>

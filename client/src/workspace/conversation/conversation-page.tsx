@@ -1,4 +1,4 @@
-import { createMemo, createSignal, Match, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, Match, Show, Switch } from 'solid-js';
 import { useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import { useQuery, useQueryClient } from '@tanstack/solid-query';
 import { t } from '../../i18n.ts';
@@ -8,11 +8,16 @@ import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { claimConversation, claimRefusal, dismissClaimRefusal } from '../queue/claim.ts';
 import { timeZoneOf } from '../../lib/format.ts';
+import { contactLabel } from '../../lib/contact.ts';
+import { useScreenTitle } from '../../lib/title.ts';
 import Composer from './composer.tsx';
+import ConversationList, { useListShown } from './conversation-list.tsx';
 import ConversationHeader from './conversation-header.tsx';
 import { FinishDialog, InviteDialog, TagsDialog } from './dialogs.tsx';
 import MessageList from './message-list.tsx';
 import { useLazyAwareness } from './awareness.ts';
+import { saveDraft } from './drafts.ts';
+import { useReadMark } from './read-mark.ts';
 import SidePanel from './side-panel.tsx';
 import TransferDialog from './transfer-dialog.tsx';
 import './conversation.css';
@@ -23,13 +28,23 @@ export const conversationQuery = (id: string) => ({
   queryFn: () => trpc.conversations.get.query({ conversationId: id }),
 });
 
-/** `/conversations/:id` — a fresh screen per conversation (no text or dialog carried over). */
+/**
+ * `/conversations/:id` — a fresh screen per conversation (no dialog carried over; what was
+ * typed is kept per conversation, drafts.ts), and on wide screens the list of conversations
+ * beside it, which stays as the agent switches between them.
+ */
 export default function ConversationPage() {
   const params = useParams<{ id: string }>();
+  const listed = useListShown();
   return (
-    <Show when={params.id} keyed>
-      {(id) => <ConversationScreen id={id} />}
-    </Show>
+    <div class="cv-frame" classList={{ listed: listed() }}>
+      <Show when={listed()}>
+        <ConversationList activeId={params.id} />
+      </Show>
+      <Show when={params.id} keyed>
+        {(id) => <ConversationScreen id={id} />}
+      </Show>
+    </div>
   );
 }
 
@@ -44,6 +59,12 @@ function ConversationScreen(props: { id: string }) {
   const outbox = useOutbox(() => params.id);
   const [dialog, setDialog] = createSignal<'transfer' | 'invite' | 'finish' | 'tags' | null>(null);
   const awareness = useLazyAwareness(() => params.id);
+  useScreenTitle(() => (conversation.data ? contactLabel(conversation.data.contact) : t('common.loading')));
+  useReadMark(() => params.id, () => conversation.data?.messages.at(-1)?.seq ?? null);
+  // A finished conversation takes no more text: what was left unsent in it is forgotten.
+  createEffect(() => {
+    if (conversation.data?.status === 'closed' && me.data) saveDraft(me.data.user.id, params.id, { text: '', attachments: [] });
+  });
 
   const zone = () => timeZoneOf(me.data);
   // Outbox copies leave once the server's list has the message (matched by clientMessageId).

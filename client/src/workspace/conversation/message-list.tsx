@@ -4,6 +4,7 @@ import type { OutboxItem } from '../../offline/outbox.ts';
 import { fullTime, shortTime } from '../queue/format.ts';
 import type { ConversationMessage } from '../queue/types.ts';
 import { ClockIcon, PaperclipIcon } from './icons.tsx';
+import { FormattedText } from '../../lib/formatted-text.tsx';
 
 const IMAGE_KINDS = new Set(['image', 'sticker']);
 
@@ -93,14 +94,15 @@ export default function MessageList(props: {
             aria-label={m.direction === 'in' ? t('conversation.fromContact') : m.isBot ? t('conversation.fromBot') : t('conversation.fromAgent', { name: m.author?.name ?? '' })}
           >
             <Show when={m.direction === 'out'}>
-              <header class="cv-author">{m.isBot ? t('conversation.bot') : m.author ? `*${m.author.codename || m.author.name}*` : t('conversation.system')}</header>
+              <header class="cv-author">{m.isBot ? t('conversation.bot') : m.author ? m.author.codename || m.author.name : t('conversation.system')}</header>
             </Show>
             <Show when={m.kind === 'template'}>
               <span class="cv-kind">{t('conversation.templateMessage')}</span>
             </Show>
             <Attachment message={m} />
             <Show when={m.text}>
-              <p class="cv-text">{m.text}</p>
+              {/* What the customer typed, and the menu option it chose ("1 → Support"). */}
+              <FormattedText class="cv-text" text={m.menuChoice ? `${m.text} → ${m.menuChoice}` : m.text} />
             </Show>
             <footer class="cv-foot">
               <time datetime={m.at} title={fullTime(m.at, props.zone)}>{shortTime(m.at, props.zone)}</time>

@@ -50,7 +50,7 @@ function ContactSummary(props: { view: ConversationView }) {
   return (
     <dl class="cv-contact-facts">
       <dt>{t('conversation.contactName')}</dt>
-      <dd>{c().name}</dd>
+      <dd>{c().name || '—'}</dd>
       <dt>{t('conversation.contactEmail')}</dt>
       <dd>{c().email || '—'}</dd>
       <dt>{t('conversation.contactWhatsapp')}</dt>

@@ -33,7 +33,7 @@ export async function claimConversation(
   try {
     const view = await trpc.conversations.claim.mutate({ conversationId });
     queryClient.setQueryData(keys.conversation(conversationId), view);
-    if (opts.from === 'queue') focusComposer(conversationId);
+    focusComposer(conversationId);
     return true;
   } catch (error) {
     for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
@@ -55,19 +55,22 @@ export async function claimConversation(
 }
 
 /**
- * Keyboard users who claimed from the queue land in the composer of their new conversation
- * once it is writable, unless they have put the focus somewhere themselves meanwhile.
+ * Keyboard users who claimed (from the queue, or from the conversation they were peeking at)
+ * land in the composer of their new conversation once it is writable, unless they have put
+ * the focus somewhere themselves meanwhile (the Claim button they pressed does not count).
  */
 function focusComposer(conversationId: string): void {
   if (typeof requestAnimationFrame === 'undefined') return;
-  let tries = 0;
+  // A deadline, not a number of frames: on a busy machine the conversation's chunk and data may
+  // take a few seconds (frames come slower, too).
+  const until = Date.now() + 10_000;
   const attempt = () => {
     if (window.location.pathname !== `/conversations/${conversationId}`) return;
     const active = document.activeElement;
-    if (active && active !== document.body && !active.classList.contains('workspace-main')) return;
+    if (active && active !== document.body && !active.classList.contains('workspace-main') && !active.matches('[data-shortcut="claim"]')) return;
     const box = document.querySelector<HTMLTextAreaElement>('.cv-composer textarea');
     if (box && !box.disabled) box.focus();
-    else if (tries++ < 120) requestAnimationFrame(attempt);
+    else if (Date.now() < until) requestAnimationFrame(attempt);
   };
   requestAnimationFrame(attempt);
 }

@@ -1,10 +1,12 @@
 import { createEffect, createSignal, Index, on, Show, type Accessor } from 'solid-js';
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { t, tValue } from '../../i18n.ts';
+import { contactLabel } from '../../lib/contact.ts';
 import { useNarrow } from '../shell/narrow.ts';
 import { elapsed } from './format.ts';
 import type { QueueItem } from './types.ts';
 import './queue.css';
+import './mine.css';
 
 /** Height of one waiting row (fixed, so 5,000 rows cost only the ~15 on screen). */
 export const ROW_HEIGHT = 112;
@@ -189,7 +191,7 @@ function MoreSheet(props: { item: QueueItem; onClose: () => void; onTransfer: ()
         if (event.target === dialog && (event.clientY < r.top || event.clientY > r.bottom || event.clientX < r.left || event.clientX > r.right)) dialog.close();
       }}
     >
-      <h2 id={titleId} class="qp-sheet-title">{t('queue.moreTitle', { name: c().contact.name })}</h2>
+      <h2 id={titleId} class="qp-sheet-title">{t('queue.moreTitle', { name: contactLabel(c().contact) })}</h2>
       <ul class="qp-sheet-actions" role="list">
         <Show when={c().channel.kind === 'whatsapp'}>
           <li><a class="qp-sheet-action" href={`/conversations/${c().id}?template=1`}>{t('queue.sendTemplate')}</a></li>
@@ -228,17 +230,22 @@ function WaitingRow(props: {
       class="qp-row"
       classList={{ targeted: props.targeted }}
       style={{ transform: `translateY(${props.top}px)`, height: `${props.height}px` }}
-      aria-label={c().contact.name}
+      aria-label={contactLabel(c().contact)}
       data-id={c().id}
+      data-conversation-id={c().id}
       aria-setsize={props.count}
       aria-posinset={props.index + 1}
     >
       <div class="qp-main">
         <div class="qp-line">
           <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>{tValue('queue.channelKind', c().channel.kind)}</span>
-          <strong class="qp-contact">{c().contact.name}</strong>
+          <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={props.targeted}>
             <span class="qp-badge">{t('queue.transferredToYou')}</span>
+          </Show>
+          {/* The customer's messages I have not seen (all of them until I open it). */}
+          <Show when={(c().unread ?? 0) > 0}>
+            <span class="qp-unread" aria-label={t('queue.unread', { count: c().unread })}>{c().unread > 99 ? '99+' : c().unread}</span>
           </Show>
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
@@ -252,7 +259,7 @@ function WaitingRow(props: {
       </div>
       {/* Plain links: the router navigates same-origin links itself (cheaper than <A> per row). */}
       <div class="qp-actions">
-        <button type="button" class="primary" disabled={props.claiming} onClick={() => props.onClaim()}>
+        <button type="button" class="primary" data-shortcut="claim" disabled={props.claiming} onClick={() => props.onClaim()}>
           {t('queue.claim')}
         </button>
         <a class="qp-action" href={`/conversations/${c().id}`}>{t('queue.peek')}</a>

@@ -1,14 +1,15 @@
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { A, useLocation, useNavigate } from '@solidjs/router';
 import { useQuery, useQueryClient } from '@tanstack/solid-query';
-import { t, tValue, useTitle } from '../../i18n.ts';
+import { t, useTitle } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
+import { timeZoneOf } from '../../lib/format.ts';
 import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import TransferDialog from '../conversation/transfer-dialog.tsx';
 import { claimConversation, claiming, claimRefusal, dismissClaimRefusal } from './claim.ts';
 import { useNow } from './clock.ts';
-import { elapsed } from './format.ts';
+import MineList from './mine-list.tsx';
 import QueueList from './queue-list.tsx';
 import type { QueueItem } from './types.ts';
 import './queue.css';
@@ -26,7 +27,7 @@ export default function QueuePage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const tab = () => (location.pathname === '/in-service' ? 'mine' : 'waiting');
-  useTitle('queue.title');
+  useTitle(() => (tab() === 'mine' ? 'queue.inService' : 'queue.title'));
   const me = useQuery(meQuery);
   const [teamId, setTeamId] = createSignal<string | null>(null);
   const waiting = useQuery(() => queueQuery(teamId()));
@@ -102,25 +103,7 @@ export default function QueuePage() {
           </Show>
           <Show when={mine.data} fallback={<p class="loading">{t('common.loading')}</p>}>
             <Show when={(mine.data ?? []).length > 0} fallback={<p class="qp-empty">{t('queue.emptyMine')}</p>}>
-              <ul class="qp-mine" aria-label={t('queue.inServiceList')}>
-                <For each={mine.data}>
-                  {(c) => (
-                    <li aria-label={c.contact.name}>
-                      <A href={`/conversations/${c.id}`} class="qp-mine-link">
-                        <span class={`qp-channel ch-${c.channel.kind}`}>{tValue('queue.channelKind', c.channel.kind)}</span>
-                        <strong class="qp-contact">{c.contact.name}</strong>
-                        <Show when={c.role === 'participant'}>
-                          <span class="qp-badge">{t('queue.invited')}</span>
-                        </Show>
-                        <span class="muted qp-mine-meta">
-                          {c.team?.name ?? t('queue.noTeam')} · {c.channel.name} · {t('queue.protocol', { protocol: c.protocol })}
-                        </span>
-                        <span class="qp-wait" title={t('queue.lastActivity')}>{elapsed(c.lastActivityAt, now())}</span>
-                      </A>
-                    </li>
-                  )}
-                </For>
-              </ul>
+              <MineList items={mine.data!} now={now} meId={meId()} zone={timeZoneOf(me.data)} />
             </Show>
           </Show>
         </Match>

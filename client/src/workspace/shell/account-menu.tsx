@@ -7,7 +7,7 @@ import { initialsOf } from './notify-setting.ts';
 import { NotificationSwitch } from './notification-switch.tsx';
 
 /** The person: photo and name; profile, teams, browser notifications, logout. */
-export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () => void; onError: (message: string) => void }) {
+export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () => void; onError: (message: string) => void; onShortcuts: () => void }) {
   const initials = () => initialsOf(props.me.user.name);
   return (
     <Menu
@@ -36,6 +36,17 @@ export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () =
             {t('shell.profile')}
           </A>
           <NotificationSwitch userId={props.me.user.id} onError={(m) => props.onError(m)} />
+          <button
+            type="button"
+            class="menu-item"
+            aria-keyshortcuts="?"
+            onClick={() => {
+              close();
+              props.onShortcuts();
+            }}
+          >
+            {t('keys.open')} <kbd aria-hidden="true">?</kbd>
+          </button>
           <button type="button" class="menu-item" disabled={props.loggingOut} onClick={props.onLogout}>
             {t('shell.logout')}
           </button>

@@ -1,3 +1,4 @@
+import { contactLabel } from '../../lib/contact.ts';
 import { onLiveEvent } from '../../lib/keys.ts';
 import { t } from '../../i18n.ts';
 import { trpc } from '../../trpc.ts';
@@ -137,7 +138,7 @@ export function startAlerts(options: AlertOptions): () => void {
       if (!view) return;
       const message = view.messages.find((m) => m.id === messageId);
       const text = message?.text?.trim() || t('shell.alert.attachment');
-      show(t('shell.alert.messageTitle', { contact: view.contact.name ?? view.protocol }), t('shell.alert.messageBody', { text }), `message:${conversationId}`, open);
+      show(t('shell.alert.messageTitle', { contact: contactLabel(view.contact) }), t('shell.alert.messageBody', { text }), `message:${conversationId}`, open);
     });
   });
 }

@@ -1,14 +1,15 @@
 import { Show } from 'solid-js';
 import { t } from '../../i18n.ts';
-import { connection } from '../../offline/connection.ts';
+import { connection, connectionProblem } from '../../offline/connection.ts';
 import { outboxItems } from '../../offline/outbox.ts';
 import { useNarrow } from './narrow.ts';
 import './connection.css';
 
 /**
- * Online / reconnecting / offline, and what still waits in the outbox. On a phone the top
- * bar has room only for short badges ("3 to send"): the full sentence stays their
- * accessible text and tooltip.
+ * A small "Reconnecting…" / "No connection" mark, shown only while the connection is down
+ * (the status menu is the one "Online" of the top bar: connection and availability are
+ * different things), and what still waits in the outbox. On a phone the top bar has room
+ * only for short badges ("3 to send"): the full sentence stays their accessible text and tooltip.
  */
 export function ConnectionIndicator() {
   const narrow = useNarrow();
@@ -24,10 +25,14 @@ export function ConnectionIndicator() {
   );
   return (
     <div class="connection" aria-live="polite">
-      <span class={`conn conn-${connection()}`} title={t('offline.connection.label', { state: t(`offline.connection.${connection()}`) })}>
-        <span class="conn-dot" aria-hidden="true" />
-        {t(`offline.connection.${connection()}`)}
-      </span>
+      <Show when={connectionProblem()}>
+        {(problem) => (
+          <span class={`conn conn-${problem()}`} title={t('offline.connection.label', { state: t(`offline.connection.${problem()}`) })}>
+            <span class="conn-dot" aria-hidden="true" />
+            {t(`offline.connection.${problem()}`)}
+          </span>
+        )}
+      </Show>
       <Show when={waiting() > 0 || drafts() > 0}>
         <span class="outbox-badges" classList={{ both: waiting() > 0 && drafts() > 0 }}>
           <Show when={waiting() > 0}>{badge(() => t('offline.outbox', { count: waiting() }), () => t('shell.outboxShort', { count: waiting() }))}</Show>

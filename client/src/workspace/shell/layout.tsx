@@ -1,14 +1,18 @@
-import { createEffect, createSignal, on, onCleanup, Show, type ParentProps } from 'solid-js';
+import { createEffect, createSignal, lazy, on, onCleanup, Show, type ParentProps } from 'solid-js';
 import { A, useLocation, useNavigate } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { setLanguage, t } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { meKey, meQuery, type Me } from '../../session.ts';
 import { startOutbox } from '../../offline/outbox.ts';
+import { connection } from '../../offline/connection.ts';
+import { keys } from '../../lib/keys.ts';
+import { startShortcuts } from '../../lib/shortcuts.ts';
 import { wipeLocalData } from '../../offline/wipe.ts';
 import { AccountMenu } from './account-menu.tsx';
 import { startAlerts, unlockAudio } from './alerts.ts';
 import { BottomTabs } from './bottom-tabs.tsx';
+import { useUnreadTitle } from './conversation-counts.ts';
 import { ConnectionIndicator, OfflineBanner } from './connection-indicator.tsx';
 import { Icon } from './icons.tsx';
 import { loadNotificationSetting } from './notify-setting.ts';
@@ -16,6 +20,9 @@ import { useNarrow } from './narrow.ts';
 import { Rail } from './rail.tsx';
 import { SideMenu } from './side-menu.tsx';
 import { StatusMenu } from './status-menu.tsx';
+import './keyboard.css';
+
+const ShortcutsHelp = lazy(() => import('./shortcuts-help.tsx'));
 
 /**
  * The frame of every agent screen: top bar (organization, connection, add contact, sound
@@ -91,6 +98,17 @@ export default function Workspace(props: ParentProps) {
     }),
   );
 
+  // Keyboard shortcuts (lib/shortcuts.ts); `?` lists them.
+  const [help, setHelp] = createSignal(false);
+  const conversationOrder = () =>
+    [...(queryClient.getQueryData<{ id: string }[]>(keys.mine) ?? []), ...queryClient.getQueriesData<{ id: string }[]>({ queryKey: keys.queue }).flatMap(([, list]) => list ?? [])]
+      .map((c) => c.id)
+      .filter((id, i, all) => all.indexOf(id) === i);
+  onCleanup(startShortcuts({ navigate: (to) => navigate(to), openHelp: () => setHelp(true), conversationOrder }));
+
+  // "(2) Atende": customer messages waiting on me, in the tab's title (conversation-counts.ts).
+  useUnreadTitle();
+
   const unlock = () => unlockAudio();
   document.addEventListener('pointerdown', unlock, { once: true });
   onCleanup(() => document.removeEventListener('pointerdown', unlock));
@@ -117,7 +135,20 @@ export default function Workspace(props: ParentProps) {
   return (
     <Show when={me.data}>
       {(data) => (
-        <div class="workspace" classList={{ narrow: narrow() }} data-sheet={sheet() && inConversation() ? 'open' : undefined}>
+        <div class="workspace" classList={{ narrow: narrow() }} data-sheet={sheet() && inConversation() ? 'open' : undefined} data-connection={connection()}>
+          <a
+            class="skip-link"
+            href="#main"
+            ref={(link) =>
+              // Its own listener runs before the router's (which would treat #main as a navigation).
+              link.addEventListener('click', (event) => {
+                event.preventDefault();
+                main?.focus();
+              })
+            }
+          >
+            {t('keys.skip')}
+          </a>
           <header class="topbar">
             <Show when={narrow()}>
               <SideMenu
@@ -165,7 +196,7 @@ export default function Workspace(props: ParentProps) {
               </Show>
               <StatusMenu onError={(error) => setProblem(errorMessage(error))} />
               <Show when={!narrow()}>
-                <AccountMenu me={data()} loggingOut={logout.isPending} onLogout={() => logout.mutate()} onError={setProblem} />
+                <AccountMenu me={data()} loggingOut={logout.isPending} onLogout={() => logout.mutate()} onError={setProblem} onShortcuts={() => setHelp(true)} />
               </Show>
             </div>
           </header>
@@ -184,12 +215,15 @@ export default function Workspace(props: ParentProps) {
             <Show when={!narrow()}>
               <Rail />
             </Show>
-            <div class="workspace-main" ref={main} tabindex="-1">
+            <div class="workspace-main" id="main" ref={main} tabindex="-1">
               {props.children}
             </div>
           </div>
           <Show when={narrow()}>
             <BottomTabs />
+          </Show>
+          <Show when={help()}>
+            <ShortcutsHelp onClose={() => setHelp(false)} />
           </Show>
         </div>
       )}

@@ -6,6 +6,7 @@ import { keys } from '../../lib/keys.ts';
 import { trpc } from '../../trpc.ts';
 import { meQuery } from '../../session.ts';
 import { useUnreadChats } from '../chat/unread.ts';
+import { useConversationCounts } from './conversation-counts.ts';
 import { Icon } from './icons.tsx';
 
 const NAV = [
@@ -23,6 +24,7 @@ export function Rail() {
   const channels = useQuery(() => ({ queryKey: keys.channels, queryFn: () => trpc.channels.list.query() }));
   const me = useQuery(meQuery);
   const unread = useUnreadChats();
+  const counts = useConversationCounts();
   const nav = () => (me.data?.user.role === 'admin' ? [...NAV, ADMIN] : NAV);
   return (
     <nav class="rail" aria-label={t('shell.nav.label')}>
@@ -35,6 +37,18 @@ export function Rail() {
                 {t(item.label)}
                 <Show when={item.href === '/agents' && unread() > 0}>
                   <span class="nav-badge" aria-label={t('chat.unreadCount', { count: unread() })}>{unread()}</span>
+                </Show>
+                <Show when={item.href === '/' && counts.waiting() > 0}>
+                  <span class="nav-badge calm" aria-label={t('shell.tabs.waitingCount', { count: counts.waiting() })}>{counts.waiting()}</span>
+                </Show>
+                {/* Unread customer messages in my conversations; otherwise how many I serve. */}
+                <Show when={item.href === '/in-service' && (counts.unread() > 0 || counts.inService() > 0)}>
+                  <Show
+                    when={counts.unread() > 0}
+                    fallback={<span class="nav-badge calm" aria-label={t('shell.tabs.inServiceCount', { count: counts.inService() })}>{counts.inService()}</span>}
+                  >
+                    <span class="nav-badge" aria-label={t('queue.unread', { count: counts.unread() })}>{counts.unread()}</span>
+                  </Show>
                 </Show>
               </A>
             </li>

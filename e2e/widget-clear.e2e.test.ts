@@ -1,0 +1,142 @@
+/**
+ * Issue 17 (4, 5): the customer's side of the web chat, clear. The visitor's menu answer
+ * shows as the option's name, the widget says when they are queued and when an agent joined,
+ * the agent's WhatsApp formatting shows as text styles (never asterisks, never HTML) under
+ * the agent's name, a finished conversation offers 1–5 star buttons above the "ended" line,
+ * and the log follows the newest line. The agent's view keeps what the customer typed
+ * ("1 → Support"). With the organization's identify_agents off, no agent name shows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Channel } from '../db/queries/channels.ts';
+import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
+import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { makeChannel } from '../test/helpers/conversations.ts';
+import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { en } from '../test/helpers/i18n.ts';
+
+const browser = useBrowser();
+
+let app: TestApp;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let channel: Channel;
+
+beforeAll(async () => {
+  await ensureClientBuilt();
+  app = await startTestApp();
+  ids = await demoIds(app.db.sql);
+  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  channel = await makeChannel(app.db.sql, ids, 'webchat');
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** A visitor (in English) who wrote once and answered the bot's menu by typing "1". */
+async function visitorInQueue(name: string): Promise<{ page: Page; conversationId: string }> {
+  const page = await browser.newPage({ locale: 'en-US' });
+  await page.goto(`${app.url}/widget?channel=${channel.id}`);
+  await page.getByLabel(en('widget.name')).fill(name);
+  const box = page.getByRole('textbox', { name: en('widget.message'), exact: true });
+  await box.fill('Hello, I need help');
+  await box.press('Enter');
+  await page.getByRole('group', { name: en('widget.options') }).waitFor();
+  await box.fill('1');
+  await box.press('Enter');
+  const row = await waitFor(async () => {
+    const [r] = await app.db.sql<{ id: string; status: string }[]>`SELECT c.id, c.status FROM conversations c
+      JOIN contacts k ON k.id = c.contact_id WHERE k.name = ${name} AND c.channel_id = ${channel.id}`;
+    return r?.status === 'waiting' ? r : null;
+  }, `${name}'s conversation waiting`, 20_000);
+  return { page, conversationId: row.id };
+}
+
+const log = (page: Page) => page.getByRole('log', { name: en('widget.messages') });
+
+describe('the customer side of the web chat', () => {
+  it('names the menu choice, tells the queue and the agent joining, formats the reply, and rates with stars', async () => {
+    const { page, conversationId } = await visitorInQueue('Visitor Clear');
+    const chat = log(page);
+
+    // The typed "1" shows as the option's name; the message itself stays as typed.
+    const mine = chat.locator('.w-in');
+    await expect.poll(() => mine.last().locator('.w-text').textContent(), { timeout: 15_000 }).toBe('Support');
+    expect(await mine.locator('.w-text', { hasText: /^1$/ }).count()).toBe(0);
+    const stored = await app.db.sql<{ text: string; label: string }[]>`SELECT text, payload->>'botMenuLabel' AS label FROM messages
+      WHERE conversation_id = ${conversationId} AND direction = 'in' ORDER BY seq`;
+    expect(stored.at(-1)).toEqual({ text: '1', label: 'Support' });
+
+    // Queued, said right after the choice.
+    const queued = chat.getByText(en('widget.queued', { team: 'Support' }), { exact: true });
+    await queued.waitFor();
+    expect(await queued.evaluate((el) => el.previousElementSibling?.textContent ?? '')).toContain('Support');
+
+    const ana = await app.login('ana@demo.test');
+    await ana.mutate('conversations.claim', { conversationId });
+    await chat.getByText(en('widget.joined', { name: 'Ana' }), { exact: true }).waitFor();
+
+    await ana.mutate('conversations.send', { conversationId, text: 'Hi, I am *Ana*. See _this_: <b>not html</b>', clientMessageId: 'e2e-clear-0001' });
+    const bubble = chat.locator('.w-out', { hasText: 'See' });
+    await bubble.waitFor();
+    // Bold and italic as styles, without the markers; the markup stays text.
+    expect(await bubble.locator('.w-text strong').textContent()).toBe('Ana');
+    expect(await bubble.locator('.w-text em').textContent()).toBe('this');
+    expect(await bubble.locator('.w-text').textContent()).toBe('Hi, I am Ana. See this: <b>not html</b>');
+    expect(await bubble.locator('.w-text b').count()).toBe(0);
+    // The agent's identification as a name line, not as "*Ana:*" markup.
+    expect(await bubble.locator('.w-author').textContent()).toBe('Ana');
+
+    // Many lines: the log follows to the newest.
+    for (let i = 1; i <= 12; i++) await ana.mutate('conversations.send', { conversationId, text: `Line ${i}\nmore\nand more`, clientMessageId: `e2e-clear-l${String(i).padStart(3, '0')}` });
+    await chat.getByText('Line 12', { exact: false }).waitFor();
+    await expect.poll(() => chat.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), { timeout: 10_000 }).toBeLessThan(4);
+
+    // The agent sees what the customer typed, and what it chose; her name without asterisks.
+    const agent = await browser.newPage();
+    await signInWithCookie(agent, (e) => app.login(e), 'ana@demo.test', app.url);
+    await agent.goto(`${app.url}/conversations/${conversationId}`);
+    await agent.locator('.cv-msg.in .cv-text', { hasText: '1 → Support' }).waitFor();
+    const agentBubble = agent.locator('.cv-msg.out', { hasText: 'See' });
+    expect(await agentBubble.locator('.cv-text strong').textContent()).toBe('Ana');
+    expect(await agentBubble.locator('.cv-author').textContent()).toBe('Ana');
+    await agent.close();
+
+    // Finished: star buttons, then the "ended" line below them.
+    await ana.mutate('conversations.finish', { conversationId });
+    const stars = chat.getByRole('group', { name: en('widget.rate') });
+    await stars.waitFor();
+    const ended = chat.getByText(en('widget.ended'), { exact: true });
+    await ended.waitFor();
+    expect(await stars.evaluate((s, e) => Boolean(s.compareDocumentPosition(e!) & Node.DOCUMENT_POSITION_FOLLOWING), await ended.elementHandle())).toBe(true);
+    await stars.getByRole('button', { name: en('widget.stars', { n: 4 }) }).click();
+    await expect
+      .poll(async () => (await app.db.sql<{ rating: number | null }[]>`SELECT rating FROM conversations WHERE id = ${conversationId}`)[0]!.rating, { timeout: 15_000 })
+      .toBe(4);
+    await stars.waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('names no agent when the organization does not identify them', async () => {
+    await app.db.sql`UPDATE organizations SET identify_agents = false WHERE id = ${ids.orgId}`;
+    try {
+      const { page, conversationId } = await visitorInQueue('Visitor Anonymous');
+      const chat = log(page);
+      await chat.getByText(en('widget.queued', { team: 'Support' }), { exact: true }).waitFor();
+      const ana = await app.login('ana@demo.test');
+      await ana.mutate('conversations.claim', { conversationId });
+      await chat.getByText(en('widget.agentJoined'), { exact: true }).waitFor();
+      await ana.mutate('conversations.send', { conversationId, text: 'We will *fix* it', clientMessageId: 'e2e-clear-0101' });
+      const bubble = chat.locator('.w-out', { hasText: 'We will' });
+      await bubble.waitFor();
+      expect(await bubble.locator('.w-text').textContent()).toBe('We will fix it');
+      expect(await bubble.locator('.w-text strong').textContent()).toBe('fix');
+      expect(await bubble.locator('.w-author').count()).toBe(0);
+      expect(await chat.getByText('Ana').count()).toBe(0);
+      await page.close();
+    } finally {
+      await app.db.sql`UPDATE organizations SET identify_agents = true WHERE id = ${ids.orgId}`;
+    }
+  });
+});
