@@ -277,8 +277,8 @@ describe('web chat widget embedded on another site', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Support');
     await page.keyboard.press('Enter');
     await options.waitFor({ state: 'detached' });
-    // The visitor's "1", and the keyboard is back in the message box.
-    await page.getByRole('log', { name: en('widget.messages') }).getByText('1', { exact: true }).waitFor();
+    // The visitor's choice (sent as "1", shown as the option's name), and the keyboard is back in the message box.
+    await page.getByRole('log', { name: en('widget.messages') }).locator('.w-in').getByText('Support', { exact: true }).waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('w-text');
   });
 

@@ -4,7 +4,8 @@
  * the agent's WhatsApp formatting shows as text styles (never asterisks, never HTML) under
  * the agent's name, a finished conversation offers 1–5 star buttons above the "ended" line,
  * and the log follows the newest line. The agent's view keeps what the customer typed
- * ("1 → Support"). With the organization's identify_agents off, no agent name shows.
+ * ("1 → Support"). With the organization's identify_agents off, no agent name shows. The
+ * admin turns the WhatsApp notices on (off by default; the rule is server/customer-notices.pg.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -116,6 +117,25 @@ describe('the customer side of the web chat', () => {
       .toBe(4);
     await stars.waitFor({ state: 'detached' });
     await page.close();
+  });
+
+  it('lets the admin turn on the WhatsApp notices (off by default)', async () => {
+    const before = (await app.db.sql`SELECT notify_queue, notify_joined FROM organizations WHERE id = ${ids.orgId}`)[0];
+    expect(before).toEqual({ notify_queue: false, notify_joined: false });
+    const page = await browser.newPage();
+    await signInWithCookie(page, (e) => app.login(e), 'admin@demo.test', app.url);
+    await page.goto(`${app.url}/admin/organization`);
+    const form = page.getByRole('form', { name: en('admin.nav.organization') });
+    const queue = form.getByLabel(en('admin.org.notifyQueue'));
+    const joined = form.getByLabel(en('admin.org.notifyJoined'));
+    expect(await queue.isChecked()).toBe(false);
+    await queue.check();
+    await joined.check();
+    await form.getByRole('button', { name: en('admin.save') }).click();
+    await form.getByRole('status').filter({ hasText: en('admin.saved') }).waitFor();
+    const after = (await app.db.sql`SELECT notify_queue, notify_joined FROM organizations WHERE id = ${ids.orgId}`)[0];
+    expect(after).toEqual({ notify_queue: true, notify_joined: true });
+    await app.db.sql`UPDATE organizations SET notify_queue = false, notify_joined = false WHERE id = ${ids.orgId}`;
   });
 
   it('names no agent when the organization does not identify them', async () => {

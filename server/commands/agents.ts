@@ -55,12 +55,13 @@ export function startPause(s: Services, actor: StatusActor, pauseTypeId: string,
   return change(s, actor, async (tx) => {
     const type = await getPauseType(tx, actor.orgId, pauseTypeId);
     if (!type || !type.active) throw actor.fail('NOT_FOUND', 'error.notFound');
+    // One pause at a time: switching types would restart the clock of an overrun. Said
+    // first, whatever the time of day (the other refusal would not help while paused).
+    if (await runningPause(tx, actor.orgId, actor.userId)) throw actor.fail('CONFLICT', 'pause.alreadyPaused');
     const org = (await getOrganization(tx, actor.orgId))!;
     if (!pauseAllowedAt(type.earliestTime, now, org.timeZone)) {
       throw actor.fail('PRECONDITION_FAILED', 'pause.tooEarly', { time: type.earliestTime! });
     }
-    // One pause at a time: switching types would restart the clock of an overrun.
-    if (await runningPause(tx, actor.orgId, actor.userId)) throw actor.fail('CONFLICT', 'pause.alreadyPaused');
     await insertPause(tx, { orgId: actor.orgId, userId: actor.userId, typeId: type.id, startedAt: now, endsBy: pauseEndsBy(now, type.maxMinutes) });
     // The status may already read 'paused' with no pause behind it (set by hand): still one change.
     await setStatusAt(tx, actor.orgId, actor.userId, 'paused', now);
