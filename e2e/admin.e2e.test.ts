@@ -207,6 +207,9 @@ describe('channels and templates', () => {
     expect(await wc.getByRole('textbox', { name: en('admin.channels.embed') }).inputValue()).toBe(
       `<script src="${app.env.APP_ORIGIN}/widget/embed.js" data-channel="${webchat!.id}" async></script>`,
     );
+    // Issue 17 item 11: a test chat with the channel's widget, in a new tab.
+    const testChat = wc.getByRole('link', { name: en('admin.channels.testChat') });
+    expect([await testChat.getAttribute('href'), await testChat.getAttribute('target')]).toEqual([`/widget?channel=${webchat!.id}`, '_blank']);
 
     await page.getByRole('link', { name: en('admin.nav.templates') }).click();
     await page.getByRole('button', { name: en('admin.templates.new') }).click();

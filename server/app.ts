@@ -2,7 +2,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../db/migrate.ts';
-import { DEMO_LOGINS, DEMO_PASSWORD, seedDemo } from '../db/seed/demo.ts';
+import { DEMO_LOGINS, DEMO_PASSWORD, findDemo, seedDemo } from '../db/seed/demo.ts';
 import '../db/seed/demo-conversations.ts';
 import { createSql } from '../db/sql.ts';
 import { hashPassword } from './auth/password.ts';
@@ -24,8 +24,8 @@ export interface RunningApp {
   server: http.Server;
   url: string;
   sync: SyncServer;
-  /** Printed at start: the demo logins, or the one-time setup link. */
-  firstStart: { demoLogins?: string[]; setupLink?: string };
+  /** Printed at every start (server/banner.ts): the demo's logins and widget, or the one-time setup link. */
+  firstStart: { demoLogins?: string[]; demoWebchatChannelId?: string | null; setupLink?: string };
   close(): Promise<void>;
 }
 
@@ -41,9 +41,18 @@ export async function startApp(
   const services = await createServices(env, sql, log);
   const firstStart: RunningApp['firstStart'] = {};
   if (env.ATENDE_DEMO) {
-    const seeded = await seedDemo(sql, await hashPassword(DEMO_PASSWORD), { whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, language: env.ATENDE_DEMO_LANGUAGE });
+    const seeded = await seedDemo(sql, await hashPassword(DEMO_PASSWORD), {
+      whatsappPhoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
+      language: env.ATENDE_DEMO_LANGUAGE,
+      // A few conversations so every screen has something on the first look.
+      sampleConversations: true,
+    });
     if (seeded) log.info({ orgId: seeded.orgId }, 'demo organization seeded');
-    firstStart.demoLogins = DEMO_LOGINS.map((l) => `${l.email} / ${DEMO_PASSWORD} (${l.role})`);
+    const demo = await findDemo(sql);
+    if (demo) {
+      firstStart.demoLogins = DEMO_LOGINS.map((l) => `${l.email} / ${DEMO_PASSWORD} (${l.role})`);
+      firstStart.demoWebchatChannelId = demo.webchatChannelId;
+    }
   } else {
     const link = await issueSetupLink(services);
     if (link) firstStart.setupLink = link;

@@ -132,6 +132,49 @@ describe('contacts.search and contacts.byChannel', () => {
   });
 });
 
+describe('contacts.recent', () => {
+  let old: { id: string };
+  let visitor: { id: string };
+  beforeAll(async () => {
+    const sql = app.db.sql;
+    [old] = (await sql`INSERT INTO contacts (org_id, name, email, whatsapp, updated_at)
+      VALUES (${ids.orgId}, 'Recent Old', 'old@example.com', '5531955550001', now() - interval '30 days') RETURNING id`) as unknown as [{ id: string }];
+    [visitor] = (await sql`INSERT INTO contacts (org_id, name, email, webchat_visitor_id, incomplete, updated_at)
+      VALUES (${ids.orgId}, 'Recent Visitor', 'visitor@example.com', 'visitor-recent', true, now() - interval '30 days') RETURNING id`) as unknown as [{ id: string }];
+  });
+
+  it('lists the most recently active contacts of the organization, or of one channel, to any agent, and no one else\'s', async () => {
+    const sql = app.db.sql;
+    // The old contact wrote a minute ago on WhatsApp (a Sales conversation Ana's teams don't see): it comes first.
+    await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, last_activity_at)
+      VALUES (${ids.orgId}, '20260101-700001', ${old!.id}, ${channels.whatsapp}, ${ids.teams.Sales}, 'waiting', now() + interval '1 minute')`;
+    const all = await ana.query('contacts.recent', {});
+    expect(all[0]).toEqual({ id: old!.id, name: 'Recent Old', email: 'old@example.com', whatsapp: '5531955550001', incomplete: false });
+    expect(all.map((c: { id: string }) => c.id)).toContain(visitor!.id);
+    // Of the web chat channel: only the contacts it reaches.
+    const webchat = await ana.query('contacts.recent', { channelId: channels.webchat });
+    expect(webchat.map((c: { id: string }) => c.id)).toContain(visitor!.id);
+    expect(webchat.map((c: { id: string }) => c.id)).not.toContain(old!.id);
+    expect((await ana.query('contacts.recent', { limit: 1 })).length).toBe(1);
+    // Another organization's agent sees none of these, and not our channel.
+    const other = await createOtherOrg(app.db.sql, 'recent');
+    const outsider = await app.login(other.agent.email, other.password);
+    const theirs = await outsider.query('contacts.recent', {});
+    expect(theirs.some((c: { id: string }) => c.id === old!.id || c.id === visitor!.id)).toBe(false);
+    expect((await refusal(outsider.query('contacts.recent', { channelId: channels.webchat }))).code).toBe('NOT_FOUND');
+  });
+
+  it('finds a web chat visitor by the e-mail they left, and says a contact came through web chat', async () => {
+    const found = await ana.query('contacts.search', { query: 'visitor@example' });
+    expect(found.map((c: { name: string }) => c.name)).toEqual(['Recent Visitor']);
+    const detail = await ana.query('contacts.get', { id: found[0].id });
+    expect([detail.webchat, detail.whatsapp]).toEqual([true, null]);
+    // With a name and an e-mail, a web chat visitor lacks nothing: no number is asked of them.
+    const saved = await ana.mutate('contacts.update', { id: found[0].id, name: 'Recent Visitor' });
+    expect([saved.incomplete, saved.whatsapp]).toEqual([false, null]);
+  });
+});
+
 describe('contacts.get', () => {
   let contactId: string;
   beforeAll(async () => {

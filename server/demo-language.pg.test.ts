@@ -46,6 +46,10 @@ async function firstStart(overrides: Record<string, string>) {
       channels: await db.sql`SELECT name, bot_greeting, bot_options FROM channels ORDER BY kind`,
       people: (await db.sql`SELECT DISTINCT language FROM users`).map((r) => r.language as string),
       customers: (await db.sql`SELECT customer_language FROM organizations`).map((r) => r.customer_language as string),
+      // Issue 17 item 11: the sample conversations, and the web chat channel the banner names.
+      conversations: (await db.sql`SELECT status FROM conversations ORDER BY status`).map((r) => r.status as string),
+      bannerChannel: app.firstStart.demoWebchatChannelId,
+      webchatChannel: (await db.sql`SELECT id FROM channels WHERE kind = 'webchat'`)[0]?.id as string,
     };
   } finally {
     await app.close();
@@ -67,6 +71,8 @@ describe('the demo in the language of the start', () => {
     expect((demo.channels[0]!.bot_options as { label: string }[]).map((o) => o.label)).toEqual(['Support', 'Sales']);
     expect(demo.people).toEqual(['en']);
     expect(demo.customers).toEqual(['en']);
+    expect(demo.conversations).toEqual(['active', 'active', 'closed', 'waiting']);
+    expect(demo.bannerChannel).toBe(demo.webchatChannel);
   });
 
   it('seeds Brazilian Portuguese by default', async () => {

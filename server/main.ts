@@ -1,5 +1,6 @@
 import { EmbeddedDatabaseError, startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded.ts';
 import { startApp, type RunningApp } from './app.ts';
+import { bannerLines, embeddedNote } from './banner.ts';
 import { EnvError, parseEnv } from './env.ts';
 import { createLogger } from './log.ts';
 
@@ -11,7 +12,11 @@ async function main(): Promise<void> {
     console.error(e instanceof EnvError ? e.message : e);
     process.exit(2);
   }
-  const log = createLogger(env.LOG_LEVEL);
+  // A person trying Atende in a terminal sees the plain banner, not the start's JSON lines:
+  // without an explicit LOG_LEVEL, a terminal gets warnings and worse only. Production
+  // (stdout piped to a collector) keeps LOG_LEVEL's default, info.
+  const terminal = !process.env.LOG_LEVEL && process.stdout.isTTY === true;
+  const log = createLogger(terminal ? 'warn' : env.LOG_LEVEL);
   let embedded: EmbeddedDatabase | null = null;
   let app: RunningApp | null = null;
   let stopping = false;
@@ -37,10 +42,8 @@ async function main(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   try {
     if (!databaseUrl) {
-      log.warn(
-        `Using the embedded PostgreSQL (data in ${env.ATENDE_DATA_DIR}). It is for trying Atende and for development, ` +
-          'one process only; for production set DATABASE_URL to your PostgreSQL server.',
-      );
+      if (terminal) console.log(embeddedNote(env.ATENDE_DATA_DIR));
+      else log.warn(embeddedNote(env.ATENDE_DATA_DIR));
       embedded = await startEmbeddedDatabase({ dataDir: env.ATENDE_DATA_DIR, port: env.ATENDE_PG_PORT, log: (m) => log.info(m) });
       databaseUrl = embedded.url;
     }
@@ -52,11 +55,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const lines = [`Atende is running on ${env.APP_ORIGIN}`];
-  if (app.firstStart.demoLogins) lines.push('Demo logins:', ...app.firstStart.demoLogins.map((l) => `  ${l}`));
-  if (app.firstStart.setupLink) lines.push('No organization yet. Open this one-time link to create the first one and its admin:', `  ${app.firstStart.setupLink}`);
   log.info({ url: env.APP_ORIGIN }, 'listening');
-  console.log(`\n${lines.join('\n')}\n`);
+  console.log(`\n${bannerLines({ origin: env.APP_ORIGIN, ...app.firstStart }).join('\n')}\n`);
 }
 
 void main();

@@ -33,7 +33,11 @@ function filterSql(filter: ContactFilter | null, params: unknown[]): { where: st
   const text = likeEscape(filter.text.toLowerCase().normalize('NFD').replace(/\p{Diacritic}/gu, ''));
   params.push(`%${text}%`, `${text}%`);
   const [like, prefix] = [params.length - 1, params.length];
-  return { where: `AND contact_name_key(name) LIKE $${like}`, order: `(contact_name_key(name) LIKE $${prefix}) DESC, lower(name), id` };
+  // An e-mail matches too: web chat visitors are found by the address they left.
+  return {
+    where: `AND (contact_name_key(name) LIKE $${like} OR lower(email) LIKE $${like})`,
+    order: `(contact_name_key(name) LIKE $${prefix}) DESC, lower(name), id`,
+  };
 }
 
 export async function searchContacts(db: Db, orgId: string, filter: ContactFilter, limit: number): Promise<ContactSummary[]> {
@@ -61,6 +65,29 @@ export async function contactsOfChannelKind(
     `SELECT ${SUMMARY_COLUMNS} FROM contacts WHERE org_id = $1 AND ${identity} ${where}
      ORDER BY ${filter ? order : 'lower(name), id'} LIMIT ${Math.floor(limit)}`,
     params as never[],
+  );
+  return rows.map(toSummary);
+}
+
+/**
+ * The contacts most recently active — a conversation's last activity, or the contact's own
+ * edit — newest first; with a channel kind, only contacts that kind of channel reaches, and
+ * activity on that channel. Contacts are the whole organization's (as the search).
+ */
+export async function recentContacts(
+  db: Db,
+  orgId: string,
+  channel: { id: string; kind: 'whatsapp' | 'webchat' } | null,
+  limit: number,
+): Promise<ContactSummary[]> {
+  const identity = !channel ? '' : channel.kind === 'whatsapp' ? 'AND c.whatsapp IS NOT NULL' : 'AND c.webchat_visitor_id IS NOT NULL';
+  const rows = await db.unsafe(
+    `SELECT c.id, c.name, c.email, c.whatsapp, c.incomplete FROM contacts c
+     WHERE c.org_id = $1 ${identity}
+     ORDER BY greatest(c.updated_at, (SELECT max(v.last_activity_at) FROM conversations v
+       WHERE v.org_id = c.org_id AND v.contact_id = c.id AND ($2::uuid IS NULL OR v.channel_id = $2))) DESC, c.id
+     LIMIT ${Math.floor(limit)}`,
+    [orgId, channel?.id ?? null] as never[],
   );
   return rows.map(toSummary);
 }

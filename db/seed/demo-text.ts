@@ -24,6 +24,13 @@ export interface DemoText {
   tags: { vip: string; complaint: string };
   dispositions: [string, string, string];
   pauses: { lunch: string; break: string };
+  /** The sample conversations of a demo started by `npm start` (demo-sample-conversations.ts). */
+  samples: {
+    waiting: { contact: string; first: string };
+    inService: { contact: string; first: string; agentReply: string; customerReply: string; agentFollowUp: string; last: string };
+    outsideWindow: { contact: string; first: string; agentReply: string };
+    closed: { first: string; agentReply: string; customerThanks: string };
+  };
 }
 
 export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
@@ -51,6 +58,27 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     tags: { vip: 'VIP', complaint: 'Reclamação' },
     dispositions: ['Resolvido', 'Sem resposta', 'Venda'],
     pauses: { lunch: 'Almoço', break: 'Intervalo' },
+    samples: {
+      waiting: { contact: 'Marina Costa', first: 'Olá! Meu pedido ainda não chegou, podem me ajudar?' },
+      inService: {
+        contact: 'João Pereira',
+        first: 'Bom dia, minha fatura veio com um valor errado.',
+        agentReply: 'Olá João, aqui é a Ana. Vou verificar a sua fatura agora.',
+        customerReply: 'Obrigado! O número do pedido é 4821.',
+        agentFollowUp: 'Encontrei: houve uma cobrança em dobro. Já pedi o estorno.',
+        last: 'Ótimo! Em quantos dias cai o estorno?',
+      },
+      outsideWindow: {
+        contact: 'Patrícia Gomes',
+        first: 'Vocês entregam aos sábados?',
+        agentReply: 'Olá Patrícia! Entregamos sim, das 8h às 12h. Posso ajudar em algo mais?',
+      },
+      closed: {
+        first: 'Quero trocar o endereço de entrega.',
+        agentReply: 'Pronto, João: o endereço foi atualizado.',
+        customerThanks: 'Perfeito, obrigado!',
+      },
+    },
   },
   en: {
     teams: { Support: 'Support', Sales: 'Sales' },
@@ -76,6 +104,27 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     tags: { vip: 'VIP', complaint: 'Complaint' },
     dispositions: ['Resolved', 'No answer', 'Sale'],
     pauses: { lunch: 'Lunch', break: 'Break' },
+    samples: {
+      waiting: { contact: 'Marina Costa', first: 'Hi! My order has not arrived yet, can you help me?' },
+      inService: {
+        contact: 'João Pereira',
+        first: 'Good morning, my invoice shows the wrong amount.',
+        agentReply: 'Hello João, this is Ana. I am checking your invoice now.',
+        customerReply: 'Thank you! The order number is 4821.',
+        agentFollowUp: 'Found it: you were charged twice. I have asked for a refund.',
+        last: 'Great! How many days until the refund arrives?',
+      },
+      outsideWindow: {
+        contact: 'Patrícia Gomes',
+        first: 'Do you deliver on Saturdays?',
+        agentReply: 'Hello Patrícia! Yes, from 8am to noon. Anything else I can help with?',
+      },
+      closed: {
+        first: 'I would like to change my delivery address.',
+        agentReply: 'Done, João: the address is updated.',
+        customerThanks: 'Perfect, thank you!',
+      },
+    },
   },
   es: {
     teams: { Support: 'Soporte', Sales: 'Ventas' },
@@ -101,5 +150,26 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     tags: { vip: 'VIP', complaint: 'Reclamo' },
     dispositions: ['Resuelto', 'Sin respuesta', 'Venta'],
     pauses: { lunch: 'Almuerzo', break: 'Descanso' },
+    samples: {
+      waiting: { contact: 'Marina Costa', first: '¡Hola! Mi pedido todavía no llegó, ¿me pueden ayudar?' },
+      inService: {
+        contact: 'João Pereira',
+        first: 'Buenos días, mi factura vino con un monto equivocado.',
+        agentReply: 'Hola João, soy Ana. Estoy revisando tu factura ahora.',
+        customerReply: '¡Gracias! El número del pedido es 4821.',
+        agentFollowUp: 'Lo encontré: hubo un cobro doble. Ya pedí el reembolso.',
+        last: '¡Genial! ¿En cuántos días llega el reembolso?',
+      },
+      outsideWindow: {
+        contact: 'Patrícia Gomes',
+        first: '¿Hacen entregas los sábados?',
+        agentReply: '¡Hola Patrícia! Sí, de 8 a 12 h. ¿Te ayudo con algo más?',
+      },
+      closed: {
+        first: 'Quiero cambiar la dirección de entrega.',
+        agentReply: 'Listo, João: la dirección está actualizada.',
+        customerThanks: '¡Perfecto, gracias!',
+      },
+    },
   },
 };

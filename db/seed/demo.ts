@@ -3,6 +3,7 @@ import { insertTeam, setUserTeams } from '../queries/teams.ts';
 import { insertUser, updateUser } from '../queries/users.ts';
 import type { Sql } from '../sql.ts';
 import { runTx } from '../sql.ts';
+import { seedSampleConversations } from './demo-sample-conversations.ts';
 import { DEMO_TEXT, type DemoLanguage, type DemoTeamKey, type DemoText } from './demo-text.ts';
 
 export const DEMO_PASSWORD = 'atende-demo';
@@ -19,6 +20,11 @@ export interface DemoSeedOptions {
   whatsappPhoneNumberId: string;
   /** The language of the demo's data and people (ATENDE_DEMO_LANGUAGE); pt-BR when not given. */
   language?: DemoLanguage;
+  /**
+   * Also a few sample conversations (waiting, in service, outside the WhatsApp window, closed):
+   * `npm start`'s demo has them, the test suite's template database does not.
+   */
+  sampleConversations?: boolean;
 }
 
 export interface DemoSeedContext {
@@ -37,6 +43,18 @@ export type DemoSeedPart = (tx: Parameters<Parameters<typeof runTx>[1]>[0], ctx:
 const parts: DemoSeedPart[] = [];
 export function registerDemoSeed(part: DemoSeedPart): void {
   parts.push(part);
+}
+
+/**
+ * The demo organization, when this database has it (its admin's login): printed at every
+ * start, not only the first, with the web chat channel whose widget plays the customer.
+ */
+export async function findDemo(sql: Sql): Promise<{ orgId: string; webchatChannelId: string | null } | null> {
+  const [admin] = await sql<{ org_id: string }[]>`SELECT org_id FROM users WHERE email = ${DEMO_LOGINS[0]!.email} AND deactivated_at IS NULL LIMIT 1`;
+  if (!admin) return null;
+  const [channel] = await sql<{ id: string }[]>`SELECT id FROM channels WHERE org_id = ${admin.org_id} AND kind = 'webchat' AND active
+    ORDER BY created_at, id LIMIT 1`;
+  return { orgId: admin.org_id, webchatChannelId: channel?.id ?? null };
 }
 
 /** Seeds the demo organization of SPEC §9 when the database has no organization yet. */
@@ -60,6 +78,7 @@ export async function seedDemo(sql: Sql, passwordHash: string, options: DemoSeed
     }
     const ctx: DemoSeedContext = { orgId: org.id, teams, users, options, language, text };
     for (const part of parts) await part(tx, ctx);
+    if (options.sampleConversations) await seedSampleConversations(tx, ctx);
     return ctx;
   }, 60_000);
 }

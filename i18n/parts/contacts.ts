@@ -1,9 +1,12 @@
 /** Strings of the workspace's contacts part. English is the reference; pt-BR must have every key. */
 export const en = {
   'contacts.title': 'Contacts',
-  'contacts.search.label': 'Search by WhatsApp number or name',
-  'contacts.search.placeholder': 'Number (preferred) or name',
-  'contacts.search.hint': 'Type a number (digits) or a name to find a contact.',
+  'contacts.search.label': 'Search by WhatsApp number, name or e-mail',
+  'contacts.search.placeholder': 'Number (preferred), name or e-mail',
+  'contacts.search.webchatLabel': 'Search by name or e-mail',
+  'contacts.search.webchatPlaceholder': 'Name or e-mail',
+  'contacts.recent': 'Recent contacts',
+  'contacts.recent.empty': 'No contacts yet: add one, or they appear here when a customer writes.',
   'contacts.search.empty': 'No contacts found.',
   'contacts.search.results': 'Contacts found',
   'contacts.rail.channel': 'Contacts of {channel}',
@@ -102,9 +105,12 @@ export const en = {
 
 export const ptBR: Record<keyof typeof en, string> = {
   'contacts.title': 'Contatos',
-  'contacts.search.label': 'Buscar por número de WhatsApp ou nome',
-  'contacts.search.placeholder': 'Número (preferível) ou nome',
-  'contacts.search.hint': 'Digite um número (só dígitos) ou um nome para encontrar um contato.',
+  'contacts.search.label': 'Buscar por número de WhatsApp, nome ou e-mail',
+  'contacts.search.placeholder': 'Número (preferível), nome ou e-mail',
+  'contacts.search.webchatLabel': 'Buscar por nome ou e-mail',
+  'contacts.search.webchatPlaceholder': 'Nome ou e-mail',
+  'contacts.recent': 'Contatos recentes',
+  'contacts.recent.empty': 'Ainda não há contatos: adicione um, ou eles aparecem aqui quando um cliente escreve.',
   'contacts.search.empty': 'Nenhum contato encontrado.',
   'contacts.search.results': 'Contatos encontrados',
   'contacts.rail.channel': 'Contatos de {channel}',
@@ -203,9 +209,12 @@ export const ptBR: Record<keyof typeof en, string> = {
 
 export const es: Record<keyof typeof en, string> = {
   'contacts.title': 'Contactos',
-  'contacts.search.label': 'Buscar por número de WhatsApp o nombre',
-  'contacts.search.placeholder': 'Número (preferible) o nombre',
-  'contacts.search.hint': 'Escribe un número (solo dígitos) o un nombre para encontrar un contacto.',
+  'contacts.search.label': 'Buscar por número de WhatsApp, nombre o correo electrónico',
+  'contacts.search.placeholder': 'Número (preferible), nombre o correo electrónico',
+  'contacts.search.webchatLabel': 'Buscar por nombre o correo electrónico',
+  'contacts.search.webchatPlaceholder': 'Nombre o correo electrónico',
+  'contacts.recent': 'Contactos recientes',
+  'contacts.recent.empty': 'Todavía no hay contactos: agrega uno, o aparecen aquí cuando un cliente escribe.',
   'contacts.search.empty': 'No se encontraron contactos.',
   'contacts.search.results': 'Contactos encontrados',
   'contacts.rail.channel': 'Contactos de {channel}',

@@ -1,6 +1,6 @@
 import { getChannel } from '../../db/queries/channels.ts';
 import { getContact, insertContact, lockContact, updateContactValues, type Contact, type ContactValues } from '../../db/queries/contacts.ts';
-import { contactsOfChannelKind, conversationsOfContact, mediaOfContact, searchContacts, type ContactConversation, type ContactFilter } from '../../db/queries/contacts-search.ts';
+import { contactsOfChannelKind, conversationsOfContact, mediaOfContact, recentContacts, searchContacts, type ContactConversation, type ContactFilter } from '../../db/queries/contacts-search.ts';
 import { runTx } from '../../db/sql.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
 import { isWhatsappNumber, missingRequiredFields } from '../domain/contacts.ts';
@@ -20,7 +20,7 @@ export interface ContactInput {
 const BUILT_IN: Record<string, MessageKey> = { name: 'contact.field.name', email: 'contact.field.email', whatsapp: 'contact.field.whatsapp' };
 
 /** Merges the input into what is stored and checks it; `enforce` refuses a contact left incomplete. */
-function validated(actor: Actor, required: readonly string[], stored: ContactValues | null, input: ContactInput, enforce: boolean): ContactValues {
+function validated(actor: Actor, required: readonly string[], stored: Contact | null, input: ContactInput, enforce: boolean): ContactValues {
   const pick = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v?.trim() || null);
   const fields = { ...stored?.fields };
   for (const [key, value] of Object.entries(input.fields ?? {})) {
@@ -34,7 +34,7 @@ function validated(actor: Actor, required: readonly string[], stored: ContactVal
     fields,
   };
   if (input.whatsapp && !isWhatsappNumber(input.whatsapp.trim())) throw actor.fail('BAD_REQUEST', 'contact.badWhatsapp');
-  const missing = missingRequiredFields(values, required);
+  const missing = missingRequiredFields({ ...values, webchat: !!stored?.webchatVisitorId }, required);
   if (missing.length > 0 && enforce) {
     const names = missing.map((f) => (BUILT_IN[f] ? translate(actor.lang, BUILT_IN[f]) : f));
     throw actor.fail('BAD_REQUEST', 'contact.missingFields', { fields: names.join(', ') });
@@ -98,6 +98,14 @@ export async function contactsOfChannel(s: Services, fail: Fail, orgId: string, 
   const channel = await getChannel(s.sql, orgId, channelId);
   if (!channel) throw fail('NOT_FOUND', 'error.notFound');
   return contactsOfChannelKind(s.sql, orgId, channel.kind, contactFilter(query), 100);
+}
+
+/** The Contacts page before any search: the most recently active contacts, of one channel or all. */
+export async function recentContactsOf(s: Services, fail: Fail, orgId: string, channelId: string | undefined, limit: number) {
+  if (!channelId) return recentContacts(s.sql, orgId, null, limit);
+  const channel = await getChannel(s.sql, orgId, channelId);
+  if (!channel) throw fail('NOT_FOUND', 'error.notFound');
+  return recentContacts(s.sql, orgId, { id: channel.id, kind: channel.kind }, limit);
 }
 
 /** The newest closed conversations shown in a contact's history (of those the actor may see). */

@@ -52,7 +52,15 @@ export const authRouter = router({
     const teams = await teamsOfUser(ctx.services.sql, ctx.org.id, ctx.user.id);
     return {
       user: publicUser(ctx.user),
-      organization: { id: ctx.org.id, name: ctx.org.name, timeZone: ctx.org.timeZone, brandColor: ctx.org.brandColor, clickToCallUrl: ctx.org.clickToCallUrl },
+      organization: {
+        id: ctx.org.id,
+        name: ctx.org.name,
+        timeZone: ctx.org.timeZone,
+        brandColor: ctx.org.brandColor,
+        clickToCallUrl: ctx.org.clickToCallUrl,
+        // The contact form marks them (the server enforces them: commands/contacts.ts).
+        requiredContactFields: ctx.org.requiredContactFields,
+      },
       teams: teams.map((t) => ({ id: t.id, name: t.name })),
       status: ctx.user.status,
     };

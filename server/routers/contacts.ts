@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Contact } from '../../db/queries/contacts.ts';
 import type { ContactConversation } from '../../db/queries/contacts-search.ts';
-import { contactDetails, contactMedia, contactsOfChannel, createContact, findContacts, updateContact } from '../commands/contacts.ts';
+import { contactDetails, contactMedia, contactsOfChannel, createContact, findContacts, recentContactsOf, updateContact } from '../commands/contacts.ts';
 import { actorFor } from '../commands/conversations/common.ts';
 import { registerEventRule } from '../events/permissions.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
@@ -28,7 +28,16 @@ const contactFields = {
   fields: z.record(z.string().trim().min(1).max(60), z.string().max(2000)).refine((f) => Object.keys(f).length <= 50, 'Too many fields.').optional(),
 };
 
-const view = (c: Contact) => ({ id: c.id, name: c.name, email: c.email, whatsapp: c.whatsapp, fields: c.fields, incomplete: c.incomplete });
+const view = (c: Contact) => ({
+  id: c.id,
+  name: c.name,
+  email: c.email,
+  whatsapp: c.whatsapp,
+  fields: c.fields,
+  incomplete: c.incomplete,
+  /** Reached through web chat: its WhatsApp number is not something missing. */
+  webchat: c.webchatVisitorId !== null,
+});
 
 const conversationView = (c: ContactConversation) => ({
   id: c.id,
@@ -51,6 +60,10 @@ export const contactsRouter = router({
   search: authedProcedure
     .input(z.object({ query: z.string().trim().max(100) }))
     .query(({ ctx, input }) => findContacts(ctx.services, ctx.org.id, input.query)),
+  /** Before any search: the most recently active contacts (of one channel, or all), visible to every agent as the search is. */
+  recent: authedProcedure
+    .input(z.object({ channelId: v.uuid.optional(), limit: z.number().int().min(1).max(100).default(30) }))
+    .query(({ ctx, input }) => recentContactsOf(ctx.services, ctx.fail, ctx.org.id, input.channelId, input.limit)),
   byChannel: authedProcedure
     .input(z.object({ channelId: v.uuid, query: z.string().trim().max(100).optional() }))
     .query(({ ctx, input }) => contactsOfChannel(ctx.services, ctx.fail, ctx.org.id, input.channelId, input.query)),

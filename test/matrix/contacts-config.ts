@@ -15,6 +15,7 @@ export const contactsConfig: MatrixPart = {
     'contacts.search': { access: 'authed', type: 'query', input: () => ({ query: '55119888' }), crossOrg: 'own-data' },
     'contacts.get': { access: 'authed', type: 'query', input: byId('cfgContactId'), crossOrg: 'NOT_FOUND' },
     'contacts.media': { access: 'authed', type: 'query', input: (i) => ({ contactId: x(i, 'cfgContactId') }), crossOrg: 'NOT_FOUND' },
+    'contacts.recent': { access: 'authed', type: 'query', input: (i) => ({ channelId: x(i, 'cfgWebchatId') }), crossOrg: 'NOT_FOUND' },
     'contacts.byChannel': { access: 'authed', type: 'query', input: (i) => ({ channelId: x(i, 'cfgWhatsappId') }), crossOrg: 'NOT_FOUND' },
     'channels.list': { access: 'authed', type: 'query', crossOrg: 'own-data' },
     'templates.list': { access: 'authed', type: 'query', input: (i) => ({ channelId: x(i, 'cfgWhatsappId') }), crossOrg: 'NOT_FOUND' },

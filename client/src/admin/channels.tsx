@@ -97,6 +97,12 @@ export default function ChannelsScreen() {
                   <Show when={c.embedSnippet}>{(snippet) => <CopyField label={t('admin.channels.embed')} value={snippet()} />}</Show>
                   <Show when={c.kind === 'webchat'}>
                     <p class="adm-muted">{t('admin.channels.sitesSummary', { sites: c.allowedSites.join(', ') || t('admin.channels.anySite') })}</p>
+                    {/* Play the customer: the widget on its own page, beside this one. */}
+                    <p>
+                      <a href={`/widget?channel=${encodeURIComponent(c.id)}`} target="_blank" rel="noopener">
+                        {t('admin.channels.testChat')}
+                      </a>
+                    </p>
                   </Show>
                   <p class="adm-muted">
                     {t('admin.channels.menuSummary', {

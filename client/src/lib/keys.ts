@@ -24,6 +24,7 @@ export const keys = {
   contacts: ['contacts'] as const,
   contactSearch: (query: string) => ['contacts', 'search', query] as const,
   channelContacts: (channelId: string, query: string) => ['contacts', 'byChannel', channelId, query] as const,
+  recentContacts: (channelId: string | null) => ['contacts', 'recent', channelId] as const,
   channels: ['channels.list'] as const,
   templates: (channelId: string) => ['templates.list', channelId] as const,
   canned: ['canned.list'] as const,

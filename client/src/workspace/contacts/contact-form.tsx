@@ -1,17 +1,21 @@
 import { createSignal, createUniqueId, For, Index, Show } from 'solid-js';
-import { useMutation, useQueryClient } from '@tanstack/solid-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { Alert } from '../../components.tsx';
 import { contactLabel } from '../../lib/contact.ts';
 import { keys } from '../../lib/keys.ts';
 import { t, type MessageKey } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
-import type { ContactDetail } from './data.ts';
+import { meQuery } from '../../session.ts';
+import { settled, type ContactDetail } from './data.ts';
+
+const BUILT_IN = ['name', 'email', 'whatsapp'];
 
 type Saved = Awaited<ReturnType<typeof trpc.contacts.create.mutate>>;
 
 /**
- * Adds a contact, or edits one. The server decides what is required and valid (the
- * organization may require more fields); its sentence is shown as it is.
+ * Adds a contact, or edits one. The server decides what is required and valid; the form
+ * marks what it will ask for — name, e-mail, WhatsApp (not of a web chat visitor) and the
+ * organization's own required fields, each with an input — and shows its sentence as it is.
  */
 export default function ContactForm(props: { contact?: ContactDetail; onDone: (contact: Saved) => void; onCancel?: () => void }) {
   const queryClient = useQueryClient();
@@ -19,6 +23,12 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
   const existing = () => Object.entries(props.contact?.fields ?? {});
   const [added, setAdded] = createSignal<{ key: string; value: string }[]>([]);
   const [removed, setRemoved] = createSignal<string[]>([]);
+  const me = useQuery(meQuery);
+  const orgRequired = () => settled(me)?.organization.requiredContactFields ?? [];
+  const isRequired = (field: string) =>
+    orgRequired().includes(field) || field === 'name' || field === 'email' || (field === 'whatsapp' && !props.contact?.webchat);
+  /** The organization's extra required fields the contact doesn't have yet: one input each. */
+  const missingExtra = () => orgRequired().filter((f) => !BUILT_IN.includes(f) && !(f in (props.contact?.fields ?? {})));
 
   const save = useMutation(() => ({
     mutationFn: (input: { name: string; email: string; whatsapp: string; fields: Record<string, string> }) =>
@@ -38,6 +48,7 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
     const text = (name: string) => String(data.get(name) ?? '');
     const fields: Record<string, string> = {};
     for (const [key] of existing()) fields[key] = removed().includes(key) ? '' : text(`field:${key}`);
+    for (const key of missingExtra()) if (text(`field:${key}`).trim()) fields[key] = text(`field:${key}`);
     for (const { key, value } of added()) if (key.trim()) fields[key.trim()] = value;
     save.mutate({ name: text('name'), email: text('email'), whatsapp: text('whatsapp').trim(), fields });
   };
@@ -47,7 +58,10 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
     return (
       <div class="field">
         <label for={id}>
-          {t(label)} <span class="required-mark">({t('contacts.field.required')})</span>
+          {t(label)}{' '}
+          <Show when={isRequired(name)}>
+            <span class="required-mark">({t('contacts.field.required')})</span>
+          </Show>
         </label>
         <input
           id={id}
@@ -73,12 +87,28 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
       {builtIn('name', 'contacts.field.name', 'text')}
       {builtIn('email', 'contacts.field.email', 'email')}
       {builtIn('whatsapp', 'contacts.field.whatsapp', 'tel', 'contacts.field.whatsappHint')}
+      <For each={missingExtra()}>
+        {(key) => (
+          <div class="field">
+            <label for={`${uid}-f-${key}`}>
+              {key} <span class="required-mark">({t('contacts.field.required')})</span>
+            </label>
+            <input id={`${uid}-f-${key}`} name={`field:${key}`} autocomplete="off" />
+          </div>
+        )}
+      </For>
       <fieldset class="extra-fields">
         <legend>{t('contacts.field.extra')}</legend>
         <For each={existing().filter(([key]) => !removed().includes(key))}>
           {([key, value]) => (
             <div class="ct-field-row">
-              <label for={`${uid}-f-${key}`}>{key}</label>
+              <label for={`${uid}-f-${key}`}>
+                {key}
+                <Show when={isRequired(key)}>
+                  {' '}
+                  <span class="required-mark">({t('contacts.field.required')})</span>
+                </Show>
+              </label>
               <input id={`${uid}-f-${key}`} name={`field:${key}`} value={value} aria-label={t('contacts.field.value', { field: key })} />
               <button type="button" class="ct-icon-button" aria-label={t('contacts.field.remove', { field: key })} onClick={() => setRemoved([...removed(), key])}>
                 ×

@@ -84,8 +84,11 @@ function ContactCard(props: { contact: ContactDetail }) {
         fallback={
           <>
             <dl class="contact-fields">
-              <dt>{t('contacts.field.whatsapp')}</dt>
-              <dd>{value(c().whatsapp)}</dd>
+              {/* A web chat visitor lacks no number: shown only once someone fills it in. */}
+              <Show when={c().whatsapp || !c().webchat}>
+                <dt>{t('contacts.field.whatsapp')}</dt>
+                <dd>{value(c().whatsapp)}</dd>
+              </Show>
               <dt>{t('contacts.field.email')}</dt>
               <dd>{value(c().email)}</dd>
               <For each={Object.entries(c().fields ?? {})}>

@@ -44,21 +44,30 @@ export default function ContactsPage() {
   const selectedId = () => params.contactId ?? search.contact ?? null;
   const adding = () => search.new === '1';
 
+  // Before any search, the most recently active contacts (of the channel, or all); then the search.
   const list = useQuery(() => ({
-    queryKey: params.channelId ? keys.channelContacts(params.channelId, query()) : keys.contactSearch(query()),
+    queryKey: !query()
+      ? keys.recentContacts(params.channelId ?? null)
+      : params.channelId
+        ? keys.channelContacts(params.channelId, query())
+        : keys.contactSearch(query()),
     queryFn: (): Promise<ContactSummary[]> =>
-      params.channelId
-        ? trpc.contacts.byChannel.query({ channelId: params.channelId, query: query() || undefined })
-        : trpc.contacts.search.query({ query: query() }),
-    enabled: !!params.channelId || query().length > 0,
+      !query()
+        ? trpc.contacts.recent.query({ channelId: params.channelId })
+        : params.channelId
+          ? trpc.contacts.byChannel.query({ channelId: params.channelId, query: query() })
+          : trpc.contacts.search.query({ query: query() }),
     placeholderData: keepPreviousData,
   }));
+  // A web chat channel's contacts have no number to search by.
+  const webchat = () => channel()?.kind === 'webchat';
 
   const hrefOf = (id: string) => {
     const q = query() ? `q=${encodeURIComponent(query())}` : '';
     return params.channelId ? `/channels/${params.channelId}?contact=${id}${q ? `&${q}` : ''}` : `/contacts/${id}${q ? `?${q}` : ''}`;
   };
-  const listTitle = () => (channel() ? t('contacts.rail.channel', { channel: channel()!.name }) : t('contacts.search.results'));
+  const listTitle = () =>
+    channel() ? t('contacts.rail.channel', { channel: channel()!.name }) : query() ? t('contacts.search.results') : t('contacts.recent');
 
   return (
     <main class="page contacts-page">
@@ -70,12 +79,12 @@ export default function ContactsPage() {
           </A>
         </div>
         <div class="field ct-search-field">
-          <label for="contacts-search">{t('contacts.search.label')}</label>
+          <label for="contacts-search">{webchat() ? t('contacts.search.webchatLabel') : t('contacts.search.label')}</label>
           <input
             id="contacts-search"
             type="search"
             autocomplete="off"
-            placeholder={t('contacts.search.placeholder')}
+            placeholder={webchat() ? t('contacts.search.webchatPlaceholder') : t('contacts.search.placeholder')}
             value={typed()}
             onInput={(e) => setTyped(e.currentTarget.value)}
           />
@@ -84,11 +93,10 @@ export default function ContactsPage() {
           <Match when={list.isError && !settled(list)}>
             <Alert message={errorMessage(list.error)} />
           </Match>
-          <Match when={!params.channelId && !query()}>
-            <p class="muted ct-empty">{t('contacts.search.hint')}</p>
-          </Match>
           <Match when={settled(list)?.length === 0}>
-            <p class="muted ct-empty">{params.channelId && !query() ? t('contacts.channel.empty') : t('contacts.search.empty')}</p>
+            <p class="muted ct-empty">
+              {query() ? t('contacts.search.empty') : params.channelId ? t('contacts.channel.empty') : t('contacts.recent.empty')}
+            </p>
           </Match>
           <Match when={settled(list)}>
             {(rows) => (
