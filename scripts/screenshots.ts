@@ -73,6 +73,7 @@ try {
   await shot('ana@demo.test', '/in-service', 'workspace-in-service.png', undefined, async (page) => {
     await page.locator('[data-conversation-id]').first().click();
     await page.locator('textarea').first().waitFor();
+    await page.waitForLoadState('networkidle');
   });
   await shot('ana@demo.test', '/', 'phone-waiting.png', { width: 390, height: 844 });
   await browser.close();
