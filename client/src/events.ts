@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/solid-query';
 import { errorCode, trpc, isUnauthorized } from './trpc.ts';
 import { fetchMe, meKey } from './session.ts';
 import { applyLiveEvent, emitLiveEvent } from './lib/keys.ts';
-import { setStreamState } from './offline/connection.ts';
+import { onResumeRequest, setStreamState } from './offline/connection.ts';
 
 export type LiveEvent = { type: string; [field: string]: unknown };
 
@@ -36,13 +36,18 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
   // The server keeps a few streams per session, newest first: a tab whose stream was taken
   // by a newer tab waits until the agent looks at it again, so tabs don't take turns.
   let replaced = false;
-  const resumeWhenSeen = () => {
-    if (!replaced || stopped || document.visibilityState !== 'visible') return;
+  const resume = () => {
+    if (!replaced || stopped || unsubscribe) return;
     replaced = false;
+    setStreamState('connecting');
     start();
+  };
+  const resumeWhenSeen = () => {
+    if (document.visibilityState === 'visible') resume();
   };
   document.addEventListener('visibilitychange', resumeWhenSeen);
   window.addEventListener('focus', resumeWhenSeen);
+  const stopResumeRequests = onResumeRequest(resume);
 
   const live = () => {
     setStreamState('live');
@@ -71,12 +76,13 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
     unsubscribe = undefined;
     if (stopped) return;
     if (isUnauthorized(error)) return onSignedOut();
-    down(false);
     if (replaced) {
       // Whatever happens meanwhile is fetched again when the stream is back.
       outage = true;
+      setStreamState('elsewhere');
       return;
     }
+    down(false);
     try {
       await queryClient.fetchQuery({ queryKey: meKey, queryFn: fetchMe, retry: false });
     } catch (e) {
@@ -115,6 +121,7 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
     stopped = true;
     document.removeEventListener('visibilitychange', resumeWhenSeen);
     window.removeEventListener('focus', resumeWhenSeen);
+    stopResumeRequests();
     setStreamState('connecting');
     clearTimeout(timer);
     unsubscribe?.();

@@ -5,8 +5,9 @@ import { createSignal } from 'solid-js';
  * the live stream (events.ts feeds it). `navigator.onLine` alone says nothing about a
  * server that is down or a network that drops packets, so the stream has the last word.
  */
-export type Connection = 'online' | 'offline' | 'reconnecting';
-export type StreamState = 'connecting' | 'live' | 'down';
+export type Connection = 'online' | 'offline' | 'reconnecting' | 'elsewhere';
+/** `elsewhere`: a newer tab of this session took the live stream (the server keeps a few per session). */
+export type StreamState = 'connecting' | 'live' | 'down' | 'elsewhere';
 
 const [browserOnline, setBrowserOnline] = createSignal(typeof navigator === 'undefined' ? true : navigator.onLine);
 const [stream, setStream] = createSignal<StreamState>('connecting');
@@ -27,7 +28,17 @@ if (typeof window !== 'undefined') {
 export function connection(): Connection {
   if (!browserOnline()) return 'offline';
   const s = stream();
-  return s === 'live' ? 'online' : s === 'down' ? 'offline' : 'reconnecting';
+  return s === 'live' ? 'online' : s === 'down' ? 'offline' : s === 'elsewhere' ? 'elsewhere' : 'reconnecting';
+}
+
+const resumeListeners = new Set<() => void>();
+/** The agent asks this tab to take the live stream back (events.ts listens). */
+export function requestResume(): void {
+  for (const listener of [...resumeListeners]) listener();
+}
+export function onResumeRequest(listener: () => void): () => void {
+  resumeListeners.add(listener);
+  return () => resumeListeners.delete(listener);
 }
 
 export const streamState = stream;

@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import { t } from '../../i18n.ts';
-import { connection, connectionProblem } from '../../offline/connection.ts';
+import { connection, connectionProblem, requestResume } from '../../offline/connection.ts';
 import { outboxItems } from '../../offline/outbox.ts';
 import { useNarrow } from './narrow.ts';
 import './connection.css';
@@ -27,10 +27,20 @@ export function ConnectionIndicator() {
     <div class="connection" aria-live="polite">
       <Show when={connectionProblem()}>
         {(problem) => (
+          <Show
+            when={problem() !== 'elsewhere'}
+            fallback={
+              <button type="button" class="conn conn-elsewhere" title={t('offline.connection.elsewhereHint')} onClick={requestResume}>
+                <span class="conn-dot" aria-hidden="true" />
+                {t('offline.connection.elsewhere')}
+              </button>
+            }
+          >
           <span class={`conn conn-${problem()}`} title={t('offline.connection.label', { state: t(`offline.connection.${problem()}`) })}>
             <span class="conn-dot" aria-hidden="true" />
             {t(`offline.connection.${problem()}`)}
           </span>
+          </Show>
         )}
       </Show>
       <Show when={waiting() > 0 || drafts() > 0}>
