@@ -120,7 +120,7 @@ export default function MessageList(props: {
               <span class="cv-file"><PaperclipIcon /> {t('conversation.attachmentPending')}</span>
             </Show>
             <Show when={item.text}>
-              <p class="cv-text">{item.text}</p>
+              <FormattedText class="cv-text" text={item.text} />
             </Show>
             <footer class="cv-foot">
               <Show
