@@ -1,7 +1,7 @@
 import { getChannel } from '../../db/queries/channels.ts';
 import { getContact, insertContact, lockContact, updateContactValues, type Contact, type ContactValues } from '../../db/queries/contacts.ts';
 import { contactsOfChannelKind, conversationsOfContact, mediaOfContact, recentContacts, searchContacts, type ContactConversation, type ContactFilter } from '../../db/queries/contacts-search.ts';
-import { runTx } from '../../db/sql.ts';
+import { isUniqueViolation, runTx } from '../../db/sql.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
 import { isWhatsappNumber, missingRequiredFields } from '../domain/contacts.ts';
 import { mayView } from '../domain/conversation-access.ts';
@@ -47,7 +47,7 @@ async function saving(actor: Actor, save: () => Promise<Contact>): Promise<Conta
   try {
     return await save();
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw actor.fail('CONFLICT', 'contact.whatsappTaken');
+    if (isUniqueViolation(err)) throw actor.fail('CONFLICT', 'contact.whatsappTaken');
     throw err;
   }
 }

@@ -4,7 +4,7 @@ import { lockedUsers } from '../../db/queries/lockout.ts';
 import { getOrganization, updateOrganization, type Organization } from '../../db/queries/organizations.ts';
 import { deleteTeam, getTeam, insertTeam, listTeams, membersOfTeams, setTeamMembers, updateTeam } from '../../db/queries/teams.ts';
 import { listUsers } from '../../db/queries/users.ts';
-import { runTx } from '../../db/sql.ts';
+import { isUniqueViolation, runTx } from '../../db/sql.ts';
 import { audit } from '../../db/queries/audit.ts';
 import { deactivate, inviteUser, resendInvite, unlockUser, updateUserByAdmin } from '../commands/users.ts';
 import { emailKey } from '../commands/login.ts';
@@ -104,7 +104,7 @@ const teamsRouter = router({
         return team;
       });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw ctx.fail('CONFLICT', 'team.nameTaken');
+      if (isUniqueViolation(err)) throw ctx.fail('CONFLICT', 'team.nameTaken');
       throw err;
     }
   }),
@@ -119,7 +119,7 @@ const teamsRouter = router({
         return team;
       });
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw ctx.fail('CONFLICT', 'team.nameTaken');
+      if (isUniqueViolation(err)) throw ctx.fail('CONFLICT', 'team.nameTaken');
       throw err;
     }
   }),

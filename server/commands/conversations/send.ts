@@ -5,7 +5,7 @@ import { getChannel } from '../../../db/queries/channels.ts';
 import type { Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import { getUser } from '../../../db/queries/users.ts';
-import { runTx, type Tx } from '../../../db/sql.ts';
+import { isUniqueViolation, runTx, type Tx } from '../../../db/sql.ts';
 import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
 import { fillTemplate } from '../../domain/messages.ts';
@@ -25,7 +25,7 @@ async function idempotent(s: Services, actor: Actor, clientMessageId: string | u
   } catch (err) {
     if (clientMessageId) {
       // Two tabs sending the same draft at once: the loser returns the winner's message.
-      if ((err as { code?: string }).code === '23505') {
+      if (isUniqueViolation(err)) {
         const winner = await previousAnswer(s.sql, actor, clientMessageId);
         if (winner) return winner;
       }
