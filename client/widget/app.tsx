@@ -1,3 +1,4 @@
+import { bottomFollower } from '../src/lib/follow-bottom.ts';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import {
@@ -324,12 +325,10 @@ export function App() {
    * written), a new message, notice or loaded image keeps the bottom in view; scrolled up to
    * read, they stay where they are.
    */
-  let following = true;
-  const toBottom = () => {
-    if (logEl && following) logEl.scrollTop = logEl.scrollHeight;
-  };
+  const follower = bottomFollower();
+  const toBottom = () => follower.toBottom(logEl);
   const onLogScroll = () => {
-    if (logEl) following = logEl.scrollHeight - logEl.scrollTop - logEl.clientHeight < 48;
+    if (logEl) follower.onScroll(logEl);
   };
 
   /*
@@ -361,7 +360,7 @@ export function App() {
     on(
       () => [items().length, items().at(-1)?.id, notices().length, conversation()?.status],
       () => {
-        if (items().at(-1)?.local === 'pending') following = true;
+        if (items().at(-1)?.local === 'pending') follower.follow();
         requestAnimationFrame(toBottom);
       },
     ),

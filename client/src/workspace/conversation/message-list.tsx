@@ -1,3 +1,4 @@
+import { bottomFollower } from '../../lib/follow-bottom.ts';
 import { createEffect, For, on, Show } from 'solid-js';
 import { t, tValue } from '../../i18n.ts';
 import type { OutboxItem } from '../../offline/outbox.ts';
@@ -64,14 +65,12 @@ export default function MessageList(props: {
   onDiscard: (item: OutboxItem) => void;
 }) {
   let log!: HTMLDivElement;
-  let stuck = true;
   // Follow new messages unless the agent scrolled up to read.
+  const follower = bottomFollower(40);
   createEffect(
     on(
       () => [props.messages.length, props.outbox.length],
-      () => {
-        if (stuck) queueMicrotask(() => (log.scrollTop = log.scrollHeight));
-      },
+      () => queueMicrotask(() => follower.toBottom(log)),
     ),
   );
   return (
@@ -81,7 +80,7 @@ export default function MessageList(props: {
       aria-label={t('conversation.messages')}
       ref={log}
       tabindex="0"
-      onScroll={() => (stuck = log.scrollHeight - log.scrollTop - log.clientHeight < 40)}
+      onScroll={() => follower.onScroll(log)}
     >
       <Show when={props.messages.length === 0 && props.outbox.length === 0}>
         <p class="muted cv-empty">{t('conversation.noMessages')}</p>
