@@ -52,6 +52,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Two pages: the agent app and the customer web chat widget (served at /widget).
     rolldownOptions: {
+      // The "slow plugin" timing report is for build tuning, not for someone starting Atende.
+      checks: { bundlerTimings: false },
       input: {
         main: fileURLToPath(new URL('./client/index.html', import.meta.url)),
         widget: fileURLToPath(new URL('./client/widget/index.html', import.meta.url)),
