@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/db.ts';
 import { startApp } from './app.ts';
+import { testEnv } from '../test/helpers/app.ts';
 import { parseEnv } from './env.ts';
 import { createLogger } from './log.ts';
 
@@ -22,16 +23,7 @@ afterAll(() => db?.drop());
 async function firstStart(overrides: Record<string, string>) {
   await db.sql`TRUNCATE organizations CASCADE`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-demo-lang-'));
-  const env = parseEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: db.url,
-    ATENDE_DEMO: 'true',
-    ATENDE_DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    APP_ORIGIN: 'http://localhost:3000',
-    ...overrides,
-  });
+  const env = testEnv(db.url, dataDir, { LOG_LEVEL: 'silent', ...overrides });
   const app = await startApp(env, createLogger('silent'), db.url);
   try {
     const names = async (table: 'teams' | 'tags' | 'dispositions' | 'pause_types') =>

@@ -62,14 +62,28 @@ export async function listChannels(db: Db, orgId: string): Promise<Channel[]> {
   return rows.map(toChannel);
 }
 
+const toChannelWithSecrets = (r: Record<string, any>): Channel & ChannelSecrets => ({
+  ...toChannel(r),
+  appSecret: r.app_secret ?? null,
+  verifyToken: r.verify_token ?? null,
+  accessToken: r.access_token ?? null,
+});
+
 export async function channelByPhoneNumberId(db: Db, phoneNumberId: string): Promise<(Channel & ChannelSecrets) | null> {
   const rows = await db.unsafe(
     `SELECT ${CHANNEL_COLUMNS}, app_secret, verify_token, access_token FROM channels WHERE phone_number_id = $1`,
     [phoneNumberId],
   );
-  const r = rows[0];
-  if (!r) return null;
-  return { ...toChannel(r), appSecret: r.app_secret ?? null, verifyToken: r.verify_token ?? null, accessToken: r.access_token ?? null };
+  return rows[0] ? toChannelWithSecrets(rows[0]) : null;
+}
+
+/** A channel of the organization with its secrets (for the channel adapters only, never a client). */
+export async function channelWithSecrets(db: Db, orgId: string, id: string): Promise<(Channel & ChannelSecrets) | null> {
+  const rows = await db.unsafe(
+    `SELECT ${CHANNEL_COLUMNS}, app_secret, verify_token, access_token FROM channels WHERE org_id = $1 AND id = $2`,
+    [orgId, id],
+  );
+  return rows[0] ? toChannelWithSecrets(rows[0]) : null;
 }
 
 /**

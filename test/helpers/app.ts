@@ -73,19 +73,24 @@ export async function refusal(p: Promise<unknown>): Promise<TrpcError> {
   throw new Error('expected a refusal');
 }
 
-export async function startTestApp(overrides: Record<string, string> = {}, options: Parameters<typeof startApp>[3] = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-app-'));
-  const env = parseEnv({
+/** The environment of an app under test: a free port on loopback, this database, quiet logs. */
+export function testEnv(databaseUrl: string, dataDir: string, overrides: Record<string, string> = {}): Env {
+  return parseEnv({
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: db.url,
+    DATABASE_URL: databaseUrl,
     ATENDE_DEMO: 'true',
     ATENDE_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     APP_ORIGIN: 'http://localhost:3000',
     ...overrides,
   });
+}
+
+export async function startTestApp(overrides: Record<string, string> = {}, options: Parameters<typeof startApp>[3] = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-app-'));
+  const env = testEnv(db.url, dataDir, overrides);
   const log = createLogger(env.LOG_LEVEL);
   const app = await startApp(env, log, db.url, options);
   const client = (headers: Record<string, string> = {}) => new TrpcHttpClient(app.url, headers);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { getAttachment } from '../../../db/queries/attachments.ts';
-import { channelByPhoneNumberId, getChannel } from '../../../db/queries/channels.ts';
+import { channelAndToken } from './credentials.ts';
 import { getContact } from '../../../db/queries/contacts.ts';
 import { getConversation } from '../../../db/queries/conversations.ts';
 import { MESSAGE_COLUMNS, toMessage, type Message } from '../../../db/queries/messages.ts';
@@ -10,7 +10,6 @@ import type { Services } from '../../services/index.ts';
 import { GraphClient, type SendResult } from './graph.ts';
 import { Pump } from '../../jobs/pump.ts';
 import { NO_CHANNEL_CREDENTIALS } from '../../domain/delivery-errors.ts';
-import { accessTokenFor } from '../../domain/whatsapp-env.ts';
 
 export interface DeliveryOptions {
   pollMs?: number;
@@ -132,10 +131,8 @@ export class WhatsappDelivery {
   }
 
   private async deliver(m: Message): Promise<void> {
-    const channel = await getChannel(this.s.sql, m.orgId, m.channelId);
-    const secrets = channel?.phoneNumberId ? await channelByPhoneNumberId(this.s.sql, channel.phoneNumberId) : null;
     // The environment's token only for the environment's channel, never for one an admin made.
-    const token = secrets ? accessTokenFor(secrets, { phoneNumberId: this.s.env.WHATSAPP_PHONE_NUMBER_ID, accessToken: this.s.env.WHATSAPP_ACCESS_TOKEN ?? null }) : null;
+    const { channel, token } = await channelAndToken(this.s, m.orgId, m.channelId);
     let result: SendResult;
     if (!channel?.phoneNumberId || !token) {
       result = { kind: 'failed', code: null, title: NO_CHANNEL_CREDENTIALS };

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { insertAttachment } from '../../../db/queries/attachments.ts';
-import { channelByPhoneNumberId, getChannel } from '../../../db/queries/channels.ts';
+import { channelAndToken } from './credentials.ts';
 import { getConversation } from '../../../db/queries/conversations.ts';
 import { getMessage } from '../../../db/queries/messages.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
 import { GraphClient, isMediaId, MediaRefused } from './graph.ts';
-import { accessTokenFor } from '../../domain/whatsapp-env.ts';
 import { ALLOWED_TYPES } from '../../http/uploads.ts';
 import { Pump } from '../../jobs/pump.ts';
 
@@ -61,10 +60,7 @@ export class MediaFetcher {
     try {
       // Checked again here: rows stored before ids were checked at the webhook may still be pending.
       if (!isMediaId(mediaId)) throw new MediaRefused('media id is not a Graph media id');
-      const channel = await getChannel(this.s.sql, orgId, m.channelId);
-      const secrets = channel?.phoneNumberId ? await channelByPhoneNumberId(this.s.sql, channel.phoneNumberId) : null;
-      const env = this.s.env;
-      const token = secrets ? accessTokenFor(secrets, { phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, accessToken: env.WHATSAPP_ACCESS_TOKEN ?? null }) : null;
+      const { token } = await channelAndToken(this.s, orgId, m.channelId);
       if (!token) throw new Error('no access token for this channel');
       const found = await this.graph.lookupMedia(mediaId, token);
       // Only the types an upload may have are stored (they are served back to agents as is).

@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { useMediaQuery } from '../shell/narrow.ts';
 import { A } from '@solidjs/router';
 import { useQuery } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
@@ -19,16 +20,7 @@ import './conversation-list.css';
 export const LIST_QUERY = '(min-width: 1180px)';
 
 /** True while the window is wide enough to show the list beside the conversation. */
-export function useListShown(): () => boolean {
-  const media = typeof window !== 'undefined' && 'matchMedia' in window ? window.matchMedia(LIST_QUERY) : null;
-  const [shown, setShown] = createSignal(media?.matches ?? false);
-  if (media) {
-    const change = (event: MediaQueryListEvent) => setShown(event.matches);
-    media.addEventListener('change', change);
-    onCleanup(() => media.removeEventListener('change', change));
-  }
-  return shown;
-}
+export const useListShown = (): (() => boolean) => useMediaQuery(LIST_QUERY);
 
 /** Rows shown beside a conversation; the Waiting page has them all (virtualized). */
 const WAITING_SHOWN = 200;
