@@ -1,5 +1,5 @@
 import { bottomFollower } from '../src/lib/follow-bottom.ts';
-import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, Index, on, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import {
   allowSites,
@@ -604,13 +604,15 @@ function MessageRow(props: {
         </Show>
         <Show when={menu().options.length > 0}>
           <div class="w-options" role="group" aria-label={t('widget.options')}>
-            <For each={menu().options}>
+            {/* By position: the menu is parsed again when the channel's profile or a status
+                arrives, and the same options must stay the same buttons (focus, a click under way). */}
+            <Index each={menu().options}>
               {(o) => (
-                <button type="button" onClick={() => props.onChoose(o.key, o.label)}>
-                  {o.label}
+                <button type="button" onClick={() => props.onChoose(o().key, o().label)}>
+                  {o().label}
                 </button>
               )}
-            </For>
+            </Index>
           </div>
         </Show>
         <p class="w-meta">
