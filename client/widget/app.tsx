@@ -115,10 +115,15 @@ export function App() {
   const patch = (clientMessageId: string, change: Partial<Item>) =>
     setItems((list) => list.map((i) => (i.local && i.clientMessageId === clientMessageId ? { ...i, ...change } : i)));
 
-  /** Adds or updates messages from the server; a full list replaces all but the visitor's unsent ones. */
+  /**
+   * Adds or updates messages from the server. A full list replaces what it covers, but keeps
+   * the visitor's unsent ones and whatever arrived after it was read: a list fetched as the
+   * stream opened can answer after the first messages came by the stream, and must not wipe them.
+   */
   function merge(incoming: WidgetMessage[], full = false) {
     setItems((list) => {
-      const next = full ? list.filter((i) => i.local) : [...list];
+      const newest = incoming.reduce((max, m) => Math.max(max, m.seq), 0);
+      const next = full ? list.filter((i) => i.local || i.seq > newest) : [...list];
       for (const m of incoming) {
         const at = next.findIndex((x) => x.id === m.id || (m.direction === 'in' && m.clientMessageId !== null && x.direction === 'in' && x.clientMessageId === m.clientMessageId));
         if (at >= 0) next[at] = newer(next[at], m);
