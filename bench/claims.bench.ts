@@ -2,7 +2,7 @@ import os from 'node:os';
 import { CONVERSATION_COLUMNS } from '../db/queries/conversations.ts';
 import { createSql, type Sql } from '../db/sql.ts';
 import { hashPassword } from '../server/auth/password.ts';
-import { TrpcError, TrpcHttpClient } from '../test/helpers/app.ts';
+import { createTestClient, refusalOf, type TestClient } from '../test/helpers/app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 import { withDemoApp } from './lib/demo-app.ts';
@@ -35,7 +35,7 @@ const CLAIM_SQL = `UPDATE conversations SET status = 'active', assignee_id = $3,
 interface Agent {
   id: string;
   name: string;
-  client: TrpcHttpClient;
+  client: TestClient;
 }
 
 interface Setup {
@@ -99,8 +99,8 @@ async function createAgents(sql: Sql, appUrl: string, orgId: string, teamId: str
     agents.push(
       ...(await Promise.all(
         rows.slice(i, i + 2).map(async (r) => {
-          const client = new TrpcHttpClient(appUrl, { 'accept-language': 'en' });
-          await client.mutate('auth.login', { email: r.email, password: AGENT_PASSWORD });
+          const client = createTestClient(appUrl, { 'accept-language': 'en' });
+          await client.auth.login.mutate({ email: r.email, password: AGENT_PASSWORD });
           if (!client.cookie) throw new Error(`signing in as ${r.email as string} set no session cookie`);
           return { id: r.id as string, name: r.name as string, client };
         }),
@@ -113,13 +113,14 @@ async function createAgents(sql: Sql, appUrl: string, orgId: string, teamId: str
 /** One click on "claim" through tRPC: true if it won; false for the expected CONFLICT, naming the winner. */
 async function httpClick(agent: Agent, conversationId: string, losers: string[]): Promise<boolean> {
   try {
-    const view = await agent.client.mutate<{ status: string; assignee: { name: string } | null }>('conversations.claim', { conversationId });
+    const view = await agent.client.conversations.claim.mutate({ conversationId });
     if (view.status !== 'active' || view.assignee?.name !== agent.name) {
       throw new Error(`claim of ${conversationId} by ${agent.name} answered ${view.status} for ${view.assignee?.name ?? 'nobody'}`);
     }
     return true;
   } catch (err) {
-    const taken = err instanceof TrpcError && err.code === 'CONFLICT' ? /^Already taken by (.+)\.$/.exec(err.message) : null;
+    const refused = refusalOf(err);
+    const taken = refused?.code === 'CONFLICT' ? /^Already taken by (.+)\.$/.exec(refused.message) : null;
     if (!taken) throw err;
     losers.push(taken[1]!);
     return false;

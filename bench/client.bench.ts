@@ -6,7 +6,7 @@ import { ingestInbound } from '../server/commands/conversations/ingest.ts';
 import type { Services } from '../server/services/index.ts';
 import { launchBrowser, newContext } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
-import { TrpcHttpClient } from '../test/helpers/app.ts';
+import { createTestClient } from '../test/helpers/app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 import { withDemoApp } from './lib/demo-app.ts';
@@ -231,8 +231,8 @@ const bench: BenchFile = {
         const channel = await makeChannel(sql, ids, 'webchat');
         await sql`UPDATE users SET language = 'en', status = 'online'`;
         await seed(sql, ids.orgId, ids.teams.Support!, channel.id);
-        const ana = new TrpcHttpClient(app.url);
-        await ana.mutate('auth.login', { email: 'ana@demo.test', password: 'atende-demo' });
+        const ana = createTestClient(app.url);
+        await ana.auth.login.mutate({ email: 'ana@demo.test', password: 'atende-demo' });
 
         // A fresh context per load: no persisted query cache (the offline cache would show the
         // last list before the network answers) and no HTTP cache — a first visit each time.
@@ -278,7 +278,7 @@ const bench: BenchFile = {
         const plainWheel = await plainScrollFrames(page, WHEEL.stepPx, WHEEL.steps);
         await context.close();
 
-        const json = JSON.stringify(await ana.query('queue.list', {}));
+        const json = JSON.stringify(await ana.queue.list.query({}));
 
         // Live events with 5,000 waiting: what the open Waiting page fetches per event. The list
         // is kept just under the server's 5,000 cap (10 of the seeded ones closed) so that the
@@ -287,9 +287,9 @@ const bench: BenchFile = {
           WHERE org_id = ${ids.orgId} AND id IN (SELECT id FROM conversations WHERE protocol LIKE 'BENCHQ-%' AND status = 'waiting' ORDER BY queued_at DESC LIMIT 10)`;
         const services = app.services;
         const active = await newWaiting(services, channel);
-        const bruno = new TrpcHttpClient(app.url);
-        await bruno.mutate('auth.login', { email: 'bruno@demo.test', password: 'atende-demo' });
-        await bruno.mutate('conversations.claim', { conversationId: active.id });
+        const bruno = createTestClient(app.url);
+        await bruno.auth.login.mutate({ email: 'bruno@demo.test', password: 'atende-demo' });
+        await bruno.conversations.claim.mutate({ conversationId: active.id });
         const live = await open();
         await loadOnce(live.page, `${app.url}/`);
         // The stream is live once a new waiting conversation shows up (retried: it may connect after the first).
@@ -306,7 +306,7 @@ const bench: BenchFile = {
         const unrelated = await bytesPerEvent(live.page, services, channel, () => customerSays(services, channel, active.from, 'Obrigado!'), 0);
         const entered = await bytesPerEvent(live.page, services, channel, () => newWaiting(services, channel), 1);
         const [oldest] = await sql`SELECT id FROM conversations WHERE org_id = ${ids.orgId} AND status = 'waiting' ORDER BY queued_at, id LIMIT 1`;
-        const claimed = await bytesPerEvent(live.page, services, channel, () => bruno.mutate('conversations.claim', { conversationId: oldest!.id as string }), -1);
+        const claimed = await bytesPerEvent(live.page, services, channel, () => bruno.conversations.claim.mutate({ conversationId: oldest!.id as string }), -1);
         await live.context.close();
         // The trigger of `unrelated` must have reached the page: its conversation is Bruno's, in Support (Ana's team).
         const [check] = await sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${active.id} AND direction = 'in' AND text = 'Obrigado!'`;

@@ -2,7 +2,7 @@ import os from 'node:os';
 import postgres from 'postgres';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../db/seed/demo.ts';
 import type { RunningApp } from '../server/app.ts';
-import { TrpcHttpClient } from '../test/helpers/app.ts';
+import { createTestClient, type TestClient } from '../test/helpers/app.ts';
 import { Arrivals } from './lib/arrivals.ts';
 import { withDemoApp } from './lib/demo-app.ts';
 import { subscribeToEvents } from './lib/event-stream.ts';
@@ -12,9 +12,9 @@ import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
 const REQUESTS = { concurrency: 16, warmUp: 500, operations: 3000 };
 const FAN_OUT = { subscribers: 50, warmUp: 20, events: 200, timeoutMs: 5_000 };
 
-async function signIn(baseUrl: string, email: string): Promise<TrpcHttpClient> {
-  const client = new TrpcHttpClient(baseUrl);
-  await client.mutate('auth.login', { email, password: DEMO_PASSWORD });
+async function signIn(baseUrl: string, email: string): Promise<TestClient> {
+  const client = createTestClient(baseUrl);
+  await client.auth.login.mutate({ email, password: DEMO_PASSWORD });
   if (!client.cookie) throw new Error(`signing in as ${email} set no session cookie`);
   return client;
 }
@@ -29,7 +29,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<v
 /** 1. An authenticated tRPC query (cookie → session → user + org + teams) vs one `SELECT 1`. */
 async function requestCost(app: RunningApp): Promise<void> {
   const admin = await signIn(app.url, 'admin@demo.test');
-  const me = await admin.query<{ user: { email: string } }>('auth.me');
+  const me = await admin.auth.me.query();
   if (me.user.email !== 'admin@demo.test') throw new Error('auth.me did not answer for the signed-in user');
   const cookie = admin.cookie!;
   const healthz = () => get(`${app.url}/healthz`);
@@ -90,10 +90,10 @@ async function rawNotify(databaseUrl: string, orgId: string, userId: string): Pr
 /** 2. bus.publish (insert + NOTIFY) → every open events.stream of the organization. */
 async function fanOut(app: RunningApp, databaseUrl: string): Promise<void> {
   const { services } = app;
-  const me = await (await signIn(app.url, 'admin@demo.test')).query<{ organization: { id: string } }>('auth.me');
+  const me = await (await signIn(app.url, 'admin@demo.test')).auth.me.query();
   const orgId = me.organization.id;
   const userIds: string[] = [];
-  for (const login of DEMO_LOGINS) userIds.push((await (await signIn(app.url, login.email)).query<{ user: { id: string } }>('auth.me')).user.id);
+  for (const login of DEMO_LOGINS) userIds.push((await (await signIn(app.url, login.email)).auth.me.query()).user.id);
 
   const reference = await rawNotify(databaseUrl, orgId, userIds[0]!);
 

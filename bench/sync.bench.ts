@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { createSql } from '../db/sql.ts';
+import { cleanupOnExit } from './lib/cleanup.ts';
 import type { BenchFile } from './lib/report.ts';
 import { buildDocument, idleMemory, timeLoads, writeDocuments, type IdleResult, type LoadResult } from './sync/docs.ts';
 import { createFixtures, DocPool } from './sync/fixtures.ts';
@@ -55,35 +56,19 @@ const bench: BenchFile = {
     const serverCpu = pinned ? '0' : null;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-sync-'));
     fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as "postgres" and must reach the folder
-    const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(dir, { recursive: true, force: true })];
-    let cleaning: Promise<void> | null = null;
-    const cleanUp = () =>
-      (cleaning ??= (async () => {
-        for (const step of cleanups.reverse()) {
-          try {
-            await step();
-          } catch (err) {
-            console.error('bench cleanup:', err);
-          }
-        }
-      })());
-    const onSignal = (signal: NodeJS.Signals) => {
-      console.error(`\n${signal}: stopping the benchmark, its servers and its database…`);
-      void cleanUp().finally(() => process.exit(130));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const cleanup = cleanupOnExit('the benchmark, its servers and its database');
+    cleanup.add(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     try {
       const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
-      cleanups.push(() => db.stop());
+      cleanup.add(() => db.stop());
       const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
       const dbPids = () => [postmaster, ...childrenOf(postmaster)];
       if (pinned) {
         // PostgreSQL on the server's core (backends fork from the postmaster and inherit it).
         for (const pid of dbPids()) pin(pid, '0');
         pin(process.pid, '1');
-        cleanups.push(() => pin(process.pid, ALL_CPUS));
+        cleanup.add(() => pin(process.pid, ALL_CPUS));
       }
 
       const startOurs = () =>
@@ -103,12 +88,12 @@ const bench: BenchFile = {
           cwd: root,
         });
       let oursProc = await startOurs();
-      cleanups.push(() => oursProc.stop());
+      cleanup.add(() => oursProc.stop());
       let refProc = await startReference();
-      cleanups.push(() => refProc.stop());
+      cleanup.add(() => refProc.stop());
 
       const sql = createSql(db.url, { max: 2 });
-      cleanups.push(() => sql.end({ timeout: 2 }));
+      cleanup.add(() => sql.end({ timeout: 2 }));
       const [fsync] = await sql`SHOW fsync`;
       const [syncCommit] = await sql`SHOW synchronous_commit`;
       const dbSettings = `fsync = ${fsync!.fsync as string}, synchronous_commit = ${syncCommit!.synchronous_commit as string}`;
@@ -172,9 +157,7 @@ const bench: BenchFile = {
 
       print(results, idleOurs, idleRef, cold, warmRef, { dbSettings, scenarioSeconds, docBytes: content.size, storedRows: stored!.rows as number, storedBytes: stored!.bytes as number });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await cleanUp();
+      await cleanup.run();
     }
   },
 };

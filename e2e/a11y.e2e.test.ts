@@ -7,37 +7,25 @@
  * updates around it that must not move the focus.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
 import type { Channel } from '../db/queries/channels.ts';
 import { en } from '../test/helpers/i18n.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
+const { signedIn } = e2e;
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 let channel: Channel;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  ({ app, ids } = e2e);
   channel = await makeChannel(app.db.sql, ids, 'webchat');
-}, 240_000);
-afterAll(() => app?.stop());
-
-async function signedIn(email: string, path: string, options: Parameters<typeof browser.newPage>[0] = {}): Promise<Page> {
-  const page = await browser.newPage(options);
-  await signInWithCookie(page, (e) => app.login(e), email, app.url);
-  await page.goto(`${app.url}${path}`);
-  return page;
-}
+});
 
 /** A customer who wrote, chose Support and waits. */
 async function waiting(visitor: string, name: string, text: string) {
@@ -133,7 +121,7 @@ describe('accessibility of the agent screens', () => {
     // A colleague claims the customer above it: the list changes live, the focus stays on
     // this customer's Claim (not on whoever slides into its place).
     const bruno = await app.login('bruno@demo.test');
-    await bruno.mutate('conversations.claim', { conversationId: first.id });
+    await bruno.conversations.claim.mutate({ conversationId: first.id });
     await waitingItem(page, 'Cliente Primeiro').waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('aria-label') ?? null)).toBe('Cliente Teclado');
     expect(await claim.evaluate((el) => el === document.activeElement)).toBe(true);

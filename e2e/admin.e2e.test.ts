@@ -7,29 +7,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { RESULTS_DIR, useBrowser, signInWithForm } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { refusal, type TestApp } from '../test/helpers/app.ts';
+import { RESULTS_DIR, signInWithForm } from '../test/helpers/browser.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
-import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
+import { latestMail, waitFor } from '../test/helpers/orgs.ts';
 import { en } from '../test/helpers/i18n.ts';
 
 const PASSWORD = 'atende-demo';
 const NEW_PASSWORD = 'a long and good passphrase';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser({ people: 'english' });
+const { browser } = e2e;
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  await app.db.sql`UPDATE users SET language = 'en'`;
-  ids = await demoIds(app.db.sql);
+  ({ app, ids } = e2e);
 });
-afterAll(() => app?.stop());
 
 const signIn = (page: Page, email: string, password: string) => signInWithForm(page, app.url, email, password);
 
@@ -98,7 +95,7 @@ describe('users', () => {
     const cookie = (await again.context().cookies()).find((c) => c.name === 'atende_session');
     const client = app.client();
     client.cookie = `atende_session=${cookie!.value}`;
-    expect((await client.query('auth.me')).user.email).toBe('dora@demo.test');
+    expect((await client.auth.me.query()).user.email).toBe('dora@demo.test');
 
     // The admin's list no longer shows the invitation as pending (live or on reload).
     await page.reload();
@@ -154,7 +151,7 @@ describe('monitoring actions', () => {
     await inbound(app, channel, { from: '5511977770002', text: 'Oi', name: 'Wanda Waiting' });
     const { conversation: waiting } = await inbound(app, channel, { from: '5511977770002', text: '1', name: 'Wanda Waiting' });
     // Bruno locks himself out with wrong passwords.
-    for (let i = 0; i < 6; i++) await refusal(app.client().mutate('auth.login', { email: 'bruno@demo.test', password: 'wrong password' }));
+    for (let i = 0; i < 6; i++) await refusal(app.client().auth.login.mutate({ email: 'bruno@demo.test', password: 'wrong password' }));
 
     const page = await adminAt('/admin/monitor');
     const rowOf = (protocol: string) => page.getByRole('row', { name: new RegExp(protocol) });
@@ -184,7 +181,7 @@ describe('monitoring actions', () => {
     await bruno.getByText(en('admin.monitor.locked')).waitFor();
     await bruno.getByRole('button', { name: en('admin.users.unlockNamed', { name: 'Bruno Lima' }) }).click();
     await bruno.getByText(en('admin.monitor.locked')).waitFor({ state: 'detached' });
-    expect((await (await app.login('bruno@demo.test')).query('auth.me')).user.email).toBe('bruno@demo.test');
+    expect((await (await app.login('bruno@demo.test')).auth.me.query()).user.email).toBe('bruno@demo.test');
   }, 60_000);
 });
 
@@ -289,7 +286,7 @@ describe('refusals', () => {
 
   it('picks the time zone from a list (the server refuses one it does not know), then saves the organization', async () => {
     const admin = await app.login('admin@demo.test');
-    const refused = await refusal(admin.mutate('admin.org.update', { timeZone: 'Mars/Olympus_Mons' }));
+    const refused = await refusal(admin.admin.org.update.mutate({ timeZone: 'Mars/Olympus_Mons' }));
     expect(refused.message).toBe(en('user.unknownTimeZone', { zone: 'Mars/Olympus_Mons' }));
 
     const page = await adminAt('/admin/organization');

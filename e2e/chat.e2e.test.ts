@@ -6,34 +6,31 @@
  */
 import net from 'node:net';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../test/helpers/app.ts';
+import { signInWithForm } from '../test/helpers/browser.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { makeChannel, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { waitFor } from '../test/helpers/orgs.ts';
 import { en } from '../test/helpers/i18n.ts';
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const browser = useBrowser();
+const e2e = useAppInBrowser({ people: 'english' });
+const { browser } = e2e;
 /** Two browsers on a shared 2-core machine: generous, never a measure of speed. */
 const TEST_MS = 120_000;
 /** Waits for a value to come right (expect.poll gives up after 1 s by default). */
 const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 const names: Record<string, string> = {};
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en'`;
+  ({ app, ids } = e2e);
   for (const r of await app.db.sql<{ email: string; name: string }[]>`SELECT email, name FROM users`) names[r.email] = r.name;
-}, 300_000);
-afterAll(() => app?.stop());
+});
 
 /** A TCP forwarder to the app that the test can cut (every connection dropped, new ones refused) and restore. */
 class CuttableProxy {
@@ -141,12 +138,12 @@ describe('internal chat (SPEC §7)', () => {
     const link = chatLink(brunoPage, names[ana]!);
     await eventually(() => link.getAttribute('aria-label')).toBe(`${names[ana]} · ${en('chat.unreadCount', { count: 1 })}`);
     const brunoClient = await app.login(bruno);
-    expect((await brunoClient.query('chat.list')).find((r: { roomId: string }) => r.roomId === roomId).unread).toBe(1);
+    expect((await brunoClient.chat.list.query()).find((r) => r.roomId === roomId)!.unread).toBe(1);
 
     await link.click();
     await messages(brunoPage).getByText('Bruno, can you take the Acme customer?').waitFor();
     await eventually(() => link.getAttribute('aria-label')).toBe(names[ana]);
-    await waitFor(async () => (await brunoClient.query('chat.list')).find((r: { roomId: string; unread: number }) => r.roomId === roomId)?.unread === 0, 'read on the server');
+    await waitFor(async () => (await brunoClient.chat.list.query()).find((r) => r.roomId === roomId)?.unread === 0, 'read on the server');
 
     await write(brunoPage, en('chat.messageInput'), 'Sure, on it.');
     await messages(anaPage).getByText('Sure, on it.').waitFor();
@@ -165,8 +162,8 @@ describe('internal chat (SPEC §7)', () => {
     const [ana, bruno, carla] = ['ana@demo.test', 'bruno@demo.test', 'carla@demo.test'];
     await setOnline(app.db.sql, [ana, bruno, carla]);
     const anaClient = await app.login(ana);
-    const group = await anaClient.mutate<{ roomId: string }>('chat.open', { userIds: [ids.users[bruno], ids.users[carla]] });
-    await (await app.login(carla)).mutate('chat.leave', { roomId: group.roomId });
+    const group = await anaClient.chat.open.mutate({ userIds: [ids.users[bruno]!, ids.users[carla]!] });
+    await (await app.login(carla)).chat.leave.mutate({ roomId: group.roomId });
     const anaPage = await agentPage(ana, app.url, `/chat/${group.roomId}`);
     const carlaPage = await agentPage(carla);
     const head = anaPage.locator('.chat-room-members');
@@ -234,7 +231,7 @@ describe('colleague thread and "viewing" on a conversation (SPEC §6)', () => {
     const channel = await makeChannel(app.db.sql, ids);
     const conversation = await waitingConversation(app, channel, '5511988887777');
     const anaClient = await app.login(ana);
-    await anaClient.mutate('conversations.claim', { conversationId: conversation!.id });
+    await anaClient.conversations.claim.mutate({ conversationId: conversation!.id });
 
     const anaPage = await agentPage(ana, app.url, `/conversations/${conversation!.id}`);
     await anaPage.getByRole('tab', { name: en('conversation.tabColleagues') }).click();

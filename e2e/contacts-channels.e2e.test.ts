@@ -5,46 +5,34 @@
  * add-contact form marks what the server requires — name, e-mail, WhatsApp and the
  * organization's own required fields, with an input for each — and shows its refusal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp, TestClient } from '../test/helpers/app.ts';
+import { useAppInBrowser } from '../test/helpers/browser-app.ts';
 import { en } from '../test/helpers/i18n.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
-import type { Page } from 'playwright-core';
+import { makeContact, makeConversation } from '../test/helpers/factories.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
 let app: TestApp;
-let admin: TrpcHttpClient;
+let admin: TestClient;
 let webchatId: string;
 let visitorId: string;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
+  app = e2e.app;
   const sql = app.db.sql;
-  await sql`UPDATE users SET language = 'en', status = 'online'`;
   admin = await app.login('admin@demo.test');
-  const ids = await demoIds(sql);
+  const { ids } = e2e;
   webchatId = (await sql`SELECT id FROM channels WHERE org_id = ${ids.orgId} AND kind = 'webchat'`)[0]!.id as string;
   // A web chat visitor who left a name and an e-mail, and wrote a minute ago.
-  const [visitor] = await sql`INSERT INTO contacts (org_id, name, email, webchat_visitor_id)
-    VALUES (${ids.orgId}, 'Wanda Visitor', 'wanda@example.com', 'visitor-e2e-1') RETURNING id`;
-  visitorId = visitor!.id as string;
-  await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, closed_at, close_reason, last_activity_at)
-    VALUES (${ids.orgId}, '20260101-990001', ${visitorId}, ${webchatId}, ${ids.teams.Support}, 'closed', now(), 'agent', now())`;
+  visitorId = await makeContact(sql, ids.orgId, { name: 'Wanda Visitor', email: 'wanda@example.com', webchatVisitorId: 'visitor-e2e-1' });
+  await makeConversation(sql, ids.orgId, { contactId: visitorId, channelId: webchatId, teamId: ids.teams.Support, status: 'closed' });
   const ana = await app.login('ana@demo.test');
-  await ana.mutate('contacts.create', { name: 'Walter Phone', email: 'walter@example.com', whatsapp: '5531977770001' });
-}, 240_000);
-afterAll(() => app?.stop());
-
-const signIn = (page: Page, email: string) => signInWithCookie(page, (e) => app.login(e), email, app.url);
+  await ana.contacts.create.mutate({ name: 'Walter Phone', email: 'walter@example.com', whatsapp: '5531977770001' });
+});
 
 describe('contacts for every channel', () => {
   it('lists the recent contacts before any search', async () => {
-    const page = await browser.newPage();
-    await signIn(page, 'ana@demo.test');
-    await page.goto(`${app.url}/contacts`);
+    const page = await e2e.signedIn('ana@demo.test', '/contacts');
     const recent = page.getByRole('list', { name: en('contacts.recent') });
     await recent.getByRole('link', { name: /Wanda Visitor/ }).waitFor({ timeout: 20_000 });
     await recent.getByRole('link', { name: /Walter Phone/ }).waitFor();
@@ -53,9 +41,7 @@ describe('contacts for every channel', () => {
   });
 
   it('searches a web chat channel by name or e-mail, and shows its contact without a missing WhatsApp number', async () => {
-    const page = await browser.newPage();
-    await signIn(page, 'ana@demo.test');
-    await page.goto(`${app.url}/channels/${webchatId}`);
+    const page = await e2e.signedIn('ana@demo.test', `/channels/${webchatId}`);
     const search = page.getByLabel(en('contacts.search.webchatLabel'));
     await search.waitFor({ timeout: 20_000 });
     expect(await search.getAttribute('placeholder')).toBe(en('contacts.search.webchatPlaceholder'));
@@ -70,11 +56,9 @@ describe('contacts for every channel', () => {
   });
 
   it('marks the required fields of the add-contact form, the organization\'s own too, as the server refuses them', async () => {
-    await admin.mutate('admin.org.update', { requiredContactFields: ['CPF'] });
+    await admin.admin.org.update.mutate({ requiredContactFields: ['CPF'] });
     try {
-      const page = await browser.newPage();
-      await signIn(page, 'ana@demo.test');
-      await page.goto(`${app.url}/contacts?new=1`);
+      const page = await e2e.signedIn('ana@demo.test', '/contacts?new=1');
       const form = page.getByRole('form', { name: en('contacts.add.title') });
       const required = `(${en('contacts.field.required')})`;
       for (const label of [en('contacts.field.name'), en('contacts.field.email'), en('contacts.field.whatsapp'), 'CPF']) {
@@ -92,7 +76,7 @@ describe('contacts for every channel', () => {
       const [clara] = await app.db.sql`SELECT fields, incomplete FROM contacts WHERE whatsapp = '5531977770002'`;
       expect(clara).toMatchObject({ fields: { CPF: '123.456.789-00' }, incomplete: false });
     } finally {
-      await admin.mutate('admin.org.update', { requiredContactFields: [] });
+      await admin.admin.org.update.mutate({ requiredContactFields: [] });
     }
   });
 });

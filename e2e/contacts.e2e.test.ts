@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { type TestApp, type TestClient } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
@@ -23,7 +23,7 @@ const browser = useBrowser();
 
 let app: TestApp;
 let graph: FakeGraph;
-let ana: TrpcHttpClient;
+let ana: TestClient;
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -85,7 +85,7 @@ async function typeAtEnd(page: Page, author: RegExp, text: string): Promise<void
 }
 
 async function newContact(name: string, whatsapp: string): Promise<string> {
-  return (await ana.mutate('contacts.create', { name, email: `${whatsapp}@example.com`, whatsapp })).id as string;
+  return (await ana.contacts.create.mutate({ name, email: `${whatsapp}@example.com`, whatsapp })).id as string;
 }
 
 describe('contact notes', () => {

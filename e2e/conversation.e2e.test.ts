@@ -11,7 +11,7 @@ import type { Page, Route } from 'playwright-core';
 import { getChannel, type Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
 import { deliveryErrorKey } from '../server/domain/delivery-errors.ts';
-import { type TestApp } from '../test/helpers/app.ts';
+import type { TestApp } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel, makeTemplate, waitingConversation } from '../test/helpers/conversations.ts';
@@ -194,9 +194,10 @@ describe('the agent workspace: queue and conversation', () => {
     await expect.poll(() => templates.getByLabel(en('conversation.preview')).innerText()).toBe('Hello Maria, your order A-1234 shipped.');
     await templates.getByRole('button', { name: en('conversation.sendTemplateAndClaim') }).click();
 
-    // Sending claimed it; the window is still closed, and the composer says why.
+    // Sending claimed it; only the customer's reply opens the window, and the composer says so
+    // (the same reason `send` would answer with: one windowState for both).
     await page.locator('header.cv-header').getByText(en('conversation.status.active'), { exact: true }).waitFor();
-    const why = page.getByRole('status').getByText(/24-hour WhatsApp window closed/);
+    const why = page.getByRole('status').getByText(en('conv.awaitingReply'));
     await why.waitFor();
     await expect.poll(() => page.getByRole('textbox', { name: en('conversation.message') }).isDisabled()).toBe(true);
 
@@ -235,7 +236,7 @@ describe('the agent workspace: queue and conversation', () => {
     await inbound(app, webchat, { from, text: 'Oi', name: 'Cliente Transferência' });
     const { conversation } = await inbound(app, webchat, { from, text: '1', name: 'Cliente Transferência' });
     const anaApi = await app.login('ana@demo.test');
-    await anaApi.mutate('conversations.claim', { conversationId: conversation.id });
+    await anaApi.conversations.claim.mutate({ conversationId: conversation.id });
 
     const ana = await signedIn('ana@demo.test', `/conversations/${conversation.id}`);
     // Internal tags, from the organization's list.

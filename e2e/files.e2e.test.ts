@@ -4,21 +4,21 @@
  * refusal sentences and outbox), plain-text pastes stay text; the customer pastes and drops
  * in the web chat widget and the agent receives the files.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { Channel } from '../db/queries/channels.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import type { TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { useAppInBrowser } from '../test/helpers/browser-app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { waitFor } from '../test/helpers/orgs.ts';
 import { en } from '../test/helpers/i18n.ts';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4 order 123');
-const browser = useBrowser();
+const e2e = useAppInBrowser();
+const { browser } = e2e;
 /** Sends go through the outbox one after another: give a loaded machine time. */
 const POLL = { timeout: 15_000 };
 
@@ -26,14 +26,9 @@ let app: TestApp;
 let channel: Channel;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  const ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  app = e2e.app;
+  const { ids } = e2e;
   channel = await makeChannel(app.db.sql, ids, 'webchat');
-}, 240_000);
-afterAll(async () => {
-  await app?.stop();
 });
 
 interface FileSpec { name: string; type: string; base64: string }
@@ -80,7 +75,7 @@ async function claimedWebchat(visitor: string, options: Parameters<typeof browse
     return row?.status === 'waiting' ? row : null;
   }, 'conversation waiting in Support');
   const ana = await app.login('ana@demo.test');
-  await ana.mutate('conversations.claim', { conversationId: conversation.id });
+  await ana.conversations.claim.mutate({ conversationId: conversation.id });
   return { customer, conversationId: conversation.id };
 }
 
@@ -94,9 +89,7 @@ async function sentFiles(conversationId: string): Promise<Array<{ text: string; 
 describe('pasting and dropping files', () => {
   it('the agent pastes a screenshot and drops files on the conversation; refused types say why; text pastes stay text', async () => {
     const { customer, conversationId } = await claimedWebchat('Visitante Arquivos');
-    const page = await browser.newPage();
-    await signInWithCookie(page, (e) => app.login(e), 'ana@demo.test', app.url);
-    await page.goto(`${app.url}/conversations/${conversationId}`);
+    const page = await e2e.signedIn('ana@demo.test', `/conversations/${conversationId}`);
     const box = page.getByRole('textbox', { name: en('conversation.message') });
     await expect.poll(() => box.isEnabled(), POLL).toBe(true);
     const log = page.getByRole('log', { name: en('conversation.messages') });
@@ -186,10 +179,10 @@ describe('pasting and dropping files', () => {
 
     await expect
       .poll(async () => {
-        const view = await ana.query('conversations.get', { conversationId });
+        const view = await ana.conversations.get.query({ conversationId });
         return view.messages
-          .filter((m: { direction: string; attachment: unknown }) => m.direction === 'in' && m.attachment)
-          .map((m: { text: string; attachment: { filename: string; contentType: string } }) => ({ text: m.text, filename: m.attachment.filename, contentType: m.attachment.contentType }));
+          .filter((m) => m.direction === 'in' && m.attachment)
+          .map((m) => ({ text: m.text, filename: m.attachment!.filename, contentType: m.attachment!.contentType }));
       }, POLL)
       .toEqual([
         { text: 'Print do erro', filename: 'image.png', contentType: 'image/png' },

@@ -6,36 +6,28 @@
  * the group-chat checkboxes labelled.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import type { TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { en } from '../test/helpers/i18n.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
+const { browser } = e2e;
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
-}, 240_000);
-afterAll(() => app?.stop());
+  ({ app, ids } = e2e);
+});
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 async function signedIn(email: string, path: string, options: Parameters<typeof browser.newPage>[0] = {}, language = 'en'): Promise<Page> {
   await app.db.sql`UPDATE users SET language = ${language} WHERE email = ${email}`;
-  const page = await browser.newPage(options);
-  await signInWithCookie(page, (e) => app.login(e), email, app.url);
-  await page.goto(`${app.url}${path}`);
-  return page;
+  return e2e.signedIn(email, path, options);
 }
 
 let counter = 0;
@@ -46,7 +38,7 @@ async function customer(state: 'bot' | 'waiting' | 'active', name: string) {
   const first = await inbound(app, channel, { from, text: 'Olá, preciso de ajuda com o meu pedido', name });
   if (state === 'bot') return first.conversation!;
   const chosen = (await inbound(app, channel, { from, text: '1', name })).conversation!;
-  if (state === 'active') await (await app.login('ana@demo.test')).mutate('conversations.claim', { conversationId: chosen.id });
+  if (state === 'active') await (await app.login('ana@demo.test')).conversations.claim.mutate({ conversationId: chosen.id });
   return chosen;
 }
 

@@ -5,28 +5,21 @@
  * one is peeking at (button or `c`) puts the focus in its composer, as claiming from the queue does.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../test/helpers/app.ts';
+import { useAppInBrowser } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { en } from '../test/helpers/i18n.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
 import type { Channel } from '../db/queries/channels.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
 let channel: Channel;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
-  channel = await makeChannel(app.db.sql, ids, 'webchat');
-}, 240_000);
-afterAll(() => app?.stop());
+  app = e2e.app;
+  channel = await makeChannel(app.db.sql, e2e.ids, 'webchat');
+});
 
 let counter = 0;
 /** A customer who wrote and chose Support: waiting. */
@@ -37,9 +30,7 @@ async function waiting(name: string) {
 }
 
 async function signedIn(email: string, path: string): Promise<Page> {
-  const page = await browser.newPage();
-  await signInWithCookie(page, (e) => app.login(e), email, app.url);
-  await page.goto(`${app.url}${path}`);
+  const page = await e2e.signedIn(email, path);
   await page.getByRole('navigation', { name: en('shell.nav.label'), exact: true }).waitFor();
   return page;
 }
@@ -67,7 +58,7 @@ describe('keyboard', () => {
 
   it('lists the shortcuts on "?", and types "?" in the composer instead', async () => {
     const conversation = await waiting('Pergunta Teclado');
-    await (await app.login('carla@demo.test')).mutate('conversations.claim', { conversationId: conversation.id });
+    await (await app.login('carla@demo.test')).conversations.claim.mutate({ conversationId: conversation.id });
     const page = await signedIn('carla@demo.test', `/conversations/${conversation.id}`);
     const box = page.getByRole('textbox', { name: en('conversation.message') });
     await box.waitFor();
@@ -94,8 +85,8 @@ describe('keyboard', () => {
     const first = await waiting('Primeira Tecla');
     const second = await waiting('Segunda Tecla');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: first.id });
-    await ana.mutate('conversations.claim', { conversationId: second.id });
+    await ana.conversations.claim.mutate({ conversationId: first.id });
+    await ana.conversations.claim.mutate({ conversationId: second.id });
 
     const page = await signedIn('ana@demo.test', '/in-service');
     const list = page.getByRole('list', { name: en('queue.inServiceList') });

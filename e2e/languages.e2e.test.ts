@@ -76,8 +76,9 @@ describe('one run per language', () => {
       const row = list.getByRole('listitem', { name: CONTACT });
       await row.getByRole('button', { name: tr('queue.claim'), exact: true }).waitFor();
       await row.getByRole('link', { name: tr('queue.peek'), exact: true }).waitFor();
-      const units = ['queue.seconds', 'queue.minutes'] as const;
-      const waited = new RegExp(`^${escape(tr('queue.waitingFor'))}\\s*(${units.map((k) => escape(tr(k, { n: '#' })).replace('#', '\\d+')).join('|')})$`);
+      // Durations are the browser's unit formatting in the person's language (lib/format.ts formatDurationIn).
+      const units = await page.evaluate((l) => (['second', 'minute'] as const).map((unit) => new Intl.NumberFormat(l, { style: 'unit', unit, unitDisplay: 'short' }).format(7)), lang);
+      const waited = new RegExp(`^${escape(tr('queue.waitingFor'))}\\s*(${units.map((u) => escape(u).replace('7', '\\d+')).join('|')})$`);
       expect((await row.getByTitle(tr('queue.waitingSince')).innerText()).trim()).toMatch(waited);
       expect(await page.title()).toBe(`${tr('queue.title')} · ${tr('app.name')}`);
 
@@ -152,7 +153,7 @@ describe('one run per language', () => {
   it("writes the invitation and the password-reset e-mails in the person's language", async () => {
     const [org] = await app.db.sql<{ name: string }[]>`SELECT o.name FROM organizations o JOIN users u ON u.org_id = o.id WHERE u.email = 'ana@demo.test'`;
     const admin = await app.login('admin@demo.test');
-    await admin.mutate('admin.users.invite', { email: 'lucia@demo.test', name: 'Lucía Gómez', language: 'es' });
+    await admin.admin.users.invite.mutate({ email: 'lucia@demo.test', name: 'Lucía Gómez', language: 'es' });
     const invite = await waitFor(() => latestMail(app.db.sql, 'lucia@demo.test'), 'the invitation');
     expect(invite.subject).toBe(translate('es', 'mail.invite.subject', { org: org!.name }));
     expect(invite.text).toContain(`Hola, Lucía Gómez:\n\n${org!.name} te invitó a Atende.`);

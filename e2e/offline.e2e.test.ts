@@ -7,28 +7,26 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import type { TestApp } from '../test/helpers/app.ts';
+import { signInWithForm } from '../test/helpers/browser.ts';
+import { useAppInBrowser } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.ts';
 import { en } from '../test/helpers/i18n.ts';
 
 
-const browser = useBrowser();
+const e2e = useAppInBrowser({ people: 'english' });
+const { browser } = e2e;
 let app: TestApp;
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  await app.db.sql`UPDATE users SET language = 'en'`;
+  app = e2e.app;
   proxy = await startTcpProxy(app.url);
 });
 afterAll(async () => {
   await proxy?.close();
-  await app?.stop();
 });
 
 /** An active conversation of Ana's on a WhatsApp channel (window open: the customer just wrote). */
@@ -39,7 +37,7 @@ async function activeConversationOfAna(customerText: string): Promise<string> {
   await inbound(app, channel, { from, text: customerText });
   const chosen = await inbound(app, channel, { from, text: '1' });
   const ana = await app.login('ana@demo.test');
-  await ana.mutate('conversations.claim', { conversationId: chosen.conversation.id });
+  await ana.conversations.claim.mutate({ conversationId: chosen.conversation.id });
   return chosen.conversation.id;
 }
 

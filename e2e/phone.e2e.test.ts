@@ -7,30 +7,26 @@
  * installable app (manifest and icons).
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MessageKey } from '../i18n/index.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MessageKey } from '../i18n/index.ts';
+import type { TestApp } from '../test/helpers/app.ts';
+import { signInWithCookie } from '../test/helpers/browser.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
 import { en } from '../test/helpers/i18n.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
+const { browser } = e2e;
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  ({ app, ids } = e2e);
   await app.db.sql`UPDATE users SET codename = 'Aninha', extension = '2041' WHERE email = 'ana@demo.test'`;
-}, 240_000);
-afterAll(() => app?.stop());
+});
 
 async function phonePage(email: string): Promise<Page> {
   const page = await browser.newPage(PHONE);

@@ -7,28 +7,25 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import type { TestApp } from '../test/helpers/app.ts';
+import { signInWithCookie } from '../test/helpers/browser.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { en } from '../test/helpers/i18n.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser({ people: 'as-seeded' });
+const { browser } = e2e;
 let app: TestApp;
 let proxy: TcpProxy;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
+  ({ app, ids } = e2e);
   proxy = await startTcpProxy(app.url);
-}, 240_000);
+});
 afterAll(async () => {
   await proxy?.close();
-  await app?.stop();
 });
 
 async function signedIn(email: string, base = app.url): Promise<Page> {

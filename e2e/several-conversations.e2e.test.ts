@@ -8,49 +8,43 @@
  *     files) without sending; the agent edits it and Enter sends it, files included.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
-import { startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { type TestApp, type TestClient } from '../test/helpers/app.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { en } from '../test/helpers/i18n.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { waitFor } from '../test/helpers/orgs.ts';
+import { makeCanned } from '../test/helpers/factories.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 let web: Channel;
-let ana: TrpcHttpClient;
+let ana: TestClient;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  ({ app, ids } = e2e);
   web = await makeChannel(app.db.sql, ids, 'webchat');
   ana = await app.login('ana@demo.test');
-}, 240_000);
-afterAll(() => app?.stop());
+});
 
 let sent = 0;
 /** A web chat customer who chose Support, claimed by Ana, who answered and read everything (nothing waits). */
 async function inService(visitor: string, name: string) {
   await inbound(app, web, { from: visitor, text: 'Oi', name });
   const { conversation } = await inbound(app, web, { from: visitor, text: '1', name });
-  await ana.mutate('conversations.claim', { conversationId: conversation.id });
-  await ana.mutate('conversations.send', { conversationId: conversation.id, text: `Olá, ${name}!`, clientMessageId: `several-${sent++}-${visitor}` });
-  await ana.mutate('conversations.markRead', { conversationId: conversation.id, seq: Number.MAX_SAFE_INTEGER });
+  await ana.conversations.claim.mutate({ conversationId: conversation.id });
+  await ana.conversations.send.mutate({ conversationId: conversation.id, text: `Olá, ${name}!`, clientMessageId: `several-${sent++}-${visitor}` });
+  await ana.conversations.markRead.mutate({ conversationId: conversation.id, seq: Number.MAX_SAFE_INTEGER });
   return conversation;
 }
 
 /** Ana's page at `path`, once its live stream is connected (what the server ingests next reaches it). */
 async function signedIn(path: string, options = {}): Promise<Page> {
-  const page = await browser.newPage(options);
-  await signInWithCookie(page, (e) => app.login(e), 'ana@demo.test', app.url);
-  await page.goto(`${app.url}${path}`);
+  const page = await e2e.signedIn('ana@demo.test', path, options);
   await page.locator('.workspace[data-connection="online"]').waitFor({ timeout: 30_000 });
   return page;
 }
@@ -145,15 +139,13 @@ describe('several conversations at once', () => {
 describe('canned responses fill the composer', () => {
   it('fills the text (variables filled) and files, sends nothing until Enter, and sends what the agent edited', async () => {
     const c = await inService('several-canned', 'Maria Clara');
-    await app.db.sql`INSERT INTO canned_responses (org_id, shortcut, title, body)
-      VALUES (${ids.orgId}, 'promo', 'Promotion', 'Hello {contact.first_name}, this is {agent.name}. Protocol {protocol}.')`;
+    await makeCanned(app.db.sql, ids.orgId, { shortcut: 'promo', title: 'Promotion', body: 'Hello {contact.first_name}, this is {agent.name}. Protocol {protocol}.' });
     const admin = await app.login('admin@demo.test');
     const form = new FormData();
     form.append('file', new Blob(['%PDF-1.4 prices'], { type: 'application/pdf' }), 'prices.pdf');
     const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: admin.cookie! }, body: form });
     const file = (await upload.json()).id as string;
-    await app.db.sql`INSERT INTO canned_responses (org_id, shortcut, title, body, attachment_ids)
-      VALUES (${ids.orgId}, 'pricelist', 'Price list', 'Here is our price list, {contact.first_name}.', ${[file]})`;
+    await makeCanned(app.db.sql, ids.orgId, { shortcut: 'pricelist', title: 'Price list', body: 'Here is our price list, {contact.first_name}.', attachmentIds: [file] });
 
     const page = await signedIn(`/conversations/${c.id}`);
     const box = composer(page);

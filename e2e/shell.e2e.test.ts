@@ -4,27 +4,23 @@
  * and logout deleting everything the browser kept for the user.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translate, type MessageKey } from '../i18n/index.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { useBrowser, signInWithForm } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
+import type { TestApp } from '../test/helpers/app.ts';
+import { signInWithForm } from '../test/helpers/browser.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { en } from '../test/helpers/i18n.ts';
 
 const pt = (key: MessageKey, params?: Record<string, string | number>) => translate('pt-BR', key, params);
 
-const browser = useBrowser();
+const e2e = useAppInBrowser({ people: 'english' });
+const { browser } = e2e;
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en'`;
+  ({ app, ids } = e2e);
 });
-afterAll(() => app?.stop());
 
 const signIn = (page: Page, email: string) => signInWithForm(page, app.url, email);
 

@@ -12,18 +12,18 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
 import { LANGUAGES, pickLanguage, translate, type Language } from '../i18n/index.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import type { TestApp } from '../test/helpers/app.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { en } from '../test/helpers/i18n.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
+const { browser } = e2e;
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 let channel: Channel;
 let host: http.Server;
 let hostUrl: string;
@@ -37,10 +37,7 @@ const BRAND_RGB = 'rgb(124, 58, 237)';
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  ({ app, ids } = e2e);
   channel = await makeChannel(app.db.sql, ids, 'webchat');
   await app.db.sql`UPDATE organizations SET brand_color = ${BRAND} WHERE id = ${ids.orgId}`;
   orgName = (await app.db.sql<{ name: string }[]>`SELECT name FROM organizations WHERE id = ${ids.orgId}`)[0]!.name;
@@ -105,7 +102,6 @@ async function visitorOf(text: string): Promise<string> {
 }
 afterAll(async () => {
   await new Promise((resolve) => host?.close(resolve));
-  await app?.stop();
 });
 
 describe('web chat widget embedded on another site', () => {
@@ -145,14 +141,14 @@ describe('web chat widget embedded on another site', () => {
     await options.waitFor({ state: 'detached' });
 
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: conversation.id });
-    const reply = await ana.mutate('conversations.send', { conversationId: conversation.id, text: 'Olá! Sou a Ana, vou ajudar.', clientMessageId: 'e2e-webchat-0001' });
+    await ana.conversations.claim.mutate({ conversationId: conversation.id });
+    const reply = await ana.conversations.send.mutate({ conversationId: conversation.id, text: 'Olá! Sou a Ana, vou ajudar.', clientMessageId: 'e2e-webchat-0001' });
 
     const log = chat.getByRole('log', { name: en('widget.messages') });
     await log.getByText('Olá! Sou a Ana, vou ajudar.').waitFor();
     await log.getByText('Ana', { exact: true }).waitFor();
     // Seen in an open chat: read, and the agent's view says so.
-    await expect.poll(async () => (await ana.query('conversations.get', { conversationId: conversation.id })).messages.find((m: { id: string }) => m.id === reply.id).status, { timeout: 5_000 }).toBe('read');
+    await expect.poll(async () => (await ana.conversations.get.query({ conversationId: conversation.id })).messages.find((m) => m.id === reply.id)!.status, { timeout: 5_000 }).toBe('read');
     // The visitor's messages show as read once the agent answered.
     await log.getByText(en('widget.read')).first().waitFor({ state: 'attached' });
 
@@ -164,8 +160,8 @@ describe('web chat widget embedded on another site', () => {
     await log.getByRole('button', { name: en('widget.file', { name: 'pedido-123.pdf' }) }).waitFor();
     await expect
       .poll(async () => {
-        const view = await ana.query('conversations.get', { conversationId: conversation.id });
-        const m = view.messages.find((x: { direction: string; text: string }) => x.direction === 'in' && x.text === 'Segue o pedido');
+        const view = await ana.conversations.get.query({ conversationId: conversation.id });
+        const m = view.messages.find((x) => x.direction === 'in' && x.text === 'Segue o pedido');
         return m?.attachment ? { filename: m.attachment.filename, contentType: m.attachment.contentType } : null;
       })
       .toEqual({ filename: 'pedido-123.pdf', contentType: 'application/pdf' });
@@ -175,7 +171,7 @@ describe('web chat widget embedded on another site', () => {
     form.append('file', new Blob([PNG], { type: 'image/png' }), 'etiqueta.png');
     const up = await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
     expect(up.status).toBe(201);
-    await ana.mutate('conversations.send', { conversationId: conversation.id, text: 'A etiqueta de envio', attachmentId: (await up.json()).id, clientMessageId: 'e2e-webchat-0002' });
+    await ana.conversations.send.mutate({ conversationId: conversation.id, text: 'A etiqueta de envio', attachmentId: (await up.json()).id, clientMessageId: 'e2e-webchat-0002' });
     const image = log.getByRole('img', { name: 'etiqueta.png' });
     await image.waitFor();
     await expect.poll(() => image.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBe(1);
@@ -428,9 +424,7 @@ describe('who may frame the widget, and who may hold its session', () => {
 
   it('the admin lists the sites on the channel, and is told which entry is not a site', async () => {
     const edited = await makeChannel(app.db.sql, ids, 'webchat');
-    const page = await browser.newPage();
-    await signInWithCookie(page, (email) => app.login(email), 'admin@demo.test', app.url);
-    await page.goto(`${app.url}/admin/channels`);
+    const page = await e2e.signedIn('admin@demo.test', '/admin/channels');
     await page.getByRole('button', { name: en('admin.editNamed', { name: edited.name }) }).click();
     const form = page.getByRole('form', { name: en('admin.channels.editTitle', { name: edited.name }) });
     const sites = form.getByLabel(en('admin.channels.allowedSites'));

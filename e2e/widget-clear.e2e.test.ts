@@ -7,33 +7,27 @@
  * ("1 → Support"). With the organization's identify_agents off, no agent name shows. The
  * admin turns the WhatsApp notices on (off by default; the rule is server/customer-notices.pg.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Channel } from '../db/queries/channels.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { signInWithCookie, useBrowser } from '../test/helpers/browser.ts';
-import { ensureClientBuilt } from '../test/helpers/client-build.ts';
+import type { TestApp } from '../test/helpers/app.ts';
+import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { waitFor } from '../test/helpers/orgs.ts';
 import { en } from '../test/helpers/i18n.ts';
 
-const browser = useBrowser();
+const e2e = useAppInBrowser();
+const { browser } = e2e;
 
 let app: TestApp;
-let ids: Awaited<ReturnType<typeof demoIds>>;
+let ids: DemoIds;
 let channel: Channel;
 
 beforeAll(async () => {
-  await ensureClientBuilt();
-  app = await startTestApp();
-  ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  ({ app, ids } = e2e);
   channel = await makeChannel(app.db.sql, ids, 'webchat');
 });
 
-afterAll(async () => {
-  await app?.stop();
-});
 
 /** A visitor (in English) who wrote once and answered the bot's menu by typing "1". */
 async function visitorInQueue(name: string): Promise<{ page: Page; conversationId: string }> {
@@ -75,10 +69,10 @@ describe('the customer side of the web chat', () => {
     expect(await queued.evaluate((el) => el.previousElementSibling?.textContent ?? '')).toContain('Support');
 
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId });
+    await ana.conversations.claim.mutate({ conversationId });
     await chat.getByText(en('widget.joined', { name: 'Ana' }), { exact: true }).waitFor();
 
-    await ana.mutate('conversations.send', { conversationId, text: 'Hi, I am *Ana*. See _this_: <b>not html</b>', clientMessageId: 'e2e-clear-0001' });
+    await ana.conversations.send.mutate({ conversationId, text: 'Hi, I am *Ana*. See _this_: <b>not html</b>', clientMessageId: 'e2e-clear-0001' });
     const bubble = chat.locator('.w-out', { hasText: 'See' });
     await bubble.waitFor();
     // Bold and italic as styles, without the markers; the markup stays text.
@@ -90,14 +84,12 @@ describe('the customer side of the web chat', () => {
     expect(await bubble.locator('.w-author').textContent()).toBe('Ana');
 
     // Many lines: the log follows to the newest.
-    for (let i = 1; i <= 12; i++) await ana.mutate('conversations.send', { conversationId, text: `Line ${i}\nmore\nand more`, clientMessageId: `e2e-clear-l${String(i).padStart(3, '0')}` });
+    for (let i = 1; i <= 12; i++) await ana.conversations.send.mutate({ conversationId, text: `Line ${i}\nmore\nand more`, clientMessageId: `e2e-clear-l${String(i).padStart(3, '0')}` });
     await chat.getByText('Line 12', { exact: false }).waitFor();
     await expect.poll(() => chat.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), { timeout: 10_000 }).toBeLessThan(4);
 
     // The agent sees what the customer typed, and what it chose; her name without asterisks.
-    const agent = await browser.newPage();
-    await signInWithCookie(agent, (e) => app.login(e), 'ana@demo.test', app.url);
-    await agent.goto(`${app.url}/conversations/${conversationId}`);
+    const agent = await e2e.signedIn('ana@demo.test', `/conversations/${conversationId}`);
     await agent.locator('.cv-msg.in .cv-text', { hasText: '1 → Support' }).waitFor();
     const agentBubble = agent.locator('.cv-msg.out', { hasText: 'See' });
     expect(await agentBubble.locator('.cv-text strong').textContent()).toBe('Ana');
@@ -105,7 +97,7 @@ describe('the customer side of the web chat', () => {
     await agent.close();
 
     // Finished: star buttons, then the "ended" line below them.
-    await ana.mutate('conversations.finish', { conversationId });
+    await ana.conversations.finish.mutate({ conversationId });
     const stars = chat.getByRole('group', { name: en('widget.rate') });
     await stars.waitFor();
     const ended = chat.getByText(en('widget.ended'), { exact: true });
@@ -122,9 +114,7 @@ describe('the customer side of the web chat', () => {
   it('lets the admin turn on the WhatsApp notices (off by default)', async () => {
     const before = (await app.db.sql`SELECT notify_queue, notify_joined FROM organizations WHERE id = ${ids.orgId}`)[0];
     expect(before).toEqual({ notify_queue: false, notify_joined: false });
-    const page = await browser.newPage();
-    await signInWithCookie(page, (e) => app.login(e), 'admin@demo.test', app.url);
-    await page.goto(`${app.url}/admin/organization`);
+    const page = await e2e.signedIn('admin@demo.test', '/admin/organization');
     const form = page.getByRole('form', { name: en('admin.nav.organization') });
     const queue = form.getByLabel(en('admin.org.notifyQueue'));
     const joined = form.getByLabel(en('admin.org.notifyJoined'));
@@ -145,9 +135,9 @@ describe('the customer side of the web chat', () => {
       const chat = log(page);
       await chat.getByText(en('widget.queued', { team: 'Support' }), { exact: true }).waitFor();
       const ana = await app.login('ana@demo.test');
-      await ana.mutate('conversations.claim', { conversationId });
+      await ana.conversations.claim.mutate({ conversationId });
       await chat.getByText(en('widget.agentJoined'), { exact: true }).waitFor();
-      await ana.mutate('conversations.send', { conversationId, text: 'We will *fix* it', clientMessageId: 'e2e-clear-0101' });
+      await ana.conversations.send.mutate({ conversationId, text: 'We will *fix* it', clientMessageId: 'e2e-clear-0101' });
       const bubble = chat.locator('.w-out', { hasText: 'We will' });
       await bubble.waitFor();
       expect(await bubble.locator('.w-text').textContent()).toBe('We will fix it');

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { openEventStream } from '../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { endPause, setAgentStatus, startPause, type StatusActor } from './commands/agents.ts';
 import { sweepTimers } from './commands/timers.ts';
 import { AppError, errorsFor } from './errors.ts';
+import { makeContact, makeConversation } from '../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -52,25 +53,25 @@ describe('agent status', () => {
   it('goes online and offline by choice, publishing each change once', async () => {
     const ana = await app.login('ana@demo.test', undefined, EN);
     const before = (await statusEvents(ids.users['ana@demo.test']!)).length;
-    expect((await ana.mutate('agents.setStatus', { status: 'offline' })).status).toBe('offline');
+    expect((await ana.agents.setStatus.mutate({ status: 'offline' })).status).toBe('offline');
     expect(await statusOf('ana@demo.test')).toBe('offline');
-    await ana.mutate('agents.setStatus', { status: 'offline' });
-    expect((await ana.mutate('agents.setStatus', { status: 'online' })).status).toBe('online');
+    await ana.agents.setStatus.mutate({ status: 'offline' });
+    expect((await ana.agents.setStatus.mutate({ status: 'online' })).status).toBe('online');
     expect((await statusEvents(ids.users['ana@demo.test']!)).slice(before)).toEqual(['offline', 'online']);
-    const me = await ana.query('agents.me');
+    const me = await ana.agents.me.query();
     expect(me).toMatchObject({ id: ids.users['ana@demo.test'], status: 'online', pause: null, codename: 'Ana' });
     expect(Date.parse(me.statusChangedAt)).not.toBeNaN();
   });
 
   it('refuses a status other than online or offline (paused comes from a pause)', async () => {
     const ana = await app.login('ana@demo.test', undefined, EN);
-    expect((await refusal(ana.mutate('agents.setStatus', { status: 'paused' }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(ana.agents.setStatus.mutate({ status: 'paused' as never }))).code).toBe('BAD_REQUEST');
   });
 
   it('marks the agent offline at logout', async () => {
     const bruno = await app.login('bruno@demo.test', undefined, EN);
     expect(await statusOf('bruno@demo.test')).toBe('online');
-    await bruno.mutate('auth.logout');
+    await bruno.auth.logout.mutate();
     expect(await statusOf('bruno@demo.test')).toBe('offline');
     expect((await statusEvents(ids.users['bruno@demo.test']!)).at(-1)).toBe('offline');
   });
@@ -79,36 +80,36 @@ describe('agent status', () => {
 describe('pauses', () => {
   it('starts a pause: paused, recorded with its end, shown to colleagues; ends back online', async () => {
     const ana = await app.login('ana@demo.test', undefined, EN);
-    const state = await ana.mutate('agents.startPause', { pauseTypeId: types.Break });
+    const state = await ana.agents.startPause.mutate({ pauseTypeId: types.Break! });
     expect(state.status).toBe('paused');
     expect(state.pause).toMatchObject({ typeId: types.Break, name: 'Test Break', overrun: false });
-    expect(Date.parse(state.pause.endsBy) - Date.parse(state.pause.startedAt)).toBe(15 * MINUTE);
+    expect(Date.parse(state.pause!.endsBy) - Date.parse(state.pause!.startedAt)).toBe(15 * MINUTE);
     const [pause] = await openPauses('ana@demo.test');
     expect(pause!.ends_by.getTime() - pause!.started_at.getTime()).toBe(15 * MINUTE);
 
     const carla = await app.login('carla@demo.test', undefined, EN);
-    const list = await carla.query('agents.list');
-    const seen = list.find((a: { id: string }) => a.id === ids.users['ana@demo.test']);
+    const list = await carla.agents.list.query();
+    const seen = list.find((a) => a.id === ids.users['ana@demo.test']);
     expect(seen).toMatchObject({ status: 'paused', pause: { name: 'Test Break', typeId: types.Break } });
 
-    const second = await refusal(ana.mutate('agents.startPause', { pauseTypeId: types.Lunch }));
+    const second = await refusal(ana.agents.startPause.mutate({ pauseTypeId: types.Lunch! }));
     expect([second.code, second.data.reason, second.message]).toEqual(['CONFLICT', 'pause.alreadyPaused', translate('en', 'pause.alreadyPaused')]);
 
-    expect((await ana.mutate('agents.endPause')).status).toBe('online');
+    expect((await ana.agents.endPause.mutate()).status).toBe('online');
     expect(await openPauses('ana@demo.test')).toHaveLength(0);
-    const none = await refusal(ana.mutate('agents.endPause'));
+    const none = await refusal(ana.agents.endPause.mutate());
     expect([none.code, none.data.reason, none.message]).toEqual(['PRECONDITION_FAILED', 'pause.notPaused', translate('en', 'pause.notPaused')]);
     expect((await statusEvents(ids.users['ana@demo.test']!)).slice(-2)).toEqual(['paused', 'online']);
   });
 
   it('accepts only active pause types of the organization', async () => {
     const ana = await app.login('ana@demo.test', undefined, EN);
-    expect((await refusal(ana.mutate('agents.startPause', { pauseTypeId: types.Retired }))).code).toBe('NOT_FOUND');
+    expect((await refusal(ana.agents.startPause.mutate({ pauseTypeId: types.Retired! }))).code).toBe('NOT_FOUND');
     const other = await createOtherOrg(app.db.sql, 'pauses');
     const [foreign] = await app.db.sql`INSERT INTO pause_types (org_id, name, max_minutes) VALUES (${other.org.id}, 'Theirs', 10) RETURNING id`;
-    expect((await refusal(ana.mutate('agents.startPause', { pauseTypeId: foreign!.id }))).code).toBe('NOT_FOUND');
+    expect((await refusal(ana.agents.startPause.mutate({ pauseTypeId: foreign!.id }))).code).toBe('NOT_FOUND');
     expect(await statusOf('ana@demo.test')).toBe('online');
-    const menu: { id: string; name: string }[] = await ana.query('agents.pauseTypes');
+    const menu: { id: string; name: string }[] = await ana.agents.pauseTypes.query();
     expect(menu.map((t) => t.id)).toEqual(expect.arrayContaining([types.Break, types.Lunch]));
     expect(menu.map((t) => t.id)).not.toContain(types.Retired);
     expect(menu.map((t) => t.id)).not.toContain(foreign!.id);
@@ -139,8 +140,8 @@ describe('pauses', () => {
     expect(await openPauses('carla@demo.test')).toHaveLength(0);
 
     const client = await app.login('carla@demo.test', undefined, EN);
-    await client.mutate('agents.startPause', { pauseTypeId: types.Break });
-    await client.mutate('auth.logout');
+    await client.agents.startPause.mutate({ pauseTypeId: types.Break! });
+    await client.auth.logout.mutate();
     expect(await statusOf('carla@demo.test')).toBe('offline');
     // The pause closes with the status, whoever changed it, so no overrun is flagged later.
     expect(await openPauses('carla@demo.test')).toHaveLength(0);
@@ -189,10 +190,10 @@ describe('overrun', () => {
     agentStream.close();
 
     // The agents list shows it as overrun, and the monitoring board flags it.
-    const list = await carla.query('agents.list');
-    expect(list.find((a: { id: string }) => a.id === ids.users['ana@demo.test']).pause.overrun).toBe(true);
-    const board = await admin.query('admin.monitor.overview');
-    expect(board.agents.find((a: { id: string }) => a.id === ids.users['ana@demo.test'])).toMatchObject({ status: 'paused', pauseOverrun: true });
+    const list = await carla.agents.list.query();
+    expect(list.find((a) => a.id === ids.users['ana@demo.test'])!.pause!.overrun).toBe(true);
+    const board = await admin.admin.monitor.overview.query();
+    expect(board.agents.find((a) => a.id === ids.users['ana@demo.test'])).toMatchObject({ status: 'paused', pauseOverrun: true });
     await endPause(app.services, actorOf('ana@demo.test'));
   });
 });
@@ -200,20 +201,19 @@ describe('overrun', () => {
 describe('agents list and monitoring board', () => {
   it('lists every active user with teams and rating average over the conversations each served', async () => {
     const channel = await makeChannel(app.db.sql, ids);
-    const [contact] = await app.db.sql`INSERT INTO contacts (org_id, name) VALUES (${ids.orgId}, 'Rated') RETURNING id`;
-    for (const [i, rating] of [4, 5, 5].entries()) {
-      await app.db.sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, served_by, closed_at, close_reason, rating, rated_at)
-        VALUES (${ids.orgId}, ${`R-${i}`}, ${contact!.id}, ${channel.id}, ${ids.teams.Support}, 'closed', ${ids.users['bruno@demo.test']!}, now(), 'agent', ${rating}, now())`;
+    const contactId = await makeContact(app.db.sql, ids.orgId, { name: 'Rated' });
+    for (const rating of [4, 5, 5]) {
+      await makeConversation(app.db.sql, ids.orgId, { contactId, channelId: channel.id, teamId: ids.teams.Support, status: 'closed', servedBy: ids.users['bruno@demo.test']!, rating });
     }
     await app.db.sql`INSERT INTO users (org_id, email, name, deactivated_at) VALUES (${ids.orgId}, 'gone@demo.test', 'Gone Away', now())`;
     const ana = await app.login('ana@demo.test', undefined, EN);
-    const list = await ana.query('agents.list');
-    expect(list.map((a: { name: string }) => a.name)).toEqual(['Admin Demo', 'Ana Souza', 'Bruno Lima', 'Carla Dias']);
-    const bruno = list.find((a: { id: string }) => a.id === ids.users['bruno@demo.test']);
+    const list = await ana.agents.list.query();
+    expect(list.map((a) => a.name)).toEqual(['Admin Demo', 'Ana Souza', 'Bruno Lima', 'Carla Dias']);
+    const bruno = list.find((a) => a.id === ids.users['bruno@demo.test']);
     expect(bruno).toMatchObject({ ratingAverage: 4.67, ratingCount: 3, teamIds: [ids.teams.Support], photoUrl: null, codename: 'Bruno' });
-    const carla = list.find((a: { id: string }) => a.id === ids.users['carla@demo.test']);
+    const carla = list.find((a) => a.id === ids.users['carla@demo.test']);
     expect(carla).toMatchObject({ ratingAverage: null, ratingCount: 0 });
-    expect([...carla.teamIds].sort()).toEqual([ids.teams.Sales, ids.teams.Support].sort());
+    expect([...carla!.teamIds].sort()).toEqual([ids.teams.Sales, ids.teams.Support].sort());
     // Never another organization's people.
     expect(JSON.stringify(list)).not.toContain('Agent pauses');
   });
@@ -231,22 +231,22 @@ describe('agents list and monitoring board', () => {
     // A send in doubt (the process died mid-send) is listed for the admin.
     const [doubt] = await app.db.sql`UPDATE messages SET status = 'unknown' WHERE id = (SELECT id FROM messages WHERE conversation_id = ${waiting.conversation.id} AND direction = 'out' ORDER BY created_at LIMIT 1) RETURNING id, text`;
     const admin = await app.login('admin@demo.test', undefined, EN);
-    const board = await admin.query('admin.monitor.overview');
+    const board = await admin.admin.monitor.overview.query();
     expect(board.unknownDeliveries).toEqual([
       expect.objectContaining({ messageId: doubt!.id, conversationId: waiting.conversation.id, text: doubt!.text, channel: { id: channel.id, name: channel.name } }),
     ]);
-    const bot = board.conversations.find((c: { id: string }) => c.id === inBot.conversation.id);
+    const bot = board.conversations.find((c) => c.id === inBot.conversation.id);
     expect(bot).toMatchObject({ status: 'bot', team: null, channel: { id: channel.id, kind: 'whatsapp' }, contact: { whatsapp: '5511922220001' }, assignee: null });
-    const queued = board.conversations.find((c: { id: string }) => c.id === waiting.conversation.id);
+    const queued = board.conversations.find((c) => c.id === waiting.conversation.id);
     expect(queued).toMatchObject({ status: 'waiting', team: { id: ids.teams.Sales, name: 'Sales' }, waitingSince: waiting.conversation.queuedAt!.toISOString() });
     expect(board.conversations.every((c: { status: string }) => c.status !== 'closed')).toBe(true);
-    const byEmail = (id: string) => board.agents.find((a: { id: string }) => a.id === id);
+    const byEmail = (id: string) => board.agents.find((a) => a.id === id);
     expect(byEmail(ids.users['bruno@demo.test']!)).toMatchObject({ status: 'offline', absent: true, pauseOverrun: false, timeZone: 'America/Sao_Paulo' });
     expect(byEmail(ids.users['carla@demo.test']!)).toMatchObject({ status: 'online', absent: false });
     // No schedule: never absent.
-    expect(byEmail(ids.users['admin@demo.test']!).absent).toBe(false);
+    expect(byEmail(ids.users['admin@demo.test']!)!.absent).toBe(false);
 
     const agent = await app.login('ana@demo.test', undefined, EN);
-    expect((await refusal(agent.query('admin.monitor.overview'))).code).toBe('FORBIDDEN');
+    expect((await refusal(agent.admin.monitor.overview.query())).code).toBe('FORBIDDEN');
   });
 });

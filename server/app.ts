@@ -3,7 +3,6 @@ import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, findDemo, seedDemo } from '../db/seed/demo.ts';
-import '../db/seed/demo-conversations.ts';
 import { createSql } from '../db/sql.ts';
 import { hashPassword } from './auth/password.ts';
 import { issueSetupLink } from './commands/setup.ts';

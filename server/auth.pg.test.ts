@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, TrpcError, type TestApp } from '../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
 
 let app: TestApp;
@@ -55,18 +55,18 @@ describe('login and sessions', () => {
 
   it('answers auth.me with user, organization, teams and status; UNAUTHORIZED without a session', async () => {
     const carla = await app.login('carla@demo.test');
-    const me = await carla.query('auth.me');
+    const me = await carla.auth.me.query();
     expect(me.user).toMatchObject({ email: 'carla@demo.test', role: 'agent', name: 'Carla Dias' });
     expect(me.organization.name).toBe('Demo');
-    expect(me.teams.map((t: { name: string }) => t.name).sort()).toEqual(['Sales', 'Support']);
+    expect(me.teams.map((t) => t.name).sort()).toEqual(['Sales', 'Support']);
     expect(me.status).toBe('online');
-    const e = await refusal(app.client().query('auth.me'));
+    const e = await refusal(app.client().auth.me.query());
     expect(e.code).toBe('UNAUTHORIZED');
   });
 
   it('gives the same answer for an unknown e-mail and a wrong password', async () => {
-    const a = await refusal(app.client(EN).mutate('auth.login', { email: 'nobody@demo.test', password: 'whatever-1' }));
-    const b = await refusal(app.client(EN).mutate('auth.login', { email: 'bruno@demo.test', password: 'whatever-1' }));
+    const a = await refusal(app.client(EN).auth.login.mutate({ email: 'nobody@demo.test', password: 'whatever-1' }));
+    const b = await refusal(app.client(EN).auth.login.mutate({ email: 'bruno@demo.test', password: 'whatever-1' }));
     expect([a.code, a.status, a.message]).toEqual([b.code, b.status, b.message]);
     expect(a.message).toBe(translate('en', 'auth.invalidCredentials'));
     await app.db.sql`DELETE FROM login_failures`;
@@ -76,11 +76,11 @@ describe('login and sessions', () => {
     const bruno = await app.login('bruno@demo.test');
     const id = bruno.token!.split('.')[0]!;
     await app.db.sql`UPDATE sessions SET last_verified_at = now() - interval '11 days' WHERE id = ${id}`;
-    expect((await refusal(bruno.query('auth.me'))).code).toBe('UNAUTHORIZED');
+    expect((await refusal(bruno.auth.me.query())).code).toBe('UNAUTHORIZED');
     const again = await app.login('bruno@demo.test');
     const id2 = again.token!.split('.')[0]!;
     await app.db.sql`UPDATE sessions SET created_at = now() - interval '31 days' WHERE id = ${id2}`;
-    expect((await refusal(again.query('auth.me'))).code).toBe('UNAUTHORIZED');
+    expect((await refusal(again.auth.me.query())).code).toBe('UNAUTHORIZED');
     expect(await app.db.sql`SELECT 1 FROM sessions WHERE id IN (${id}, ${id2})`).toHaveLength(0);
   });
 
@@ -88,16 +88,16 @@ describe('login and sessions', () => {
     const ana = await app.login('ana@demo.test');
     const [id, secret] = ana.token!.split('.') as [string, string];
     ana.cookie = `atende_session=${id}.${secret.slice(0, -2)}AA`;
-    expect((await refusal(ana.query('auth.me'))).code).toBe('UNAUTHORIZED');
+    expect((await refusal(ana.auth.me.query())).code).toBe('UNAUTHORIZED');
   });
 
   it('logout ends the session and marks the agent offline', async () => {
     const bruno = await app.login('bruno@demo.test');
     const oldCookie = bruno.cookie;
-    await bruno.mutate('auth.logout');
+    await bruno.auth.logout.mutate();
     expect(bruno.cookie).toBeNull();
     bruno.cookie = oldCookie;
-    expect((await refusal(bruno.query('auth.me'))).code).toBe('UNAUTHORIZED');
+    expect((await refusal(bruno.auth.me.query())).code).toBe('UNAUTHORIZED');
     const [row] = await app.db.sql`SELECT status FROM users WHERE email = 'bruno@demo.test'`;
     expect(row!.status).toBe('offline');
     expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'logout'`).not.toHaveLength(0);
@@ -108,17 +108,17 @@ describe('lockout', () => {
   it('blocks an account after five failures, even with the right password, until an admin unlocks it', async () => {
     const c = app.client(EN);
     for (let i = 0; i < 4; i++) {
-      expect((await refusal(c.mutate('auth.login', { email: 'Carla@Demo.test', password: `wrong-${i}-pass` }))).code).toBe('UNAUTHORIZED');
+      expect((await refusal(c.auth.login.mutate({ email: 'Carla@Demo.test', password: `wrong-${i}-pass` }))).code).toBe('UNAUTHORIZED');
     }
-    const fifth = await refusal(c.mutate('auth.login', { email: 'carla@demo.test', password: 'wrong-5-pass' }));
+    const fifth = await refusal(c.auth.login.mutate({ email: 'carla@demo.test', password: 'wrong-5-pass' }));
     expect(fifth.message).toBe(LOCKED);
-    const right = await refusal(c.mutate('auth.login', { email: 'carla@demo.test', password: 'atende-demo' }));
+    const right = await refusal(c.auth.login.mutate({ email: 'carla@demo.test', password: 'atende-demo' }));
     expect(right.code).toBe('TOO_MANY_REQUESTS');
     expect(right.message).toBe(LOCKED);
     const admin = await app.login('admin@demo.test');
-    const users = await admin.query('admin.users.list');
-    expect(users.find((u: { email: string }) => u.email === 'carla@demo.test').lockedUntil).not.toBeNull();
-    expect(await admin.mutate('admin.users.unlock', { userId: ids.users['carla@demo.test'] })).toEqual({ wasLocked: true });
+    const users = await admin.admin.users.list.query();
+    expect(users.find((u) => u.email === 'carla@demo.test')!.lockedUntil).not.toBeNull();
+    expect(await admin.admin.users.unlock.mutate({ userId: ids.users['carla@demo.test'] })).toEqual({ wasLocked: true });
     await app.login('carla@demo.test');
     // Failures matched nobody's password: they go to the operator's log, not to an organization's.
     const actions = (await app.db.sql`SELECT action FROM audit_log WHERE email = 'carla@demo.test'`).map((r) => r.action);
@@ -129,17 +129,17 @@ describe('lockout', () => {
 
   it('locks an unknown e-mail the same way, so the message reveals nothing', async () => {
     const c = app.client(EN);
-    for (let i = 0; i < 4; i++) await refusal(c.mutate('auth.login', { email: 'ghost@demo.test', password: `wrong-${i}-pass` }));
-    const fifth = await refusal(c.mutate('auth.login', { email: 'ghost@demo.test', password: 'wrong-5-pass' }));
-    const sixth = await refusal(c.mutate('auth.login', { email: 'ghost@demo.test', password: 'wrong-6-pass' }));
+    for (let i = 0; i < 4; i++) await refusal(c.auth.login.mutate({ email: 'ghost@demo.test', password: `wrong-${i}-pass` }));
+    const fifth = await refusal(c.auth.login.mutate({ email: 'ghost@demo.test', password: 'wrong-5-pass' }));
+    const sixth = await refusal(c.auth.login.mutate({ email: 'ghost@demo.test', password: 'wrong-6-pass' }));
     expect([fifth.code, fifth.message]).toEqual(['TOO_MANY_REQUESTS', LOCKED]);
     expect([sixth.code, sixth.message]).toEqual(['TOO_MANY_REQUESTS', LOCKED]);
   });
 
   it('lifts the lock when its time is over', async () => {
     const c = app.client(EN);
-    for (let i = 0; i < 5; i++) await refusal(c.mutate('auth.login', { email: 'ana@demo.test', password: `wrong-${i}-pass` }));
-    expect((await refusal(c.mutate('auth.login', { email: 'ana@demo.test', password: 'atende-demo' }))).message).toBe(LOCKED);
+    for (let i = 0; i < 5; i++) await refusal(c.auth.login.mutate({ email: 'ana@demo.test', password: `wrong-${i}-pass` }));
+    expect((await refusal(c.auth.login.mutate({ email: 'ana@demo.test', password: 'atende-demo' }))).message).toBe(LOCKED);
     await app.db.sql`UPDATE login_locks SET locked_until = now() - interval '1 second' WHERE email_key = 'ana@demo.test'`;
     await app.login('ana@demo.test');
   });
@@ -150,9 +150,9 @@ describe('lockout', () => {
       const c = limited.client(EN);
       // Twelve agents behind one address sign in fine.
       for (const email of ['ana', 'bruno', 'carla', 'admin', 'ana', 'bruno', 'carla', 'admin', 'ana', 'bruno', 'carla', 'admin']) {
-        await c.mutate('auth.login', { email: `${email}@demo.test`, password: 'atende-demo' });
+        await c.auth.login.mutate({ email: `${email}@demo.test`, password: 'atende-demo' });
       }
-      const e = await refusal(limited.client(EN).mutate('auth.login', { email: 'ana@demo.test', password: 'atende-demo' }));
+      const e = await refusal(limited.client(EN).auth.login.mutate({ email: 'ana@demo.test', password: 'atende-demo' }));
       expect(e.code).toBe('TOO_MANY_REQUESTS');
       expect(e.message).toBe(translate('en', 'auth.ipThrottled'));
     } finally {
@@ -164,27 +164,27 @@ describe('lockout', () => {
 describe('links: invitation and password reset', () => {
   it('invites an agent who sets a password once and is signed in', async () => {
     const admin = await app.login('admin@demo.test');
-    const invited = await admin.mutate('admin.users.invite', { email: 'dora@demo.test', name: 'Dora', teamIds: [ids.teams.Support] });
+    const invited = await admin.admin.users.invite.mutate({ email: 'dora@demo.test', name: 'Dora', teamIds: [ids.teams.Support] });
     expect(invited.invitationPending).toBe(true);
     const mail = (await latestMail(app.db.sql, 'dora@demo.test'))!;
     expect(mail.kind).toBe('invite');
     expect(mail.token!.length).toBeGreaterThanOrEqual(43); // 256 bits
-    expect(await app.client().query('auth.checkLink', { token: mail.token })).toMatchObject({ status: 'valid', kind: 'invite', email: 'dora@demo.test' });
-    const short = await refusal(app.client(EN).mutate('auth.acceptInvite', { token: mail.token, password: 'short' }));
+    expect(await app.client().auth.checkLink.query({ token: mail.token! })).toMatchObject({ status: 'valid', kind: 'invite', email: 'dora@demo.test' });
+    const short = await refusal(app.client(EN).auth.acceptInvite.mutate({ token: mail.token!, password: 'short' }));
     expect(short.message).toBe(translate('en', 'auth.passwordTooShort', { min: 8 }));
-    const common = await refusal(app.client(EN).mutate('auth.acceptInvite', { token: mail.token, password: 'password123' }));
+    const common = await refusal(app.client(EN).auth.acceptInvite.mutate({ token: mail.token!, password: 'password123' }));
     expect(common.message).toBe(translate('en', 'auth.passwordCommon'));
     const dora = app.client();
-    await dora.mutate('auth.acceptInvite', { token: mail.token, password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' });
-    expect((await dora.query('auth.me')).user.email).toBe('dora@demo.test');
-    const reuse = await refusal(app.client(EN).mutate('auth.acceptInvite', { token: mail.token, password: 'another-passphrase' }));
+    await dora.auth.acceptInvite.mutate({ token: mail.token!, password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' });
+    expect((await dora.auth.me.query()).user.email).toBe('dora@demo.test');
+    const reuse = await refusal(app.client(EN).auth.acceptInvite.mutate({ token: mail.token!, password: 'another-passphrase' }));
     expect(reuse.message).toBe(translate('en', 'auth.linkUsed'));
-    expect(await app.client().query('auth.checkLink', { token: mail.token })).toEqual({ status: 'used' });
+    expect(await app.client().auth.checkLink.query({ token: mail.token! })).toEqual({ status: 'used' });
   });
 
   it('answers a reset request the same whether or not the e-mail exists, and mails only real accounts', async () => {
-    const known = await app.client(EN).mutate('auth.requestReset', { email: 'bruno@demo.test' });
-    const unknown = await app.client(EN).mutate('auth.requestReset', { email: 'nobody-here@demo.test' });
+    const known = await app.client(EN).auth.requestReset.mutate({ email: 'bruno@demo.test' });
+    const unknown = await app.client(EN).auth.requestReset.mutate({ email: 'nobody-here@demo.test' });
     expect(known).toEqual(unknown);
     await waitFor(() => latestMail(app.db.sql, 'bruno@demo.test'), 'reset mail');
     expect(await latestMail(app.db.sql, 'nobody-here@demo.test')).toBeNull();
@@ -192,55 +192,55 @@ describe('links: invitation and password reset', () => {
 
   it('resets a password once, ends every other session, and refuses an expired link', async () => {
     const other = await app.login('admin@demo.test');
-    await app.client().mutate('auth.requestReset', { email: 'admin@demo.test' });
+    await app.client().auth.requestReset.mutate({ email: 'admin@demo.test' });
     const mail = await waitFor(async () => {
       const m = await latestMail(app.db.sql, 'admin@demo.test');
       return m?.kind === 'reset' ? m : null;
     }, 'reset mail');
     const fresh = app.client();
-    await fresh.mutate('auth.resetPassword', { token: mail.token, password: 'new admin passphrase' });
-    expect((await refusal(other.query('auth.me'))).code).toBe('UNAUTHORIZED');
-    expect((await fresh.query('auth.me')).user.email).toBe('admin@demo.test');
-    expect((await refusal(app.client(EN).mutate('auth.resetPassword', { token: mail.token, password: 'yet another one' }))).message).toBe(
+    await fresh.auth.resetPassword.mutate({ token: mail.token!, password: 'new admin passphrase' });
+    expect((await refusal(other.auth.me.query())).code).toBe('UNAUTHORIZED');
+    expect((await fresh.auth.me.query()).user.email).toBe('admin@demo.test');
+    expect((await refusal(app.client(EN).auth.resetPassword.mutate({ token: mail.token!, password: 'yet another one' }))).message).toBe(
       translate('en', 'auth.linkUsed'),
     );
 
-    await app.client().mutate('auth.requestReset', { email: 'ana@demo.test' });
+    await app.client().auth.requestReset.mutate({ email: 'ana@demo.test' });
     const anaMail = await waitFor(async () => {
       const m = await latestMail(app.db.sql, 'ana@demo.test');
       return m?.kind === 'reset' ? m : null;
     }, 'ana reset mail');
     await app.db.sql`UPDATE one_time_tokens SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`;
-    expect(await app.client().query('auth.checkLink', { token: anaMail.token })).toEqual({ status: 'expired' });
-    const expired = await refusal(app.client(EN).mutate('auth.resetPassword', { token: anaMail.token, password: 'whatever passphrase' }));
+    expect(await app.client().auth.checkLink.query({ token: anaMail.token! })).toEqual({ status: 'expired' });
+    const expired = await refusal(app.client(EN).auth.resetPassword.mutate({ token: anaMail.token!, password: 'whatever passphrase' }));
     expect(expired.message).toBe(translate('en', 'auth.linkExpired'));
     // The expired-link page offers a new link.
-    await app.client().mutate('auth.requestNewLink', { token: anaMail.token });
+    await app.client().auth.requestNewLink.mutate({ token: anaMail.token! });
     const next = (await latestMail(app.db.sql, 'ana@demo.test'))!;
     expect(next.token).not.toBe(anaMail.token);
-    expect(await app.client().query('auth.checkLink', { token: next.token })).toMatchObject({ status: 'valid', kind: 'reset' });
-    await app.client().mutate('auth.resetPassword', { token: next.token, password: 'atende-demo' });
+    expect(await app.client().auth.checkLink.query({ token: next.token! })).toMatchObject({ status: 'valid', kind: 'reset' });
+    await app.client().auth.resetPassword.mutate({ token: next.token!, password: 'atende-demo' });
   });
 
   it('a password change ends all sessions and issues a new one', async () => {
     const phone = await app.login('carla@demo.test');
     const laptop = await app.login('carla@demo.test');
-    const e = await refusal(laptop.mutate('auth.changePassword', { currentPassword: 'nope-nope', newPassword: 'carla new passphrase' }));
+    const e = await refusal(laptop.auth.changePassword.mutate({ currentPassword: 'nope-nope', newPassword: 'carla new passphrase' }));
     expect(e.code).toBe('BAD_REQUEST');
-    await laptop.mutate('auth.changePassword', { currentPassword: 'atende-demo', newPassword: 'carla new passphrase' });
-    expect((await refusal(phone.query('auth.me'))).code).toBe('UNAUTHORIZED');
-    expect((await laptop.query('auth.me')).user.email).toBe('carla@demo.test');
-    await laptop.mutate('auth.changePassword', { currentPassword: 'carla new passphrase', newPassword: 'atende-demo' });
+    await laptop.auth.changePassword.mutate({ currentPassword: 'atende-demo', newPassword: 'carla new passphrase' });
+    expect((await refusal(phone.auth.me.query())).code).toBe('UNAUTHORIZED');
+    expect((await laptop.auth.me.query()).user.email).toBe('carla@demo.test');
+    await laptop.auth.changePassword.mutate({ currentPassword: 'carla new passphrase', newPassword: 'atende-demo' });
   });
 });
 
 describe('network allow-list, work hours and deactivation', () => {
   it('refuses a login from outside the allowed networks the same way as a wrong password, and audits it', async () => {
     const admin = await app.login('admin@demo.test', 'new admin passphrase');
-    const bad = await refusal(admin.mutate('admin.org.update', { allowedNetworks: ['not-a-network'] }));
+    const bad = await refusal(admin.admin.org.update.mutate({ allowedNetworks: ['not-a-network'] }));
     expect(bad.code).toBe('BAD_REQUEST');
-    await admin.mutate('admin.org.update', { allowedNetworks: ['10.0.0.0/8'] });
-    const e = await refusal(app.client(EN).mutate('auth.login', { email: 'ana@demo.test', password: 'atende-demo' }));
+    await admin.admin.org.update.mutate({ allowedNetworks: ['10.0.0.0/8'] });
+    const e = await refusal(app.client(EN).auth.login.mutate({ email: 'ana@demo.test', password: 'atende-demo' }));
     expect([e.status, e.code, e.message]).toEqual([401, 'UNAUTHORIZED', translate('en', 'auth.invalidCredentials')]);
     expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'login_refused_network'`).toHaveLength(1);
     await app.db.sql`UPDATE organizations SET allowed_networks = '{127.0.0.0/8,::1/128}'`;
@@ -259,25 +259,25 @@ describe('network allow-list, work hours and deactivation', () => {
     const day = get('weekday').toLowerCase().slice(0, 3);
     const from = `${hh}:00`;
     const to = `${hh}:01`;
-    await admin.mutate('admin.users.update', { userId: ids.users['bruno@demo.test'], workHours: { [day]: [[from, to]] } });
+    await admin.admin.users.update.mutate({ userId: ids.users['bruno@demo.test'], workHours: { [day]: [[from, to]] } });
     await app.login('bruno@demo.test'); // policy "flag" only flags
-    await admin.mutate('admin.org.update', { workHoursPolicy: 'refuse_login' });
-    const e = await refusal(app.client(EN).mutate('auth.login', { email: 'bruno@demo.test', password: 'atende-demo' }));
+    await admin.admin.org.update.mutate({ workHoursPolicy: 'refuse_login' });
+    const e = await refusal(app.client(EN).auth.login.mutate({ email: 'bruno@demo.test', password: 'atende-demo' }));
     expect([e.status, e.code, e.message]).toEqual([401, 'UNAUTHORIZED', translate('en', 'auth.invalidCredentials')]);
     expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'login_refused_hours'`).toHaveLength(1);
-    await admin.mutate('admin.users.update', { userId: ids.users['bruno@demo.test'], workHours: {} });
+    await admin.admin.users.update.mutate({ userId: ids.users['bruno@demo.test'], workHours: {} });
     await app.login('bruno@demo.test');
-    await admin.mutate('admin.org.update', { workHoursPolicy: 'flag' });
+    await admin.admin.org.update.mutate({ workHoursPolicy: 'flag' });
   });
 
   it('deactivation ends the sessions and refuses later logins', async () => {
     const admin = await app.login('admin@demo.test', 'new admin passphrase');
     const dora = await app.login('dora@demo.test', 'a long enough passphrase, 64+ characters are fine too ok ok ok ok');
-    const doraId = (await dora.query('auth.me')).user.id;
-    const self = await refusal(admin.mutate('admin.users.deactivate', { userId: (await admin.query('auth.me')).user.id }));
+    const doraId = (await dora.auth.me.query()).user.id;
+    const self = await refusal(admin.admin.users.deactivate.mutate({ userId: (await admin.auth.me.query()).user.id }));
     expect(self.code).toBe('BAD_REQUEST');
-    await admin.mutate('admin.users.deactivate', { userId: doraId });
-    expect((await refusal(dora.query('auth.me'))).code).toBe('UNAUTHORIZED');
-    expect((await refusal(app.client().mutate('auth.login', { email: 'dora@demo.test', password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' }))).code).toBe('UNAUTHORIZED');
+    await admin.admin.users.deactivate.mutate({ userId: doraId });
+    expect((await refusal(dora.auth.me.query())).code).toBe('UNAUTHORIZED');
+    expect((await refusal(app.client().auth.login.mutate({ email: 'dora@demo.test', password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' }))).code).toBe('UNAUTHORIZED');
   });
 });

@@ -4,7 +4,7 @@ import { getChannel, type Channel } from '../db/queries/channels.ts';
 import type { Conversation } from '../db/queries/conversations.ts';
 import { getUser } from '../db/queries/users.ts';
 import { translate } from '../i18n/index.ts';
-import { startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
 import { inbound, makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
 import { demoIds, waitFor } from '../test/helpers/orgs.ts';
 import { claimConversation } from './commands/conversations/claim.ts';
@@ -21,7 +21,7 @@ let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let whatsapp: Channel;
 let webchat: Channel;
-let admin: TrpcHttpClient;
+let admin: TestClient;
 let phone = 5511944440000;
 const MINUTE = 60_000;
 const later = (from: Date, minutes: number) => new Date(from.getTime() + minutes * MINUTE);
@@ -119,13 +119,13 @@ describe('auto-close tells the customer', () => {
 
   it('sends the organization’s own text, or nothing when the admin empties it', async () => {
     const custom = 'We closed this chat. Write again any time!';
-    let org = await admin.mutate('admin.org.update', { autoCloseMessage: custom });
+    let org = await admin.admin.org.update.mutate({ autoCloseMessage: custom });
     expect(org).toMatchObject({ autoCloseMessage: custom });
     const first = await waitingConversation(app, whatsapp, nextPhone(), '1');
     await sweepTimers(app.services, later(new Date(), 31));
     expect(await told(first.id, custom)).toHaveLength(1);
 
-    org = await admin.mutate('admin.org.update', { autoCloseMessage: '  ' });
+    org = await admin.admin.org.update.mutate({ autoCloseMessage: '  ' });
     expect(org).toMatchObject({ autoCloseMessage: '' });
     const silent = await waitingConversation(app, whatsapp, nextPhone(), '1');
     await sweepTimers(app.services, later(new Date(), 31));
@@ -135,9 +135,9 @@ describe('auto-close tells the customer', () => {
     expect(out.map((m) => m.text)).not.toContain('');
 
     // A standard sentence saved back (the form shows it) follows the customer language.
-    org = await admin.mutate('admin.org.update', { autoCloseMessage: standard('pt-BR'), customerLanguage: 'es' });
+    org = await admin.admin.org.update.mutate({ autoCloseMessage: standard('pt-BR'), customerLanguage: 'es' });
     expect(org).toMatchObject({ autoCloseMessage: null, autoCloseMessageStandard: standard('es') });
-    expect(await admin.query('admin.org.get')).toMatchObject({ autoCloseMessage: null, autoCloseMessageStandard: standard('es') });
+    expect(await admin.admin.org.get.query()).toMatchObject({ autoCloseMessage: null, autoCloseMessageStandard: standard('es') });
   });
 
   it('tells each customer once when several processes sweep at the same instant', async () => {
@@ -166,10 +166,10 @@ describe('the queue timeout of conversations waiting with no team', () => {
     await sweepTimers(app.services, later(t0, 60 * 24 * 60));
     expect(await statusOf(first.id)).toMatchObject({ status: 'waiting' });
     const deadline = async () =>
-      ((await admin.query('admin.monitor.overview')).conversations as { id: string; autoCloseAt: string | null }[]).find((c) => c.id === first.id)!.autoCloseAt;
+      ((await admin.admin.monitor.overview.query()).conversations as { id: string; autoCloseAt: string | null }[]).find((c) => c.id === first.id)!.autoCloseAt;
     expect(await deadline()).toBeNull();
 
-    const org = await admin.mutate('admin.org.update', { queueTimeoutMinutes: 20 });
+    const org = await admin.admin.org.update.mutate({ queueTimeoutMinutes: 20 });
     expect(org).toMatchObject({ queueTimeoutMinutes: 20 });
     // The monitoring board shows the same deadline the sweep applies.
     const [queued] = await app.db.sql`SELECT queued_at FROM conversations WHERE id = ${first.id}`;
@@ -187,6 +187,6 @@ describe('the queue timeout of conversations waiting with no team', () => {
     expect(await statusOf(support.id)).toMatchObject({ status: 'waiting' });
 
     // Cleared again: never.
-    expect(await admin.mutate('admin.org.update', { queueTimeoutMinutes: null })).toMatchObject({ queueTimeoutMinutes: null });
+    expect(await admin.admin.org.update.mutate({ queueTimeoutMinutes: null })).toMatchObject({ queueTimeoutMinutes: null });
   });
 });

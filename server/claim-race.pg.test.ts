@@ -3,7 +3,7 @@ import { hashPassword } from './auth/password.ts';
 import { startApp, type RunningApp } from './app.ts';
 import { parseEnv } from './env.ts';
 import { createLogger } from './log.ts';
-import { startTestApp, TrpcHttpClient, type TestApp } from '../test/helpers/app.ts';
+import { createTestClient, refusalOf, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
 import { makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
 
@@ -31,23 +31,23 @@ describe('exactly-once claim', () => {
       SELECT ${ids.orgId}, 'racer' || i || '@demo.test', 'Racer ' || i, 'agent', 'en', ${hash}, 'online' FROM generate_series(1, ${AGENTS}) i
       RETURNING id, email`;
     await app.db.sql`INSERT INTO team_members (org_id, team_id, user_id) SELECT ${ids.orgId}, ${ids.teams.Support!}, id FROM users WHERE email LIKE 'racer%'`;
-    const clients: TrpcHttpClient[] = [];
+    const clients: TestClient[] = [];
     for (const [i, a] of agents.entries()) {
-      const c = new TrpcHttpClient(i % 2 === 0 ? app.url : second.url, { 'accept-language': 'en' });
-      await c.mutate('auth.login', { email: a.email, password: 'race-agent-pass' });
+      const c = createTestClient(i % 2 === 0 ? app.url : second.url, { 'accept-language': 'en' });
+      await c.auth.login.mutate({ email: a.email, password: 'race-agent-pass' });
       clients.push(c);
     }
     const channel = await makeChannel(app.db.sql, ids);
     const c = await waitingConversation(app, channel, '5511988887777');
 
-    const results = await Promise.allSettled(clients.map((client) => client.mutate('conversations.claim', { conversationId: c.id })));
+    const results = await Promise.allSettled(clients.map((client) => client.conversations.claim.mutate({ conversationId: c.id })));
     const won = results.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ assignee: { name: string } }>[];
     const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(AGENTS - 1);
     const winner = won[0]!.value.assignee.name;
     for (const l of lost) {
-      expect(l.reason.code).toBe('CONFLICT');
+      expect(refusalOf(l.reason)?.code).toBe('CONFLICT');
       expect(l.reason.message).toBe(`Already taken by ${winner}.`);
     }
     expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_claimed' AND details->>'conversationId' = ${c.id}`).toHaveLength(1);

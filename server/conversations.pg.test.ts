@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
 import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, TrpcError, TrpcHttpClient, type TestApp } from '../test/helpers/app.ts';
+import { createTestClient, refusal, refusalOf, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { inbound, makeChannel, makeTemplate, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
 import { openEventStream } from '../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { makeCanned, makeContact } from '../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -75,22 +76,22 @@ describe('ingest and the bot menu', () => {
 describe('queue, claim and writing', () => {
   it('lists what the caller may see, oldest first, with contact, channel, team and last message', async () => {
     const ana = await app.login('ana@demo.test');
-    const queue = await ana.query('queue.list');
-    expect(queue.map((q: { team: { name: string } }) => q.team.name).every((n: string) => n === 'Support')).toBe(true);
-    const item = queue.find((q: { contact: { whatsapp: string } }) => q.contact.whatsapp === '5511900000001');
+    const queue = await ana.queue.list.query();
+    expect(queue.map((q) => q.team!.name).every((n: string) => n === 'Support')).toBe(true);
+    const item = queue.find((q) => q.contact.whatsapp === '5511900000001');
     // Its last message is the customer's last words before the menu choice "Support" ("what?"), not the choice.
     expect(item).toMatchObject({ status: 'waiting', channel: { id: wa.id, kind: 'whatsapp' }, lastMessage: { text: 'what?' } });
-    const times = queue.map((q: { waitingSince: string }) => q.waitingSince);
+    const times = queue.map((q) => q.waitingSince);
     expect([...times].sort()).toEqual(times);
     // Carla (Sales and Support) sees the Sales queue; Ana does not.
     const carla = await app.login('carla@demo.test');
-    expect((await carla.query('queue.list')).some((q: { team: { name: string } }) => q.team.name === 'Sales')).toBe(true);
+    expect((await carla.queue.list.query()).some((q) => q.team?.name === 'Sales')).toBe(true);
   });
 
   it("shows the customer's last message that is not their answer to the bot menu, else that answer", async () => {
     const ana = await app.login('ana@demo.test');
     const lastOf = async (id: string) =>
-      ((await ana.query('queue.list', { conversationIds: [id] })) as { lastMessage: { text: string } | null }[])[0]?.lastMessage?.text;
+      ((await ana.queue.list.query({ conversationIds: [id] })) as { lastMessage: { text: string } | null }[])[0]?.lastMessage?.text;
     const c = await waitingConversation(app, wa, '5511900000031', '1');
     expect(await lastOf(c.id)).toBe('Oi');
     // Written after the choice: that is the last message.
@@ -107,7 +108,7 @@ describe('queue, claim and writing', () => {
     const sales = await waitingConversation(app, wa, '5511900000042', '2');
     const both = [support.id, sales.id];
     const rowIds = async (client: Awaited<ReturnType<TestApp['login']>>, input: Record<string, unknown>) =>
-      ((await client.query('queue.list', input)) as { id: string }[]).map((r) => r.id);
+      ((await client.queue.list.query(input)) as { id: string }[]).map((r) => r.id);
     const ana = await app.login('ana@demo.test');
     const carla = await app.login('carla@demo.test');
     const admin = await app.login('admin@demo.test');
@@ -116,8 +117,8 @@ describe('queue, claim and writing', () => {
     expect((await rowIds(carla, { conversationIds: both })).sort()).toEqual([...both].sort());
     expect((await rowIds(admin, { conversationIds: both })).sort()).toEqual([...both].sort());
     // The same row as in the whole list, and the team filter still applies.
-    const whole = (await ana.query('queue.list', {})) as { id: string }[];
-    expect(await ana.query('queue.list', { conversationIds: [support.id] })).toEqual(whole.filter((r) => r.id === support.id));
+    const whole = (await ana.queue.list.query({})) as { id: string }[];
+    expect(await ana.queue.list.query({ conversationIds: [support.id] })).toEqual(whole.filter((r) => r.id === support.id));
     expect(await rowIds(carla, { conversationIds: both, teamId: ids.teams.Sales })).toEqual([sales.id]);
     // Another organization sees nothing of ours; without a session, refused.
     const other = await createOtherOrg(app.db.sql, 'queue-ids');
@@ -125,17 +126,17 @@ describe('queue, claim and writing', () => {
     const strangerAdmin = await app.login(other.admin.email, other.password);
     expect(await rowIds(stranger, { conversationIds: both })).toEqual([]);
     expect(await rowIds(strangerAdmin, { conversationIds: both })).toEqual([]);
-    expect((await refusal(new TrpcHttpClient(app.url).query('queue.list', { conversationIds: both }))).code).toBe('UNAUTHORIZED');
+    expect((await refusal(createTestClient(app.url).queue.list.query({ conversationIds: both }))).code).toBe('UNAUTHORIZED');
     // Targeted at a person: only that person (and admins) see it; claimed: no one sees it waiting.
-    await admin.mutate('conversations.transfer', { conversationId: support.id, toUserId: ids.users['bruno@demo.test'] });
+    await admin.conversations.transfer.mutate({ conversationId: support.id, toUserId: ids.users['bruno@demo.test'] });
     expect(await rowIds(ana, { conversationIds: [support.id] })).toEqual([]);
     const bruno = await app.login('bruno@demo.test');
     expect(await rowIds(bruno, { conversationIds: [support.id] })).toEqual([support.id]);
-    await carla.mutate('conversations.claim', { conversationId: sales.id });
+    await carla.conversations.claim.mutate({ conversationId: sales.id });
     expect(await rowIds(carla, { conversationIds: [sales.id] })).toEqual([]);
     // Bounded input.
-    expect((await refusal(ana.query('queue.list', { conversationIds: [] }))).code).toBe('BAD_REQUEST');
-    expect((await refusal(ana.query('queue.list', { conversationIds: Array.from({ length: 101 }, () => support.id) }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(ana.queue.list.query({ conversationIds: [] }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(ana.queue.list.query({ conversationIds: Array.from({ length: 101 }, () => support.id) }))).code).toBe('BAD_REQUEST');
   });
 
   it('live events say what the Waiting lists need, and a transfer away tells the team it left', async () => {
@@ -153,7 +154,7 @@ describe('queue, claim and writing', () => {
     await waitFor(async () => of('message.created').length > 0, 'the message');
     expect(of('message.created')[0]).toMatchObject({ status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: ids.teams.Support, contactId: c.contactId });
     const admin = await app.login('admin@demo.test');
-    await admin.mutate('conversations.transfer', { conversationId: c.id, toTeamId: ids.teams.Sales });
+    await admin.conversations.transfer.mutate({ conversationId: c.id, toTeamId: ids.teams.Sales });
     await waitFor(async () => of('conversation.left').length > 0, 'left');
     expect(of('conversation.left')[0]).toMatchObject({ teamId: ids.teams.Support, contactId: c.contactId });
     // Ana (Support) no longer sees its new state; another organization sees nothing.
@@ -173,13 +174,13 @@ describe('queue, claim and writing', () => {
     await Promise.all([anaStream.started, brunoStream.started]);
     // A Sales conversation: Ana and Bruno are in Support only.
     const c = await waitingConversation(app, wa, '5511900000052', '2');
-    await carla.mutate('conversations.claim', { conversationId: c.id });
-    await carla.mutate('conversations.invite', { conversationId: c.id, userId: ids.users['ana@demo.test'] });
-    await carla.mutate('conversations.invite', { conversationId: c.id, userId: ids.users['bruno@demo.test'] });
+    await carla.conversations.claim.mutate({ conversationId: c.id });
+    await carla.conversations.invite.mutate({ conversationId: c.id, userId: ids.users['ana@demo.test'] });
+    await carla.conversations.invite.mutate({ conversationId: c.id, userId: ids.users['bruno@demo.test'] });
     const of = (stream: typeof anaStream, type: string) => stream.received.filter((e) => e.data.type === type && e.data.conversationId === c.id).map((e) => e.data);
-    await carla.mutate('conversations.leave', { conversationId: c.id, userId: ids.users['bruno@demo.test'] });
+    await carla.conversations.leave.mutate({ conversationId: c.id, userId: ids.users['bruno@demo.test'] });
     await waitFor(async () => of(brunoStream, 'conversation.participants').some((e) => e.userId === ids.users['bruno@demo.test']), 'Bruno told he was removed');
-    await carla.mutate('conversations.finish', { conversationId: c.id });
+    await carla.conversations.finish.mutate({ conversationId: c.id });
     await waitFor(async () => of(anaStream, 'conversation.updated').some((e) => e.status === 'closed'), 'Ana told of the close');
     await new Promise((r) => setTimeout(r, 300));
     // Bruno, already out, does not hear of the close.
@@ -191,12 +192,12 @@ describe('queue, claim and writing', () => {
   it('lets a team member peek without taking, and refuses others', async () => {
     const c = await waitingConversation(app, wa, '5511900000004', '2');
     const carla = await app.login('carla@demo.test');
-    const peek = await carla.query('conversations.get', { conversationId: c.id });
+    const peek = await carla.conversations.get.query({ conversationId: c.id });
     expect(peek).toMatchObject({ status: 'waiting', can: { write: false, claim: true } });
-    expect(peek.messages.map((m: { text: string }) => m.text)).toContain('2');
+    expect(peek.messages.map((m) => m.text)).toContain('2');
     const ana = await app.login('ana@demo.test');
-    expect((await refusal(ana.query('conversations.get', { conversationId: c.id }))).code).toBe('NOT_FOUND');
-    expect((await refusal(ana.mutate('conversations.claim', { conversationId: c.id }))).code).toBe('NOT_FOUND');
+    expect((await refusal(ana.conversations.get.query({ conversationId: c.id }))).code).toBe('NOT_FOUND');
+    expect((await refusal(ana.conversations.claim.mutate({ conversationId: c.id }))).code).toBe('NOT_FOUND');
   });
 
   it('only the serving agent and invited colleagues write; each message names its author to the customer', async () => {
@@ -204,23 +205,23 @@ describe('queue, claim and writing', () => {
     const ana = await app.login('ana@demo.test');
     const bruno = await app.login('bruno@demo.test');
     await setOnline(app.db.sql, ['bruno@demo.test']);
-    const claimed = await ana.mutate('conversations.claim', { conversationId: c.id });
+    const claimed = await ana.conversations.claim.mutate({ conversationId: c.id });
     expect(claimed).toMatchObject({ status: 'active', assignee: { name: 'Ana Souza' }, can: { write: true } });
-    const sent = await ana.mutate('conversations.send', { conversationId: c.id, text: 'Olá, tudo bem?', clientMessageId: 'ana-msg-0001' });
+    const sent = await ana.conversations.send.mutate({ conversationId: c.id, text: 'Olá, tudo bem?', clientMessageId: 'ana-msg-0001' });
     expect(sent.status).toBe('queued');
     const [row] = await app.db.sql`SELECT wire_text, author_id FROM messages WHERE id = ${sent.id}`;
     expect(row).toMatchObject({ wire_text: '*Ana:* Olá, tudo bem?', author_id: ids.users['ana@demo.test'] });
-    const denied = await refusal(bruno.mutate('conversations.send', { conversationId: c.id, text: 'me too', clientMessageId: 'bruno-msg-0001' }));
+    const denied = await refusal(bruno.conversations.send.mutate({ conversationId: c.id, text: 'me too', clientMessageId: 'bruno-msg-0001' }));
     expect(denied.code).toBe('FORBIDDEN');
     expect(denied.message).toMatch(/^No permission: /);
-    await ana.mutate('conversations.invite', { conversationId: c.id, userId: ids.users['bruno@demo.test'] });
-    const fromBruno = await bruno.mutate('conversations.send', { conversationId: c.id, text: 'Oi!', clientMessageId: 'bruno-msg-0002' });
+    await ana.conversations.invite.mutate({ conversationId: c.id, userId: ids.users['bruno@demo.test'] });
+    const fromBruno = await bruno.conversations.send.mutate({ conversationId: c.id, text: 'Oi!', clientMessageId: 'bruno-msg-0002' });
     expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${fromBruno.id}`)[0]!.wire_text).toBe('*Bruno:* Oi!');
-    await bruno.mutate('conversations.leave', { conversationId: c.id });
-    expect((await refusal(bruno.mutate('conversations.send', { conversationId: c.id, text: 'x', clientMessageId: 'bruno-msg-0003' }))).code).toBe('FORBIDDEN');
+    await bruno.conversations.leave.mutate({ conversationId: c.id });
+    expect((await refusal(bruno.conversations.send.mutate({ conversationId: c.id, text: 'x', clientMessageId: 'bruno-msg-0003' }))).code).toBe('FORBIDDEN');
     // The organization may turn identification off.
     await app.db.sql`UPDATE organizations SET identify_agents = false WHERE id = ${ids.orgId}`;
-    const plain = await ana.mutate('conversations.send', { conversationId: c.id, text: 'Plain', clientMessageId: 'ana-msg-0002' });
+    const plain = await ana.conversations.send.mutate({ conversationId: c.id, text: 'Plain', clientMessageId: 'ana-msg-0002' });
     expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${plain.id}`)[0]!.wire_text).toBe('Plain');
     await app.db.sql`UPDATE organizations SET identify_agents = true WHERE id = ${ids.orgId}`;
   });
@@ -228,17 +229,17 @@ describe('queue, claim and writing', () => {
   it('is idempotent on clientMessageId, also for a refusal', async () => {
     const c = await waitingConversation(app, wa, '5511900000006', '1', new Date(Date.now() - 25 * 3600_000));
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
-    await ana.mutate('conversations.claim', { conversationId: c.id });
-    const refused = await refusal(ana.mutate('conversations.send', { conversationId: c.id, text: 'late', clientMessageId: 'idem-0001' }));
+    await ana.conversations.claim.mutate({ conversationId: c.id });
+    const refused = await refusal(ana.conversations.send.mutate({ conversationId: c.id, text: 'late', clientMessageId: 'idem-0001' }));
     expect(refused.code).toBe('PRECONDITION_FAILED');
     // The customer writes: the window opens, but the same id keeps its first answer.
     await inbound(app, wa, { from: '5511900000006', text: 'still there?' });
-    const replayed = await refusal(ana.mutate('conversations.send', { conversationId: c.id, text: 'late', clientMessageId: 'idem-0001' }));
+    const replayed = await refusal(ana.conversations.send.mutate({ conversationId: c.id, text: 'late', clientMessageId: 'idem-0001' }));
     expect([replayed.code, replayed.message]).toEqual([refused.code, refused.message]);
-    const first = await ana.mutate('conversations.send', { conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
-    const second = await ana.mutate('conversations.send', { conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
+    const first = await ana.conversations.send.mutate({ conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
+    const second = await ana.conversations.send.mutate({ conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
     expect(second.id).toBe(first.id);
-    const both = await Promise.all([1, 2, 3].map(() => ana.mutate('conversations.send', { conversationId: c.id, text: 'race', clientMessageId: 'idem-0003' })));
+    const both = await Promise.all([1, 2, 3].map(() => ana.conversations.send.mutate({ conversationId: c.id, text: 'race', clientMessageId: 'idem-0003' })));
     expect(new Set(both.map((m) => m.id)).size).toBe(1);
     expect(await app.db.sql`SELECT 1 FROM messages WHERE client_message_id IN ('idem-0002', 'idem-0003')`).toHaveLength(2);
   });
@@ -248,64 +249,64 @@ describe("WhatsApp's 24-hour window", () => {
   async function activeWith(from: string, lastInboundAgo: number) {
     const c = await waitingConversation(app, wa, from, '1', new Date(Date.now() - lastInboundAgo));
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     return { c, ana };
   }
 
   it('allows free-form at 23h59m and refuses it at 24h01m with what to do', async () => {
     const inside = await activeWith('5511900000010', (23 * 60 + 59) * 60_000);
-    await inside.ana.mutate('conversations.send', { conversationId: inside.c.id, text: 'in time', clientMessageId: 'win-0001' });
+    await inside.ana.conversations.send.mutate({ conversationId: inside.c.id, text: 'in time', clientMessageId: 'win-0001' });
     const outside = await activeWith('5511900000011', (24 * 60 + 1) * 60_000);
-    const e = await refusal(outside.ana.mutate('conversations.send', { conversationId: outside.c.id, text: 'too late', clientMessageId: 'win-0002' }));
+    const e = await refusal(outside.ana.conversations.send.mutate({ conversationId: outside.c.id, text: 'too late', clientMessageId: 'win-0002' }));
     expect(e.code).toBe('PRECONDITION_FAILED');
     expect(e.message).toMatch(/^The 24-hour window closed at .+ — send a template\.$/);
     // A template is allowed outside the window, with its parameters checked.
-    const bad = await refusal(outside.ana.mutate('conversations.sendTemplate', { conversationId: outside.c.id, templateId: template, params: ['Maria'] }));
+    const bad = await refusal(outside.ana.conversations.sendTemplate.mutate({ conversationId: outside.c.id, templateId: template, params: ['Maria'] }));
     expect(bad.message).toBe(translate('en', 'conv.templateParams', { count: 2, given: 1 }));
-    const t = await outside.ana.mutate('conversations.sendTemplate', { conversationId: outside.c.id, templateId: template, params: ['Maria', '123'], clientMessageId: 'win-0003' });
+    const t = await outside.ana.conversations.sendTemplate.mutate({ conversationId: outside.c.id, templateId: template, params: ['Maria', '123'], clientMessageId: 'win-0003' });
     expect(t.text).toBe('Hello Maria, about your order 123.');
     // ...but does not open it.
-    expect((await refusal(outside.ana.mutate('conversations.send', { conversationId: outside.c.id, text: 'x', clientMessageId: 'win-0004' }))).code).toBe('PRECONDITION_FAILED');
+    expect((await refusal(outside.ana.conversations.send.mutate({ conversationId: outside.c.id, text: 'x', clientMessageId: 'win-0004' }))).code).toBe('PRECONDITION_FAILED');
   });
 
   it('after an agent-initiated template, free-form waits for the reply; the reply reopens it', async () => {
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
-    const [contact] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'João', 'joao@x.test', '5511900000020') RETURNING id`;
-    const c = await ana.mutate('conversations.start', { contactId: contact!.id, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['João', '77'], clientMessageId: 'start-0001' });
+    const contact = await makeContact(app.db.sql, ids.orgId, { name: 'João', email: 'joao@x.test', whatsapp: '5511900000020' });
+    const c = await ana.conversations.start.mutate({ contactId: contact, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['João', '77'], clientMessageId: 'start-0001' });
     expect(c).toMatchObject({ status: 'active', assignee: { name: 'Ana Souza' } });
-    const e = await refusal(ana.mutate('conversations.send', { conversationId: c.id, text: 'hi', clientMessageId: 'start-0002' }));
+    const e = await refusal(ana.conversations.send.mutate({ conversationId: c.id, text: 'hi', clientMessageId: 'start-0002' }));
     expect(e.message).toBe(translate('en', 'conv.awaitingReply'));
     await inbound(app, wa, { from: '5511900000020', text: 'Oi!' });
-    await ana.mutate('conversations.send', { conversationId: c.id, text: 'hi', clientMessageId: 'start-0003' });
+    await ana.conversations.send.mutate({ conversationId: c.id, text: 'hi', clientMessageId: 'start-0003' });
     // Starting again while she serves: refused with the reason.
     const bruno = await app.login('bruno@demo.test', 'atende-demo', EN);
-    const busy = await refusal(bruno.mutate('conversations.start', { contactId: contact!.id, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
+    const busy = await refusal(bruno.conversations.start.mutate({ contactId: contact, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
     expect([busy.code, busy.message]).toEqual(['FORBIDDEN', translate('en', 'conv.busyServed', { name: 'Ana Souza' })]);
     // Without a template a WhatsApp conversation cannot start.
-    const [other] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Zé', 'ze@x.test', '5511900000021') RETURNING id`;
-    expect((await refusal(bruno.mutate('conversations.start', { contactId: other!.id, teamId: ids.teams.Support, channelId: wa.id, text: 'hi' }))).code).toBe('PRECONDITION_FAILED');
+    const other = await makeContact(app.db.sql, ids.orgId, { name: 'Zé', email: 'ze@x.test', whatsapp: '5511900000021' });
+    expect((await refusal(bruno.conversations.start.mutate({ contactId: other, teamId: ids.teams.Support, channelId: wa.id, text: 'hi' }))).code).toBe('PRECONDITION_FAILED');
     // Nor in a team the agent is not in.
-    expect((await refusal(bruno.mutate('conversations.start', { contactId: other!.id, teamId: ids.teams.Sales, channelId: wa.id, templateId: template, params: ['a', 'b'] }))).code).toBe('FORBIDDEN');
+    expect((await refusal(bruno.conversations.start.mutate({ contactId: other, teamId: ids.teams.Sales, channelId: wa.id, templateId: template, params: ['a', 'b'] }))).code).toBe('FORBIDDEN');
   });
 
   it('other channels have no window', async () => {
     await inbound(app, web, { from: 'visitor-1', text: 'hi', at: new Date(Date.now() - 72 * 3600_000) });
     const r = await inbound(app, web, { from: 'visitor-1', text: '1', at: new Date(Date.now() - 72 * 3600_000) });
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: r.conversation.id });
-    const m = await ana.mutate('conversations.send', { conversationId: r.conversation.id, text: 'hello', clientMessageId: 'web-0001' });
+    await ana.conversations.claim.mutate({ conversationId: r.conversation.id });
+    const m = await ana.conversations.send.mutate({ conversationId: r.conversation.id, text: 'hello', clientMessageId: 'web-0001' });
     expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${m.id}`)[0]!.wire_text).toBe('Ana: hello');
   });
 
   it('a contact in the bot flow cannot be started until an admin releases it', async () => {
     const r = await inbound(app, wa, { from: '5511900000030', text: 'oi' });
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
-    const e = await refusal(ana.mutate('conversations.start', { contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
+    const e = await refusal(ana.conversations.start.mutate({ contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
     expect([e.code, e.message]).toEqual(['FORBIDDEN', translate('en', 'conv.busyBot')]);
-    expect((await refusal(ana.mutate('admin.conversations.releaseFromBot', { conversationId: r.conversation.id }))).code).toBe('FORBIDDEN');
+    expect((await refusal(ana.admin.conversations.releaseFromBot.mutate({ conversationId: r.conversation.id }))).code).toBe('FORBIDDEN');
     const admin = await app.login('admin@demo.test');
-    await admin.mutate('admin.conversations.releaseFromBot', { conversationId: r.conversation.id });
-    await ana.mutate('conversations.start', { contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] });
+    await admin.admin.conversations.releaseFromBot.mutate({ conversationId: r.conversation.id });
+    await ana.conversations.start.mutate({ contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] });
   });
 });
 
@@ -313,17 +314,18 @@ describe('canned responses', () => {
   it('fills the variables and sends the files under the same rules', async () => {
     const c = await waitingConversation(app, wa, '5511900000070');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     const form = new FormData();
     form.append('file', new Blob(['%PDF-1.4'], { type: 'application/pdf' }), 'prices.pdf');
     const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
     const file = (await upload.json()).id as string;
-    const [canned] = await app.db.sql`INSERT INTO canned_responses (org_id, shortcut, title, body, attachment_ids)
-      VALUES (${ids.orgId}, 'prices', 'Prices', 'Hello {contact.name}, I am {agent.name}; protocol {protocol}. {unknown}', ${[file]}) RETURNING id`;
-    const m = await ana.mutate('conversations.sendCanned', { conversationId: c.id, cannedId: canned!.id, clientMessageId: 'canned-0001' });
+    const cannedId = await makeCanned(app.db.sql, ids.orgId, {
+      shortcut: 'prices', title: 'Prices', body: 'Hello {contact.name}, I am {agent.name}; protocol {protocol}. {unknown}', attachmentIds: [file],
+    });
+    const m = await ana.conversations.sendCanned.mutate({ conversationId: c.id, cannedId, clientMessageId: 'canned-0001' });
     const [row] = await app.db.sql`SELECT text, attachment_id FROM messages WHERE id = ${m.id}`;
     expect(row).toMatchObject({ text: `Hello , I am Ana Souza; protocol ${c.protocol}. {unknown}`, attachment_id: file });
-    const again = await ana.mutate('conversations.sendCanned', { conversationId: c.id, cannedId: canned!.id, clientMessageId: 'canned-0001' });
+    const again = await ana.conversations.sendCanned.mutate({ conversationId: c.id, cannedId, clientMessageId: 'canned-0001' });
     expect(again.id).toBe(m.id);
   });
 });
@@ -332,14 +334,14 @@ describe('transfer, finish and rating', () => {
   it('transfers to a person: only that person may claim, and it is audited', async () => {
     const c = await waitingConversation(app, wa, '5511900000040');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
-    await ana.mutate('conversations.transfer', { conversationId: c.id, toUserId: ids.users['bruno@demo.test'] });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
+    await ana.conversations.transfer.mutate({ conversationId: c.id, toUserId: ids.users['bruno@demo.test'] });
     const bruno = await app.login('bruno@demo.test');
-    expect((await bruno.query('queue.list')).some((q: { id: string }) => q.id === c.id)).toBe(true);
-    expect((await ana.query('queue.list')).some((q: { id: string }) => q.id === c.id)).toBe(false);
-    expect((await refusal(ana.mutate('conversations.claim', { conversationId: c.id }))).code).toBe('FORBIDDEN');
-    await bruno.mutate('conversations.claim', { conversationId: c.id });
-    await bruno.mutate('conversations.transfer', { conversationId: c.id, toTeamId: ids.teams.Sales });
+    expect((await bruno.queue.list.query()).some((q) => q.id === c.id)).toBe(true);
+    expect((await ana.queue.list.query()).some((q) => q.id === c.id)).toBe(false);
+    expect((await refusal(ana.conversations.claim.mutate({ conversationId: c.id }))).code).toBe('FORBIDDEN');
+    await bruno.conversations.claim.mutate({ conversationId: c.id });
+    await bruno.conversations.transfer.mutate({ conversationId: c.id, toTeamId: ids.teams.Sales });
     const [conv] = await app.db.sql`SELECT status, team_id, target_user_id FROM conversations WHERE id = ${c.id}`;
     expect(conv).toMatchObject({ status: 'waiting', team_id: ids.teams.Sales, target_user_id: null });
     expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_transferred' AND details->>'conversationId' = ${c.id}`).toHaveLength(2);
@@ -350,10 +352,10 @@ describe('transfer, finish and rating', () => {
     await app.db.sql`UPDATE teams SET disposition_required = true WHERE id = ${ids.teams.Support}`;
     const c = await waitingConversation(app, wa, '5511900000050');
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
-    await ana.mutate('conversations.claim', { conversationId: c.id });
-    const e = await refusal(ana.mutate('conversations.finish', { conversationId: c.id }));
+    await ana.conversations.claim.mutate({ conversationId: c.id });
+    const e = await refusal(ana.conversations.finish.mutate({ conversationId: c.id }));
     expect([e.code, e.message]).toEqual(['PRECONDITION_FAILED', translate('en', 'conv.dispositionRequired')]);
-    const closed = await ana.mutate('conversations.finish', { conversationId: c.id, dispositionId: disposition!.id });
+    const closed = await ana.conversations.finish.mutate({ conversationId: c.id, dispositionId: disposition!.id });
     expect(closed).toMatchObject({ status: 'closed', closeReason: 'agent', dispositionId: disposition!.id });
     expect((await botMessages(c.id)).at(-1)).toBe(translate('pt-BR', 'conv.ratingRequest'));
     const answer = await inbound(app, wa, { from: '5511900000050', text: '5' });
@@ -372,13 +374,13 @@ describe('transfer, finish and rating', () => {
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
     const bruno = await app.login('bruno@demo.test', 'atende-demo', EN);
     const [a, b] = await Promise.allSettled([
-      ana.mutate('conversations.sendTemplate', { conversationId: c.id, templateId: template, params: ['x', 'y'], clientMessageId: 'tpl-a-0001' }),
-      bruno.mutate('conversations.claim', { conversationId: c.id }),
+      ana.conversations.sendTemplate.mutate({ conversationId: c.id, templateId: template, params: ['x', 'y'], clientMessageId: 'tpl-a-0001' }),
+      bruno.conversations.claim.mutate({ conversationId: c.id }),
     ]);
     const winners = [a, b].filter((r) => r.status === 'fulfilled');
     expect(winners).toHaveLength(1);
     const loser = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(loser.reason.code).toBe('CONFLICT');
+    expect(refusalOf(loser.reason)?.code).toBe('CONFLICT');
     expect(loser.reason.message).toMatch(/^Already taken by (Ana Souza|Bruno Lima)\.$/);
   });
 });

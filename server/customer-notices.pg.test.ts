@@ -47,8 +47,8 @@ describe('the menu answer', () => {
     expect(m!.text).toBe('1');
     expect(m!.payload).toMatchObject({ botMenuAnswer: true, botMenuLabel: 'Support' });
     const ana = await app.login('ana@demo.test');
-    const view = await ana.query('conversations.get', { conversationId: c.id });
-    expect(view.messages.filter((x: { direction: string }) => x.direction === 'in').map((x: { text: string; menuChoice: string | null }) => [x.text, x.menuChoice])).toEqual([
+    const view = await ana.conversations.get.query({ conversationId: c.id });
+    expect(view.messages.filter((x) => x.direction === 'in').map((x) => [x.text, x.menuChoice])).toEqual([
       ['Oi', null],
       ['1', 'Support'],
     ]);
@@ -59,7 +59,7 @@ describe('notices to a WhatsApp customer', () => {
   it('sends nothing by default', async () => {
     const c = await waitingConversation(app, wa, nextPhone(), '1');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     expect(await notices(c.id)).toEqual([]);
   });
 
@@ -69,7 +69,7 @@ describe('notices to a WhatsApp customer', () => {
     const first = await waitingConversation(app, wa, nextPhone(), '2');
     const c = await waitingConversation(app, wa, nextPhone(), '2');
     const carla = await app.login('carla@demo.test');
-    await carla.mutate('conversations.claim', { conversationId: c.id });
+    await carla.conversations.claim.mutate({ conversationId: c.id });
     expect(await notices(c.id)).toEqual([
       { text: translate('en', 'conv.queuedNotice', { team: 'Sales', position: 2 }), notice: 'queued' },
       { text: translate('en', 'conv.joinedNotice', { name: 'Carla' }), notice: 'joined' },
@@ -78,14 +78,14 @@ describe('notices to a WhatsApp customer', () => {
     // Queued after the customer's answer, before the agent's first words.
     const order = await app.db.sql`SELECT text FROM messages WHERE conversation_id = ${c.id} ORDER BY seq`;
     expect(order.map((r) => r.text).slice(-3)).toEqual(['2', translate('en', 'conv.queuedNotice', { team: 'Sales', position: 2 }), translate('en', 'conv.joinedNotice', { name: 'Carla' })]);
-    await carla.mutate('conversations.claim', { conversationId: first.id });
+    await carla.conversations.claim.mutate({ conversationId: first.id });
   });
 
   it('names no agent when the organization does not identify them', async () => {
     await app.db.sql`UPDATE organizations SET notify_joined = true, identify_agents = false WHERE id = ${ids.orgId}`;
     const c = await waitingConversation(app, wa, nextPhone(), '1');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     expect(await notices(c.id)).toEqual([{ text: translate('en', 'conv.joinedNoticeAnonymous'), notice: 'joined' }]);
   });
 
@@ -96,7 +96,7 @@ describe('notices to a WhatsApp customer', () => {
     // The customer last wrote 25 hours ago: a bot message may no longer go out.
     await app.db.sql`UPDATE conversations SET last_inbound_at = now() - interval '25 hours' WHERE id = ${c.id}`;
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     expect((await notices(c.id)).map((m) => m.notice)).toEqual(['queued']);
   });
 
@@ -106,7 +106,7 @@ describe('notices to a WhatsApp customer', () => {
     await inbound(app, web, { from: visitor, text: 'Hi' });
     const r = await inbound(app, web, { from: visitor, text: '1' });
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: r.conversation.id });
+    await ana.conversations.claim.mutate({ conversationId: r.conversation.id });
     expect(await notices(r.conversation.id)).toEqual([]);
     const current = await latestVisitorConversation(app.db.sql, { id: visitor, orgId: ids.orgId, channelId: web.id } as never);
     const answer = (await app.db.sql`SELECT seq FROM messages WHERE id = ${r.message.id}`)[0]!.seq;

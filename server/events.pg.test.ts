@@ -24,11 +24,11 @@ describe('events.stream', () => {
     const stream = openEventStream(app.url, ana.cookie);
     await stream.started;
     const bruno = await app.login('bruno@demo.test');
-    await bruno.mutate('auth.updateProfile', { codename: 'Bruninho' });
+    await bruno.auth.updateProfile.mutate({ codename: 'Bruninho' });
     const other = await createOtherOrg(app.db.sql, 'events');
     const outsider = await app.login(other.admin.email, other.password);
-    await outsider.mutate('auth.updateProfile', { codename: 'Outsider' });
-    await bruno.mutate('auth.updateProfile', { codename: 'Bruno' });
+    await outsider.auth.updateProfile.mutate({ codename: 'Outsider' });
+    await bruno.auth.updateProfile.mutate({ codename: 'Bruno' });
     await waitFor(async () => stream.received.filter((e) => e.data.type === 'user.updated').length >= 2, 'two updates');
     const updates = stream.received.filter((e) => e.data.type === 'user.updated');
     expect(updates.map((e) => e.data.userId)).toEqual([ids.users['bruno@demo.test'], ids.users['bruno@demo.test']]);
@@ -44,13 +44,13 @@ describe('events.stream', () => {
     const first = openEventStream(app.url, ana.cookie);
     await first.started;
     const admin = await app.login('admin@demo.test');
-    await admin.mutate('admin.teams.update', { teamId: ids.teams.Support, queueTimeoutMinutes: 100 });
+    await admin.admin.teams.update.mutate({ teamId: ids.teams.Support, queueTimeoutMinutes: 100 });
     await waitFor(async () => first.received.find((e) => e.data.type === 'team.updated'), 'first event');
     const lastId = first.received.at(-1)!.id;
     first.close();
     // Missed while disconnected:
-    await admin.mutate('admin.teams.update', { teamId: ids.teams.Support, queueTimeoutMinutes: 101 });
-    await admin.mutate('admin.teams.update', { teamId: ids.teams.Sales, queueTimeoutMinutes: 102 });
+    await admin.admin.teams.update.mutate({ teamId: ids.teams.Support, queueTimeoutMinutes: 101 });
+    await admin.admin.teams.update.mutate({ teamId: ids.teams.Sales, queueTimeoutMinutes: 102 });
     const second = openEventStream(app.url, ana.cookie, lastId);
     await waitFor(async () => second.received.filter((e) => e.data.type === 'team.updated').length >= 2, 'replayed events');
     const replayed = second.received.filter((e) => e.data.type === 'team.updated').map((e) => e.data.teamId);
@@ -63,7 +63,7 @@ describe('events.stream', () => {
     const carla = await app.login('carla@demo.test');
     const stream = openEventStream(app.url, carla.cookie);
     await stream.started;
-    await carla.mutate('auth.logout');
+    await carla.auth.logout.mutate();
     await waitFor(async () => stream.ended, 'stream end at logout');
     stream.close();
 
@@ -71,7 +71,7 @@ describe('events.stream', () => {
     const s2 = openEventStream(app.url, again.cookie);
     await s2.started;
     const other = await app.login('carla@demo.test');
-    await other.mutate('auth.changePassword', { currentPassword: 'atende-demo', newPassword: 'carla second passphrase' });
+    await other.auth.changePassword.mutate({ currentPassword: 'atende-demo', newPassword: 'carla second passphrase' });
     await waitFor(async () => s2.ended, 'stream end at password change');
     s2.close();
   });
@@ -88,7 +88,7 @@ describe('events.stream', () => {
       const stream = openEventStream(second.url, ana.cookie);
       await stream.started;
       const bruno = await app.login('bruno@demo.test');
-      await bruno.mutate('auth.updateProfile', { extension: '2001' });
+      await bruno.auth.updateProfile.mutate({ extension: '2001' });
       await waitFor(async () => stream.received.find((e) => e.data.type === 'user.updated'), 'cross-process event');
       stream.close();
     } finally {

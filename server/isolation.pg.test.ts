@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { callByPath, refusalOf, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
 import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
 import { appRouter } from './router.ts';
 import { parts } from '../test/matrix/index.ts';
 import { withConversation } from '../test/matrix/conversations.ts';
 import { makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
 import type { Case, Ids } from '../test/matrix/types.ts';
+
+/** A subscription's refusal, read off the wire (the matrix only needs its code). */
+class StreamRefused extends Error {
+  constructor(public code: string) {
+    super(code);
+  }
+}
 
 /**
  * Every procedure of the router, who may call it, and what a user of another organization
@@ -16,8 +23,8 @@ const matrix: Record<string, Case> = Object.assign({}, ...parts.map((p) => p.row
 
 let app: TestApp;
 let ids: Ids;
-let agent: TrpcHttpClient;
-let outsider: TrpcHttpClient;
+let agent: TestClient;
+let outsider: TestClient;
 let outsiderTeamId: string;
 let outsiderAgentId: string;
 
@@ -33,14 +40,14 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-async function call(client: TrpcHttpClient, path: string, c: Case, input: unknown) {
+async function call(client: TestClient, path: string, c: Case, input: unknown) {
   if (c.type === 'subscription') {
     const res = await fetch(`${client.baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input ?? {}))}`, {
       headers: client.cookie ? { cookie: client.cookie } : {},
     });
     if (res.status !== 200) {
       const text = await res.text();
-      throw new TrpcError(res.status, JSON.parse(text).error?.data?.code ?? 'UNKNOWN', text, {});
+      throw new StreamRefused(JSON.parse(text).error?.data?.code ?? 'UNKNOWN');
     }
     // Over SSE a refusal is a "serialized-error" event; a served stream starts with "connected".
     const reader = res.body!.getReader();
@@ -52,10 +59,10 @@ async function call(client: TrpcHttpClient, path: string, c: Case, input: unknow
     }
     await reader.cancel();
     const refused = /event: serialized-error\ndata: (.*)\n/.exec(text);
-    if (refused) throw new TrpcError(200, JSON.parse(refused[1]!).data?.code ?? 'UNKNOWN', text, {});
+    if (refused) throw new StreamRefused(JSON.parse(refused[1]!).data?.code ?? 'UNKNOWN');
     return null;
   }
-  return c.type === 'query' ? client.query(path, input) : client.mutate(path, input);
+  return callByPath(client, c.type, path, input);
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -63,7 +70,9 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     await p;
     return 'OK';
   } catch (e) {
-    if (e instanceof TrpcError) return e.code;
+    if (e instanceof StreamRefused) return e.code;
+    const refused = refusalOf(e);
+    if (refused) return refused.code;
     throw e;
   }
 }
@@ -126,7 +135,7 @@ describe('access matrix', () => {
     for (const [path, c] of Object.entries(matrix)) {
       if (!c.notParticipant) continue;
       const served = await waitingConversation(app, channel, `55119666${String(Object.keys(matrix).indexOf(path)).padStart(5, '0')}`, '1');
-      await carla.mutate('conversations.claim', { conversationId: served.id });
+      await carla.conversations.claim.mutate({ conversationId: served.id });
       const input = withConversation(c.input?.(ids), served.id);
       expect([path, await codeOf(call(bruno, path, c, input))]).toEqual([path, c.notParticipant]);
     }
@@ -135,10 +144,10 @@ describe('access matrix', () => {
   it('refuses cross-organization references hidden in otherwise valid input', async () => {
     const admin = await app.login('admin@demo.test');
     // A demo admin adding another organization's agent to a demo team, or a demo user to its team.
-    expect(await codeOf(admin.mutate('admin.teams.setMembers', { teamId: ids.teams.Support, userIds: [outsiderAgentId] }))).toBe('NOT_FOUND');
-    expect(await codeOf(admin.mutate('admin.users.update', { userId: ids.users['ana@demo.test'], teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
-    expect(await codeOf(admin.mutate('admin.users.invite', { email: 'z@demo.test', name: 'Z', teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
+    expect(await codeOf(admin.admin.teams.setMembers.mutate({ teamId: ids.teams.Support, userIds: [outsiderAgentId] }))).toBe('NOT_FOUND');
+    expect(await codeOf(admin.admin.users.update.mutate({ userId: ids.users['ana@demo.test'], teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
+    expect(await codeOf(admin.admin.users.invite.mutate({ email: 'z@demo.test', name: 'Z', teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
     // E-mail uniqueness is per organization: the same address may exist in both.
-    await admin.mutate('admin.users.invite', { email: 'admin@isolation.test', name: 'Same address', teamIds: [] });
+    await admin.admin.users.invite.mutate({ email: 'admin@isolation.test', name: 'Same address', teamIds: [] });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pruneLoginFailures } from '../db/queries/lockout.ts';
 import { insertUser } from '../db/queries/users.ts';
 import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
 import { createOtherOrg, waitFor } from '../test/helpers/orgs.ts';
 import { hashPassword } from './auth/password.ts';
 import { localClock } from './domain/work-hours.ts';
@@ -11,8 +11,8 @@ import { localClock } from './domain/work-hours.ts';
 let app: TestApp;
 let orgA: Awaited<ReturnType<typeof createOtherOrg>>;
 let orgB: Awaited<ReturnType<typeof createOtherOrg>>;
-let adminA: TrpcHttpClient;
-let adminB: TrpcHttpClient;
+let adminA: TestClient;
+let adminB: TestClient;
 const EN = { 'accept-language': 'en' };
 const LOCKED = translate('en', 'auth.locked');
 const WRONG = translate('en', 'auth.invalidCredentials');
@@ -35,7 +35,7 @@ async function sharedAddress(email: string) {
   return { a, b };
 }
 
-const attempt = (email: string, password: string) => app.client(EN).mutate('auth.login', { email, password });
+const attempt = (email: string, password: string) => app.client(EN).auth.login.mutate({ email, password });
 const answer = async (email: string, password: string) => {
   const e = await refusal(attempt(email, password));
   return [e.status, e.code, e.message];
@@ -46,8 +46,8 @@ async function auditOf(orgId: string, email: string) {
   return rows.map((r) => ({ action: r.action as string, subjectUserId: r.subject_user_id as string | null, ip: r.ip as string | null }));
 }
 
-async function lockShownTo(admin: TrpcHttpClient, userId: string): Promise<string | null> {
-  const users: { id: string; lockedUntil: string | null }[] = await admin.query('admin.users.list');
+async function lockShownTo(admin: TestClient, userId: string): Promise<string | null> {
+  const users: { id: string; lockedUntil: string | null }[] = await admin.admin.users.list.query();
   return users.find((u) => u.id === userId)!.lockedUntil;
 }
 
@@ -65,26 +65,26 @@ describe('one address in two organizations', () => {
     expect(await lockShownTo(adminA, sam.a.id)).not.toBeNull();
     expect(await lockShownTo(adminB, sam.b.id)).not.toBeNull();
 
-    expect(await adminA.mutate('admin.users.unlock', { userId: sam.a.id })).toEqual({ wasLocked: true });
-    expect(await adminA.mutate('admin.users.unlock', { userId: sam.a.id })).toEqual({ wasLocked: false });
+    expect(await adminA.admin.users.unlock.mutate({ userId: sam.a.id })).toEqual({ wasLocked: true });
+    expect(await adminA.admin.users.unlock.mutate({ userId: sam.a.id })).toEqual({ wasLocked: false });
     expect(await lockShownTo(adminA, sam.a.id)).toBeNull();
     expect(await lockShownTo(adminB, sam.b.id)).not.toBeNull();
     const signedIn = await app.login('sam@shared.test', PASSWORD_A);
-    expect((await signedIn.query('auth.me')).organization.id).toBe(orgA.org.id);
+    expect((await signedIn.auth.me.query()).organization.id).toBe(orgA.org.id);
     // B's user, and anyone guessing, still meet the lock.
     expect(await answer('sam@shared.test', PASSWORD_B)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
     expect(await answer('sam@shared.test', 'another-guess')).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
     // An admin cannot reach the other organization's user at all.
-    expect((await refusal(adminA.mutate('admin.users.unlock', { userId: sam.b.id }))).code).toBe('NOT_FOUND');
+    expect((await refusal(adminA.admin.users.unlock.mutate({ userId: sam.b.id }))).code).toBe('NOT_FOUND');
 
-    expect(await adminB.mutate('admin.users.unlock', { userId: sam.b.id })).toEqual({ wasLocked: true });
+    expect(await adminB.admin.users.unlock.mutate({ userId: sam.b.id })).toEqual({ wasLocked: true });
     await app.login('sam@shared.test', PASSWORD_B);
   });
 
   it('an unlock lifts only the lock it saw: a later lock of the address applies again', async () => {
     const lee = await sharedAddress('lee@shared.test');
     await lockByWrongPasswords('lee@shared.test');
-    await adminA.mutate('admin.users.unlock', { userId: lee.a.id });
+    await adminA.admin.users.unlock.mutate({ userId: lee.a.id });
     await app.db.sql`UPDATE login_locks SET locked_until = now() - interval '1 second' WHERE email_key = 'lee@shared.test'`;
     await lockByWrongPasswords('lee@shared.test');
     expect(await answer('lee@shared.test', PASSWORD_A)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
@@ -94,7 +94,7 @@ describe('one address in two organizations', () => {
   it('an unlock gives as many tries as a fresh address, not unlimited guesses until the lock ends', async () => {
     const ada = await sharedAddress('ada@shared.test');
     await lockByWrongPasswords('ada@shared.test');
-    await adminA.mutate('admin.users.unlock', { userId: ada.a.id });
+    await adminA.admin.users.unlock.mutate({ userId: ada.a.id });
     // B's right password is no guess at A's: it does not use up A's tries.
     for (let i = 0; i < 5; i++) expect(await answer('ada@shared.test', PASSWORD_B)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
     for (let i = 0; i < 4; i++) expect(await answer('ada@shared.test', `guess-${i}-pass`)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
@@ -103,14 +103,14 @@ describe('one address in two organizations', () => {
     // Five wrong guesses since the unlock: A meets the lock again, and its admin sees it.
     expect(await answer('ada@shared.test', PASSWORD_A)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
     expect(await lockShownTo(adminA, ada.a.id)).not.toBeNull();
-    expect(await adminA.mutate('admin.users.unlock', { userId: ada.a.id })).toEqual({ wasLocked: true });
+    expect(await adminA.admin.users.unlock.mutate({ userId: ada.a.id })).toEqual({ wasLocked: true });
     await app.login('ada@shared.test', PASSWORD_A);
   });
 
   it("a password reset lifts the lock for the reset user only", async () => {
     const max = await sharedAddress('max@shared.test');
     await lockByWrongPasswords('max@shared.test');
-    await app.client().mutate('auth.requestReset', { email: 'max@shared.test' });
+    await app.client().auth.requestReset.mutate({ email: 'max@shared.test' });
     // The same mailbox gets one link per organization; use A's.
     const body = await waitFor(async () => {
       const rows = await app.db.sql`SELECT body_text FROM mail_outbox WHERE org_id = ${orgA.org.id} AND to_address = 'max@shared.test' AND kind = 'reset'`;
@@ -118,7 +118,7 @@ describe('one address in two organizations', () => {
     }, 'reset mail of A');
     const token = decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(body)![1]!);
     const max2 = app.client();
-    await max2.mutate('auth.resetPassword', { token, password: 'a new password for A' });
+    await max2.auth.resetPassword.mutate({ token, password: 'a new password for A' });
     await app.login('max@shared.test', 'a new password for A');
     expect(await answer('max@shared.test', PASSWORD_B)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
     expect(await lockShownTo(adminB, max.b.id)).not.toBeNull();
@@ -184,9 +184,9 @@ describe('refusals answer as a wrong password and count toward the lock', () => 
     const zone = 'Europe/Lisbon';
     const { day, time } = localClock(new Date(Date.now() + 12 * 3600_000), zone);
     const hh = time.slice(0, 2);
-    await adminA.mutate('admin.users.update', { userId: eva.a.id, timeZone: zone, workHours: { [day]: [[`${hh}:00`, `${hh}:01`]] } });
+    await adminA.admin.users.update.mutate({ userId: eva.a.id, timeZone: zone, workHours: { [day]: [[`${hh}:00`, `${hh}:01`]] } });
     await app.login('eva@shared.test', PASSWORD_A); // the policy "flag" only flags
-    await adminA.mutate('admin.org.update', { workHoursPolicy: 'refuse_login' });
+    await adminA.admin.org.update.mutate({ workHoursPolicy: 'refuse_login' });
     try {
       const wrong = await answer('eva@shared.test', 'wrong-password');
       expect(wrong).toEqual([401, 'UNAUTHORIZED', WRONG]);
@@ -197,11 +197,11 @@ describe('refusals answer as a wrong password and count toward the lock', () => 
       expect(actions).toContain('lockout');
       // Unlocked, the user is still refused outside hours — as a wrong password is while the
       // address is locked ("locked"), not counted.
-      await adminA.mutate('admin.users.unlock', { userId: eva.a.id });
+      await adminA.admin.users.unlock.mutate({ userId: eva.a.id });
       expect(await answer('eva@shared.test', PASSWORD_A)).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
       expect(await answer('eva@shared.test', 'wrong-password')).toEqual([429, 'TOO_MANY_REQUESTS', LOCKED]);
     } finally {
-      await adminA.mutate('admin.org.update', { workHoursPolicy: 'flag' });
+      await adminA.admin.org.update.mutate({ workHoursPolicy: 'flag' });
     }
     await app.login('eva@shared.test', PASSWORD_A);
   });

@@ -48,9 +48,9 @@ describe('transcript order', () => {
     const admin = await app.login('admin@demo.test');
     for (let i = 0; i < 12; i++) {
       const r = await inbound(app, wa, { from: `55119700000${String(i).padStart(2, '0')}`, text: `Oi ${i}` });
-      const view = await admin.query('conversations.get', { conversationId: r.conversation.id });
-      expect(view.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out']);
-      expect(view.messages[0].text).toBe(`Oi ${i}`);
+      const view = await admin.conversations.get.query({ conversationId: r.conversation.id });
+      expect(view.messages.map((m) => m.direction)).toEqual(['in', 'out']);
+      expect(view.messages[0]!.text).toBe(`Oi ${i}`);
     }
   });
 
@@ -66,8 +66,8 @@ describe('transcript order', () => {
     await app.db.sql`UPDATE conversations SET status = 'waiting', team_id = ${ids.teams.Support}, queued_at = now() WHERE id = ${r.conversation.id}`;
     await tiedPair(r.conversation.id, web.id, { direction: 'in', text: 'older' }, { direction: 'in', text: 'newest' }, 'b2');
     const ana = await app.login('ana@demo.test');
-    const [row] = await ana.query('queue.list', { conversationIds: [r.conversation.id] });
-    expect(row.lastMessage).toMatchObject({ text: 'newest' });
+    const [row] = await ana.queue.list.query({ conversationIds: [r.conversation.id] });
+    expect(row!.lastMessage).toMatchObject({ text: 'newest' });
 
     // The widget's list: same order, and the cursor pages after the right row.
     // (The contact of a web chat visitor carries the visitor's id.)

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
-import { refusal, startTestApp, type TestApp, type TrpcHttpClient } from '../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
 import { inbound, makeChannel, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
 import { openEventStream } from '../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { makeCanned } from '../test/helpers/factories.ts';
 
 /**
  * Several conversations at once (issue 17): per (user, conversation) read marks, and what the
@@ -12,8 +13,8 @@ import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let web: Channel;
-let ana: TrpcHttpClient;
-let bruno: TrpcHttpClient;
+let ana: TestClient;
+let bruno: TestClient;
 
 interface MineRow {
   id: string;
@@ -22,8 +23,8 @@ interface MineRow {
   lastMessage: { text: string; kind: string; direction: 'in' | 'out'; isBot: boolean; author: { name: string } | null; at: string } | null;
   lastSeq: number | null;
 }
-const mineRow = async (client: TrpcHttpClient, id: string) => (await client.query<MineRow[]>('conversations.mine')).find((r) => r.id === id);
-const queueRow = async (client: TrpcHttpClient, id: string) => (await client.query<{ id: string; unread: number }[]>('queue.list')).find((r) => r.id === id);
+const mineRow = async (client: TestClient, id: string) => (await client.conversations.mine.query()).find((r) => r.id === id);
+const queueRow = async (client: TestClient, id: string) => (await client.queue.list.query()).find((r) => r.id === id);
 const messageAt = async (text: string, conversationId: string) => {
   const [m] = await app.db.sql`SELECT coalesce(provider_timestamp, created_at) AS at, seq FROM messages WHERE conversation_id = ${conversationId} AND text = ${text}`;
   return { at: (m!.at as Date).toISOString(), seq: Number(m!.seq) };
@@ -54,7 +55,7 @@ describe('unread counts and read marks', () => {
     const { conversation } = await waiting('Cliente Fila');
     expect((await queueRow(ana, conversation.id))!.unread).toBe(2);
     const { seq } = await messageAt('1', conversation.id);
-    const mark = await ana.mutate('conversations.markRead', { conversationId: conversation.id, seq });
+    const mark = await ana.conversations.markRead.mutate({ conversationId: conversation.id, seq });
     expect(mark).toMatchObject({ conversationId: conversation.id, unread: 0 });
     expect((await queueRow(ana, conversation.id))!.unread).toBe(0);
     // Per person: Bruno has not opened it.
@@ -63,7 +64,7 @@ describe('unread counts and read marks', () => {
 
   it('In service rows: last message, unread after my mark, and since when the customer waits for a reply', async () => {
     const { conversation: c, from } = await waiting('Cliente Servida');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     const first = await messageAt('Oi', c.id);
     let row = (await mineRow(ana, c.id))!;
     // Nobody answered yet (the bot's menu is no answer): waiting since the customer's first message.
@@ -71,11 +72,11 @@ describe('unread counts and read marks', () => {
     // The preview is what the customer said, not the bot's menu nor their answer to it.
     expect(row.lastMessage).toMatchObject({ text: 'Oi', direction: 'in' });
 
-    await ana.mutate('conversations.send', { conversationId: c.id, text: 'Olá, sou a Ana.', clientMessageId: 'reads-send-0001' });
+    await ana.conversations.send.mutate({ conversationId: c.id, text: 'Olá, sou a Ana.', clientMessageId: 'reads-send-0001' });
     row = (await mineRow(ana, c.id))!;
     expect(row.awaitingReplySince).toBeNull();
     expect(row.lastMessage).toMatchObject({ text: 'Olá, sou a Ana.', direction: 'out', isBot: false, author: { name: 'Ana Souza' } });
-    await ana.mutate('conversations.markRead', { conversationId: c.id, seq: row.lastSeq! });
+    await ana.conversations.markRead.mutate({ conversationId: c.id, seq: row.lastSeq! });
     expect((await mineRow(ana, c.id))!.unread).toBe(0);
 
     await inbound(app, web, { from, text: 'Alô? Ainda está aí? É urgente.', name: 'Cliente Servida' });
@@ -91,16 +92,16 @@ describe('unread counts and read marks', () => {
 
   it('a mark never moves back, and never past the newest message', async () => {
     const { conversation: c, from } = await waiting('Cliente Marcas');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     const newest = await messageAt('1', c.id);
     // A made-up seq far ahead is capped at the newest message: the next one still counts.
-    expect(await ana.mutate('conversations.markRead', { conversationId: c.id, seq: Number.MAX_SAFE_INTEGER })).toMatchObject({ seq: newest.seq, unread: 0 });
+    expect(await ana.conversations.markRead.mutate({ conversationId: c.id, seq: Number.MAX_SAFE_INTEGER })).toMatchObject({ seq: newest.seq, unread: 0 });
     await inbound(app, web, { from, text: 'Mais uma coisa', name: 'Cliente Marcas' });
     expect((await mineRow(ana, c.id))!.unread).toBe(1);
     // A late request from another tab (an older seq) does not un-read.
     const later = await messageAt('Mais uma coisa', c.id);
-    await ana.mutate('conversations.markRead', { conversationId: c.id, seq: later.seq });
-    expect(await ana.mutate('conversations.markRead', { conversationId: c.id, seq: 1 })).toMatchObject({ seq: later.seq, unread: 0 });
+    await ana.conversations.markRead.mutate({ conversationId: c.id, seq: later.seq });
+    expect(await ana.conversations.markRead.mutate({ conversationId: c.id, seq: 1 })).toMatchObject({ seq: later.seq, unread: 0 });
     expect((await mineRow(ana, c.id))!.unread).toBe(0);
   });
 
@@ -109,33 +110,33 @@ describe('unread counts and read marks', () => {
     const a = await waiting('Cliente A');
     const b = await waiting('Cliente B');
     const d = await waiting('Cliente D');
-    for (const w of [a, b, d]) await carla.mutate('conversations.claim', { conversationId: w.conversation.id });
+    for (const w of [a, b, d]) await carla.conversations.claim.mutate({ conversationId: w.conversation.id });
     // A answered; then B's customer writes again (still waiting since their first message), D waits from later on.
-    await carla.mutate('conversations.send', { conversationId: a.conversation.id, text: 'Pronto', clientMessageId: 'reads-order-a' });
-    await carla.mutate('conversations.send', { conversationId: d.conversation.id, text: 'Um momento', clientMessageId: 'reads-order-d' });
+    await carla.conversations.send.mutate({ conversationId: a.conversation.id, text: 'Pronto', clientMessageId: 'reads-order-a' });
+    await carla.conversations.send.mutate({ conversationId: d.conversation.id, text: 'Um momento', clientMessageId: 'reads-order-d' });
     await inbound(app, web, { from: d.from, text: 'Ok?', name: 'Cliente D' });
-    const order = (await carla.query<MineRow[]>('conversations.mine')).map((r) => r.id).filter((id) => [a, b, d].some((w) => w.conversation.id === id));
+    const order = (await carla.conversations.mine.query()).map((r) => r.id).filter((id) => [a, b, d].some((w) => w.conversation.id === id));
     expect(order).toEqual([b.conversation.id, d.conversation.id, a.conversation.id]);
   });
 
   it('mine with conversationIds returns just those rows, and only if they are mine', async () => {
     const mine = await waiting('Cliente Minha');
     const notMine = await waiting('Cliente Alheia');
-    await ana.mutate('conversations.claim', { conversationId: mine.conversation.id });
-    await bruno.mutate('conversations.claim', { conversationId: notMine.conversation.id });
-    const rows = await ana.query<MineRow[]>('conversations.mine', { conversationIds: [mine.conversation.id, notMine.conversation.id] });
+    await ana.conversations.claim.mutate({ conversationId: mine.conversation.id });
+    await bruno.conversations.claim.mutate({ conversationId: notMine.conversation.id });
+    const rows = await ana.conversations.mine.query({ conversationIds: [mine.conversation.id, notMine.conversation.id] });
     expect(rows.map((r) => r.id)).toEqual([mine.conversation.id]);
   });
 
   it('my other tabs hear of my mark (read.marked); colleagues do not', async () => {
     const { conversation: c } = await waiting('Cliente Abas');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     const anaTab = openEventStream(app.url, ana.cookie);
     const brunoTab = openEventStream(app.url, bruno.cookie);
     try {
       await Promise.all([anaTab.started, brunoTab.started]);
       const { seq } = await messageAt('1', c.id);
-      await ana.mutate('conversations.markRead', { conversationId: c.id, seq });
+      await ana.conversations.markRead.mutate({ conversationId: c.id, seq });
       // Bruno's stream sees a later event of the conversation (a message), so his stream has caught up past the mark.
       await inbound(app, web, { from: `visitor-reads-${visitor - 1}`, text: 'depois', name: 'Cliente Abas' });
       const mark = await waitFor(async () => anaTab.received.find((e) => e.data.type === 'read.marked')?.data, 'read.marked on Ana’s tab');
@@ -153,19 +154,19 @@ describe('markRead is authorized like conversations.get', () => {
   it('refuses a logged-out caller, another organization, and an agent of another team; a team member who peeks may mark', async () => {
     const { conversation: c } = await waiting('Cliente Acesso');
     const input = { conversationId: c.id, seq: 1 };
-    expect((await refusal(app.client().mutate('conversations.markRead', input))).code).toBe('UNAUTHORIZED');
+    expect((await refusal(app.client().conversations.markRead.mutate(input))).code).toBe('UNAUTHORIZED');
     const other = await createOtherOrg(app.db.sql, 'reads');
     const outsider = await app.login(other.admin.email, other.password);
-    expect((await refusal(outsider.mutate('conversations.markRead', input))).code).toBe('NOT_FOUND');
+    expect((await refusal(outsider.conversations.markRead.mutate(input))).code).toBe('NOT_FOUND');
     // A Sales conversation: Ana (Support only) may not open it, so may not mark it.
     const from = 'visitor-reads-sales';
     await inbound(app, web, { from, text: 'Oi', name: 'Cliente Vendas' });
     const { conversation: sales } = await inbound(app, web, { from, text: '2', name: 'Cliente Vendas' });
-    expect((await refusal(ana.mutate('conversations.markRead', { conversationId: sales.id, seq: 1 }))).code).toBe('NOT_FOUND');
+    expect((await refusal(ana.conversations.markRead.mutate({ conversationId: sales.id, seq: 1 }))).code).toBe('NOT_FOUND');
     expect(await app.db.sql`SELECT 1 FROM conversation_reads WHERE conversation_id = ${sales.id}`).toHaveLength(0);
     // Bruno (Support) peeks at Ana's conversation: his own mark only.
-    await ana.mutate('conversations.claim', { conversationId: c.id });
-    await bruno.mutate('conversations.markRead', input);
+    await ana.conversations.claim.mutate({ conversationId: c.id });
+    await bruno.conversations.markRead.mutate(input);
     expect((await mineRow(ana, c.id))!.unread).toBe(2);
   });
 });
@@ -173,15 +174,16 @@ describe('markRead is authorized like conversations.get', () => {
 describe('canned responses fill the composer', () => {
   it('returns the text with its variables filled and its files, and sends nothing', async () => {
     const { conversation: c } = await waiting('Maria Clara');
-    await ana.mutate('conversations.claim', { conversationId: c.id });
+    await ana.conversations.claim.mutate({ conversationId: c.id });
     const form = new FormData();
     form.append('file', new Blob(['%PDF-1.4'], { type: 'application/pdf' }), 'precos.pdf');
     const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
     const file = (await upload.json()).id as string;
-    const [canned] = await app.db.sql`INSERT INTO canned_responses (org_id, shortcut, title, body, attachment_ids)
-      VALUES (${ids.orgId}, 'precos', 'Preços', 'Olá {contact.first_name}, sou {agent.name}; protocolo {protocol}.', ${[file]}) RETURNING id`;
+    const cannedId = await makeCanned(app.db.sql, ids.orgId, {
+      shortcut: 'precos', title: 'Preços', body: 'Olá {contact.first_name}, sou {agent.name}; protocolo {protocol}.', attachmentIds: [file],
+    });
     const before = await app.db.sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${c.id}`;
-    const filled = await ana.query('conversations.fillCanned', { conversationId: c.id, cannedId: canned!.id });
+    const filled = await ana.conversations.fillCanned.query({ conversationId: c.id, cannedId });
     expect(filled).toEqual({
       text: `Olá Maria, sou Ana Souza; protocolo ${c.protocol}.`,
       attachments: [{ id: file, filename: 'precos.pdf', contentType: 'application/pdf', size: 8 }],
@@ -189,9 +191,9 @@ describe('canned responses fill the composer', () => {
     const after = await app.db.sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${c.id}`;
     expect(after[0]!.n).toBe(before[0]!.n);
     // The edited text and the canned file then go out through the ordinary send.
-    const sent = await ana.mutate('conversations.send', { conversationId: c.id, text: 'Olá Maria! Segue a tabela.', attachmentId: file, clientMessageId: 'reads-canned-1' });
+    const sent = await ana.conversations.send.mutate({ conversationId: c.id, text: 'Olá Maria! Segue a tabela.', attachmentId: file, clientMessageId: 'reads-canned-1' });
     expect(sent).toMatchObject({ kind: 'attachment', text: 'Olá Maria! Segue a tabela.' });
     // A team member who does not serve it may not fill one (nothing to write to).
-    expect((await refusal(bruno.query('conversations.fillCanned', { conversationId: c.id, cannedId: canned!.id }))).code).toBe('FORBIDDEN');
+    expect((await refusal(bruno.conversations.fillCanned.query({ conversationId: c.id, cannedId }))).code).toBe('FORBIDDEN');
   });
 });

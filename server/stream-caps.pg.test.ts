@@ -46,7 +46,7 @@ describe('events.stream caps', () => {
     expect(rest.every((s) => !s.ended)).toBe(true);
     // The newer ones still deliver.
     const bruno = await app.login('bruno@demo.test');
-    await bruno.mutate('auth.updateProfile', { codename: 'Capped' });
+    await bruno.auth.updateProfile.mutate({ codename: 'Capped' });
     await waitFor(async () => rest.every((s) => s.received.some((e) => e.data.type === 'user.updated')), 'the others get the event');
     for (const s of streams) s.close();
   });

@@ -1,27 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import type { TestProject } from 'vitest/node';
 import postgres from 'postgres';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../db/seed/demo.ts';
-import '../db/seed/demo-conversations.ts';
 import { createSql } from '../db/sql.ts';
 import { hashPassword } from '../server/auth/password.ts';
+import { freePort } from './helpers/free-port.ts';
 
 export const TEMPLATE_DB = 'atende_template';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One real PostgreSQL for the whole run (embedded, or DATABASE_URL's server), and one

@@ -1,6 +1,4 @@
-import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
-import type { AppRouter } from '../../server/router.ts';
+import { createSubscriptionClient } from '../../test/helpers/events.ts';
 
 /**
  * One `events.stream` subscription through the real tRPC client over SSE, as a browser tab
@@ -14,17 +12,7 @@ export function subscribeToEvents(baseUrl: string, cookie: string, onEvent: (id:
     started = resolve;
     failed = reject;
   });
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpSubscriptionLink({
-        url: `${baseUrl}/trpc`,
-        EventSource,
-        eventSourceOptions: {
-          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers ?? {}), cookie } }),
-        },
-      }),
-    ],
-  });
+  const client = createSubscriptionClient(baseUrl, { cookie });
   const sub = client.events.stream.subscribe(
     {},
     {

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/sql.ts';
 import { SESSION_COOKIE } from '../../server/http/request.ts';
 import { createSession } from '../../server/auth/session.ts';
-import { TrpcHttpClient } from '../../test/helpers/app.ts';
+import { createTestClient } from '../../test/helpers/app.ts';
 
 export interface Fixtures {
   orgId: string;
@@ -33,9 +33,9 @@ export async function createFixtures(sql: Sql, appUrl: string, users: number, co
     cookies.push(`${SESSION_COOKIE}=${token}`);
   }
   // The cookie is the one the app itself accepts.
-  const probe = new TrpcHttpClient(appUrl);
+  const probe = createTestClient(appUrl);
   probe.cookie = cookies[0]!;
-  const me = await probe.query<{ user: { email: string } }>('auth.me');
+  const me = await probe.auth.me.query();
   if (me.user.email !== 'bench-sync-1@demo.test') throw new Error(`auth.me answered for ${me.user.email}`);
   const contactRows = await sql`
     INSERT INTO contacts (org_id, name)

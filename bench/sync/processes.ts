@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
+export { freePort } from '../../test/helpers/free-port.ts';
 
 /**
  * Child processes of the sync benchmark: each server in a process of its own, pinned to a
@@ -82,17 +82,6 @@ export function childrenOf(pid: number): number[] {
     }
   }
   return out;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export interface MemoryReport {

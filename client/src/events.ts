@@ -1,13 +1,17 @@
 import { onCleanup } from 'solid-js';
 import { useQueryClient } from '@tanstack/solid-query';
 import { errorCode, trpc, isUnauthorized } from './trpc.ts';
-import { fetchMe, meKey } from './session.ts';
-import { applyLiveEvent, emitLiveEvent } from './lib/keys.ts';
+import { fetchMe } from './session.ts';
+import { keys } from './lib/keys.ts';
+import { applyLiveEvent, emitLiveEvent } from './lib/live-events.ts';
 import { onResumeRequest, setStreamState } from './offline/connection.ts';
+import type { LiveEvent } from '../../shared/events.ts';
 
-export type LiveEvent = { type: string; [field: string]: unknown };
-
-/** Tracked events arrive as `{ id, data }`; untracked ones as the event itself. */
+/**
+ * Tracked events arrive as `{ id, data }`; untracked ones as the event itself. The data is the
+ * catalogue's (shared/events.ts); a type this build does not know (a newer server) passes as
+ * well, and the handlers' defaults ignore or refetch for it.
+ */
 function unwrap(value: unknown): { id?: string; event?: LiveEvent } {
   if (!value || typeof value !== 'object') return {};
   const v = value as Record<string, unknown>;
@@ -66,7 +70,7 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
       replaced = true;
       return;
     }
-    if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: meKey });
+    if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: keys.me });
     applyLiveEvent(queryClient, event);
     emitLiveEvent(event);
     onEvent?.(event);
@@ -84,7 +88,7 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
     }
     down(false);
     try {
-      await queryClient.fetchQuery({ queryKey: meKey, queryFn: fetchMe, retry: false });
+      await queryClient.fetchQuery({ queryKey: keys.me, queryFn: fetchMe, retry: false });
     } catch (e) {
       if (isUnauthorized(e)) return onSignedOut();
       down(errorCode(e) === undefined);

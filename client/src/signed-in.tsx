@@ -3,7 +3,8 @@ import { useNavigate } from '@solidjs/router';
 import { useQuery, useQueryClient } from '@tanstack/solid-query';
 import { setLanguage, t } from './i18n.ts';
 import { errorCode, errorMessage, isUnauthorized } from './trpc.ts';
-import { fetchMe, meKey, meQuery, type Me } from './session.ts';
+import { fetchMe, meQuery, type Me } from './session.ts';
+import { keys } from './lib/keys.ts';
 import { useEventStream } from './events.ts';
 import { onReconnect } from './offline/connection.ts';
 import { lastUserId, persistQueryCache, restoreQueryCache, setLastUserId } from './offline/persist.ts';
@@ -56,7 +57,7 @@ export default function SignedIn(props: ParentProps) {
       if (session()) return; // already showing saved data; try again on reconnect
       const last = lastUserId();
       if (errorCode(error) === undefined && last && (await restoreQueryCache(queryClient, last))) {
-        const saved = queryClient.getQueryData<Me>(meKey);
+        const saved = queryClient.getQueryData<Me>(keys.me);
         if (saved?.user.id === last) return begin(last, false);
       }
       setFailure(error);
@@ -69,7 +70,7 @@ export default function SignedIn(props: ParentProps) {
       return;
     }
     if (!current && lastUserId() === answer.user.id) await restoreQueryCache(queryClient, answer.user.id);
-    queryClient.setQueryData(meKey, answer);
+    queryClient.setQueryData(keys.me, answer);
     setLastUserId(answer.user.id);
     setFailure(null);
     begin(answer.user.id, true);

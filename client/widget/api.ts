@@ -1,44 +1,6 @@
 /** The widget's side of /webchat (server/channels/webchat/api.ts). Same origin: plain fetch. */
+import type { ChannelProfile, MessagesAnswer, ReadAnswer, SendAnswer, SessionAnswer, UploadAnswer } from '../../shared/webchat-wire.ts';
 import { createHostLink } from './host.ts';
-
-export interface WidgetMessage {
-  id: string;
-  conversationId: string;
-  direction: 'in' | 'out';
-  kind: string;
-  text: string;
-  author: string | null;
-  isBot: boolean;
-  notice: 'noOneAvailable' | 'ratingRequest' | null;
-  /** The visitor's menu answer as the option's name ("Support" for "1"). */
-  menuChoice: string | null;
-  status: string;
-  clientMessageId: string | null;
-  attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
-  at: string;
-  /** Display order from the server (the order messages were stored); `at` may tie. */
-  seq: number;
-}
-
-export interface WidgetConversation {
-  id: string;
-  protocol: string;
-  status: 'bot' | 'waiting' | 'active' | 'closed';
-  /** In a team's queue, after the visitor's message `afterSeq` (db/queries/webchat.ts CurrentConversation). */
-  queued: { team: string | null; afterSeq: number } | null;
-  /** Claimed: the agent's name when the organization shows it, after message `afterSeq`. */
-  joined: { agent: string | null; afterSeq: number } | null;
-}
-
-/** GET /webchat/channel: who the visitor is talking to (server/channels/webchat/api.ts ChannelProfile). */
-export interface ChannelProfile {
-  channel: { id: string; name: string };
-  organization: { name: string; brandColor: string | null };
-  menu: { key: string; label: string }[];
-  noOneAvailableMessage: string;
-  /** The origins that may embed the widget; empty = any site (then no session crosses to the page). */
-  allowedSites: string[];
-}
 
 export interface Session {
   token: string;
@@ -176,23 +138,23 @@ export class WebchatApi {
     return this.request(`/webchat/channel?channelId=${encodeURIComponent(this.channelId)}`);
   }
 
-  session(name: string, token: string | null): Promise<{ visitorToken: string; visitorId: string }> {
+  session(name: string, token: string | null): Promise<SessionAnswer> {
     return this.request('/webchat/session', { ...this.json({ channelId: this.channelId, ...(name ? { name } : {}) }), token });
   }
 
-  messages(token: string): Promise<{ messages: WidgetMessage[]; conversation: WidgetConversation | null }> {
+  messages(token: string): Promise<MessagesAnswer> {
     return this.request(`/webchat/messages?channelId=${encodeURIComponent(this.channelId)}`, { token });
   }
 
-  send(token: string, input: { clientMessageId: string; text?: string; attachmentId?: string }): Promise<{ message: WidgetMessage }> {
+  send(token: string, input: { clientMessageId: string; text?: string; attachmentId?: string }): Promise<SendAnswer> {
     return this.request('/webchat/messages', { ...this.json({ ...input, channelId: this.channelId }), token });
   }
 
-  read(token: string, upToMessageId: string): Promise<{ read: string[] }> {
+  read(token: string, upToMessageId: string): Promise<ReadAnswer> {
     return this.request('/webchat/read', { ...this.json({ upToMessageId, channelId: this.channelId }), token });
   }
 
-  upload(token: string, file: File): Promise<{ attachmentId: string }> {
+  upload(token: string, file: File): Promise<UploadAnswer> {
     const form = new FormData();
     form.append('file', file, file.name);
     return this.request('/webchat/upload', { method: 'POST', body: form, token });

@@ -1,10 +1,10 @@
-import type { WidgetConversation, WidgetMessage } from './api.ts';
+import type { WebchatStreamEvent, WebchatStreamEvents } from '../../shared/webchat-wire.ts';
 
 export interface StreamHandlers {
   /** The stream is live: fetch the messages now (covers whatever happened while away). */
   onReady(): void;
-  onMessage(m: WidgetMessage): void;
-  onConversation(c: WidgetConversation): void;
+  onMessage(m: WebchatStreamEvents['message']): void;
+  onConversation(c: WebchatStreamEvents['conversation']): void;
   onConnected(connected: boolean): void;
   /** The token is no longer valid or the channel stopped: do not reconnect. */
   onGone(): void;
@@ -55,13 +55,15 @@ export function openStream(channelId: string, token: string, h: StreamHandlers):
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (event, data) => {
+      buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (name, data) => {
+        // Typed, so an event the server does not send is a compile error here.
+        const event = name as WebchatStreamEvent;
         if (event === 'ready') {
           delay = 1_000;
           h.onConnected(true);
           h.onReady();
-        } else if (event === 'message') h.onMessage(JSON.parse(data) as WidgetMessage);
-        else if (event === 'conversation') h.onConversation(JSON.parse(data) as WidgetConversation);
+        } else if (event === 'message') h.onMessage(JSON.parse(data) as WebchatStreamEvents['message']);
+        else if (event === 'conversation') h.onConversation(JSON.parse(data) as WebchatStreamEvents['conversation']);
         else if (event === 'end') gone = true;
       });
     }

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../i18n/index.ts';
+import { STRINGS_ELEMENT_ID, type WidgetStrings } from '../../shared/webchat-wire.ts';
 import { fill, pickFrom } from '../../i18n/languages.ts';
 
 /**
@@ -7,19 +8,11 @@ import { fill, pickFrom } from '../../i18n/languages.ts';
  * (server/channels/webchat/widget.ts), so the widget does not download the whole catalogue.
  * Without the block (the Vite dev server serves the page itself) the catalogue loads lazily.
  */
-export interface WidgetStrings {
-  languages: string[];
-  defaultLanguage: string;
-  strings: Record<string, Record<string, string>>;
-}
-
-export const STRINGS_ELEMENT_ID = 'atende-strings';
-
 let data: WidgetStrings = { languages: [], defaultLanguage: 'pt-BR', strings: {} };
 /** The visitor's language (a live binding: set by loadStrings before the widget renders). */
 export let lang = 'pt-BR';
 
-export function useStrings(next: WidgetStrings, preferences: readonly string[]): void {
+function useStrings(next: WidgetStrings, preferences: readonly string[]): void {
   data = next;
   lang = pickFrom(preferences, next.languages, next.defaultLanguage);
 }

@@ -99,3 +99,9 @@ export async function envChannelPhoneNumberId(db: Db): Promise<string | null> {
   const rows = await db`SELECT phone_number_id FROM channels WHERE env_managed`;
   return (rows[0]?.phone_number_id as string | null | undefined) ?? null;
 }
+
+/** The organization of a WhatsApp channel, by id alone (a per-channel webhook URL names only the channel). */
+export async function whatsappChannelOrgId(db: Db, channelId: string): Promise<string | null> {
+  const rows = await db`SELECT org_id FROM channels WHERE id = ${channelId} AND kind = 'whatsapp'`;
+  return (rows[0]?.org_id as string | undefined) ?? null;
+}

@@ -61,6 +61,12 @@ export async function lockRoomMembers(db: Db, orgId: string, roomId: string): Pr
   return { kind: rooms[0].kind as ChatKind, members: rows.map((r) => r.user_id as string) };
 }
 
+/** How many of the room's messages are archived (out of its live document). */
+export async function archivedCount(db: Db, orgId: string, roomId: string): Promise<number> {
+  const rows = await db`SELECT archived_count FROM chat_rooms WHERE org_id = ${orgId} AND id = ${roomId}`;
+  return rows[0]!.archived_count as number;
+}
+
 /** New members start having read everything already there (they can scroll back; nothing is unread). */
 export async function addMembersRead(db: Db, orgId: string, roomId: string, userIds: string[], readCount: number): Promise<void> {
   await db`
@@ -164,4 +170,10 @@ export async function archivedMessages(db: Db, orgId: string, roomId: string, be
     at: r.at as Date,
     text: r.text as string,
   }));
+}
+
+/** Whether the user is a member of the chat room. */
+export async function isChatMember(db: Db, orgId: string, roomId: string, userId: string): Promise<boolean> {
+  const rows = await db`SELECT 1 FROM chat_members WHERE org_id = ${orgId} AND room_id = ${roomId} AND user_id = ${userId}`;
+  return rows.length > 0;
 }

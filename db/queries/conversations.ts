@@ -63,20 +63,20 @@ export function toConversation(r: Record<string, unknown>): Conversation {
   };
 }
 
+/** The column list as postgres.js identifiers, for `SELECT ${db(FIELDS)}` / `RETURNING ${db(FIELDS)}`. */
+const FIELDS = CONVERSATION_COLUMNS.split(',').map((c) => c.trim());
+
+/** Which conversation a transition applies to. */
+type Ref = Pick<Conversation, 'orgId' | 'id'>;
+
 export async function getConversation(db: Db, orgId: string, id: string, forUpdate = false): Promise<Conversation | null> {
-  const rows = await db.unsafe(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE org_id = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
-    [orgId, id],
-  );
+  const rows = await db`SELECT ${db(FIELDS)} FROM conversations WHERE org_id = ${orgId} AND id = ${id} ${forUpdate ? db`FOR UPDATE` : db``}`;
   return rows[0] ? toConversation(rows[0]) : null;
 }
 
 export async function openConversationFor(db: Db, orgId: string, contactId: string, channelId: string, forUpdate = false): Promise<Conversation | null> {
-  const rows = await db.unsafe(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations
-     WHERE org_id = $1 AND contact_id = $2 AND channel_id = $3 AND status <> 'closed'${forUpdate ? ' FOR UPDATE' : ''}`,
-    [orgId, contactId, channelId],
-  );
+  const rows = await db`SELECT ${db(FIELDS)} FROM conversations
+    WHERE org_id = ${orgId} AND contact_id = ${contactId} AND channel_id = ${channelId} AND status <> 'closed' ${forUpdate ? db`FOR UPDATE` : db``}`;
   return rows[0] ? toConversation(rows[0]) : null;
 }
 
@@ -89,22 +89,169 @@ export async function nextProtocol(db: Db, orgId: string, timeZone: string): Pro
   return `${rows[0]!.day}-${String(rows[0]!.last).padStart(6, '0')}`;
 }
 
+/** Any state, as given (the demo seed); the commands open conversations with the two below. */
 export async function insertConversation(
   db: Db,
   c: { orgId: string; protocol: string; contactId: string; channelId: string; status: ConversationStatus; teamId?: string | null; assigneeId?: string | null },
 ): Promise<Conversation> {
-  const rows = await db.unsafe(
-    `INSERT INTO conversations (org_id, protocol, contact_id, channel_id, status, team_id, assignee_id, queued_at, claimed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $5 = 'waiting' THEN now() END, CASE WHEN $5 = 'active' THEN now() END)
-     RETURNING ${CONVERSATION_COLUMNS}`,
-    [c.orgId, c.protocol, c.contactId, c.channelId, c.status, c.teamId ?? null, c.assigneeId ?? null],
-  );
+  const rows = await db`
+    INSERT INTO conversations (org_id, protocol, contact_id, channel_id, status, team_id, assignee_id, queued_at, claimed_at)
+    VALUES (${c.orgId}, ${c.protocol}, ${c.contactId}, ${c.channelId}, ${c.status}, ${c.teamId ?? null}, ${c.assigneeId ?? null},
+      CASE WHEN ${c.status} = 'waiting' THEN now() END, CASE WHEN ${c.status} = 'active' THEN now() END)
+    RETURNING ${db(FIELDS)}`;
   return toConversation(rows[0]!);
+}
+
+type NewOpen = { orgId: string; protocol: string; contactId: string; channelId: string };
+
+/**
+ * A customer's first message opens a conversation in `bot`; null when the contact already has
+ * an open one on the channel (the partial unique index "one open conversation per contact per
+ * channel" decides races: the loser reads the winner's).
+ */
+export async function openBotConversation(db: Db, c: NewOpen): Promise<Conversation | null> {
+  const rows = await db`
+    INSERT INTO conversations (org_id, protocol, contact_id, channel_id, status)
+    VALUES (${c.orgId}, ${c.protocol}, ${c.contactId}, ${c.channelId}, 'bot')
+    ON CONFLICT (org_id, contact_id, channel_id) WHERE status <> 'closed' DO NOTHING
+    RETURNING ${db(FIELDS)}`;
+  return rows[0] ? toConversation(rows[0]) : null;
+}
+
+/** An agent starts a conversation, served by them at once; null when one is open (same index). */
+export async function openServedConversation(db: Db, c: NewOpen & { teamId: string; assigneeId: string }): Promise<Conversation | null> {
+  const rows = await db`
+    INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, claimed_at)
+    VALUES (${c.orgId}, ${c.protocol}, ${c.contactId}, ${c.channelId}, ${c.teamId}, 'active', ${c.assigneeId}, now())
+    ON CONFLICT (org_id, contact_id, channel_id) WHERE status <> 'closed' DO NOTHING
+    RETURNING ${db(FIELDS)}`;
+  return rows[0] ? toConversation(rows[0]) : null;
+}
+
+/**
+ * Claim: one conditional UPDATE. However many agents click at once, on however many
+ * processes, PostgreSQL lets exactly one row update through (null for every other caller):
+ * only a waiting conversation, waiting for this agent or for one of their teams.
+ */
+export async function claimIfWaiting(db: Db, orgId: string, conversationId: string, agent: { id: string; teamIds: readonly string[] }): Promise<Conversation | null> {
+  const rows = await db`
+    UPDATE conversations SET status = 'active', assignee_id = ${agent.id}, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
+    WHERE org_id = ${orgId} AND id = ${conversationId} AND status = 'waiting'
+      AND (target_user_id = ${agent.id} OR (target_user_id IS NULL AND team_id = ANY(${agent.teamIds}::uuid[])))
+    RETURNING ${db(FIELDS)}`;
+  return rows[0] ? toConversation(rows[0]) : null;
+}
+
+/** To Waiting in a team's queue, or in one person's (`targetUserId`, a transfer): nobody serves it. */
+export async function setWaiting(db: Db, c: Ref, teamId: string | null, targetUserId: string | null = null): Promise<Conversation> {
+  const rows = await db`
+    UPDATE conversations SET status = 'waiting', team_id = ${teamId}, target_user_id = ${targetUserId}, assignee_id = NULL,
+      queued_at = now(), last_activity_at = now()
+    WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/** From the bot to Waiting as it is, with no team (no menu configured: admins route it). */
+export async function setWaitingUnrouted(db: Db, c: Ref): Promise<Conversation> {
+  const rows = await db`
+    UPDATE conversations SET status = 'waiting', queued_at = now(), last_activity_at = now()
+    WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/** The customer was told nobody in the team is available (told once). */
+export async function markNoOneNotified(db: Db, c: Ref): Promise<Conversation> {
+  const rows = await db`UPDATE conversations SET no_one_notified_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/** The bot showed its menu once more. */
+export async function countBotPrompt(db: Db, c: Ref): Promise<Conversation> {
+  const rows = await db`
+    UPDATE conversations SET bot_prompts = bot_prompts + 1, last_activity_at = now()
+    WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/** A customer message arrived; `sentAt` is the provider's clock, and never moves back. */
+export async function recordInbound(db: Db, c: Ref, sentAt: Date): Promise<Conversation> {
+  const rows = await db`
+    UPDATE conversations SET last_inbound_at = greatest(last_inbound_at, ${sentAt}::timestamptz), last_activity_at = now()
+    WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/** An agent's message was queued; a template also starts the wait for the customer's reply. */
+export async function recordOutbound(db: Db, c: Ref, template: boolean): Promise<Conversation> {
+  const rows = await db`
+    UPDATE conversations SET last_activity_at = now(), last_template_at = CASE WHEN ${template} THEN now() ELSE last_template_at END
+    WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/** Closed: served_by keeps who had it (the assignee is cleared, as the table's CHECK requires). */
+export async function setClosed(db: Db, c: Ref, close: { by: string | null; reason: CloseReason; dispositionId: string | null }): Promise<Conversation> {
+  const rows = await db`
+    UPDATE conversations SET status = 'closed', closed_at = now(), closed_by = ${close.by}, close_reason = ${close.reason},
+      disposition_id = ${close.dispositionId}, served_by = coalesce(assignee_id, served_by), assignee_id = NULL, target_user_id = NULL
+    WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+export async function markRatingRequested(db: Db, c: Ref): Promise<Conversation> {
+  const rows = await db`UPDATE conversations SET rating_requested_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
+/**
+ * A rating answer goes to the contact's conversation on this channel that was closed last,
+ * asked for a rating less than `windowMinutes` ago and not rated yet; null when there is none.
+ */
+export async function recordRating(
+  db: Db,
+  to: { orgId: string; contactId: string; channelId: string },
+  rating: number,
+  windowMinutes: number,
+): Promise<Conversation | null> {
+  const rows = await db`
+    UPDATE conversations SET rating = ${rating}, rated_at = now() WHERE id = (
+      SELECT id FROM conversations WHERE org_id = ${to.orgId} AND contact_id = ${to.contactId} AND channel_id = ${to.channelId} AND status = 'closed'
+        AND rating IS NULL AND rating_requested_at > now() - ${windowMinutes}::int * interval '1 minute'
+      ORDER BY closed_at DESC LIMIT 1 FOR UPDATE)
+    RETURNING ${db(FIELDS)}`;
+  return rows[0] ? toConversation(rows[0]) : null;
 }
 
 export async function participantIds(db: Db, orgId: string, conversationId: string): Promise<string[]> {
   const rows = await db`SELECT user_id FROM conversation_participants WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ORDER BY joined_at`;
   return rows.map((r) => r.user_id as string);
+}
+
+/** Invites a colleague; inviting one already in is a no-op. */
+export async function addParticipant(db: Db, c: Ref, userId: string, invitedBy: string): Promise<void> {
+  await db`INSERT INTO conversation_participants (org_id, conversation_id, user_id, invited_by)
+    VALUES (${c.orgId}, ${c.id}, ${userId}, ${invitedBy}) ON CONFLICT DO NOTHING`;
+}
+
+/** Removes a conversation's invited colleagues (all, or one); returns who was removed. */
+export async function removeParticipants(db: Db, c: Ref, userId?: string): Promise<string[]> {
+  const rows = userId
+    ? await db`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id} AND user_id = ${userId} RETURNING user_id`
+    : await db`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id} RETURNING user_id`;
+  return rows.map((r) => r.user_id as string);
+}
+
+/** Of `tagIds`, those that may be set: an inactive tag may stay on a conversation that has it, but is not given anew. */
+export async function assignableTagIds(db: Db, c: Ref, tagIds: string[]): Promise<string[]> {
+  if (tagIds.length === 0) return [];
+  const rows = await db`SELECT id FROM tags t WHERE org_id = ${c.orgId} AND id = ANY(${tagIds}::uuid[])
+    AND (active OR EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.org_id = t.org_id AND ct.conversation_id = ${c.id} AND ct.tag_id = t.id))`;
+  return rows.map((r) => r.id as string);
+}
+
+export async function replaceTags(db: Db, c: Ref, tagIds: string[]): Promise<void> {
+  await db`DELETE FROM conversation_tags WHERE org_id = ${c.orgId} AND conversation_id = ${c.id}`;
+  for (const tagId of tagIds) await db`INSERT INTO conversation_tags (org_id, conversation_id, tag_id) VALUES (${c.orgId}, ${c.id}, ${tagId})`;
 }
 
 /** A waiting conversation's place in its team's queue (1 = next), oldest first; null when it is not waiting in a team. */
@@ -114,4 +261,11 @@ export async function queuePosition(db: Db, orgId: string, conversationId: strin
     WHERE o.org_id = ${orgId} AND o.status = 'waiting' AND o.team_id = c.team_id AND (o.queued_at, o.id) <= (c.queued_at, c.id)`;
   const place = rows[0]?.place as number | undefined;
   return place ? place : null;
+}
+
+/** Whether the user was invited into the conversation (and has not left). */
+export async function isParticipant(db: Db, orgId: string, conversationId: string, userId: string): Promise<boolean> {
+  const rows = await db`SELECT 1 FROM conversation_participants
+    WHERE org_id = ${orgId} AND conversation_id = ${conversationId} AND user_id = ${userId}`;
+  return rows.length > 0;
 }

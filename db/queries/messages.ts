@@ -34,6 +34,9 @@ export const MESSAGE_COLUMNS = `id, org_id, conversation_id, channel_id, directi
   template_id, template_params, author_id, is_bot, client_message_id, channel_message_id, status, error_code, error_title,
   provider_timestamp, created_at, seq, media_status`;
 
+/** The column list as postgres.js identifiers, for `SELECT ${db(MESSAGE_FIELDS)}` / `RETURNING ${db(MESSAGE_FIELDS)}`. */
+export const MESSAGE_FIELDS = MESSAGE_COLUMNS.split(',').map((c) => c.trim());
+
 export function toMessage(r: Record<string, unknown>): Message {
   return {
     id: r.id as string,
@@ -101,24 +104,61 @@ export async function insertMessage(db: Db, m: NewMessage): Promise<Message | nu
 }
 
 export async function getMessage(db: Db, orgId: string, id: string): Promise<Message | null> {
-  const rows = await db.unsafe(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND id = $2`, [orgId, id]);
+  const rows = await db`SELECT ${db(MESSAGE_FIELDS)} FROM messages WHERE org_id = ${orgId} AND id = ${id}`;
   return rows[0] ? toMessage(rows[0]) : null;
 }
 
 export async function messageByChannelId(db: Db, orgId: string, channelId: string, channelMessageId: string): Promise<Message | null> {
-  const rows = await db.unsafe(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND channel_id = $2 AND channel_message_id = $3`,
-    [orgId, channelId, channelMessageId],
-  );
+  const rows = await db`SELECT ${db(MESSAGE_FIELDS)} FROM messages
+    WHERE org_id = ${orgId} AND channel_id = ${channelId} AND channel_message_id = ${channelMessageId}`;
   return rows[0] ? toMessage(rows[0]) : null;
 }
 
 /** The conversation's newest `limit` messages, in the order they were stored. */
 export async function listMessages(db: Db, orgId: string, conversationId: string, limit = 500): Promise<Message[]> {
-  const rows = await db.unsafe(
-    `SELECT * FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE org_id = $1 AND conversation_id = $2 ORDER BY seq DESC LIMIT $3) newest
-     ORDER BY seq`,
-    [orgId, conversationId, limit],
-  );
+  const rows = await db`SELECT * FROM (SELECT ${db(MESSAGE_FIELDS)} FROM messages
+    WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ORDER BY seq DESC LIMIT ${limit}) newest ORDER BY seq`;
   return rows.map(toMessage);
+}
+
+/** Last time the contact wrote on this channel (Meta's clock), across all their conversations. */
+export async function lastInboundAt(db: Db, c: { orgId: string; contactId: string; channelId: string }): Promise<Date | null> {
+  const rows = await db`SELECT max(m.provider_timestamp) AS at FROM messages m
+    JOIN conversations v ON v.org_id = m.org_id AND v.id = m.conversation_id
+    WHERE m.org_id = ${c.orgId} AND v.contact_id = ${c.contactId} AND m.channel_id = ${c.channelId} AND m.direction = 'in'`;
+  return (rows[0]?.at as Date | null) ?? null;
+}
+
+/** Adds keys to a stored message's payload (e.g. that it answered the bot menu). */
+export async function mergePayload(db: Db, m: { orgId: string; id: string }, keys: Record<string, unknown>): Promise<void> {
+  await db`UPDATE messages SET payload = payload || ${db.json(keys as never)} WHERE org_id = ${m.orgId} AND id = ${m.id}`;
+}
+
+/** The conversations a file was sent or received in. */
+export async function conversationsWithAttachment(db: Db, orgId: string, attachmentId: string): Promise<string[]> {
+  const rows = await db`SELECT DISTINCT conversation_id FROM messages WHERE org_id = ${orgId} AND attachment_id = ${attachmentId}`;
+  return rows.map((r) => r.conversation_id as string);
+}
+
+/** Inbound media: `pending` while it is being fetched, `failed` when it never will be. */
+export async function setMediaStatus(db: Db, orgId: string, messageId: string, status: 'pending' | 'failed'): Promise<void> {
+  await db`UPDATE messages SET media_status = ${status} WHERE org_id = ${orgId} AND id = ${messageId}`;
+}
+
+/**
+ * Takes up to `limit` messages whose media is due for a fetch. Claimed by bumping attempts
+ * with SKIP LOCKED, so several processes share the work; the next try waits longer each time.
+ */
+export async function leasePendingMedia(db: Db, limit: number): Promise<{ orgId: string; id: string; attempts: number }[]> {
+  const rows = await db`UPDATE messages SET attempts = attempts + 1, next_attempt_at = now() + (attempts + 1) * interval '30 seconds'
+    WHERE id IN (SELECT id FROM messages WHERE media_status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+      ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id, org_id, attempts`;
+  return rows.map((r) => ({ orgId: r.org_id as string, id: r.id as string, attempts: r.attempts as number }));
+}
+
+/** The fetched file is stored: the message points at it; false when the message is gone. */
+export async function attachFetchedMedia(db: Db, orgId: string, messageId: string, attachmentId: string): Promise<boolean> {
+  const rows = await db`UPDATE messages SET attachment_id = ${attachmentId}, media_status = 'stored' WHERE org_id = ${orgId} AND id = ${messageId} RETURNING id`;
+  return rows.length > 0;
 }

@@ -62,3 +62,8 @@ export async function setupTokenValid(db: Db, secretHash: Uint8Array): Promise<b
   const rows = await db`SELECT 1 FROM setup_tokens WHERE secret_hash = ${Buffer.from(secretHash)} AND used_at IS NULL`;
   return rows.length > 0;
 }
+
+/** Serializes concurrent setups (held to the end of the transaction): exactly one creates the organization. */
+export async function lockSetupTokens(db: Db): Promise<void> {
+  await db`LOCK TABLE setup_tokens IN EXCLUSIVE MODE`;
+}

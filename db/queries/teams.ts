@@ -116,3 +116,10 @@ export async function deleteTeam(db: Db, orgId: string, teamId: string): Promise
   const rows = await db`DELETE FROM teams WHERE org_id = ${orgId} AND id = ${teamId} RETURNING id`;
   return rows.length > 0;
 }
+
+/** Whether someone in the team could take a conversation now (online, not deactivated). */
+export async function teamHasAvailableAgent(db: Db, orgId: string, teamId: string): Promise<boolean> {
+  const rows = await db`SELECT 1 FROM team_members m JOIN users u ON u.org_id = m.org_id AND u.id = m.user_id
+    WHERE m.org_id = ${orgId} AND m.team_id = ${teamId} AND u.status = 'online' AND u.deactivated_at IS NULL LIMIT 1`;
+  return rows.length > 0;
+}

@@ -228,3 +228,12 @@ export async function visitorMayReadAttachment(db: Db, v: Visitor, attachmentId:
   ]);
   return rows.length > 0;
 }
+
+/** The visitor and web chat channel of a conversation; null for a conversation on another channel. */
+export async function webchatOwner(db: Db, orgId: string, conversationId: string): Promise<{ visitorId: string; channelId: string } | null> {
+  const rows = await db`SELECT k.webchat_visitor_id, c.channel_id FROM conversations c
+    JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+    JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+    WHERE c.org_id = ${orgId} AND c.id = ${conversationId} AND ch.kind = 'webchat' AND k.webchat_visitor_id IS NOT NULL`;
+  return rows[0] ? { visitorId: rows[0].webchat_visitor_id as string, channelId: rows[0].channel_id as string } : null;
+}

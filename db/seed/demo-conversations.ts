@@ -1,14 +1,14 @@
 import { cannedResponses, dispositions, insertChannel, pauseTypes, tags, templates } from '../queries/config.ts';
 import { markEnvChannel } from '../queries/channels.ts';
-import { registerDemoSeed } from './demo.ts';
+import type { Tx } from '../sql.ts';
+import type { DemoSeedContext } from './demo.ts';
 
 /**
  * The demo organization's channels and configuration (SPEC §9): a web chat and a WhatsApp
  * channel with the "1 Support, 2 Sales" bot menu, templates, canned responses, tags,
- * dispositions and pause types, in the demo's language (demo-text.ts). Imported for its side
- * effect where the demo is seeded.
+ * dispositions and pause types, in the demo's language (demo-text.ts).
  */
-registerDemoSeed(async (tx, ctx) => {
+export async function seedDemoConfiguration(tx: Tx, ctx: DemoSeedContext): Promise<void> {
   const text = ctx.text;
   const bot = {
     botGreeting: text.bot.greeting,
@@ -50,4 +50,4 @@ registerDemoSeed(async (tx, ctx) => {
   for (const name of text.dispositions) await dispositions.insert(tx, ctx.orgId, { name });
   await pauseTypes.insert(tx, ctx.orgId, { name: text.pauses.lunch, maxMinutes: 60, earliestTime: '11:00' });
   await pauseTypes.insert(tx, ctx.orgId, { name: text.pauses.break, maxMinutes: 15 });
-});
+}

@@ -3,6 +3,7 @@ import { insertTeam, setUserTeams } from '../queries/teams.ts';
 import { insertUser, updateUser } from '../queries/users.ts';
 import type { Sql } from '../sql.ts';
 import { runTx } from '../sql.ts';
+import { seedDemoConfiguration } from './demo-conversations.ts';
 import { seedSampleConversations } from './demo-sample-conversations.ts';
 import { DEMO_TEXT, type DemoLanguage, type DemoTeamKey, type DemoText } from './demo-text.ts';
 
@@ -38,13 +39,6 @@ export interface DemoSeedContext {
   text: DemoText;
 }
 
-/** Parts that come later add their demo data (channels, templates, …) through this hook. */
-export type DemoSeedPart = (tx: Parameters<Parameters<typeof runTx>[1]>[0], ctx: DemoSeedContext) => Promise<void>;
-const parts: DemoSeedPart[] = [];
-export function registerDemoSeed(part: DemoSeedPart): void {
-  parts.push(part);
-}
-
 /**
  * The demo organization, when this database has it (its admin's login): printed at every
  * start, not only the first, with the web chat channel whose widget plays the customer.
@@ -77,7 +71,8 @@ export async function seedDemo(sql: Sql, passwordHash: string, options: DemoSeed
       users[login.email] = user.id;
     }
     const ctx: DemoSeedContext = { orgId: org.id, teams, users, options, language, text };
-    for (const part of parts) await part(tx, ctx);
+    // In this order: the sample conversations use the channels and dispositions of the configuration.
+    await seedDemoConfiguration(tx, ctx);
     if (options.sampleConversations) await seedSampleConversations(tx, ctx);
     return ctx;
   }, 60_000);

@@ -4,7 +4,6 @@ import type { Services } from '../services/index.ts';
 import { WhatsappDelivery, type DeliveryOptions } from './whatsapp/delivery.ts';
 import { MediaFetcher } from './whatsapp/media.ts';
 import { handleWhatsappWebhook } from './whatsapp/webhook.ts';
-import { registerMessageAttachmentAccess } from './attachments.ts';
 import { startWebchat, type RunningWebchat, type WebchatOptions } from './webchat/index.ts';
 
 export interface ChannelsOptions {
@@ -37,7 +36,6 @@ async function checkEnvChannel(s: Services): Promise<void> {
 
 /** The channel adapters: their HTTP routes and their background workers. */
 export function startChannels(s: Services, options: ChannelsOptions = {}): RunningChannels {
-  registerMessageAttachmentAccess();
   const delivery = new WhatsappDelivery(s, options.delivery);
   const media = new MediaFetcher(s, options.mediaPollMs);
   s.mediaFetcher = media;

@@ -3,6 +3,7 @@ import {
   addMembers,
   addMembersRead,
   advanceReadPosition,
+  archivedCount,
   archivedMessages,
   archiveMessages,
   chatParties,
@@ -16,15 +17,14 @@ import {
   roomsOfUser,
   type ArchivedMessage,
   type ChatKind,
-  type ChatParty,
   type Membership,
 } from '../../db/queries/chat.ts';
 import { loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
 import { runTx, type Sql } from '../../db/sql.ts';
-import type { MessageKey } from '../../i18n/index.ts';
 import { docName, parseDocName } from '../../sync/shared/doc-name.ts';
 import { chatMessages, countChatMessages, readChatMessage } from '../../sync/shared/schemas.ts';
 import type { SyncServer } from '../../sync/server/server.ts';
+import { chatRefusal } from '../domain/chat.ts';
 import type { Fail } from '../errors.ts';
 import type { Services } from '../services/index.ts';
 
@@ -41,23 +41,6 @@ export const MAX_CHAT_OTHERS = 10;
 export const CHAT_ARCHIVE_ABOVE = 200;
 /** …until this many remain (a margin, so archiving does not run at every new message). */
 export const CHAT_ARCHIVE_KEEP = 150;
-
-/**
- * SPEC §7: a new chat starts only with colleagues who are online or paused (internally
- * available), and only when the caller and each of them may use internal chat (the user
- * setting) and belong to a team that allows it. The first reason found is the answer.
- */
-export function chatRefusal(caller: ChatParty, others: (ChatParty | undefined)[]): { key: MessageKey; name?: string } | null {
-  if (!caller.internalChat) return { key: 'chat.youMayNot' };
-  if (!caller.inChatTeam) return { key: 'chat.youNoTeam' };
-  for (const o of others) {
-    // Unknown, deactivated or of another organization: one answer, revealing nothing.
-    if (!o || !o.active) return { key: 'chat.unknownUser' };
-    if (!o.internalChat || !o.inChatTeam) return { key: 'chat.notAllowed', name: o.name };
-    if (o.status === 'offline') return { key: 'chat.offline', name: o.name };
-  }
-  return null;
-}
 
 export interface OpenedChat {
   roomId: string;
@@ -124,8 +107,7 @@ export async function addChatMembers(s: Services, actor: ChatActor, roomId: stri
     const already = wanted.find((id) => room.members.includes(id));
     if (already) throw actor.fail('CONFLICT', 'chat.alreadyMember', { name: parties.get(already)!.name });
     if (room.members.length + wanted.length > MAX_CHAT_OTHERS + 1) throw actor.fail('BAD_REQUEST', 'chat.tooMany', { max: MAX_CHAT_OTHERS });
-    const [fresh] = await tx`SELECT archived_count FROM chat_rooms WHERE org_id = ${actor.orgId} AND id = ${roomId}`;
-    await addMembersRead(tx, actor.orgId, roomId, wanted, (fresh!.archived_count as number) + live);
+    await addMembersRead(tx, actor.orgId, roomId, wanted, (await archivedCount(tx, actor.orgId, roomId)) + live);
     await s.bus.publish(tx, actor.orgId, 'chat.members', { roomId });
     return { added: wanted.length };
   });

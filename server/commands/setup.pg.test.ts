@@ -12,19 +12,19 @@ afterAll(() => app?.stop());
 
 describe('first start without the demo', () => {
   it('creates the first organization and admin through the one-time setup link, once', async () => {
-    expect(await app.client().query('auth.setupStatus')).toEqual({ needsSetup: true });
+    expect(await app.client().auth.setupStatus.query()).toEqual({ needsSetup: true });
     const link = (await issueSetupLink(app.services))!;
     const token = new URL(link).searchParams.get('token')!;
     const input = { token, organizationName: 'Acme', timeZone: 'Europe/Lisbon', name: 'Rita', email: 'rita@acme.test', password: 'rita first passphrase' };
-    const badZone = app.client({ 'accept-language': 'en' }).mutate('auth.setup', { ...input, timeZone: 'Mars/Olympus' });
-    await expect(badZone).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const badZone = app.client({ 'accept-language': 'en' }).auth.setup.mutate({ ...input, timeZone: 'Mars/Olympus' });
+    await expect(badZone).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
     const rita = app.client();
-    await rita.mutate('auth.setup', input);
-    const me = await rita.query('auth.me');
+    await rita.auth.setup.mutate(input);
+    const me = await rita.auth.me.query();
     expect(me.user).toMatchObject({ email: 'rita@acme.test', role: 'admin' });
     expect(me.organization).toMatchObject({ name: 'Acme', timeZone: 'Europe/Lisbon' });
-    await expect(app.client().mutate('auth.setup', { ...input, email: 'eve@acme.test' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await app.client().query('auth.setupStatus')).toEqual({ needsSetup: false });
+    await expect(app.client().auth.setup.mutate({ ...input, email: 'eve@acme.test' })).rejects.toMatchObject({ data: { code: 'CONFLICT' } });
+    expect(await app.client().auth.setupStatus.query()).toEqual({ needsSetup: false });
     expect(await issueSetupLink(app.services)).toBeNull();
   });
 });

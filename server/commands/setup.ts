@@ -1,7 +1,7 @@
 import { audit } from '../../db/queries/audit.ts';
 import { markEnvChannel } from '../../db/queries/channels.ts';
 import { insertChannel } from '../../db/queries/config.ts';
-import { consumeSetupToken, insertSetupToken } from '../../db/queries/one-time-tokens.ts';
+import { consumeSetupToken, insertSetupToken, lockSetupTokens } from '../../db/queries/one-time-tokens.ts';
 import { countOrganizations, insertOrganization } from '../../db/queries/organizations.ts';
 import { insertTeam, setUserTeams } from '../../db/queries/teams.ts';
 import { insertUser, type User } from '../../db/queries/users.ts';
@@ -44,7 +44,7 @@ export async function setupFirstOrganization(
   const passwordHash = await hashPassword(input.password);
   return runTx(s.sql, async (tx) => {
     // Serialize concurrent setups: exactly one creates the organization.
-    await tx`LOCK TABLE setup_tokens IN EXCLUSIVE MODE`;
+    await lockSetupTokens(tx);
     if ((await countOrganizations(tx)) > 0) throw fail('CONFLICT', 'auth.setupDone');
     if (!(await consumeSetupToken(tx, hashSecret(input.token)))) throw fail('BAD_REQUEST', 'auth.linkInvalid');
     const org = await insertOrganization(tx, { name: input.organizationName, timeZone: input.timeZone });

@@ -5,14 +5,10 @@ import { closeExpired, flagOverrunPauses, type AutoClosed, type AutoCloseReason 
 import { runTx, type Tx } from '../../db/sql.ts';
 import { LANGUAGES, translate } from '../../i18n/index.ts';
 import { windowState } from '../domain/whatsapp-window.ts';
-import { registerEventRule } from '../events/permissions.ts';
 import type { Services } from '../services/index.ts';
 import { channelOf, publishConversation, queueBotMessage, removeParticipants } from './conversations/common.ts';
 import { customerLanguage } from './conversations/ingest.ts';
 import { lastInboundAt } from './conversations/outbound.ts';
-
-// Overrunning a pause is flagged to administrators only (SPEC §4).
-registerEventRule('agent.pauseOverrun', (_event, receiver) => receiver.role === 'admin');
 
 const REASONS: AutoCloseReason[] = ['queue_timeout', 'inactivity', 'bot_timeout'];
 
@@ -53,7 +49,7 @@ export function storedAutoCloseMessage(text: string): string | null {
 async function tellCustomer(s: Services, tx: Tx, c: AutoClosed, org: Organization, channel: Channel, now: Date): Promise<void> {
   const text = autoCloseMessageOf(org);
   if (!text) return;
-  if (!windowState(channel.kind, await lastInboundAt(tx, c), now).open) return;
+  if (!windowState(channel.kind, await lastInboundAt(tx, c), c.lastTemplateAt, now).open) return;
   await queueBotMessage(s, tx, c, text);
 }
 

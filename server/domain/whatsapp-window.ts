@@ -5,13 +5,26 @@
  */
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Why the window is closed: the contact never wrote on this number, wrote more than 24 hours
+ * ago, or a template went out after their last message and they have not answered it yet
+ * (`awaiting_reply`: only their reply reopens it).
+ */
+export type WindowClosedReason = 'never_opened' | 'expired' | 'awaiting_reply';
+
 export type WindowState =
   | { open: true; closesAt: Date | null }
-  | { open: false; reason: 'never_opened' | 'expired'; closedAt: Date | null };
+  | { open: false; reason: WindowClosedReason; closedAt: Date | null };
 
-export function windowState(channelKind: string, lastInboundAt: Date | null, now: Date): WindowState {
+/**
+ * The one answer the conversation view, the composer and `send` share. `lastInboundAt`: the
+ * contact's last message on this channel (Meta's clock); `lastTemplateAt`: the conversation's
+ * last template sent.
+ */
+export function windowState(channelKind: string, lastInboundAt: Date | null, lastTemplateAt: Date | null, now: Date): WindowState {
   if (channelKind !== 'whatsapp') return { open: true, closesAt: null };
-  if (!lastInboundAt) return { open: false, reason: 'never_opened', closedAt: null };
-  const closesAt = new Date(lastInboundAt.getTime() + WINDOW_MS);
-  return now.getTime() < closesAt.getTime() ? { open: true, closesAt } : { open: false, reason: 'expired', closedAt: closesAt };
+  const closesAt = lastInboundAt ? new Date(lastInboundAt.getTime() + WINDOW_MS) : null;
+  if (closesAt && now.getTime() < closesAt.getTime()) return { open: true, closesAt };
+  if (lastTemplateAt && (!lastInboundAt || lastInboundAt < lastTemplateAt)) return { open: false, reason: 'awaiting_reply', closedAt: closesAt };
+  return closesAt ? { open: false, reason: 'expired', closedAt: closesAt } : { open: false, reason: 'never_opened', closedAt: null };
 }

@@ -1,9 +1,18 @@
-import { EVENTS_CHANNEL, insertEvent, lockEvents, type StoredEvent } from '../../db/queries/events.ts';
+import { EVENTS_CHANNEL, insertEvent, lockEvents, type EventRow } from '../../db/queries/events.ts';
 import { beforeCommit, type Db, type Sql } from '../../db/sql.ts';
+import type { EventData, EventType } from '../../shared/events.ts';
 import type { Logger } from '../log.ts';
 
-export type { StoredEvent };
+/** A published event (shared/events.ts) with its id, organization and time; narrow it by `type`. */
+export type StoredEvent<T extends EventType = EventType> = {
+  [K in T]: { id: string; orgId: string; at: string; type: K; data: EventData<K> };
+}[T];
 export type EventListener = (event: StoredEvent) => void;
+
+/** A row of `events` as the event it is: only `publish` writes that table, with the catalogue's types. */
+export const storedEvent = (row: EventRow): StoredEvent => row as unknown as StoredEvent;
+
+type Pending = { orgId: string; type: EventType; data: EventRow['data'] };
 
 /**
  * The event bus: domain events (ids, not payloads) stored in `events` and broadcast with
@@ -22,7 +31,7 @@ export class EventBus {
       (payload) => {
         let event: StoredEvent;
         try {
-          event = JSON.parse(payload) as StoredEvent;
+          event = storedEvent(JSON.parse(payload) as EventRow);
         } catch {
           this.log.warn({ payload }, 'unreadable event notification');
           return;
@@ -40,26 +49,28 @@ export class EventBus {
     this.unlisten = () => sub.unlisten();
   }
 
-  private deferred = new WeakMap<object, { orgId: string; type: string; data: StoredEvent['data'] }[]>();
+  private deferred = new WeakMap<object, Pending[]>();
 
   /**
    * Publishes inside the caller's transaction. In a runTx transaction the events are written
    * just before COMMIT (one lock per organization, held only for the commit itself); outside a
    * transaction, at once (and then the stored event is returned).
    */
-  async publish(db: Db, orgId: string, type: string, data: StoredEvent['data'] = {}): Promise<StoredEvent | null> {
+  async publish<T extends EventType>(db: Db, orgId: string, type: T, data: EventData<T>): Promise<StoredEvent | null> {
+    // The catalogue's data are ids and states: JSON as they are.
+    const row = data as unknown as EventRow['data'];
     let list = this.deferred.get(db);
     if (!list) {
-      const fresh: { orgId: string; type: string; data: StoredEvent['data'] }[] = [];
-      if (!beforeCommit(db, () => this.flush(db, fresh))) return insertEvent(db, orgId, type, data);
+      const fresh: Pending[] = [];
+      if (!beforeCommit(db, () => this.flush(db, fresh))) return storedEvent(await insertEvent(db, orgId, type, row));
       this.deferred.set(db, fresh);
       list = fresh;
     }
-    list.push({ orgId, type, data });
+    list.push({ orgId, type, data: row });
     return null;
   }
 
-  private async flush(db: Db, events: { orgId: string; type: string; data: StoredEvent['data'] }[]): Promise<void> {
+  private async flush(db: Db, events: Pending[]): Promise<void> {
     // Locks in a fixed order, so two transactions touching two organizations cannot deadlock.
     for (const orgId of [...new Set(events.map((e) => e.orgId))].sort()) await lockEvents(db, orgId);
     for (const e of events) await insertEvent(db, e.orgId, e.type, e.data, true);

@@ -1,4 +1,8 @@
+import { isChatMember } from '../../db/queries/chat.ts';
+import { isParticipant } from '../../db/queries/conversations.ts';
 import type { Sql } from '../../db/sql.ts';
+import type { ConversationEventType, EventType } from '../../shared/events.ts';
+import { docAccess, notesDoc } from '../domain/doc-access.ts';
 import type { StoredEvent } from './bus.ts';
 
 export interface Receiver {
@@ -10,54 +14,74 @@ export interface Receiver {
   teamIds: Set<string>;
 }
 
-/** Decides whether one receiver may see one event; may read the database. */
-export type EventRule = (event: StoredEvent, receiver: Receiver, sql: Sql) => boolean | Promise<boolean>;
+/** Decides whether one receiver (of the event's organization) may see one event; may read the database. */
+export type EventRule<T extends EventType> = (event: StoredEvent<T>, receiver: Receiver, sql: Sql) => boolean | Promise<boolean>;
 
-const orgWide: EventRule = () => true;
-const selfOnly: EventRule = (e, r) => e.data.userId === r.userId;
-
-/**
- * Event types and who may receive them. A type with no rule is never delivered (deny by
- * default); each later part registers its own (conversations: team members and participants).
- */
-const rules = new Map<string, EventRule>([
-  ['user.status', orgWide],
-  ['user.updated', orgWide],
-  ['user.created', orgWide],
-  ['user.deactivated', orgWide],
-  ['team.updated', orgWide],
-  ['org.updated', orgWide],
-  ['session.ended', selfOnly],
-  ['user.sessions_revoked', selfOnly],
-]);
+const orgWide = (): boolean => true;
+const selfOnly = (e: StoredEvent<'session.ended' | 'user.sessions_revoked' | 'read.marked'>, r: Receiver) => e.data.userId === r.userId;
+const adminsOnly = (_e: unknown, r: Receiver) => r.role === 'admin';
 
 /**
  * Conversation events carry the ids the rule needs (team, assignee, target); participants
  * are looked up only when nothing else allows it.
  */
-const conversationRule: EventRule = async (e, r, sql) => {
+const conversationRule: EventRule<ConversationEventType> = async (e, r, sql) => {
   const d = e.data;
   if (r.role === 'admin' || d.assigneeId === r.userId || d.targetUserId === r.userId) return true;
   // Colleagues the change itself removed (a close, a transfer, a removal) hear of it once.
-  if (Array.isArray(d.formerParticipantIds) && d.formerParticipantIds.includes(r.userId)) return true;
-  if (typeof d.teamId === 'string' && r.teamIds.has(d.teamId)) return true;
-  if (typeof d.conversationId !== 'string') return false;
-  const rows = await sql`SELECT 1 FROM conversation_participants
-    WHERE org_id = ${e.orgId} AND conversation_id = ${d.conversationId} AND user_id = ${r.userId}`;
-  return rows.length > 0;
+  if ('formerParticipantIds' in d && d.formerParticipantIds?.includes(r.userId)) return true;
+  if (d.teamId !== null && r.teamIds.has(d.teamId)) return true;
+  return isParticipant(sql, e.orgId, d.conversationId, r.userId);
 };
-// `conversation.left` names who could see it before a transfer (old team, assignee, target).
-for (const type of ['conversation.updated', 'queue.changed', 'message.created', 'message.status', 'conversation.participants', 'conversation.left']) {
-  rules.set(type, conversationRule);
-}
 
-export function registerEventRule(type: string, rule: EventRule): void {
-  rules.set(type, rule);
+/** A new room (or a change of its members) and a new message reach the room's members only. */
+const roomMembersOnly: EventRule<'chat.members' | 'chat.message'> = (e, r, sql) => isChatMember(sql, e.orgId, e.data.roomId, r.userId);
+
+/**
+ * Who may receive each event type: one rule per type of shared/events.ts, so a new type
+ * without a rule does not compile (deny by default, checked by the compiler). A type that
+ * must never reach a browser says so with `() => false`.
+ */
+const rules: { [T in EventType]: EventRule<T> } = {
+  'user.status': orgWide,
+  'user.created': orgWide,
+  'user.updated': orgWide,
+  'user.deactivated': orgWide,
+  'team.updated': orgWide,
+  'org.updated': orgWide,
+  'session.ended': selfOnly,
+  'user.sessions_revoked': selfOnly,
+  // Overrunning a pause is flagged to administrators only (SPEC §4).
+  'agent.pauseOverrun': adminsOnly,
+  // Configuration is read by every agent (channels, templates, canned responses, pause types).
+  'config.updated': orgWide,
+  // Contacts are shared by every agent of the organization.
+  'contact.updated': orgWide,
+  // Whoever may open the contact's notes (the /sync rule) hears that they changed: the event is
+  // of the receiver's organization, about a contact whose notes were just stored.
+  'notes.changed': (e) => docAccess(notesDoc(e.data.contactId), { deactivated: false }, { contactInOrg: true }) !== null,
+  'conversation.updated': conversationRule,
+  'queue.changed': conversationRule,
+  // Names who could see it before a transfer (old team, assignee, target).
+  'conversation.left': conversationRule,
+  'conversation.participants': conversationRule,
+  'message.created': conversationRule,
+  'message.status': conversationRule,
+  // A read mark is the reader's own business: only their tabs hear of it (to clear the same counts).
+  // Not a `conversation.*` type: it changes no conversation, so no list of anyone else is concerned.
+  'read.marked': selfOnly,
+  'chat.members': roomMembersOnly,
+  'chat.message': roomMembersOnly,
+};
+
+function ruleOf<T extends EventType>(type: T): EventRule<T> | undefined {
+  // A stored event of a type since removed from the catalogue has no rule: never delivered.
+  return Object.hasOwn(rules, type) ? rules[type] : undefined;
 }
 
 export async function mayReceive(event: StoredEvent, receiver: Receiver, sql: Sql): Promise<boolean> {
   if (event.orgId !== receiver.orgId) return false;
-  const rule = rules.get(event.type);
+  const rule = ruleOf(event.type);
   return rule ? await rule(event, receiver, sql) : false;
 }
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
+import { ping } from '../../db/queries/system.ts';
 import { validateSessionToken } from '../auth/session.ts';
 import { pickLanguage, translate } from '../../i18n/index.ts';
 import { appRouter } from '../router.ts';
@@ -54,7 +55,7 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
 
     if (path === '/healthz') {
       try {
-        await s.sql`SELECT 1`;
+        await ping(s.sql);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
       } catch {
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, database: 'unreachable' }));

@@ -40,7 +40,7 @@ describe('/uploads', () => {
     // The profile photo uses it, and colleagues see it.
     const anaClient = app.client();
     anaClient.cookie = ana;
-    const { user } = await anaClient.mutate('auth.updateProfile', { photoAttachmentId: id });
+    const { user } = await anaClient.auth.updateProfile.mutate({ photoAttachmentId: id });
     expect(user.photoUrl).toBe(`/uploads/${id}`);
     expect((await fetch(`${app.url}${url}`, { headers: { cookie: bruno } })).status).toBe(200);
   });
@@ -80,6 +80,6 @@ describe('/uploads', () => {
     const { id } = await res.json();
     const anaClient = app.client();
     anaClient.cookie = ana;
-    await expect(anaClient.mutate('auth.updateProfile', { photoAttachmentId: id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(anaClient.auth.updateProfile.mutate({ photoAttachmentId: id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
   });
 });

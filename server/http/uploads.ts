@@ -5,25 +5,34 @@ import type { Authenticated } from '../auth/session.ts';
 import type { Services } from '../services/index.ts';
 import { receiveUpload, sendAttachment } from './receive-upload.ts';
 import { ATTACHMENT_TYPES } from '../../shared/attachments.ts';
+import { messageAttachmentRule } from '../channels/attachments.ts';
+import type { WEBCHAT_PURPOSE } from '../channels/webchat/files.ts';
 
 /** Types an agent may send or receive; anything else is refused at upload. */
 export const ALLOWED_TYPES: ReadonlySet<string> = new Set(ATTACHMENT_TYPES);
 export const PURPOSES = ['avatar', 'message', 'canned', 'note'] as const;
+/** Every purpose an attachment is stored with: those of /uploads, and the web chat visitors' files. */
+export type AttachmentPurpose = (typeof PURPOSES)[number] | typeof WEBCHAT_PURPOSE;
 
-/** Who may read an attachment, per purpose; later parts register theirs (e.g. message → conversation access). */
 export type AttachmentAccessRule = (a: Attachment, auth: Authenticated, s: Services) => boolean | Promise<boolean>;
-const accessRules = new Map<string, AttachmentAccessRule>([
-  ['avatar', () => true],
-  ['canned', () => true],
-]);
-export function registerAttachmentAccess(purpose: string, rule: AttachmentAccessRule): void {
-  accessRules.set(purpose, rule);
-}
+const everyone: AttachmentAccessRule = () => true;
+const nobodyElse: AttachmentAccessRule = () => false;
+
+/** Who may read an attachment of the organization besides its uploader and the admins, per purpose. */
+const attachmentAccess: { [P in AttachmentPurpose]: AttachmentAccessRule } = {
+  avatar: everyone,
+  canned: everyone,
+  // Whoever may see a conversation the file was sent or received in.
+  message: messageAttachmentRule,
+  // A visitor's file: agents who may see the conversation it was sent in.
+  webchat: messageAttachmentRule,
+  note: nobodyElse,
+};
 
 async function mayRead(a: Attachment, auth: Authenticated, s: Services): Promise<boolean> {
   if (a.orgId !== auth.organization.id) return false;
   if (a.uploadedBy === auth.user.id || auth.user.role === 'admin') return true;
-  const rule = accessRules.get(a.purpose);
+  const rule = Object.hasOwn(attachmentAccess, a.purpose) ? attachmentAccess[a.purpose as AttachmentPurpose] : undefined;
   return rule ? await rule(a, auth, s) : false;
 }
 

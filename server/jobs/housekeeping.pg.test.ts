@@ -3,15 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../db/queries/channels.ts';
-import { startTestApp, type TestApp, type TrpcHttpClient } from '../../test/helpers/app.ts';
+import { startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
 import { makeChannel } from '../../test/helpers/conversations.ts';
 import { demoIds } from '../../test/helpers/orgs.ts';
 import { sweepUnattachedUploads } from './housekeeping.ts';
 
 let app: TestApp;
 let channel: Channel;
-let ana: TrpcHttpClient;
-let admin: TrpcHttpClient;
+let ana: TestClient;
+let admin: TestClient;
 let orgId: string;
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** POST /uploads as this user → the attachment id. */
-async function agentUpload(who: TrpcHttpClient, purpose: string, file: Blob = new Blob(['agent file'], { type: 'text/plain' })): Promise<string> {
+async function agentUpload(who: TestClient, purpose: string, file: Blob = new Blob(['agent file'], { type: 'text/plain' })): Promise<string> {
   const form = new FormData();
   form.append('file', file, 'file');
   const res = await fetch(`${app.url}/uploads?purpose=${purpose}`, { method: 'POST', headers: { cookie: who.cookie! }, body: form });
@@ -76,9 +76,9 @@ describe('sweep of uploads never attached', () => {
     });
     expect(sent.status).toBe(201);
     const photo = await agentUpload(ana, 'avatar', new Blob([PNG], { type: 'image/png' }));
-    await ana.mutate('auth.updateProfile', { photoAttachmentId: photo });
+    await ana.auth.updateProfile.mutate({ photoAttachmentId: photo });
     const cannedFile = await agentUpload(admin, 'canned');
-    await admin.mutate('admin.canned.create', { shortcut: 'sweep-kept', title: 'Kept', body: 'See the file.', attachmentIds: [cannedFile] });
+    await admin.admin.canned.create.mutate({ shortcut: 'sweep-kept', title: 'Kept', body: 'See the file.', attachmentIds: [cannedFile] });
     await age([oldVisitorFile, oldAgentFile, sentFile, photo, cannedFile]);
     // Recent, unattached: the person may still be writing the message.
     const recentVisitorFile = await visitorUpload(visitor);

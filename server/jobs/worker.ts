@@ -1,4 +1,5 @@
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList, type TaskSpec } from 'graphile-worker';
+import { withAdvisoryLock } from '../../db/queries/system.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services/index.ts';
 import { sweepTimers } from '../commands/timers.ts';
@@ -54,14 +55,7 @@ export class JobQueue {
     const common = { connectionString: databaseUrl, logger: workerLogger(this.log), noHandleSignals: true as const };
     // graphile-worker creates its schema on first use; two processes starting together on a
     // fresh database would race on CREATE SCHEMA, so installs happen one at a time.
-    const lock = await s.sql.reserve();
-    try {
-      await lock`SELECT pg_advisory_lock(hashtext('atende_job_queue_migrate'))`;
-      await runMigrations({ ...common, maxPoolSize: 1 });
-    } finally {
-      await lock`SELECT pg_advisory_unlock(hashtext('atende_job_queue_migrate'))`.catch(() => {});
-      lock.release();
-    }
+    await withAdvisoryLock(s.sql, 'atende_job_queue_migrate', () => runMigrations({ ...common, maxPoolSize: 1 }));
     this.runner = await run({
       ...common,
       concurrency: options.concurrency ?? 2,

@@ -19,12 +19,8 @@ import { isUniqueViolation, runTx, type Tx } from '../../db/sql.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { MAX_ALLOWED_SITES, siteOrigin } from '../domain/allowed-sites.ts';
 import { phoneNumberIdRefusal } from '../domain/whatsapp-env.ts';
-import { registerEventRule } from '../events/permissions.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
 import * as v from './schemas.ts';
-
-// Configuration is read by every agent (channels, templates, canned responses, pause types).
-registerEventRule('config.updated', () => true);
 
 type AdminCtx = Context & { user: { id: string }; org: { id: string } };
 type Kind = 'channels' | 'templates' | 'canned' | 'tags' | 'dispositions' | 'pauseTypes';

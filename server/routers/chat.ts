@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { addChatMembers, announceChatMessage, chatHistory, leaveChat, listChats, markChatRead, MAX_CHAT_OTHERS, openChat, type ChatActor } from '../commands/chat.ts';
-import { registerEventRule } from '../events/permissions.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
 import * as v from './schemas.ts';
-
-// A new room (or a change of its members) and a new message reach the room's members only.
-const roomMembersOnly: Parameters<typeof registerEventRule>[1] = async (e, r, sql) => {
-  if (typeof e.data.roomId !== 'string') return false;
-  const rows = await sql`SELECT 1 FROM chat_members WHERE org_id = ${e.orgId} AND room_id = ${e.data.roomId} AND user_id = ${r.userId}`;
-  return rows.length > 0;
-};
-registerEventRule('chat.members', roomMembersOnly);
-registerEventRule('chat.message', roomMembersOnly);
 
 type AuthedCtx = Context & { user: { id: string }; org: { id: string } };
 const actor = (ctx: AuthedCtx): ChatActor => ({ orgId: ctx.org.id, userId: ctx.user.id, fail: ctx.fail });

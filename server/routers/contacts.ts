@@ -3,13 +3,9 @@ import type { Contact } from '../../db/queries/contacts.ts';
 import type { ContactConversation } from '../../db/queries/contacts-search.ts';
 import { contactDetails, contactMedia, contactsOfChannel, createContact, findContacts, recentContactsOf, updateContact } from '../commands/contacts.ts';
 import { actorFor } from '../commands/conversations/common.ts';
-import { registerEventRule } from '../events/permissions.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
 import type { User } from '../../db/queries/users.ts';
 import * as v from './schemas.ts';
-
-// Contacts are shared by every agent of the organization.
-registerEventRule('contact.updated', () => true);
 
 type AuthedCtx = Context & { user: User };
 const actor = (ctx: AuthedCtx) => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip);

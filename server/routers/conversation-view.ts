@@ -32,7 +32,7 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     attachmentFacts(db, c.orgId, messages.map((m) => m.attachmentId)),
   ]);
   const person = (id: string | null) => (id ? names.get(id) ?? null : null);
-  const window = windowState(channel!.kind, lastIn, new Date());
+  const window = windowState(channel!.kind, lastIn, c.lastTemplateAt, new Date());
   return {
     id: c.id,
     protocol: c.protocol,

@@ -5,7 +5,8 @@ import { getSession } from '../../db/queries/sessions.ts';
 import { teamsOfUser } from '../../db/queries/teams.ts';
 import { getUser } from '../../db/queries/users.ts';
 import { sessionIsFresh } from '../auth/session.ts';
-import type { StoredEvent } from '../events/bus.ts';
+import type { LiveEvent } from '../../shared/events.ts';
+import { storedEvent, type StoredEvent } from '../events/bus.ts';
 import { endsStream, mayReceive, type Receiver } from '../events/permissions.ts';
 import { authedProcedure, router } from '../trpc.ts';
 
@@ -30,6 +31,10 @@ function eventQueue() {
 }
 
 const SESSION_RECHECK_MS = 30_000;
+
+/** The wire form: the event's data beside its type and time (its id is the tracked id). */
+const live = (e: StoredEvent): LiveEvent => ({ type: e.type, at: e.at, ...e.data }) as LiveEvent;
+const streamSignal = (type: 'stream.ready' | 'stream.replaced'): LiveEvent => ({ type, at: new Date().toISOString() });
 
 export const eventsRouter = router({
   /**
@@ -82,13 +87,13 @@ export const eventsRouter = router({
             const me = await getUser(s.sql, receiver.orgId, receiver.userId);
             if (me) receiver.role = me.role;
           }
-          if (await mayReceive(e, receiver, s.sql)) yield tracked(e.id, { type: e.type, at: e.at, ...e.data });
+          if (await mayReceive(e, receiver, s.sql)) yield tracked(e.id, live(e));
         };
         // Tells the tab the stream is live and from which id it resumes (refetch now, then follow).
-        if (!input?.lastEventId) yield tracked(cursor.toString(), { type: 'stream.ready', at: new Date().toISOString() });
+        if (!input?.lastEventId) yield tracked(cursor.toString(), streamSignal('stream.ready'));
         // Replay what was missed since lastEventId (in pages), then go live.
         for (;;) {
-          const missed = await eventsAfter(s.sql, receiver.orgId, cursor.toString());
+          const missed = (await eventsAfter(s.sql, receiver.orgId, cursor.toString())).map(storedEvent);
           for (const e of missed) {
             if (endsStream(e, receiver)) return;
             yield* deliver(e);
@@ -102,7 +107,7 @@ export const eventsRouter = router({
           yield* deliver(e);
         }
         // Tells that tab why (a newer one of its session took the slot); it resumes from `cursor`.
-        if (replaced) yield tracked(cursor.toString(), { type: 'stream.replaced', at: new Date().toISOString() });
+        if (replaced) yield tracked(cursor.toString(), streamSignal('stream.replaced'));
       } finally {
         slot.release();
         clearInterval(recheck);

@@ -3,6 +3,7 @@ import { userColor } from '../../sync/shared/awareness-user.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc } from '../../test/helpers/sync.ts';
+import { makeContact } from '../../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -51,8 +52,8 @@ describe('awareness says who a peer really is', () => {
   });
 
   it('a notes cursor carries the server’s name and colour, whatever the editor set', async () => {
-    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Cursor Person', 'cursor@x.test', '5511912349999') RETURNING id`;
-    const name = `notes:${c!.id as string}`;
+    const c = await makeContact(app.db.sql, ids.orgId, { name: 'Cursor Person', email: 'cursor@x.test', whatsapp: '5511912349999' });
+    const name = `notes:${c}`;
     const brunoId = ids.users['bruno@demo.test']!;
     const ana = connectDoc(app.url, name, cookies.ana!);
     const bruno = connectDoc(app.url, name, cookies.bruno!);

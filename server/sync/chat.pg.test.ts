@@ -4,7 +4,7 @@ import { insertTeam, setUserTeams } from '../../db/queries/teams.ts';
 import { insertUser } from '../../db/queries/users.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { addChatMessage, chatMessages, deleteChatMessage, readChatMessages } from '../../sync/shared/schemas.ts';
-import { startTestApp, TrpcError, type TestApp, type TrpcHttpClient } from '../../test/helpers/app.ts';
+import { refusalOf, startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
 import { openEventStream } from '../../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
@@ -13,8 +13,8 @@ import { archiveChatRoom, archiveLoadedChats, CHAT_ARCHIVE_ABOVE, CHAT_ARCHIVE_K
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
-const as: Record<string, TrpcHttpClient> = {};
-let dora: TrpcHttpClient;
+const as: Record<string, TestClient> = {};
+let dora: TestClient;
 let doraId: string;
 let ana: string, bruno: string, carla: string;
 
@@ -40,35 +40,36 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; reason: unk
   try {
     await p;
   } catch (e) {
-    if (e instanceof TrpcError) return { code: e.code, reason: e.data.reason, message: e.message };
+    const refused = refusalOf(e);
+    if (refused) return { code: refused.code, reason: refused.data.reason, message: refused.message };
     throw e;
   }
   throw new Error('expected a refusal');
 }
 
-const roomOf = async (client: TrpcHttpClient, roomId: string) =>
-  (await client.query<{ roomId: string; unread: number; kind: string; members: { id: string; name: string; status: string }[] }[]>('chat.list')).find((r) => r.roomId === roomId);
+const roomOf = async (client: TestClient, roomId: string) =>
+  (await client.chat.list.query()).find((r) => r.roomId === roomId);
 
 describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
   let direct: string;
 
   it('refuses an offline colleague, naming them; a paused one is internally available', async () => {
     await setStatus(bruno, 'offline');
-    const r = await refusal(as.ana!.mutate('chat.open', { userIds: [bruno] }));
+    const r = await refusal(as.ana!.chat.open.mutate({ userIds: [bruno] }));
     expect(r).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.offline' });
     // A sentence in the reader's language, naming the colleague.
     expect(r.message).toMatch(/^Sem permissão: Bruno .* está offline/);
     await setStatus(bruno, 'paused');
-    const opened = await as.ana!.mutate('chat.open', { userIds: [bruno] });
+    const opened = await as.ana!.chat.open.mutate({ userIds: [bruno] });
     expect(opened).toEqual({ roomId: expect.any(String), docName: `chat:${opened.roomId}`, kind: 'direct' });
     direct = opened.roomId;
     await setStatus(bruno, 'online');
   });
 
   it('keeps one direct room per pair, usable even once the colleague is offline', async () => {
-    expect((await as.bruno!.mutate('chat.open', { userIds: [ana] })).roomId).toBe(direct);
+    expect((await as.bruno!.chat.open.mutate({ userIds: [ana] })).roomId).toBe(direct);
     await setStatus(bruno, 'offline');
-    expect((await as.ana!.mutate('chat.open', { userIds: [bruno, ana] })).roomId).toBe(direct);
+    expect((await as.ana!.chat.open.mutate({ userIds: [bruno, ana] })).roomId).toBe(direct);
     await setStatus(bruno, 'online');
     const rooms = await app.db.sql`SELECT count(*)::int AS n FROM chat_rooms WHERE org_id = ${ids.orgId} AND kind = 'direct'`;
     expect(rooms[0]!.n).toBe(1);
@@ -78,48 +79,48 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
   });
 
   it('refuses a colleague, or a caller, in no team that allows internal chat', async () => {
-    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
-    expect(await refusal(dora.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youNoTeam' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(dora.chat.open.mutate({ userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youNoTeam' });
     // A group is refused as a whole when one member may not chat.
-    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [bruno, doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [bruno, doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
   });
 
   it('refuses a colleague, or a caller, whose internal chat is turned off', async () => {
     await setInternalChat(carla, false);
-    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [carla] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
-    expect(await refusal(as.carla!.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youMayNot' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [carla] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(as.carla!.chat.open.mutate({ userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youMayNot' });
     await setInternalChat(carla, true);
   });
 
   it('a user whose internal chat is turned off loses the rooms they have, at the upgrade and live', async () => {
     const b = connectDoc(app.url, `chat:${direct}`, as.bruno!.cookie);
     await b.synced();
-    await as.admin!.mutate('admin.users.update', { userId: bruno, internalChat: false });
+    await as.admin!.admin.users.update.mutate({ userId: bruno, internalChat: false });
     await waitFor(async () => b.closes.includes(CloseCode.Forbidden), 'closed when internal chat is turned off');
     b.destroy();
     expect(await upgradeStatus(app.url, `chat:${direct}`, { cookie: as.bruno!.cookie! })).toBe(403);
-    expect(await refusal(as.bruno!.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youMayNot' });
-    await as.admin!.mutate('admin.users.update', { userId: bruno, internalChat: true });
+    expect(await refusal(as.bruno!.chat.open.mutate({ userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youMayNot' });
+    await as.admin!.admin.users.update.mutate({ userId: bruno, internalChat: true });
     expect(await upgradeStatus(app.url, `chat:${direct}`, { cookie: as.bruno!.cookie! })).toBe(101);
   });
 
   it('refuses unknown users, users of another organization, oneself alone, and too many', async () => {
     const other = await createOtherOrg(app.db.sql, 'chat');
-    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
-    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [crypto.randomUUID()] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
-    expect(await refusal(as.ana!.mutate('chat.open', { userIds: [ana] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.noColleague' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [crypto.randomUUID()] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [ana] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.noColleague' });
     const eleven = Array.from({ length: 11 }, () => crypto.randomUUID());
-    expect((await refusal(as.ana!.mutate('chat.open', { userIds: eleven }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(as.ana!.chat.open.mutate({ userIds: eleven }))).code).toBe('BAD_REQUEST');
   });
 
   it('small groups: a new room each time, reaching only its members (documents and events)', async () => {
     const brunoEvents = openEventStream(app.url, as.bruno!.cookie);
     const carlaEvents = openEventStream(app.url, as.carla!.cookie);
     await Promise.all([brunoEvents.started, carlaEvents.started]);
-    const group = await as.ana!.mutate('chat.open', { userIds: [bruno, carla] });
+    const group = await as.ana!.chat.open.mutate({ userIds: [bruno, carla] });
     expect(group.kind).toBe('group');
-    expect((await as.ana!.mutate('chat.open', { userIds: [carla, bruno] })).roomId).not.toBe(group.roomId);
-    const pair = await as.ana!.mutate('chat.open', { userIds: [carla] });
+    expect((await as.ana!.chat.open.mutate({ userIds: [carla, bruno] })).roomId).not.toBe(group.roomId);
+    const pair = await as.ana!.chat.open.mutate({ userIds: [carla] });
     const got = (s: typeof brunoEvents, roomId: string) => s.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === roomId);
     await waitFor(async () => got(carlaEvents, group.roomId) && got(carlaEvents, pair.roomId) && got(brunoEvents, group.roomId), 'members told');
     await new Promise((r) => setTimeout(r, 300));
@@ -129,8 +130,8 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
     // Not a member: no document, no read position, no history.
     expect(await upgradeStatus(app.url, `chat:${pair.roomId}`, { cookie: as.bruno!.cookie! })).toBe(403);
     expect(await upgradeStatus(app.url, `chat:${pair.roomId}`, { cookie: as.carla!.cookie! })).toBe(101);
-    expect((await refusal(as.bruno!.mutate('chat.markRead', { roomId: pair.roomId, count: 1 }))).code).toBe('NOT_FOUND');
-    expect((await refusal(as.bruno!.query('chat.history', { roomId: pair.roomId }))).code).toBe('NOT_FOUND');
+    expect((await refusal(as.bruno!.chat.markRead.mutate({ roomId: pair.roomId, count: 1 }))).code).toBe('NOT_FOUND');
+    expect((await refusal(as.bruno!.chat.history.query({ roomId: pair.roomId }))).code).toBe('NOT_FOUND');
     expect(await roomOf(as.bruno!, pair.roomId)).toBeUndefined();
   });
 });
@@ -138,8 +139,8 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
 describe('group members change (SPEC §7)', () => {
   it('a member adds a colleague, who sees the history with nothing unread and can open the document; the rule of starting a group holds', async () => {
     // A group of Ana and Bruno (Carla leaves at once; it stays a group).
-    const g = await as.ana!.mutate('chat.open', { userIds: [bruno, carla] });
-    await as.carla!.mutate('chat.leave', { roomId: g.roomId });
+    const g = await as.ana!.chat.open.mutate({ userIds: [bruno, carla] });
+    await as.carla!.chat.leave.mutate({ roomId: g.roomId });
     expect((await roomOf(as.ana!, g.roomId))!.members.map((m) => m.id).sort()).toEqual([ana, bruno].sort());
     expect(await roomOf(as.carla!, g.roomId)).toBeUndefined();
     expect(await upgradeStatus(app.url, `chat:${g.roomId}`, { cookie: as.carla!.cookie! })).toBe(403);
@@ -151,16 +152,16 @@ describe('group members change (SPEC §7)', () => {
     const carlaEvents = openEventStream(app.url, as.carla!.cookie);
     await carlaEvents.started;
     // Refusals: a newcomer who may not chat, someone already there, a non-member adding, a direct room.
-    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
-    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [bruno] }))).toMatchObject({ code: 'CONFLICT', reason: 'chat.alreadyMember' });
-    expect(await refusal(as.carla!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [carla, doraId] }))).toMatchObject({ code: 'NOT_FOUND' });
-    const pair = await as.ana!.mutate('chat.open', { userIds: [bruno] });
-    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: pair.roomId, userIds: [carla] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
-    expect(await refusal(as.ana!.mutate('chat.leave', { roomId: pair.roomId }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [bruno] }))).toMatchObject({ code: 'CONFLICT', reason: 'chat.alreadyMember' });
+    expect(await refusal(as.carla!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [carla, doraId] }))).toMatchObject({ code: 'NOT_FOUND' });
+    const pair = await as.ana!.chat.open.mutate({ userIds: [bruno] });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: pair.roomId, userIds: [carla] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
+    expect(await refusal(as.ana!.chat.leave.mutate({ roomId: pair.roomId }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
     const other = await createOtherOrg(app.db.sql, 'chat-add');
-    expect(await refusal(as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
 
-    await as.ana!.mutate('chat.addMembers', { roomId: g.roomId, userIds: [carla] });
+    await as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [carla] });
     await waitFor(async () => carlaEvents.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === g.roomId), 'Carla told');
     carlaEvents.close();
     expect(await roomOf(as.carla!, g.roomId)).toMatchObject({ unread: 0, kind: 'group' });
@@ -172,7 +173,7 @@ describe('group members change (SPEC §7)', () => {
     await waitFor(async () => (await roomOf(as.carla!, g.roomId))!.unread === 1, 'one unread for Carla');
 
     // Leaving closes the leaver's socket to the document; the others carry on.
-    await as.carla!.mutate('chat.leave', { roomId: g.roomId });
+    await as.carla!.chat.leave.mutate({ roomId: g.roomId });
     await waitFor(async () => c.closes.includes(CloseCode.Forbidden), 'Carla\'s socket closed');
     addChatMessage(a.doc, ana, 'after Carla left');
     await waitFor(async () => chatMessages(await storedRoomDoc(app.db.sql, ids.orgId, g.roomId)).length === 3, 'still stored');
@@ -188,9 +189,9 @@ describe('group members change (SPEC §7)', () => {
       await app.db.sql`UPDATE users SET status = 'online' WHERE id = ${u.id}`;
       extra.push(u.id);
     }
-    const g = await as.ana!.mutate('chat.open', { userIds: [bruno, carla] });
+    const g = await as.ana!.chat.open.mutate({ userIds: [bruno, carla] });
     // 3 members + 10 candidates offered one by one from two members at once: at most 11 in all.
-    const results = await Promise.allSettled(extra.map((id, i) => (i % 2 ? as.ana! : as.bruno!).mutate('chat.addMembers', { roomId: g.roomId, userIds: [id] })));
+    const results = await Promise.allSettled(extra.map((id, i) => (i % 2 ? as.ana! : as.bruno!).chat.addMembers.mutate({ roomId: g.roomId, userIds: [id] })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
     expect((await roomOf(as.ana!, g.roomId))!.members).toHaveLength(11);
   });
@@ -199,7 +200,7 @@ describe('group members change (SPEC §7)', () => {
 describe('messages in the room document', () => {
   let roomId: string;
   beforeAll(async () => {
-    roomId = (await as.ana!.mutate('chat.open', { userIds: [bruno] })).roomId;
+    roomId = (await as.ana!.chat.open.mutate({ userIds: [bruno] })).roomId;
   });
 
   /** The room as PostgreSQL has it. */
@@ -249,13 +250,13 @@ describe('messages in the room document', () => {
     const live = () => chatMessages(a.doc).length;
     // Nothing read yet: all of it is unread for both (Ana's own messages too, until she marks them).
     expect((await roomOf(as.bruno!, roomId))!.unread).toBe(live());
-    expect(await as.bruno!.mutate('chat.markRead', { roomId, count: live() })).toEqual({ unread: 0 });
+    expect(await as.bruno!.chat.markRead.mutate({ roomId, count: live() })).toEqual({ unread: 0 });
     for (const text of ['one', 'two']) addChatMessage(a.doc, ana, text);
     await waitFor(async () => (await roomOf(as.bruno!, roomId))!.unread === 2, 'two unread');
     // Read positions never move back (an older tab reporting late).
-    expect(await as.bruno!.mutate('chat.markRead', { roomId, count: 1 })).toEqual({ unread: 2 });
+    expect(await as.bruno!.chat.markRead.mutate({ roomId, count: 1 })).toEqual({ unread: 2 });
     // …and never past what the document holds.
-    expect(await as.bruno!.mutate('chat.markRead', { roomId, count: 10_000 })).toEqual({ unread: 0 });
+    expect(await as.bruno!.chat.markRead.mutate({ roomId, count: 10_000 })).toEqual({ unread: 0 });
     addChatMessage(a.doc, ana, 'three');
     await waitFor(async () => (await roomOf(as.bruno!, roomId))!.unread === 1, 'one unread');
     a.destroy();
@@ -292,18 +293,18 @@ describe('messages in the room document', () => {
     // Archiving changes nobody's unread count.
     expect((await roomOf(as.bruno!, roomId))!.unread).toBe(unreadBefore);
 
-    const history = await as.bruno!.query('chat.history', { roomId });
+    const history = await as.bruno!.chat.history.query({ roomId });
     expect(history.nextBefore).toBeNull();
-    expect(history.messages.map((m: { text: string }) => m.text)).toEqual(oldest.map((m) => m.text).reverse());
-    expect(history.messages.find((m: { text: string }) => m.text === 'hi Ana')).toMatchObject({ authorId: bruno, authorName: expect.stringMatching(/^Bruno/) });
-    expect(history.messages.find((m: { text: string }) => m.text === 'bulk 0')).toMatchObject({ authorId: ana });
-    const page = await as.bruno!.query('chat.history', { roomId, before: history.messages[2].seq });
-    expect(page.messages[0].text).toBe(history.messages[3].text);
+    expect(history.messages.map((m) => m.text)).toEqual(oldest.map((m) => m.text).reverse());
+    expect(history.messages.find((m) => m.text === 'hi Ana')).toMatchObject({ authorId: bruno, authorName: expect.stringMatching(/^Bruno/) });
+    expect(history.messages.find((m) => m.text === 'bulk 0')).toMatchObject({ authorId: ana });
+    const page = await as.bruno!.chat.history.query({ roomId, before: history.messages[2]!.seq });
+    expect(page.messages[0]!.text).toBe(history.messages[3]!.text);
 
     // The live document is under the limit: nothing more moves; then the rest goes, with Bruno as author.
     expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 20, keep: 10 })).toBe(0);
     expect(await archiveChatRoom(app.db.sql, app.sync, ids.orgId, roomId, { above: 5, keep: 0 })).toBe(10);
-    const claim = (await as.ana!.query('chat.history', { roomId })).messages[0];
+    const claim = (await as.ana!.chat.history.query({ roomId })).messages[0];
     expect(claim).toMatchObject({ text: 'written by Bruno', authorId: bruno });
     a.destroy();
     b.destroy();
@@ -350,7 +351,7 @@ describe('messages in the room document', () => {
 
 describe('chat.posted: the unread hint on a new message', () => {
   it('tells the room’s members (and only them) once the message is stored; nothing for a message it does not hold or someone else wrote', async () => {
-    const roomId = (await as.ana!.mutate('chat.open', { userIds: [bruno] })).roomId as string;
+    const roomId = (await as.ana!.chat.open.mutate({ userIds: [bruno] })).roomId as string;
     const brunoEvents = openEventStream(app.url, as.bruno!.cookie);
     const carlaEvents = openEventStream(app.url, as.carla!.cookie);
     await Promise.all([brunoEvents.started, carlaEvents.started]);
@@ -360,16 +361,16 @@ describe('chat.posted: the unread hint on a new message', () => {
     await a.synced();
     const id = addChatMessage(a.doc, ana, 'are you there?').get('id') as string;
     // Called at once, as the browser does: it waits for the message to be stored.
-    expect(await as.ana!.mutate('chat.posted', { roomId, messageId: id })).toEqual({ announced: true });
+    expect(await as.ana!.chat.posted.mutate({ roomId, messageId: id })).toEqual({ announced: true });
     await waitFor(async () => told(brunoEvents) === 1, 'Bruno told');
     expect((await roomOf(as.bruno!, roomId))!.unread).toBeGreaterThan(0);
 
     // Bruno cannot announce Ana's message, nor anyone a message the room does not hold.
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect(await as.bruno!.mutate('chat.posted', { roomId, messageId: id })).toEqual({ announced: false });
-    expect(await as.ana!.mutate('chat.posted', { roomId, messageId: unknown })).toEqual({ announced: false });
+    expect(await as.bruno!.chat.posted.mutate({ roomId, messageId: id })).toEqual({ announced: false });
+    expect(await as.ana!.chat.posted.mutate({ roomId, messageId: unknown })).toEqual({ announced: false });
     // Not a member: not found.
-    expect((await refusal(as.carla!.mutate('chat.posted', { roomId, messageId: id }))).code).toBe('NOT_FOUND');
+    expect((await refusal(as.carla!.chat.posted.mutate({ roomId, messageId: id }))).code).toBe('NOT_FOUND');
     await new Promise((r) => setTimeout(r, 300));
     expect(told(brunoEvents)).toBe(1);
     expect(told(carlaEvents)).toBe(0);

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc } from '../../test/helpers/sync.ts';
 import { mulberry32 } from '../../test/helpers/prng.ts';
+import { makeContact } from '../../test/helpers/factories.ts';
 
 /**
  * Convergence under seeded random edits (tldraw's sync fuzz): four agents co-edit one
@@ -45,9 +46,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function fuzz(seed: number) {
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp)
-    VALUES (${ids.orgId}, ${`Fuzz ${seed}`}, ${`fuzz${seed}@x.test`}, ${`55119${String(seed % 100000000).padStart(8, '0')}`}) RETURNING id`;
-  const name = `notes:${c!.id as string}`;
+  const c = await makeContact(app.db.sql, ids.orgId, { name: `Fuzz ${seed}`, email: `fuzz${seed}@x.test`, whatsapp: `55119${String(seed % 100000000).padStart(8, '0')}` });
+  const name = `notes:${c}`;
   const peers = people.map((who) => ({ who, userId: ids.users[`${who}@demo.test`]!, online: true, ...connectDoc(app.url, name, cookies[who]!) }));
   await Promise.all(peers.map((p) => p.synced()));
 
@@ -114,8 +114,8 @@ describe('notes converge under seeded random edits, disconnects and offline edit
 
 describe('notes.activity', () => {
   it('says who changed a contact’s notes, from the server’s log rather than the document’s claims', async () => {
-    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Activity', 'act@x.test', '5511988887777') RETURNING id`;
-    const contactId = c!.id as string;
+    const c = await makeContact(app.db.sql, ids.orgId, { name: 'Activity', email: 'act@x.test', whatsapp: '5511988887777' });
+    const contactId = c;
     const ana = connectDoc(app.url, `notes:${contactId}`, cookies.ana!);
     const bruno = connectDoc(app.url, `notes:${contactId}`, cookies.bruno!);
     await Promise.all([ana.synced(), bruno.synced()]);
@@ -125,7 +125,7 @@ describe('notes.activity', () => {
     await waitFor(async () => noteEntries(ana.doc).length === 2 && noteEntries(bruno.doc).length === 2, 'both entries');
     const carla = await app.login('carla@demo.test');
     const activity = await waitFor(async () => {
-      const rows = await carla.query<{ userId: string; name: string; at: string; changes: number }[]>('notes.activity', { contactId });
+      const rows = await carla.notes.activity.query({ contactId });
       return rows.length === 2 && rows;
     }, 'activity');
     expect(activity.map((a) => a.userId).sort()).toEqual([ids.users['ana@demo.test'], ids.users['bruno@demo.test']].sort());

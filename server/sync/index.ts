@@ -1,24 +1,22 @@
 import type { IncomingMessage } from 'node:http';
+import { isChatMember } from '../../db/queries/chat.ts';
 import { getContact } from '../../db/queries/contacts.ts';
 import { getConversation } from '../../db/queries/conversations.ts';
 import { appendDocUpdates, bindClient, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
+import { teamsOfUser } from '../../db/queries/teams.ts';
 import { getUser, type User } from '../../db/queries/users.ts';
-import { docName, parseDocName } from '../../sync/shared/doc-name.ts';
+import { docName, parseDocName, type DocName } from '../../sync/shared/doc-name.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { SyncServer, type SyncHooks, type SyncIdentity, type SyncLimits } from '../../sync/server/server.ts';
 import { RedisFanout } from '../../sync/server/fanout.ts';
 import { validateSessionToken } from '../auth/session.ts';
 import { archiveLoadedChats } from '../commands/chat.ts';
-import { actorFor, factsOf } from '../commands/conversations/common.ts';
-import { mayView, mayWrite } from '../domain/conversation-access.ts';
-import { errorsFor } from '../errors.ts';
-import { registerEventRule } from '../events/permissions.ts';
+import { factsOf } from '../commands/conversations/common.ts';
+import { chatUpdateRefusal } from '../domain/chat.ts';
+import { docAccess, type DocAccess, type DocViewer } from '../domain/doc-access.ts';
 import type { HttpMounts } from '../http/server.ts';
 import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
 import type { Services } from '../services/index.ts';
-
-// Notes are readable by every user of the contact's organization (the notes rule of /sync).
-registerEventRule('notes.changed', () => true);
 
 /** How often, at most, one contact's notes announce `notes.changed` while being edited. */
 export const NOTES_ANNOUNCE_MS = 2_000;
@@ -61,7 +59,24 @@ function notesAnnouncer(s: Services): { stored(rows: { orgId: string; docName: s
   };
 }
 
-/** Per-document rules (SPEC §9, issue "Sync"): who may open which document, and how. */
+/** Reads what the document rule needs (server/domain/doc-access.ts) and asks it. */
+async function accessTo(s: Services, doc: DocName, viewer: DocViewer): Promise<DocAccess | null> {
+  switch (doc.kind) {
+    case 'presence':
+      return docAccess(doc, viewer, {});
+    case 'notes':
+      return docAccess(doc, viewer, { contactInOrg: (await getContact(s.sql, viewer.orgId, doc.contactId)) !== null });
+    case 'chat':
+      return docAccess(doc, viewer, { member: await isChatMember(s.sql, viewer.orgId, doc.roomId, viewer.userId) });
+    case 'conversation': {
+      const c = await getConversation(s.sql, viewer.orgId, doc.conversationId);
+      const [conversation, teams] = c ? await Promise.all([factsOf(s.sql, c), teamsOfUser(s.sql, viewer.orgId, viewer.userId)]) : [null, []];
+      return docAccess(doc, viewer, { conversation, teamIds: teams.map((t) => t.id) });
+    }
+  }
+}
+
+/** The /sync hooks: sessions, the document rules, authorship in chat, storage. */
 function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks {
   // The user the session check just read, for the authorization of the same upgrade (one
   // query fewer per connect); re-checks of open sockets get a new identity and read afresh.
@@ -79,28 +94,14 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
     async onAuthorize(who, doc) {
       const user = justAuthenticated.get(who) ?? (await getUser(s.sql, who.orgId, who.userId));
       if (!user || user.deactivatedAt) return null;
-      switch (doc.kind) {
-        case 'presence':
-          return doc.orgId === who.orgId ? { orgId: who.orgId, access: 'awareness', persist: false } : null;
-        case 'notes':
-          return (await getContact(s.sql, who.orgId, doc.contactId)) ? { orgId: who.orgId, access: 'write', persist: true } : null;
-        case 'chat': {
-          // "May use internal chat" (SPEC §2) covers the rooms one already has.
-          if (!user.internalChat) return null;
-          const rows = await s.sql`SELECT 1 FROM chat_members WHERE org_id = ${who.orgId} AND room_id = ${doc.roomId} AND user_id = ${who.userId}`;
-          return rows.length > 0 ? { orgId: who.orgId, access: 'write', persist: true } : null;
-        }
-        case 'conversation': {
-          const c = await getConversation(s.sql, who.orgId, doc.conversationId);
-          if (!c) return null;
-          const actor = await actorFor(s.sql, user, errorsFor('en'), 'en');
-          const facts = await factsOf(s.sql, c);
-          // The colleague thread: serving agent, invited colleagues and admins write; team members may peek.
-          if (mayWrite(facts, actor) || (actor.role === 'admin' && c.status !== 'closed')) return { orgId: who.orgId, access: 'write', persist: true };
-          return mayView(facts, actor) ? { orgId: who.orgId, access: 'read', persist: true } : null;
-        }
-      }
+      const viewer: DocViewer = {
+        orgId: who.orgId, userId: who.userId, role: user.role, historyAccess: user.historyAccess, internalChat: user.internalChat, deactivated: false,
+      };
+      const access = await accessTo(s, doc, viewer);
+      // Presence is awareness only: never stored.
+      return access ? { orgId: who.orgId, access, persist: doc.kind !== 'presence' } : null;
     },
+    authorizeUpdate: (update) => (update.doc.kind === 'chat' ? chatUpdateRefusal(update) : null),
     store: {
       load: (orgId, name) => loadDocUpdates(s.sql, orgId, name),
       append: async (rows) => {
@@ -127,11 +128,14 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
   const notes = notesAnnouncer(s);
   const server = new SyncServer(hooks(s, notes), limits);
   const unsubscribe = s.bus.subscribe((e) => {
-    const d = e.data;
-    if (e.type === 'session.ended') server.closeWhere((c) => c.sessionId === d.sessionId, CloseCode.Unauthorized);
-    else if (e.type === 'user.sessions_revoked' || e.type === 'user.deactivated') server.closeWhere((c) => c.orgId === e.orgId && c.userId === d.userId, CloseCode.Unauthorized);
-    else if (['conversation.updated', 'queue.changed', 'conversation.participants'].includes(e.type) && typeof d.conversationId === 'string') {
-      const name = docName.conversation(d.conversationId);
+    if (e.type === 'session.ended') {
+      const { sessionId } = e.data;
+      server.closeWhere((c) => c.sessionId === sessionId, CloseCode.Unauthorized);
+    } else if (e.type === 'user.sessions_revoked' || e.type === 'user.deactivated') {
+      const { userId } = e.data;
+      server.closeWhere((c) => c.orgId === e.orgId && c.userId === userId, CloseCode.Unauthorized);
+    } else if (e.type === 'conversation.updated' || e.type === 'queue.changed' || e.type === 'conversation.participants') {
+      const name = docName.conversation(e.data.conversationId);
       void server.reauthorize((_c, room) => room.name.name === name);
     } else if (e.type === 'team.updated' || e.type === 'user.updated') {
       void server.reauthorize((c, room) => c.orgId === e.orgId && (room.name.kind === 'conversation' || room.name.kind === 'chat'));

@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { startRedis } from '../../test/helpers/redis.ts';
 import { connectDoc } from '../../test/helpers/sync.ts';
+import { makeContact } from '../../test/helpers/factories.ts';
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let app: TestApp;
@@ -27,8 +28,8 @@ afterAll(async () => {
 describe('several processes with Redis', () => {
   it('clients on two processes converge, each update stored once, awareness crosses', async () => {
     const ids = await demoIds(app.db.sql);
-    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Multi', 'm@x.test', '5511955551234') RETURNING id`;
-    const name = `notes:${c!.id}`;
+    const c = await makeContact(app.db.sql, ids.orgId, { name: 'Multi', email: 'm@x.test', whatsapp: '5511955551234' });
+    const name = `notes:${c}`;
     const ana = (await app.login('ana@demo.test')).cookie!;
     const bruno = (await app.login('bruno@demo.test')).cookie!;
     const a = connectDoc(app.url, name, ana);
@@ -68,9 +69,9 @@ describe('several processes with Redis', () => {
 
   it('after a Redis outage, a process resyncs its documents from PostgreSQL', async () => {
     const ids = await demoIds(app.db.sql);
-    const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Outage', 'o@x.test', '5511955554321') RETURNING id`;
-    const [other] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Opened during outage', 'od@x.test', '5511955554322') RETURNING id`;
-    const name = `notes:${c!.id}`;
+    const c = await makeContact(app.db.sql, ids.orgId, { name: 'Outage', email: 'o@x.test', whatsapp: '5511955554321' });
+    const other = await makeContact(app.db.sql, ids.orgId, { name: 'Opened during outage', email: 'od@x.test', whatsapp: '5511955554322' });
+    const name = `notes:${c}`;
     const anaCookie = (await app.login('ana@demo.test')).cookie!;
     const brunoCookie = (await app.login('bruno@demo.test')).cookie!;
     const a = connectDoc(app.url, name, anaCookie);
@@ -85,7 +86,7 @@ describe('several processes with Redis', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(b.doc.getArray('log').toJSON()).toEqual(['before']);
     // A document first opened while Redis is down still opens (from PostgreSQL)...
-    const lateName = `notes:${other!.id}`;
+    const lateName = `notes:${other}`;
     const late = connectDoc(second.url, lateName, brunoCookie);
     await late.synced();
     redis = await startRedis(redis.port);

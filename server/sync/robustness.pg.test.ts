@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocUpdates } from '../../db/queries/sync.ts';
 import { createSql } from '../../db/sql.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
-import { startTestApp, TrpcHttpClient, type TestApp } from '../../test/helpers/app.ts';
+import { createTestClient, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
 import { freePort, startAppOn, startSyncProcess, type SyncProcess } from '../../test/helpers/sync-process.ts';
+import { makeContact } from '../../test/helpers/factories.ts';
 
 const LIMITS = { idleUnloadMs: 300, compactAfterRows: 5, maxPendingBytes: 4096, maxMessageBytes: 64 * 1024, maxConnectionsPerUser: 4 };
 
@@ -27,8 +28,8 @@ afterAll(() => app?.stop());
 let contacts = 0;
 async function notesDoc(sql = app.db.sql, orgId = ids.orgId): Promise<string> {
   const n = ++contacts;
-  const [c] = await sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${orgId}, ${`Robust ${n}`}, ${`r${n}@x.test`}, ${`55119000${String(n).padStart(5, '0')}`}) RETURNING id`;
-  return `notes:${c!.id as string}`;
+  const c = await makeContact(sql, orgId, { name: `Robust ${n}`, email: `r${n}@x.test`, whatsapp: `55119000${String(n).padStart(5, '0')}` });
+  return `notes:${c}`;
 }
 
 const text = (doc: Y.Doc) => doc.getText('t').toString();
@@ -161,8 +162,8 @@ describe('limits', () => {
     // Upgrades refused after the count (a document this user may not open; a burst of them
     // counts too, hence some 429) hold no slot afterwards.
     const other = await createOtherOrg(app.db.sql, 'burst');
-    const [foreign] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${other.org.id}, 'Foreign', 'foreign@x.test', '5511900099999') RETURNING id`;
-    const forbidden = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 2 }, () => attempt(cookies.admin!, `${app.url.replace(/^http/, 'ws')}/sync/notes:${foreign!.id as string}`)));
+    const foreign = await makeContact(app.db.sql, other.org.id, { name: 'Foreign', email: 'foreign@x.test', whatsapp: '5511900099999' });
+    const forbidden = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 2 }, () => attempt(cookies.admin!, `${app.url.replace(/^http/, 'ws')}/sync/notes:${foreign}`)));
     expect(forbidden.every((b) => b.status === 403 || b.status === 429)).toBe(true);
     expect(forbidden.some((b) => b.status === 403)).toBe(true);
     // Every slot comes back: the cap's worth of sockets opens again, one at a time.
@@ -249,8 +250,8 @@ describe('kill -9', () => {
       const orgId = (await db.sql`SELECT org_id FROM users WHERE email = 'ana@demo.test'`)[0]!.org_id as string;
       const name = await notesDoc(db.sql, orgId);
       const login = async (email: string) => {
-        const c = new TrpcHttpClient(proc!.url);
-        await c.mutate('auth.login', { email, password: 'atende-demo' });
+        const c = createTestClient(proc!.url);
+        await c.auth.login.mutate({ email, password: 'atende-demo' });
         return c.cookie!;
       };
       const [anaCookie, brunoCookie, carlaCookie] = [await login('ana@demo.test'), await login('bruno@demo.test'), await login('carla@demo.test')];

@@ -10,6 +10,7 @@ import { makeChannel, waitingConversation } from '../../test/helpers/conversatio
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc, upgradeStatus } from '../../test/helpers/sync.ts';
 import { openEventStream } from '../../test/helpers/events.ts';
+import { makeContact } from '../../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -19,8 +20,8 @@ let cookies: Record<string, string>;
 beforeAll(async () => {
   app = await startTestApp({}, { sync: { idleUnloadMs: 300 } });
   ids = await demoIds(app.db.sql);
-  const [c] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Notes Person', 'n@x.test', '5511912340000') RETURNING id`;
-  contactId = c!.id as string;
+  const c = await makeContact(app.db.sql, ids.orgId, { name: 'Notes Person', email: 'n@x.test', whatsapp: '5511912340000' });
+  contactId = c;
   cookies = {};
   for (const who of ['ana', 'bruno', 'carla', 'admin']) cookies[who] = (await app.login(`${who}@demo.test`)).cookie!;
 });
@@ -60,21 +61,21 @@ describe('/sync with the stock y-websocket client', () => {
   });
 
   it('announces stored notes edits to the organization as notes.changed, a burst at most every 2 s, never to another organization', async () => {
-    const [c2] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Notes Live', 'nl@x.test', '5511912340001') RETURNING id`;
+    const c2 = await makeContact(app.db.sql, ids.orgId, { name: 'Notes Live', email: 'nl@x.test', whatsapp: '5511912340001' });
     const other = await createOtherOrg(app.db.sql, 'notes-live');
     const outsider = await app.login(other.admin.email, other.password);
     const bruno = openEventStream(app.url, cookies.bruno!);
     const foreign = openEventStream(app.url, outsider.cookie);
     await Promise.all([bruno.started, foreign.started]);
-    const a = connectDoc(app.url, `notes:${c2!.id}`, cookies.ana!);
+    const a = connectDoc(app.url, `notes:${c2}`, cookies.ana!);
     await a.synced();
-    const changed = () => bruno.received.filter((e) => e.data.type === 'notes.changed' && e.data.contactId === c2!.id);
+    const changed = () => bruno.received.filter((e) => e.data.type === 'notes.changed' && e.data.contactId === c2);
     a.doc.getText('t').insert(0, 'first ');
     await waitFor(async () => changed().length === 1, 'announced');
     // A burst right after: announced once more when the window ends (its last edit included), not per edit.
     for (let i = 0; i < 10; i++) a.doc.getText('t').insert(0, `${i} `);
     await waitFor(async () => changed().length >= 2, 'the burst announced', 10_000);
-    await waitFor(async () => (await app.db.sql`SELECT count(*)::int AS n FROM events WHERE type = 'notes.changed' AND data->>'contactId' = ${c2!.id}`)[0]!.n === changed().length, 'all delivered', 10_000);
+    await waitFor(async () => (await app.db.sql`SELECT count(*)::int AS n FROM events WHERE type = 'notes.changed' AND data->>'contactId' = ${c2}`)[0]!.n === changed().length, 'all delivered', 10_000);
     expect(changed().length).toBeLessThanOrEqual(3);
     expect(foreign.received.some((e) => e.data.type === 'notes.changed')).toBe(false);
     a.destroy();
@@ -100,7 +101,7 @@ describe('/sync with the stock y-websocket client', () => {
     const channel = await makeChannel(app.db.sql, ids);
     const conv = await waitingConversation(app, channel, '5511912340001');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: conv.id });
+    await ana.conversations.claim.mutate({ conversationId: conv.id });
     const name = `conversation:${conv.id}`;
     const serving = connectDoc(app.url, name, ana.cookie);
     const peeking = connectDoc(app.url, name, cookies.bruno!);
@@ -117,7 +118,7 @@ describe('/sync with the stock y-websocket client', () => {
     expect(text(serving.doc)).toBe('from Ana!');
     // Carla (Sales and Support) may peek too; a Sales-only outsider cannot: move it to Sales and Ana loses access.
     const admin = await app.login('admin@demo.test');
-    await admin.mutate('admin.conversations.transfer', { conversationId: conv.id, toTeamId: ids.teams.Sales });
+    await admin.admin.conversations.transfer.mutate({ conversationId: conv.id, toTeamId: ids.teams.Sales });
     await waitFor(async () => peeking.closes.includes(CloseCode.Forbidden), 'permission change closes Bruno');
     serving.destroy();
     peeking.destroy();
@@ -127,7 +128,7 @@ describe('/sync with the stock y-websocket client', () => {
     const carla = await app.login('carla@demo.test');
     const c = connectDoc(app.url, `notes:${contactId}`, carla.cookie);
     await c.synced();
-    await carla.mutate('auth.logout');
+    await carla.auth.logout.mutate();
     await waitFor(async () => c.closes.includes(CloseCode.Unauthorized), 'closed at logout');
     c.destroy();
   });

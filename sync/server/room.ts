@@ -45,6 +45,23 @@ export interface RoomLimits {
   compactAfterRows: number;
 }
 
+/**
+ * One edit a writer sent, for a document's own authorship rule (SyncHooks.authorizeUpdate).
+ * Everything in `added` is written under the writer's own client ids (already checked).
+ */
+export interface AuthoredUpdate {
+  doc: DocName;
+  userId: string;
+  /** The structs this update adds; those the document already has are left out. */
+  added: ReturnType<typeof Y.decodeUpdate>['structs'];
+  deleted: ReturnType<typeof Y.decodeUpdate>['ds'];
+  /** The user a Yjs client id is bound to in this document, if any. */
+  ownerOf(clientId: number): string | undefined;
+}
+
+/** A refusal (the socket closes with 4403), or null to accept. */
+export type AuthorizeUpdate = (update: AuthoredUpdate) => string | null;
+
 interface Pending {
   conn: Conn;
   update: Uint8Array;
@@ -76,6 +93,7 @@ export class Room {
     private log: (msg: string, err?: unknown) => void,
     private onBroadcastFailure: (conn: Conn, code: number) => void,
     private fanout: Fanout | null = null,
+    private authorizeUpdate: AuthorizeUpdate | null = null,
   ) {
     this.awareness.setLocalState(null);
     this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
@@ -229,31 +247,20 @@ export class Room {
 
   /**
    * Checks an update's authorship: new content must be written under the user's own client
-   * ids; in chat, nobody may change or delete another user's items.
+   * ids; then the document's own rule, if it has one (in chat, nobody may change or delete
+   * another user's items).
    */
   private async accept(conn: Conn, update: Uint8Array): Promise<void> {
     const { structs, ds } = Y.decodeUpdate(update);
-    let news = false;
-    for (const s of structs) {
-      const client = s.id.client;
-      if (s.id.clock + s.length <= Y.getState(this.doc.store, client)) continue; // already here: not authored now
-      news = true;
-      if (!(await this.claimClient(conn, client, true))) throw new SpoofError('update under another user\u2019s client id');
-      if (this.name.kind === 'chat' && s instanceof Y.Item && s.parent && typeof s.parent === 'object' && 'client' in s.parent) {
-        const parentOwner = this.bindings.get((s.parent as Y.ID).client);
-        if (parentOwner && parentOwner !== conn.userId) throw new SpoofError('change to another user\u2019s message');
-        // A message's author is the connection's user, whatever the client wrote.
-        if (s.parentSub === 'authorId' && s.content.getContent()[0] !== conn.userId) throw new SpoofError('message signed as another user');
-      }
+    // Structs the document already has are not authored now.
+    const added = structs.filter((s) => s.id.clock + s.length > Y.getState(this.doc.store, s.id.client));
+    for (const s of added) {
+      if (!(await this.claimClient(conn, s.id.client, true))) throw new SpoofError('update under another user\u2019s client id');
     }
-    if (this.name.kind === 'chat') {
-      for (const client of ds.clients.keys()) {
-        const owner = this.bindings.get(client);
-        if (owner && owner !== conn.userId) throw new SpoofError('deletion of another user\u2019s message');
-      }
-    }
+    const refusal = this.authorizeUpdate?.({ doc: this.name, userId: conn.userId, added, deleted: ds, ownerOf: (client) => this.bindings.get(client) });
+    if (refusal) throw new SpoofError(refusal);
     // A sync reply with nothing this document lacks is nobody's edit: not stored, not an activity.
-    if (!news && !this.hasNewDeletions(ds)) return;
+    if (added.length === 0 && !this.hasNewDeletions(ds)) return;
     this.pending.push({ conn, update });
     this.pendingBytes += update.length;
     if (this.pendingBytes > this.limits.maxPendingBytes) {

@@ -5,7 +5,7 @@ import type * as Y from 'yjs';
 import { awarenessUser } from '../shared/awareness-user.ts';
 import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
-import { Room, SpoofError, type Access, type Conn, type DocStore, type RoomLimits } from './room.ts';
+import { Room, SpoofError, type Access, type AuthorizeUpdate, type Conn, type DocStore, type RoomLimits } from './room.ts';
 import type { Fanout } from './fanout.ts';
 import { groupCommit } from './group-commit.ts';
 
@@ -24,6 +24,12 @@ export interface SyncHooks {
   onAuthenticate(req: IncomingMessage): Promise<SyncIdentity | null>;
   /** null: may not open it (not found and forbidden look the same). */
   onAuthorize(who: SyncIdentity, doc: DocName): Promise<{ orgId: string; access: Access; persist: boolean } | null>;
+  /**
+   * A document's own authorship rule, asked for every edit a writer sends, once its new
+   * content is known to be under the writer's own client ids (absent: every such edit is
+   * accepted). The sync server knows no document schema; the chat rule lives in Atende.
+   */
+  authorizeUpdate?: AuthorizeUpdate;
   store: DocStore;
   log: (msg: string, err?: unknown) => void;
   /** Several processes: updates and awareness travel between them (Redis when configured). */
@@ -161,7 +167,7 @@ export class SyncServer {
     if (existing) return existing;
     let pending = this.loading.get(doc.name);
     if (!pending) {
-      const room = new Room(grant.orgId, doc, grant.persist, this.hooks.store, this.limits, this.hooks.log, (conn, code) => this.close(conn, code), this.hooks.fanout ?? null);
+      const room = new Room(grant.orgId, doc, grant.persist, this.hooks.store, this.limits, this.hooks.log, (conn, code) => this.close(conn, code), this.hooks.fanout ?? null, this.hooks.authorizeUpdate ?? null);
       pending = room.start().then(() => {
         this.rooms.set(doc.name, room);
         return room;

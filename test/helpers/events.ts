@@ -8,8 +8,26 @@ export interface LiveEvent {
 }
 
 /**
- * Opens events.stream with the real tRPC client over SSE (the `eventsource` package: Node
- * 20 has no EventSource), sending the session cookie as a browser would.
+ * The app's typed tRPC client for subscriptions, over SSE (the `eventsource` package: Node 20
+ * has no EventSource), sending these headers (the session cookie, say) as a browser would.
+ */
+export function createSubscriptionClient(baseUrl: string, headers: Record<string, string> = {}) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpSubscriptionLink({
+        url: `${baseUrl}/trpc`,
+        EventSource,
+        eventSourceOptions: {
+          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers ?? {}), ...headers } }),
+        },
+      }),
+    ],
+  });
+}
+
+/**
+ * Opens events.stream with the real tRPC client over SSE, sending the session cookie, and
+ * collects what arrives.
  */
 export function openEventStream(baseUrl: string, cookie: string | null, lastEventId?: string, headers: Record<string, string> = {}) {
   const received: { id: string; data: LiveEvent }[] = [];
@@ -17,17 +35,7 @@ export function openEventStream(baseUrl: string, cookie: string | null, lastEven
   let error: unknown = null;
   let started: () => void;
   const startedP = new Promise<void>((r) => (started = r));
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      httpSubscriptionLink({
-        url: `${baseUrl}/trpc`,
-        EventSource,
-        eventSourceOptions: {
-          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers ?? {}), ...headers, ...(cookie ? { cookie } : {}) } }),
-        },
-      }),
-    ],
-  });
+  const client = createSubscriptionClient(baseUrl, { ...headers, ...(cookie ? { cookie } : {}) });
   const sub = client.events.stream.subscribe(lastEventId ? { lastEventId } : {}, {
     onStarted: () => started(),
     onData: (envelope) => {

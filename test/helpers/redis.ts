@@ -1,14 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.ts';
 
 /** A throwaway Debian redis-server for multi-process tests (.ci/run installs it). */
 export async function startRedis(fixedPort?: number): Promise<{ url: string; port: number; stop(): Promise<void>; process: ChildProcess }> {

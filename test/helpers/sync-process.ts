@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { testEnv } from './env.ts';
+
+export { freePort } from './free-port.ts';
 
 /**
  * Atende in a process of its own, for tests that kill it (`kill -9`). Run as a script
@@ -13,18 +15,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** Starts Atende on this database and port (0: any), in this process. */
 export async function startAppOn(databaseUrl: string, port: number) {
   const { startApp } = await import('../../server/app.ts');
-  const { parseEnv } = await import('../../server/env.ts');
   const { createLogger } = await import('../../server/log.ts');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-proc-'));
-  const env = parseEnv({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: databaseUrl,
-    ATENDE_DEMO: 'true',
-    ATENDE_DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    APP_ORIGIN: 'http://localhost:3000',
-  });
+  const env = testEnv(databaseUrl, dataDir, { PORT: String(port) });
   const app = await startApp(env, createLogger(env.LOG_LEVEL), databaseUrl);
   return {
     ...app,
@@ -73,16 +66,6 @@ export function startSyncProcess(databaseUrl: string, port: number, timeoutMs = 
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the server process exited (${code}) before listening:\n${err}`));
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
     });
   });
 }

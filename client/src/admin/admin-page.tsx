@@ -10,7 +10,9 @@ import CannedScreen from './canned.tsx';
 import ChannelsScreen from './channels.tsx';
 import MonitorScreen from './monitor.tsx';
 import OrganizationScreen from './organization.tsx';
-import { DispositionsScreen, PauseTypesScreen, TagsScreen } from './simple.tsx';
+import { DispositionsScreen } from './dispositions.tsx';
+import { PauseTypesScreen } from './pause-types.tsx';
+import { TagsScreen } from './tags.tsx';
 import TeamsScreen from './teams.tsx';
 import TemplatesScreen from './templates.tsx';
 import UsersScreen from './users.tsx';
@@ -19,7 +21,7 @@ import './admin.css';
 type Screen = { path: string; label: MessageKey; component: Component };
 
 /** The admin's screens, in the order of the sub-navigation; `/admin` opens the monitoring board. */
-export const SCREENS: Screen[] = [
+const SCREENS: Screen[] = [
   { path: '/admin/monitor', label: 'admin.nav.monitor', component: MonitorScreen },
   { path: '/admin/users', label: 'admin.nav.users', component: UsersScreen },
   { path: '/admin/teams', label: 'admin.nav.teams', component: TeamsScreen },
@@ -34,7 +36,7 @@ export const SCREENS: Screen[] = [
 ];
 
 /** The screen for a path ("/admin" and unknown sub-paths → the monitoring board). */
-export function screenFor(pathname: string): Screen {
+function screenFor(pathname: string): Screen {
   const clean = pathname.replace(/\/+$/, '');
   return SCREENS.find((s) => clean === s.path || clean.startsWith(`${s.path}/`)) ?? SCREENS[0]!;
 }

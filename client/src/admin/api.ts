@@ -1,43 +1,14 @@
 import { onCleanup } from 'solid-js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import { onLiveEvent } from '../lib/keys.ts';
+import { adminKeys } from '../lib/keys.ts';
+import { adminKeysForEvent, onLiveEvent } from '../lib/live-events.ts';
 import { trpc } from '../trpc.ts';
-
-/** Query keys of the admin screens (their own, in the style of lib/keys.ts). */
-export const adminKeys = {
-  users: ['admin.users.list'] as const,
-  teams: ['admin.teams.list'] as const,
-  org: ['admin.org.get'] as const,
-  channels: ['admin.channels.list'] as const,
-  templates: ['admin.templates.list'] as const,
-  canned: ['admin.canned.list'] as const,
-  tags: ['admin.tags.list'] as const,
-  dispositions: ['admin.dispositions.list'] as const,
-  pauseTypes: ['admin.pauseTypes.list'] as const,
-  monitor: ['admin.monitor.overview'] as const,
-  audit: ['admin.audit.list'] as const,
-};
-
-type Key = readonly unknown[];
-
-/** Which admin queries a live event makes stale (events carry ids only). */
-export function keysForEvent(type: string): Key[] {
-  const out: Key[] = [];
-  if (type === 'queue.changed' || type.startsWith('conversation.') || type.startsWith('message.')) out.push(adminKeys.monitor);
-  if (type.startsWith('user.') || type.startsWith('agent.')) out.push(adminKeys.monitor, adminKeys.users);
-  if (type === 'team.updated') out.push(adminKeys.teams, adminKeys.users, adminKeys.monitor);
-  if (type === 'org.updated') out.push(adminKeys.org, adminKeys.monitor);
-  if (type === 'config.updated') {
-    out.push(adminKeys.channels, adminKeys.templates, adminKeys.canned, adminKeys.tags, adminKeys.dispositions, adminKeys.pauseTypes);
-  }
-  return out;
-}
 
 /** Keeps the admin queries fresh while the admin page is mounted. */
 export function useAdminLive(): void {
   const queryClient = useQueryClient();
   const stop = onLiveEvent((event) => {
-    for (const queryKey of keysForEvent(event.type)) void queryClient.invalidateQueries({ queryKey });
+    for (const queryKey of adminKeysForEvent(event.type)) void queryClient.invalidateQueries({ queryKey });
   });
   onCleanup(stop);
 }
@@ -76,6 +47,8 @@ export function useList<N extends Name>(name: N) {
     queryFn: fetchers[name] as unknown as () => Promise<Data<N>>,
   }));
 }
+
+type Key = readonly unknown[];
 
 /** A mutation that refreshes the given lists when it succeeds. */
 export function useSave<I, O>(fn: (input: I) => Promise<O>, refresh: Key[], onDone?: (output: O, input: I) => void) {

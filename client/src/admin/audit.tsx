@@ -1,9 +1,11 @@
 import { useInfiniteQuery } from '@tanstack/solid-query';
 import { createMemo, For, Show } from 'solid-js';
 import { isMessageKey, language, t } from '../i18n.ts';
+import { formatDateTimeIn } from '../lib/format.ts';
 import { errorMessage, trpc } from '../trpc.ts';
-import { adminKeys, useList } from './api.ts';
-import { dateTime, Section } from './ui.tsx';
+import { adminKeys } from '../lib/keys.ts';
+import { useList } from './api.ts';
+import { Section, TableHead } from './screen.tsx';
 
 const PAGE = 100;
 
@@ -44,21 +46,12 @@ export default function AuditScreen() {
         <p class="adm-alert" role="alert">{errorMessage(entries.error)}</p>
       </Show>
       <table class="adm-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.audit.at')}</th>
-            <th scope="col">{t('admin.audit.action')}</th>
-            <th scope="col">{t('admin.audit.actor')}</th>
-            <th scope="col">{t('admin.audit.subject')}</th>
-            <th scope="col">{t('admin.audit.ip')}</th>
-            <th scope="col">{t('admin.audit.details')}</th>
-          </tr>
-        </thead>
+        <TableHead labels={[t('admin.audit.at'), t('admin.audit.action'), t('admin.audit.actor'), t('admin.audit.subject'), t('admin.audit.ip'), t('admin.audit.details')]} />
         <tbody>
           <For each={rows()}>
             {(e) => (
               <tr>
-                <td class="adm-num">{dateTime(e.at as unknown as string, language(), org.data?.timeZone)}</td>
+                <td class="adm-num">{formatDateTimeIn(e.at as unknown as string, { language: language(), timeZone: org.data?.timeZone })}</td>
                 <td>{action(e.action)}</td>
                 <td>{who(e.actorUserId)}</td>
                 <td>{e.subjectUserId ? who(e.subjectUserId) : (e.email ?? '—')}</td>

@@ -1,13 +1,15 @@
 import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
-import { adminKeys, uploadCannedFile, useList, useSave, type AdminCanned, type AdminTeam } from './api.ts';
-import { FormActions, Input, Select, str, submitted, focusFirstField } from './ui.tsx';
+import { adminKeys } from '../lib/keys.ts';
+import { uploadCannedFile, useList, useSave, type AdminCanned, type AdminTeam } from './api.ts';
+import { str, submitted } from './form-data.ts';
+import { focusFirstField, FormActions, Input, Select } from './fields.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 type FileRef = { id: string; name: string };
 /** The variables the server fills in when an agent uses the response. */
-export const CANNED_VARIABLES = ['{contact.name}', '{agent.name}', '{protocol}'] as const;
+const CANNED_VARIABLES = ['{contact.name}', '{agent.name}', '{protocol}'] as const;
 
 export default function CannedScreen() {
   const canned = useList('canned');

@@ -2,9 +2,13 @@ import { A } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
-import { adminKeys, useList, useSave, type AdminChannel, type AdminTeam } from './api.ts';
+import { adminKeys } from '../lib/keys.ts';
+import { useList, useSave, type AdminChannel, type AdminTeam } from './api.ts';
 import { splitList } from './logic.ts';
-import { all, bool, Check, FormActions, Input, Loaded, Saved, Section, str, submitted, TextArea, focusFirstField, useEditor } from './ui.tsx';
+import { all, bool, str, submitted } from './form-data.ts';
+import { Check, focusFirstField, FormActions, Input, TextArea } from './fields.tsx';
+import { Loaded, Saved } from './feedback.tsx';
+import { Section, TableHead, useEditor } from './screen.tsx';
 
 type Editing = AdminChannel | 'whatsapp' | 'webchat' | null;
 type Option = { key: string; label: string; teamId: string };
@@ -23,7 +27,7 @@ export default function ChannelsScreen() {
   const channels = useList('channels');
   const teams = useList('teams');
   const org = useList('org');
-  const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
+  const { editing, notice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const teamName = (id: string) => teams.data?.find((tm) => tm.id === id)?.name ?? '—';
 
   return (
@@ -230,14 +234,7 @@ function ChannelForm(props: {
         <div class="adm-wide">
           <table class="adm-table adm-options">
             <caption>{t('admin.channels.options')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.channels.optionKey')}</th>
-                <th scope="col">{t('admin.channels.optionLabel')}</th>
-                <th scope="col">{t('admin.channels.optionTeam')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
+            <TableHead labels={[t('admin.channels.optionKey'), t('admin.channels.optionLabel'), t('admin.channels.optionTeam'), t('admin.actions')]} />
             <tbody>
               <For each={options()}>
                 {(o, i) => (

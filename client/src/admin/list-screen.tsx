@@ -1,7 +1,8 @@
 import { For, Show, type JSX } from 'solid-js';
 import { t } from '../i18n.ts';
 import { useSave } from './api.ts';
-import { ConfirmButton, Loaded, Refusal, Saved, Section, useEditor } from './ui.tsx';
+import { ConfirmButton, Loaded, Refusal, Saved } from './feedback.tsx';
+import { Section, TableHead, useEditor } from './screen.tsx';
 
 /** What an item's editor gets: the item (null: a new one), and how to close. */
 export type ListFormProps<T> = { item: T | null; onDone: (message: string) => void; onCancel: () => void };
@@ -52,12 +53,7 @@ export function ListScreen<T extends { id: string }>(props: {
       <Loaded query={props.query}>
         {(list) => (
           <table class="adm-table">
-            <thead>
-              <tr>
-                <For each={props.columns}>{(c) => <th scope="col">{c.label}</th>}</For>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
+            <TableHead labels={[...props.columns.map((c) => c.label), t('admin.actions')]} />
             <tbody>
               <For each={props.show ? list().filter((item) => props.show!(item)) : list()}>
                 {(item) => (

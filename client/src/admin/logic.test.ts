@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   DAY_PATTERN,
-  durationParts,
   formatDay,
   groupBy,
   looksLikeNetwork,
@@ -9,7 +8,6 @@ import {
   parseDay,
   parseWorkHours,
   previewTemplate,
-  secondsSince,
   splitList,
 } from './logic.ts';
 
@@ -72,15 +70,7 @@ describe('lists and networks', () => {
   });
 });
 
-describe('durations', () => {
-  it('splits into the largest sensible units', () => {
-    const t0 = Date.parse('2026-01-01T10:00:00Z');
-    expect(secondsSince(new Date(t0 + 5000), t0)).toBe(0);
-    expect(durationParts(secondsSince(new Date(t0 - 45_000), t0))).toEqual({ unit: 's', n: 45 });
-    expect(durationParts(12 * 60 + 5)).toEqual({ unit: 'min', n: 12 });
-    expect(durationParts(2 * 3600 + 5 * 60)).toEqual({ unit: 'h', h: 2, m: '05' });
-    expect(durationParts(3 * 86400 + 4 * 3600)).toEqual({ unit: 'd', d: 3, h: 4 });
-  });
+describe('groupBy', () => {
   it('groups in first-seen order', () => {
     expect(groupBy([1, 2, 3, 4], (n) => n % 2)).toEqual([
       [1, [1, 3]],

@@ -85,25 +85,6 @@ export function looksLikeNetwork(value: string): boolean {
   return false;
 }
 
-/** Whole seconds between `since` and `now` (never negative). */
-export function secondsSince(since: string | Date, now: number): number {
-  return Math.max(0, Math.floor((now - new Date(since).getTime()) / 1000));
-}
-
-/** Parts of a duration for "45 s", "12 min", "2 h 05", "3 d 4 h". */
-export function durationParts(seconds: number):
-  | { unit: 's'; n: number }
-  | { unit: 'min'; n: number }
-  | { unit: 'h'; h: number; m: string }
-  | { unit: 'd'; d: number; h: number } {
-  if (seconds < 60) return { unit: 's', n: seconds };
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return { unit: 'min', n: m };
-  const h = Math.floor(m / 60);
-  if (h < 24) return { unit: 'h', h, m: String(m % 60).padStart(2, '0') };
-  return { unit: 'd', d: Math.floor(h / 24), h: h % 24 };
-}
-
 /** Groups items by a key, keeping first-seen order of the keys. */
 export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): [K, T[]][] {
   const groups = new Map<K, T[]>();

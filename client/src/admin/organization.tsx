@@ -2,9 +2,13 @@ import { createSignal, Show } from 'solid-js';
 import { LANGUAGES } from '../../../i18n/index.ts';
 import { t, tValue } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
-import { adminKeys, useList, useSave, type AdminOrg } from './api.ts';
+import { adminKeys } from '../lib/keys.ts';
+import { useList, useSave, type AdminOrg } from './api.ts';
 import { looksLikeNetwork, splitList } from './logic.ts';
-import { all, bool, Check, CheckGroup, FormActions, Input, int, Loaded, Refusal, Saved, Section, Select, str, submitted, TextArea, timeZones } from './ui.tsx';
+import { all, bool, int, str, submitted } from './form-data.ts';
+import { Check, CheckGroup, FormActions, Input, Select, TextArea, timeZones } from './fields.tsx';
+import { Loaded, Refusal, Saved } from './feedback.tsx';
+import { Section } from './screen.tsx';
 
 /** The time zones to pick from (the browser's list), with the saved one even if the browser lacks it. */
 function zoneOptions(current: string): { value: string; label: string }[] {

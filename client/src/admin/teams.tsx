@@ -2,8 +2,10 @@ import { createMemo, createSignal, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { formatMinutes } from '../lib/format.ts';
 import { trpc } from '../trpc.ts';
-import { adminKeys, useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
-import { bool, Check, CheckGroup, FormActions, Input, int, Select, str, submitted, all, focusFirstField } from './ui.tsx';
+import { adminKeys } from '../lib/keys.ts';
+import { useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
+import { all, bool, int, str, submitted } from './form-data.ts';
+import { Check, CheckGroup, focusFirstField, FormActions, Input, Select } from './fields.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 const MAX_TIMEOUT = 60 * 24 * 30;

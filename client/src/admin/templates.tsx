@@ -1,9 +1,11 @@
 import { createMemo, createSignal, Index, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
-import { adminKeys, useList, useSave, type AdminChannel, type AdminTemplate } from './api.ts';
+import { adminKeys } from '../lib/keys.ts';
+import { useList, useSave, type AdminChannel, type AdminTemplate } from './api.ts';
 import { paramCount, previewTemplate } from './logic.ts';
-import { FormActions, Input, Select, str, submitted, TextArea, focusFirstField } from './ui.tsx';
+import { str, submitted } from './form-data.ts';
+import { focusFirstField, FormActions, Input, Select, TextArea } from './fields.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 const CATEGORIES = ['utility', 'marketing', 'authentication'] as const;

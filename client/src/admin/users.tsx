@@ -1,30 +1,15 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { LANGUAGES } from '../../../i18n/index.ts';
 import { language, t, tValue } from '../i18n.ts';
+import { formatDateTimeIn } from '../lib/format.ts';
 import { trpc } from '../trpc.ts';
-import { adminKeys, useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
+import { adminKeys } from '../lib/keys.ts';
+import { useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
 import { DAY_PATTERN, formatDay, parseWorkHours, WEEKDAYS, type Weekday, type WorkHours } from './logic.ts';
-import {
-  bool,
-  Check,
-  CheckGroup,
-  ConfirmButton,
-  dateTime,
-  FormActions,
-  Input,
-  Loaded,
-  orNull,
-  Refusal,
-  Saved,
-  Section,
-  Select,
-  str,
-  submitted,
-  all,
-  TimeZoneList,
-  focusFirstField,
-  useEditor,
-} from './ui.tsx';
+import { all, bool, orNull, str, submitted } from './form-data.ts';
+import { Check, CheckGroup, focusFirstField, FormActions, Input, Select, TimeZoneList } from './fields.tsx';
+import { ConfirmButton, Loaded, Refusal, Saved } from './feedback.tsx';
+import { Section, TableHead, useEditor } from './screen.tsx';
 
 type Editing = AdminUser | 'new' | null;
 
@@ -64,16 +49,7 @@ export default function UsersScreen() {
       <Loaded query={users}>
         {(list) => (
           <table class="adm-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.users.email')}</th>
-                <th scope="col">{t('admin.users.role')}</th>
-                <th scope="col">{t('admin.users.teams')}</th>
-                <th scope="col">{t('admin.users.state')}</th>
-                <th scope="col">{t('admin.actions')}</th>
-              </tr>
-            </thead>
+            <TableHead labels={[t('admin.name'), t('admin.users.email'), t('admin.users.role'), t('admin.users.teams'), t('admin.users.state'), t('admin.actions')]} />
             <tbody>
               <For each={list()}>
                 {(u) => {
@@ -99,7 +75,7 @@ export default function UsersScreen() {
                           </Show>
                           <Show when={locked()}>
                             <span class="adm-badge adm-bad">
-                              {t('admin.users.lockedUntil', { time: dateTime(u.lockedUntil!, language()) })}
+                              {t('admin.users.lockedUntil', { time: formatDateTimeIn(u.lockedUntil!, { language: language() }) })}
                             </span>
                           </Show>
                           <Show when={!u.deactivated && !u.invitationPending && !locked()}>

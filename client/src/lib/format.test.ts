@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKeyIn, formatDateIn, formatDateTimeIn, formatDurationIn, formatElapsedIn, formatMinutesIn, formatTimeIn, formatWhenIn, timeZoneOf } from './format.ts';
+import { dayKeyIn, formatCountdown, formatDateIn, formatDateTimeIn, formatDurationIn, formatElapsedIn, formatMinutesIn, formatTimeIn, formatWhenIn, timeZoneOf } from './format.ts';
 
 // 2026-03-05 15:07 UTC: 12:07 in São Paulo, 09:07 in Mexico City, 10:07 in New York.
 const at = '2026-03-05T15:07:00Z';
@@ -37,6 +37,13 @@ describe('formatting per language and time zone', () => {
     expect(formatDurationIn(3 * 86400 + 4 * 3600, { language: 'es' })).toBe('3 d 4 h');
     expect(formatDurationIn(-10, { language: 'en' })).toBe('0 sec');
     expect(formatElapsedIn('2026-03-05T15:00:00Z', at, { language: 'pt-BR' })).toBe('7 min');
+  });
+
+  it('shows a countdown to the second, on a clock face', () => {
+    expect(formatCountdown(75_000)).toBe('1:15');
+    expect(formatCountdown(3_725_000)).toBe('1:02:05');
+    expect(formatCountdown(59_999)).toBe('0:59');
+    expect(formatCountdown(-5_000)).toBe('0:00');
   });
 
   it('shows settings in minutes as hours and minutes, not "1440 min"', () => {

@@ -1,6 +1,7 @@
 import { createSignal } from 'solid-js';
 import { language } from '../i18n.ts';
-import { meKey, type Me } from '../session.ts';
+import type { Me } from '../session.ts';
+import { keys } from './keys.ts';
 import { queryClient } from '../offline/query-client.ts';
 
 /**
@@ -24,9 +25,9 @@ export function timeZoneOf(me: Pick<Me, 'user' | 'organization'> | undefined | n
 
 // The zone follows the cached `auth.me` answer: signing in, a profile change or an
 // organization change updates it everywhere without each screen asking for it.
-const [zone, setZone] = createSignal<string | undefined>(timeZoneOf(queryClient.getQueryData<Me>(meKey)));
+const [zone, setZone] = createSignal<string | undefined>(timeZoneOf(queryClient.getQueryData<Me>(keys.me)));
 queryClient.getQueryCache().subscribe((event) => {
-  if (event.query.queryKey[0] !== meKey[0]) return;
+  if (event.query.queryKey[0] !== keys.me[0]) return;
   const next = timeZoneOf(event.query.state.data as Me | undefined);
   if (next !== zone()) setZone(next);
 });
@@ -68,7 +69,7 @@ export const formatDateTimeIn = (at: Moment, where: Where) => formatIn(at, where
 /** Longer date and time, for titles and tooltips: "5 de mar. de 2026, 12:07" (pt-BR). */
 export const formatFullDateTimeIn = (at: Moment, where: Where) => formatIn(at, where, { dateStyle: 'medium', timeStyle: 'short' });
 /** "jue, 5 mar" (es) — a day heading. */
-export const formatDayIn = (at: Moment, where: Where) => formatIn(at, where, { weekday: 'short', day: 'numeric', month: 'short' });
+const formatDayIn = (at: Moment, where: Where) => formatIn(at, where, { weekday: 'short', day: 'numeric', month: 'short' });
 
 /** A calendar day in the zone, for "same day?" comparisons: "2026-11-26". */
 export function dayKeyIn(at: Moment, where: Pick<Where, 'timeZone'>): string {
@@ -129,18 +130,26 @@ export function formatMinutesIn(minutes: number, where: Pick<Where, 'language'>)
   return formatDurationIn(total * 60, where);
 }
 
+/**
+ * A countdown on a ticking clock, to the second (a pause's time left or over): 75 s → "1:15",
+ * 3725 s → "1:02:05". Durations read at a glance use `formatDurationIn`.
+ */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
 /** How long from `since` to `now`, as a duration. */
 export const formatElapsedIn = (since: Moment, now: Moment, where: Pick<Where, 'language'>) =>
   formatDurationIn((toDate(now).getTime() - toDate(since).getTime()) / 1000, where);
 
 // In the current language and zone (reactive).
-export const formatDate = (at: Moment) => formatDateIn(at, here());
 export const formatTime = (at: Moment) => formatTimeIn(at, here());
-export const formatDateTime = (at: Moment) => formatDateTimeIn(at, here());
-export const formatFullDateTime = (at: Moment) => formatFullDateTimeIn(at, here());
 export const formatDay = (at: Moment) => formatDayIn(at, here());
-export const formatWhen = (at: Moment, now: Moment = Date.now()) => formatWhenIn(at, here(), now);
-export const isSameDay = (a: Moment, b: Moment) => dayKeyIn(a, here()) === dayKeyIn(b, here());
 export const formatDuration = (seconds: number) => formatDurationIn(seconds, here());
 export const formatMinutes = (minutes: number) => formatMinutesIn(minutes, here());
 export const formatElapsed = (since: Moment, now: Moment = Date.now()) => formatElapsedIn(since, now, here());

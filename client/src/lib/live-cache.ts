@@ -1,16 +1,18 @@
 /**
  * What one live event means for the cached Waiting and In-service lists (pure functions; the
- * wiring to the query cache is `applyLiveEvent` in keys.ts). Events carry ids and states
- * (server/commands/conversations/common.ts): conversation events `status` (the conversation's),
- * message events `status` (the message's) plus `conversationStatus` and `direction`, and all
- * of them `teamId`, `assigneeId`, `targetUserId`, `contactId`. When an event cannot be applied
- * precisely the answer is `refetch` (the old behaviour: invalidate).
+ * wiring to the query cache is `applyLiveEvent` in live-events.ts). Events carry ids and states
+ * (shared/events.ts): conversation events `status` (the conversation's), message events
+ * `status` (the message's) plus `conversationStatus` and `direction`, and all of them
+ * `teamId`, `assigneeId`, `targetUserId`, `contactId`. When an event cannot be applied
+ * precisely (a conversation event of a type this build does not know) the answer is `refetch`.
  */
+import type { ConversationEventType, FlatEvent, StreamSignal } from '../../../shared/events.ts';
 
 /** The server's cap on `queue.list` (db/queries/conversation-views.ts). */
 export const QUEUE_LIMIT = 5_000;
 
-export type LiveEventLike = { type: string; [field: string]: unknown };
+/** A live event as the cache reads it (its time aside); narrow it by `type`. */
+export type LiveEventLike = FlatEvent | StreamSignal;
 
 /** What a cached Waiting row needs for ordering and the per-team filter. */
 export interface QueueRowLike {
@@ -20,14 +22,19 @@ export interface QueueRowLike {
 }
 
 /** Event types about conversations (the ones that may touch Waiting, In service, a conversation, a contact). */
-export const CONVERSATION_EVENTS: ReadonlySet<string> = new Set([
+const CONVERSATION_EVENTS: ReadonlySet<string> = new Set<ConversationEventType>([
   'queue.changed', 'conversation.updated', 'conversation.participants', 'conversation.left', 'message.created', 'message.status',
 ]);
 
+/** A type about conversations, including ones of a newer server this build does not know. */
 export const isConversationEvent = (type: string): boolean =>
   CONVERSATION_EVENTS.has(type) || type.startsWith('conversation.') || type.startsWith('message.');
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/** A conversation event of the catalogue: it names its conversation, team, assignee, target and contact. */
+const knownConversationEvent = (event: LiveEventLike): event is FlatEvent<ConversationEventType> => CONVERSATION_EVENTS.has(event.type);
+
+/** The conversation a conversation event of the catalogue names; null for any other event. */
+export const conversationIdOf = (event: LiveEventLike): string | null => (knownConversationEvent(event) ? event.conversationId : null);
 
 /**
  * For the Waiting lists: `none` (not concerned), `remove` (it is not waiting: make sure it is
@@ -38,9 +45,6 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 export type QueueAction = 'none' | 'remove' | 'fetch' | 'refetch';
 
 export function queueAction(event: LiveEventLike, cached: (id: string) => boolean): QueueAction {
-  if (!isConversationEvent(event.type)) return 'none';
-  const id = str(event.conversationId);
-  if (!id) return 'refetch';
   switch (event.type) {
     // Invitations change no queue row; delivery statuses change no queue row (its last message is the customer's).
     case 'conversation.participants':
@@ -48,22 +52,17 @@ export function queueAction(event: LiveEventLike, cached: (id: string) => boolea
       return 'none';
     // A transfer took it away from the people it names (old team, agent, target): the server says whether I still see it.
     case 'conversation.left':
-      return cached(id) ? 'fetch' : 'none';
-    case 'message.created': {
-      const status = str(event.conversationStatus);
-      if (status && status !== 'waiting') return 'remove';
+      return cached(event.conversationId) ? 'fetch' : 'none';
+    case 'message.created':
+      if (event.conversationStatus !== 'waiting') return 'remove';
       // A message never puts a conversation in Waiting (queue.changed does); it may change a row's last message.
-      if (!cached(id) || (status && event.direction === 'out')) return 'none';
+      if (!cached(event.conversationId) || event.direction === 'out') return 'none';
       return 'fetch';
-    }
     case 'queue.changed':
-    case 'conversation.updated': {
-      const status = str(event.status);
-      if (!status) return 'refetch';
-      return status === 'waiting' ? 'fetch' : 'remove';
-    }
+    case 'conversation.updated':
+      return event.status === 'waiting' ? 'fetch' : 'remove';
     default:
-      return 'refetch';
+      return isConversationEvent(event.type) ? 'refetch' : 'none';
   }
 }
 
@@ -76,11 +75,10 @@ export type MineAction = 'none' | 'fetch' | 'refetch';
 
 export function mineAction(event: LiveEventLike, me: string | null, cached: (id: string) => boolean): MineAction {
   if (!isConversationEvent(event.type)) return 'none';
-  const id = str(event.conversationId);
-  if (!id || !me || !CONVERSATION_EVENTS.has(event.type)) return 'refetch';
+  if (!me || !knownConversationEvent(event)) return 'refetch';
   // Delivery statuses change neither membership, order, nor counts.
   if (event.type === 'message.status') return 'none';
-  if (cached(id) || event.assigneeId === me) return 'fetch';
+  if (cached(event.conversationId) || event.assigneeId === me) return 'fetch';
   if (event.type === 'conversation.participants' && event.userId === me) return 'fetch';
   return 'none';
 }
@@ -137,24 +135,20 @@ export function applyReadMark<T extends MineRowLike>(list: readonly T[], convers
   return { list: [...list.slice(0, at), { ...row, unread: 0 }, ...list.slice(at + 1)], fetch: false };
 }
 
-/** A `read.marked` event's mark, or null when it is not one (or has no usable shape). */
+/** A `read.marked` event's mark, or null when it is not one. */
 export function readMarkOf(event: LiveEventLike): { conversationId: string; seq: number } | null {
-  if (event.type !== 'read.marked') return null;
-  const conversationId = str(event.conversationId);
-  return conversationId && typeof event.seq === 'number' ? { conversationId, seq: event.seq } : null;
+  return event.type === 'read.marked' ? { conversationId: event.conversationId, seq: event.seq } : null;
 }
 
 /** Which `contacts.get` queries an event makes stale: one contact's, all (unknown contact), or none. */
 export function contactAction(event: LiveEventLike): { contactId: string } | 'all' | 'none' {
-  if (event.type === 'contact.updated' || isConversationEvent(event.type)) {
-    const contactId = str(event.contactId);
-    return contactId ? { contactId } : 'all';
-  }
-  return 'none';
+  if (event.type === 'contact.updated' || knownConversationEvent(event)) return { contactId: event.contactId };
+  // A conversation event this build does not know: any contact may be concerned.
+  return isConversationEvent(event.type) ? 'all' : 'none';
 }
 
 /** The server's order: oldest first (`queued_at`, then id). */
-export function compareRows(a: QueueRowLike, b: QueueRowLike): number {
+function compareRows(a: QueueRowLike, b: QueueRowLike): number {
   if (a.waitingSince !== b.waitingSince) return a.waitingSince < b.waitingSince ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

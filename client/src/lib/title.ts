@@ -23,7 +23,7 @@ function render(): void {
 }
 
 /** The current screen's name (already translated). */
-export function setScreenTitle(name: string): void {
+function setScreenTitle(name: string): void {
   screen = name;
   render();
 }

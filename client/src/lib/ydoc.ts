@@ -38,7 +38,7 @@ const LINGER_MS = 10_000;
 const REFUSALS: number[] = [CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.BadDocName];
 
 /** The IndexedDB database name of a user's copy of a document. */
-export const localDbName = (userId: string, name: string) => `atende:${userId}:${name}`;
+const localDbName = (userId: string, name: string) => `atende:${userId}:${name}`;
 /** Every local database of a user starts with this (the logout wipe deletes them all). */
 export const localDbPrefix = (userId: string) => `atende:${userId}:`;
 

@@ -36,8 +36,3 @@ export function useYStore<T extends Y.AbstractType<any>, V extends object>(
   onCleanup(stop);
   return store;
 }
-
-/** The JSON of a Yjs type as a store (maps become objects, arrays arrays, texts strings). */
-export function useYJson<T extends Y.AbstractType<any>, V extends object>(type: Accessor<T | null | undefined>, empty: V): Store<V> {
-  return useYStore(type, (t) => t.toJSON() as V, empty);
-}

@@ -41,8 +41,6 @@ export function onResumeRequest(listener: () => void): () => void {
   return () => resumeListeners.delete(listener);
 }
 
-export const streamState = stream;
-
 const [wasLive, setWasLive] = createSignal(false);
 
 /**

@@ -38,7 +38,7 @@ export async function readItems(store: UseStore): Promise<OutboxItem[]> {
 
 let lastCreatedAt = 0;
 /** Strictly increasing in this tab, so two messages typed in one millisecond keep their order. */
-export function nextCreatedAt(now = Date.now()): number {
+function nextCreatedAt(now = Date.now()): number {
   lastCreatedAt = Math.max(now, lastCreatedAt + 1);
   return lastCreatedAt;
 }

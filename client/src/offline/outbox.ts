@@ -15,7 +15,7 @@ export type { OutboxItem };
  * order per conversation on start, on reconnect and periodically, once across every open
  * tab (a Web Lock around the sender, a BroadcastChannel to keep every tab's list current).
  */
-export const outboxDbName = (userId: string) => `${userDbPrefix(userId)}outbox`;
+const outboxDbName = (userId: string) => `${userDbPrefix(userId)}outbox`;
 const lockName = (userId: string) => `${userDbPrefix(userId)}outbox`;
 const RETRY_EVERY_MS = 15_000;
 /** How long a send waits for the conversation to show the sent message before leaving the outbox. */

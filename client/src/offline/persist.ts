@@ -7,7 +7,7 @@ import { closableStore, userDbPrefix } from './idb.ts';
  * contacts stay readable offline). Restored only for the user the server (or, offline, the
  * last confirmed session of this browser) says is signed in; wiped at logout.
  */
-export const queryCacheDbName = (userId: string) => `${userDbPrefix(userId)}query-cache`;
+const queryCacheDbName = (userId: string) => `${userDbPrefix(userId)}query-cache`;
 /** Bumped when the shape of what the client stores changes; an older copy is ignored. */
 const BUSTER = 'atende-1';
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import { A, useNavigate } from '@solidjs/router';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, useTitle } from '../i18n.ts';
 import { errorMessage, trpc } from '../trpc.ts';
-import { meKey } from '../session.ts';
+import { keys } from '../lib/keys.ts';
 import { Alert, AuthCard, Field, formValues, Submit } from '../components.tsx';
 
 export default function Login() {
@@ -13,7 +13,7 @@ export default function Login() {
     mutationFn: (input: { email: string; password: string }) => trpc.auth.login.mutate(input),
     onSuccess: () => {
       // Drop any cached "signed out" answer so the home page asks again.
-      queryClient.removeQueries({ queryKey: meKey });
+      queryClient.removeQueries({ queryKey: keys.me });
       navigate('/', { replace: true });
     },
   }));

@@ -3,7 +3,7 @@ import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { t, useTitle, type MessageKey } from '../i18n.ts';
 import { errorMessage, trpc } from '../trpc.ts';
-import { meKey } from '../session.ts';
+import { keys } from '../lib/keys.ts';
 import { Alert, AuthCard, BackToLogin, Field, formValues, Notice, Submit } from '../components.tsx';
 
 const problem: Record<string, MessageKey> = {
@@ -22,7 +22,7 @@ export default function SetPassword() {
   const [mismatch, setMismatch] = createSignal(false);
 
   const link = useQuery(() => ({
-    queryKey: ['auth.checkLink', token()],
+    queryKey: keys.checkLink(token()),
     queryFn: () => trpc.auth.checkLink.query({ token: token() }),
     enabled: token() !== '',
     retry: false,
@@ -38,7 +38,7 @@ export default function SetPassword() {
         ? trpc.auth.resetPassword.mutate({ token: token(), password })
         : trpc.auth.acceptInvite.mutate({ token: token(), password }),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: meKey });
+      queryClient.removeQueries({ queryKey: keys.me });
       navigate('/', { replace: true });
     },
   }));

@@ -3,7 +3,7 @@ import { useNavigate, useSearchParams } from '@solidjs/router';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, useTitle } from '../i18n.ts';
 import { errorMessage, trpc } from '../trpc.ts';
-import { meKey } from '../session.ts';
+import { keys } from '../lib/keys.ts';
 import { Alert, AuthCard, Field, formValues, Submit } from '../components.tsx';
 
 const zones = (): string[] => {
@@ -33,7 +33,7 @@ export default function Setup() {
   const setup = useMutation(() => ({
     mutationFn: (input: SetupInput) => trpc.auth.setup.mutate(input),
     onSuccess: () => {
-      queryClient.removeQueries({ queryKey: meKey });
+      queryClient.removeQueries({ queryKey: keys.me });
       navigate('/', { replace: true });
     },
   }));

@@ -12,6 +12,7 @@ import {
   type Visitor,
 } from '../../../db/queries/webchat.ts';
 import { pickLanguage, type Language } from '../../../i18n/index.ts';
+import type { ChannelProfile, MessagesAnswer, ReadAnswer, SendAnswer, SessionAnswer } from '../../../shared/webchat-wire.ts';
 import { ingestInbound } from '../../commands/conversations/ingest.ts';
 import { clientIp, isForeignOrigin } from '../../http/request.ts';
 import type { Services } from '../../services/index.ts';
@@ -109,21 +110,6 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
 const profileInput = z.object({ channelId: z.guid() });
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 
-/** What the widget and its launcher show before any session: who the visitor is talking to. */
-export interface ChannelProfile {
-  channel: { id: string; name: string };
-  organization: { name: string; brandColor: string | null };
-  /** The bot menu's options (key and label, never the team), to offer them as buttons. */
-  menu: { key: string; label: string }[];
-  /** The bot's "no one available" sentence, shown to the visitor as a notice. */
-  noOneAvailableMessage: string;
-  /**
-   * The origins that may embed the widget (empty = any site). The widget exchanges the
-   * visitor's session with its embedding page only when that page's origin is one of them.
-   */
-  allowedSites: string[];
-}
-
 /**
  * GET /webchat/channel?channelId=: the organization's name and brand colour and the channel's
  * menu, for the widget's header and buttons and the launcher's colour. No token: it says
@@ -154,7 +140,7 @@ async function createSession(ctx: WebchatContext, req: IncomingMessage, res: Ser
   if (!channel) return refuse(res, 404, lang, 'webchat.unknownChannel');
   const held = visitorTokenOf(req, new URL(req.url ?? '/', 'http://localhost'));
   const { token, visitor, created } = await openVisitorSession(ctx.s.sql, channel, input.name || null, held, ctx.s.env.WEBCHAT_VISITOR_TTL_DAYS);
-  sendJson(res, created ? 201 : 200, { visitorToken: token, visitorId: visitor.id, channel: { id: channel.id, name: channel.name } });
+  sendJson(res, created ? 201 : 200, { visitorToken: token, visitorId: visitor.id, channel: { id: channel.id, name: channel.name } } satisfies SessionAnswer);
 }
 
 async function listMessages(ctx: WebchatContext, url: URL, res: ServerResponse, lang: Language, visitor: Visitor): Promise<void> {
@@ -170,7 +156,7 @@ async function listMessages(ctx: WebchatContext, url: URL, res: ServerResponse, 
     cursor: messages.at(-1)?.id ?? input.after ?? null,
     more,
     conversation: await latestVisitorConversation(ctx.s.sql, visitor),
-  });
+  } satisfies MessagesAnswer);
 }
 
 async function postMessage(ctx: WebchatContext, req: IncomingMessage, res: ServerResponse, lang: Language, ip: string, visitor: Visitor): Promise<void> {
@@ -203,7 +189,7 @@ async function postMessage(ctx: WebchatContext, req: IncomingMessage, res: Serve
   });
   const row = await visitorMessage(s.sql, visitor, result.message.id);
   if (!row) return refuse(res, 404, lang, 'error.notFound');
-  sendJson(res, result.duplicate ? 200 : 201, { message: visitorView(row, visitor.id), duplicate: result.duplicate });
+  sendJson(res, result.duplicate ? 200 : 201, { message: visitorView(row, visitor.id), duplicate: result.duplicate } satisfies SendAnswer);
 }
 
 async function markRead(ctx: WebchatContext, req: IncomingMessage, res: ServerResponse, lang: Language, visitor: Visitor): Promise<void> {
@@ -213,5 +199,5 @@ async function markRead(ctx: WebchatContext, req: IncomingMessage, res: ServerRe
   const ids = await unreadOutboundUpTo(ctx.s.sql, visitor, input.upToMessageId);
   if (ids === null) return refuse(res, 404, lang, 'error.notFound');
   const changed = await advanceOutbound(ctx.s, visitor.orgId, ids, 'read');
-  sendJson(res, 200, { read: changed.map((m) => m.id) });
+  sendJson(res, 200, { read: changed.map((m) => m.id) } satisfies ReadAnswer);
 }

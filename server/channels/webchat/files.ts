@@ -5,11 +5,12 @@ import { runTx } from '../../../db/sql.ts';
 import type { Language } from '../../../i18n/index.ts';
 import { ALLOWED_TYPES } from '../../http/uploads.ts';
 import { receiveUpload, sendAttachment, UploadRefused } from '../../http/receive-upload.ts';
+import type { UploadAnswer } from '../../../shared/webchat-wire.ts';
 import type { Services } from '../../services/index.ts';
 import { refuse, sendJson } from './http.ts';
 import type { WebchatLimits } from './limits.ts';
 
-/** Attachments a visitor uploads carry this purpose (agents' access: see index.ts). */
+/** Attachments a visitor uploads carry this purpose (agents' access: http/uploads.ts). */
 export const WEBCHAT_PURPOSE = 'webchat';
 
 /**
@@ -63,7 +64,7 @@ export async function handleVisitorUpload(
     });
   }
   const f = outcome.file;
-  sendJson(res, 201, { attachmentId: f.id, filename: f.filename, contentType: f.contentType, size: f.sizeBytes, url: `/webchat/files/${f.id}` });
+  sendJson(res, 201, { attachmentId: f.id, filename: f.filename, contentType: f.contentType, size: f.sizeBytes, url: `/webchat/files/${f.id}` } satisfies UploadAnswer);
 }
 
 /** A 429 before any of the body is read; the rest of the body is discarded, never stored. */

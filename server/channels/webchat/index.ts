@@ -2,12 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activeWebchatChannel } from '../../../db/queries/webchat.ts';
 import type { HttpMounts } from '../../http/server.ts';
-import { registerAttachmentAccess } from '../../http/uploads.ts';
 import type { Services } from '../../services/index.ts';
-import { messageAttachmentRule } from '../attachments.ts';
 import { handleWebchatApi, type WebchatContext } from './api.ts';
 import { WebchatDelivery } from './delivery.ts';
-import { WEBCHAT_PURPOSE } from './files.ts';
 import { WebchatLimits, type WebchatLimitOptions } from './limits.ts';
 import { WebchatStreams } from './stream.ts';
 import { handleWidget } from './widget.ts';
@@ -29,8 +26,6 @@ const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 /** The customer web chat channel: /widget (page and embed script), /webchat (its API), its delivery worker. */
 export function startWebchat(s: Services, options: WebchatOptions = {}): RunningWebchat {
-  // Agents who may see the conversation a visitor's file was sent in may read it.
-  registerAttachmentAccess(WEBCHAT_PURPOSE, messageAttachmentRule);
   const delivery = new WebchatDelivery(s, options.deliveryPollMs);
   const streams = new WebchatStreams(s);
   const ctx: WebchatContext = { s, limits: new WebchatLimits({ uploadBytesPerIpPerHour: s.env.WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR, ...options }, s.redis), streams };

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Language } from '../../../i18n/index.ts';
-import { activeWebchatChannel, latestVisitorConversation, visitorMessage, type Visitor } from '../../../db/queries/webchat.ts';
+import { activeWebchatChannel, latestVisitorConversation, visitorMessage, webchatOwner, type Visitor } from '../../../db/queries/webchat.ts';
 import type { StoredEvent } from '../../events/bus.ts';
+import type { WebchatStreamEvent, WebchatStreamEvents } from '../../../shared/webchat-wire.ts';
 import type { Services } from '../../services/index.ts';
 import { StreamCaps } from '../../services/stream-caps.ts';
 import { advanceOutbound } from './delivery.ts';
@@ -11,8 +12,10 @@ import { visitorView } from './view.ts';
 const HEARTBEAT_MS = 20_000;
 const CHANNEL_RECHECK_MS = 60_000;
 const OWNER_CACHE_MAX = 50_000;
-const MESSAGE_EVENTS = new Set(['message.created', 'message.status']);
-const CONVERSATION_EVENTS = new Set(['conversation.updated', 'queue.changed']);
+/** What a visitor hears of: their messages (new, or a new status) and their conversation's state. */
+type VisitorEvent = StoredEvent<'message.created' | 'message.status' | 'conversation.updated' | 'queue.changed'>;
+const forVisitors = (e: StoredEvent): e is VisitorEvent =>
+  e.type === 'message.created' || e.type === 'message.status' || e.type === 'conversation.updated' || e.type === 'queue.changed';
 
 interface Owner {
   visitorId: string;
@@ -55,7 +58,7 @@ export class WebchatStreams {
   start(): void {
     this.unsubscribe = this.s.bus.subscribe((e) => {
       if (this.streams.size === 0) return;
-      if (!MESSAGE_EVENTS.has(e.type) && !CONVERSATION_EVENTS.has(e.type)) return;
+      if (!forVisitors(e)) return;
       this.routing = this.routing
         .then(() => this.dispatch(e))
         .catch((err) => this.s.log.warn({ err, type: e.type }, 'web chat stream event not delivered'));
@@ -116,7 +119,7 @@ export class WebchatStreams {
     this.streams.delete(st);
   }
 
-  private send(st: OpenStream, event: string, data: unknown): void {
+  private send<E extends WebchatStreamEvent>(st: OpenStream, event: E, data: WebchatStreamEvents[E]): void {
     if (!st.res.writableEnded) st.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
@@ -124,20 +127,14 @@ export class WebchatStreams {
     const key = `${e.orgId}:${conversationId}`;
     if (this.owners.has(key)) return this.owners.get(key)!;
     // A conversation never changes its contact or channel: the answer can be kept.
-    const rows = await this.s.sql`SELECT k.webchat_visitor_id, c.channel_id FROM conversations c
-      JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
-      JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
-      WHERE c.org_id = ${e.orgId} AND c.id = ${conversationId} AND ch.kind = 'webchat' AND k.webchat_visitor_id IS NOT NULL`;
-    const owner = rows[0] ? { visitorId: rows[0].webchat_visitor_id as string, channelId: rows[0].channel_id as string } : null;
+    const owner = await webchatOwner(this.s.sql, e.orgId, conversationId);
     if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
     this.owners.set(key, owner);
     return owner;
   }
 
-  private async dispatch(e: StoredEvent): Promise<void> {
-    const conversationId = e.data.conversationId;
-    if (typeof conversationId !== 'string') return;
-    const owner = await this.ownerOf(e, conversationId);
+  private async dispatch(e: VisitorEvent): Promise<void> {
+    const owner = await this.ownerOf(e, e.data.conversationId);
     if (!owner) return;
     for (const st of this.streams) {
       const v = st.visitor;
@@ -146,16 +143,14 @@ export class WebchatStreams {
     }
   }
 
-  private async deliver(st: OpenStream, e: StoredEvent): Promise<void> {
+  private async deliver(st: OpenStream, e: VisitorEvent): Promise<void> {
     if (st.res.writableEnded) return;
-    if (CONVERSATION_EVENTS.has(e.type)) {
+    if (e.type === 'conversation.updated' || e.type === 'queue.changed') {
       const current = await latestVisitorConversation(this.s.sql, st.visitor);
       if (current) this.send(st, 'conversation', current);
       return;
     }
-    const messageId = e.data.messageId;
-    if (typeof messageId !== 'string') return;
-    let row = await visitorMessage(this.s.sql, st.visitor, messageId);
+    let row = await visitorMessage(this.s.sql, st.visitor, e.data.messageId);
     if (!row) return;
     if (row.direction === 'out' && (row.status === 'queued' || row.status === 'sent')) {
       const [advanced] = await advanceOutbound(this.s, st.visitor.orgId, [row.id], 'delivered');

@@ -1,32 +1,8 @@
 import type { VisitorMessageRow } from '../../../db/queries/webchat.ts';
+import type { WebchatMessage } from '../../../shared/webchat-wire.ts';
 
-/** A message as the visitor's widget shows it. */
-export interface VisitorMessageView {
-  id: string;
-  conversationId: string;
-  /** `in`: written by the visitor; `out`: by an agent or the bot. */
-  direction: 'in' | 'out';
-  kind: string;
-  text: string;
-  /** The agent's name as the customer sees it (from what was fixed when the row was written). */
-  author: string | null;
-  isBot: boolean;
-  /**
-   * `noOneAvailable`: the bot's "nobody in the team is available" message, shown as a notice;
-   * `ratingRequest`: the request for a rating after the conversation was finished (the
-   * widget offers 1–5 star buttons for the newest one).
-   */
-  notice: 'noOneAvailable' | 'ratingRequest' | null;
-  /** The visitor's answer to the bot's menu: the chosen option's name ("Support" for "1"). */
-  menuChoice: string | null;
-  status: string;
-  /** The widget's own id for a message the visitor wrote (reconciles a retried send). */
-  clientMessageId: string | null;
-  attachment: { id: string; filename: string; contentType: string; size: number; url: string } | null;
-  at: string;
-  /** Display order: the order the server stored the messages in (`at` may tie). */
-  seq: number;
-}
+/** A message as the visitor's widget shows it (the wire type, shared with the widget). */
+export type VisitorMessageView = WebchatMessage;
 
 /**
  * Splits "Ana: text" (what the customer receives) into the agent's label and the text; the

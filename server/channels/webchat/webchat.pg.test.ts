@@ -235,22 +235,22 @@ describe('a visitor and an agent talk', () => {
     expect(conv.status).toBe('waiting');
 
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: conv.id });
-    const sent = await ana.mutate('conversations.send', { conversationId: conv.id, text: 'Olá! Como posso ajudar?', clientMessageId: 'ana-webchat-0001' });
+    await ana.conversations.claim.mutate({ conversationId: conv.id });
+    const sent = await ana.conversations.send.mutate({ conversationId: conv.id, text: 'Olá! Como posso ajudar?', clientMessageId: 'ana-webchat-0001' });
 
     const reply = await stream.message((m) => m.id === sent.id && m.status === 'delivered', 'agent reply on the stream');
     expect(reply).toMatchObject({ direction: 'out', text: 'Olá! Como posso ajudar?', author: 'Ana', isBot: false });
     await waitFor(async () => (await statusOf(sent.id)) === 'delivered', 'delivered in the database');
-    const view = await ana.query('conversations.get', { conversationId: conv.id });
-    expect(view.messages.find((m: { id: string }) => m.id === sent.id).status).toBe('delivered');
+    const view = await ana.conversations.get.query({ conversationId: conv.id });
+    expect(view.messages.find((m) => m.id === sent.id)!.status).toBe('delivered');
 
     const read = await v.post('/webchat/read', { upToMessageId: sent.id });
     expect(read.status).toBe(200);
     expect(read.body.read).toContain(sent.id);
     expect(await statusOf(sent.id)).toBe('read');
     await stream.message((m) => m.id === sent.id && m.status === 'read', 'read on the stream');
-    const after = await ana.query('conversations.get', { conversationId: conv.id });
-    expect(after.messages.find((m: { id: string }) => m.id === sent.id).status).toBe('read');
+    const after = await ana.conversations.get.query({ conversationId: conv.id });
+    expect(after.messages.find((m) => m.id === sent.id)!.status).toBe('read');
 
     // Fetching again never moves it back.
     await v.messages();
@@ -322,8 +322,8 @@ describe('visitor isolation', () => {
     await a.send('1');
     const conv = await conversationOf(a);
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: conv.id });
-    const reply = await ana.mutate('conversations.send', { conversationId: conv.id, text: 'for A only', clientMessageId: 'ana-for-a-0001' });
+    await ana.conversations.claim.mutate({ conversationId: conv.id });
+    const reply = await ana.conversations.send.mutate({ conversationId: conv.id, text: 'for A only', clientMessageId: 'ana-for-a-0001' });
 
     expect(await b.messages()).toEqual([]);
     expect(await b.messages(aMsg.id)).toEqual([]);
@@ -435,11 +435,11 @@ describe('attachments both ways', () => {
     expect((await fetch(`${app.url}/uploads/${up.body.attachmentId}`, { headers: { cookie: theirs.cookie! } })).status).toBe(404);
 
     const conv = await conversationOf(v);
-    await ana.mutate('conversations.claim', { conversationId: conv.id });
+    await ana.conversations.claim.mutate({ conversationId: conv.id });
     const form = new FormData();
     form.append('file', new Blob(['invoice body'], { type: 'application/pdf' }), 'invoice.pdf');
     const agentUpload = await (await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form })).json();
-    const out = await ana.mutate('conversations.send', { conversationId: conv.id, text: '', attachmentId: agentUpload.id, clientMessageId: 'ana-file-0001' });
+    const out = await ana.conversations.send.mutate({ conversationId: conv.id, text: '', attachmentId: agentUpload.id, clientMessageId: 'ana-file-0001' });
     const seen = await waitFor(async () => (await v.messages()).find((m) => m.id === out.id), 'agent file in the widget');
     expect(seen).toMatchObject({ direction: 'out', author: 'Ana', attachment: { id: agentUpload.id, filename: 'invoice.pdf', url: `/webchat/files/${agentUpload.id}` } });
     const file = await fetch(`${app.url}${seen.attachment.url}`, { headers: v.headers() });
@@ -535,23 +535,23 @@ describe('/widget', () => {
 describe('allowed sites of a web chat channel', () => {
   it('the admin saves origins as browsers write them, and refuses anything else with a sentence', async () => {
     const admin = await app.login('admin@demo.test', undefined, { 'accept-language': 'en' });
-    const created = await admin.mutate('admin.channels.create', { kind: 'webchat', name: `Sites ${randomUUID().slice(0, 6)}`, allowedSites: ['https://Shop.Example.com/', 'http://localhost:8080'] });
+    const created = await admin.admin.channels.create.mutate({ kind: 'webchat', name: `Sites ${randomUUID().slice(0, 6)}`, allowedSites: ['https://Shop.Example.com/', 'http://localhost:8080'] });
     expect(created.allowedSites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
     for (const bad of ['shop.example.com', 'https://shop.example.com/checkout', 'https://*.example.com', "https://shop.example.com; script-src 'unsafe-inline'", 'ftp://shop.example.com']) {
-      const e = await refusal(admin.mutate('admin.channels.update', { id: created.id, allowedSites: ['https://ok.example.com', bad] }));
+      const e = await refusal(admin.admin.channels.update.mutate({ id: created.id, allowedSites: ['https://ok.example.com', bad] }));
       expect([e.code, e.data.reason]).toEqual(['BAD_REQUEST', 'admin.channels.badSite']);
       expect(e.message).toBe(en('admin.channels.badSite', { value: bad }));
-      const refusedCreate = await refusal(admin.mutate('admin.channels.create', { kind: 'webchat', name: 'Refused', allowedSites: [bad] }));
+      const refusedCreate = await refusal(admin.admin.channels.create.mutate({ kind: 'webchat', name: 'Refused', allowedSites: [bad] }));
       expect(refusedCreate.data.reason).toBe('admin.channels.badSite');
     }
     // Nothing was saved by a refused change.
     const [row] = await app.db.sql`SELECT allowed_sites FROM channels WHERE id = ${created.id}`;
     expect(row!.allowed_sites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
-    const cleared = await admin.mutate('admin.channels.update', { id: created.id, allowedSites: [] });
+    const cleared = await admin.admin.channels.update.mutate({ id: created.id, allowedSites: [] });
     expect(cleared.allowedSites).toEqual([]);
     // A WhatsApp channel is not embedded anywhere: the field is ignored.
     const whatsapp = await makeChannel(app.db.sql, ids, 'whatsapp');
-    expect((await admin.mutate('admin.channels.update', { id: whatsapp.id, allowedSites: ['https://shop.example.com'] })).allowedSites).toEqual([]);
+    expect((await admin.admin.channels.update.mutate({ id: whatsapp.id, allowedSites: ['https://shop.example.com'] })).allowedSites).toEqual([]);
   });
 
   it('the widget page may be framed only by them, and the widget learns them from GET /webchat/channel', async () => {

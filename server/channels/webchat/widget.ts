@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { catalogue, DEFAULT_LANGUAGE, LANGUAGES, pickLanguage, translate, type MessageKey } from '../../../i18n/index.ts';
+import { CHANNEL_ID, STRINGS_ELEMENT_ID, type WidgetStrings } from '../../../shared/webchat-wire.ts';
 import { frameAncestors } from '../../domain/allowed-sites.ts';
 import { embedScript } from './embed.ts';
 
@@ -23,8 +24,6 @@ const WIDGET_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const CHANNEL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The allowed sites of an active web chat channel; null when there is no such channel. */
 export type AllowedSitesOf = (channelId: string) => Promise<string[] | null>;
 
@@ -42,8 +41,8 @@ export function widgetStringsBlock(): string {
   if (!stringsBlock) {
     const keys = (Object.keys(catalogue.en) as MessageKey[]).filter((k) => k.startsWith('widget.') || WIDGET_EXTRA_KEYS.includes(k));
     const strings = Object.fromEntries(LANGUAGES.map((l) => [l, Object.fromEntries(keys.map((k) => [k, translate(l, k)]))]));
-    const json = JSON.stringify({ languages: LANGUAGES, defaultLanguage: DEFAULT_LANGUAGE, strings }).replace(/</g, '\\u003c');
-    stringsBlock = `<script type="application/json" id="atende-strings">${json}</script>`;
+    const json = JSON.stringify({ languages: [...LANGUAGES], defaultLanguage: DEFAULT_LANGUAGE, strings } satisfies WidgetStrings).replace(/</g, '\\u003c');
+    stringsBlock = `<script type="application/json" id="${STRINGS_ELEMENT_ID}">${json}</script>`;
   }
   return stringsBlock;
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { insertAttachment } from '../../../db/queries/attachments.ts';
 import { channelAndToken } from './credentials.ts';
 import { getConversation } from '../../../db/queries/conversations.ts';
-import { getMessage } from '../../../db/queries/messages.ts';
+import { attachFetchedMedia, getMessage, leasePendingMedia, setMediaStatus } from '../../../db/queries/messages.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
 import { GraphClient, isMediaId, MediaRefused } from './graph.ts';
@@ -42,13 +42,9 @@ export class MediaFetcher {
 
   private async cycle(): Promise<void> {
     for (;;) {
-      // Claim by bumping attempts with SKIP LOCKED, so several processes share the work.
-      const rows = await this.s.sql`UPDATE messages SET attempts = attempts + 1, next_attempt_at = now() + (attempts + 1) * interval '30 seconds'
-        WHERE id IN (SELECT id FROM messages WHERE media_status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-          ORDER BY created_at LIMIT 5 FOR UPDATE SKIP LOCKED)
-        RETURNING id, org_id, attempts`;
+      const rows = await leasePendingMedia(this.s.sql, 5);
       if (rows.length === 0 || this.pump.stopped) return;
-      for (const r of rows) await this.fetchOne(r.org_id as string, r.id as string, r.attempts as number);
+      for (const r of rows) await this.fetchOne(r.orgId, r.id, r.attempts);
     }
   }
 
@@ -76,14 +72,14 @@ export class MediaFetcher {
         id, orgId, uploadedBy: null, purpose: 'message', filename: media?.filename ?? `${m.kind}.${ext}`, contentType,
         sizeBytes: stored.sizeBytes, storageKey: key, sha256: stored.sha256,
       });
-      const [updated] = await this.s.sql`UPDATE messages SET attachment_id = ${id}, media_status = 'stored' WHERE org_id = ${orgId} AND id = ${messageId} RETURNING id`;
+      const updated = await attachFetchedMedia(this.s.sql, orgId, messageId, id);
       const conversation = await getConversation(this.s.sql, orgId, m.conversationId);
       if (updated && conversation) await publishMessage(this.s, this.s.sql, conversation, { ...m, attachmentId: id }, 'message.status');
     } catch (err) {
       // A refusal is final (nothing to retry); anything else is retried a few times.
       const refused = err instanceof MediaRefused;
       this.s.log.warn({ err, messageId }, refused ? 'inbound media refused; marked unavailable' : 'inbound media not fetched yet');
-      if (refused || attempts >= MAX_ATTEMPTS) await this.s.sql`UPDATE messages SET media_status = 'failed' WHERE org_id = ${orgId} AND id = ${messageId}`;
+      if (refused || attempts >= MAX_ATTEMPTS) await setMediaStatus(this.s.sql, orgId, messageId, 'failed');
     }
   }
 }

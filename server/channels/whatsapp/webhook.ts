@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { channelByPhoneNumberId, getChannel, type Channel, type ChannelSecrets } from '../../../db/queries/channels.ts';
+import { channelByPhoneNumberId, getChannel, whatsappChannelOrgId, type Channel, type ChannelSecrets } from '../../../db/queries/channels.ts';
+import { setMediaStatus } from '../../../db/queries/messages.ts';
 import { ingestInbound } from '../../commands/conversations/ingest.ts';
 import type { Services } from '../../services/index.ts';
 import { parseWebhook, type ParsedInbound } from './parse.ts';
@@ -57,9 +58,9 @@ async function routeFor(s: Services, channelId: string | null): Promise<Route | 
     };
   }
   if (!/^[0-9a-f-]{36}$/i.test(channelId)) return null;
-  const rows = await s.sql`SELECT org_id FROM channels WHERE id = ${channelId} AND kind = 'whatsapp'`;
-  if (!rows[0]) return null;
-  const channel = await getChannel(s.sql, rows[0].org_id as string, channelId);
+  const orgId = await whatsappChannelOrgId(s.sql, channelId);
+  if (!orgId) return null;
+  const channel = await getChannel(s.sql, orgId, channelId);
   const full = channel?.phoneNumberId ? await channelByPhoneNumberId(s.sql, channel.phoneNumberId) : null;
   if (!full) return null;
   return { secrets: full, accepts: (c) => c.id === full.id };
@@ -78,7 +79,7 @@ async function ingest(s: Services, channel: Channel, m: ParsedInbound): Promise<
   if (!result.duplicate && m.media) {
     // A media id that is not Meta's is never put into a Graph URL: the message says "unavailable".
     const status = m.media.id ? 'pending' : 'failed';
-    await s.sql`UPDATE messages SET media_status = ${status} WHERE org_id = ${channel.orgId} AND id = ${result.message.id}`;
+    await setMediaStatus(s.sql, channel.orgId, result.message.id, status);
     if (m.media.id) s.mediaFetcher?.wake();
     else s.log.warn({ wamid: m.wamid }, 'WhatsApp media id is not a Graph media id; not fetched');
   }

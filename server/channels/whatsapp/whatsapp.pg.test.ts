@@ -86,13 +86,13 @@ describe('a WhatsApp conversation end to end through the fake Graph API', () => 
     const [conv] = await app.db.sql`SELECT c.id, c.status FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from}`;
     expect(conv!.status).toBe('waiting');
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: conv!.id });
-    const sent = await ana.mutate('conversations.send', { conversationId: conv!.id, text: 'Olá! Como posso ajudar?', clientMessageId: 'e2e-wa-0001' });
+    await ana.conversations.claim.mutate({ conversationId: conv!.id });
+    const sent = await ana.conversations.send.mutate({ conversationId: conv!.id, text: 'Olá! Como posso ajudar?', clientMessageId: 'e2e-wa-0001' });
     await waitFor(async () => (await app.db.sql`SELECT status FROM messages WHERE id = ${sent.id}`)[0]!.status === 'sent', 'agent message sent');
     expect(graph.postsFor(sent.id)).toHaveLength(1);
     expect(graph.postsFor(sent.id)[0]!.body.text.body).toBe('*Ana:* Olá! Como posso ajudar?');
-    const view = await ana.query('conversations.get', { conversationId: conv!.id });
-    expect(view.messages.find((m: { id: string }) => m.id === sent.id).status).toBe('sent');
+    const view = await ana.conversations.get.query({ conversationId: conv!.id });
+    expect(view.messages.find((m) => m.id === sent.id)!.status).toBe('sent');
   });
 
   it('handles every entry and change of a batch, and ignores a redelivery', async () => {
@@ -119,7 +119,7 @@ describe('delivery at most once', () => {
     await postWebhook(app.url, envelope(textMessage(from, '1')));
     const [conv] = await app.db.sql`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from} AND c.status <> 'closed'`;
     const ana = await app.login('ana@demo.test');
-    await ana.mutate('conversations.claim', { conversationId: conv!.id });
+    await ana.conversations.claim.mutate({ conversationId: conv!.id });
     await waitFor(async () => (await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${conv!.id} AND status IN ('queued', 'sending')`).length === 0, 'bot messages out');
     return { id: conv!.id as string, ana };
   }
@@ -128,10 +128,10 @@ describe('delivery at most once', () => {
   it('a broken connection while sending leaves the message "unknown", never re-sent, until a status settles it', async () => {
     const { id, ana } = await activeConversation('5511955550001');
     graph.next('drop');
-    const m = await ana.mutate('conversations.send', { conversationId: id, text: 'lost?', clientMessageId: 'drop-0001' });
+    const m = await ana.conversations.send.mutate({ conversationId: id, text: 'lost?', clientMessageId: 'drop-0001' });
     await waitFor(async () => (await statusOf(m.id)).status === 'unknown', 'unknown');
-    const view = await ana.query('conversations.get', { conversationId: id });
-    expect(view.messages.find((x: { id: string }) => x.id === m.id).error.message).toBe(translate('en', 'delivery.unknown'));
+    const view = await ana.conversations.get.query({ conversationId: id });
+    expect(view.messages.find((x) => x.id === m.id)!.error!.message).toBe(translate('en', 'delivery.unknown'));
     await new Promise((r) => setTimeout(r, 400)); // several worker cycles
     expect(graph.postsFor(m.id)).toHaveLength(1);
     // Meta did get it: the status webhook carries our id and settles the row.
@@ -152,7 +152,7 @@ describe('delivery at most once', () => {
   it('retries 5xx and rate limits before a wamid, with backoff', async () => {
     const { id, ana } = await activeConversation('5511955550003');
     graph.next({ status: 500, error: { code: 1, message: 'An unknown error occurred' } }, { status: 400, error: { code: 130429, message: 'Rate limit hit' } });
-    const m = await ana.mutate('conversations.send', { conversationId: id, text: 'eventually', clientMessageId: 'retry-0001' });
+    const m = await ana.conversations.send.mutate({ conversationId: id, text: 'eventually', clientMessageId: 'retry-0001' });
     await waitFor(async () => (await statusOf(m.id)).status === 'queued' && graph.postsFor(m.id).length === 1, 'first failure');
     await app.db.sql`UPDATE messages SET next_attempt_at = now() WHERE id = ${m.id}`;
     await waitFor(async () => graph.postsFor(m.id).length === 2, 'second attempt');
@@ -164,14 +164,14 @@ describe('delivery at most once', () => {
   it("turns Meta's error codes into sentences, synchronous or by status webhook", async () => {
     const { id, ana } = await activeConversation('5511955550004');
     graph.next({ status: 400, error: { code: 131047, message: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed' } });
-    const m = await ana.mutate('conversations.send', { conversationId: id, text: 'late', clientMessageId: 'err-0001' });
+    const m = await ana.conversations.send.mutate({ conversationId: id, text: 'late', clientMessageId: 'err-0001' });
     await waitFor(async () => (await statusOf(m.id)).status === 'failed', 'failed');
     expect((await statusOf(m.id)).error_code).toBe(131047);
-    const later = await ana.mutate('conversations.send', { conversationId: id, text: 'later', clientMessageId: 'err-0002' });
+    const later = await ana.conversations.send.mutate({ conversationId: id, text: 'later', clientMessageId: 'err-0002' });
     const sent = await waitFor(async () => ((await statusOf(later.id)).status === 'sent' ? statusOf(later.id) : null), 'sent');
     await postWebhook(app.url, envelope(statusUpdate(sent.channel_message_id as string, 'failed', later.id, { errors: [{ code: 131026, title: 'Message undeliverable' }] })));
-    const view = await ana.query('conversations.get', { conversationId: id });
-    const shown = (mid: string) => view.messages.find((x: { id: string }) => x.id === mid).error.message;
+    const view = await ana.conversations.get.query({ conversationId: id });
+    const shown = (mid: string) => view.messages.find((x) => x.id === mid)!.error!.message;
     expect(shown(m.id)).toBe(translate('en', 'delivery.131047'));
     expect(shown(later.id)).toBe(translate('en', 'delivery.131026'));
   });
@@ -179,7 +179,7 @@ describe('delivery at most once', () => {
   it('sends templates in the Graph format', async () => {
     const { id, ana } = await activeConversation('5511955550005');
     const [t] = await app.db.sql`INSERT INTO templates (org_id, channel_id, name, language, body, param_count) VALUES (${ids.orgId}, ${channel.id}, 'order_ready', 'pt_BR', 'Hi {{1}}, order {{2}} is ready', 2) RETURNING id`;
-    const m = await ana.mutate('conversations.sendTemplate', { conversationId: id, templateId: t!.id, params: ['Maria', '42'], clientMessageId: 'tpl-0001' });
+    const m = await ana.conversations.sendTemplate.mutate({ conversationId: id, templateId: t!.id, params: ['Maria', '42'], clientMessageId: 'tpl-0001' });
     await waitFor(async () => graph.postsFor(m.id).length === 1, 'template posted');
     expect(graph.postsFor(m.id)[0]!.body).toMatchObject({
       type: 'template',
@@ -192,7 +192,7 @@ describe('delivery at most once', () => {
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('iVBORw0KGgo=', 'base64')], { type: 'image/png' }), 'photo.png');
     const up = await (await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form })).json();
-    const m = await ana.mutate('conversations.send', { conversationId: id, text: 'see this', attachmentId: up.id, clientMessageId: 'media-0001' });
+    const m = await ana.conversations.send.mutate({ conversationId: id, text: 'see this', attachmentId: up.id, clientMessageId: 'media-0001' });
     await waitFor(async () => graph.postsFor(m.id).length === 1, 'media posted');
     const body = graph.postsFor(m.id)[0]!.body;
     expect(body.type).toBe('image');
@@ -225,7 +225,7 @@ describe('inbound media and other types', () => {
     // Once it moves to Sales, Ana (Support only) no longer sees it or its files.
     const [conv] = await app.db.sql`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from}`;
     const admin = await app.login('admin@demo.test');
-    await admin.mutate('admin.conversations.transfer', { conversationId: conv!.id, toTeamId: ids.teams.Sales });
+    await admin.admin.conversations.transfer.mutate({ conversationId: conv!.id, toTeamId: ids.teams.Sales });
     expect((await fetch(`${app.url}/uploads/${stored.attachment_id}`, { headers: { cookie: ana.cookie! } })).status).toBe(404);
   });
 

@@ -1,5 +1,5 @@
 import { audit } from '../../../db/queries/audit.ts';
-import { CONVERSATION_COLUMNS, getConversation, toConversation, type Conversation } from '../../../db/queries/conversations.ts';
+import { claimIfWaiting, getConversation, type Conversation } from '../../../db/queries/conversations.ts';
 import { getUser } from '../../../db/queries/users.ts';
 import type { Tx } from '../../../db/sql.ts';
 import { runTx } from '../../../db/sql.ts';
@@ -9,20 +9,13 @@ import { factsOf, publishConversation, type Actor } from './common.ts';
 import { tellCustomer } from './notices.ts';
 
 /**
- * Claim: one conditional UPDATE. However many agents click at once, on however many
- * processes, PostgreSQL lets exactly one row update through; every other caller finds the
- * conversation active and is told who took it.
+ * Claim: one conditional UPDATE (claimIfWaiting). However many agents click at once, on
+ * however many processes, PostgreSQL lets exactly one row update through; every other caller
+ * finds the conversation active and is told who took it.
  */
 export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationId: string): Promise<Conversation> {
-  const rows = await tx.unsafe(
-    `UPDATE conversations SET status = 'active', assignee_id = $3, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
-     WHERE org_id = $1 AND id = $2 AND status = 'waiting'
-       AND (target_user_id = $3 OR (target_user_id IS NULL AND team_id = ANY($4::uuid[])))
-     RETURNING ${CONVERSATION_COLUMNS}`,
-    [actor.orgId, conversationId, actor.id, actor.teamIds] as never[],
-  );
-  if (rows[0]) {
-    const won = toConversation(rows[0]);
+  const won = await claimIfWaiting(tx, actor.orgId, conversationId, actor);
+  if (won) {
     await audit(tx, { orgId: actor.orgId, action: 'conversation_claimed', actorUserId: actor.id, ip: actor.ip, details: { conversationId } });
     await publishConversation(s, tx, won, 'queue.changed');
     // "Ana joined", on WhatsApp when the organization asks for it and the window is open.

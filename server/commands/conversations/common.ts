@@ -71,7 +71,7 @@ export async function channelOf(db: Db, c: Conversation): Promise<Channel> {
  * the clients' caches need. `formerParticipantIds`: colleagues this change removed (a close, a
  * transfer), who must still hear of it once so their lists drop it.
  */
-export async function publishConversation(s: Services, db: Db, c: Conversation, type = 'conversation.updated', formerParticipantIds: string[] = []): Promise<void> {
+export async function publishConversation(s: Services, db: Db, c: Conversation, type: 'conversation.updated' | 'queue.changed' = 'conversation.updated', formerParticipantIds: string[] = []): Promise<void> {
   await s.bus.publish(db, c.orgId, type, {
     conversationId: c.id,
     status: c.status,
@@ -84,14 +84,9 @@ export async function publishConversation(s: Services, db: Db, c: Conversation, 
 }
 
 /** Removes a conversation's invited colleagues (all, or one); returns who was removed. */
-export async function removeParticipants(db: Db, c: { orgId: string; id: string }, userId?: string): Promise<string[]> {
-  const rows = userId
-    ? await db`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id} AND user_id = ${userId} RETURNING user_id`
-    : await db`DELETE FROM conversation_participants WHERE org_id = ${c.orgId} AND conversation_id = ${c.id} RETURNING user_id`;
-  return rows.map((r) => r.user_id as string);
-}
+export { removeParticipants } from '../../../db/queries/conversations.ts';
 
-export async function publishMessage(s: Services, db: Db, c: Conversation, m: Message, type = 'message.created'): Promise<void> {
+export async function publishMessage(s: Services, db: Db, c: Conversation, m: Message, type: 'message.created' | 'message.status' = 'message.created'): Promise<void> {
   await s.bus.publish(db, c.orgId, type, {
     conversationId: c.id,
     messageId: m.id,

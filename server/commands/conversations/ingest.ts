@@ -1,8 +1,21 @@
 import type { Channel } from '../../../db/queries/channels.ts';
 import { findOrCreateChannelContact, type ChannelIdentity } from '../../../db/queries/contacts.ts';
-import { insertConversation, nextProtocol, openConversationFor, toConversation, CONVERSATION_COLUMNS, type Conversation } from '../../../db/queries/conversations.ts';
-import { insertMessage, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
+import {
+  countBotPrompt,
+  getConversation,
+  markNoOneNotified,
+  nextProtocol,
+  openBotConversation,
+  openConversationFor,
+  recordInbound,
+  recordRating,
+  setWaiting,
+  setWaitingUnrouted,
+  type Conversation,
+} from '../../../db/queries/conversations.ts';
+import { insertMessage, mergePayload, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
+import { teamHasAvailableAgent } from '../../../db/queries/teams.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
 import { isLanguage, translate, type Language } from '../../../i18n/index.ts';
 
@@ -33,30 +46,16 @@ export interface IngestResult {
   conversation: Conversation;
 }
 
-async function teamHasAvailableAgent(tx: Tx, orgId: string, teamId: string): Promise<boolean> {
-  const rows = await tx`SELECT 1 FROM team_members m JOIN users u ON u.org_id = m.org_id AND u.id = m.user_id
-    WHERE m.org_id = ${orgId} AND m.team_id = ${teamId} AND u.status = 'online' AND u.deactivated_at IS NULL LIMIT 1`;
-  return rows.length > 0;
-}
-
-async function update(tx: Tx, c: Conversation, sets: string, values: unknown[] = []): Promise<Conversation> {
-  const rows = await tx.unsafe(
-    `UPDATE conversations SET ${sets} WHERE org_id = $1 AND id = $2 RETURNING ${CONVERSATION_COLUMNS}`,
-    [c.orgId, c.id, ...values] as never[],
-  );
-  return toConversation(rows[0]!);
-}
-
 /**
  * Puts a conversation in a team's queue; tells a WhatsApp customer so when the organization
  * asks (notices.ts), and when nobody there is available.
  */
 export async function queueInTeam(s: Services, tx: Tx, c: Conversation, channel: Channel, teamId: string): Promise<Conversation> {
-  let queued = await update(tx, c, `status = 'waiting', team_id = $3, queued_at = now(), assignee_id = NULL, target_user_id = NULL, last_activity_at = now()`, [teamId]);
+  let queued = await setWaiting(tx, c, teamId);
   await tellCustomer(s, tx, queued, 'queued', channel);
   if (!(await teamHasAvailableAgent(tx, c.orgId, teamId))) {
     if (await queueBotMessage(s, tx, queued, channel.noOneAvailableMessage, 'text', { notice: 'no_one_available' })) {
-      queued = await update(tx, queued, 'no_one_notified_at = now()');
+      queued = await markNoOneNotified(tx, queued);
     }
   }
   await publishConversation(s, tx, queued, 'queue.changed');
@@ -68,7 +67,7 @@ async function botTurn(s: Services, tx: Tx, c: Conversation, channel: Channel, t
   const options = channel.botOptions;
   if (options.length === 0) {
     // No menu configured: straight to the queue with no team (admins route it).
-    const rows = await update(tx, c, `status = 'waiting', queued_at = now(), last_activity_at = now()`);
+    const rows = await setWaitingUnrouted(tx, c);
     await publishConversation(s, tx, rows, 'queue.changed');
     return rows;
   }
@@ -78,7 +77,7 @@ async function botTurn(s: Services, tx: Tx, c: Conversation, channel: Channel, t
   const menu = renderMenu(channel.botGreeting, options);
   const repeat = text === null || !channel.botInvalidMessage ? menu : `${channel.botInvalidMessage}\n${menu}`;
   await queueBotMessage(s, tx, c, repeat);
-  return update(tx, c, 'bot_prompts = bot_prompts + 1, last_activity_at = now()');
+  return countBotPrompt(tx, c);
 }
 
 /**
@@ -91,8 +90,7 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
   const result = await runTx(s.sql, async (tx) => {
     const seen = await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId);
     if (seen) {
-      const rows = await tx.unsafe(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE org_id = $1 AND id = $2`, [channel.orgId, seen.conversationId]);
-      return { duplicate: true, message: seen, conversation: toConversation(rows[0]!) };
+      return { duplicate: true, message: seen, conversation: (await getConversation(tx, channel.orgId, seen.conversationId))! };
     }
     const { contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from);
     let conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
@@ -103,16 +101,8 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
       const rating = parseRating(m.text);
       if (rating !== null) {
         const org = (await getOrganization(tx, channel.orgId))!;
-        const rated = await tx.unsafe(
-          `UPDATE conversations SET rating = $4, rated_at = now() WHERE id = (
-             SELECT id FROM conversations WHERE org_id = $1 AND contact_id = $2 AND channel_id = $3 AND status = 'closed'
-               AND rating IS NULL AND rating_requested_at > now() - $5::int * interval '1 minute'
-             ORDER BY closed_at DESC LIMIT 1 FOR UPDATE)
-           RETURNING ${CONVERSATION_COLUMNS}`,
-          [channel.orgId, contact.id, channel.id, rating, org.ratingWindowMinutes],
-        );
-        if (rated[0]) {
-          const c = toConversation(rated[0]);
+        const c = await recordRating(tx, { orgId: channel.orgId, contactId: contact.id, channelId: channel.id }, rating, org.ratingWindowMinutes);
+        if (c) {
           const message = await insertMessage(tx, {
             orgId: c.orgId, conversationId: c.id, channelId: channel.id, direction: 'in', kind: m.kind, text: m.text,
             payload: { ...m.payload, rating }, channelMessageId: m.channelMessageId, status: 'received', providerTimestamp: m.sentAt,
@@ -124,16 +114,11 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
         }
       }
       const org = (await getOrganization(tx, channel.orgId))!;
-      const rows = await tx.unsafe(
-        `INSERT INTO conversations (org_id, protocol, contact_id, channel_id, status)
-         VALUES ($1, $2, $3, $4, 'bot')
-         ON CONFLICT (org_id, contact_id, channel_id) WHERE status <> 'closed' DO NOTHING
-         RETURNING ${CONVERSATION_COLUMNS}`,
-        [channel.orgId, await nextProtocol(tx, channel.orgId, org.timeZone), contact.id, channel.id],
-      );
+      const protocol = await nextProtocol(tx, channel.orgId, org.timeZone);
+      const opened = await openBotConversation(tx, { orgId: channel.orgId, protocol, contactId: contact.id, channelId: channel.id });
       // A concurrent delivery for the same new contact may have won: use its conversation.
-      conversation = rows[0] ? toConversation(rows[0]) : await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
-      isNew = rows[0] !== undefined;
+      conversation = opened ?? (await openConversationFor(tx, channel.orgId, contact.id, channel.id, true));
+      isNew = opened !== null;
       if (!conversation) throw new Error('open conversation vanished');
     }
 
@@ -145,12 +130,7 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
     if (!message) {
       return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation };
     }
-    conversation = await update(
-      tx,
-      conversation,
-      `last_inbound_at = greatest(last_inbound_at, $3::timestamptz), last_activity_at = now()`,
-      [m.sentAt],
-    );
+    conversation = await recordInbound(tx, conversation, m.sentAt);
     await publishMessage(s, tx, conversation, message);
     if (conversation.status === 'bot') {
       conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
@@ -160,7 +140,7 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
       if (!isNew && channel.botOptions.length > 1 && conversation.status === 'waiting') {
         const label = chooseOption(m.text, channel.botOptions)?.label ?? null;
         const mark = label === null ? { botMenuAnswer: true } : { botMenuAnswer: true, botMenuLabel: label };
-        await tx`UPDATE messages SET payload = payload || ${tx.json(mark as never)} WHERE org_id = ${message.orgId} AND id = ${message.id}`;
+        await mergePayload(tx, message, mark);
       }
     }
     if (isNew) await publishConversation(s, tx, conversation);

@@ -1,5 +1,16 @@
 import { audit } from '../../../db/queries/audit.ts';
-import { CONVERSATION_COLUMNS, toConversation, type CloseReason, type Conversation } from '../../../db/queries/conversations.ts';
+import { dispositions } from '../../../db/queries/config.ts';
+import {
+  addParticipant,
+  assignableTagIds,
+  markRatingRequested,
+  removeParticipants,
+  replaceTags,
+  setClosed,
+  setWaiting,
+  type CloseReason,
+  type Conversation,
+} from '../../../db/queries/conversations.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import { getTeam, teamsOfUser } from '../../../db/queries/teams.ts';
 import { getUser } from '../../../db/queries/users.ts';
@@ -8,16 +19,9 @@ import { translate } from '../../../i18n/index.ts';
 import { mayManage, mayView } from '../../domain/conversation-access.ts';
 import { windowState } from '../../domain/whatsapp-window.ts';
 import type { Services } from '../../services/index.ts';
-import { channelOf, loadVisible, publishConversation, queueBotMessage, removeParticipants, type Actor } from './common.ts';
+import { channelOf, loadVisible, publishConversation, queueBotMessage, type Actor } from './common.ts';
 import { customerLanguage, queueInTeam } from './ingest.ts';
 import { lastInboundAt } from './outbound.ts';
-
-async function set(tx: Tx, c: Conversation, sets: string, values: unknown[] = []): Promise<Conversation> {
-  const rows = await tx.unsafe(`UPDATE conversations SET ${sets} WHERE org_id = $1 AND id = $2 RETURNING ${CONVERSATION_COLUMNS}`, [
-    c.orgId, c.id, ...values,
-  ] as never[]);
-  return toConversation(rows[0]!);
-}
 
 async function manageable(tx: Tx, actor: Actor, conversationId: string): Promise<Conversation> {
   const { conversation, facts } = await loadVisible(tx, actor, conversationId, mayView, true);
@@ -43,7 +47,7 @@ export function transferConversation(s: Services, actor: Actor, input: { convers
     const from = { teamId: c.teamId, assigneeId: c.assigneeId };
     const before = c;
     if (person) {
-      c = await set(tx, c, `status = 'waiting', team_id = $3, target_user_id = $4, assignee_id = NULL, queued_at = now(), last_activity_at = now()`, [teamId, person.id]);
+      c = await setWaiting(tx, c, teamId, person.id);
       await publishConversation(s, tx, c, 'queue.changed');
     } else {
       c = await queueInTeam(s, tx, c, await channelOf(tx, c), team!.id);
@@ -71,21 +75,15 @@ export async function closeConversation(
   c: Conversation,
   close: { by: string | null; reason: CloseReason; dispositionId?: string | null; askRating: boolean },
 ): Promise<Conversation> {
-  let closed = await set(
-    tx,
-    c,
-    `status = 'closed', closed_at = now(), closed_by = $3, close_reason = $4, disposition_id = $5,
-     served_by = coalesce(assignee_id, served_by), assignee_id = NULL, target_user_id = NULL`,
-    [close.by, close.reason, close.dispositionId ?? null],
-  );
+  let closed = await setClosed(tx, c, { by: close.by, reason: close.reason, dispositionId: close.dispositionId ?? null });
   // No group remains after close.
   const removed = await removeParticipants(tx, c);
   if (close.askRating && c.status === 'active') {
     const channel = await channelOf(tx, c);
-    if (windowState(channel.kind, await lastInboundAt(tx, c), new Date()).open) {
+    if (windowState(channel.kind, await lastInboundAt(tx, c), c.lastTemplateAt, new Date()).open) {
       const org = (await getOrganization(tx, c.orgId))!;
       await queueBotMessage(s, tx, closed, translate(customerLanguage(org.customerLanguage), 'conv.ratingRequest'), 'text', { notice: 'rating_request' });
-      closed = await set(tx, closed, 'rating_requested_at = now()');
+      closed = await markRatingRequested(tx, closed);
     }
   }
   await publishConversation(s, tx, closed, 'conversation.updated', removed);
@@ -99,8 +97,7 @@ export function finishConversation(s: Services, actor: Actor, input: { conversat
     if (c.status !== 'active' && actor.role !== 'admin') throw actor.fail('FORBIDDEN', 'conv.notServing');
     const team = c.teamId ? await getTeam(tx, actor.orgId, c.teamId) : null;
     if (input.dispositionId) {
-      const rows = await tx`SELECT 1 FROM dispositions WHERE org_id = ${actor.orgId} AND id = ${input.dispositionId} AND active`;
-      if (rows.length === 0) throw actor.fail('NOT_FOUND', 'error.notFound');
+      if (!(await dispositions.get(tx, actor.orgId, input.dispositionId))?.active) throw actor.fail('NOT_FOUND', 'error.notFound');
     } else if (team?.dispositionRequired && c.status === 'active') {
       throw actor.fail('PRECONDITION_FAILED', 'conv.dispositionRequired');
     }
@@ -142,8 +139,7 @@ export function inviteColleague(s: Services, actor: Actor, input: { conversation
     const colleague = await getUser(tx, actor.orgId, input.userId);
     if (!colleague || colleague.deactivatedAt) throw actor.fail('NOT_FOUND', 'error.notFound');
     if (colleague.id === c.assigneeId || colleague.status === 'offline') throw actor.fail('PRECONDITION_FAILED', 'conv.cannotInvite');
-    await tx`INSERT INTO conversation_participants (org_id, conversation_id, user_id, invited_by)
-      VALUES (${actor.orgId}, ${c.id}, ${colleague.id}, ${actor.id}) ON CONFLICT DO NOTHING`;
+    await addParticipant(tx, c, colleague.id, actor.id);
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
       conversationId: c.id, userId: colleague.id, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, contactId: c.contactId,
     });
@@ -175,13 +171,9 @@ export function setTags(s: Services, actor: Actor, input: { conversationId: stri
     if (team && !team.tagsAllowed) throw actor.fail('PRECONDITION_FAILED', 'conv.tagsNotAllowed');
     const ids = [...new Set(input.tagIds)];
     // An inactive tag may stay on a conversation that has it, but is not given anew.
-    const found = ids.length
-      ? await tx`SELECT id FROM tags t WHERE org_id = ${actor.orgId} AND id = ANY(${ids}::uuid[])
-          AND (active OR EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.org_id = t.org_id AND ct.conversation_id = ${c.id} AND ct.tag_id = t.id))`
-      : [];
+    const found = await assignableTagIds(tx, c, ids);
     if (found.length !== ids.length) throw actor.fail('NOT_FOUND', 'error.notFound');
-    await tx`DELETE FROM conversation_tags WHERE org_id = ${actor.orgId} AND conversation_id = ${c.id}`;
-    for (const tagId of ids) await tx`INSERT INTO conversation_tags (org_id, conversation_id, tag_id) VALUES (${actor.orgId}, ${c.id}, ${tagId})`;
+    await replaceTags(tx, c, ids);
     await publishConversation(s, tx, c);
     return c;
   });

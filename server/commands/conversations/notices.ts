@@ -30,7 +30,7 @@ export async function tellCustomer(s: Services, tx: Tx, c: Conversation, what: '
     const agent = c.assigneeId && org.identifyAgents ? await getUser(tx, c.orgId, c.assigneeId) : null;
     notice = { kind: 'joined', agent: agent ? agent.codename?.trim() || agent.name : null };
   }
-  const message = customerNoticeMessage(ch.kind, org, windowState(ch.kind, c.lastInboundAt, new Date()), notice);
+  const message = customerNoticeMessage(ch.kind, org, windowState(ch.kind, c.lastInboundAt, c.lastTemplateAt, new Date()), notice);
   if (!message) return;
   const lang = isLanguage(org.customerLanguage) ? org.customerLanguage : 'pt-BR';
   await queueBotMessage(s, tx, c, translate(lang, message.key, message.params), 'text', { notice: what });

@@ -1,6 +1,7 @@
 import type { Channel } from '../../../db/queries/channels.ts';
-import { CONVERSATION_COLUMNS, toConversation, type Conversation } from '../../../db/queries/conversations.ts';
-import { getMessage, insertMessage, type Message } from '../../../db/queries/messages.ts';
+import { findClientRequest, recordClientMessage, recordClientRefusal } from '../../../db/queries/client-requests.ts';
+import { recordOutbound, type Conversation } from '../../../db/queries/conversations.ts';
+import { getMessage, insertMessage, lastInboundAt, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import type { Db, Tx } from '../../../db/sql.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
@@ -21,39 +22,31 @@ export interface Refusal {
  * answer — the message, or the same refusal. A corrected draft gets a new id.
  */
 export async function previousAnswer(db: Db, actor: Actor, clientMessageId: string): Promise<Message | null> {
-  const rows = await db`SELECT message_id, refusal FROM client_requests
-    WHERE org_id = ${actor.orgId} AND user_id = ${actor.id} AND client_message_id = ${clientMessageId}`;
-  const row = rows[0];
+  const row = await findClientRequest(db, { orgId: actor.orgId, userId: actor.id, clientMessageId });
   if (!row) return null;
   if (row.refusal) {
     const r = row.refusal as Refusal;
     throw actor.fail(r.code, r.reason, r.params);
   }
-  return getMessage(db, actor.orgId, row.message_id as string);
+  return getMessage(db, actor.orgId, row.messageId!);
 }
 
 export async function rememberRefusal(db: Db, actor: Actor, clientMessageId: string, err: unknown): Promise<void> {
   // Only the rules' verdicts are replayed; a crash or a timeout may be retried for real.
   if (!(err instanceof AppError) || err.code === 'INTERNAL_SERVER_ERROR' || err.code === 'TOO_MANY_REQUESTS') return;
   const refusal: Refusal = { code: err.code as ErrorCode, reason: err.reason, params: err.params };
-  await db`INSERT INTO client_requests (org_id, user_id, client_message_id, refusal)
-    VALUES (${actor.orgId}, ${actor.id}, ${clientMessageId}, ${db.json(refusal as never)}) ON CONFLICT DO NOTHING`;
+  await recordClientRefusal(db, { orgId: actor.orgId, userId: actor.id, clientMessageId }, refusal);
 }
 
 /** Last time the contact wrote on this channel (Meta's clock), across all their conversations. */
-export async function lastInboundAt(db: Db, c: Conversation): Promise<Date | null> {
-  const rows = await db`SELECT max(m.provider_timestamp) AS at FROM messages m
-    JOIN conversations v ON v.org_id = m.org_id AND v.id = m.conversation_id
-    WHERE m.org_id = ${c.orgId} AND v.contact_id = ${c.contactId} AND m.channel_id = ${c.channelId} AND m.direction = 'in'`;
-  return (rows[0]?.at as Date | null) ?? null;
-}
+export { lastInboundAt };
 
 /** The WhatsApp window rule, as a refusal in the reader's language with what to do. */
 export async function assertWindowOpen(db: Db, actor: Actor, c: Conversation, channel: Channel, orgTimeZone: string, now = new Date()): Promise<void> {
-  const last = await lastInboundAt(db, c);
-  const w = windowState(channel.kind, last, now);
+  // The same answer the conversation view shows (conversation-view.ts).
+  const w = windowState(channel.kind, await lastInboundAt(db, c), c.lastTemplateAt, now);
   if (w.open) return;
-  if (c.lastTemplateAt && (!last || last < c.lastTemplateAt)) throw actor.fail('PRECONDITION_FAILED', 'conv.awaitingReply');
+  if (w.reason === 'awaiting_reply') throw actor.fail('PRECONDITION_FAILED', 'conv.awaitingReply');
   if (w.reason === 'never_opened' || !w.closedAt) throw actor.fail('PRECONDITION_FAILED', 'conv.windowNeverOpened');
   const time = new Intl.DateTimeFormat(actor.lang, { timeZone: actor.timeZone ?? orgTimeZone, dateStyle: 'short', timeStyle: 'short' }).format(w.closedAt);
   throw actor.fail('PRECONDITION_FAILED', 'conv.windowClosed', { time });
@@ -82,15 +75,9 @@ export async function createOutbound(s: Services, tx: Tx, actor: Actor, o: Outbo
   });
   if (!message) throw new Error('outbound message not stored');
   if (o.clientMessageId) {
-    await tx`INSERT INTO client_requests (org_id, user_id, client_message_id, message_id)
-      VALUES (${actor.orgId}, ${actor.id}, ${o.clientMessageId}, ${message.id})`;
+    await recordClientMessage(tx, { orgId: actor.orgId, userId: actor.id, clientMessageId: o.clientMessageId }, message.id);
   }
-  const rows = await tx.unsafe(
-    `UPDATE conversations SET last_activity_at = now()${o.kind === 'template' ? ', last_template_at = now()' : ''}
-     WHERE org_id = $1 AND id = $2 RETURNING ${CONVERSATION_COLUMNS}`,
-    [actor.orgId, o.conversation.id],
-  );
-  const conversation = toConversation(rows[0]!);
+  const conversation = await recordOutbound(tx, o.conversation, o.kind === 'template');
   await publishMessage(s, tx, conversation, message);
   return { message, conversation };
 }

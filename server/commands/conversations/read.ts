@@ -1,13 +1,8 @@
 import { markRead } from '../../../db/queries/read-marks.ts';
 import { runTx } from '../../../db/sql.ts';
 import { mayView } from '../../domain/conversation-access.ts';
-import { registerEventRule } from '../../events/permissions.ts';
 import type { Services } from '../../services/index.ts';
 import { loadVisible, type Actor } from './common.ts';
-
-// A read mark is the reader's own business: only their tabs hear of it (to clear the same counts).
-// Not a `conversation.*` type: it changes no conversation, so no list of anyone else is concerned.
-registerEventRule('read.marked', (e, r) => e.data.userId === r.userId);
 
 /**
  * The caller has seen the conversation up to message `seq` (whoever may open it may mark it:

@@ -1,6 +1,7 @@
 import { getAttachment } from '../../../db/queries/attachments.ts';
 import { getContact } from '../../../db/queries/contacts.ts';
-import { CONVERSATION_COLUMNS, getConversation, nextProtocol, openConversationFor, toConversation, type Conversation } from '../../../db/queries/conversations.ts';
+import { templates } from '../../../db/queries/config.ts';
+import { getConversation, nextProtocol, openConversationFor, openServedConversation, type Conversation } from '../../../db/queries/conversations.ts';
 import { getChannel } from '../../../db/queries/channels.ts';
 import type { Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
@@ -99,14 +100,12 @@ export function sendCanned(s: Services, actor: Actor, input: { conversationId: s
 }
 
 async function approvedTemplate(tx: Tx, actor: Actor, channelId: string, templateId: string, params: string[]) {
-  const rows = await tx`SELECT id, name, language, body, param_count, status FROM templates
-    WHERE org_id = ${actor.orgId} AND id = ${templateId} AND channel_id = ${channelId}`;
-  const t = rows[0];
-  if (!t || t.status !== 'approved') throw actor.fail('PRECONDITION_FAILED', 'conv.templateNotApproved');
-  if (params.length !== t.param_count || params.some((p) => !p.trim())) {
-    throw actor.fail('BAD_REQUEST', 'conv.templateParams', { count: t.param_count as number, given: params.filter((p) => p.trim()).length });
+  const t = await templates.get(tx, actor.orgId, templateId);
+  if (!t || t.channelId !== channelId || t.status !== 'approved') throw actor.fail('PRECONDITION_FAILED', 'conv.templateNotApproved');
+  if (params.length !== t.paramCount || params.some((p) => !p.trim())) {
+    throw actor.fail('BAD_REQUEST', 'conv.templateParams', { count: t.paramCount, given: params.filter((p) => p.trim()).length });
   }
-  return { id: t.id as string, text: fillTemplate(t.body as string, params) };
+  return { id: t.id, text: fillTemplate(t.body, params) };
 }
 
 export interface TemplateInput {
@@ -181,19 +180,17 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
       const open = await openConversationFor(tx, actor.orgId, contact.id, channel.id);
       if (open) await busyReason(tx, actor, open);
       const org = (await getOrganization(tx, actor.orgId))!;
-      const rows = await tx.unsafe(
-        `INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, claimed_at)
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, now())
-         ON CONFLICT (org_id, contact_id, channel_id) WHERE status <> 'closed' DO NOTHING
-         RETURNING ${CONVERSATION_COLUMNS}`,
-        [actor.orgId, await nextProtocol(tx, actor.orgId, org.timeZone), contact.id, channel.id, input.teamId, actor.id],
-      );
-      if (!rows[0]) {
+      const protocol = await nextProtocol(tx, actor.orgId, org.timeZone);
+      const opened = await openServedConversation(tx, {
+        orgId: actor.orgId, protocol, contactId: contact.id, channelId: channel.id, teamId: input.teamId, assigneeId: actor.id,
+      });
+      // A concurrent start for the same contact may have won: say who has it.
+      if (!opened) {
         const winner = await openConversationFor(tx, actor.orgId, contact.id, channel.id);
         if (winner) await busyReason(tx, actor, winner);
         throw actor.fail('CONFLICT', 'conv.notWaiting');
       }
-      let conversation = toConversation(rows[0]);
+      let conversation = opened;
       await publishConversation(s, tx, conversation);
       const sent = template
         ? await createOutbound(s, tx, actor, { conversation, channel, kind: 'template', text: template.text, templateId: template.id, templateParams: input.params ?? [], clientMessageId: input.clientMessageId ?? null })

@@ -1,9 +1,10 @@
-import { createMemo, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { language, t, useTitle } from '../../i18n.ts';
 import { formatTime } from '../../lib/format.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
+import { useNow } from '../../lib/clock.ts';
 import { keys } from '../../lib/keys.ts';
 import { meQuery } from '../../session.ts';
 import { useAgents, type Agent } from './agents-query.ts';
@@ -44,9 +45,9 @@ export default function AgentsPage() {
   const connected = useConnectedUsers(presenceMe);
 
   // Pause overrun is also judged locally as time passes (the list is fetched once).
-  const [now, setNow] = createSignal(Date.now());
-  const clock = setInterval(() => setNow(Date.now()), 30_000);
-  onCleanup(() => clearInterval(clock));
+  // The app's one clock, read every 30 s: the list is not re-sorted each second.
+  const clock = useNow();
+  const now = createMemo((last: number) => (clock() - last >= 30_000 ? clock() : last), clock());
 
   const [search, setSearch] = createSignal('');
   const [selected, setSelected] = createSignal<string[]>([]);

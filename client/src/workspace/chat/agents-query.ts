@@ -6,9 +6,9 @@ import { keys } from '../../lib/keys.ts';
 /** The organization's agents (server's record: name, online / paused / offline, teams, rating). */
 export type Agent = Awaited<ReturnType<typeof trpc.agents.list.query>>[number];
 
-export const fetchAgents = () => trpc.agents.list.query();
+const fetchAgents = () => trpc.agents.list.query();
 
-/** The agents list, live: `user.*` / `agent.*` / `team.updated` events invalidate it (lib/keys.ts). */
+/** The agents list, live: `user.*` / `agent.*` / `team.updated` events invalidate it (lib/live-events.ts). */
 export function useAgents() {
   return useQuery(() => ({ queryKey: keys.agents, queryFn: fetchAgents }));
 }

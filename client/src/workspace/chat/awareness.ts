@@ -30,7 +30,7 @@ export interface Peer {
 }
 
 /** A peer's "typing" lasts this long after the last change we received (covers a crashed tab). */
-export const TYPING_TTL_MS = 6_000;
+const TYPING_TTL_MS = 6_000;
 /** Our own "typing" ends this long after the last keystroke. */
 export const TYPING_IDLE_MS = 5_000;
 /** While typing, the timestamp is refreshed at most this often (each refresh is one small message). */
@@ -125,7 +125,7 @@ function readPerson(value: unknown): Person | null {
  * The other clients' awareness on a document, as a signal. `typing` already accounts for the
  * expiry (a 1-second tick runs only while someone is typing).
  */
-export function useAwarenessPeers(shared: Accessor<SharedDoc | null>): Accessor<Peer[]> {
+function useAwarenessPeers(shared: Accessor<SharedDoc | null>): Accessor<Peer[]> {
   const [raw, setRaw] = createSignal<{ clientId: number; state: Record<string, unknown> }[]>([]);
   const [now, setNow] = createSignal(Date.now());
   /** Local time at which each client's `typing` value last changed. */

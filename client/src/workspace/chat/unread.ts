@@ -1,7 +1,8 @@
 import { createMemo, onCleanup, type Accessor } from 'solid-js';
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/solid-query';
 import { trpc } from '../../trpc.ts';
-import { keys, onLiveEvent } from '../../lib/keys.ts';
+import { keys } from '../../lib/keys.ts';
+import { onLiveEvent } from '../../lib/live-events.ts';
 
 /**
  * The chat list and its unread counts, from the server (`chat.list`). No Yjs here: the eager
@@ -12,7 +13,7 @@ import { keys, onLiveEvent } from '../../lib/keys.ts';
  */
 export type ChatRoom = Awaited<ReturnType<typeof trpc.chat.list.query>>[number];
 
-export const fetchChats = () => trpc.chat.list.query();
+const fetchChats = () => trpc.chat.list.query();
 
 /** Refetch at least this often, whatever the live events say. */
 const POLL_MS = 60_000;

@@ -5,11 +5,8 @@ import { meQuery } from '../../session.ts';
 import { trpc } from '../../trpc.ts';
 
 /** Server reads of the contacts screens, under the workspace's query keys (live events invalidate them). */
-// Under 'contacts.get' so the events that refresh a contact's history refresh its gallery too.
-export const mediaKey = (contactId: string) => ['contacts.get', contactId, 'media'] as const;
-
 export const contactQuery = (id: string) => ({ queryKey: keys.contact(id), queryFn: () => trpc.contacts.get.query({ id }) });
-export const mediaQuery = (contactId: string) => ({ queryKey: mediaKey(contactId), queryFn: () => trpc.contacts.media.query({ contactId }) });
+export const mediaQuery = (contactId: string) => ({ queryKey: keys.media(contactId), queryFn: () => trpc.contacts.media.query({ contactId }) });
 export const channelsQuery = () => ({ queryKey: keys.channels, queryFn: () => trpc.channels.list.query(), staleTime: 60_000 });
 export const agentsQuery = () => ({ queryKey: keys.agents, queryFn: () => trpc.agents.list.query(), staleTime: 30_000 });
 

@@ -1,7 +1,8 @@
 import { createEffect, createMemo, createSignal, For, lazy, onCleanup, Show, Suspense } from 'solid-js';
 import * as Y from 'yjs';
 import { useQuery, useQueryClient } from '@tanstack/solid-query';
-import { keys, onLiveEvent } from '../../lib/keys.ts';
+import { keys } from '../../lib/keys.ts';
+import { onLiveEvent } from '../../lib/live-events.ts';
 import { useSharedDoc } from '../../lib/ydoc.ts';
 import { useYStore } from '../../lib/ystore.ts';
 import { t } from '../../i18n.ts';

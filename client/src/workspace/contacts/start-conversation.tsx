@@ -9,6 +9,8 @@ import { errorMessage, trpc } from '../../trpc.ts';
 import { newId } from '../../../../sync/shared/schemas.ts';
 import { channelsQuery, type Channel, settled } from './data.ts';
 
+type Template = Awaited<ReturnType<typeof trpc.templates.list.query>>[number];
+
 /** "WhatsApp" alone when the channel is named after its kind, "Sales line (WhatsApp)" otherwise. */
 function channelLabel(c: Channel): string {
   const kind = tValue('contacts.kind', c.kind);
@@ -143,41 +145,16 @@ export default function StartConversation(props: { contactId: string }) {
                 </div>
               }
             >
-              <p class="ct-hint">{t('contacts.start.whatsappRule')}</p>
-              <div class="field">
-                <label for={`${uid}-template`}>{t('contacts.start.template')}</label>
-                <select id={`${uid}-template`} value={templateId()} onChange={(e) => setTemplateId(e.currentTarget.value)}>
-                  <option value="">{t('contacts.start.choose')}</option>
-                  <For each={settled(templates) ?? []}>
-                    {(tpl) => (
-                      <option value={tpl.id} selected={tpl.id === templateId()}>
-                        {`${tpl.name} (${tpl.language})`}
-                      </option>
-                    )}
-                  </For>
-                </select>
-                <Show when={templates.isSuccess && (settled(templates)?.length ?? 0) === 0}>
-                  <small class="ct-hint">{t('contacts.start.noTemplates')}</small>
-                </Show>
-              </div>
-              <Index each={params()}>
-                {(value, i) => (
-                  <div class="field">
-                    <label for={`${uid}-p${i}`}>{t('contacts.start.param', { n: i + 1 })}</label>
-                    <input
-                      id={`${uid}-p${i}`}
-                      value={value()}
-                      onInput={(e) => setParams(params().map((p, j) => (j === i ? e.currentTarget.value : p)))}
-                    />
-                  </div>
-                )}
-              </Index>
-              <Show when={template()}>
-                <figure class="template-preview">
-                  <figcaption>{t('contacts.start.preview')}</figcaption>
-                  <p>{preview()}</p>
-                </figure>
-              </Show>
+              <TemplateFields
+                uid={uid}
+                templates={settled(templates)}
+                noTemplates={templates.isSuccess && (settled(templates)?.length ?? 0) === 0}
+                templateId={templateId()}
+                setTemplateId={setTemplateId}
+                params={params()}
+                setParams={setParams}
+                preview={template() ? preview() : null}
+              />
             </Show>
           </Show>
           <Alert message={start.isError ? errorMessage(start.error) : null} />
@@ -187,5 +164,58 @@ export default function StartConversation(props: { contactId: string }) {
         </form>
       </Show>
     </section>
+  );
+}
+
+/** On WhatsApp: an approved template, its parameters, and the message as the contact will read it. */
+function TemplateFields(props: {
+  uid: string;
+  templates: Template[] | undefined;
+  noTemplates: boolean;
+  templateId: string;
+  setTemplateId: (id: string) => void;
+  params: string[];
+  setParams: (params: string[]) => void;
+  /** null: no template chosen. */
+  preview: string | null;
+}) {
+  return (
+    <>
+      <p class="ct-hint">{t('contacts.start.whatsappRule')}</p>
+      <div class="field">
+        <label for={`${props.uid}-template`}>{t('contacts.start.template')}</label>
+        <select id={`${props.uid}-template`} value={props.templateId} onChange={(e) => props.setTemplateId(e.currentTarget.value)}>
+          <option value="">{t('contacts.start.choose')}</option>
+          <For each={props.templates ?? []}>
+            {(tpl) => (
+              <option value={tpl.id} selected={tpl.id === props.templateId}>
+                {`${tpl.name} (${tpl.language})`}
+              </option>
+            )}
+          </For>
+        </select>
+        <Show when={props.noTemplates}>
+          <small class="ct-hint">{t('contacts.start.noTemplates')}</small>
+        </Show>
+      </div>
+      <Index each={props.params}>
+        {(value, i) => (
+          <div class="field">
+            <label for={`${props.uid}-p${i}`}>{t('contacts.start.param', { n: i + 1 })}</label>
+            <input
+              id={`${props.uid}-p${i}`}
+              value={value()}
+              onInput={(e) => props.setParams(props.params.map((p, j) => (j === i ? e.currentTarget.value : p)))}
+            />
+          </div>
+        )}
+      </Index>
+      <Show when={props.preview !== null}>
+        <figure class="template-preview">
+          <figcaption>{t('contacts.start.preview')}</figcaption>
+          <p>{props.preview}</p>
+        </figure>
+      </Show>
+    </>
   );
 }

@@ -20,7 +20,7 @@ export function useLazyAwareness(conversationId: () => string): ConversationAwar
   let disposed = false;
   let typing = false;
   onCleanup(() => (disposed = true));
-  void import('../chat/conversation-awareness.ts')
+  void import('./conversation-awareness.ts')
     .then((m) => {
       if (disposed || !owner) return;
       const a = runWithOwner(owner, () => m.useConversationAwareness(conversationId));

@@ -17,6 +17,7 @@ describe('free text', () => {
   it('says why not: closed window (expired or never opened), waiting, peeking, finished', () => {
     expect(freeText(facts({ window: { open: false, reason: 'expired', closedAt: '2026-01-01T00:00:00Z' } }))).toEqual({ allowed: false, reason: 'windowExpired' });
     expect(freeText(facts({ window: { open: false, reason: 'never_opened', closedAt: null } }))).toEqual({ allowed: false, reason: 'windowNeverOpened' });
+    expect(freeText(facts({ window: { open: false, reason: 'awaiting_reply', closedAt: null } }))).toEqual({ allowed: false, reason: 'awaitingReply' });
     expect(freeText(facts({ status: 'waiting', canWrite: false, canClaim: true }))).toEqual({ allowed: false, reason: 'waiting' });
     expect(freeText(facts({ canWrite: false }))).toEqual({ allowed: false, reason: 'readOnly' });
     expect(freeText(facts({ status: 'closed', canWrite: false }))).toEqual({ allowed: false, reason: 'closed' });

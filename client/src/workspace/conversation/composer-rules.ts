@@ -12,7 +12,8 @@ export interface ComposerFacts {
   channelKind: string;
   canWrite: boolean;
   canClaim: boolean;
-  window: { open: true; closesAt: string | null } | { open: false; reason?: 'never_opened' | 'expired'; closedAt: string | null };
+  /** The server's answer (conversations.get): the same one `send` applies. */
+  window: { open: true; closesAt: string | null } | { open: false; reason?: 'never_opened' | 'expired' | 'awaiting_reply'; closedAt: string | null };
 }
 
 export type FreeTextBlock =
@@ -20,7 +21,14 @@ export type FreeTextBlock =
   | 'waiting' // nobody serves it yet: claim first (a template from Waiting claims it)
   | 'readOnly' // someone else serves it (peek)
   | 'windowNeverOpened' // WhatsApp: the contact never wrote on this number (or only templates went out)
-  | 'windowExpired'; // WhatsApp: more than 24 h since the contact's last message
+  | 'windowExpired' // WhatsApp: more than 24 h since the contact's last message
+  | 'awaitingReply'; // WhatsApp: a template went out after the contact's last message; only their reply reopens it
+
+const CLOSED_WINDOW: Record<'never_opened' | 'expired' | 'awaiting_reply', FreeTextBlock> = {
+  never_opened: 'windowNeverOpened',
+  expired: 'windowExpired',
+  awaiting_reply: 'awaitingReply',
+};
 
 export type FreeText = { allowed: true } | { allowed: false; reason: FreeTextBlock };
 
@@ -28,7 +36,7 @@ export type FreeText = { allowed: true } | { allowed: false; reason: FreeTextBlo
 export function freeText(f: ComposerFacts): FreeText {
   if (f.status === 'closed') return { allowed: false, reason: 'closed' };
   if (!f.canWrite) return { allowed: false, reason: f.status === 'waiting' && f.canClaim ? 'waiting' : 'readOnly' };
-  if (!f.window.open) return { allowed: false, reason: f.window.reason === 'expired' ? 'windowExpired' : 'windowNeverOpened' };
+  if (!f.window.open) return { allowed: false, reason: CLOSED_WINDOW[f.window.reason ?? 'never_opened'] };
   return { allowed: true };
 }
 
@@ -43,7 +51,7 @@ export function templatesOffered(f: ComposerFacts): boolean {
 }
 
 /** Meta's limits on a template body parameter (the server checks count and emptiness too). */
-export const TEMPLATE_PARAM_MAX = 1024;
+const TEMPLATE_PARAM_MAX = 1024;
 export type ParamProblem = 'required' | 'tooLong' | 'lineBreak';
 
 /** One problem per field (null when the field is fine); `ok` when the template may be sent. */
@@ -99,7 +107,7 @@ export function rankCanned<T extends CannedOption>(list: readonly T[], query: st
 
 /** Types the server accepts at /uploads (one list, shared with the server). */
 export { ATTACHMENT_TYPES };
-export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
+const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
 
 export type AttachmentBlock = FreeTextBlock | 'badType' | 'tooLarge' | 'empty';
 

@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useMediaQuery } from '../shell/narrow.ts';
 import { A } from '@solidjs/router';
 import { useQuery } from '@tanstack/solid-query';
@@ -8,8 +8,8 @@ import { timeZoneOf } from '../../lib/format.ts';
 import { keys } from '../../lib/keys.ts';
 import { meQuery } from '../../session.ts';
 import { trpc } from '../../trpc.ts';
-import { useNow } from '../queue/clock.ts';
-import { elapsed } from '../queue/format.ts';
+import { useNow } from '../../lib/clock.ts';
+import { formatElapsed } from '../../lib/format.ts';
 import MineList from '../queue/mine-list.tsx';
 import type { QueueItem } from '../queue/types.ts';
 import '../queue/queue.css';
@@ -17,7 +17,7 @@ import '../queue/mine.css';
 import './conversation-list.css';
 
 /** Wide enough for the list, the conversation and its side panel side by side (conversation-list.css). */
-export const LIST_QUERY = '(min-width: 1180px)';
+const LIST_QUERY = '(min-width: 1180px)';
 
 /** True while the window is wide enough to show the list beside the conversation. */
 export const useListShown = (): (() => boolean) => useMediaQuery(LIST_QUERY);
@@ -114,7 +114,7 @@ function WaitingItem(props: { item: QueueItem; now: number; active: boolean; tar
           </Show>
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
-            {elapsed(c().waitingSince, props.now)}
+            {formatElapsed(c().waitingSince, props.now)}
           </span>
         </span>
       </A>

@@ -23,7 +23,7 @@ import TransferDialog from './transfer-dialog.tsx';
 import './conversation.css';
 import '../queue/queue.css';
 
-export const conversationQuery = (id: string) => ({
+const conversationQuery = (id: string) => ({
   queryKey: keys.conversation(id),
   queryFn: () => trpc.conversations.get.query({ conversationId: id }),
 });

@@ -8,8 +8,8 @@ import type { ConversationView } from '../queue/types.ts';
 import Dialog, { DialogFooter } from './dialog.tsx';
 import { agentsQuery } from './transfer-dialog.tsx';
 
-export const tagOptionsQuery = () => ({ queryKey: ['conversations.tagOptions'] as const, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
-export const dispositionsQuery = () => ({ queryKey: ['conversations.dispositionOptions'] as const, queryFn: () => trpc.conversations.dispositionOptions.query(), staleTime: 60_000 });
+const tagOptionsQuery = () => ({ queryKey: keys.tagOptions, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
+const dispositionsQuery = () => ({ queryKey: keys.dispositionOptions, queryFn: () => trpc.conversations.dispositionOptions.query(), staleTime: 60_000 });
 
 /** After an action of the agent's own: the conversation and In service (Waiting follows the live events). */
 function useRefresh(conversationId: () => string) {

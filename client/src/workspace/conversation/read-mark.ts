@@ -1,11 +1,11 @@
 import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { useQueryClient } from '@tanstack/solid-query';
-import { applyReadLocally } from '../../lib/keys.ts';
+import { applyReadLocally } from '../../lib/live-events.ts';
 import { trpc } from '../../trpc.ts';
 
 /**
  * While a conversation is on screen (the tab visible), the agent has read it up to its
- * newest message: the lists' unread counts drop at once (lib/keys.ts applyReadLocally) and
+ * newest message: the lists' unread counts drop at once (lib/live-events.ts applyReadLocally) and
  * the server keeps the mark (`conversations.markRead`; the agent's other tabs hear of it). A
  * message arriving while it is shown is read too; one arriving in a hidden tab is not, so
  * the tab's title counts it.

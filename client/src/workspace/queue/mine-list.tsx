@@ -2,12 +2,13 @@ import { createEffect, createMemo, createSignal, For, on, Show, type Accessor } 
 import { A } from '@solidjs/router';
 import { t, tValue } from '../../i18n.ts';
 import { contactLabel } from '../../lib/contact.ts';
-import { elapsed, fullTime } from './format.ts';
+import { formatElapsed } from '../../lib/format.ts';
+import { fullTime } from './format.ts';
 import type { MineItem } from './types.ts';
 import './mine.css';
 
 /** The row's last message as one line: the customer's text, or who answered ("You: …", "Bot: …"). */
-export function lastLine(item: Pick<MineItem, 'lastMessage'>, meId: string): string {
+function lastLine(item: Pick<MineItem, 'lastMessage'>, meId: string): string {
   const m = item.lastMessage;
   if (!m) return t('queue.noMessage');
   const text = m.kind === 'text' ? m.text : m.text || tValue('queue.kind', m.kind);
@@ -115,11 +116,11 @@ function MineRow(props: {
           </Show>
           <Show
             when={awaiting()}
-            fallback={<span class="qp-wait" title={t('queue.lastActivity')}>{elapsed(c().lastActivityAt, props.now())}</span>}
+            fallback={<span class="qp-wait" title={t('queue.lastActivity')}>{formatElapsed(c().lastActivityAt, props.now())}</span>}
           >
             {(since) => (
               <span class="qp-wait awaiting" title={t('queue.awaitingSince', { time: fullTime(since(), props.zone) })}>
-                {t('queue.awaitingReply', { time: elapsed(since(), props.now()) })}
+                {t('queue.awaitingReply', { time: formatElapsed(since(), props.now()) })}
               </span>
             )}
           </Show>

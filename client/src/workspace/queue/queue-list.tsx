@@ -3,18 +3,18 @@ import { createVirtualizer } from '@tanstack/solid-virtual';
 import { t, tValue } from '../../i18n.ts';
 import { contactLabel } from '../../lib/contact.ts';
 import { useNarrow } from '../shell/narrow.ts';
-import { elapsed } from './format.ts';
+import { formatElapsed } from '../../lib/format.ts';
 import type { QueueItem } from './types.ts';
 import './queue.css';
 import './mine.css';
 
 /** Height of one waiting row (fixed, so 5,000 rows cost only the ~15 on screen). */
-export const ROW_HEIGHT = 112;
+const ROW_HEIGHT = 112;
 /**
  * On a phone (shell/narrow.ts) a row is taller and still fixed: three lines of text, then one
  * line of thumb-sized actions (Claim, Peek, More) that never scrolls sideways.
  */
-export const PHONE_ROW_HEIGHT = 126;
+const PHONE_ROW_HEIGHT = 126;
 
 export interface QueueListProps {
   items: readonly QueueItem[];
@@ -249,7 +249,7 @@ function WaitingRow(props: {
           </Show>
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
-            {elapsed(c().waitingSince, props.now())}
+            {formatElapsed(c().waitingSince, props.now())}
           </span>
         </div>
         <div class="qp-meta muted">

@@ -8,7 +8,7 @@ import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import TransferDialog from '../conversation/transfer-dialog.tsx';
 import { claimConversation, claiming, claimRefusal, dismissClaimRefusal } from './claim.ts';
-import { useNow } from './clock.ts';
+import { useNow } from '../../lib/clock.ts';
 import MineList from './mine-list.tsx';
 import QueueList from './queue-list.tsx';
 import type { QueueItem } from './types.ts';

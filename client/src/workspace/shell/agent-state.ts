@@ -1,7 +1,5 @@
-import { createSignal, onCleanup } from 'solid-js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { keys } from '../../lib/keys.ts';
-import { meKey } from '../../session.ts';
 import { trpc } from '../../trpc.ts';
 
 export type AgentView = Awaited<ReturnType<typeof trpc.agents.me.query>>;
@@ -18,7 +16,7 @@ export function useAgentState(onError: (error: unknown) => void) {
     onSuccess: (view: AgentView) => {
       queryClient.setQueryData(keys.agentMe, view);
       void queryClient.invalidateQueries({ queryKey: keys.agents });
-      void queryClient.invalidateQueries({ queryKey: meKey });
+      void queryClient.invalidateQueries({ queryKey: keys.me });
     },
     onError,
   };
@@ -35,20 +33,3 @@ export function useAgentState(onError: (error: unknown) => void) {
   return { agent, setStatus, startPause, endPause, busy };
 }
 
-/** A clock that ticks every second while the component lives (remaining pause time). */
-export function useNow(): () => number {
-  const [now, setNow] = createSignal(Date.now());
-  const timer = setInterval(() => setNow(Date.now()), 1_000);
-  onCleanup(() => clearInterval(timer));
-  return now;
-}
-
-/** 75 s → "1:15"; 3725 s → "1:02:05". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
-}

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { EventData } from '../../../../shared/events.ts';
 import { alertFor } from './alerts.ts';
 
 const me = { userId: 'ana', teams: [{ id: 'support', name: 'Support' }] };
-const queue = (conversationId: string, status: string, teamId: string | null, targetUserId: string | null = null) => ({
-  type: 'queue.changed',
+type Status = EventData<'queue.changed'>['status'];
+const queue = (conversationId: string, status: Status, teamId: string | null, targetUserId: string | null = null) => ({
+  type: 'queue.changed' as const,
   conversationId,
   status,
   teamId,
   assigneeId: null,
   targetUserId,
+  contactId: 'k1',
 });
 
 describe('alerts', () => {
@@ -32,10 +35,12 @@ describe('alerts', () => {
 
   it('announces customer messages in my conversations only', () => {
     const waiting = new Map<string, string>();
-    const message = (status: string, assigneeId: string | null) => ({ type: 'message.created', conversationId: 'c9', messageId: 'm1', status, assigneeId });
+    const message = (status: EventData<'message.created'>['status'], assigneeId: string | null, type: 'message.created' | 'message.status' = 'message.created') => ({
+      type, conversationId: 'c9', messageId: 'm1', status, direction: 'in' as const, conversationStatus: 'active' as const, teamId: 'support', assigneeId, targetUserId: null, contactId: 'k1',
+    });
     expect(alertFor(message('received', 'ana'), me, waiting)).toEqual({ kind: 'message', conversationId: 'c9', messageId: 'm1' });
     expect(alertFor(message('received', 'bruno'), me, waiting)).toBeNull();
     expect(alertFor(message('queued', 'ana'), me, waiting)).toBeNull(); // my own reply
-    expect(alertFor({ type: 'message.status', conversationId: 'c9', status: 'received', assigneeId: 'ana' }, me, waiting)).toBeNull();
+    expect(alertFor(message('received', 'ana', 'message.status'), me, waiting)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { contactLabel } from '../../lib/contact.ts';
-import { onLiveEvent } from '../../lib/keys.ts';
+import type { LiveEventLike } from '../../lib/live-cache.ts';
+import { onLiveEvent } from '../../lib/live-events.ts';
 import { t } from '../../i18n.ts';
 import { trpc } from '../../trpc.ts';
 import { notificationsOn } from './notify-setting.ts';
@@ -22,7 +23,7 @@ export function unlockAudio(): void {
 }
 
 /** A short two-tone chime, generated (no sound file to download). */
-export function chime(): void {
+function chime(): void {
   try {
     audio ??= new AudioContext();
     if (audio.state === 'suspended') void audio.resume();
@@ -86,17 +87,9 @@ export type Alert =
  * (not targeted at someone else; announced once per team it waits in), and a customer
  * message in a conversation assigned to me. `waiting` remembers what was announced.
  */
-export function alertFor(
-  event: { type: string; [field: string]: unknown },
-  me: { userId: string; teams: { id: string; name: string }[] },
-  waiting: Map<string, string>,
-): Alert | null {
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const conversationId = str(event.conversationId);
-  if (!conversationId) return null;
+export function alertFor(event: LiveEventLike, me: { userId: string; teams: { id: string; name: string }[] }, waiting: Map<string, string>): Alert | null {
   if (event.type === 'queue.changed' || event.type === 'conversation.updated') {
-    const teamId = str(event.teamId);
-    const target = str(event.targetUserId);
+    const { conversationId, teamId, targetUserId: target } = event;
     if (event.status !== 'waiting' || !teamId) {
       waiting.delete(conversationId);
       return null;
@@ -108,7 +101,7 @@ export function alertFor(
     return { kind: 'waiting', conversationId, team };
   }
   if (event.type === 'message.created' && event.status === 'received' && event.assigneeId === me.userId) {
-    return { kind: 'message', conversationId, messageId: str(event.messageId) };
+    return { kind: 'message', conversationId: event.conversationId, messageId: event.messageId };
   }
   return null;
 }

@@ -3,22 +3,18 @@ import { A, useLocation, useNavigate } from '@solidjs/router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { setLanguage, t } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
-import { meKey, meQuery, type Me } from '../../session.ts';
-import { startOutbox } from '../../offline/outbox.ts';
+import { meQuery, type Me } from '../../session.ts';
 import { connection } from '../../offline/connection.ts';
 import { keys } from '../../lib/keys.ts';
-import { startShortcuts } from '../../lib/shortcuts.ts';
 import { wipeLocalData } from '../../offline/wipe.ts';
 import { AccountMenu } from './account-menu.tsx';
-import { startAlerts, unlockAudio } from './alerts.ts';
 import { BottomTabs } from './bottom-tabs.tsx';
-import { useUnreadTitle } from './conversation-counts.ts';
 import { ConnectionIndicator, OfflineBanner } from './connection-indicator.tsx';
 import { Icon } from './icons.tsx';
-import { loadNotificationSetting } from './notify-setting.ts';
 import { useNarrow } from './narrow.ts';
 import { Rail } from './rail.tsx';
 import { SideMenu } from './side-menu.tsx';
+import { useSignedInServices } from './signed-in-services.ts';
 import { StatusMenu } from './status-menu.tsx';
 import './keyboard.css';
 
@@ -41,79 +37,16 @@ export default function Workspace(props: ParentProps) {
   const location = useLocation();
   const [sheet, setSheet] = createSignal(false);
   const inConversation = () => location.pathname.startsWith('/conversations/');
-  let sheetButton: HTMLButtonElement | undefined;
   createEffect(on(() => location.pathname, () => setSheet(false), { defer: true }));
-  // After a navigation whose control went away with the old page (focus fell to <body>),
-  // keyboard users continue from the new page's content instead of the top of the document.
   let main: HTMLDivElement | undefined;
-  createEffect(
-    on(
-      () => location.pathname,
-      () =>
-        requestAnimationFrame(() => {
-          const active = document.activeElement;
-          if (!active || active === document.body) main?.focus({ preventScroll: true });
-        }),
-      { defer: true },
-    ),
-  );
-  // The conversation's side panel as a sheet (phones): focus moves into it, Escape closes it
-  // and gives focus back to the button that opened it.
-  createEffect(() => {
-    if (!sheet()) return;
-    queueMicrotask(() => document.querySelector<HTMLElement>('.cv-side [role="tab"][aria-selected="true"], .cv-side [role="tab"]')?.focus());
-    const key = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
-      setSheet(false);
-      sheetButton?.focus();
-    };
-    document.addEventListener('keydown', key);
-    onCleanup(() => document.removeEventListener('keydown', key));
-  });
-
-  createEffect(
-    on(userId, (id) => {
-      if (!id) return;
-      loadNotificationSetting(id);
-      const stopOutbox = startOutbox(id);
-      const stopAlerts = startAlerts({
-        userId: id,
-        teams: () => me.data?.teams ?? [],
-        sound: () => me.data?.user.soundAlerts ?? false,
-        open: (conversationId) => navigate(`/conversations/${conversationId}`),
-      });
-      // Presence ("connected now" in the agents list): loaded on demand, yjs stays out of the first load.
-      let leavePresence: (() => void) | undefined;
-      let gone = false;
-      const m = me.data!;
-      void import('../chat/presence.ts').then((p) => {
-        if (!gone) leavePresence = p.joinPresence({ id: m.user.id, name: m.user.name, orgId: m.organization.id });
-      });
-      onCleanup(() => {
-        gone = true;
-        leavePresence?.();
-        stopAlerts();
-        stopOutbox();
-      });
-    }),
-  );
+  useFocusAfterNavigation(() => main);
+  const sheetButton = useSheetKeys(sheet, setSheet);
 
   // Keyboard shortcuts (lib/shortcuts.ts); `?` lists them.
   const [help, setHelp] = createSignal(false);
-  const conversationOrder = () =>
-    [...(queryClient.getQueryData<{ id: string }[]>(keys.mine) ?? []), ...queryClient.getQueriesData<{ id: string }[]>({ queryKey: keys.queue }).flatMap(([, list]) => list ?? [])]
-      .map((c) => c.id)
-      .filter((id, i, all) => all.indexOf(id) === i);
-  onCleanup(startShortcuts({ navigate: (to) => navigate(to), openHelp: () => setHelp(true), conversationOrder }));
+  useSignedInServices(() => setHelp(true));
 
-  // "(2) Atende": customer messages waiting on me, in the tab's title (conversation-counts.ts).
-  useUnreadTitle();
-
-  const unlock = () => unlockAudio();
-  document.addEventListener('pointerdown', unlock, { once: true });
-  onCleanup(() => document.removeEventListener('pointerdown', unlock));
-
-  const setMe = (user: Me['user']) => queryClient.setQueryData<Me>(meKey, (old) => (old ? { ...old, user } : old));
+  const setMe = (user: Me['user']) => queryClient.setQueryData<Me>(keys.me, (old) => (old ? { ...old, user } : old));
 
   const sound = useMutation(() => ({
     mutationFn: (soundAlerts: boolean) => trpc.auth.updateProfile.mutate({ soundAlerts }),
@@ -166,7 +99,7 @@ export default function Workspace(props: ParentProps) {
             <div class="topbar-actions">
               <Show when={narrow() && inConversation()}>
                 <button
-                  ref={sheetButton}
+                  ref={sheetButton.ref}
                   type="button"
                   class="icon-button sheet-button"
                   aria-expanded={sheet()}
@@ -229,4 +162,43 @@ export default function Workspace(props: ParentProps) {
       )}
     </Show>
   );
+}
+
+/**
+ * After a navigation whose control went away with the old page (focus fell to <body>),
+ * keyboard users continue from the new page's content instead of the top of the document.
+ */
+function useFocusAfterNavigation(main: () => HTMLElement | undefined) {
+  const location = useLocation();
+  createEffect(
+    on(
+      () => location.pathname,
+      () =>
+        requestAnimationFrame(() => {
+          const active = document.activeElement;
+          if (!active || active === document.body) main()?.focus({ preventScroll: true });
+        }),
+      { defer: true },
+    ),
+  );
+}
+
+/**
+ * The conversation's side panel as a sheet (phones): focus moves into it, Escape closes it
+ * and gives focus back to the button that opened it (`ref` of that button).
+ */
+function useSheetKeys(sheet: () => boolean, setSheet: (open: boolean) => void) {
+  let button: HTMLButtonElement | undefined;
+  createEffect(() => {
+    if (!sheet()) return;
+    queueMicrotask(() => document.querySelector<HTMLElement>('.cv-side [role="tab"][aria-selected="true"], .cv-side [role="tab"]')?.focus());
+    const key = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+      setSheet(false);
+      button?.focus();
+    };
+    document.addEventListener('keydown', key);
+    onCleanup(() => document.removeEventListener('keydown', key));
+  });
+  return { ref: (el: HTMLButtonElement) => (button = el) };
 }

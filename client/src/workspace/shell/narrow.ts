@@ -1,7 +1,7 @@
 import { createSignal, onCleanup } from 'solid-js';
 
 /** Phones and narrow windows get the bottom tabs and the side menu instead of the rail. */
-export const NARROW_QUERY = '(max-width: 720px)';
+const NARROW_QUERY = '(max-width: 720px)';
 
 /** True while the media query matches; follows rotation and resizing. */
 export function useMediaQuery(query: string): () => boolean {

@@ -8,7 +8,7 @@ import { t } from '../../i18n.ts';
 const key = (userId: string) => `atende:${userId}:notifications`;
 const [enabled, setEnabled] = createSignal(false);
 
-export const notificationsSupported = () => typeof window !== 'undefined' && 'Notification' in window;
+const notificationsSupported = () => typeof window !== 'undefined' && 'Notification' in window;
 
 export function loadNotificationSetting(userId: string): void {
   let stored: string | null = null;

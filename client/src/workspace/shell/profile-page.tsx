@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
 import { LANGUAGES } from '../../../../i18n/index.ts';
 import { setLanguage, t, useTitle } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
-import { meKey, meQuery, type Me } from '../../session.ts';
+import { meQuery, type Me } from '../../session.ts';
+import { keys } from '../../lib/keys.ts';
 import { Alert, formValues, Notice } from '../../components.tsx';
 import { notificationsOn, setNotifications } from './notify-setting.ts';
 
@@ -41,7 +42,7 @@ export default function ProfilePage() {
   const [problem, setProblem] = createSignal<string | null>(null);
 
   const applyUser = (user: Me['user']) => {
-    queryClient.setQueryData<Me>(meKey, (old) => (old ? { ...old, user } : old));
+    queryClient.setQueryData<Me>(keys.me, (old) => (old ? { ...old, user } : old));
     setLanguage(user.language);
   };
 

@@ -2,7 +2,9 @@ import { For, Match, Show, Switch } from 'solid-js';
 import { useQuery } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { Menu } from './menu.tsx';
-import { formatDuration, pauseTypesQuery, useAgentState, useNow } from './agent-state.ts';
+import { useNow } from '../../lib/clock.ts';
+import { formatCountdown } from '../../lib/format.ts';
+import { pauseTypesQuery, useAgentState } from './agent-state.ts';
 
 /** Status (online / paused / offline) with the pause menu and the pause's remaining time. */
 export function StatusMenu(props: { onError: (error: unknown) => void }) {
@@ -72,8 +74,8 @@ export function StatusMenu(props: { onError: (error: unknown) => void }) {
           {(p) => (
             <span class="pause-timer" classList={{ overrun: left() < 0 || p().overrun }}>
               <Switch>
-                <Match when={left() >= 0 && !p().overrun}>{t('shell.pause.remaining', { name: p().name, time: formatDuration(left()) })}</Match>
-                <Match when={true}>{t('shell.pause.overrun', { name: p().name, time: formatDuration(-left()) })}</Match>
+                <Match when={left() >= 0 && !p().overrun}>{t('shell.pause.remaining', { name: p().name, time: formatCountdown(left()) })}</Match>
+                <Match when={true}>{t('shell.pause.overrun', { name: p().name, time: formatCountdown(-left()) })}</Match>
               </Switch>
             </span>
           )}

@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/solid-query';
 import { meQuery } from '../../session.ts';
 import { useSharedDoc } from '../../lib/ydoc.ts';
 import { docName } from '../../../../sync/shared/doc-name.ts';
-import { useAgentNames } from './agents-query.ts';
-import { useDocAwareness, type Person } from './awareness.ts';
+import { useAgentNames } from '../chat/agents-query.ts';
+import { useDocAwareness, type Person } from '../chat/awareness.ts';
 
 /**
  * "Bruno is viewing / typing" on a conversation (SPEC §6–7), so two agents do not answer one

@@ -1,8 +1,9 @@
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 
 /**
- * One shared 1-second clock for every ticking time on screen (waiting times, window
- * countdowns): a single interval however many rows read it, running only while someone does.
+ * The one 1-second clock of the app for every ticking time on screen (waiting times, window
+ * countdowns, pause time left, the monitor): a single interval however many components read
+ * it, running only while at least one of them lives.
  */
 const [now, setNow] = createSignal(Date.now());
 let users = 0;

@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/solid-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LiveEventLike } from './live-cache.ts';
 
 const queueQuery = vi.fn<(input: { conversationIds: string[] }) => Promise<unknown[]>>();
 const mineQuery = vi.fn<(input: { conversationIds: string[] }) => Promise<unknown[]>>();
@@ -10,7 +11,8 @@ vi.mock('../trpc.ts', () => ({
   },
 }));
 
-const { applyLiveEvent, applyReadLocally, keys } = await import('./keys.ts');
+const { applyLiveEvent, applyReadLocally } = await import('./live-events.ts');
+const { keys } = await import('./keys.ts');
 
 const row = (id: string, minute: number, teamId = 'support') => ({
   id, waitingSince: `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`, team: { id: teamId, name: teamId }, lastMessage: { text: `hi ${id}` },
@@ -42,7 +44,7 @@ const invalidated = (key: readonly unknown[]) => client.getQueryState(key)?.isIn
 
 describe('applyLiveEvent on the Waiting and In-service caches', () => {
   it('a message on an unrelated active conversation fetches nothing and keeps every list valid', async () => {
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k9' });
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k9' });
     expect(vi.getTimerCount()).toBe(0);
     await settle();
     expect(queueQuery).not.toHaveBeenCalled();
@@ -87,7 +89,7 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   it('a late answer never undoes a newer event (claimed while its row was being fetched)', async () => {
     let answer!: (rows: unknown[]) => void;
     queueQuery.mockImplementation(() => new Promise((resolve) => (answer = resolve)));
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'a', status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'a', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1' });
     await settle();
     applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a', status: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
     expect(ids(all)).toEqual(['b', 'd']);
@@ -97,7 +99,8 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   });
 
   it('falls back to invalidating when it cannot be precise (unknown shape, failed fetch)', async () => {
-    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a' });
+    // A conversation event of a type this build does not know (sent by a newer server).
+    applyLiveEvent(client, { type: 'conversation.somethingNew', conversationId: 'a' } as unknown as LiveEventLike);
     expect(invalidated(all)).toBe(true);
     client.setQueryData(all, [row('a', 0)]);
     expect(invalidated(all)).toBe(false);
@@ -110,7 +113,7 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   it('invalidates only the affected contact', () => {
     client.setQueryData(keys.contact('k1'), { id: 'k1' });
     client.setQueryData(keys.contact('k2'), { id: 'k2' });
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
     expect(invalidated(keys.contact('k1'))).toBe(true);
     expect(invalidated(keys.contact('k2'))).toBe(false);
   });
@@ -121,7 +124,7 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     client.setQueryData(keys.mine, [n, m]);
     const urgent = { ...m, lastActivityAt: '2026-01-01T10:10:00.000Z', awaitingReplySince: '2026-01-01T10:01:00.000Z', unread: 1, lastSeq: 7, lastMessage: { text: 'Alô? Ainda está aí? É urgente.' } };
     mineQuery.mockResolvedValue([urgent]);
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
     await settle();
     expect(mineQuery).toHaveBeenCalledTimes(1);
     expect(invalidated(keys.mine)).toBe(false);
@@ -138,7 +141,7 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     // This tab reads it, while the row of the message that just arrived is on its way (counted before the mark).
     client.setQueryData(keys.mine, [{ ...row, unread: 0 }]);
     mineQuery.mockResolvedValue([{ ...row, unread: 1, lastSeq: 8 }]);
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
     applyReadLocally(client, 'm', 8);
     await settle();
     expect(client.getQueryData<{ unread: number }[]>(keys.mine)![0]!.unread).toBe(0);
