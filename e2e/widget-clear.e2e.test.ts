@@ -5,7 +5,7 @@
  * the agent's name, a finished conversation offers 1–5 star buttons above the "ended" line,
  * and the log follows the newest line. The agent's view keeps what the customer typed
  * ("1 → Support"). With the organization's identify_agents off, no agent name shows. The
- * admin turns the WhatsApp notices on (off by default; the rule is server/customer-notices.pg.test.ts).
+ * admin turns the WhatsApp notices on (off by default; the rule is server/commands/conversations/customer-notices.pg.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';

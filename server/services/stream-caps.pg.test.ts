@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '../db/queries/channels.ts';
-import { parseEvents } from '../client/widget/stream.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { makeChannel } from '../test/helpers/conversations.ts';
-import { openEventStream } from '../test/helpers/events.ts';
-import { en } from '../test/helpers/i18n.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
+import type { Channel } from '../../db/queries/channels.ts';
+import { parseEvents } from '../../client/widget/stream.ts';
+import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { makeChannel } from '../../test/helpers/conversations.ts';
+import { openEventStream } from '../../test/helpers/events.ts';
+import { en } from '../../test/helpers/i18n.ts';
+import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 
 // Small caps so that going past them stays cheap: two streams per session or visitor,
 // three per address. TRUST_PROXY: each test picks its client's address (X-Forwarded-For).

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '../db/queries/channels.ts';
-import { listMessages } from '../db/queries/messages.ts';
-import { visitorMessages } from '../db/queries/webchat.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { inbound, makeChannel } from '../test/helpers/conversations.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
+import type { Channel } from '../../../db/queries/channels.ts';
+import { listMessages } from '../../../db/queries/messages.ts';
+import { visitorMessages } from '../../../db/queries/webchat.ts';
+import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { inbound, makeChannel } from '../../../test/helpers/conversations.ts';
+import { demoIds } from '../../../test/helpers/orgs.ts';
 
 /**
  * Issue 17.2: messages written in one transaction share created_at (the customer's first

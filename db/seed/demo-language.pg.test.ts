@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/helpers/db.ts';
-import { startApp } from './app.ts';
-import { testEnv } from '../test/helpers/app.ts';
-import { parseEnv } from './env.ts';
-import { createLogger } from './log.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { startApp } from '../../server/app.ts';
+import { testEnv } from '../../test/helpers/app.ts';
+import { parseEnv } from '../../server/env.ts';
+import { createLogger } from '../../server/log.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getChannel, type Channel } from '../db/queries/channels.ts';
-import type { Conversation } from '../db/queries/conversations.ts';
-import { getUser } from '../db/queries/users.ts';
-import { translate } from '../i18n/index.ts';
-import { startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { inbound, makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
-import { claimConversation } from './commands/conversations/claim.ts';
-import { actorFor } from './commands/conversations/common.ts';
-import { sweepTimers } from './commands/timers.ts';
-import { errorsFor } from './errors.ts';
+import { getChannel, type Channel } from '../../db/queries/channels.ts';
+import type { Conversation } from '../../db/queries/conversations.ts';
+import { getUser } from '../../db/queries/users.ts';
+import { translate } from '../../i18n/index.ts';
+import { startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
+import { inbound, makeChannel, waitingConversation } from '../../test/helpers/conversations.ts';
+import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { claimConversation } from './conversations/claim.ts';
+import { actorFor } from './conversations/common.ts';
+import { sweepTimers } from './timers.ts';
+import { errorsFor } from '../errors.ts';
 
 /**
  * When the system closes a conversation (queue, inactivity or bot timeout) the customer is

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '../db/queries/channels.ts';
-import type { Conversation } from '../db/queries/conversations.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { inbound, makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
-import { demoIds, waitFor } from '../test/helpers/orgs.ts';
-import { claimConversation } from './commands/conversations/claim.ts';
-import { actorFor } from './commands/conversations/common.ts';
-import { sweepTimers } from './commands/timers.ts';
-import { getUser } from '../db/queries/users.ts';
-import { errorsFor } from './errors.ts';
+import type { Channel } from '../../db/queries/channels.ts';
+import type { Conversation } from '../../db/queries/conversations.ts';
+import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { inbound, makeChannel, waitingConversation } from '../../test/helpers/conversations.ts';
+import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { claimConversation } from './conversations/claim.ts';
+import { actorFor } from './conversations/common.ts';
+import { sweepTimers } from './timers.ts';
+import { getUser } from '../../db/queries/users.ts';
+import { errorsFor } from '../errors.ts';
 
 /**
  * The timers run against a clock the test chooses: conversations are created now, and the

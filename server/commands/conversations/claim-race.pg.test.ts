@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from './auth/password.ts';
-import { startApp, type RunningApp } from './app.ts';
-import { parseEnv } from './env.ts';
-import { createLogger } from './log.ts';
-import { createTestClient, refusalOf, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
+import { hashPassword } from '../../auth/password.ts';
+import { startApp, type RunningApp } from '../../app.ts';
+import { parseEnv } from '../../env.ts';
+import { createLogger } from '../../log.ts';
+import { createTestClient, refusalOf, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import { makeChannel, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { demoIds } from '../../../test/helpers/orgs.ts';
 
 let app: TestApp;
 let second: RunningApp;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pruneLoginFailures } from '../db/queries/lockout.ts';
-import { insertUser } from '../db/queries/users.ts';
-import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { createOtherOrg, waitFor } from '../test/helpers/orgs.ts';
-import { hashPassword } from './auth/password.ts';
-import { localClock } from './domain/work-hours.ts';
+import { pruneLoginFailures } from '../../db/queries/lockout.ts';
+import { insertUser } from '../../db/queries/users.ts';
+import { translate } from '../../i18n/index.ts';
+import { refusal, startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
+import { createOtherOrg, waitFor } from '../../test/helpers/orgs.ts';
+import { hashPassword } from './password.ts';
+import { localClock } from '../domain/work-hours.ts';
 
 // One e-mail address with a user in each of two organizations, each with its own password.
 let app: TestApp;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '../db/queries/channels.ts';
-import { translate } from '../i18n/index.ts';
-import { createTestClient, refusal, refusalOf, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { inbound, makeChannel, makeTemplate, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
-import { openEventStream } from '../test/helpers/events.ts';
-import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
-import { makeCanned, makeContact } from '../test/helpers/factories.ts';
+import type { Channel } from '../../../db/queries/channels.ts';
+import { translate } from '../../../i18n/index.ts';
+import { createTestClient, refusal, refusalOf, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { inbound, makeChannel, makeTemplate, setOnline, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { openEventStream } from '../../../test/helpers/events.ts';
+import { createOtherOrg, demoIds, waitFor } from '../../../test/helpers/orgs.ts';
+import { makeCanned, makeContact } from '../../../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;

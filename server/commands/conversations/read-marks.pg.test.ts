@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '../db/queries/channels.ts';
-import { refusal, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { inbound, makeChannel, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
-import { openEventStream } from '../test/helpers/events.ts';
-import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
-import { makeCanned } from '../test/helpers/factories.ts';
+import type { Channel } from '../../../db/queries/channels.ts';
+import { refusal, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import { inbound, makeChannel, setOnline, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { openEventStream } from '../../../test/helpers/events.ts';
+import { createOtherOrg, demoIds, waitFor } from '../../../test/helpers/orgs.ts';
+import { makeCanned } from '../../../test/helpers/factories.ts';
 
 /**
  * Several conversations at once (issue 17): per (user, conversation) read marks, and what the

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { openEventStream } from '../test/helpers/events.ts';
-import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
+import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { openEventStream } from '../../test/helpers/events.ts';
+import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -78,9 +78,9 @@ describe('events.stream', () => {
 
   it('delivers events to every process through LISTEN/NOTIFY', async () => {
     // A second server process on the same database (what REDIS_URL deployments run).
-    const { startApp } = await import('./app.ts');
-    const { parseEnv } = await import('./env.ts');
-    const { createLogger } = await import('./log.ts');
+    const { startApp } = await import('../app.ts');
+    const { parseEnv } = await import('../env.ts');
+    const { createLogger } = await import('../log.ts');
     const env = parseEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: app.db.url, ATENDE_DEMO: 'true', ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR, LOG_LEVEL: 'silent' });
     const second = await startApp(env, createLogger('silent'), app.db.url);
     try {

@@ -5,10 +5,10 @@
  * and a disposition in its contact's history. (The suite's template database has none.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD, seedDemo } from '../db/seed/demo.ts';
-import { DEMO_TEXT } from '../db/seed/demo-text.ts';
-import { hashPassword } from './auth/password.ts';
+import { startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
+import { DEMO_PASSWORD, seedDemo } from './demo.ts';
+import { DEMO_TEXT } from './demo-text.ts';
+import { hashPassword } from '../../server/auth/password.ts';
 
 let app: TestApp;
 let ana: TestClient;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { inbound, makeChannel } from '../test/helpers/conversations.ts';
-import { openEventStream } from '../test/helpers/events.ts';
-import { createOtherOrg, demoIds, waitFor } from '../test/helpers/orgs.ts';
-import { endPause, setAgentStatus, startPause, type StatusActor } from './commands/agents.ts';
-import { sweepTimers } from './commands/timers.ts';
-import { AppError, errorsFor } from './errors.ts';
-import { makeContact, makeConversation } from '../test/helpers/factories.ts';
+import { translate } from '../../i18n/index.ts';
+import { refusal, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { inbound, makeChannel } from '../../test/helpers/conversations.ts';
+import { openEventStream } from '../../test/helpers/events.ts';
+import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
+import { endPause, setAgentStatus, startPause, type StatusActor } from '../commands/agents.ts';
+import { sweepTimers } from '../commands/timers.ts';
+import { AppError, errorsFor } from '../errors.ts';
+import { makeContact, makeConversation } from '../../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;

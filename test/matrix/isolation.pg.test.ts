@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callByPath, refusalOf, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
-import { appRouter } from './router.ts';
-import { parts } from '../test/matrix/index.ts';
-import { withConversation } from '../test/matrix/conversations.ts';
-import { makeChannel, waitingConversation } from '../test/helpers/conversations.ts';
-import type { Case, Ids } from '../test/matrix/types.ts';
+import { callByPath, refusalOf, startTestApp, type TestApp, type TestClient } from '../helpers/app.ts';
+import { createOtherOrg, demoIds } from '../helpers/orgs.ts';
+import { appRouter } from '../../server/router.ts';
+import { parts } from './index.ts';
+import { withConversation } from './conversations.ts';
+import { makeChannel, waitingConversation } from '../helpers/conversations.ts';
+import type { Case, Ids } from './types.ts';
 
 /** A subscription's refusal, read off the wire (the matrix only needs its code). */
 class StreamRefused extends Error {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusal, startTestApp, type TestApp, type TestClient } from '../test/helpers/app.ts';
-import { createOtherOrg, demoIds } from '../test/helpers/orgs.ts';
-import { contactFilter } from './commands/contacts.ts';
-import { makeConversation } from '../test/helpers/factories.ts';
+import { refusal, startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
+import { createOtherOrg, demoIds } from '../../test/helpers/orgs.ts';
+import { contactFilter } from '../commands/contacts.ts';
+import { makeConversation } from '../../test/helpers/factories.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;

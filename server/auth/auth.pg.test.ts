@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { translate } from '../i18n/index.ts';
-import { refusal, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { demoIds, latestMail, waitFor } from '../test/helpers/orgs.ts';
+import { translate } from '../../i18n/index.ts';
+import { refusal, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { demoIds, latestMail, waitFor } from '../../test/helpers/orgs.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;

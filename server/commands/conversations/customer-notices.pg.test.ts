@@ -6,13 +6,13 @@
  * gets no such messages (the widget shows its own lines from the conversation it streams).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Channel } from '../db/queries/channels.ts';
-import { latestVisitorConversation } from '../db/queries/webchat.ts';
-import { translate } from '../i18n/index.ts';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { inbound, makeChannel, setOnline, waitingConversation } from '../test/helpers/conversations.ts';
-import { demoIds } from '../test/helpers/orgs.ts';
-import { customerNoticeMessage } from './domain/customer-notices.ts';
+import type { Channel } from '../../../db/queries/channels.ts';
+import { latestVisitorConversation } from '../../../db/queries/webchat.ts';
+import { translate } from '../../../i18n/index.ts';
+import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { inbound, makeChannel, setOnline, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { demoIds } from '../../../test/helpers/orgs.ts';
+import { customerNoticeMessage } from '../../domain/customer-notices.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
