@@ -38,11 +38,13 @@ export async function loadClientBindings(sql: Sql, docName: string): Promise<Map
 
 /** Binds a Yjs client id to a user for good; returns whoever holds it (first writer wins). */
 export async function bindClient(sql: Sql, orgId: string, docName: string, clientId: number, userId: string): Promise<string> {
+  // DO UPDATE (a no-op) rather than DO NOTHING: it returns the row that won even when
+  // another binding of the same id commits meanwhile, which a SELECT in the same statement
+  // (an older snapshot) would not see.
   const rows = await sql`
-    WITH ins AS (
-      INSERT INTO doc_client_bindings (org_id, doc_name, client_id, user_id) VALUES (${orgId}, ${docName}, ${clientId}, ${userId})
-      ON CONFLICT (doc_name, client_id) DO NOTHING RETURNING user_id)
-    SELECT user_id FROM ins UNION ALL SELECT user_id FROM doc_client_bindings WHERE doc_name = ${docName} AND client_id = ${clientId}`;
+    INSERT INTO doc_client_bindings (org_id, doc_name, client_id, user_id) VALUES (${orgId}, ${docName}, ${clientId}, ${userId})
+    ON CONFLICT (doc_name, client_id) DO UPDATE SET user_id = doc_client_bindings.user_id
+    RETURNING user_id`;
   return rows[0]!.user_id as string;
 }
 

@@ -55,6 +55,31 @@ describe('memory', () => {
     expect(await storedText(name)).toBe('kept');
   });
 
+  it('stays in memory while a closed connection’s last frames are handled, so they reach whoever comes next', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    await a.synced();
+    // Binding the edit's new client id takes longer than the idle unload.
+    const id = 800_000 + Math.floor(Math.random() * 100_000);
+    await app.db.sql.unsafe(`CREATE FUNCTION slow_bind() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$`);
+    await app.db.sql.unsafe(`CREATE TRIGGER slow_bind BEFORE INSERT ON doc_client_bindings FOR EACH ROW WHEN (NEW.client_id = ${id}) EXECUTE FUNCTION slow_bind()`);
+    try {
+      const other = new Y.Doc();
+      other.clientID = id;
+      other.getText('t').insert(0, 'sent just before leaving');
+      Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(other));
+      a.destroy(); // the frame is on its way; the socket closes behind it
+      await new Promise((r) => setTimeout(r, LIMITS.idleUnloadMs * 2));
+      const b = connectDoc(app.url, name, cookies.bruno!);
+      await b.synced();
+      await waitFor(async () => text(b.doc) === 'sent just before leaving', 'Bruno receives it without anyone reconnecting');
+      b.destroy();
+    } finally {
+      await app.db.sql.unsafe('DROP TRIGGER slow_bind ON doc_client_bindings');
+      await app.db.sql.unsafe('DROP FUNCTION slow_bind()');
+    }
+  });
+
   it('a client that leaves while its document is still loading does not pin it in memory', async () => {
     const name = await notesDoc();
     // Hold the document's load (it reads doc_updates) until the client has gone.
@@ -178,6 +203,36 @@ describe('limits', () => {
     );
     expect((await attempt(cookies.admin!)).status).toBe(429);
     await closeAll(again);
+  });
+});
+
+describe('a database error while a frame is handled', () => {
+  it('closes with RetryLater, which the stock client answers by coming back (never a final 44xx); the edit arrives', async () => {
+    const name = await notesDoc();
+    const a = connectDoc(app.url, name, cookies.ana!);
+    const b = connectDoc(app.url, name, cookies.bruno!);
+    await Promise.all([a.synced(), b.synced()]);
+    // The first edit under a new client id binds that id to Ana: make that one INSERT fail.
+    const id = 700_000 + Math.floor(Math.random() * 100_000);
+    await app.db.sql.unsafe(`CREATE FUNCTION fail_bind() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'bind refused by the test'; END $$`);
+    await app.db.sql.unsafe(`CREATE TRIGGER fail_bind BEFORE INSERT ON doc_client_bindings FOR EACH ROW WHEN (NEW.client_id = ${id}) EXECUTE FUNCTION fail_bind()`);
+    try {
+      // Ana's tab applies an edit made under a client id of its own that is not bound yet.
+      const other = new Y.Doc();
+      other.clientID = id;
+      other.getText('t').insert(0, 'under a new id');
+      Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(other));
+      await waitFor(async () => a.closes.length > 0, 'the socket closes');
+      expect(a.closes[0]).toBe(CloseCode.RetryLater);
+    } finally {
+      await app.db.sql.unsafe('DROP TRIGGER fail_bind ON doc_client_bindings');
+      await app.db.sql.unsafe('DROP FUNCTION fail_bind()');
+    }
+    // The stock client reconnects on its own and sends the edit again.
+    await waitFor(async () => text(b.doc) === 'under a new id', 'Bruno receives it', 20_000);
+    expect(await storedText(name)).toBe('under a new id');
+    a.destroy();
+    b.destroy();
   });
 });
 

@@ -240,7 +240,7 @@ export class Room {
     const owner = this.bindings.get(clientId);
     if (owner) return owner === conn.userId;
     for (const other of this.conns.values()) if (other !== conn && other.userId !== conn.userId && other.awarenessIds.has(clientId)) return false;
-    const holder = lasting ? await this.store.bind(this.orgId, this.name.name, clientId, conn.userId) : conn.userId;
+    const holder = lasting ? await this.store.bind(this.orgId, this.name.name, clientId, conn.userId).catch(storeFailed) : conn.userId;
     if (lasting) this.bindings.set(clientId, holder);
     return holder === conn.userId;
   }
@@ -330,9 +330,15 @@ export class Room {
 
   /** Server-side changes in progress (SyncServer.changeDoc): the room stays loaded meanwhile. */
   holds = 0;
+  /**
+   * Frames received and not yet handled, of any connection (one that closed included: its
+   * last edits still count). The room stays loaded meanwhile, so no edit is ever handled by
+   * a room that a newer copy of the document has already replaced.
+   */
+  inflight = 0;
 
   hasPending(): boolean {
-    return this.pending.length > 0 || this.flushing || this.holds > 0;
+    return this.pending.length > 0 || this.flushing || this.holds > 0 || this.inflight > 0;
   }
 
   /** Applies and fans out an update the server made itself and has already stored (archiving old chat messages). */
@@ -392,3 +398,10 @@ export class Room {
 }
 
 export class SpoofError extends Error {}
+
+/** The document store failed while a frame was handled: the peer should come back, nothing was taken. */
+export class StoreUnavailableError extends Error {}
+
+function storeFailed(err: unknown): never {
+  throw new StoreUnavailableError('document store unavailable', { cause: err });
+}

@@ -5,7 +5,7 @@ import type * as Y from 'yjs';
 import { awarenessUser } from '../shared/awareness-user.ts';
 import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
-import { Room, SpoofError, type Access, type AuthorizeUpdate, type Conn, type DocStore, type RoomLimits } from './room.ts';
+import { Room, SpoofError, StoreUnavailableError, type Access, type AuthorizeUpdate, type Conn, type DocStore, type RoomLimits } from './room.ts';
 import type { Fanout } from './fanout.ts';
 import { groupCommit } from './group-commit.ts';
 
@@ -226,11 +226,23 @@ export class SyncServer {
   }
 
   private enqueue(room: Room, conn: Conn, frame: Uint8Array): void {
+    room.inflight++;
     conn.queue = conn.queue.then(() =>
-      room.receive(conn, frame).catch((err) => {
-        // A bad frame closes that socket only.
-        this.close(conn, err instanceof SpoofError ? CloseCode.Forbidden : CloseCode.Malformed);
-      }),
+      room
+        .receive(conn, frame)
+        .catch((err) => {
+          // A bad frame closes that socket only. A failure of ours (the database) is not the
+          // peer's fault: "retry later", which the stock client answers by reconnecting; the
+          // 44xx codes tell it never to come back.
+          if (err instanceof StoreUnavailableError) {
+            this.hooks.log('sync frame not handled: document store unavailable', err.cause);
+            this.close(conn, CloseCode.RetryLater, 'document store unavailable, retry later');
+          } else this.close(conn, err instanceof SpoofError ? CloseCode.Forbidden : CloseCode.Malformed);
+        })
+        .finally(() => {
+          room.inflight--;
+          if (room.conns.size === 0) this.scheduleUnload(room);
+        }),
     );
   }
 

@@ -25,7 +25,25 @@ export function connectDoc(baseUrl: string, name: string, cookie: string | null,
     doc,
     provider,
     closes,
-    synced: () => new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', (s: boolean) => s && resolve()))),
+    /**
+     * Resolves once synced; rejects with the close codes seen when that does not happen in
+     * time (a close the stock client treats as final, 4400-4499, never reconnects).
+     */
+    synced: (timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (provider.synced) return resolve();
+        const onSync = (s: boolean) => {
+          if (!s) return;
+          clearTimeout(timer);
+          provider.off('sync', onSync);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          provider.off('sync', onSync);
+          reject(new Error(`${name}: not synced after ${timeoutMs} ms (close codes seen: ${closes.join(', ') || 'none'}; connected: ${provider.wsconnected})`));
+        }, timeoutMs);
+        provider.on('sync', onSync);
+      }),
     destroy: () => {
       provider.destroy();
       doc.destroy();
