@@ -32,12 +32,13 @@ function serviceWorker(): Plugin {
       const raw = fs.readFileSync(template, 'utf8');
       // Hashed assets change name with their contents; public files (icons, manifest) and the
       // worker itself keep their names, so their bytes go into the version.
-      const hash = createHash('sha256').update(shell.join('\n')).update(index && index.type === 'asset' ? String(index.source) : '').update(raw);
+      const hash = createHash('sha256')
+        .update(shell.join('\n'))
+        .update(index && index.type === 'asset' ? String(index.source) : '')
+        .update(raw);
       for (const f of publicFiles) hash.update(f).update(fs.readFileSync(`${publicDir}/${f}`));
       const version = hash.digest('hex').slice(0, 16);
-      const source = raw
-        .replace('__VERSION__', version)
-        .replace('__PRECACHE__', JSON.stringify(shell));
+      const source = raw.replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(shell));
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },
   };

@@ -18,7 +18,11 @@ function row(cells: string[], widths: number[]): string {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [row(header, widths), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map((r) => row(r, widths))].join('\n');
+  return [
+    row(header, widths),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.map((r) => row(r, widths)),
+  ].join('\n');
 }
 
 const bench: BenchFile = {
@@ -47,7 +51,12 @@ const bench: BenchFile = {
       .sort((a, b) => b.size - a.size);
     const total = chunks.reduce((s, c) => s + c.size, 0);
     console.log('### Largest chunks (lazy ones load on demand)\n');
-    console.log(table(['chunk', 'KiB gz', 'share of all JS'], chunks.slice(0, 12).map((c) => [c.f, kib(c.size), `${((c.size / total) * 100).toFixed(1)} %`])));
+    console.log(
+      table(
+        ['chunk', 'KiB gz', 'share of all JS'],
+        chunks.slice(0, 12).map((c) => [c.f, kib(c.size), `${((c.size / total) * 100).toFixed(1)} %`]),
+      ),
+    );
     console.log(`\nall JS: ${chunks.length} chunks, ${kib(total)} KiB gz.\n`);
   },
 };

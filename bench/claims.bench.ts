@@ -153,11 +153,16 @@ async function uncontended(s: Setup, floor: Sql): Promise<void> {
   const reference = await run('floor: claim UPDATE via postgres.js', floorIds, (agent, id) => floorClick(floor, s, agent, id));
   const measured = await run('conversations.claim over HTTP tRPC', httpIds, (agent, id) => httpClick(agent, id, []));
   await expectClaimed(s, httpIds);
-  printTable(`Claims, uncontended (${CLIENTS} clients in a closed loop; ${UNCONTENDED.claims} claims per case, each on a conversation of its own)`, reference, [measured], [
-    'ops/s = claims per second (every one wins); latency = one claim, request to answer.',
-    `Floor: postgres.js pool of ${FLOOR_POOL} connections, the UPDATE alone (autocommit). ` +
-      'Case: session, actor and teams, transaction (UPDATE, audit row, event insert + NOTIFY under the per-organization event lock) and the conversation view; the app\'s pool has 10 connections.',
-  ]);
+  printTable(
+    `Claims, uncontended (${CLIENTS} clients in a closed loop; ${UNCONTENDED.claims} claims per case, each on a conversation of its own)`,
+    reference,
+    [measured],
+    [
+      'ops/s = claims per second (every one wins); latency = one claim, request to answer.',
+      `Floor: postgres.js pool of ${FLOOR_POOL} connections, the UPDATE alone (autocommit). ` +
+        "Case: session, actor and teams, transaction (UPDATE, audit row, event insert + NOTIFY under the per-organization event lock) and the conversation view; the app's pool has 10 connections.",
+    ],
+  );
 }
 
 /**
@@ -188,27 +193,40 @@ async function contended(s: Setup, floor: Sql): Promise<void> {
       );
       const winners = outcomes.filter((a) => a !== null);
       if (winners.length !== 1) {
-        throw new Error(`${name}: batch ${b + 1} (conversation ${id}) had ${winners.length} winners among ${CLIENTS} clicks, not exactly one`);
+        throw new Error(
+          `${name}: batch ${b + 1} (conversation ${id}) had ${winners.length} winners among ${CLIENTS} clicks, not exactly one`,
+        );
       }
       const wrong = losers.filter((named) => named !== winners[0]!.name);
       if (wrong.length > 0) throw new Error(`${name}: batch ${b + 1}: ${winners[0]!.name} won but losers were told ${wrong.join(', ')}`);
     }
-    return { measurement: { name, operations: ids.length, seconds: (performance.now() - start) / 1000, latenciesMs } satisfies Measurement, winnerMs, loserMs };
+    return {
+      measurement: { name, operations: ids.length, seconds: (performance.now() - start) / 1000, latenciesMs } satisfies Measurement,
+      winnerMs,
+      loserMs,
+    };
   };
 
   await rush('warm-up', floorIds.slice(0, CONTENDED.warmUp), (agent, id) => floorClick(floor, s, agent, id));
-  const reference = await rush('floor: 50 × claim UPDATE on one row', floorIds.slice(CONTENDED.warmUp), (agent, id) => floorClick(floor, s, agent, id));
+  const reference = await rush('floor: 50 × claim UPDATE on one row', floorIds.slice(CONTENDED.warmUp), (agent, id) =>
+    floorClick(floor, s, agent, id),
+  );
   await rush('warm-up', httpIds.slice(0, CONTENDED.warmUp), httpClick);
   const measured = await rush('50 × conversations.claim on one conversation', httpIds.slice(CONTENDED.warmUp), httpClick);
   await expectClaimed(s, httpIds);
 
   const split = (r: { winnerMs: number[]; loserMs: number[] }) =>
     `winner p50 ${percentile(r.winnerMs, 0.5).toFixed(1)} ms, loser p50 ${percentile(r.loserMs, 0.5).toFixed(1)} ms`;
-  printTable(`Claims, contended (${CONTENDED.batches} batches; in each, all ${CLIENTS} clients click the same conversation at once)`, reference.measurement, [measured.measurement], [
-    `ops/s = batches per second (a batch ends when all ${CLIENTS} clicks are answered); latency = one click, winner or loser.`,
-    `Checked: exactly one winner per batch; each loser got CONFLICT "Already taken by <winner>"; one audit row per claimed conversation.`,
-    `Floor: ${split(reference)}. Case: ${split(measured)}.`,
-  ]);
+  printTable(
+    `Claims, contended (${CONTENDED.batches} batches; in each, all ${CLIENTS} clients click the same conversation at once)`,
+    reference.measurement,
+    [measured.measurement],
+    [
+      `ops/s = batches per second (a batch ends when all ${CLIENTS} clicks are answered); latency = one click, winner or loser.`,
+      `Checked: exactly one winner per batch; each loser got CONFLICT "Already taken by <winner>"; one audit row per claimed conversation.`,
+      `Floor: ${split(reference)}. Case: ${split(measured)}.`,
+    ],
+  );
 }
 
 /** Every conversation claimed through the app is active with one claim audit row (no double claims). */
@@ -221,7 +239,9 @@ async function expectClaimed(s: Setup, ids: string[]): Promise<void> {
       (SELECT count(DISTINCT details->>'conversationId')::int FROM audit_log WHERE org_id = ${s.orgId} AND action = 'conversation_claimed'
          AND details->>'conversationId' = ANY(${ids}::text[])) AS audited`;
   if (row!.active !== ids.length || row!.audits !== ids.length || row!.audited !== ids.length) {
-    throw new Error(`after claiming ${ids.length} conversations: ${row!.active} active, ${row!.audits} claim audit rows over ${row!.audited} conversations`);
+    throw new Error(
+      `after claiming ${ids.length} conversations: ${row!.active} active, ${row!.audits} claim audit rows over ${row!.audited} conversations`,
+    );
   }
 }
 
@@ -243,7 +263,9 @@ const bench: BenchFile = {
         const agents = await createAgents(sql, app.url, ids.orgId, teamId);
         const channel = await makeChannel(sql, ids);
         const s: Setup = { sql, orgId: ids.orgId, teamId, channelId: channel.id, agents };
-        console.log(`Setup: ${CLIENTS} Support agents created and signed in in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`);
+        console.log(
+          `Setup: ${CLIENTS} Support agents created and signed in in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`,
+        );
         await uncontended(s, floor);
         await contended(s, floor);
       } finally {

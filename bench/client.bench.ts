@@ -52,12 +52,20 @@ async function loadOnce(page: Page, url: string) {
   try {
     await page.locator(`${LIST} li`).first().waitFor();
   } catch (error) {
-    console.error(`The Waiting list did not show at ${page.url()}:\n${await page.locator('body').innerText().catch(() => '')}`);
+    console.error(
+      `The Waiting list did not show at ${page.url()}:\n${await page
+        .locator('body')
+        .innerText()
+        .catch(() => '')}`,
+    );
     throw error;
   }
   return page.evaluate(() => {
     const w = window as unknown as { __rowsAt?: number };
-    const entry = performance.getEntriesByType('resource').filter((r) => r.name.includes('queue.list')).pop() as PerformanceResourceTiming | undefined;
+    const entry = performance
+      .getEntriesByType('resource')
+      .filter((r) => r.name.includes('queue.list'))
+      .pop() as PerformanceResourceTiming | undefined;
     const rows = document.querySelectorAll('ul[aria-label="Waiting conversations"] > li').length;
     const count = Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0);
     return { rowsAt: w.__rowsAt ?? performance.now(), responseEnd: entry?.responseEnd ?? 0, rows, count };
@@ -155,12 +163,16 @@ async function plainScrollFrames(page: Page, stepPx: number, steps: number): Pro
   );
 }
 
-
 let visitor = 0;
 /** A web chat customer's message, through the one real ingest path (events and all). */
 async function customerSays(services: Services, channel: Channel, from: string, text: string) {
   return ingestInbound(services, {
-    channel, from: { webchatVisitorId: from, name: from }, channelMessageId: `bench-${from}-${visitor++}`, sentAt: new Date(), kind: 'text', text,
+    channel,
+    from: { webchatVisitorId: from, name: from },
+    channelMessageId: `bench-${from}-${visitor++}`,
+    sentAt: new Date(),
+    kind: 'text',
+    text,
   });
 }
 
@@ -171,7 +183,8 @@ async function newWaiting(services: Services, channel: Channel): Promise<{ id: s
   return { id: (await customerSays(services, channel, from, '1')).conversation.id, from };
 }
 
-const waitingCount = (page: Page) => page.evaluate(() => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0));
+const waitingCount = (page: Page) =>
+  page.evaluate(() => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0));
 
 /**
  * Bytes the open Waiting page fetches (tRPC answers, decoded; the live stream itself excluded)
@@ -191,7 +204,12 @@ async function bytesPerEvent(page: Page, services: Services, channel: Channel, t
     if (!url.includes('/trpc/') || url.includes('events.stream')) return;
     urls.push(url);
     if (sentinel && url.includes(sentinel)) sentinelFetched();
-    seen.push(r.body().then((b) => ({ url, bytes: b.length }), () => ({ url, bytes: 0 })));
+    seen.push(
+      r.body().then(
+        (b) => ({ url, bytes: b.length }),
+        () => ({ url, bytes: 0 }),
+      ),
+    );
   };
   const before = await waitingCount(page);
   page.on('response', onResponse);
@@ -200,9 +218,16 @@ async function bytesPerEvent(page: Page, services: Services, channel: Channel, t
     sentinel = (await newWaiting(services, channel)).id;
     if (urls.some((u) => u.includes(sentinel))) sentinelFetched();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([fetched, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('The sentinel row was never fetched')), 60_000)))]);
+    await Promise.race([
+      fetched,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('The sentinel row was never fetched')), 60_000))),
+    ]);
     clearTimeout(timer);
-    await page.waitForFunction((n) => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0) === n, before + addsRows + 1, { timeout: 60_000 });
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0) === n,
+      before + addsRows + 1,
+      { timeout: 60_000 },
+    );
     const all = await Promise.all(seen);
     const mine = all.filter((r) => !r.url.includes(sentinel));
     return { bytes: mine.reduce((n, r) => n + r.bytes, 0), requests: mine.length, urls: mine.map((r) => new URL(r.url).pathname) };
@@ -214,7 +239,11 @@ async function bytesPerEvent(page: Page, services: Services, channel: Channel, t
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 const bench: BenchFile = {
@@ -222,7 +251,9 @@ const bench: BenchFile = {
   async run() {
     await ensureClientBuilt();
     const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-    console.log(`Node ${process.version}, ${os.cpus().length} × ${cpu}; headless Chromium (playwright-core) on the built client; server and browser on the same machine.\n`);
+    console.log(
+      `Node ${process.version}, ${os.cpus().length} × ${cpu}; headless Chromium (playwright-core) on the built client; server and browser on the same machine.\n`,
+    );
     await withDemoApp(async ({ app, databaseUrl }) => {
       const sql = createSql(databaseUrl, { max: 2 });
       const browser = await launchBrowser();
@@ -297,54 +328,100 @@ const bench: BenchFile = {
           const n = await waitingCount(live.page);
           await newWaiting(services, channel);
           try {
-            await live.page.waitForFunction((k) => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0) > k, n, { timeout: 10_000 });
+            await live.page.waitForFunction(
+              (k) => Number(document.querySelector('nav a[aria-current="page"] span')?.textContent ?? 0) > k,
+              n,
+              { timeout: 10_000 },
+            );
             break;
           } catch (error) {
             if (attempt >= 5) throw error;
           }
         }
-        const unrelated = await bytesPerEvent(live.page, services, channel, () => customerSays(services, channel, active.from, 'Obrigado!'), 0);
+        const unrelated = await bytesPerEvent(
+          live.page,
+          services,
+          channel,
+          () => customerSays(services, channel, active.from, 'Obrigado!'),
+          0,
+        );
         const entered = await bytesPerEvent(live.page, services, channel, () => newWaiting(services, channel), 1);
-        const [oldest] = await sql`SELECT id FROM conversations WHERE org_id = ${ids.orgId} AND status = 'waiting' ORDER BY queued_at, id LIMIT 1`;
-        const claimed = await bytesPerEvent(live.page, services, channel, () => bruno.conversations.claim.mutate({ conversationId: oldest!.id as string }), -1);
+        const [oldest] =
+          await sql`SELECT id FROM conversations WHERE org_id = ${ids.orgId} AND status = 'waiting' ORDER BY queued_at, id LIMIT 1`;
+        const claimed = await bytesPerEvent(
+          live.page,
+          services,
+          channel,
+          () => bruno.conversations.claim.mutate({ conversationId: oldest!.id as string }),
+          -1,
+        );
         await live.context.close();
         // The trigger of `unrelated` must have reached the page: its conversation is Bruno's, in Support (Ana's team).
-        const [check] = await sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${active.id} AND direction = 'in' AND text = 'Obrigado!'`;
+        const [check] =
+          await sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${active.id} AND direction = 'in' AND text = 'Obrigado!'`;
         if (check?.n !== 1) throw new Error('The message on the active conversation was not recorded');
         const fmt = (v: number) => v.toFixed(1);
         const rows = (ref: number[], refName: string, cases: [string, number[]][]) => {
           const base = percentile(ref, 0.5);
-          const row = (name: string, values: number[], ratio: string) => [name, String(values.length), fmt(percentile(values, 0.5)), fmt(percentile(values, 0.99)), ratio];
-          return [row(refName, ref, '1.00 (reference)'), ...cases.map(([name, values]) => row(name, values, `${(percentile(values, 0.5) / base).toFixed(2)}×`))];
+          const row = (name: string, values: number[], ratio: string) => [
+            name,
+            String(values.length),
+            fmt(percentile(values, 0.5)),
+            fmt(percentile(values, 0.99)),
+            ratio,
+          ];
+          return [
+            row(refName, ref, '1.00 (reference)'),
+            ...cases.map(([name, values]) => row(name, values, `${(percentile(values, 0.5) / base).toFixed(2)}×`)),
+          ];
         };
         const header = ['case', 'samples', 'p50 ms', 'p99 ms', 'ratio vs reference (p50)'];
         console.log(`### Rendering ${WAITING.toLocaleString('en-US')} waiting items\n`);
         console.log(
-          table(header, rows(reference, `reference: ${WAITING} plain rows (no virtualization), build + layout`, [
-            ['Waiting list: queue.list answered → rows in the DOM', render],
-            [`navigation → rows in the DOM (incl. fetching ${WAITING} items)`, total],
-          ])),
+          table(
+            header,
+            rows(reference, `reference: ${WAITING} plain rows (no virtualization), build + layout`, [
+              ['Waiting list: queue.list answered → rows in the DOM', render],
+              [`navigation → rows in the DOM (incl. fetching ${WAITING} items)`, total],
+            ]),
+          ),
         );
         console.log(`\n### Scrolling the ${WAITING.toLocaleString('en-US')} waiting items (time of each frame)\n`);
         console.log(
-          table(header, rows(plainWheel, `reference: ${WAITING} plain rows, ${WHEEL.stepPx} px a frame`, [
-            [`Waiting list, ${WHEEL.stepPx} px a frame (wheel flick)`, wheel.frames],
-            [`Waiting list, ${JUMP.stepPx} px a frame (scrollbar drag, top to bottom)`, jump.frames],
-            ['idle frame (nothing changes), for scale', [...wheel.idle, ...jump.idle]],
-          ])),
+          table(
+            header,
+            rows(plainWheel, `reference: ${WAITING} plain rows, ${WHEEL.stepPx} px a frame`, [
+              [`Waiting list, ${WHEEL.stepPx} px a frame (wheel flick)`, wheel.frames],
+              [`Waiting list, ${JUMP.stepPx} px a frame (scrollbar drag, top to bottom)`, jump.frames],
+              ['idle frame (nothing changes), for scale', [...wheel.idle, ...jump.idle]],
+            ]),
+          ),
         );
         const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
         const perEvent = (name: string, r: { bytes: number; requests: number; urls: string[] }) => [
-          name, String(r.requests), `${r.bytes} B`, r.bytes === 0 ? '0' : `${((r.bytes / json.length) * 100).toFixed(3)} %`, r.urls.join(', ') || '—',
+          name,
+          String(r.requests),
+          `${r.bytes} B`,
+          r.bytes === 0 ? '0' : `${((r.bytes / json.length) * 100).toFixed(3)} %`,
+          r.urls.join(', ') || '—',
         ];
         console.log(`\n### Bytes fetched per live event with ${WAITING.toLocaleString('en-US')} waiting (Waiting page open)\n`);
         console.log(
-          table(['case', 'requests', 'bytes fetched', 'vs reference', 'what'], [
-            [`reference: refetch the whole list (previous behaviour, every such event)`, '1', `${json.length} B (${kib(json.length)})`, '100 %', '/trpc/queue.list'],
-            perEvent('customer message on an unrelated active conversation', unrelated),
-            perEvent('one new waiting conversation (bot menu answered)', entered),
-            perEvent('a colleague claims the oldest waiting conversation', claimed),
-          ]),
+          table(
+            ['case', 'requests', 'bytes fetched', 'vs reference', 'what'],
+            [
+              [
+                `reference: refetch the whole list (previous behaviour, every such event)`,
+                '1',
+                `${json.length} B (${kib(json.length)})`,
+                '100 %',
+                '/trpc/queue.list',
+              ],
+              perEvent('customer message on an unrelated active conversation', unrelated),
+              perEvent('one new waiting conversation (bot menu answered)', entered),
+              perEvent('a colleague claims the oldest waiting conversation', claimed),
+            ],
+          ),
         );
         console.log(
           `\nratio = case p50 ÷ reference p50 (same browser, same run). queue.list answer: ${(json.length / 1024).toFixed(0)} KiB of JSON; ` +

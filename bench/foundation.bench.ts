@@ -48,12 +48,7 @@ async function requestCost(app: RunningApp): Promise<void> {
  * Publishes one message at a time and waits until every receiver has it; each latency is
  * from just before the publish call to the last arrival. ops/s is messages over wall time.
  */
-async function oneAtATime(
-  name: string,
-  count: number,
-  arrivals: Arrivals,
-  publish: (i: number) => Promise<string>,
-): Promise<Measurement> {
+async function oneAtATime(name: string, count: number, arrivals: Arrivals, publish: (i: number) => Promise<string>): Promise<Measurement> {
   const latenciesMs: number[] = [];
   const start = performance.now();
   for (let i = 0; i < count; i++) {
@@ -128,11 +123,16 @@ async function fanOut(app: RunningApp, databaseUrl: string): Promise<void> {
     await oneAtATime('warm-up', FAN_OUT.warmUp, arrivals, publish);
     const measured = await oneAtATime(`bus.publish → ${FAN_OUT.subscribers} events.stream`, FAN_OUT.events, arrivals, publish);
     const deliveries = (FAN_OUT.events * FAN_OUT.subscribers) / measured.seconds;
-    printTable(`Live event fan-out (${FAN_OUT.events} events, one at a time, to ${FAN_OUT.subscribers} subscribers)`, reference, [measured], [
-      'ops/s = events that reached every subscriber per second; latency = publish call → last subscriber has it.',
-      `Deliveries: ${Math.round(deliveries).toLocaleString('en-US')}/s (events × ${FAN_OUT.subscribers} subscribers). ` +
-        `Setup: ${FAN_OUT.subscribers} sign-ins took ${signInSeconds.toFixed(1)} s (argon2id, not measured above).`,
-    ]);
+    printTable(
+      `Live event fan-out (${FAN_OUT.events} events, one at a time, to ${FAN_OUT.subscribers} subscribers)`,
+      reference,
+      [measured],
+      [
+        'ops/s = events that reached every subscriber per second; latency = publish call → last subscriber has it.',
+        `Deliveries: ${Math.round(deliveries).toLocaleString('en-US')}/s (events × ${FAN_OUT.subscribers} subscribers). ` +
+          `Setup: ${FAN_OUT.subscribers} sign-ins took ${signInSeconds.toFixed(1)} s (argon2id, not measured above).`,
+      ],
+    );
   } finally {
     for (const s of streams) s.close();
   }

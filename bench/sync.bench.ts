@@ -35,7 +35,8 @@ const SEED = 20_240_611;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-const msText = (v: number) => (Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v < 1000 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+const msText = (v: number) =>
+  Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v < 1000 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
 const pct = (v: number) => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)} %`;
 const share = (r: ScenarioResult) => {
   const s = r.expected === 0 ? 1 : r.delivered / r.expected;
@@ -46,7 +47,11 @@ const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toF
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 const bench: BenchFile = {
@@ -111,7 +116,13 @@ const bench: BenchFile = {
         pid: oursProc.pid,
         helperPids: dbPids,
       });
-      const reference = (): Target => ({ name: 'reference', url: (doc) => `${wsOf(refProc.url)}/${doc}`, headers: () => ({}), pid: refProc.pid, helperPids: () => [] });
+      const reference = (): Target => ({
+        name: 'reference',
+        url: (doc) => `${wsOf(refProc.url)}/${doc}`,
+        headers: () => ({}),
+        pid: refProc.pid,
+        helperPids: () => [],
+      });
 
       const cpuModel = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
       console.log(
@@ -139,7 +150,8 @@ const bench: BenchFile = {
       const coldDocs = pool.take(COLD.warmUp + COLD.loads);
       const refDoc = pool.take(1);
       await writeDocuments(ours(), coldDocs, content, 8, 20);
-      const [stored] = await sql`SELECT count(*)::int AS rows, sum(length(data))::int AS bytes FROM doc_updates WHERE doc_name = ${coldDocs[0]!}`;
+      const [stored] =
+        await sql`SELECT count(*)::int AS rows, sum(length(data))::int AS bytes FROM doc_updates WHERE doc_name = ${coldDocs[0]!}`;
 
       // 3. Fresh processes: idle memory, then loads of documents this process never had.
       await oursProc.stop();
@@ -153,9 +165,20 @@ const bench: BenchFile = {
       const cold = await timeLoads(ours(), coldDocs, content.text, COLD.warmUp);
       // The reference has no persistence: its floor is the same document held in memory.
       await writeDocuments(reference(), refDoc, content, 1, 0);
-      const warmRef = await timeLoads(reference(), Array.from({ length: COLD.warmUp + COLD.loads }, () => refDoc[0]!), content.text, COLD.warmUp);
+      const warmRef = await timeLoads(
+        reference(),
+        Array.from({ length: COLD.warmUp + COLD.loads }, () => refDoc[0]!),
+        content.text,
+        COLD.warmUp,
+      );
 
-      print(results, idleOurs, idleRef, cold, warmRef, { dbSettings, scenarioSeconds, docBytes: content.size, storedRows: stored!.rows as number, storedBytes: stored!.bytes as number });
+      print(results, idleOurs, idleRef, cold, warmRef, {
+        dbSettings,
+        scenarioSeconds,
+        docBytes: content.size,
+        storedRows: stored!.rows as number,
+        storedBytes: stored!.bytes as number,
+      });
     } finally {
       await cleanup.run();
     }
@@ -191,7 +214,20 @@ function print(
       `### Edit → peer latency (${TIMING.measureMs / 1000} s measured after ${TIMING.warmUpMs / 1000} s warm-up; grace ${TIMING.graceMs / 1000} s) — PostgreSQL: ${info.dbSettings}`,
       '',
       table(
-        ['scenario', 'ours p50 ms', 'ours p99 ms', 'ref p50 ms', 'ref p99 ms', 'p99 ours/ref', 'ours delivered', 'ref delivered', 'ours CPU (app + db)', 'ref CPU', 'ours RSS', 'ref RSS'],
+        [
+          'scenario',
+          'ours p50 ms',
+          'ours p99 ms',
+          'ref p50 ms',
+          'ref p99 ms',
+          'p99 ours/ref',
+          'ours delivered',
+          'ref delivered',
+          'ours CPU (app + db)',
+          'ref CPU',
+          'ours RSS',
+          'ref RSS',
+        ],
         rows,
       ),
       '',
@@ -199,7 +235,15 @@ function print(
       'CPU = share of one core during the measured window (from /proc/<pid>/stat; ours adds its PostgreSQL processes); RSS = peak during the window.',
       '',
       table(
-        ['scenario', 'edits', 'connect s (ours / ref)', 'update frames to peers (ours / ref)', 'load gen CPU, loop delay p99 ms (ours / ref)', 'other work + steal CPU (ours / ref)', 'closed, observer missing (ours / ref)'],
+        [
+          'scenario',
+          'edits',
+          'connect s (ours / ref)',
+          'update frames to peers (ours / ref)',
+          'load gen CPU, loop delay p99 ms (ours / ref)',
+          'other work + steal CPU (ours / ref)',
+          'closed, observer missing (ours / ref)',
+        ],
         results.map(({ scenario: s, ours: o, reference: r }) => [
           s.name,
           o.edits.toLocaleString('en-US'),
@@ -211,10 +255,10 @@ function print(
         ]),
       ),
       '',
-      'loop delay = the load generator\'s own event-loop delay during the window: a floor under what it can measure. other work = user-mode CPU of every other process on the machine meanwhile (a shared machine makes every number worse); steal = time the hypervisor gave away. ' +
-        'observer missing = measured edits that the document\'s observer peer (it applies every update it receives) does not have after the grace period.',
+      "loop delay = the load generator's own event-loop delay during the window: a floor under what it can measure. other work = user-mode CPU of every other process on the machine meanwhile (a shared machine makes every number worse); steal = time the hypervisor gave away. " +
+        "observer missing = measured edits that the document's observer peer (it applies every update it receives) does not have after the grace period.",
       `The four scenarios took ${Math.round(info.scenarioSeconds)} s in all (connects, warm-up, window and grace, both servers).`,
-      'Peers: raw y-protocols clients, each with its own Y.Doc; on connect sync step 1 + an awareness state, renewed every 15 s at a random phase (as the stock client does), but they do not relay other peers\' awareness as the stock client does; only one observer per document applies the updates it receives (the others find the edits by their markers), so one process can play 1,000 peers.',
+      "Peers: raw y-protocols clients, each with its own Y.Doc; on connect sync step 1 + an awareness state, renewed every 15 s at a random phase (as the stock client does), but they do not relay other peers' awareness as the stock client does; only one observer per document applies the updates it receives (the others find the edits by their markers), so one process can play 1,000 peers.",
       '',
       `### Idle memory and cold load — PostgreSQL: ${info.dbSettings}`,
       '',
@@ -254,21 +298,33 @@ function caveats(results: Array<{ scenario: Scenario; ours: ScenarioResult; refe
   const busy: string[] = [];
   const saturated: string[] = [];
   for (const { scenario, ours, reference } of results) {
-    for (const [side, r] of [['ours', ours], ['reference', reference]] as const) {
+    for (const [side, r] of [
+      ['ours', ours],
+      ['reference', reference],
+    ] as const) {
       if (r.otherCpu > 0.1) busy.push(`${scenario.name}/${side} ${pct(r.otherCpu)}`);
       if (r.loadCpu > 0.85) saturated.push(`${scenario.name}/${side} ${pct(r.loadCpu)}`);
     }
   }
   const out: string[] = [];
-  if (busy.length > 0) out.push(`WARNING: other processes used CPU during measured windows (${busy.join(', ')}); those rows are not trustworthy — rerun on a quiet machine.`);
+  if (busy.length > 0)
+    out.push(
+      `WARNING: other processes used CPU during measured windows (${busy.join(', ')}); those rows are not trustworthy — rerun on a quiet machine.`,
+    );
   if (saturated.length > 0) {
-    out.push(`NOTE: the load generator was nearly saturated in ${saturated.join(', ')}: latencies there include its own queueing (a floor shown by its loop delay).`);
+    out.push(
+      `NOTE: the load generator was nearly saturated in ${saturated.join(', ')}: latencies there include its own queueing (a floor shown by its loop delay).`,
+    );
   }
   return out.length > 0 ? [...out, ''] : [];
 }
 
 /** The issue's targets, checked against this run. */
-function targets(results: Array<{ scenario: Scenario; ours: ScenarioResult; reference: ScenarioResult }>, idle: IdleResult, cold: LoadResult): string {
+function targets(
+  results: Array<{ scenario: Scenario; ours: ScenarioResult; reference: ScenarioResult }>,
+  idle: IdleResult,
+  cold: LoadResult,
+): string {
   const by = (name: string) => results.find((r) => r.scenario.name === name)!;
   const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const typical = by('typical');

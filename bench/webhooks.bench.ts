@@ -50,7 +50,10 @@ class Traffic {
   private replies = 0;
   private seq = 0;
 
-  constructor(private tag: string, private firstNewNumber: number) {}
+  constructor(
+    private tag: string,
+    private firstNewNumber: number,
+  ) {}
 
   private message(from: string, text: string): Value {
     const wamid = `wamid.BENCH${this.tag}${String(++this.seq).padStart(9, '0')}`;
@@ -112,9 +115,11 @@ async function measure(
 async function drainOutbound(sql: Sql, channelId: string): Promise<number> {
   const start = performance.now();
   for (;;) {
-    const [row] = await sql`SELECT count(*)::int AS n FROM messages WHERE channel_id = ${channelId} AND direction = 'out' AND status IN ('queued', 'sending')`;
+    const [row] =
+      await sql`SELECT count(*)::int AS n FROM messages WHERE channel_id = ${channelId} AND direction = 'out' AND status IN ('queued', 'sending')`;
     if (row!.n === 0) return (performance.now() - start) / 1000;
-    if (performance.now() - start > DRAIN_TIMEOUT_MS) throw new Error(`${row!.n as number} bot messages still unsent after ${DRAIN_TIMEOUT_MS / 1000} s`);
+    if (performance.now() - start > DRAIN_TIMEOUT_MS)
+      throw new Error(`${row!.n as number} bot messages still unsent after ${DRAIN_TIMEOUT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -126,7 +131,11 @@ async function expectStoredOnce(sql: Sql, orgId: string, channelId: string, wami
       count(DISTINCT conversation_id)::int AS conversations
     FROM messages
     WHERE org_id = ${orgId} AND channel_id = ${channelId} AND direction = 'in' AND channel_message_id = ANY(${wamids}::text[])`;
-  const { stored, distinct_ids: distinct, conversations } = row as unknown as { stored: number; distinct_ids: number; conversations: number };
+  const {
+    stored,
+    distinct_ids: distinct,
+    conversations,
+  } = row as unknown as { stored: number; distinct_ids: number; conversations: number };
   if (stored !== wamids.length || distinct !== wamids.length) {
     const missing = await sql`
       SELECT w FROM unnest(${wamids}::text[]) w
@@ -168,20 +177,29 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
     const [queued] = await sql`
       SELECT count(*)::int AS n FROM conversations c JOIN contacts k ON k.id = c.contact_id
       WHERE c.org_id = ${orgId} AND c.channel_id = ${channelId} AND c.status = 'waiting' AND k.whatsapp LIKE '5521%'`;
-    if (queued!.n !== RETURNING) throw new Error(`setup: ${queued!.n as number} of ${RETURNING} returning customers are waiting in a queue`);
+    if (queued!.n !== RETURNING)
+      throw new Error(`setup: ${queued!.n as number} of ${RETURNING} returning customers are waiting in a queue`);
     await drainOutbound(sql, channelId);
-    console.log(`Setup: ${RETURNING} returning customers greeted and queued for Support in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`);
+    console.log(
+      `Setup: ${RETURNING} returning customers greeted and queued for Support in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`,
+    );
 
     // 1. One message per request / per INSERT.
-    const floorSingle = await measure('floor: INSERT … ON CONFLICT DO NOTHING, 1 row', { ...SINGLE.floor, perPost: 1 }, (i) => insertFloor(floor, floorTraffic.next(i)));
-    const appSingle = await measure('POST /webhooks/whatsapp, 1 message', { ...SINGLE.app, perPost: 1 }, (i) => deliver(baseUrl, appTraffic.next(i)));
+    const floorSingle = await measure('floor: INSERT … ON CONFLICT DO NOTHING, 1 row', { ...SINGLE.floor, perPost: 1 }, (i) =>
+      insertFloor(floor, floorTraffic.next(i)),
+    );
+    const appSingle = await measure('POST /webhooks/whatsapp, 1 message', { ...SINGLE.app, perPost: 1 }, (i) =>
+      deliver(baseUrl, appTraffic.next(i)),
+    );
     const drainSingle = await drainOutbound(sql, channelId);
 
     // 2. Ten messages per request / per INSERT.
     const floorBatch = await measure(`floor: INSERT … ON CONFLICT DO NOTHING, ${BATCH} rows`, { ...BATCHED.floor, perPost: BATCH }, (i) =>
       insertFloor(floor, floorTraffic.batch(i, BATCH)),
     );
-    const appBatch = await measure(`POST /webhooks/whatsapp, ${BATCH} messages`, { ...BATCHED.app, perPost: BATCH }, (i) => deliver(baseUrl, appTraffic.batch(i, BATCH)));
+    const appBatch = await measure(`POST /webhooks/whatsapp, ${BATCH} messages`, { ...BATCHED.app, perPost: BATCH }, (i) =>
+      deliver(baseUrl, appTraffic.batch(i, BATCH)),
+    );
 
     await expectFloorRows(floor, floorTraffic.wamids);
     const stored = await expectStoredOnce(sql, orgId, channelId, appTraffic.wamids);

@@ -35,7 +35,8 @@ async function waiting(visitor: string, name: string, text: string) {
 
 const waitingItem = (page: Page, contact: string) =>
   page.getByRole('list', { name: en('queue.waitingList') }).getByRole('listitem', { name: contact });
-const activeLabel = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null);
+const activeLabel = (page: Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null);
 
 describe('accessibility of the agent screens', () => {
   it('has no serious or critical axe violations on Waiting, a conversation, a contact, the agents and the profile', async () => {
@@ -49,14 +50,19 @@ describe('accessibility of the agent screens', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // An active conversation with messages, the contact side panel and the colleague thread.
-    await waitingItem(page, 'Cliente Acessível').getByRole('button', { name: en('queue.claim') }).click();
+    await waitingItem(page, 'Cliente Acessível')
+      .getByRole('button', { name: en('queue.claim') })
+      .click();
     await page.waitForURL(/\/conversations\/[0-9a-f-]{36}$/);
     const box = page.getByRole('textbox', { name: en('conversation.message') });
     await expect.poll(() => box.isEnabled()).toBe(true);
     await box.fill('Olá! Sou a Ana.');
     await box.press('Enter');
     const log = page.getByRole('log', { name: en('conversation.messages') });
-    await log.getByRole('article', { name: en('conversation.fromAgent', { name: 'Ana Souza' }) }).getByText(/Sent|Delivered|Read/).waitFor();
+    await log
+      .getByRole('article', { name: en('conversation.fromAgent', { name: 'Ana Souza' }) })
+      .getByText(/Sent|Delivered|Read/)
+      .waitFor();
     const side = page.getByRole('complementary', { name: en('conversation.sidePanel') });
     await side.getByRole('heading', { name: 'Cliente Acessível' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -79,8 +85,13 @@ describe('accessibility of the agent screens', () => {
     await page.goto(`${app.url}/agents`);
     await page.getByRole('button', { name: en('chat.startChatWith', { name: 'Bruno Lima' }) }).click();
     await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
-    await page.getByRole('list', { name: en('chat.agentsLabel') }).getByRole('listitem', { name: 'Bruno Lima' }).waitFor();
-    await page.getByRole('region', { name: new RegExp(en('chat.roomLabel', { names: 'Bruno Lima' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).waitFor();
+    await page
+      .getByRole('list', { name: en('chat.agentsLabel') })
+      .getByRole('listitem', { name: 'Bruno Lima' })
+      .waitFor();
+    await page
+      .getByRole('region', { name: new RegExp(en('chat.roomLabel', { names: 'Bruno Lima' }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
+      .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
     // Profile.
@@ -97,7 +108,10 @@ describe('accessibility of the agent screens', () => {
     await page.getByRole('navigation', { name: en('shell.tabs.label') }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: en('shell.menu.open') }).click();
-    await page.getByRole('dialog', { name: en('shell.menu.title') }).getByRole('heading', { name: 'Bruno Lima' }).waitFor();
+    await page
+      .getByRole('dialog', { name: en('shell.menu.title') })
+      .getByRole('heading', { name: 'Bruno Lima' })
+      .waitFor();
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -123,7 +137,9 @@ describe('accessibility of the agent screens', () => {
     const bruno = await app.login('bruno@demo.test');
     await bruno.conversations.claim.mutate({ conversationId: first.id });
     await waitingItem(page, 'Cliente Primeiro').waitFor({ state: 'detached' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('aria-label') ?? null)).toBe('Cliente Teclado');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('aria-label') ?? null))
+      .toBe('Cliente Teclado');
     expect(await claim.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
 

@@ -65,7 +65,10 @@ describe('users', () => {
     await form.getByLabel(en('admin.users.codename'), { exact: true }).fill('Dora');
     await form.getByLabel(en('admin.day.mon'), { exact: true }).fill('08:00-12:00, 13:00-17:00');
     await form.getByRole('button', { name: en('admin.users.sendInvite') }).click();
-    await page.getByRole('status').filter({ hasText: en('admin.users.invited', { email: 'dora@demo.test' }) }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: en('admin.users.invited', { email: 'dora@demo.test' }) })
+      .waitFor();
 
     // The list shows her, invitation pending, in Support.
     const row = page.getByRole('row').filter({ hasText: 'dora@demo.test' });
@@ -73,7 +76,16 @@ describe('users', () => {
     await row.getByText('Support').waitFor();
     const [dora] = await app.db.sql<{ id: string; codename: string; work_hours: unknown; language: string }[]>`
       SELECT id, codename, work_hours, language FROM users WHERE email = 'dora@demo.test'`;
-    expect(dora).toMatchObject({ codename: 'Dora', work_hours: { mon: [['08:00', '12:00'], ['13:00', '17:00']] }, language: 'en' });
+    expect(dora).toMatchObject({
+      codename: 'Dora',
+      work_hours: {
+        mon: [
+          ['08:00', '12:00'],
+          ['13:00', '17:00'],
+        ],
+      },
+      language: 'en',
+    });
     const [member] = await app.db.sql`SELECT 1 AS ok FROM team_members WHERE user_id = ${dora!.id} AND team_id = ${ids.teams.Support}`;
     expect(member).toBeTruthy();
 
@@ -100,7 +112,11 @@ describe('users', () => {
     // The admin's list no longer shows the invitation as pending (live or on reload).
     await page.reload();
     const reloaded = page.getByRole('row').filter({ hasText: 'dora@demo.test' });
-    await reloaded.getByText(en('status.offline')).or(reloaded.getByText(en('status.online'))).first().waitFor();
+    await reloaded
+      .getByText(en('status.offline'))
+      .or(reloaded.getByText(en('status.online')))
+      .first()
+      .waitFor();
     await reloaded.getByText(en('admin.users.pending')).waitFor({ state: 'detached' });
   }, 60_000);
 });
@@ -127,10 +143,17 @@ describe('teams and the monitoring board', () => {
     const form = page.getByRole('form', { name: en('admin.teams.editTitle', { name: 'Support' }) });
     await form.getByLabel(en('admin.teams.timeoutLabel')).fill('1');
     await form.getByRole('button', { name: en('admin.save') }).click();
-    await page.getByRole('status').filter({ hasText: en('admin.savedNamed', { name: 'Support' }) }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: en('admin.savedNamed', { name: 'Support' }) })
+      .waitFor();
     const [team] = await app.db.sql`SELECT queue_timeout_minutes FROM teams WHERE id = ${ids.teams.Support}`;
     expect(team!.queue_timeout_minutes).toBe(1);
-    await page.getByRole('row').filter({ hasText: 'Support' }).getByText(en('admin.minutesValue', { n: 1 })).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'Support' })
+      .getByText(en('admin.minutesValue', { n: 1 }))
+      .waitFor();
 
     // Back on the board it is overdue; the timer sweep closes it and the row goes away live.
     await page.getByRole('link', { name: en('admin.nav.monitor') }).click();
@@ -158,7 +181,10 @@ describe('monitoring actions', () => {
 
     // Release from the bot: the bot conversation closes and leaves the board.
     await page.getByRole('button', { name: en('admin.monitor.releaseNamed', { protocol: inBot.protocol }) }).click();
-    await page.getByRole('status').filter({ hasText: en('admin.monitor.released', { protocol: inBot.protocol }) }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: en('admin.monitor.released', { protocol: inBot.protocol }) })
+      .waitFor();
     await rowOf(inBot.protocol).waitFor({ state: 'detached' });
     expect((await app.db.sql`SELECT status FROM conversations WHERE id = ${inBot.id}`)[0]!.status).toBe('closed');
 
@@ -167,14 +193,20 @@ describe('monitoring actions', () => {
     const transfer = page.getByRole('form', { name: en('admin.monitor.transferNamed', { protocol: waiting.protocol }) });
     await transfer.getByLabel(en('admin.monitor.transferTo')).selectOption({ label: 'Sales' });
     await transfer.getByRole('button', { name: en('admin.monitor.transferGo') }).click();
-    await page.getByRole('region', { name: 'Sales' }).getByRole('row', { name: new RegExp(waiting.protocol) }).waitFor();
+    await page
+      .getByRole('region', { name: 'Sales' })
+      .getByRole('row', { name: new RegExp(waiting.protocol) })
+      .waitFor();
     expect((await app.db.sql`SELECT team_id FROM conversations WHERE id = ${waiting.id}`)[0]!.team_id).toBe(ids.teams.Sales);
 
     // Force close asks once more, then closes it.
     await page.getByRole('button', { name: en('admin.monitor.forceCloseNamed', { protocol: waiting.protocol }) }).click();
     await page.getByRole('button', { name: en('admin.monitor.confirmClose', { protocol: waiting.protocol }) }).click();
     await rowOf(waiting.protocol).waitFor({ state: 'detached' });
-    expect((await app.db.sql`SELECT status, close_reason FROM conversations WHERE id = ${waiting.id}`)[0]).toMatchObject({ status: 'closed', close_reason: 'admin' });
+    expect((await app.db.sql`SELECT status, close_reason FROM conversations WHERE id = ${waiting.id}`)[0]).toMatchObject({
+      status: 'closed',
+      close_reason: 'admin',
+    });
 
     // Bruno's row shows the block; unlocking lets him sign in again.
     const bruno = page.getByRole('row', { name: 'Bruno Lima' });
@@ -192,7 +224,8 @@ describe('channels and templates', () => {
     const [webchat] = await app.db.sql<{ id: string; name: string }[]>`
       SELECT id, name FROM channels WHERE org_id = ${ids.orgId} AND kind = 'webchat' ORDER BY id LIMIT 1`;
     // A WhatsApp channel an admin made without credentials of its own: the screen says it cannot work.
-    await app.db.sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'No credentials', '100000000000321')`;
+    await app.db
+      .sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'No credentials', '100000000000321')`;
     const page = await adminAt('/admin/channels');
     await page.getByRole('article', { name: 'No credentials', exact: true }).getByText(en('admin.channels.noCredentials')).waitFor();
     const wa = page.getByRole('article', { name: whatsapp!.name, exact: true });
@@ -206,14 +239,20 @@ describe('channels and templates', () => {
     );
     // Issue 17 item 11: a test chat with the channel's widget, in a new tab.
     const testChat = wc.getByRole('link', { name: en('admin.channels.testChat') });
-    expect([await testChat.getAttribute('href'), await testChat.getAttribute('target')]).toEqual([`/widget?channel=${webchat!.id}`, '_blank']);
+    expect([await testChat.getAttribute('href'), await testChat.getAttribute('target')]).toEqual([
+      `/widget?channel=${webchat!.id}`,
+      '_blank',
+    ]);
 
     await page.getByRole('link', { name: en('admin.nav.templates') }).click();
     await page.getByRole('button', { name: en('admin.templates.new') }).click();
     const form = page.getByRole('form', { name: en('admin.templates.newTitle') });
     const body = form.getByLabel(en('admin.templates.body'));
     await body.fill('Hello {{1}}, about {{3}}');
-    await form.getByRole('alert').filter({ hasText: en('config.templatePlaceholders') }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: en('config.templatePlaceholders') })
+      .waitFor();
     await body.fill('Hello {{1}}, your order {{2}} has shipped.');
     await form.getByLabel(en('admin.templates.sample', { n: 1 })).fill('Maria');
     await form.getByLabel(en('admin.templates.sample', { n: 2 })).fill('#4521');
@@ -240,7 +279,9 @@ describe('canned responses', () => {
     expect(await body.inputValue()).toBe('Hello {contact.name}');
     await body.press('End');
     await body.pressSequentially(', here is our price list.');
-    await form.getByLabel(en('admin.canned.addFile')).setInputFiles({ name: 'prices.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 prices') });
+    await form
+      .getByLabel(en('admin.canned.addFile'))
+      .setInputFiles({ name: 'prices.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 prices') });
     await form.getByRole('link', { name: 'prices.pdf' }).waitFor();
     await form.getByRole('button', { name: en('admin.save') }).click();
     await page.getByRole('row').filter({ hasText: '/price-list' }).waitFor();
@@ -255,7 +296,19 @@ describe('accessibility', () => {
   it('has no serious or critical axe violations on the admin screens', async () => {
     const page = await adminAt('/admin/monitor');
     const found: string[] = [];
-    for (const screen of ['monitor', 'users', 'teams', 'channels', 'templates', 'canned', 'tags', 'dispositions', 'pauses', 'organization', 'audit']) {
+    for (const screen of [
+      'monitor',
+      'users',
+      'teams',
+      'channels',
+      'templates',
+      'canned',
+      'tags',
+      'dispositions',
+      'pauses',
+      'organization',
+      'audit',
+    ]) {
       await page.goto(`${app.url}/admin/${screen}`);
       await page.locator('.adm-section h2').waitFor();
       await page.getByText(en('common.loading')).first().waitFor({ state: 'detached' });
@@ -300,9 +353,17 @@ describe('refusals', () => {
     await form.getByLabel(en('admin.org.networks'), { exact: true }).fill('203.0.113.0/24\n127.0.0.1');
     await form.getByLabel(en('admin.org.inactivity'), { exact: true }).fill('45');
     await form.getByRole('button', { name: en('admin.save') }).click();
-    await form.getByRole('status').filter({ hasText: en('admin.saved') }).waitFor();
-    const [org] = await app.db.sql`SELECT time_zone, allowed_networks, inactivity_timeout_minutes FROM organizations WHERE id = ${ids.orgId}`;
-    expect(org).toMatchObject({ time_zone: 'America/Recife', allowed_networks: ['203.0.113.0/24', '127.0.0.1'], inactivity_timeout_minutes: 45 });
+    await form
+      .getByRole('status')
+      .filter({ hasText: en('admin.saved') })
+      .waitFor();
+    const [org] = await app.db
+      .sql`SELECT time_zone, allowed_networks, inactivity_timeout_minutes FROM organizations WHERE id = ${ids.orgId}`;
+    expect(org).toMatchObject({
+      time_zone: 'America/Recife',
+      allowed_networks: ['203.0.113.0/24', '127.0.0.1'],
+      inactivity_timeout_minutes: 45,
+    });
     // Any network again, for whatever runs next.
     await app.db.sql`UPDATE organizations SET allowed_networks = '{}' WHERE id = ${ids.orgId}`;
   }, 60_000);

@@ -66,7 +66,10 @@ async function expectHomeOf(page: Page, target: TestApp, email: string, lang: 'e
   const name = await nameOf(target, email);
   await accountMenu(page, name, lang).waitFor();
   // The workspace's own strings are in that language too.
-  await page.getByRole('navigation', { name: translate(lang, 'shell.nav.label') }).getByRole('link', { name: translate(lang, 'shell.nav.waiting'), exact: true }).waitFor();
+  await page
+    .getByRole('navigation', { name: translate(lang, 'shell.nav.label') })
+    .getByRole('link', { name: translate(lang, 'shell.nav.waiting'), exact: true })
+    .waitFor();
 }
 
 const accountMenu = (page: Page, name: string, lang: 'en' | 'pt-BR') =>

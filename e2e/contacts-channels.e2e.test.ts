@@ -55,7 +55,7 @@ describe('contacts for every channel', () => {
     expect(await card.getByText(en('contacts.incomplete')).count()).toBe(0);
   });
 
-  it('marks the required fields of the add-contact form, the organization\'s own too, as the server refuses them', async () => {
+  it("marks the required fields of the add-contact form, the organization's own too, as the server refuses them", async () => {
     await admin.admin.org.update.mutate({ requiredContactFields: ['CPF'] });
     try {
       const page = await e2e.signedIn('ana@demo.test', '/contacts?new=1');
@@ -69,7 +69,10 @@ describe('contacts for every channel', () => {
       await form.getByLabel(en('contacts.field.whatsapp'), { exact: false }).fill('5531977770002');
       await form.getByRole('button', { name: en('contacts.save') }).click();
       // The server's sentence names the field the form marked.
-      await form.getByRole('alert').filter({ hasText: en('contact.missingFields', { fields: 'CPF' }) }).waitFor();
+      await form
+        .getByRole('alert')
+        .filter({ hasText: en('contact.missingFields', { fields: 'CPF' }) })
+        .waitFor();
       await form.getByLabel(`CPF ${required}`).fill('123.456.789-00');
       await form.getByRole('button', { name: en('contacts.save') }).click();
       await page.getByRole('heading', { name: 'Clara Required', level: 2 }).waitFor();

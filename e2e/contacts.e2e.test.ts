@@ -60,7 +60,9 @@ async function watchCsp(page: Page): Promise<{ violations: string[]; policies: s
   await page.exposeFunction('reportCspViolation', (v: string) => violations.push(v));
   await page.addInitScript(() =>
     document.addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+      (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+      ),
     ),
   );
   return { violations, policies };
@@ -139,11 +141,17 @@ describe('contact notes', () => {
     await expect.poll(() => noteText(brunoPage, /^Note by Bruno/)).toBe('Asked about the invoice.');
     // The server's activity log names who edited.
     await anaPage.getByText(en('contacts.notes.activity')).click();
-    await anaPage.getByText(/^edited by Bruno Lima at /).first().waitFor();
+    await anaPage
+      .getByText(/^edited by Bruno Lima at /)
+      .first()
+      .waitFor();
     // Live: Carla edits, and Ana's open activity list names her without a reload.
     expect(await anaPage.getByText(/^edited by Carla/).count()).toBe(0);
     await typeAtEnd(fresh, /^Note by Bruno/, ' Carla: sent.');
-    await anaPage.getByText(/^edited by Carla/).first().waitFor();
+    await anaPage
+      .getByText(/^edited by Carla/)
+      .first()
+      .waitFor();
 
     for (const { violations, policies } of csp) {
       expect(policies.length).toBeGreaterThan(0);
@@ -162,7 +170,10 @@ describe('contact notes', () => {
       await signIn(brunoPage, 'bruno@demo.test');
       await openContact(anaPage, contactId, proxy.url);
       await openContact(brunoPage, contactId);
-      await anaPage.getByRole('status').filter({ hasText: en('contacts.notes.sync.connected') }).waitFor();
+      await anaPage
+        .getByRole('status')
+        .filter({ hasText: en('contacts.notes.sync.connected') })
+        .waitFor();
       // The service worker has the app shell before the network goes away.
       await anaPage.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
@@ -172,7 +183,10 @@ describe('contact notes', () => {
       await expect.poll(() => noteText(brunoPage, /^Note by Ana/)).toBe('Before the cut.');
 
       proxy.cut();
-      await anaPage.getByRole('status').filter({ hasText: en('contacts.notes.sync.offline') }).waitFor();
+      await anaPage
+        .getByRole('status')
+        .filter({ hasText: en('contacts.notes.sync.offline') })
+        .waitFor();
       await typeAtEnd(anaPage, /^Note by Ana/, ' Typed offline.');
       await typeAtEnd(brunoPage, /^Note by Ana/, ' Bruno online.');
       await expect.poll(() => noteText(brunoPage, /^Note by Ana/)).toBe('Before the cut. Bruno online.');
@@ -187,9 +201,14 @@ describe('contact notes', () => {
       await expect.poll(() => noteText(anaPage, /^Note by Ana/)).toBe('Before the cut. Typed offline. After reload.');
 
       proxy.restore();
-      await anaPage.getByRole('status').filter({ hasText: en('contacts.notes.sync.connected') }).waitFor({ timeout: 20_000 });
+      await anaPage
+        .getByRole('status')
+        .filter({ hasText: en('contacts.notes.sync.connected') })
+        .waitFor({ timeout: 20_000 });
       for (const page of [anaPage, brunoPage]) {
-        await expect.poll(() => noteText(page, /^Note by Ana/), { timeout: 15_000 }).toMatch(/^Before the cut\.( Typed offline\. After reload\.| Bruno online\.){2}$/);
+        await expect
+          .poll(() => noteText(page, /^Note by Ana/), { timeout: 15_000 })
+          .toMatch(/^Before the cut\.( Typed offline\. After reload\.| Bruno online\.){2}$/);
       }
       const merged = await noteText(anaPage, /^Note by Ana/);
       expect(merged).toContain('Typed offline. After reload.');
@@ -217,7 +236,10 @@ describe('contacts and starting a conversation', () => {
     await card.getByRole('button', { name: en('contacts.edit') }).click();
     await card.getByLabel(en('contacts.field.email'), { exact: false }).fill('not-an-email');
     await card.getByRole('button', { name: en('contacts.save') }).click();
-    await card.getByRole('alert').filter({ hasText: en('error.invalidInput') }).waitFor();
+    await card
+      .getByRole('alert')
+      .filter({ hasText: en('error.invalidInput') })
+      .waitFor();
     await card.getByLabel(en('contacts.field.email'), { exact: false }).fill('cliente.novo@example.com');
     await card.getByRole('button', { name: en('contacts.save') }).click();
     await card.getByText(en('contacts.saved')).waitFor();
@@ -258,7 +280,10 @@ describe('contacts and starting a conversation', () => {
     await form.getByLabel(en('contacts.field.email'), { exact: false }).fill('maria.nova@example.com');
     await form.getByLabel(en('contacts.field.whatsapp'), { exact: false }).fill('+55 (31) 98888-7777');
     await form.getByRole('button', { name: en('contacts.save') }).click();
-    await form.getByRole('alert').filter({ hasText: en('contact.badWhatsapp') }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: en('contact.badWhatsapp') })
+      .waitFor();
     await form.getByLabel(en('contacts.field.whatsapp'), { exact: false }).fill('5531988887777');
     await form.getByRole('button', { name: en('contacts.save') }).click();
     await page.getByRole('heading', { name: 'Maria Nova', level: 2 }).waitFor();
@@ -284,7 +309,8 @@ describe('contacts and starting a conversation', () => {
     await start.getByRole('button', { name: en('contacts.start.submit') }).click();
     await page.waitForURL(/\/conversations\/[0-9a-f-]{36}$/);
     const conversationId = page.url().split('/').pop()!;
-    const [conv] = await app.db.sql`SELECT c.status, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${conversationId}`;
+    const [conv] = await app.db
+      .sql`SELECT c.status, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${conversationId}`;
     expect(conv).toMatchObject({ status: 'active', email: 'ana@demo.test' });
     const post = await waitFor(async () => graph.posts.find((p) => p.body.to === '5531988887777'), 'template sent to the fake Graph API');
     expect(post.body).toMatchObject({ type: 'template', template: { name: 'hello_followup' } });
@@ -297,8 +323,17 @@ describe('contacts and starting a conversation', () => {
     await again.getByLabel(en('contacts.start.template')).selectOption({ label: 'hello_followup (en_US)' });
     await again.getByLabel(en('contacts.start.param', { n: 1 })).fill('Maria');
     await again.getByRole('button', { name: en('contacts.start.submit') }).click();
-    await again.getByRole('alert').filter({ hasText: en('conv.busyServed', { name: 'Ana Souza' }) }).waitFor();
+    await again
+      .getByRole('alert')
+      .filter({ hasText: en('conv.busyServed', { name: 'Ana Souza' }) })
+      .waitFor();
     // The open session shows in the contact's panel.
-    await page.getByRole('link', { name: en('contacts.open.open', { protocol: (await app.db.sql`SELECT protocol FROM conversations WHERE id = ${conversationId}`)[0]!.protocol as string }) }).waitFor();
+    await page
+      .getByRole('link', {
+        name: en('contacts.open.open', {
+          protocol: (await app.db.sql`SELECT protocol FROM conversations WHERE id = ${conversationId}`)[0]!.protocol as string,
+        }),
+      })
+      .waitFor();
   });
 });

@@ -37,9 +37,17 @@ beforeAll(async () => {
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   webchat = await makeChannel(app.db.sql, ids, 'webchat');
   const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
-  const id = existing?.id ?? (await app.db.sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}) RETURNING id`)[0]!.id;
+  const id =
+    existing?.id ??
+    (
+      await app.db
+        .sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}) RETURNING id`
+    )[0]!.id;
   await app.db.sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
-    bot_options = ${app.db.sql.json([{ key: '1', label: 'Support', teamId: ids.teams.Support }, { key: '2', label: 'Sales', teamId: ids.teams.Sales }])}
+    bot_options = ${app.db.sql.json([
+      { key: '1', label: 'Support', teamId: ids.teams.Support },
+      { key: '2', label: 'Sales', teamId: ids.teams.Sales },
+    ])}
     WHERE id = ${id}`;
   whatsapp = (await getChannel(app.db.sql, ids.orgId, id as string))!;
 }, 240_000);
@@ -67,7 +75,10 @@ describe('the agent workspace: queue and conversation', () => {
     await customer.getByLabel(en('widget.name')).fill('Visitante Alfa');
     await customer.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Preciso de ajuda com a entrega');
     await customer.getByRole('button', { name: en('widget.send') }).click();
-    await customer.getByRole('group', { name: en('widget.options') }).getByRole('button', { name: 'Support' }).click();
+    await customer
+      .getByRole('group', { name: en('widget.options') })
+      .getByRole('button', { name: 'Support' })
+      .click();
 
     // The agent logs in through the form and finds it in Waiting.
     const page = await browser.newPage();
@@ -96,8 +107,12 @@ describe('the agent workspace: queue and conversation', () => {
     expect(await box.inputValue()).toBe('');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(en('conversation.message'));
     // Sent by the server (the outbox copy is replaced by the stored message with its mark).
-    await log.getByRole('article', { name: en('conversation.fromAgent', { name: 'Ana Souza' }) }).getByText(/Sent|Delivered|Read/).waitFor();
-    const [row] = await app.db.sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND direction = 'out' AND author_id IS NOT NULL`;
+    await log
+      .getByRole('article', { name: en('conversation.fromAgent', { name: 'Ana Souza' }) })
+      .getByText(/Sent|Delivered|Read/)
+      .waitFor();
+    const [row] = await app.db
+      .sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND direction = 'out' AND author_id IS NOT NULL`;
     expect(row!.text).toBe('Olá! Sou a Ana.\nVou ver sua entrega.');
 
     // A canned response, searched by typing "/" and its shortcut, picked with Enter: it fills
@@ -127,7 +142,10 @@ describe('the agent workspace: queue and conversation', () => {
 
     // It is In service, not Waiting.
     await page.goto(`${app.url}/in-service`);
-    await page.getByRole('list', { name: en('queue.inServiceList') }).getByRole('listitem', { name: 'Visitante Alfa' }).waitFor();
+    await page
+      .getByRole('list', { name: en('queue.inServiceList') })
+      .getByRole('listitem', { name: 'Visitante Alfa' })
+      .waitFor();
   });
 
   it('(b) a claim race between two browsers: exactly one wins, the other reads who took it', async () => {
@@ -156,12 +174,16 @@ describe('the agent workspace: queue and conversation', () => {
     await Promise.all([claimIn(ana).click(), claimIn(bruno).click()]);
 
     const winner = await waitFor(async () => {
-      const [c] = await app.db.sql`SELECT u.name, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${conversation.id}`;
+      const [c] = await app.db
+        .sql`SELECT u.name, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${conversation.id}`;
       return c as { name: string; email: string } | undefined;
     }, 'claimed');
     const [winPage, losePage] = winner.email === 'ana@demo.test' ? [ana, bruno] : [bruno, ana];
     // The loser is back in Waiting with the server's sentence; the item is gone.
-    await losePage.getByRole('alert').getByText(en('conv.alreadyTaken', { name: winner.name })).waitFor();
+    await losePage
+      .getByRole('alert')
+      .getByText(en('conv.alreadyTaken', { name: winner.name }))
+      .waitFor();
     expect(new URL(losePage.url()).pathname).toBe('/');
     await waitingItem(losePage, 'Cliente Corrida').waitFor({ state: 'detached' });
     // The winner is in the conversation and may write.
@@ -178,7 +200,9 @@ describe('the agent workspace: queue and conversation', () => {
     await makeTemplate(app.db.sql, ids.orgId, whatsapp.id, 'order_shipped', 'Hello {{1}}, your order {{2}} shipped.');
 
     const page = await signedIn('ana@demo.test');
-    await waitingItem(page, 'Cliente Janela').getByRole('link', { name: en('queue.sendTemplate') }).click();
+    await waitingItem(page, 'Cliente Janela')
+      .getByRole('link', { name: en('queue.sendTemplate') })
+      .click();
     await page.waitForURL(new RegExp(`/conversations/${conversation.id}\\?template=1$`));
     // Peeking: no free text, and the composer says so.
     await page.getByRole('status').getByText(en('conversation.why.waiting')).waitFor();
@@ -205,11 +229,15 @@ describe('the agent workspace: queue and conversation', () => {
     const sent = log.getByRole('article').filter({ hasText: 'Hello Maria, your order A-1234 shipped.' });
     await sent.getByText(en('conversation.delivery.sent')).waitFor();
     const message = await waitFor(async () => {
-      const [m] = await app.db.sql`SELECT id, channel_message_id FROM messages WHERE conversation_id = ${conversation.id} AND kind = 'template' AND status = 'sent'`;
+      const [m] = await app.db
+        .sql`SELECT id, channel_message_id FROM messages WHERE conversation_id = ${conversation.id} AND kind = 'template' AND status = 'sent'`;
       return m;
     }, 'template sent');
     expect(graph.postsFor(message.id as string)).toHaveLength(1);
-    expect(graph.postsFor(message.id as string)[0]!.body.template.components[0].parameters.map((p: { text: string }) => p.text)).toEqual(['Maria', 'A-1234']);
+    expect(graph.postsFor(message.id as string)[0]!.body.template.components[0].parameters.map((p: { text: string }) => p.text)).toEqual([
+      'Maria',
+      'A-1234',
+    ]);
 
     await postWebhook(app.url, envelope(statusUpdate(message.channel_message_id as string, 'delivered', message.id as string)));
     await sent.getByText(en('conversation.delivery.delivered')).waitFor();
@@ -226,7 +254,10 @@ describe('the agent workspace: queue and conversation', () => {
     const failed = log.getByRole('article').filter({ hasText: 'Hello João, your order B-99 shipped.' });
     await failed.getByText(en('conversation.delivery.failed')).waitFor();
     const [row] = await app.db.sql`SELECT error_title FROM messages WHERE conversation_id = ${conversation.id} AND status = 'failed'`;
-    await failed.getByRole('note').getByText(en(deliveryErrorKey(132001, 'failed')!, { title: (row?.error_title as string | null) ?? '132001' })).waitFor();
+    await failed
+      .getByRole('note')
+      .getByText(en(deliveryErrorKey(132001, 'failed')!, { title: (row?.error_title as string | null) ?? '132001' }))
+      .waitFor();
   });
 
   it('(d) tags it, transfers it to a colleague, who claims it and finishes with the required disposition', async () => {
@@ -244,15 +275,28 @@ describe('the agent workspace: queue and conversation', () => {
     const tagsDialog = ana.getByRole('dialog', { name: en('conversation.tagsTitle') });
     await tagsDialog.getByLabel('VIP').check();
     await tagsDialog.getByRole('button', { name: en('conversation.saveTags') }).click();
-    await ana.getByRole('list', { name: en('conversation.tags') }).getByText('VIP').waitFor();
-    expect((await app.db.sql`SELECT t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = ${conversation.id}`).map((r) => r.name)).toEqual(['VIP']);
+    await ana
+      .getByRole('list', { name: en('conversation.tags') })
+      .getByText('VIP')
+      .waitFor();
+    expect(
+      (
+        await app.db
+          .sql`SELECT t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.conversation_id = ${conversation.id}`
+      ).map((r) => r.name),
+    ).toEqual(['VIP']);
 
-    await ana.getByRole('toolbar', { name: en('conversation.actions') }).getByRole('button', { name: en('conversation.transfer') }).click();
+    await ana
+      .getByRole('toolbar', { name: en('conversation.actions') })
+      .getByRole('button', { name: en('conversation.transfer') })
+      .click();
     const dialog = ana.getByRole('dialog', { name: en('conversation.transferTitle') });
     await dialog.getByLabel(en('conversation.transferToPerson')).check();
     const person = dialog.getByLabel(en('conversation.transferPerson'), { exact: true });
     await person.locator('option', { hasText: 'Bruno Lima' }).waitFor({ state: 'attached' });
-    await person.selectOption({ label: en('conversation.personOption', { name: 'Bruno Lima', status: translate('en', 'status.online'), teams: 'Support' }) });
+    await person.selectOption({
+      label: en('conversation.personOption', { name: 'Bruno Lima', status: translate('en', 'status.online'), teams: 'Support' }),
+    });
     await dialog.getByRole('button', { name: en('conversation.transfer') }).click();
     await ana.waitForURL(`${app.url}/in-service`);
 
@@ -263,7 +307,10 @@ describe('the agent workspace: queue and conversation', () => {
     await item.getByRole('button', { name: en('queue.claim') }).click();
     await bruno.waitForURL(`${app.url}/conversations/${conversation.id}`);
     await bruno.locator('header.cv-header').getByText(en('conversation.status.active'), { exact: true }).waitFor();
-    await bruno.getByRole('toolbar', { name: en('conversation.actions') }).getByRole('button', { name: en('conversation.finish') }).click();
+    await bruno
+      .getByRole('toolbar', { name: en('conversation.actions') })
+      .getByRole('button', { name: en('conversation.finish') })
+      .click();
     const finish = bruno.getByRole('dialog', { name: en('conversation.finishTitle') });
     const select = finish.getByLabel(en('conversation.dispositionRequired'));
     expect(await select.getAttribute('required')).not.toBeNull();

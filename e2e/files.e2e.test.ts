@@ -31,7 +31,11 @@ beforeAll(async () => {
   channel = await makeChannel(app.db.sql, ids, 'webchat');
 });
 
-interface FileSpec { name: string; type: string; base64: string }
+interface FileSpec {
+  name: string;
+  type: string;
+  base64: string;
+}
 const spec = (name: string, type: string, bytes: Buffer): FileSpec => ({ name, type, base64: bytes.toString('base64') });
 
 /** Ctrl+V as the page sees it: a paste event whose clipboard holds these files (and text). True when the page took it over. */
@@ -39,7 +43,8 @@ function paste(target: Locator, files: FileSpec[], text?: string): Promise<boole
   return target.evaluate(
     (el, arg) => {
       const data = new DataTransfer();
-      for (const f of arg.files) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+      for (const f of arg.files)
+        data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
       if (arg.text !== null) data.setData('text/plain', arg.text);
       const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
       el.dispatchEvent(event);
@@ -54,7 +59,8 @@ function drag(target: Locator, files: FileSpec[], events: Array<'dragenter' | 'd
   return target.evaluate(
     (el, arg) => {
       const data = new DataTransfer();
-      for (const f of arg.files) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+      for (const f of arg.files)
+        data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
       for (const type of arg.events) el.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
     },
     { files, events },
@@ -62,13 +68,19 @@ function drag(target: Locator, files: FileSpec[], events: Array<'dragenter' | 'd
 }
 
 /** A visitor writes in the widget and picks Support; Ana claims it. */
-async function claimedWebchat(visitor: string, options: Parameters<typeof browser.newPage>[0] = {}): Promise<{ customer: Page; conversationId: string }> {
+async function claimedWebchat(
+  visitor: string,
+  options: Parameters<typeof browser.newPage>[0] = {},
+): Promise<{ customer: Page; conversationId: string }> {
   const customer = await browser.newPage(options);
   await customer.goto(`${app.url}/widget?channel=${channel.id}`);
   await customer.getByLabel(en('widget.name')).fill(visitor);
   await customer.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Oi, preciso de ajuda');
   await customer.getByRole('button', { name: en('widget.send') }).click();
-  await customer.getByRole('group', { name: en('widget.options') }).getByRole('button', { name: 'Support' }).click();
+  await customer
+    .getByRole('group', { name: en('widget.options') })
+    .getByRole('button', { name: 'Support' })
+    .click();
   const conversation = await waitFor(async () => {
     const [row] = await app.db.sql<{ id: string; status: string }[]>`SELECT c.id, c.status FROM conversations c
       JOIN contacts k ON k.id = c.contact_id WHERE k.name = ${visitor} AND c.channel_id = ${channel.id}`;
@@ -134,9 +146,15 @@ describe('pasting and dropping files', () => {
 
     // A type the server refuses: the button's sentence, nothing attached, nothing sent.
     expect(await paste(box, [spec('programa.exe', 'application/x-msdownload', PDF)])).toBe(true);
-    await page.getByRole('alert').getByText(en('conversation.why.badTypeNamed', { type: 'application/x-msdownload' })).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(en('conversation.why.badTypeNamed', { type: 'application/x-msdownload' }))
+      .waitFor();
     await drag(log, [spec('script.sh', 'application/x-sh', PDF)], ['dragenter', 'dragover', 'drop']);
-    await page.getByRole('alert').getByText(en('conversation.why.badTypeNamed', { type: 'application/x-sh' })).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(en('conversation.why.badTypeNamed', { type: 'application/x-sh' }))
+      .waitFor();
     expect(await composer.getByRole('button', { name: /^Remove attachment/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: en('conversation.send') }).isDisabled()).toBe(true);
     expect((await sentFiles(conversationId)).length).toBe(3);

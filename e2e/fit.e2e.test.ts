@@ -51,13 +51,24 @@ describe('screens that fit', () => {
     const pt = (key: Parameters<typeof en>[0], params?: Record<string, string | number>) => translate('pt-BR', key, params);
     const page = await signedIn('admin@demo.test', '/admin/monitor', { viewport: { width: 1366, height: 768 } }, 'pt-BR');
     const card = page.locator('.adm-section').first();
-    await page.locator('.adm-row-actions button').filter({ hasText: pt('admin.monitor.release') }).first().waitFor();
-    await page.locator('.adm-row-actions button').filter({ hasText: pt('admin.monitor.forceClose') }).first().waitFor();
+    await page
+      .locator('.adm-row-actions button')
+      .filter({ hasText: pt('admin.monitor.release') })
+      .first()
+      .waitFor();
+    await page
+      .locator('.adm-row-actions button')
+      .filter({ hasText: pt('admin.monitor.forceClose') })
+      .first()
+      .waitFor();
 
     const fits = async () => {
       const fit = await card.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
       expect(fit.scroll).toBeLessThanOrEqual(fit.client);
-      const whole = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const whole = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
       expect(whole.scroll).toBeLessThanOrEqual(whole.client);
       // Every action button of the board lies wholly inside the card (nothing clipped).
       const outside = await card.evaluate((el) => {
@@ -65,14 +76,20 @@ describe('screens that fit', () => {
         return [...el.querySelectorAll('.adm-row-actions button')]
           .map((b) => ({ text: b.textContent, r: b.getBoundingClientRect() }))
           .filter(({ r }) => r.width === 0 || r.left < box.left || r.right > box.right)
-          .map(({ text, r }) => `${text} ${Math.round(r.left)}–${Math.round(r.right)} (card ${Math.round(box.left)}–${Math.round(box.right)})`);
+          .map(
+            ({ text, r }) => `${text} ${Math.round(r.left)}–${Math.round(r.right)} (card ${Math.round(box.left)}–${Math.round(box.right)})`,
+          );
       });
       expect(outside).toEqual([]);
     };
     await fits();
     expect(await page.locator('.adm-row-actions button').count()).toBeGreaterThanOrEqual(6);
     // Also with a transfer form open in a row.
-    await page.locator('.adm-row-actions button').filter({ hasText: pt('admin.monitor.transfer') }).first().click();
+    await page
+      .locator('.adm-row-actions button')
+      .filter({ hasText: pt('admin.monitor.transfer') })
+      .first()
+      .click();
     await page.getByRole('button', { name: pt('admin.monitor.transferGo'), exact: true }).waitFor();
     await fits();
   }, 90_000);

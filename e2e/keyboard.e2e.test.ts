@@ -38,7 +38,12 @@ async function signedIn(email: string, path: string): Promise<Page> {
 const focused = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
-    return { tag: el?.tagName ?? '', id: el?.id ?? '', text: (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim(), row: el?.closest<HTMLElement>('[data-conversation-id]')?.dataset.conversationId ?? null };
+    return {
+      tag: el?.tagName ?? '',
+      id: el?.id ?? '',
+      text: (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim(),
+      row: el?.closest<HTMLElement>('[data-conversation-id]')?.dataset.conversationId ?? null,
+    };
   });
 
 describe('keyboard', () => {
@@ -92,7 +97,9 @@ describe('keyboard', () => {
     const list = page.getByRole('list', { name: en('queue.inServiceList') });
     await list.getByRole('listitem', { name: 'Primeira Tecla' }).waitFor();
     await list.getByRole('listitem', { name: 'Segunda Tecla' }).waitFor();
-    const order = await list.locator('[data-conversation-id]').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.conversationId!));
+    const order = await list
+      .locator('[data-conversation-id]')
+      .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.conversationId!));
     expect(order).toHaveLength(2);
 
     await page.keyboard.press('j');
@@ -123,13 +130,17 @@ describe('keyboard', () => {
     await claim.focus();
     await page.keyboard.press('Enter');
     const box = page.getByRole('textbox', { name: en('conversation.message') });
-    await expect.poll(() => box.evaluate((el) => el === document.activeElement && !(el as HTMLTextAreaElement).disabled), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => box.evaluate((el) => el === document.activeElement && !(el as HTMLTextAreaElement).disabled), { timeout: 15_000 })
+      .toBe(true);
 
     await page.goto(`${app.url}/conversations/${byKey.id}`);
     await page.getByRole('button', { name: en('conversation.claim'), exact: true }).waitFor();
     await page.locator('#main').focus();
     await page.keyboard.press('c');
-    await expect.poll(() => box.evaluate((el) => el === document.activeElement && !(el as HTMLTextAreaElement).disabled), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => box.evaluate((el) => el === document.activeElement && !(el as HTMLTextAreaElement).disabled), { timeout: 15_000 })
+      .toBe(true);
     const [row] = await app.db.sql`SELECT u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${byKey.id}`;
     expect(row!.email).toBe('bruno@demo.test');
   }, 60_000);

@@ -77,7 +77,11 @@ describe('one run per language', () => {
       await row.getByRole('button', { name: tr('queue.claim'), exact: true }).waitFor();
       await row.getByRole('link', { name: tr('queue.peek'), exact: true }).waitFor();
       // Durations are the browser's unit formatting in the person's language (lib/format.ts formatDurationIn).
-      const units = await page.evaluate((l) => (['second', 'minute'] as const).map((unit) => new Intl.NumberFormat(l, { style: 'unit', unit, unitDisplay: 'short' }).format(7)), lang);
+      const units = await page.evaluate(
+        (l) =>
+          (['second', 'minute'] as const).map((unit) => new Intl.NumberFormat(l, { style: 'unit', unit, unitDisplay: 'short' }).format(7)),
+        lang,
+      );
       const waited = new RegExp(`^${escape(tr('queue.waitingFor'))}\\s*(${units.map((u) => escape(u).replace('7', '\\d+')).join('|')})$`);
       expect((await row.getByTitle(tr('queue.waitingSince')).innerText()).trim()).toMatch(waited);
       expect(await page.title()).toBe(`${tr('queue.title')} · ${tr('app.name')}`);
@@ -151,7 +155,9 @@ describe('one run per language', () => {
   });
 
   it("writes the invitation and the password-reset e-mails in the person's language", async () => {
-    const [org] = await app.db.sql<{ name: string }[]>`SELECT o.name FROM organizations o JOIN users u ON u.org_id = o.id WHERE u.email = 'ana@demo.test'`;
+    const [org] = await app.db.sql<
+      { name: string }[]
+    >`SELECT o.name FROM organizations o JOIN users u ON u.org_id = o.id WHERE u.email = 'ana@demo.test'`;
     const admin = await app.login('admin@demo.test');
     await admin.admin.users.invite.mutate({ email: 'lucia@demo.test', name: 'Lucía Gómez', language: 'es' });
     const invite = await waitFor(() => latestMail(app.db.sql, 'lucia@demo.test'), 'the invitation');
@@ -188,9 +194,11 @@ describe('one run per language', () => {
       await page.getByLabel(tr('widget.name')).waitFor();
       await page.getByRole('button', { name: tr('widget.send') }).click();
       await page.getByRole('log', { name: tr('widget.messages') }).waitFor();
-      await page.getByRole('group', { name: tr('widget.options') }).getByRole('button', { name: 'Support' }).waitFor();
+      await page
+        .getByRole('group', { name: tr('widget.options') })
+        .getByRole('button', { name: 'Support' })
+        .waitFor();
       await page.getByRole('button', { name: tr('widget.attach') }).waitFor();
     }
   });
 });
-

@@ -15,7 +15,6 @@ import { demoIds } from '../test/helpers/orgs.ts';
 import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.ts';
 import { en } from '../test/helpers/i18n.ts';
 
-
 const e2e = useAppInBrowser({ people: 'english' });
 const { browser } = e2e;
 let app: TestApp;
@@ -106,7 +105,10 @@ describe('offline', () => {
     await page.reload();
     await page.getByText(en('offline.banner')).waitFor();
     await page.getByText(customerText).first().waitFor();
-    await page.getByRole('article', { name: en('conversation.outboxItem') }).filter({ hasText: reply }).waitFor();
+    await page
+      .getByRole('article', { name: en('conversation.outboxItem') })
+      .filter({ hasText: reply })
+      .waitFor();
     await page.getByText(en('offline.outbox', { count: 1 })).waitFor();
     expect(await outboundRows(conversationId, reply)).toEqual([]);
 
@@ -114,7 +116,10 @@ describe('offline', () => {
     proxy.restore();
     await expect.poll(async () => (await outboundRows(conversationId, reply)).length, { timeout: 40_000 }).toBe(1);
     await page.locator('.workspace[data-connection="online"]').waitFor({ timeout: 30_000 });
-    await page.getByRole('article', { name: en('conversation.outboxItem') }).filter({ hasText: reply }).waitFor({ state: 'detached', timeout: 20_000 });
+    await page
+      .getByRole('article', { name: en('conversation.outboxItem') })
+      .filter({ hasText: reply })
+      .waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByText(reply).first().waitFor();
     expect(await page.getByText(en('offline.banner')).count()).toBe(0);
     expect(await page.getByText(en('offline.outbox', { count: 1 })).count()).toBe(0);
@@ -147,13 +152,19 @@ describe('offline', () => {
     await first.getByRole('button', { name: en('conversation.send'), exact: true }).click();
     // The other tab learns about it (BroadcastChannel) and would send it too, but under the same lock.
     for (const page of [first, second]) {
-      await page.getByRole('article', { name: en('conversation.outboxItem') }).filter({ hasText: reply }).waitFor();
+      await page
+        .getByRole('article', { name: en('conversation.outboxItem') })
+        .filter({ hasText: reply })
+        .waitFor();
     }
 
     proxy.restore();
     await expect.poll(async () => (await outboundRows(conversationId, reply)).length, { timeout: 40_000 }).toBe(1);
     for (const page of [first, second]) {
-      await page.getByRole('article', { name: en('conversation.outboxItem') }).filter({ hasText: reply }).waitFor({ state: 'detached', timeout: 30_000 });
+      await page
+        .getByRole('article', { name: en('conversation.outboxItem') })
+        .filter({ hasText: reply })
+        .waitFor({ state: 'detached', timeout: 30_000 });
     }
     expect(await outboundRows(conversationId, reply)).toHaveLength(1);
   });

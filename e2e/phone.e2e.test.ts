@@ -54,7 +54,9 @@ describe('phone layout', () => {
     await tabs(page).waitFor();
     expect(await page.getByRole('navigation', { name: en('shell.nav.label'), exact: true }).count()).toBe(0);
     await expect.poll(() => tab(page, 'shell.nav.waiting').getAttribute('aria-current')).toBe('page');
-    await tab(page, 'shell.nav.waiting').getByText(en('shell.tabs.waitingCount', { count: 1 })).waitFor({ state: 'attached' });
+    await tab(page, 'shell.nav.waiting')
+      .getByText(en('shell.tabs.waitingCount', { count: 1 }))
+      .waitFor({ state: 'attached' });
 
     // Waiting shows the item; the page never scrolls sideways.
     const item = page.getByRole('list', { name: en('queue.waitingList') }).getByRole('listitem', { name: 'Cliente Celular' });
@@ -66,7 +68,10 @@ describe('phone layout', () => {
     const SMALL = { width: 360, height: 740 };
     await page.setViewportSize(SMALL);
     const waitingList = page.getByRole('list', { name: en('queue.waitingList') });
-    const firstClaim = waitingList.getByRole('listitem').first().getByRole('button', { name: en('queue.claim') });
+    const firstClaim = waitingList
+      .getByRole('listitem')
+      .first()
+      .getByRole('button', { name: en('queue.claim') });
     const claimBox = (await firstClaim.boundingBox())!;
     expect(claimBox.x).toBeGreaterThanOrEqual(0);
     expect(claimBox.x + claimBox.width).toBeLessThanOrEqual(SMALL.width);
@@ -75,7 +80,9 @@ describe('phone layout', () => {
     const overflowing = await waitingList.evaluate((list) =>
       [...list.querySelectorAll('li')].flatMap((row) => {
         const actions = row.querySelector('button')?.parentElement;
-        return [row, ...(actions ? [actions] : [])].filter((el) => el.scrollWidth > el.clientWidth).map((el) => `${row.getAttribute('aria-label')}: ${el.className}`);
+        return [row, ...(actions ? [actions] : [])]
+          .filter((el) => el.scrollWidth > el.clientWidth)
+          .map((el) => `${row.getAttribute('aria-label')}: ${el.className}`);
       }),
     );
     expect(overflowing).toEqual([]);
@@ -139,9 +146,18 @@ describe('phone layout', () => {
     // In service: the claimed conversation, counted on its tab.
     await tab(page, 'shell.nav.inService').tap();
     await page.waitForURL(`${app.url}/in-service`);
-    await page.getByRole('list', { name: en('queue.inServiceList') }).getByRole('listitem', { name: 'Cliente Celular' }).waitFor();
-    await tab(page, 'shell.nav.inService').getByText(en('shell.tabs.inServiceCount', { count: 1 })).waitFor({ state: 'attached' });
-    expect(await tab(page, 'shell.nav.waiting').getByText(/waiting/).count()).toBe(0);
+    await page
+      .getByRole('list', { name: en('queue.inServiceList') })
+      .getByRole('listitem', { name: 'Cliente Celular' })
+      .waitFor();
+    await tab(page, 'shell.nav.inService')
+      .getByText(en('shell.tabs.inServiceCount', { count: 1 }))
+      .waitFor({ state: 'attached' });
+    expect(
+      await tab(page, 'shell.nav.waiting')
+        .getByText(/waiting/)
+        .count(),
+    ).toBe(0);
 
     // Contacts: search by name.
     await tab(page, 'shell.nav.contacts').tap();
@@ -160,7 +176,14 @@ describe('phone layout', () => {
     await menuButton.tap();
     const menu = page.getByRole('dialog', { name: en('shell.menu.title') });
     await menu.getByRole('heading', { name: 'Ana Souza' }).waitFor();
-    const fact = async (key: MessageKey) => (await menu.getByRole('term').filter({ hasText: en(key) }).locator('xpath=following-sibling::dd[1]').innerText()).trim();
+    const fact = async (key: MessageKey) =>
+      (
+        await menu
+          .getByRole('term')
+          .filter({ hasText: en(key) })
+          .locator('xpath=following-sibling::dd[1]')
+          .innerText()
+      ).trim();
     expect(await fact('shell.menu.codename')).toBe('Aninha');
     expect(await fact('shell.menu.extension')).toBe('2041');
     expect(await fact('shell.profile.teams')).toBe('Support');
@@ -201,7 +224,12 @@ describe('phone layout', () => {
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toContain('application/manifest+json');
     const manifest = (await response.json()) as {
-      name: string; short_name: string; start_url: string; display: string; theme_color: string; background_color: string;
+      name: string;
+      short_name: string;
+      start_url: string;
+      display: string;
+      theme_color: string;
+      background_color: string;
       icons: { src: string; sizes: string; type: string; purpose?: string }[];
     };
     expect(manifest).toMatchObject({ name: 'Atende', short_name: 'Atende', start_url: '/', display: 'standalone' });

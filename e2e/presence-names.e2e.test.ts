@@ -69,7 +69,8 @@ describe('names and languages', () => {
     const visitor = `nameless-${Date.now()}`;
     await inbound(app, channel, { from: visitor, text: 'Oi, alguém aí?' });
     const { conversation } = await inbound(app, channel, { from: visitor, text: '1' });
-    const [contact] = await app.db.sql`SELECT c.id, c.name FROM contacts c JOIN conversations v ON v.contact_id = c.id WHERE v.id = ${conversation!.id}`;
+    const [contact] = await app.db
+      .sql`SELECT c.id, c.name FROM contacts c JOIN conversations v ON v.contact_id = c.id WHERE v.id = ${conversation!.id}`;
     expect(contact!.name).toBe('');
     const label = en('contacts.visitor', { id: (contact!.id as string).replace(/-/g, '').slice(0, 4) });
 
@@ -126,14 +127,20 @@ describe('names and languages', () => {
     await page.getByLabel(es('login.email')).fill('carla@demo.test');
     await page.getByLabel(es('login.password')).fill('not the password');
     await page.getByRole('button', { name: es('login.submit') }).click();
-    await page.getByRole('alert').filter({ hasText: es('auth.invalidCredentials') }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: es('auth.invalidCredentials') })
+      .waitFor();
 
     // Signed in: the person's own language (Carla's is pt-BR), as the hint said.
     await page.getByLabel(es('login.password')).fill('atende-demo');
     await page.getByRole('button', { name: es('login.submit') }).click();
     await page.waitForURL(`${app.url}/`);
     const pt = (key: Parameters<typeof en>[0]) => translate('pt-BR', key);
-    await page.getByRole('navigation', { name: pt('shell.nav.label'), exact: true }).getByRole('link', { name: pt('shell.nav.waiting'), exact: true }).waitFor();
+    await page
+      .getByRole('navigation', { name: pt('shell.nav.label'), exact: true })
+      .getByRole('link', { name: pt('shell.nav.waiting'), exact: true })
+      .waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
   }, 90_000);
 });

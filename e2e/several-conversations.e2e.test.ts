@@ -37,7 +37,11 @@ async function inService(visitor: string, name: string) {
   await inbound(app, web, { from: visitor, text: 'Oi', name });
   const { conversation } = await inbound(app, web, { from: visitor, text: '1', name });
   await ana.conversations.claim.mutate({ conversationId: conversation.id });
-  await ana.conversations.send.mutate({ conversationId: conversation.id, text: `Olá, ${name}!`, clientMessageId: `several-${sent++}-${visitor}` });
+  await ana.conversations.send.mutate({
+    conversationId: conversation.id,
+    text: `Olá, ${name}!`,
+    clientMessageId: `several-${sent++}-${visitor}`,
+  });
   await ana.conversations.markRead.mutate({ conversationId: conversation.id, seq: Number.MAX_SAFE_INTEGER });
   return conversation;
 }
@@ -50,7 +54,10 @@ async function signedIn(path: string, options = {}): Promise<Page> {
 }
 
 const listBeside = (page: Page) => page.getByRole('navigation', { name: en('conversation.list.label') });
-const rowIds = (page: Page) => listBeside(page).locator('li[data-conversation-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.conversationId));
+const rowIds = (page: Page) =>
+  listBeside(page)
+    .locator('li[data-conversation-id]')
+    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.conversationId));
 const composer = (page: Page) => page.getByRole('textbox', { name: en('conversation.message') });
 const messages = (page: Page) => page.getByRole('log', { name: en('conversation.messages') });
 
@@ -102,7 +109,8 @@ describe('several conversations at once', () => {
     await inServiceLink.getByLabel(en('shell.tabs.inServiceCount', { count: 2 })).waitFor();
     const [urgent] = await app.db.sql`SELECT seq FROM messages WHERE conversation_id = ${b.id} AND text = 'Alô? Ainda está aí? É urgente.'`;
     await waitFor(async () => {
-      const [mark] = await app.db.sql`SELECT last_read_seq FROM conversation_reads WHERE user_id = ${ids.users['ana@demo.test']} AND conversation_id = ${b.id}`;
+      const [mark] = await app.db
+        .sql`SELECT last_read_seq FROM conversation_reads WHERE user_id = ${ids.users['ana@demo.test']} AND conversation_id = ${b.id}`;
       return mark && Number(mark.last_read_seq) >= Number(urgent!.seq);
     }, 'Ana’s read mark on B');
 
@@ -139,13 +147,22 @@ describe('several conversations at once', () => {
 describe('canned responses fill the composer', () => {
   it('fills the text (variables filled) and files, sends nothing until Enter, and sends what the agent edited', async () => {
     const c = await inService('several-canned', 'Maria Clara');
-    await makeCanned(app.db.sql, ids.orgId, { shortcut: 'promo', title: 'Promotion', body: 'Hello {contact.first_name}, this is {agent.name}. Protocol {protocol}.' });
+    await makeCanned(app.db.sql, ids.orgId, {
+      shortcut: 'promo',
+      title: 'Promotion',
+      body: 'Hello {contact.first_name}, this is {agent.name}. Protocol {protocol}.',
+    });
     const admin = await app.login('admin@demo.test');
     const form = new FormData();
     form.append('file', new Blob(['%PDF-1.4 prices'], { type: 'application/pdf' }), 'prices.pdf');
     const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: admin.cookie! }, body: form });
     const file = (await upload.json()).id as string;
-    await makeCanned(app.db.sql, ids.orgId, { shortcut: 'pricelist', title: 'Price list', body: 'Here is our price list, {contact.first_name}.', attachmentIds: [file] });
+    await makeCanned(app.db.sql, ids.orgId, {
+      shortcut: 'pricelist',
+      title: 'Price list',
+      body: 'Here is our price list, {contact.first_name}.',
+      attachmentIds: [file],
+    });
 
     const page = await signedIn(`/conversations/${c.id}`);
     const box = composer(page);
@@ -174,7 +191,11 @@ describe('canned responses fill the composer', () => {
     await box.press('Enter');
     await log.getByText(`${filled} How can I help?`).waitFor();
     expect(await box.inputValue()).toBe('');
-    await waitFor(async () => (await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${c.id} AND text = ${`${filled} How can I help?`}`).length === 1, 'the edited text stored');
+    await waitFor(
+      async () =>
+        (await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${c.id} AND text = ${`${filled} How can I help?`}`).length === 1,
+      'the edited text stored',
+    );
 
     // One with a file: the file waits in the composer with the text, and both go out together.
     await box.type('/pricelist');
@@ -184,7 +205,8 @@ describe('canned responses fill the composer', () => {
     await page.getByRole('button', { name: en('conversation.removeAttachment', { name: 'prices.pdf' }) }).waitFor();
     await box.press('Enter');
     const [message] = await waitFor(async () => {
-      const rows = await app.db.sql`SELECT text, attachment_id, kind FROM messages WHERE conversation_id = ${c.id} AND attachment_id = ${file}`;
+      const rows = await app.db
+        .sql`SELECT text, attachment_id, kind FROM messages WHERE conversation_id = ${c.id} AND attachment_id = ${file}`;
       return rows.length > 0 ? rows : null;
     }, 'the canned file sent');
     expect(message).toMatchObject({ text: 'Here is our price list, Maria.', kind: 'attachment' });

@@ -98,7 +98,10 @@ describe('top menu', () => {
     await status.click();
     await page.getByRole('button', { name: en('shell.pause.optionFrom', { name: 'Lunch', minutes: 60, time: '23:59' }) }).click();
     const [type] = await app.db.sql<{ earliest_time: string }[]>`SELECT earliest_time::text FROM pause_types WHERE name = 'Lunch'`;
-    await page.getByRole('alert').getByText(en('pause.tooEarly', { time: type!.earliest_time })).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(en('pause.tooEarly', { time: type!.earliest_time }))
+      .waitFor();
     expect((await userRow('carla@demo.test')).status).not.toBe('paused');
   });
 });
@@ -129,14 +132,19 @@ describe('profile', () => {
     await page.getByLabel(pt('shell.profile.choosePhoto')).setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
     await page.getByText(pt('shell.profile.photoSaved'), { exact: true }).waitFor();
     await page.getByRole('img', { name: pt('shell.profile.photo') }).waitFor();
-    const [withPhoto] = await app.db.sql<{ photo_attachment_id: string | null }[]>`SELECT photo_attachment_id FROM users WHERE email = 'bruno@demo.test'`;
+    const [withPhoto] = await app.db.sql<
+      { photo_attachment_id: string | null }[]
+    >`SELECT photo_attachment_id FROM users WHERE email = 'bruno@demo.test'`;
     expect(withPhoto!.photo_attachment_id).toBeTruthy();
     expect(await page.getByRole('banner').locator(`img[src="/uploads/${withPhoto!.photo_attachment_id}"]`).count()).toBe(1);
 
     // A refusal comes back as the server's sentence (in the new language).
     await page.getByLabel(pt('shell.profile.timeZone')).fill('Mars/Olympus');
     await page.getByRole('button', { name: pt('shell.profile.save') }).click();
-    await page.getByRole('alert').getByText(pt('user.unknownTimeZone', { zone: 'Mars/Olympus' })).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(pt('user.unknownTimeZone', { zone: 'Mars/Olympus' }))
+      .waitFor();
 
     // Password change: a wrong current password is refused with the server's sentence.
     await page.getByLabel(pt('shell.password.current')).fill('not my password');
@@ -155,7 +163,14 @@ describe('logout', () => {
     const admin = await userRow('admin@demo.test');
     const prefix = `atende:${admin.id}:`;
     const localDatabases = () =>
-      page.evaluate(async (p) => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith(p)).sort(), prefix);
+      page.evaluate(
+        async (p) =>
+          (await indexedDB.databases())
+            .map((d) => d.name ?? '')
+            .filter((n) => n.startsWith(p))
+            .sort(),
+        prefix,
+      );
 
     // Browser notifications on: a per-user setting kept in this browser.
     await page.getByRole('button', { name: /: account menu$/ }).click();
@@ -166,12 +181,16 @@ describe('logout', () => {
 
     // The saved query cache and the outbox exist for this user.
     await expect.poll(localDatabases, { timeout: 10_000 }).toEqual(expect.arrayContaining([`${prefix}outbox`, `${prefix}query-cache`]));
-    expect(await page.evaluate((p) => Object.keys(localStorage).filter((k) => k.startsWith(p)), prefix)).toEqual([`${prefix}notifications`]);
+    expect(await page.evaluate((p) => Object.keys(localStorage).filter((k) => k.startsWith(p)), prefix)).toEqual([
+      `${prefix}notifications`,
+    ]);
 
     await page.getByRole('button', { name: /: account menu$/ }).click();
     await page.getByRole('button', { name: en('shell.logout') }).click();
     await page.waitForURL(`${app.url}/login`);
     await expect.poll(localDatabases, { timeout: 10_000 }).toEqual([]);
-    expect(await page.evaluate((p) => Object.keys(localStorage).filter((k) => k.startsWith(p) || k === 'atende:lastUser'), prefix)).toEqual([]);
+    expect(await page.evaluate((p) => Object.keys(localStorage).filter((k) => k.startsWith(p) || k === 'atende:lastUser'), prefix)).toEqual(
+      [],
+    );
   });
 });

@@ -79,7 +79,11 @@ function plantingPage(channelId: string, session: string): string {
 
 /** A new visitor of a channel, with one message written, as any HTTP client makes them. */
 async function visitorWithMessage(channelId: string, text: string): Promise<{ visitorToken: string; visitorId: string }> {
-  const res = await fetch(`${app.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId, name: 'Someone else' }) });
+  const res = await fetch(`${app.url}/webchat/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ channelId, name: 'Someone else' }),
+  });
   expect(res.status).toBe(201);
   const visitor = (await res.json()) as { visitorToken: string; visitorId: string };
   const sent = await fetch(`${app.url}/webchat/messages`, {
@@ -93,11 +97,15 @@ async function visitorWithMessage(channelId: string, text: string): Promise<{ vi
 
 /** The web chat visitor behind the message with this text. */
 async function visitorOf(text: string): Promise<string> {
-  const row = await waitFor(async () => {
-    const [r] = await app.db.sql<{ visitor: string }[]>`SELECT k.webchat_visitor_id AS visitor FROM messages m
+  const row = await waitFor(
+    async () => {
+      const [r] = await app.db.sql<{ visitor: string }[]>`SELECT k.webchat_visitor_id AS visitor FROM messages m
       JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id WHERE m.text = ${text}`;
-    return r;
-  }, `the message "${text}"`, 20_000);
+      return r;
+    },
+    `the message "${text}"`,
+    20_000,
+  );
   return row.visitor;
 }
 afterAll(async () => {
@@ -135,25 +143,39 @@ describe('web chat widget embedded on another site', () => {
       return row?.status === 'waiting' ? row : null;
     }, 'conversation waiting in Support');
     // The button sent the option's number, exactly as typing it would.
-    const inbound = await app.db.sql<{ text: string }[]>`SELECT text FROM messages WHERE conversation_id = ${conversation.id} AND direction = 'in' ORDER BY created_at`;
+    const inbound = await app.db.sql<
+      { text: string }[]
+    >`SELECT text FROM messages WHERE conversation_id = ${conversation.id} AND direction = 'in' ORDER BY created_at`;
     expect(inbound.map((m) => m.text)).toEqual(['Olá, quero ajuda com meu pedido', '1']);
     // An old menu no longer offers buttons.
     await options.waitFor({ state: 'detached' });
 
     const ana = await app.login('ana@demo.test');
     await ana.conversations.claim.mutate({ conversationId: conversation.id });
-    const reply = await ana.conversations.send.mutate({ conversationId: conversation.id, text: 'Olá! Sou a Ana, vou ajudar.', clientMessageId: 'e2e-webchat-0001' });
+    const reply = await ana.conversations.send.mutate({
+      conversationId: conversation.id,
+      text: 'Olá! Sou a Ana, vou ajudar.',
+      clientMessageId: 'e2e-webchat-0001',
+    });
 
     const log = chat.getByRole('log', { name: en('widget.messages') });
     await log.getByText('Olá! Sou a Ana, vou ajudar.').waitFor();
     await log.getByText('Ana', { exact: true }).waitFor();
     // Seen in an open chat: read, and the agent's view says so.
-    await expect.poll(async () => (await ana.conversations.get.query({ conversationId: conversation.id })).messages.find((m) => m.id === reply.id)!.status, { timeout: 5_000 }).toBe('read');
+    await expect
+      .poll(
+        async () =>
+          (await ana.conversations.get.query({ conversationId: conversation.id })).messages.find((m) => m.id === reply.id)!.status,
+        { timeout: 5_000 },
+      )
+      .toBe('read');
     // The visitor's messages show as read once the agent answered.
     await log.getByText(en('widget.read')).first().waitFor({ state: 'attached' });
 
     // The visitor attaches a file; it reaches the agent.
-    await chat.locator('input[type=file]').setInputFiles({ name: 'pedido-123.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 order 123') });
+    await chat
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'pedido-123.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 order 123') });
     await chat.getByRole('button', { name: en('widget.removeFile', { name: 'pedido-123.pdf' }) }).waitFor();
     await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Segue o pedido');
     await chat.getByRole('button', { name: en('widget.send') }).click();
@@ -171,7 +193,12 @@ describe('web chat widget embedded on another site', () => {
     form.append('file', new Blob([PNG], { type: 'image/png' }), 'etiqueta.png');
     const up = await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
     expect(up.status).toBe(201);
-    await ana.conversations.send.mutate({ conversationId: conversation.id, text: 'A etiqueta de envio', attachmentId: (await up.json()).id, clientMessageId: 'e2e-webchat-0002' });
+    await ana.conversations.send.mutate({
+      conversationId: conversation.id,
+      text: 'A etiqueta de envio',
+      attachmentId: (await up.json()).id,
+      clientMessageId: 'e2e-webchat-0002',
+    });
     const image = log.getByRole('img', { name: 'etiqueta.png' });
     await image.waitFor();
     await expect.poll(() => image.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBe(1);
@@ -228,7 +255,10 @@ describe('web chat widget embedded on another site', () => {
       await chat.getByRole('heading', { name: orgName }).waitFor();
       await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).fill('Quero um orçamento');
       await chat.getByRole('textbox', { name: en('widget.message'), exact: true }).press('Enter');
-      await chat.getByRole('group', { name: en('widget.options') }).getByRole('button', { name: 'Sales' }).click();
+      await chat
+        .getByRole('group', { name: en('widget.options') })
+        .getByRole('button', { name: 'Sales' })
+        .click();
       const log = chat.getByRole('log', { name: en('widget.messages') });
       const notice = log.locator('.w-notice');
       await notice.getByText(en('widget.noOneAvailable')).waitFor();
@@ -274,7 +304,11 @@ describe('web chat widget embedded on another site', () => {
     await page.keyboard.press('Enter');
     await options.waitFor({ state: 'detached' });
     // The visitor's choice (sent as "1", shown as the option's name), and the keyboard is back in the message box.
-    await page.getByRole('log', { name: en('widget.messages') }).locator('.w-in').getByText('Support', { exact: true }).waitFor();
+    await page
+      .getByRole('log', { name: en('widget.messages') })
+      .locator('.w-in')
+      .getByText('Support', { exact: true })
+      .waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('w-text');
   });
 
@@ -292,7 +326,10 @@ describe('web chat widget embedded on another site', () => {
     await app.db.sql`UPDATE webchat_visitors SET last_seen_at = now() - interval '31 days' WHERE id = ${first!.id}`;
     await box.fill('After the expiry');
     await box.press('Enter');
-    await waitFor(async () => (await app.db.sql`SELECT 1 FROM messages WHERE text = 'After the expiry'`).length === 1, 'delivered as a new visitor');
+    await waitFor(
+      async () => (await app.db.sql`SELECT 1 FROM messages WHERE text = 'After the expiry'`).length === 1,
+      'delivered as a new visitor',
+    );
     await log.getByText('After the expiry').waitFor();
     expect(await page.getByRole('button', { name: en('widget.retry') }).count()).toBe(0);
     const [second] = await app.db.sql`SELECT c.webchat_visitor_id FROM messages m JOIN conversations cv ON cv.id = m.conversation_id
@@ -320,7 +357,10 @@ describe('web chat widget embedded on another site', () => {
     expect(await frame.evaluate(() => document.documentElement.lang)).toBe(expected);
     await chat.getByRole('textbox', { name: say('widget.message'), exact: true }).fill('Hola');
     await chat.getByRole('button', { name: say('widget.send') }).click();
-    await chat.getByRole('group', { name: say('widget.options') }).getByRole('button', { name: 'Support' }).waitFor();
+    await chat
+      .getByRole('group', { name: say('widget.options') })
+      .getByRole('button', { name: 'Support' })
+      .waitFor();
     await chat.getByText(say('widget.automatic')).first().waitFor();
   });
 });
@@ -358,11 +398,19 @@ describe('who may frame the widget, and who may hold its session', () => {
     await page.getByRole('button', { name: en('widget.open') }).click();
     await expect.poll(() => logged.some((line) => line.includes('frame-ancestors')), { timeout: 20_000 }).toBe(true);
     expect(page.frames().some((f) => f.url().startsWith(`${app.url}/widget`))).toBe(false);
-    expect(await page.frameLocator(`iframe[title="${en('widget.title')}"]`).getByRole('heading', { name: orgName }).count()).toBe(0);
+    expect(
+      await page
+        .frameLocator(`iframe[title="${en('widget.title')}"]`)
+        .getByRole('heading', { name: orgName })
+        .count(),
+    ).toBe(0);
     // On the listed site the same script shows the chat.
     await page.goto(hostUrl);
     await page.getByRole('button', { name: en('widget.open') }).click();
-    await page.frameLocator(`iframe[title="${en('widget.title')}"]`).getByRole('heading', { name: orgName }).waitFor();
+    await page
+      .frameLocator(`iframe[title="${en('widget.title')}"]`)
+      .getByRole('heading', { name: orgName })
+      .waitFor();
   });
 
   it("posts the visitor's token only to an allowed site, never to any window", async () => {
@@ -405,8 +453,16 @@ describe('who may frame the widget, and who may hold its session', () => {
       // The session was saved before the message went out: whatever was posted, was posted.
       const visitor = await visitorOf(text);
       await chat.getByRole('button', { name: en('widget.close') }).click();
-      await expect.poll(() => page.evaluate(() => (window as unknown as { sent: { message: { type: string } }[] }).sent.some((p) => p.message.type === 'atende:close'))).toBe(true);
-      const sent = await page.evaluate(() => (window as unknown as { sent: { message: { type: string; value?: string }; target: string }[] }).sent);
+      await expect
+        .poll(() =>
+          page.evaluate(() =>
+            (window as unknown as { sent: { message: { type: string } }[] }).sent.some((p) => p.message.type === 'atende:close'),
+          ),
+        )
+        .toBe(true);
+      const sent = await page.evaluate(
+        () => (window as unknown as { sent: { message: { type: string; value?: string }; target: string }[] }).sent,
+      );
       return { sent, visitor };
     };
 
@@ -430,10 +486,16 @@ describe('who may frame the widget, and who may hold its session', () => {
     const sites = form.getByLabel(en('admin.channels.allowedSites'));
     await sites.fill('https://shop.example.com\nshop.example.com/checkout');
     await form.getByRole('button', { name: en('admin.save') }).click();
-    await form.getByRole('alert').filter({ hasText: en('admin.channels.badSite', { value: 'shop.example.com/checkout' }) }).waitFor();
+    await form
+      .getByRole('alert')
+      .filter({ hasText: en('admin.channels.badSite', { value: 'shop.example.com/checkout' }) })
+      .waitFor();
     await sites.fill('https://Shop.Example.com/\nhttp://localhost:8080');
     await form.getByRole('button', { name: en('admin.save') }).click();
-    await page.getByRole('article', { name: edited.name, exact: true }).getByText(en('admin.channels.sitesSummary', { sites: 'https://shop.example.com, http://localhost:8080' })).waitFor();
+    await page
+      .getByRole('article', { name: edited.name, exact: true })
+      .getByText(en('admin.channels.sitesSummary', { sites: 'https://shop.example.com, http://localhost:8080' }))
+      .waitFor();
     const [row] = await app.db.sql`SELECT allowed_sites FROM channels WHERE id = ${edited.id}`;
     expect(row!.allowed_sites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
   });

@@ -28,7 +28,6 @@ beforeAll(async () => {
   channel = await makeChannel(app.db.sql, ids, 'webchat');
 });
 
-
 /** A visitor (in English) who wrote once and answered the bot's menu by typing "1". */
 async function visitorInQueue(name: string): Promise<{ page: Page; conversationId: string }> {
   const page = await browser.newPage({ locale: 'en-US' });
@@ -40,11 +39,15 @@ async function visitorInQueue(name: string): Promise<{ page: Page; conversationI
   await page.getByRole('group', { name: en('widget.options') }).waitFor();
   await box.fill('1');
   await box.press('Enter');
-  const row = await waitFor(async () => {
-    const [r] = await app.db.sql<{ id: string; status: string }[]>`SELECT c.id, c.status FROM conversations c
+  const row = await waitFor(
+    async () => {
+      const [r] = await app.db.sql<{ id: string; status: string }[]>`SELECT c.id, c.status FROM conversations c
       JOIN contacts k ON k.id = c.contact_id WHERE k.name = ${name} AND c.channel_id = ${channel.id}`;
-    return r?.status === 'waiting' ? r : null;
-  }, `${name}'s conversation waiting`, 20_000);
+      return r?.status === 'waiting' ? r : null;
+    },
+    `${name}'s conversation waiting`,
+    20_000,
+  );
   return { page, conversationId: row.id };
 }
 
@@ -72,7 +75,11 @@ describe('the customer side of the web chat', () => {
     await ana.conversations.claim.mutate({ conversationId });
     await chat.getByText(en('widget.joined', { name: 'Ana' }), { exact: true }).waitFor();
 
-    await ana.conversations.send.mutate({ conversationId, text: 'Hi, I am *Ana*. See _this_: <b>not html</b>', clientMessageId: 'e2e-clear-0001' });
+    await ana.conversations.send.mutate({
+      conversationId,
+      text: 'Hi, I am *Ana*. See _this_: <b>not html</b>',
+      clientMessageId: 'e2e-clear-0001',
+    });
     const bubble = chat.locator('.w-out', { hasText: 'See' });
     await bubble.waitFor();
     // Bold and italic as styles, without the markers; the markup stays text.
@@ -84,7 +91,12 @@ describe('the customer side of the web chat', () => {
     expect(await bubble.locator('.w-author').textContent()).toBe('Ana');
 
     // Many lines: the log follows to the newest.
-    for (let i = 1; i <= 12; i++) await ana.conversations.send.mutate({ conversationId, text: `Line ${i}\nmore\nand more`, clientMessageId: `e2e-clear-l${String(i).padStart(3, '0')}` });
+    for (let i = 1; i <= 12; i++)
+      await ana.conversations.send.mutate({
+        conversationId,
+        text: `Line ${i}\nmore\nand more`,
+        clientMessageId: `e2e-clear-l${String(i).padStart(3, '0')}`,
+      });
     await chat.getByText('Line 12', { exact: false }).waitFor();
     await expect.poll(() => chat.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), { timeout: 10_000 }).toBeLessThan(4);
 
@@ -102,10 +114,19 @@ describe('the customer side of the web chat', () => {
     await stars.waitFor();
     const ended = chat.getByText(en('widget.ended'), { exact: true });
     await ended.waitFor();
-    expect(await stars.evaluate((s, e) => Boolean(s.compareDocumentPosition(e!) & Node.DOCUMENT_POSITION_FOLLOWING), await ended.elementHandle())).toBe(true);
+    expect(
+      await stars.evaluate(
+        (s, e) => Boolean(s.compareDocumentPosition(e!) & Node.DOCUMENT_POSITION_FOLLOWING),
+        await ended.elementHandle(),
+      ),
+    ).toBe(true);
     await stars.getByRole('button', { name: en('widget.stars', { n: 4 }) }).click();
     await expect
-      .poll(async () => (await app.db.sql<{ rating: number | null }[]>`SELECT rating FROM conversations WHERE id = ${conversationId}`)[0]!.rating, { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await app.db.sql<{ rating: number | null }[]>`SELECT rating FROM conversations WHERE id = ${conversationId}`)[0]!.rating,
+        { timeout: 15_000 },
+      )
       .toBe(4);
     await stars.waitFor({ state: 'detached' });
     await page.close();
@@ -122,7 +143,10 @@ describe('the customer side of the web chat', () => {
     await queue.check();
     await joined.check();
     await form.getByRole('button', { name: en('admin.save') }).click();
-    await form.getByRole('status').filter({ hasText: en('admin.saved') }).waitFor();
+    await form
+      .getByRole('status')
+      .filter({ hasText: en('admin.saved') })
+      .waitFor();
     const after = (await app.db.sql`SELECT notify_queue, notify_joined FROM organizations WHERE id = ${ids.orgId}`)[0];
     expect(after).toEqual({ notify_queue: true, notify_joined: true });
     await app.db.sql`UPDATE organizations SET notify_queue = false, notify_joined = false WHERE id = ${ids.orgId}`;

@@ -19,7 +19,8 @@ const base: Record<BaseKey, string> = {
   'error.internal': 'Algo salió mal de nuestro lado. Inténtalo de nuevo en un momento.',
   'error.foreignOrigin': 'Esta solicitud vino de otro sitio y fue rechazada.',
   'error.jsonOnly': 'Envía esta solicitud como application/json.',
-  'error.tooManyStreams': 'Hay demasiadas conexiones en vivo abiertas desde esta red. Cierra algunas pestañas o ventanas e inténtalo de nuevo.',
+  'error.tooManyStreams':
+    'Hay demasiadas conexiones en vivo abiertas desde esta red. Cierra algunas pestañas o ventanas e inténtalo de nuevo.',
   'error.requestTooLarge': 'Esta solicitud pesa más de {max} y fue rechazada.',
   'error.metricsRefused': 'Las métricas solo se muestran a esta máquina, o a un cliente que envíe el token de métricas.',
   'error.unavailable': 'La base de datos no está disponible en este momento. Inténtalo de nuevo en un momento.',
@@ -28,7 +29,8 @@ const base: Record<BaseKey, string> = {
   'validation.email': 'Escribe un correo electrónico válido.',
   'validation.id': 'Identificador no válido.',
   'validation.digitsOnly': 'Solo números.',
-  'validation.clickToCall': 'Usa una dirección que empiece por https://, sip:, tel: o callto: y contenga {number}, por ejemplo https://pbx.ejemplo.com/call?to={number}&from={extension}.',
+  'validation.clickToCall':
+    'Usa una dirección que empiece por https://, sip:, tel: o callto: y contenga {number}, por ejemplo https://pbx.ejemplo.com/call?to={number}&from={extension}.',
   'validation.colour': 'Usa un color como #0f766e.',
   'validation.clientMessageId': 'Usa un identificador único de al menos 8 caracteres.',
   'validation.templateName': 'Solo letras minúsculas, números y _.',
@@ -121,7 +123,8 @@ const base: Record<BaseKey, string> = {
   'conv.queuedNotice': 'Estás en la fila de {team}. Tu posición: {position}.',
   'conv.joinedNotice': '{name} se unió a la conversación.',
   'conv.joinedNoticeAnonymous': 'Un agente se unió a la conversación.',
-  'contact.badWhatsapp': 'El número de WhatsApp debe tener solo dígitos: código de país, código de área y número, por ejemplo 5215512345678.',
+  'contact.badWhatsapp':
+    'El número de WhatsApp debe tener solo dígitos: código de país, código de área y número, por ejemplo 5215512345678.',
   'contact.whatsappTaken': 'Otro contacto ya tiene este número de WhatsApp.',
   'contact.missingFields': 'Estos campos son obligatorios: {fields}.',
   'pause.tooEarly': 'Esta pausa solo puede empezar a partir de las {time}.',
@@ -129,8 +132,10 @@ const base: Record<BaseKey, string> = {
   'pause.alreadyPaused': 'Ya estás en pausa. Termínala antes de empezar otra.',
   'config.nameTaken': 'Este nombre ya está en uso.',
   'config.inUse': 'Este elemento todavía está en uso y no se puede quitar.',
-  'config.phoneNumberIdInvalid': 'Este ID de número de teléfono no se puede usar. Introduce el «ID del número de teléfono» que Meta muestra para este número (solo dígitos).',
-  'config.envChannelNumber': 'El ID del número de teléfono de este canal lo define la configuración del servidor (WHATSAPP_PHONE_NUMBER_ID) y no se puede cambiar aquí.',
+  'config.phoneNumberIdInvalid':
+    'Este ID de número de teléfono no se puede usar. Introduce el «ID del número de teléfono» que Meta muestra para este número (solo dígitos).',
+  'config.envChannelNumber':
+    'El ID del número de teléfono de este canal lo define la configuración del servidor (WHATSAPP_PHONE_NUMBER_ID) y no se puede cambiar aquí.',
   'config.shortcutTaken': 'Otra respuesta rápida ya usa este atajo.',
   'config.unknownAttachment': 'No se encontró uno de los archivos adjuntos. Súbelo de nuevo.',
   'config.templatePlaceholders': 'Numera los marcadores de la plantilla en orden y sin saltos: {{1}}, {{2}}, {{3}}…',
@@ -138,19 +143,23 @@ const base: Record<BaseKey, string> = {
   'contact.field.email': 'correo electrónico',
   'contact.field.whatsapp': 'WhatsApp',
   'delivery.131047': 'No entregado: pasaron más de 24 horas desde la última respuesta del cliente; envía una plantilla.',
-  'delivery.131026': 'No entregado: este número no puede recibir mensajes de WhatsApp (no usa WhatsApp, tiene una versión antigua de la app o el cliente no aceptó los términos).',
+  'delivery.131026':
+    'No entregado: este número no puede recibir mensajes de WhatsApp (no usa WhatsApp, tiene una versión antigua de la app o el cliente no aceptó los términos).',
   'delivery.131051': 'No entregado: WhatsApp no admite este tipo de mensaje.',
   'delivery.131052': 'No se pudo descargar de WhatsApp el archivo del cliente.',
   'delivery.131053': 'No entregado: no se pudo subir el archivo a WhatsApp (revisa su tipo y tamaño).',
   'delivery.rateLimit': 'Todavía no se entregó: se enviaron demasiados mensajes muy rápido; se volverá a intentar.',
-  'delivery.template': 'No entregado: la plantilla fue rechazada (faltan parámetros o son incorrectos, o la plantilla está en pausa, desactivada o no existe).',
+  'delivery.template':
+    'No entregado: la plantilla fue rechazada (faltan parámetros o son incorrectos, o la plantilla está en pausa, desactivada o no existe).',
   'delivery.190': 'No entregado: el token de acceso de WhatsApp venció; un administrador debe renovarlo.',
   'delivery.marketing': 'No entregado: WhatsApp limita los mensajes de marketing a este cliente, o el cliente los bloqueó.',
   'delivery.spam': 'No entregado: WhatsApp está limitando este número por spam; consulta a un administrador.',
   'delivery.params': 'No entregado: falta un parámetro obligatorio o no es válido.',
-  'delivery.unknown': 'Es posible que no se haya entregado: la conexión con WhatsApp se cortó durante el envío. No se reenviará automáticamente.',
+  'delivery.unknown':
+    'Es posible que no se haya entregado: la conexión con WhatsApp se cortó durante el envío. No se reenviará automáticamente.',
   'delivery.generic': 'No entregado: WhatsApp rechazó el mensaje ({title}).',
-  'delivery.noCredentials': 'No enviado: este canal de WhatsApp no tiene ID de número de teléfono ni token de acceso propios. Un administrador debe añadirlos en la configuración del canal.',
+  'delivery.noCredentials':
+    'No enviado: este canal de WhatsApp no tiene ID de número de teléfono ni token de acceso propios. Un administrador debe añadirlos en la configuración del canal.',
   // Internal chat
   'chat.youMayNot': 'Sin permiso: el chat interno está desactivado para ti. Un administrador puede activarlo.',
   'chat.youNoTeam': 'Sin permiso: ninguno de tus equipos permite el chat interno.',
@@ -176,7 +185,8 @@ const base: Record<BaseKey, string> = {
   'login.submit': 'Iniciar sesión',
   'login.forgot': '¿Olvidaste tu contraseña?',
   'login.language': 'Idioma',
-  'login.languageHint': 'Hasta que inicies sesión, estas páginas usan el idioma elegido aquí (al principio, el de tu navegador). Después, Atende usa el idioma de tu perfil; puedes cambiarlo en Perfil.',
+  'login.languageHint':
+    'Hasta que inicies sesión, estas páginas usan el idioma elegido aquí (al principio, el de tu navegador). Después, Atende usa el idioma de tu perfil; puedes cambiarlo en Perfil.',
   'forgot.title': 'Olvidé mi contraseña',
   'forgot.submit': 'Enviar enlace',
   'forgot.back': 'Volver a iniciar sesión',

@@ -16,9 +16,7 @@ export function isLanguage(value: unknown): value is Language {
 
 /** Picks the best supported language from an Accept-Language header or navigator.languages. */
 export function pickLanguage(preferences: readonly string[] | string | undefined | null): Language {
-  const list = typeof preferences === 'string'
-    ? preferences.split(',').map((p) => p.split(';')[0]!.trim())
-    : (preferences ?? []);
+  const list = typeof preferences === 'string' ? preferences.split(',').map((p) => p.split(';')[0]!.trim()) : (preferences ?? []);
   return pickFrom(list, LANGUAGES, DEFAULT_LANGUAGE) as Language;
 }
 

@@ -9,7 +9,6 @@ import * as admin from './parts/admin.ts';
 import * as widget from './parts/widget.ts';
 import * as keyboard from './parts/keyboard.ts';
 
-
 const base: Record<BaseKey, string> = {
   'error.unauthenticated': 'Sua sessão terminou. Entre novamente.',
   'error.forbidden': 'Sem permissão: você não pode fazer isso.',
@@ -28,7 +27,8 @@ const base: Record<BaseKey, string> = {
   'validation.email': 'Digite um e-mail válido.',
   'validation.id': 'Identificador inválido.',
   'validation.digitsOnly': 'Somente números.',
-  'validation.clickToCall': 'Use um endereço que comece com https://, sip:, tel: ou callto: e contenha {number}, por exemplo https://pbx.exemplo.com/call?to={number}&from={extension}.',
+  'validation.clickToCall':
+    'Use um endereço que comece com https://, sip:, tel: ou callto: e contenha {number}, por exemplo https://pbx.exemplo.com/call?to={number}&from={extension}.',
   'validation.colour': 'Use uma cor como #0f766e.',
   'validation.clientMessageId': 'Use um identificador único de pelo menos 8 caracteres.',
   'validation.templateName': 'Somente letras minúsculas, números e _.',
@@ -129,28 +129,33 @@ const base: Record<BaseKey, string> = {
   'pause.alreadyPaused': 'Você já está em pausa. Encerre-a antes de iniciar outra.',
   'config.nameTaken': 'Este nome já está em uso.',
   'config.inUse': 'Este item ainda está em uso e não pode ser removido.',
-  'config.phoneNumberIdInvalid': 'Este ID de número de telefone não pode ser usado. Informe o “ID do número de telefone” que a Meta mostra para este número (apenas dígitos).',
-  'config.envChannelNumber': 'O ID do número de telefone deste canal é definido pela configuração do servidor (WHATSAPP_PHONE_NUMBER_ID) e não pode ser alterado aqui.',
+  'config.phoneNumberIdInvalid':
+    'Este ID de número de telefone não pode ser usado. Informe o “ID do número de telefone” que a Meta mostra para este número (apenas dígitos).',
+  'config.envChannelNumber':
+    'O ID do número de telefone deste canal é definido pela configuração do servidor (WHATSAPP_PHONE_NUMBER_ID) e não pode ser alterado aqui.',
   'config.shortcutTaken': 'Outra resposta pronta já usa este atalho.',
   'config.unknownAttachment': 'Um dos arquivos anexados não foi encontrado. Envie-o novamente.',
   'config.templatePlaceholders': 'Numere as variáveis do template em ordem, sem pular números: {{1}}, {{2}}, {{3}}…',
   'contact.field.name': 'nome',
   'contact.field.email': 'e-mail',
   'contact.field.whatsapp': 'WhatsApp',
-  'delivery.131047': "Não entregue: mais de 24 horas desde a última resposta do cliente — envie um template.",
-  'delivery.131026': "Não entregue: este número não pode receber mensagens de WhatsApp (não tem WhatsApp, versão antiga ou o cliente não aceitou os termos).",
-  'delivery.131051': "Não entregue: o WhatsApp não suporta este tipo de mensagem.",
-  'delivery.131052': "Não foi possível baixar do WhatsApp o arquivo do cliente.",
-  'delivery.131053': "Não entregue: o arquivo não pôde ser enviado ao WhatsApp (confira o tipo e o tamanho).",
-  'delivery.rateLimit': "Ainda não entregue: muitas mensagens em pouco tempo; será tentado de novo.",
-  'delivery.template': "Não entregue: o template foi recusado (parâmetros faltando ou errados, ou o template está pausado, desativado ou não existe).",
-  'delivery.190': "Não entregue: o token de acesso do WhatsApp expirou — um administrador precisa renová-lo.",
-  'delivery.marketing': "Não entregue: o WhatsApp limita mensagens de marketing para este cliente, ou o cliente as bloqueou.",
-  'delivery.spam': "Não entregue: o WhatsApp está limitando este número por spam; fale com um administrador.",
-  'delivery.params': "Não entregue: um parâmetro obrigatório está faltando ou é inválido.",
-  'delivery.unknown': "Pode não ter sido entregue: a conexão com o WhatsApp caiu durante o envio. Não será reenviada automaticamente.",
-  'delivery.generic': "Não entregue: o WhatsApp recusou a mensagem ({title}).",
-  'delivery.noCredentials': "Não enviada: este canal de WhatsApp não tem ID do número de telefone nem token de acesso próprios. Um administrador precisa informá-los nas configurações do canal.",
+  'delivery.131047': 'Não entregue: mais de 24 horas desde a última resposta do cliente — envie um template.',
+  'delivery.131026':
+    'Não entregue: este número não pode receber mensagens de WhatsApp (não tem WhatsApp, versão antiga ou o cliente não aceitou os termos).',
+  'delivery.131051': 'Não entregue: o WhatsApp não suporta este tipo de mensagem.',
+  'delivery.131052': 'Não foi possível baixar do WhatsApp o arquivo do cliente.',
+  'delivery.131053': 'Não entregue: o arquivo não pôde ser enviado ao WhatsApp (confira o tipo e o tamanho).',
+  'delivery.rateLimit': 'Ainda não entregue: muitas mensagens em pouco tempo; será tentado de novo.',
+  'delivery.template':
+    'Não entregue: o template foi recusado (parâmetros faltando ou errados, ou o template está pausado, desativado ou não existe).',
+  'delivery.190': 'Não entregue: o token de acesso do WhatsApp expirou — um administrador precisa renová-lo.',
+  'delivery.marketing': 'Não entregue: o WhatsApp limita mensagens de marketing para este cliente, ou o cliente as bloqueou.',
+  'delivery.spam': 'Não entregue: o WhatsApp está limitando este número por spam; fale com um administrador.',
+  'delivery.params': 'Não entregue: um parâmetro obrigatório está faltando ou é inválido.',
+  'delivery.unknown': 'Pode não ter sido entregue: a conexão com o WhatsApp caiu durante o envio. Não será reenviada automaticamente.',
+  'delivery.generic': 'Não entregue: o WhatsApp recusou a mensagem ({title}).',
+  'delivery.noCredentials':
+    'Não enviada: este canal de WhatsApp não tem ID do número de telefone nem token de acesso próprios. Um administrador precisa informá-los nas configurações do canal.',
   // Chat interno
   'chat.youMayNot': 'Sem permissão: o chat interno está desativado para você. Um administrador pode ativá-lo.',
   'chat.youNoTeam': 'Sem permissão: nenhuma das suas equipes permite chat interno.',
@@ -174,7 +179,8 @@ const base: Record<BaseKey, string> = {
   'login.submit': 'Entrar',
   'login.forgot': 'Esqueceu a senha?',
   'login.language': 'Idioma',
-  'login.languageHint': 'Até você entrar, estas páginas usam o idioma escolhido aqui (de início, o do seu navegador). Depois de entrar, o Atende usa o idioma do seu perfil; você pode mudá-lo em Perfil.',
+  'login.languageHint':
+    'Até você entrar, estas páginas usam o idioma escolhido aqui (de início, o do seu navegador). Depois de entrar, o Atende usa o idioma do seu perfil; você pode mudá-lo em Perfil.',
   'forgot.title': 'Esqueci a senha',
   'forgot.submit': 'Enviar link',
   'forgot.back': 'Voltar para o login',

@@ -21,7 +21,14 @@ const port = await freePort();
 const origin = `http://localhost:${port}`;
 const server = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
   cwd: ROOT,
-  env: { ...process.env, PORT: String(port), ATENDE_PG_PORT: String(await freePort()), ATENDE_DATA_DIR: dataDir, APP_ORIGIN: origin, LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    ATENDE_PG_PORT: String(await freePort()),
+    ATENDE_DATA_DIR: dataDir,
+    APP_ORIGIN: origin,
+    LOG_LEVEL: 'warn',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let banner = '';
@@ -39,7 +46,13 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   const browser = await launchBrowser();
-  const shot = async (email: string, route: string, file: string, size = { width: 1366, height: 800 }, ready?: (page: Page) => Promise<unknown>) => {
+  const shot = async (
+    email: string,
+    route: string,
+    file: string,
+    size = { width: 1366, height: 800 },
+    ready?: (page: Page) => Promise<unknown>,
+  ) => {
     const context = await browser.newContext({ viewport: size, locale: 'pt-BR', timezoneId: 'America/Sao_Paulo' });
     const page = await context.newPage();
     await page.goto(`${origin}/login`);

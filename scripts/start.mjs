@@ -17,11 +17,16 @@ function newestMtime(dir) {
   return newest;
 }
 
-const sources = ['client', 'i18n', 'shared', 'sync/shared', 'vite.config.ts'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+const sources = ['client', 'i18n', 'shared', 'sync/shared', 'vite.config.ts']
+  .map((d) => path.join(root, d))
+  .filter((d) => fs.existsSync(d));
 const stale = !fs.existsSync(built) || Math.max(...sources.map(newestMtime)) > fs.statSync(built).mtimeMs;
 if (stale) {
   console.log('Building the client…');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

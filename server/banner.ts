@@ -13,7 +13,10 @@ export function bannerLines(b: StartBanner): string[] {
   const lines = [`Atende is running on ${b.origin}`];
   if (b.demoLogins?.length) lines.push('Demo logins:', ...b.demoLogins.map((l) => `  ${l}`));
   if (b.demoWebchatChannelId) {
-    lines.push('Chat as a customer (the demo web chat widget):', `  ${b.origin}/widget?channel=${encodeURIComponent(b.demoWebchatChannelId)}`);
+    lines.push(
+      'Chat as a customer (the demo web chat widget):',
+      `  ${b.origin}/widget?channel=${encodeURIComponent(b.demoWebchatChannelId)}`,
+    );
   }
   if (b.setupLink) lines.push('No organization yet. Open this one-time link to create the first one and its admin:', `  ${b.setupLink}`);
   return lines;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { DEMO_LANGUAGES } from '../db/seed/demo-text.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
 /**
  * TRUST_PROXY: how many reverse proxies stand in front of the server (each appends to
@@ -45,13 +43,25 @@ const schema = z
     LOCKOUT_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
     LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
     LOGIN_IP_PER_MINUTE: z.coerce.number().int().positive().default(100),
-    UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(16 * 1024 * 1024),
     /** Uploads never attached to anything (message, photo, canned response) are deleted after this. */
     UPLOAD_UNATTACHED_TTL_HOURS: z.coerce.number().positive().default(24),
     /** What one address may upload to the web chat per hour, all its visitors together. */
-    WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+    WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(200 * 1024 * 1024),
     /** What visitors may upload to one web chat channel per day (UTC), all addresses together. */
-    WEBCHAT_UPLOAD_CHANNEL_BYTES_PER_DAY: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+    WEBCHAT_UPLOAD_CHANNEL_BYTES_PER_DAY: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(2 * 1024 * 1024 * 1024),
     WEBCHAT_VISITOR_TTL_DAYS: z.coerce.number().positive().default(30),
     /** Live streams per sign-in session (events.stream) and per web chat visitor (/webchat/stream), per process; one more ends the oldest. */
     STREAMS_PER_SESSION: z.coerce.number().int().positive().default(5),
@@ -68,8 +78,24 @@ const schema = z
     WHATSAPP_MEDIA_HOSTS: z
       .string()
       .default('lookaside.fbsbx.com')
-      .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^(https?:\/\/[a-z0-9.-]+(:\d{1,5})?|[a-z0-9.-]+)$/, 'host names or origins such as http://127.0.0.1:4010, comma-separated')).min(1))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(https?:\/\/[a-z0-9.-]+(:\d{1,5})?|[a-z0-9.-]+)$/,
+                'host names or origins such as http://127.0.0.1:4010, comma-separated',
+              ),
+          )
+          .min(1),
+      )
       .transform((hosts) => hosts.map((h) => (h.includes('://') ? new URL(h).origin : h))),
   })
   .superRefine((env, ctx) => {

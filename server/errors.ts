@@ -28,7 +28,6 @@ export class AppError extends TRPCError {
 
 /** Builds errors in one language, so commands need not carry the language around. */
 export function errorsFor(lang: Language) {
-  return (code: ErrorCode, reason: MessageKey, params?: Record<string, string | number>) =>
-    new AppError(code, reason, lang, params);
+  return (code: ErrorCode, reason: MessageKey, params?: Record<string, string | number>) => new AppError(code, reason, lang, params);
 }
 export type Fail = ReturnType<typeof errorsFor>;

@@ -62,7 +62,14 @@ const t = initTRPC.context<Context>().create({
  */
 function issueSentence(lang: Language, issue: ZodError['issues'][number]): string {
   if (issue.message in catalogue.en) return translate(lang, issue.message as MessageKey);
-  const i = issue as { code: string; minimum?: number | bigint; maximum?: number | bigint; origin?: string; input?: unknown; format?: string };
+  const i = issue as {
+    code: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    origin?: string;
+    input?: unknown;
+    format?: string;
+  };
   const text = i.origin === 'string';
   switch (i.code) {
     case 'invalid_type':

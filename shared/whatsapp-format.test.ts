@@ -55,8 +55,12 @@ describe('parseInline', () => {
       { t: 'link', href: 'https://ex.com/wiki/A_(b)', v: 'https://ex.com/wiki/A_(b)' },
       text(')'),
     ]);
-    expect(parseInline('*https://ex.com/a_b*')).toEqual([{ t: 'bold', c: [{ t: 'link', href: 'https://ex.com/a_b', v: 'https://ex.com/a_b' }] }]);
-    expect(parseInline('_https://ex.com/x_y_')).toEqual([{ t: 'italic', c: [{ t: 'link', href: 'https://ex.com/x_y', v: 'https://ex.com/x_y' }] }]);
+    expect(parseInline('*https://ex.com/a_b*')).toEqual([
+      { t: 'bold', c: [{ t: 'link', href: 'https://ex.com/a_b', v: 'https://ex.com/a_b' }] },
+    ]);
+    expect(parseInline('_https://ex.com/x_y_')).toEqual([
+      { t: 'italic', c: [{ t: 'link', href: 'https://ex.com/x_y', v: 'https://ex.com/x_y' }] },
+    ]);
   });
 
   it('makes links only of http(s) and www addresses', () => {
@@ -70,7 +74,10 @@ describe('parseInline', () => {
       text('<img src=x onerror=alert(1)> '),
       { t: 'bold', c: [text('<b>')] },
     ]);
-    expect(parseInline('https://ex.com/"><script>')).toEqual([{ t: 'link', href: 'https://ex.com/', v: 'https://ex.com/' }, text('"><script>')]);
+    expect(parseInline('https://ex.com/"><script>')).toEqual([
+      { t: 'link', href: 'https://ex.com/', v: 'https://ex.com/' },
+      text('"><script>'),
+    ]);
   });
 });
 
@@ -88,7 +95,9 @@ describe('parseWhatsApp', () => {
       { t: 'p', lines: [[text('end')]] },
     ]);
     // The bot's menu ("1 Support") is not a list; "*bold* line" is not a bullet.
-    expect(parseWhatsApp('1 Support\n*bold* line')).toEqual([{ t: 'p', lines: [[text('1 Support')], [{ t: 'bold', c: [text('bold')] }, text(' line')]] }]);
+    expect(parseWhatsApp('1 Support\n*bold* line')).toEqual([
+      { t: 'p', lines: [[text('1 Support')], [{ t: 'bold', c: [text('bold')] }, text(' line')]] },
+    ]);
   });
 
   it('makes a mono span across lines a block, as written', () => {
@@ -98,7 +107,9 @@ describe('parseWhatsApp', () => {
       { t: 'p', lines: [[text('done')]] },
     ]);
     // Two one-line spans are not one block.
-    expect(parseWhatsApp('```a``` x\n```b```')).toEqual([{ t: 'p', lines: [[{ t: 'code', v: 'a' }, text(' x')], [{ t: 'code', v: 'b' }]] }]);
+    expect(parseWhatsApp('```a``` x\n```b```')).toEqual([
+      { t: 'p', lines: [[{ t: 'code', v: 'a' }, text(' x')], [{ t: 'code', v: 'b' }]] },
+    ]);
   });
 
   it('gives the text without markers', () => {

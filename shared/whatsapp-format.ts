@@ -143,7 +143,11 @@ export function plainWhatsApp(text: string): string {
   const inline = (list: Inline[]): string => list.map((x) => ('c' in x ? inline(x.c) : x.v)).join('');
   return parseWhatsApp(text)
     .map((b) =>
-      b.t === 'pre' ? b.v : b.t === 'p' ? b.lines.map(inline).join('\n') : b.items.map((item, k) => `${b.t === 'ol' ? `${b.start + k}.` : '•'} ${inline(item)}`).join('\n'),
+      b.t === 'pre'
+        ? b.v
+        : b.t === 'p'
+          ? b.lines.map(inline).join('\n')
+          : b.items.map((item, k) => `${b.t === 'ol' ? `${b.start + k}.` : '•'} ${inline(item)}`).join('\n'),
     )
     .join('\n');
 }

@@ -32,7 +32,11 @@ export default async function setup(project: TestProject) {
   const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
   await migrate(templateUrl);
   const sql = createSql(templateUrl, { max: 1 });
-  await seedDemo(sql, await hashPassword(DEMO_PASSWORD), { whatsappPhoneNumberId: '100000000000001', language: 'en', sampleConversations: false });
+  await seedDemo(sql, await hashPassword(DEMO_PASSWORD), {
+    whatsappPhoneNumberId: '100000000000001',
+    language: 'en',
+    sampleConversations: false,
+  });
   // The suite's fixtures name the demo's configuration in English (team "Support", disposition
   // "Resolved", canned "/protocol") and its people and customers speak Portuguese: the English
   // demo, with the people and the customers' language set back to pt-BR.

@@ -9,7 +9,6 @@ export const BUDGET_KIB = 150;
 
 export const gz = (file: string) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
 
-
 /** Static `import … from "./x.js"` (and bare `import "./x.js"`) of a built chunk; never `import()`. */
 function staticImports(file: string): string[] {
   const code = fs.readFileSync(file, 'utf8');
@@ -34,4 +33,3 @@ export function firstLoad(html: string): { js: string[]; css: string[] } {
   }
   return { js: [...js], css: refs.filter((r) => r.endsWith('.css')) };
 }
-

@@ -38,12 +38,17 @@ export function printTable(title: string, reference: Measurement, cases: Measure
     const ops = opsPerSecond(m);
     const ratio = m === reference ? '1.00 (reference)' : `${(refOps / ops).toFixed(2)}×`;
     // Slow cases (batches of 50 clicks) would round to a bare digit or two.
-    return [m.name, ops < 100 ? ops.toFixed(1) : int.format(ops), ms(percentile(m.latenciesMs, 0.5)), ms(percentile(m.latenciesMs, 0.99)), ratio];
+    return [
+      m.name,
+      ops < 100 ? ops.toFixed(1) : int.format(ops),
+      ms(percentile(m.latenciesMs, 0.5)),
+      ms(percentile(m.latenciesMs, 0.99)),
+      ratio,
+    ];
   });
   const header = ['case', 'ops/s', 'p50 ms', 'p99 ms', 'ratio vs reference'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const out = [
     `### ${title}`,
     '',
@@ -51,7 +56,7 @@ export function printTable(title: string, reference: Measurement, cases: Measure
     `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...rows.map(line),
     '',
-    'ratio = reference ops/s ÷ case ops/s (how many times the reference\'s cost).',
+    "ratio = reference ops/s ÷ case ops/s (how many times the reference's cost).",
     ...notes,
     '',
   ];

@@ -29,7 +29,9 @@ export async function idleMemory(
   concurrency: number,
 ): Promise<IdleResult> {
   const open = (names: string[], userOffset: number) =>
-    names.flatMap((doc, d) => Array.from({ length: perDoc }, (_, c) => ({ doc, client: new RawClient(c, userOffset + d * perDoc + c, null, false) })));
+    names.flatMap((doc, d) =>
+      Array.from({ length: perDoc }, (_, c) => ({ doc, client: new RawClient(c, userOffset + d * perDoc + c, null, false) })),
+    );
   const warm = open(warmDocs, 0);
   const idle = open(docs, warm.length);
   try {

@@ -66,7 +66,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * when each measured edit reached each other peer of its document. Deliveries count until
  * the end of the window plus the grace period.
  */
-export async function runScenario(target: Target, scenario: Scenario, docNames: string[], timing: Timing, seed: number): Promise<ScenarioResult> {
+export async function runScenario(
+  target: Target,
+  scenario: Scenario,
+  docNames: string[],
+  timing: Timing,
+  seed: number,
+): Promise<ScenarioResult> {
   const random = seeded(seed);
   const rooms: RawClient[][] = [];
   const all: RawClient[] = [];

@@ -42,7 +42,9 @@ function LanguageSwitch() {
           )}
         </For>
       </select>
-      <p id="auth-language-hint" class="auth-language-hint">{t('login.languageHint')}</p>
+      <p id="auth-language-hint" class="auth-language-hint">
+        {t('login.languageHint')}
+      </p>
     </div>
   );
 }
@@ -80,7 +82,9 @@ export function Field(props: FieldProps) {
 export function Alert(props: { message: string | null | undefined }) {
   return (
     <Show when={props.message}>
-      <p class="alert" role="alert">{props.message}</p>
+      <p class="alert" role="alert">
+        {props.message}
+      </p>
     </Show>
   );
 }
@@ -88,7 +92,9 @@ export function Alert(props: { message: string | null | undefined }) {
 export function Notice(props: { message: string | null | undefined }) {
   return (
     <Show when={props.message}>
-      <p class="notice" role="status">{props.message}</p>
+      <p class="notice" role="status">
+        {props.message}
+      </p>
     </Show>
   );
 }
@@ -102,5 +108,9 @@ export function Submit(props: { label: MessageKey; pending: boolean }) {
 }
 
 export function BackToLogin() {
-  return <A class="link" href="/login">{t('forgot.back')}</A>;
+  return (
+    <A class="link" href="/login">
+      {t('forgot.back')}
+    </A>
+  );
 }

@@ -1,14 +1,6 @@
 import { createSignal } from 'solid-js';
 import { useScreenTitle } from './lib/title.ts';
-import {
-  catalogue,
-  isLanguage,
-  LANGUAGES,
-  pickLanguage,
-  translate,
-  type Language,
-  type MessageKey,
-} from '../../i18n/index.ts';
+import { catalogue, isLanguage, LANGUAGES, pickLanguage, translate, type Language, type MessageKey } from '../../i18n/index.ts';
 
 export type { Language, MessageKey };
 export { LANGUAGES };

@@ -100,7 +100,9 @@ export default function SignedIn(props: ParentProps) {
       </Match>
       <Match when={failure()}>
         <main class="auth">
-          <p class="alert" role="alert">{errorMessage(failure())}</p>
+          <p class="alert" role="alert">
+            {errorMessage(failure())}
+          </p>
         </main>
       </Match>
     </Switch>

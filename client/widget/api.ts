@@ -50,7 +50,7 @@ export const host = createHostLink({
 
 const storage = {
   get(key: string): string | null {
-    return usable ? localStorage.getItem(key) : memory.get(key) ?? null;
+    return usable ? localStorage.getItem(key) : (memory.get(key) ?? null);
   },
   set(key: string, value: string | null): void {
     if (usable) {

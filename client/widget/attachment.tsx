@@ -6,7 +6,12 @@ import type { Item } from './items.ts';
 import { t } from './strings.ts';
 
 /** A message's file: an image shown inline, anything else a download button (fetched with the token). */
-export function Attachment(props: { file: NonNullable<Item['attachment']>; local: File | null; token: () => string | null; api: WebchatApi }) {
+export function Attachment(props: {
+  file: NonNullable<Item['attachment']>;
+  local: File | null;
+  token: () => string | null;
+  api: WebchatApi;
+}) {
   const isImage = () => props.file.contentType.startsWith('image/');
   const [url, setUrl] = createSignal<string | null>(null);
   const blob = async (): Promise<Blob | null> => {

@@ -35,12 +35,25 @@ export function Composer(props: {
       <Show when={!props.chat.session() && !props.chat.unavailable()}>
         <label class="w-name">
           <span>{t('widget.name')}</span>
-          <input name="name" autocomplete="name" maxlength={120} value={props.chat.name()} onInput={(e) => props.chat.setName(e.currentTarget.value)} />
+          <input
+            name="name"
+            autocomplete="name"
+            maxlength={120}
+            value={props.chat.name()}
+            onInput={(e) => props.chat.setName(e.currentTarget.value)}
+          />
         </label>
       </Show>
       <For each={props.files}>{(f) => <FileChip file={f} onRemove={() => props.setFiles((list) => list.filter((x) => x !== f))} />}</For>
       <div class="w-row">
-        <button type="button" class="w-attach" aria-label={t('widget.attach')} title={t('widget.attach')} disabled={props.chat.unavailable()} onClick={() => fileInput?.click()}>
+        <button
+          type="button"
+          class="w-attach"
+          aria-label={t('widget.attach')}
+          title={t('widget.attach')}
+          disabled={props.chat.unavailable()}
+          onClick={() => fileInput?.click()}
+        >
           <AttachIcon />
         </button>
         <input
@@ -92,7 +105,12 @@ function FileChip(props: { file: File; onRemove: () => void }) {
       <FileIcon />
       <span>{props.file.name}</span>
       <small>{formatSize(props.file.size)}</small>
-      <button type="button" aria-label={t('widget.removeFile', { name: props.file.name })} title={t('widget.removeFile', { name: props.file.name })} onClick={() => props.onRemove()}>
+      <button
+        type="button"
+        aria-label={t('widget.removeFile', { name: props.file.name })}
+        title={t('widget.removeFile', { name: props.file.name })}
+        onClick={() => props.onRemove()}
+      >
         ×
       </button>
     </div>

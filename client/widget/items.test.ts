@@ -3,8 +3,21 @@ import type { WebchatConversation, WebchatMessage } from '../../shared/webchat-w
 import { lastAgentIndex, localItem, mergeItems, noticesAt, type Item } from './items.ts';
 
 const message = (seq: number, over: Partial<WebchatMessage> = {}): WebchatMessage => ({
-  id: `m${seq}`, conversationId: 'c1', direction: 'out', kind: 'text', text: `text ${seq}`, author: null, isBot: false, notice: null,
-  menuChoice: null, status: 'delivered', clientMessageId: null, attachment: null, at: `2026-01-01T10:00:0${seq}.000Z`, seq, ...over,
+  id: `m${seq}`,
+  conversationId: 'c1',
+  direction: 'out',
+  kind: 'text',
+  text: `text ${seq}`,
+  author: null,
+  isBot: false,
+  notice: null,
+  menuChoice: null,
+  status: 'delivered',
+  clientMessageId: null,
+  attachment: null,
+  at: `2026-01-01T10:00:0${seq}.000Z`,
+  seq,
+  ...over,
 });
 const ids = (list: Item[]) => list.map((i) => i.id);
 
@@ -40,7 +53,14 @@ describe('mergeItems', () => {
 });
 
 describe('noticesAt', () => {
-  const conversation = (over: Partial<WebchatConversation>): WebchatConversation => ({ id: 'c1', protocol: 'P1', status: 'active', queued: null, joined: null, ...over });
+  const conversation = (over: Partial<WebchatConversation>): WebchatConversation => ({
+    id: 'c1',
+    protocol: 'P1',
+    status: 'active',
+    queued: null,
+    joined: null,
+    ...over,
+  });
 
   it('places "in the queue" and "joined" after the message each follows, or at the end when it is not loaded', () => {
     const list = mergeItems([], [message(1, { direction: 'in' }), message(2), message(3)]);
@@ -48,7 +68,11 @@ describe('noticesAt', () => {
     expect(at.get('m1')?.map((n) => n.key)).toEqual(['queued']);
     expect(at.get('m2')?.map((n) => n.key)).toEqual(['joined']);
     const older = mergeItems([], [message(1, { conversationId: 'c0' })]);
-    expect(noticesAt(conversation({ joined: { agent: null, afterSeq: 1 } }), older).get('end')?.map((n) => n.key)).toEqual(['joined']);
+    expect(
+      noticesAt(conversation({ joined: { agent: null, afterSeq: 1 } }), older)
+        .get('end')
+        ?.map((n) => n.key),
+    ).toEqual(['joined']);
   });
 
   it('says nothing while the bot is talking', () => {

@@ -26,7 +26,8 @@ export function sortItems(list: Item[]): Item[] {
 function newer(current: Item | undefined, next: WebchatMessage): Item {
   if (current && !current.local && current.id === next.id) {
     const status = (STATUS_RANK[current.status] ?? 0) >= (STATUS_RANK[next.status] ?? 0) ? current.status : next.status;
-    if (status === current.status && current.text === next.text && current.author === next.author && current.menuChoice === next.menuChoice) return current;
+    if (status === current.status && current.text === next.text && current.author === next.author && current.menuChoice === next.menuChoice)
+      return current;
     return { ...next, status };
   }
   return { ...next };
@@ -41,9 +42,19 @@ export function mergeItems(list: Item[], incoming: WebchatMessage[], full = fals
   const newest = incoming.reduce((max, m) => Math.max(max, m.seq), 0);
   const next = full ? list.filter((i) => i.local || i.seq > newest) : [...list];
   for (const m of incoming) {
-    const at = next.findIndex((x) => x.id === m.id || (m.direction === 'in' && m.clientMessageId !== null && x.direction === 'in' && x.clientMessageId === m.clientMessageId));
+    const at = next.findIndex(
+      (x) =>
+        x.id === m.id ||
+        (m.direction === 'in' && m.clientMessageId !== null && x.direction === 'in' && x.clientMessageId === m.clientMessageId),
+    );
     if (at >= 0) next[at] = newer(next[at], m);
-    else next.push(newer(list.find((x) => x.id === m.id), m));
+    else
+      next.push(
+        newer(
+          list.find((x) => x.id === m.id),
+          m,
+        ),
+      );
   }
   return sortItems(next);
 }
@@ -84,8 +95,18 @@ export interface Notice {
 export function noticesAt(c: WebchatConversation | null, list: readonly Item[]): Map<string, Notice[]> {
   const notices: (Notice & { afterSeq: number })[] = [];
   if (c && c.status !== 'bot') {
-    if (c.queued) notices.push({ key: 'queued', text: c.queued.team ? t('widget.queued', { team: c.queued.team }) : t('widget.queuedAny'), afterSeq: c.queued.afterSeq });
-    if (c.joined) notices.push({ key: 'joined', text: c.joined.agent ? t('widget.joined', { name: c.joined.agent }) : t('widget.agentJoined'), afterSeq: c.joined.afterSeq });
+    if (c.queued)
+      notices.push({
+        key: 'queued',
+        text: c.queued.team ? t('widget.queued', { team: c.queued.team }) : t('widget.queuedAny'),
+        afterSeq: c.queued.afterSeq,
+      });
+    if (c.joined)
+      notices.push({
+        key: 'joined',
+        text: c.joined.agent ? t('widget.joined', { name: c.joined.agent }) : t('widget.agentJoined'),
+        afterSeq: c.joined.afterSeq,
+      });
   }
   notices.sort((a, b) => a.afterSeq - b.afterSeq);
   const at = new Map<string, Notice[]>();

@@ -8,9 +8,15 @@ describe('widget bot menu', () => {
   it('turns the numbered lines of the bot menu into options', () => {
     expect(parseMenu('Hello! Which team?\n1 Support\n2 Sales')).toEqual({
       text: 'Hello! Which team?',
-      options: [{ key: '1', label: 'Support' }, { key: '2', label: 'Sales' }],
+      options: [
+        { key: '1', label: 'Support' },
+        { key: '2', label: 'Sales' },
+      ],
     });
-    expect(parseMenu('Sorry?\nHello!\n1) Suporte\n2 - Vendas').options).toEqual([{ key: '1', label: 'Suporte' }, { key: '2', label: 'Vendas' }]);
+    expect(parseMenu('Sorry?\nHello!\n1) Suporte\n2 - Vendas').options).toEqual([
+      { key: '1', label: 'Suporte' },
+      { key: '2', label: 'Vendas' },
+    ]);
   });
 
   it('leaves ordinary text alone', () => {
@@ -22,14 +28,22 @@ describe('widget bot menu', () => {
 describe('widget event stream parser', () => {
   it('emits complete events and keeps the unfinished rest', () => {
     const seen: Array<[string, string]> = [];
-    const rest = parseEvents('retry: 3000\n\nevent: ready\ndata: {}\n\n: ping\n\nevent: message\ndata: {"a":1}\n\nevent: mess', (e, d) => seen.push([e, d]));
-    expect(seen).toEqual([['ready', '{}'], ['message', '{"a":1}']]);
+    const rest = parseEvents('retry: 3000\n\nevent: ready\ndata: {}\n\n: ping\n\nevent: message\ndata: {"a":1}\n\nevent: mess', (e, d) =>
+      seen.push([e, d]),
+    );
+    expect(seen).toEqual([
+      ['ready', '{}'],
+      ['message', '{"a":1}'],
+    ]);
     expect(rest).toBe('event: mess');
   });
 });
 
 describe('widget bot menu with the channel options known', () => {
-  const known = [{ key: '1', label: 'Support' }, { key: '2', label: 'Sales and quotes' }];
+  const known = [
+    { key: '1', label: 'Support' },
+    { key: '2', label: 'Sales and quotes' },
+  ];
   it('offers exactly the channel options as buttons', () => {
     expect(parseMenu('Sorry, I did not understand.\nHello! Which team?\n1 Support\n2 Sales and quotes', known)).toEqual({
       text: 'Sorry, I did not understand.\nHello! Which team?',

@@ -27,4 +27,3 @@ function matchLine(line: string): MenuOption | null {
   const m = /^\s*(\d{1,3})\s*[-.):]?\s+(\S.*?)\s*$/u.exec(line);
   return m ? { key: m[1]!, label: m[2]! } : null;
 }
-

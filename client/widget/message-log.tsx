@@ -6,7 +6,13 @@ import { t } from './strings.ts';
 import type { Chat } from './use-chat.ts';
 
 const NoticeLines = (props: { notices: Notice[] | undefined }) => (
-  <For each={props.notices}>{(n) => <p class="w-event" data-notice={n.key}>{n.text}</p>}</For>
+  <For each={props.notices}>
+    {(n) => (
+      <p class="w-event" data-notice={n.key}>
+        {n.text}
+      </p>
+    )}
+  </For>
 );
 
 /** The conversation as the visitor reads it: messages, what happened between them, the end. */

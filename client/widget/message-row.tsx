@@ -47,7 +47,9 @@ function Bubble(props: MessageRowProps) {
   const mine = () => props.item.direction === 'in';
   // Only the bot's latest question offers buttons; an old menu stays text.
   const menu = createMemo(() =>
-    !mine() && props.item.isBot && props.last ? parseMenu(props.item.text, props.profile?.menu ?? null) : { text: props.item.text, options: [] },
+    !mine() && props.item.isBot && props.last
+      ? parseMenu(props.item.text, props.profile?.menu ?? null)
+      : { text: props.item.text, options: [] },
   );
   const rating = () => !mine() && props.item.notice === 'ratingRequest';
   return (
@@ -55,14 +57,16 @@ function Bubble(props: MessageRowProps) {
       <Show when={!mine() && (props.item.author || props.item.isBot)}>
         <p class="w-author">{props.item.author ?? t('widget.automatic')}</p>
       </Show>
-      <Show when={props.item.attachment}>{(a) => <Attachment file={a()} local={props.item.file ?? null} token={props.token} api={props.api} />}</Show>
+      <Show when={props.item.attachment}>
+        {(a) => <Attachment file={a()} local={props.item.file ?? null} token={props.token} api={props.api} />}
+      </Show>
       <Show when={rating()}>
         <p class="w-text">{t('widget.rate')}</p>
         <Show when={props.last && props.rateable}>
           <Stars onChoose={(n) => props.onChoose(String(n), null)} />
         </Show>
       </Show>
-      <Show when={!rating() && (mine() ? props.item.menuChoice ?? props.item.text : menu().text)}>
+      <Show when={!rating() && (mine() ? (props.item.menuChoice ?? props.item.text) : menu().text)}>
         {(text) => <FormattedText class="w-text" text={text()} />}
       </Show>
       <Show when={menu().options.length > 0}>

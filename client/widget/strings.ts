@@ -18,7 +18,7 @@ function useStrings(next: WidgetStrings, preferences: readonly string[]): void {
 }
 
 export async function loadStrings(): Promise<void> {
-  const prefs = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
+  const prefs = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
   const el = document.getElementById(STRINGS_ELEMENT_ID);
   if (el?.textContent) {
     try {
@@ -28,7 +28,14 @@ export async function loadStrings(): Promise<void> {
     }
   }
   const i18n = await import('../../i18n/index.ts');
-  useStrings({ languages: [...i18n.LANGUAGES], defaultLanguage: i18n.DEFAULT_LANGUAGE, strings: i18n.catalogue as Record<string, Record<string, string>> }, prefs);
+  useStrings(
+    {
+      languages: [...i18n.LANGUAGES],
+      defaultLanguage: i18n.DEFAULT_LANGUAGE,
+      strings: i18n.catalogue as Record<string, Record<string, string>>,
+    },
+    prefs,
+  );
 }
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {

@@ -132,7 +132,11 @@ export function useChat(onShown: () => void) {
         attachmentId = (await api.upload(s.token, item.file)).attachmentId;
         patch(cid, { attachmentId });
       }
-      const { message } = await api.send(s.token, { clientMessageId: cid, ...(item.text ? { text: item.text } : {}), ...(attachmentId ? { attachmentId } : {}) });
+      const { message } = await api.send(s.token, {
+        clientMessageId: cid,
+        ...(item.text ? { text: item.text } : {}),
+        ...(attachmentId ? { attachmentId } : {}),
+      });
       merge([message]);
       setError(null);
     } catch (e) {
@@ -159,7 +163,9 @@ export function useChat(onShown: () => void) {
     readTimer = setTimeout(() => {
       const s = session();
       if (!s || !open() || document.visibilityState !== 'visible') return;
-      const last = items().filter((i) => i.direction === 'out' && !i.local && i.status !== 'read').at(-1);
+      const last = items()
+        .filter((i) => i.direction === 'out' && !i.local && i.status !== 'read')
+        .at(-1);
       if (!last) return;
       api
         .read(s.token, last.id)

@@ -53,7 +53,9 @@ export async function getPauseType(db: Db, orgId: string, id: string): Promise<P
 }
 
 export async function activePauseTypes(db: Db, orgId: string): Promise<PauseType[]> {
-  const rows = await db.unsafe(`SELECT ${PAUSE_TYPE_COLUMNS} FROM pause_types WHERE org_id = $1 AND active ORDER BY lower(name), id`, [orgId]);
+  const rows = await db.unsafe(`SELECT ${PAUSE_TYPE_COLUMNS} FROM pause_types WHERE org_id = $1 AND active ORDER BY lower(name), id`, [
+    orgId,
+  ]);
   return rows.map(toPauseType);
 }
 
@@ -70,11 +72,21 @@ export async function runningPause(db: Db, orgId: string, userId: string): Promi
     WHERE p.org_id = ${orgId} AND p.user_id = ${userId} AND p.ended_at IS NULL`;
   const r = rows[0];
   return r
-    ? { id: r.id, typeId: r.pause_type_id, name: r.name, startedAt: r.started_at, endsBy: r.ends_by, overrunFlaggedAt: r.overrun_flagged_at ?? null }
+    ? {
+        id: r.id,
+        typeId: r.pause_type_id,
+        name: r.name,
+        startedAt: r.started_at,
+        endsBy: r.ends_by,
+        overrunFlaggedAt: r.overrun_flagged_at ?? null,
+      }
     : null;
 }
 
-export async function insertPause(db: Db, p: { orgId: string; userId: string; typeId: string; startedAt: Date; endsBy: Date }): Promise<string> {
+export async function insertPause(
+  db: Db,
+  p: { orgId: string; userId: string; typeId: string; startedAt: Date; endsBy: Date },
+): Promise<string> {
   const rows = await db`
     INSERT INTO agent_pauses (org_id, user_id, pause_type_id, started_at, ends_by)
     VALUES (${p.orgId}, ${p.userId}, ${p.typeId}, ${p.startedAt}, ${p.endsBy}) RETURNING id`;

@@ -54,7 +54,11 @@ export async function getAttachment(db: Db, orgId: string, id: string): Promise<
  * between this statement's snapshot and its lock, the foreign key check refuses the whole
  * DELETE and nothing is deleted (the next sweep sees the use).
  */
-export async function deleteUnattachedAttachments(db: Db, olderThanHours: number, limit: number): Promise<{ orgId: string; id: string; storageKey: string }[]> {
+export async function deleteUnattachedAttachments(
+  db: Db,
+  olderThanHours: number,
+  limit: number,
+): Promise<{ orgId: string; id: string; storageKey: string }[]> {
   const rows = await db`
     WITH doomed AS (
       SELECT a.id FROM attachments a

@@ -40,7 +40,10 @@ export async function findDirectRoom(db: Db, orgId: string, key: string): Promis
 }
 
 /** Creates a room; for a direct pair that already has one (a concurrent open), returns null. */
-export async function insertRoom(db: Db, r: { orgId: string; kind: ChatKind; directKey: string | null; createdBy: string }): Promise<string | null> {
+export async function insertRoom(
+  db: Db,
+  r: { orgId: string; kind: ChatKind; directKey: string | null; createdBy: string },
+): Promise<string | null> {
   const rows = await db`
     INSERT INTO chat_rooms (org_id, kind, direct_key, created_by) VALUES (${r.orgId}, ${r.kind}, ${r.directKey}, ${r.createdBy})
     ON CONFLICT (org_id, direct_key) WHERE direct_key IS NOT NULL DO NOTHING RETURNING id`;
@@ -92,7 +95,14 @@ export async function membership(db: Db, orgId: string, roomId: string, userId: 
     JOIN chat_rooms r ON r.org_id = m.org_id AND r.id = m.room_id
     WHERE m.org_id = ${orgId} AND m.room_id = ${roomId} AND m.user_id = ${userId}`;
   const r = rows[0];
-  return r ? { roomId: r.id as string, kind: r.kind as ChatKind, archivedCount: r.archived_count as number, lastReadCount: r.last_read_count as number } : null;
+  return r
+    ? {
+        roomId: r.id as string,
+        kind: r.kind as ChatKind,
+        archivedCount: r.archived_count as number,
+        lastReadCount: r.last_read_count as number,
+      }
+    : null;
 }
 
 export interface RoomOfUser extends Membership {
@@ -147,7 +157,8 @@ export async function archiveMessages(db: Db, orgId: string, roomId: string, mes
       WITH ORDINALITY AS t(item_id, message_id, author_id, at, text, n)
     ORDER BY t.n
     ON CONFLICT (org_id, room_id, item_id) DO NOTHING RETURNING seq`;
-  if (rows.length > 0) await db`UPDATE chat_rooms SET archived_count = archived_count + ${rows.length} WHERE org_id = ${orgId} AND id = ${roomId}`;
+  if (rows.length > 0)
+    await db`UPDATE chat_rooms SET archived_count = archived_count + ${rows.length} WHERE org_id = ${orgId} AND id = ${roomId}`;
   return rows.length;
 }
 

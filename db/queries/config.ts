@@ -27,10 +27,10 @@ function configTable<T extends { id: string }>(table: string, columns: Columns<T
   return {
     get,
     async list(db: Db, orgId: string, where = '', params: unknown[] = [], limit = 1000): Promise<T[]> {
-      const rows = await db.unsafe(
-        `SELECT ${list} FROM ${table} WHERE org_id = $1 ${where} ORDER BY ${order} LIMIT ${Math.floor(limit)}`,
-        [orgId, ...params] as never[],
-      );
+      const rows = await db.unsafe(`SELECT ${list} FROM ${table} WHERE org_id = $1 ${where} ORDER BY ${order} LIMIT ${Math.floor(limit)}`, [
+        orgId,
+        ...params,
+      ] as never[]);
       return rows.map(toRow);
     },
     async insert(db: Db, orgId: string, values: Partial<Omit<T, 'id'>>): Promise<T> {
@@ -71,10 +71,32 @@ function configTable<T extends { id: string }>(table: string, columns: Columns<T
   };
 }
 
-export interface Tag { id: string; name: string; color: string; active: boolean }
-export interface Disposition { id: string; name: string; active: boolean }
-export interface PauseType { id: string; name: string; maxMinutes: number; earliestTime: string | null; active: boolean }
-export interface CannedResponse { id: string; shortcut: string; title: string; body: string; attachmentIds: string[]; teamId: string | null }
+export interface Tag {
+  id: string;
+  name: string;
+  color: string;
+  active: boolean;
+}
+export interface Disposition {
+  id: string;
+  name: string;
+  active: boolean;
+}
+export interface PauseType {
+  id: string;
+  name: string;
+  maxMinutes: number;
+  earliestTime: string | null;
+  active: boolean;
+}
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+  attachmentIds: string[];
+  teamId: string | null;
+}
 export type TemplateStatus = 'approved' | 'pending' | 'rejected' | 'paused' | 'disabled';
 export interface Template {
   id: string;
@@ -102,7 +124,16 @@ export const cannedResponses = configTable<CannedResponse>(
 );
 export const templates = configTable<Template>(
   'templates',
-  { id: 'id', channelId: 'channel_id', name: 'name', language: 'language', category: 'category', status: 'status', body: 'body', paramCount: 'param_count' },
+  {
+    id: 'id',
+    channelId: 'channel_id',
+    name: 'name',
+    language: 'language',
+    category: 'category',
+    status: 'status',
+    body: 'body',
+    paramCount: 'param_count',
+  },
   'name, language',
 );
 
@@ -162,9 +193,18 @@ const toAdminChannel = (r: Record<string, unknown>): AdminChannel => ({
   hasAccessToken: r.has_access_token as boolean,
 });
 const CHANNEL_SETTINGS: Columns<ChannelSettings> = {
-  kind: 'kind', name: 'name', active: 'active', receiveOnly: 'receive_only', phoneNumberId: 'phone_number_id',
-  appSecret: 'app_secret', verifyToken: 'verify_token', accessToken: 'access_token', botGreeting: 'bot_greeting',
-  botOptions: 'bot_options', botInvalidMessage: 'bot_invalid_message', noOneAvailableMessage: 'no_one_available_message',
+  kind: 'kind',
+  name: 'name',
+  active: 'active',
+  receiveOnly: 'receive_only',
+  phoneNumberId: 'phone_number_id',
+  appSecret: 'app_secret',
+  verifyToken: 'verify_token',
+  accessToken: 'access_token',
+  botGreeting: 'bot_greeting',
+  botOptions: 'bot_options',
+  botInvalidMessage: 'bot_invalid_message',
+  noOneAvailableMessage: 'no_one_available_message',
   allowedSites: 'allowed_sites',
 };
 function channelAssignments(settings: Partial<ChannelSettings>, params: unknown[]) {
@@ -185,7 +225,11 @@ export async function listAdminChannels(db: Db, orgId: string): Promise<AdminCha
   return rows.map(toAdminChannel);
 }
 
-export async function insertChannel(db: Db, orgId: string, settings: Partial<ChannelSettings> & Pick<ChannelSettings, 'kind' | 'name'>): Promise<AdminChannel> {
+export async function insertChannel(
+  db: Db,
+  orgId: string,
+  settings: Partial<ChannelSettings> & Pick<ChannelSettings, 'kind' | 'name'>,
+): Promise<AdminChannel> {
   const params: unknown[] = [orgId];
   const set = channelAssignments(settings, params);
   const rows = await db.unsafe(
@@ -196,7 +240,12 @@ export async function insertChannel(db: Db, orgId: string, settings: Partial<Cha
   return toAdminChannel(rows[0]!);
 }
 
-export async function updateChannel(db: Db, orgId: string, id: string, patch: Partial<Omit<ChannelSettings, 'kind'>>): Promise<AdminChannel | null> {
+export async function updateChannel(
+  db: Db,
+  orgId: string,
+  id: string,
+  patch: Partial<Omit<ChannelSettings, 'kind'>>,
+): Promise<AdminChannel | null> {
   const params: unknown[] = [orgId, id];
   const set = channelAssignments(patch, params);
   const rows = await db.unsafe(

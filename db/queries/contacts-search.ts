@@ -30,7 +30,12 @@ function filterSql(filter: ContactFilter | null, params: unknown[]): { where: st
     return { where: `AND whatsapp LIKE $${like}`, order: `(whatsapp = $${exact}) DESC, whatsapp, id` };
   }
   // Folded like contact_name_key (migration 0005): lower case, no accents.
-  const text = likeEscape(filter.text.toLowerCase().normalize('NFD').replace(/\p{Diacritic}/gu, ''));
+  const text = likeEscape(
+    filter.text
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{Diacritic}/gu, ''),
+  );
   params.push(`%${text}%`, `${text}%`);
   const [like, prefix] = [params.length - 1, params.length];
   // An e-mail matches too: web chat visitors are found by the address they left.
@@ -148,7 +153,14 @@ const MAY_VIEW_SQL = `($4 = 'admin' OR c.assignee_id = $3 OR c.target_user_id = 
   OR (c.status <> 'closed' AND c.team_id = ANY($5::uuid[])))`;
 const viewerParams = (v: SqlViewer) => [v.id, v.role, [...v.teamIds], v.historyAccess];
 
-export async function conversationsOfContact(db: Db, orgId: string, contactId: string, open: boolean, limit: number, viewer: SqlViewer): Promise<ContactConversation[]> {
+export async function conversationsOfContact(
+  db: Db,
+  orgId: string,
+  contactId: string,
+  open: boolean,
+  limit: number,
+  viewer: SqlViewer,
+): Promise<ContactConversation[]> {
   const rows = await db.unsafe(
     `SELECT c.id, c.protocol, c.status, c.created_at, c.closed_at, c.close_reason, c.rating, c.team_id, c.assignee_id,
        c.target_user_id, ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.name AS team_name,

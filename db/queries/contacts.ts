@@ -38,13 +38,22 @@ export async function getContact(db: Db, orgId: string, id: string): Promise<Con
 }
 
 /** The sender as a channel identifies it: WhatsApp number, WhatsApp user id, or web chat visitor. */
-export type ChannelIdentity = { whatsapp?: string | null; whatsappUserId?: string | null; webchatVisitorId?: string | null; name?: string | null };
+export type ChannelIdentity = {
+  whatsapp?: string | null;
+  whatsappUserId?: string | null;
+  webchatVisitorId?: string | null;
+  name?: string | null;
+};
 
 /**
  * Finds or creates the contact for a channel identity. Concurrent calls for one new contact
  * converge on one row: the insert yields to the unique index, then we read the winner.
  */
-export async function findOrCreateChannelContact(db: Db, orgId: string, who: ChannelIdentity): Promise<{ contact: Contact; created: boolean }> {
+export async function findOrCreateChannelContact(
+  db: Db,
+  orgId: string,
+  who: ChannelIdentity,
+): Promise<{ contact: Contact; created: boolean }> {
   const lookup = async () => {
     const rows = await db.unsafe(
       `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE org_id = $1 AND (

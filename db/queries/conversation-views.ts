@@ -11,7 +11,14 @@ import type { Db } from '../sql.ts';
  */
 export async function listQueue(
   db: Db,
-  q: { orgId: string; userId: string; teamIds: readonly string[]; all: boolean; teamId?: string | undefined; conversationIds?: readonly string[] | undefined },
+  q: {
+    orgId: string;
+    userId: string;
+    teamIds: readonly string[];
+    all: boolean;
+    teamId?: string | undefined;
+    conversationIds?: readonly string[] | undefined;
+  },
 ) {
   const rows = await db`
     SELECT c.id, c.protocol, c.status, c.queued_at, c.target_user_id,
@@ -120,11 +127,17 @@ export async function listMine(db: Db, orgId: string, userId: string, conversati
   }));
 }
 
-export async function userNames(db: Db, orgId: string, ids: (string | null)[]): Promise<Map<string, { id: string; name: string; codename: string | null }>> {
+export async function userNames(
+  db: Db,
+  orgId: string,
+  ids: (string | null)[],
+): Promise<Map<string, { id: string; name: string; codename: string | null }>> {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
   if (wanted.length === 0) return new Map();
   const rows = await db`SELECT id, name, codename FROM users WHERE org_id = ${orgId} AND id = ANY(${wanted}::uuid[])`;
-  return new Map(rows.map((r) => [r.id as string, { id: r.id as string, name: r.name as string, codename: (r.codename as string | null) ?? null }]));
+  return new Map(
+    rows.map((r) => [r.id as string, { id: r.id as string, name: r.name as string, codename: (r.codename as string | null) ?? null }]),
+  );
 }
 
 export async function tagsOf(db: Db, orgId: string, conversationId: string) {
@@ -137,6 +150,12 @@ export async function tagsOf(db: Db, orgId: string, conversationId: string) {
 export async function attachmentFacts(db: Db, orgId: string, ids: (string | null)[]) {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];
   if (wanted.length === 0) return new Map<string, { filename: string; contentType: string; size: number }>();
-  const rows = await db`SELECT id, filename, content_type, size_bytes FROM attachments WHERE org_id = ${orgId} AND id = ANY(${wanted}::uuid[])`;
-  return new Map(rows.map((r) => [r.id as string, { filename: r.filename as string, contentType: r.content_type as string, size: Number(r.size_bytes) }]));
+  const rows =
+    await db`SELECT id, filename, content_type, size_bytes FROM attachments WHERE org_id = ${orgId} AND id = ANY(${wanted}::uuid[])`;
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      { filename: r.filename as string, contentType: r.content_type as string, size: Number(r.size_bytes) },
+    ]),
+  );
 }

@@ -70,11 +70,18 @@ const FIELDS = CONVERSATION_COLUMNS.split(',').map((c) => c.trim());
 type Ref = Pick<Conversation, 'orgId' | 'id'>;
 
 export async function getConversation(db: Db, orgId: string, id: string, forUpdate = false): Promise<Conversation | null> {
-  const rows = await db`SELECT ${db(FIELDS)} FROM conversations WHERE org_id = ${orgId} AND id = ${id} ${forUpdate ? db`FOR UPDATE` : db``}`;
+  const rows =
+    await db`SELECT ${db(FIELDS)} FROM conversations WHERE org_id = ${orgId} AND id = ${id} ${forUpdate ? db`FOR UPDATE` : db``}`;
   return rows[0] ? toConversation(rows[0]) : null;
 }
 
-export async function openConversationFor(db: Db, orgId: string, contactId: string, channelId: string, forUpdate = false): Promise<Conversation | null> {
+export async function openConversationFor(
+  db: Db,
+  orgId: string,
+  contactId: string,
+  channelId: string,
+  forUpdate = false,
+): Promise<Conversation | null> {
   const rows = await db`SELECT ${db(FIELDS)} FROM conversations
     WHERE org_id = ${orgId} AND contact_id = ${contactId} AND channel_id = ${channelId} AND status <> 'closed' ${forUpdate ? db`FOR UPDATE` : db``}`;
   return rows[0] ? toConversation(rows[0]) : null;
@@ -92,7 +99,15 @@ export async function nextProtocol(db: Db, orgId: string, timeZone: string): Pro
 /** Any state, as given (the demo seed); the commands open conversations with the two below. */
 export async function insertConversation(
   db: Db,
-  c: { orgId: string; protocol: string; contactId: string; channelId: string; status: ConversationStatus; teamId?: string | null; assigneeId?: string | null },
+  c: {
+    orgId: string;
+    protocol: string;
+    contactId: string;
+    channelId: string;
+    status: ConversationStatus;
+    teamId?: string | null;
+    assigneeId?: string | null;
+  },
 ): Promise<Conversation> {
   const rows = await db`
     INSERT INTO conversations (org_id, protocol, contact_id, channel_id, status, team_id, assignee_id, queued_at, claimed_at)
@@ -133,7 +148,12 @@ export async function openServedConversation(db: Db, c: NewOpen & { teamId: stri
  * processes, PostgreSQL lets exactly one row update through (null for every other caller):
  * only a waiting conversation, waiting for this agent or for one of their teams.
  */
-export async function claimIfWaiting(db: Db, orgId: string, conversationId: string, agent: { id: string; teamIds: readonly string[] }): Promise<Conversation | null> {
+export async function claimIfWaiting(
+  db: Db,
+  orgId: string,
+  conversationId: string,
+  agent: { id: string; teamIds: readonly string[] },
+): Promise<Conversation | null> {
   const rows = await db`
     UPDATE conversations SET status = 'active', assignee_id = ${agent.id}, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
     WHERE org_id = ${orgId} AND id = ${conversationId} AND status = 'waiting'
@@ -161,7 +181,8 @@ export async function setWaitingUnrouted(db: Db, c: Ref): Promise<Conversation> 
 
 /** The customer was told nobody in the team is available (told once). */
 export async function markNoOneNotified(db: Db, c: Ref): Promise<Conversation> {
-  const rows = await db`UPDATE conversations SET no_one_notified_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  const rows =
+    await db`UPDATE conversations SET no_one_notified_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
   return toConversation(rows[0]!);
 }
 
@@ -190,7 +211,11 @@ export async function recordOutbound(db: Db, c: Ref, template: boolean): Promise
 }
 
 /** Closed: served_by keeps who had it (the assignee is cleared, as the table's CHECK requires). */
-export async function setClosed(db: Db, c: Ref, close: { by: string | null; reason: CloseReason; dispositionId: string | null }): Promise<Conversation> {
+export async function setClosed(
+  db: Db,
+  c: Ref,
+  close: { by: string | null; reason: CloseReason; dispositionId: string | null },
+): Promise<Conversation> {
   const rows = await db`
     UPDATE conversations SET status = 'closed', closed_at = now(), closed_by = ${close.by}, close_reason = ${close.reason},
       disposition_id = ${close.dispositionId}, served_by = coalesce(assignee_id, served_by), assignee_id = NULL, target_user_id = NULL
@@ -199,7 +224,8 @@ export async function setClosed(db: Db, c: Ref, close: { by: string | null; reas
 }
 
 export async function markRatingRequested(db: Db, c: Ref): Promise<Conversation> {
-  const rows = await db`UPDATE conversations SET rating_requested_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  const rows =
+    await db`UPDATE conversations SET rating_requested_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
   return toConversation(rows[0]!);
 }
 
@@ -223,7 +249,8 @@ export async function recordRating(
 }
 
 export async function participantIds(db: Db, orgId: string, conversationId: string): Promise<string[]> {
-  const rows = await db`SELECT user_id FROM conversation_participants WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ORDER BY joined_at`;
+  const rows =
+    await db`SELECT user_id FROM conversation_participants WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ORDER BY joined_at`;
   return rows.map((r) => r.user_id as string);
 }
 
@@ -251,7 +278,8 @@ export async function assignableTagIds(db: Db, c: Ref, tagIds: string[]): Promis
 
 export async function replaceTags(db: Db, c: Ref, tagIds: string[]): Promise<void> {
   await db`DELETE FROM conversation_tags WHERE org_id = ${c.orgId} AND conversation_id = ${c.id}`;
-  for (const tagId of tagIds) await db`INSERT INTO conversation_tags (org_id, conversation_id, tag_id) VALUES (${c.orgId}, ${c.id}, ${tagId})`;
+  for (const tagId of tagIds)
+    await db`INSERT INTO conversation_tags (org_id, conversation_id, tag_id) VALUES (${c.orgId}, ${c.id}, ${tagId})`;
 }
 
 /** A waiting conversation's place in its team's queue (1 = next), oldest first; null when it is not waiting in a team. */

@@ -48,7 +48,12 @@ export async function recordAccepted(db: Db, id: string, channelMessageId: strin
 }
 
 /** Meta proved it did not take it: back to `queued`, tried again after `backoffMs`. */
-export async function requeueAfter(db: Db, id: string, backoffMs: number, error: { code: number | null; title: string }): Promise<Message | null> {
+export async function requeueAfter(
+  db: Db,
+  id: string,
+  backoffMs: number,
+  error: { code: number | null; title: string },
+): Promise<Message | null> {
   const rows = await db`
     UPDATE messages SET status = 'queued', next_attempt_at = now() + ${backoffMs}::int * interval '1 millisecond',
       error_code = ${error.code}, error_title = ${error.title}
@@ -58,7 +63,8 @@ export async function requeueAfter(db: Db, id: string, backoffMs: number, error:
 
 /** An answer we cannot read: Meta may have it, so it is never sent again. */
 export async function markUnknown(db: Db, id: string, title: string): Promise<Message | null> {
-  const rows = await db`UPDATE messages SET status = 'unknown', error_title = ${title} WHERE id = ${id} AND status = 'sending' RETURNING ${db(MESSAGE_FIELDS)}`;
+  const rows =
+    await db`UPDATE messages SET status = 'unknown', error_title = ${title} WHERE id = ${id} AND status = 'sending' RETURNING ${db(MESSAGE_FIELDS)}`;
   return rows[0] ? toMessage(rows[0]) : null;
 }
 

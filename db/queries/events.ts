@@ -29,13 +29,25 @@ export async function insertEvent(db: Db, orgId: string, type: string, data: Eve
     SELECT e.*, pg_notify(${EVENTS_CHANNEL}, json_build_object('id', e.id, 'orgId', e.org_id, 'type', e.type, 'data', e.data, 'at', e.at)::text)
     FROM e`;
   const r = rows[0]!;
-  return { id: r.id as string, orgId: r.org_id as string, type: r.type as string, data: r.data as EventRow['data'], at: (r.at as Date).toISOString() };
+  return {
+    id: r.id as string,
+    orgId: r.org_id as string,
+    type: r.type as string,
+    data: r.data as EventRow['data'],
+    at: (r.at as Date).toISOString(),
+  };
 }
 
 export async function eventsAfter(db: Db, orgId: string, afterId: string, limit = 500): Promise<EventRow[]> {
   const rows = await db`SELECT id::text, org_id, type, data, at FROM events
     WHERE org_id = ${orgId} AND events.id > ${afterId}::bigint ORDER BY events.id LIMIT ${limit}`;
-  return rows.map((r) => ({ id: r.id as string, orgId: r.org_id as string, type: r.type as string, data: r.data as EventRow['data'], at: (r.at as Date).toISOString() }));
+  return rows.map((r) => ({
+    id: r.id as string,
+    orgId: r.org_id as string,
+    type: r.type as string,
+    data: r.data as EventRow['data'],
+    at: (r.at as Date).toISOString(),
+  }));
 }
 
 export async function latestEventId(db: Db, orgId: string): Promise<string> {

@@ -5,7 +5,11 @@ import type { Db } from '../sql.ts';
  * user with that address (an admin's unlock, or a password reset, lifts it only for their
  * own user; the same address in another organization stays locked).
  */
-export async function getLock(db: Db, emailKey: string, userId: string | null): Promise<{ lockedUntil: Date; liftedForUser: boolean } | null> {
+export async function getLock(
+  db: Db,
+  emailKey: string,
+  userId: string | null,
+): Promise<{ lockedUntil: Date; liftedForUser: boolean } | null> {
   const rows = await db`SELECT l.locked_until,
       EXISTS (SELECT 1 FROM login_unlocks u
         WHERE u.email_key = l.email_key AND u.user_id = ${userId}::uuid AND u.locked_at = l.locked_at) AS lifted

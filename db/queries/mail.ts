@@ -24,7 +24,10 @@ function toMail(r: Record<string, unknown>): OutboxMail {
   };
 }
 
-export async function insertMail(db: Db, m: { orgId: string; to: string; subject: string; text: string; kind: string }): Promise<OutboxMail> {
+export async function insertMail(
+  db: Db,
+  m: { orgId: string; to: string; subject: string; text: string; kind: string },
+): Promise<OutboxMail> {
   const rows = await db`INSERT INTO mail_outbox (org_id, to_address, subject, body_text, kind)
     VALUES (${m.orgId}, ${m.to}, ${m.subject}, ${m.text}, ${m.kind})
     RETURNING id, org_id, to_address, subject, body_text, kind, created_at, sent_at`;

@@ -94,10 +94,23 @@ export async function insertMessage(db: Db, m: NewMessage): Promise<Message | nu
      ON CONFLICT (org_id, channel_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
      RETURNING ${MESSAGE_COLUMNS}`,
     [
-      m.orgId, m.conversationId, m.channelId, m.direction, m.kind, m.text ?? '', m.wireText ?? null,
-      JSON.stringify(m.payload ?? {}), m.attachmentId ?? null, m.templateId ?? null,
-      m.templateParams ? JSON.stringify(m.templateParams) : null, m.authorId ?? null, m.isBot ?? false,
-      m.clientMessageId ?? null, m.channelMessageId ?? null, m.status, m.providerTimestamp ?? null,
+      m.orgId,
+      m.conversationId,
+      m.channelId,
+      m.direction,
+      m.kind,
+      m.text ?? '',
+      m.wireText ?? null,
+      JSON.stringify(m.payload ?? {}),
+      m.attachmentId ?? null,
+      m.templateId ?? null,
+      m.templateParams ? JSON.stringify(m.templateParams) : null,
+      m.authorId ?? null,
+      m.isBot ?? false,
+      m.clientMessageId ?? null,
+      m.channelMessageId ?? null,
+      m.status,
+      m.providerTimestamp ?? null,
     ] as never[],
   );
   return rows[0] ? toMessage(rows[0]) : null;
@@ -159,6 +172,7 @@ export async function leasePendingMedia(db: Db, limit: number): Promise<{ orgId:
 
 /** The fetched file is stored: the message points at it; false when the message is gone. */
 export async function attachFetchedMedia(db: Db, orgId: string, messageId: string, attachmentId: string): Promise<boolean> {
-  const rows = await db`UPDATE messages SET attachment_id = ${attachmentId}, media_status = 'stored' WHERE org_id = ${orgId} AND id = ${messageId} RETURNING id`;
+  const rows =
+    await db`UPDATE messages SET attachment_id = ${attachmentId}, media_status = 'stored' WHERE org_id = ${orgId} AND id = ${messageId} RETURNING id`;
   return rows.length > 0;
 }

@@ -12,7 +12,10 @@ import type { Db } from '../sql.ts';
  * request from another tab never un-reads). Returns the mark now stored and what is still
  * unread; a conversation without messages has nothing to mark.
  */
-export async function markRead(db: Db, q: { orgId: string; userId: string; conversationId: string; seq: number }): Promise<{ seq: number; unread: number }> {
+export async function markRead(
+  db: Db,
+  q: { orgId: string; userId: string; conversationId: string; seq: number },
+): Promise<{ seq: number; unread: number }> {
   const rows = await db`
     INSERT INTO conversation_reads (org_id, user_id, conversation_id, last_read_seq)
     SELECT ${q.orgId}, ${q.userId}, ${q.conversationId}, LEAST(${q.seq}::bigint, max(m.seq))
@@ -26,4 +29,3 @@ export async function markRead(db: Db, q: { orgId: string; userId: string; conve
     WHERE org_id = ${q.orgId} AND conversation_id = ${q.conversationId} AND direction = 'in' AND seq > ${seq}`;
   return { seq, unread: Number(count?.n ?? 0) };
 }
-

@@ -59,12 +59,21 @@ export async function deleteExpiredSessions(db: Db, idleDays: number, maxDays: n
  * Everything a request needs about its session in one round trip: the session row, its user
  * and organization (prefixed columns u_… and o_…).
  */
-export async function getSessionWithUser(db: Db, id: string): Promise<{ session: SessionRow; user: Record<string, unknown>; org: Record<string, unknown> } | null> {
-  const userCols = USER_COLUMNS.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
-    const [expr, alias] = c.split(' AS ') as [string, string | undefined];
-    return `u.${expr} AS u_${alias ?? expr}`;
-  });
-  const orgCols = ORGANIZATION_COLUMNS.split(',').map((c) => c.trim()).filter(Boolean).map((c) => `o.${c} AS o_${c}`);
+export async function getSessionWithUser(
+  db: Db,
+  id: string,
+): Promise<{ session: SessionRow; user: Record<string, unknown>; org: Record<string, unknown> } | null> {
+  const userCols = USER_COLUMNS.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .map((c) => {
+      const [expr, alias] = c.split(' AS ') as [string, string | undefined];
+      return `u.${expr} AS u_${alias ?? expr}`;
+    });
+  const orgCols = ORGANIZATION_COLUMNS.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .map((c) => `o.${c} AS o_${c}`);
   const rows = await db.unsafe(
     `SELECT s.id, s.org_id, s.user_id, s.secret_hash, s.created_at, s.last_verified_at, ${userCols.join(', ')}, ${orgCols.join(', ')}
      FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id JOIN organizations o ON o.id = s.org_id
@@ -73,7 +82,12 @@ export async function getSessionWithUser(db: Db, id: string): Promise<{ session:
   );
   const r = rows[0];
   if (!r) return null;
-  const pick = (prefix: string) => Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const pick = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(r)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   return {
     session: {
       id: r.id as string,

@@ -9,11 +9,18 @@ export interface StoredDoc {
 
 export async function loadDocUpdates(sql: Sql, orgId: string, docName: string): Promise<StoredDoc> {
   const rows = await sql`SELECT id::text, data FROM doc_updates WHERE org_id = ${orgId} AND doc_name = ${docName} ORDER BY doc_updates.id`;
-  return { updates: rows.map((r) => new Uint8Array(r.data as Buffer)), lastId: (rows.at(-1)?.id as string | undefined) ?? null, rows: rows.length };
+  return {
+    updates: rows.map((r) => new Uint8Array(r.data as Buffer)),
+    lastId: (rows.at(-1)?.id as string | undefined) ?? null,
+    rows: rows.length,
+  };
 }
 
 /** Group commit: every update that arrived together goes into one INSERT. */
-export async function appendDocUpdates(sql: Sql, rows: { orgId: string; docName: string; data: Uint8Array; userId: string | null }[]): Promise<void> {
+export async function appendDocUpdates(
+  sql: Sql,
+  rows: { orgId: string; docName: string; data: Uint8Array; userId: string | null }[],
+): Promise<void> {
   if (rows.length === 0) return;
   const values: unknown[] = [];
   const tuples = rows.map((r) => {
@@ -62,5 +69,10 @@ export async function docActivity(sql: Sql, orgId: string, docName: string, limi
     FROM doc_activity a LEFT JOIN users x ON x.org_id = a.org_id AND x.id = a.user_id
     WHERE a.org_id = ${orgId} AND a.doc_name = ${docName}
     GROUP BY a.user_id, x.name, date_trunc('minute', a.at) ORDER BY at DESC LIMIT ${limit}`;
-  return rows.map((r) => ({ userId: r.user_id as string | null, name: (r.name as string | null) ?? null, at: (r.at as Date).toISOString(), changes: r.changes as number }));
+  return rows.map((r) => ({
+    userId: r.user_id as string | null,
+    name: (r.name as string | null) ?? null,
+    at: (r.at as Date).toISOString(),
+    changes: r.changes as number,
+  }));
 }

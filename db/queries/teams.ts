@@ -38,7 +38,9 @@ export async function getTeam(db: Db, orgId: string, teamId: string): Promise<Te
 
 export async function teamsOfUser(db: Db, orgId: string, userId: string): Promise<Team[]> {
   const rows = await db.unsafe(
-    `SELECT ${COLUMNS.split(', ').map((c) => `t.${c}`).join(', ')} FROM teams t
+    `SELECT ${COLUMNS.split(', ')
+      .map((c) => `t.${c}`)
+      .join(', ')} FROM teams t
      JOIN team_members m ON m.org_id = t.org_id AND m.team_id = t.id
      WHERE t.org_id = $1 AND m.user_id = $2 ORDER BY lower(t.name)`,
     [orgId, userId],

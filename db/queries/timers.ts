@@ -42,7 +42,6 @@ export async function closeExpired(db: Db, reason: AutoCloseReason, now: Date, l
   return rows.map((r) => ({ ...toConversation(r), servedBy: (r.served_by as string | null) ?? null }));
 }
 
-
 /** Flags each running pause past its end once; returns the pauses flagged now. */
 export async function flagOverrunPauses(db: Db, now: Date, limit: number): Promise<{ orgId: string; userId: string; pauseId: string }[]> {
   const rows = await db`

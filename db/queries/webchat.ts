@@ -20,7 +20,10 @@ export async function activeWebchatChannel(db: Db, channelId: string): Promise<C
   return rows[0] ? toChannel(rows[0]) : null;
 }
 
-export async function insertVisitor(db: Db, v: { orgId: string; channelId: string; tokenHash: Uint8Array; name: string }): Promise<Visitor> {
+export async function insertVisitor(
+  db: Db,
+  v: { orgId: string; channelId: string; tokenHash: Uint8Array; name: string },
+): Promise<Visitor> {
   const rows = await db`INSERT INTO webchat_visitors (org_id, channel_id, token_hash, name)
     VALUES (${v.orgId}, ${v.channelId}, ${Buffer.from(v.tokenHash)}, ${v.name}) RETURNING id, org_id, channel_id, name`;
   return toVisitor(rows[0]!);
@@ -161,7 +164,12 @@ function toRow(r: Record<string, unknown>): VisitorMessageRow {
  * when there is no cursor, else those after the cursor message (oldest first, `limit` at
  * most, `more` when there are further ones). A cursor the visitor may not read counts as none.
  */
-export async function visitorMessages(db: Db, v: Visitor, afterId: string | null, limit: number): Promise<{ rows: VisitorMessageRow[]; more: boolean }> {
+export async function visitorMessages(
+  db: Db,
+  v: Visitor,
+  afterId: string | null,
+  limit: number,
+): Promise<{ rows: VisitorMessageRow[]; more: boolean }> {
   const scope = `m.org_id = $1 AND m.conversation_id IN (${MINE})`;
   if (afterId && (await visitorHasMessage(db, v, afterId))) {
     const rows = await db.unsafe(
@@ -182,7 +190,10 @@ export async function visitorMessages(db: Db, v: Visitor, afterId: string | null
 
 async function visitorHasMessage(db: Db, v: Visitor, messageId: string): Promise<boolean> {
   const rows = await db.unsafe(`SELECT 1 FROM messages m WHERE m.org_id = $1 AND m.conversation_id IN (${MINE}) AND m.id = $4`, [
-    v.orgId, v.channelId, v.id, messageId,
+    v.orgId,
+    v.channelId,
+    v.id,
+    messageId,
   ]);
   return rows.length > 0;
 }
@@ -216,21 +227,27 @@ export async function recordVisitorUpload(db: Db, v: Visitor, attachmentId: stri
 }
 
 export async function visitorUploaded(db: Db, v: Visitor, attachmentId: string): Promise<boolean> {
-  const rows = await db`SELECT 1 FROM webchat_uploads WHERE org_id = ${v.orgId} AND attachment_id = ${attachmentId} AND visitor_id = ${v.id}`;
+  const rows =
+    await db`SELECT 1 FROM webchat_uploads WHERE org_id = ${v.orgId} AND attachment_id = ${attachmentId} AND visitor_id = ${v.id}`;
   return rows.length > 0;
 }
 
 /** A visitor reads a file they uploaded, or one sent in one of their conversations. */
 export async function visitorMayReadAttachment(db: Db, v: Visitor, attachmentId: string): Promise<boolean> {
   if (await visitorUploaded(db, v, attachmentId)) return true;
-  const rows = await db.unsafe(`SELECT 1 FROM messages m WHERE m.org_id = $1 AND m.conversation_id IN (${MINE}) AND m.attachment_id = $4 LIMIT 1`, [
-    v.orgId, v.channelId, v.id, attachmentId,
-  ]);
+  const rows = await db.unsafe(
+    `SELECT 1 FROM messages m WHERE m.org_id = $1 AND m.conversation_id IN (${MINE}) AND m.attachment_id = $4 LIMIT 1`,
+    [v.orgId, v.channelId, v.id, attachmentId],
+  );
   return rows.length > 0;
 }
 
 /** The visitor and web chat channel of a conversation; null for a conversation on another channel. */
-export async function webchatOwner(db: Db, orgId: string, conversationId: string): Promise<{ visitorId: string; channelId: string } | null> {
+export async function webchatOwner(
+  db: Db,
+  orgId: string,
+  conversationId: string,
+): Promise<{ visitorId: string; channelId: string } | null> {
   const rows = await db`SELECT k.webchat_visitor_id, c.channel_id FROM conversations c
     JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
     JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id

@@ -30,7 +30,15 @@ export async function seedDemoConfiguration(tx: Tx, ctx: DemoSeedContext): Promi
   await markEnvChannel(tx, ctx.orgId, whatsapp.id);
 
   const template = (name: string, body: string, paramCount: number, status: 'approved' | 'pending' = 'approved') =>
-    templates.insert(tx, ctx.orgId, { channelId: whatsapp.id, name, language: text.templateLanguage, category: 'utility', status, body, paramCount });
+    templates.insert(tx, ctx.orgId, {
+      channelId: whatsapp.id,
+      name,
+      language: text.templateLanguage,
+      category: 'utility',
+      status,
+      body,
+      paramCount,
+    });
   await template('hello_followup', text.templates.helloFollowup, 1);
   await template('order_update', text.templates.orderUpdate, 2);
   await template('service_reopen', text.templates.serviceReopen, 0);

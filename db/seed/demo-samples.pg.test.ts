@@ -18,7 +18,11 @@ beforeAll(async () => {
   app = await startTestApp();
   // The template's demo has no samples: seed the demo again, as `npm start` does on an empty database.
   await app.db.sql`TRUNCATE organizations CASCADE`;
-  const seeded = await seedDemo(app.db.sql, await hashPassword(DEMO_PASSWORD), { whatsappPhoneNumberId: '100000000000009', language: 'en', sampleConversations: true });
+  const seeded = await seedDemo(app.db.sql, await hashPassword(DEMO_PASSWORD), {
+    whatsappPhoneNumberId: '100000000000009',
+    language: 'en',
+    sampleConversations: true,
+  });
   expect(seeded).not.toBeNull();
   ana = await app.login('ana@demo.test');
 });
@@ -27,7 +31,7 @@ afterAll(() => app?.stop());
 type Row = { id: string; protocol: string; contact: { name: string }; lastMessage: { text: string } | null };
 
 describe('the demo sample conversations', () => {
-  it('has one waiting in Support, with the customer\'s words', async () => {
+  it("has one waiting in Support, with the customer's words", async () => {
     const queue = (await ana.queue.list.query()) as Row[];
     expect(queue.map((q) => q.contact.name)).toEqual([text.waiting.contact]);
     expect(queue[0]!.protocol).toMatch(/^\d{8}-\d{6}$/);
@@ -40,7 +44,12 @@ describe('the demo sample conversations', () => {
     const detail = await ana.conversations.get.query({ conversationId: current.id });
     const messages = detail.messages as { direction: string; text: string; seq: number; authorId?: string | null }[];
     expect(messages.filter((m) => !m.text.includes('\n')).map((m) => m.text)).toEqual([
-      text.inService.first, '1', text.inService.agentReply, text.inService.customerReply, text.inService.agentFollowUp, text.inService.last,
+      text.inService.first,
+      '1',
+      text.inService.agentReply,
+      text.inService.customerReply,
+      text.inService.agentFollowUp,
+      text.inService.last,
     ]);
     expect(messages.map((m) => m.seq)).toEqual([...messages.map((m) => m.seq)].sort((a, b) => a - b));
     expect(detail.window.open).toBe(true);
@@ -57,7 +66,12 @@ describe('the demo sample conversations', () => {
     const joao = mine.find((c) => c.contact.name === text.inService.contact)!;
     const contact = await ana.contacts.get.query({ id: joao.contact.id });
     expect(contact.history).toHaveLength(1);
-    expect(contact.history[0]).toMatchObject({ status: 'closed', rating: 5, disposition: { name: 'Resolved' }, assignee: { name: 'Ana Souza' } });
+    expect(contact.history[0]).toMatchObject({
+      status: 'closed',
+      rating: 5,
+      disposition: { name: 'Resolved' },
+      assignee: { name: 'Ana Souza' },
+    });
     // Protocols come from the organization's counter, one each.
     const protocols = (await app.db.sql`SELECT protocol FROM conversations`).map((r) => r.protocol as string);
     expect(new Set(protocols).size).toBe(4);

@@ -52,8 +52,17 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     },
     canned: [
       { shortcut: 'saudacao', title: 'Saudação', body: 'Olá {contact.name}, aqui é {agent.name}. Como posso ajudar?' },
-      { shortcut: 'protocolo', title: 'Número do protocolo', body: 'O número do seu protocolo é {protocol}. Guarde-o para consultas futuras.' },
-      { shortcut: 'obrigado', title: 'Encerramento', body: 'Obrigado pelo contato, {contact.name}! Se precisar, é só chamar.', supportOnly: true },
+      {
+        shortcut: 'protocolo',
+        title: 'Número do protocolo',
+        body: 'O número do seu protocolo é {protocol}. Guarde-o para consultas futuras.',
+      },
+      {
+        shortcut: 'obrigado',
+        title: 'Encerramento',
+        body: 'Obrigado pelo contato, {contact.name}! Se precisar, é só chamar.',
+        supportOnly: true,
+      },
     ],
     tags: { vip: 'VIP', complaint: 'Reclamação' },
     dispositions: ['Resolvido', 'Sem resposta', 'Venda'],
@@ -99,7 +108,12 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     canned: [
       { shortcut: 'greeting', title: 'Greeting', body: 'Hello {contact.name}, this is {agent.name}. How can I help?' },
       { shortcut: 'protocol', title: 'Protocol number', body: 'Your protocol number is {protocol}. Keep it for future reference.' },
-      { shortcut: 'thanks', title: 'Closing', body: 'Thank you for getting in touch, {contact.name}! Write any time you need us.', supportOnly: true },
+      {
+        shortcut: 'thanks',
+        title: 'Closing',
+        body: 'Thank you for getting in touch, {contact.name}! Write any time you need us.',
+        supportOnly: true,
+      },
     ],
     tags: { vip: 'VIP', complaint: 'Complaint' },
     dispositions: ['Resolved', 'No answer', 'Sale'],
@@ -133,7 +147,8 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     bot: {
       greeting: '¡Hola! ¿Con qué equipo quieres hablar?',
       invalid: 'No entendí. Responde con el número de una de las opciones.',
-      noOneAvailable: 'En este momento no hay nadie disponible en este equipo. Tu mensaje quedó en la cola y responderemos lo antes posible.',
+      noOneAvailable:
+        'En este momento no hay nadie disponible en este equipo. Tu mensaje quedó en la cola y responderemos lo antes posible.',
     },
     templateLanguage: 'es',
     templates: {
@@ -144,8 +159,17 @@ export const DEMO_TEXT: Record<DemoLanguage, DemoText> = {
     },
     canned: [
       { shortcut: 'saludo', title: 'Saludo', body: 'Hola {contact.name}, soy {agent.name}. ¿En qué puedo ayudarte?' },
-      { shortcut: 'protocolo', title: 'Número de protocolo', body: 'Tu número de protocolo es {protocol}. Guárdalo para futuras consultas.' },
-      { shortcut: 'gracias', title: 'Cierre', body: '¡Gracias por escribirnos, {contact.name}! Si lo necesitas, aquí estamos.', supportOnly: true },
+      {
+        shortcut: 'protocolo',
+        title: 'Número de protocolo',
+        body: 'Tu número de protocolo es {protocol}. Guárdalo para futuras consultas.',
+      },
+      {
+        shortcut: 'gracias',
+        title: 'Cierre',
+        body: '¡Gracias por escribirnos, {contact.name}! Si lo necesitas, aquí estamos.',
+        supportOnly: true,
+      },
     ],
     tags: { vip: 'VIP', complaint: 'Reclamo' },
     dispositions: ['Resuelto', 'Sin respuesta', 'Venta'],

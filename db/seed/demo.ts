@@ -44,7 +44,9 @@ export interface DemoSeedContext {
  * start, not only the first, with the web chat channel whose widget plays the customer.
  */
 export async function findDemo(sql: Sql): Promise<{ orgId: string; webchatChannelId: string | null } | null> {
-  const [admin] = await sql<{ org_id: string }[]>`SELECT org_id FROM users WHERE email = ${DEMO_LOGINS[0]!.email} AND deactivated_at IS NULL LIMIT 1`;
+  const [admin] = await sql<
+    { org_id: string }[]
+  >`SELECT org_id FROM users WHERE email = ${DEMO_LOGINS[0]!.email} AND deactivated_at IS NULL LIMIT 1`;
   if (!admin) return null;
   const [channel] = await sql<{ id: string }[]>`SELECT id FROM channels WHERE org_id = ${admin.org_id} AND kind = 'webchat' AND active
     ORDER BY created_at, id LIMIT 1`;
@@ -53,27 +55,43 @@ export async function findDemo(sql: Sql): Promise<{ orgId: string; webchatChanne
 
 /** Seeds the demo organization of SPEC §9 when the database has no organization yet. */
 export async function seedDemo(sql: Sql, passwordHash: string, options: DemoSeedOptions): Promise<DemoSeedContext | null> {
-  return runTx(sql, async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(hashtext('atende_seed'))`;
-    if ((await countOrganizations(tx)) > 0) return null;
-    const language = options.language ?? 'pt-BR';
-    const text = DEMO_TEXT[language];
-    const org = await insertOrganization(tx, { name: 'Demo', timeZone: 'America/Sao_Paulo' });
-    // Customers are written to in the demo's language too (the bot's own texts are the channel's).
-    await updateOrganization(tx, org.id, { customerLanguage: language });
-    const teams = {} as Record<DemoTeamKey, string>;
-    for (const key of ['Support', 'Sales'] as const) teams[key] = (await insertTeam(tx, org.id, { name: text.teams[key] })).id;
-    const users: Record<string, string> = {};
-    for (const login of DEMO_LOGINS) {
-      const user = await insertUser(tx, { orgId: org.id, email: login.email, name: login.name, role: login.role, language, passwordHash });
-      if (login.codename) await updateUser(tx, org.id, user.id, { codename: login.codename });
-      await setUserTeams(tx, org.id, user.id, login.teams.map((t) => teams[t]));
-      users[login.email] = user.id;
-    }
-    const ctx: DemoSeedContext = { orgId: org.id, teams, users, options, language, text };
-    // In this order: the sample conversations use the channels and dispositions of the configuration.
-    await seedDemoConfiguration(tx, ctx);
-    if (options.sampleConversations) await seedSampleConversations(tx, ctx);
-    return ctx;
-  }, 60_000);
+  return runTx(
+    sql,
+    async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(hashtext('atende_seed'))`;
+      if ((await countOrganizations(tx)) > 0) return null;
+      const language = options.language ?? 'pt-BR';
+      const text = DEMO_TEXT[language];
+      const org = await insertOrganization(tx, { name: 'Demo', timeZone: 'America/Sao_Paulo' });
+      // Customers are written to in the demo's language too (the bot's own texts are the channel's).
+      await updateOrganization(tx, org.id, { customerLanguage: language });
+      const teams = {} as Record<DemoTeamKey, string>;
+      for (const key of ['Support', 'Sales'] as const) teams[key] = (await insertTeam(tx, org.id, { name: text.teams[key] })).id;
+      const users: Record<string, string> = {};
+      for (const login of DEMO_LOGINS) {
+        const user = await insertUser(tx, {
+          orgId: org.id,
+          email: login.email,
+          name: login.name,
+          role: login.role,
+          language,
+          passwordHash,
+        });
+        if (login.codename) await updateUser(tx, org.id, user.id, { codename: login.codename });
+        await setUserTeams(
+          tx,
+          org.id,
+          user.id,
+          login.teams.map((t) => teams[t]),
+        );
+        users[login.email] = user.id;
+      }
+      const ctx: DemoSeedContext = { orgId: org.id, teams, users, options, language, text };
+      // In this order: the sample conversations use the channels and dispositions of the configuration.
+      await seedDemoConfiguration(tx, ctx);
+      if (options.sampleConversations) await seedSampleConversations(tx, ctx);
+      return ctx;
+    },
+    60_000,
+  );
 }

@@ -71,7 +71,8 @@ export const en = {
   'admin.users.timeZone': 'Time zone',
   'admin.users.timeZoneHint': 'Empty: the organization’s time zone.',
   'admin.users.workHours': 'Work hours',
-  'admin.users.workHoursHint': 'Per day, intervals like 08:00-12:00, 13:00-17:00. Leave a day empty for a day off; leave all empty for no schedule.',
+  'admin.users.workHoursHint':
+    'Per day, intervals like 08:00-12:00, 13:00-17:00. Leave a day empty for a day off; leave all empty for no schedule.',
   'admin.users.badHours': 'Check the work hours of {day}: use intervals like 08:00-12:00, 13:00-17:00.',
   'admin.users.pending': 'Invitation pending',
   'admin.users.deactivatedBadge': 'Deactivated',
@@ -142,14 +143,18 @@ export const en = {
   'admin.channels.changeInOrg': 'Change it in the organization settings.',
   'admin.channels.menuSummary': 'Menu: {options}',
   'admin.channels.envBadge': 'Server configuration',
-  'admin.channels.envChannel': 'This channel uses the server’s WhatsApp configuration (its environment variables); Meta calls /webhooks/whatsapp for it. No other channel can use that configuration.',
+  'admin.channels.envChannel':
+    'This channel uses the server’s WhatsApp configuration (its environment variables); Meta calls /webhooks/whatsapp for it. No other channel can use that configuration.',
   'admin.channels.envPhoneNumberIdHint': 'Set by the server’s configuration (WHATSAPP_PHONE_NUMBER_ID); it cannot be changed here.',
-  'admin.channels.noCredentials': 'Without its own phone number ID, app secret, verify token and access token this channel can neither receive nor send.',
+  'admin.channels.noCredentials':
+    'Without its own phone number ID, app secret, verify token and access token this channel can neither receive nor send.',
   'admin.channels.allowedSites': 'Sites allowed to embed the chat',
-  'admin.channels.allowedSitesHint': 'One site address per line, such as https://shop.example.com (http:// or https://, no path). Empty: any site may embed the chat; then, in browsers that block third-party storage, a visitor’s chat lasts only while the page stays open.',
+  'admin.channels.allowedSitesHint':
+    'One site address per line, such as https://shop.example.com (http:// or https://, no path). Empty: any site may embed the chat; then, in browsers that block third-party storage, a visitor’s chat lasts only while the page stays open.',
   'admin.channels.sitesSummary': 'Sites allowed to embed the chat: {sites}',
   'admin.channels.anySite': 'any site',
-  'admin.channels.badSite': 'Not a site address: “{value}”. Write only the site’s address, such as https://shop.example.com (starting with http:// or https://, without a path).',
+  'admin.channels.badSite':
+    'Not a site address: “{value}”. Write only the site’s address, such as https://shop.example.com (starting with http:// or https://, without a path).',
   // Templates
   'admin.templates.new': 'New template',
   'admin.templates.newTitle': 'New template',
@@ -232,10 +237,13 @@ export const en = {
   'admin.org.customerLanguage': 'Language of bot messages to customers',
   'admin.org.queueTimeout': 'Queue timeout without a team (minutes)',
   'admin.org.clickToCall': 'Click-to-call address',
-  'admin.org.clickToCallHint': 'Your telephony\'s address for a call, with {number} (the contact\'s number) and {extension} (the agent\'s), e.g. https://pbx.example.com/call?to={number}&from={extension} or sip:{number}@pbx.example.com. Empty: the device\'s own dialer.',
-  'admin.org.queueTimeoutHint': 'A conversation waiting with no team (a channel without a bot menu) this long is closed automatically. Empty: never.',
+  'admin.org.clickToCallHint':
+    "Your telephony's address for a call, with {number} (the contact's number) and {extension} (the agent's), e.g. https://pbx.example.com/call?to={number}&from={extension} or sip:{number}@pbx.example.com. Empty: the device's own dialer.",
+  'admin.org.queueTimeoutHint':
+    'A conversation waiting with no team (a channel without a bot menu) this long is closed automatically. Empty: never.',
   'admin.org.autoCloseMessage': 'Message to the customer when a conversation is closed automatically',
-  'admin.org.autoCloseMessageHint': 'Sent through the conversation’s channel (on WhatsApp only inside the 24-hour window). Empty: no message.',
+  'admin.org.autoCloseMessageHint':
+    'Sent through the conversation’s channel (on WhatsApp only inside the 24-hour window). Empty: no message.',
   'admin.org.autoCloseStandard': 'This conversation has been closed. If you still need help, just send us a new message.',
   // Monitoring
   'admin.monitor.summary': 'Summary',
@@ -385,7 +393,8 @@ export const ptBR: Record<keyof typeof en, string> = {
   'admin.users.timeZone': 'Fuso horário',
   'admin.users.timeZoneHint': 'Vazio: o fuso horário da organização.',
   'admin.users.workHours': 'Horário de trabalho',
-  'admin.users.workHoursHint': 'Por dia, intervalos como 08:00-12:00, 13:00-17:00. Deixe um dia vazio para folga; deixe todos vazios para não ter horário.',
+  'admin.users.workHoursHint':
+    'Por dia, intervalos como 08:00-12:00, 13:00-17:00. Deixe um dia vazio para folga; deixe todos vazios para não ter horário.',
   'admin.users.badHours': 'Confira o horário de {day}: use intervalos como 08:00-12:00, 13:00-17:00.',
   'admin.users.pending': 'Convite pendente',
   'admin.users.deactivatedBadge': 'Desativado',
@@ -454,14 +463,18 @@ export const ptBR: Record<keyof typeof en, string> = {
   'admin.channels.changeInOrg': 'Altere nas configurações da organização.',
   'admin.channels.menuSummary': 'Menu: {options}',
   'admin.channels.envBadge': 'Configuração do servidor',
-  'admin.channels.envChannel': 'Este canal usa a configuração de WhatsApp do servidor (as variáveis de ambiente); a Meta chama /webhooks/whatsapp para ele. Nenhum outro canal pode usar essa configuração.',
+  'admin.channels.envChannel':
+    'Este canal usa a configuração de WhatsApp do servidor (as variáveis de ambiente); a Meta chama /webhooks/whatsapp para ele. Nenhum outro canal pode usar essa configuração.',
   'admin.channels.envPhoneNumberIdHint': 'Definido pela configuração do servidor (WHATSAPP_PHONE_NUMBER_ID); não pode ser alterado aqui.',
-  'admin.channels.noCredentials': 'Sem ID do número de telefone, segredo do app, token de verificação e token de acesso próprios, este canal não recebe nem envia mensagens.',
+  'admin.channels.noCredentials':
+    'Sem ID do número de telefone, segredo do app, token de verificação e token de acesso próprios, este canal não recebe nem envia mensagens.',
   'admin.channels.allowedSites': 'Sites que podem incorporar o chat',
-  'admin.channels.allowedSitesHint': 'Um endereço de site por linha, por exemplo https://loja.exemplo.com.br (http:// ou https://, sem caminho). Vazio: qualquer site pode incorporar o chat; então, nos navegadores que bloqueiam o armazenamento de terceiros, a conversa do visitante dura só enquanto a página ficar aberta.',
+  'admin.channels.allowedSitesHint':
+    'Um endereço de site por linha, por exemplo https://loja.exemplo.com.br (http:// ou https://, sem caminho). Vazio: qualquer site pode incorporar o chat; então, nos navegadores que bloqueiam o armazenamento de terceiros, a conversa do visitante dura só enquanto a página ficar aberta.',
   'admin.channels.sitesSummary': 'Sites que podem incorporar o chat: {sites}',
   'admin.channels.anySite': 'qualquer site',
-  'admin.channels.badSite': 'Não é um endereço de site: “{value}”. Escreva só o endereço do site, por exemplo https://loja.exemplo.com.br (começando com http:// ou https://, sem caminho).',
+  'admin.channels.badSite':
+    'Não é um endereço de site: “{value}”. Escreva só o endereço do site, por exemplo https://loja.exemplo.com.br (começando com http:// ou https://, sem caminho).',
   'admin.templates.new': 'Novo modelo',
   'admin.templates.newTitle': 'Novo modelo',
   'admin.templates.editTitle': 'Editar modelo {name}',
@@ -540,10 +553,13 @@ export const ptBR: Record<keyof typeof en, string> = {
   'admin.org.customerLanguage': 'Idioma das mensagens do robô aos clientes',
   'admin.org.queueTimeout': 'Tempo limite na fila sem equipe (minutos)',
   'admin.org.clickToCall': 'Endereço de clique para ligar',
-  'admin.org.clickToCallHint': 'O endereço da sua telefonia para uma ligação, com {number} (o número do contato) e {extension} (o ramal do agente), por exemplo https://pbx.exemplo.com/call?to={number}&from={extension} ou sip:{number}@pbx.exemplo.com. Vazio: o discador do próprio aparelho.',
-  'admin.org.queueTimeoutHint': 'Uma conversa em espera sem equipe (canal sem menu do robô) por esse tempo é encerrada automaticamente. Vazio: nunca.',
+  'admin.org.clickToCallHint':
+    'O endereço da sua telefonia para uma ligação, com {number} (o número do contato) e {extension} (o ramal do agente), por exemplo https://pbx.exemplo.com/call?to={number}&from={extension} ou sip:{number}@pbx.exemplo.com. Vazio: o discador do próprio aparelho.',
+  'admin.org.queueTimeoutHint':
+    'Uma conversa em espera sem equipe (canal sem menu do robô) por esse tempo é encerrada automaticamente. Vazio: nunca.',
   'admin.org.autoCloseMessage': 'Mensagem ao cliente quando uma conversa é encerrada automaticamente',
-  'admin.org.autoCloseMessageHint': 'Enviada pelo canal da conversa (no WhatsApp só dentro da janela de 24 horas). Vazio: nenhuma mensagem.',
+  'admin.org.autoCloseMessageHint':
+    'Enviada pelo canal da conversa (no WhatsApp só dentro da janela de 24 horas). Vazio: nenhuma mensagem.',
   'admin.org.autoCloseStandard': 'Este atendimento foi encerrado. Se ainda precisar de ajuda, é só nos enviar uma nova mensagem.',
   'admin.monitor.summary': 'Resumo',
   'admin.monitor.conversations': 'Conversas abertas',
@@ -693,7 +709,8 @@ export const es: Record<keyof typeof en, string> = {
   'admin.users.timeZone': 'Zona horaria',
   'admin.users.timeZoneHint': 'Vacío: la zona horaria de la organización.',
   'admin.users.workHours': 'Horario de trabajo',
-  'admin.users.workHoursHint': 'Por día, intervalos como 08:00-12:00, 13:00-17:00. Deja un día vacío si es de descanso; deja todos vacíos para no tener horario.',
+  'admin.users.workHoursHint':
+    'Por día, intervalos como 08:00-12:00, 13:00-17:00. Deja un día vacío si es de descanso; deja todos vacíos para no tener horario.',
   'admin.users.badHours': 'Revisa el horario de trabajo ({day}): usa intervalos como 08:00-12:00, 13:00-17:00.',
   'admin.users.pending': 'Invitación pendiente',
   'admin.users.deactivatedBadge': 'Desactivado',
@@ -760,18 +777,23 @@ export const es: Record<keyof typeof en, string> = {
   'admin.channels.invalid': 'Respuesta a una opción desconocida',
   'admin.channels.noOne': 'Mensaje de “nadie disponible”',
   'admin.channels.noOneHint': 'Se envía cuando el equipo elegido no tiene a nadie en línea.',
-  'admin.channels.botTimeout': 'Si un cliente no responde el menú durante {n} minutos, la conversación se cierra automáticamente (tiempo límite del bot).',
+  'admin.channels.botTimeout':
+    'Si un cliente no responde el menú durante {n} minutos, la conversación se cierra automáticamente (tiempo límite del bot).',
   'admin.channels.changeInOrg': 'Cámbialo en la configuración de la organización.',
   'admin.channels.menuSummary': 'Menú: {options}',
   'admin.channels.envBadge': 'Configuración del servidor',
-  'admin.channels.envChannel': 'Este canal usa la configuración de WhatsApp del servidor (sus variables de entorno); Meta llama a /webhooks/whatsapp para él. Ningún otro canal puede usar esa configuración.',
+  'admin.channels.envChannel':
+    'Este canal usa la configuración de WhatsApp del servidor (sus variables de entorno); Meta llama a /webhooks/whatsapp para él. Ningún otro canal puede usar esa configuración.',
   'admin.channels.envPhoneNumberIdHint': 'Lo define la configuración del servidor (WHATSAPP_PHONE_NUMBER_ID); no se puede cambiar aquí.',
-  'admin.channels.noCredentials': 'Sin ID de número de teléfono, secreto de la app, token de verificación y token de acceso propios, este canal no puede recibir ni enviar mensajes.',
+  'admin.channels.noCredentials':
+    'Sin ID de número de teléfono, secreto de la app, token de verificación y token de acceso propios, este canal no puede recibir ni enviar mensajes.',
   'admin.channels.allowedSites': 'Sitios que pueden insertar el chat',
-  'admin.channels.allowedSitesHint': 'Una dirección de sitio por línea, por ejemplo https://tienda.ejemplo.com (http:// o https://, sin ruta). Vacío: cualquier sitio puede insertar el chat; entonces, en los navegadores que bloquean el almacenamiento de terceros, la conversación del visitante dura solo mientras la página siga abierta.',
+  'admin.channels.allowedSitesHint':
+    'Una dirección de sitio por línea, por ejemplo https://tienda.ejemplo.com (http:// o https://, sin ruta). Vacío: cualquier sitio puede insertar el chat; entonces, en los navegadores que bloquean el almacenamiento de terceros, la conversación del visitante dura solo mientras la página siga abierta.',
   'admin.channels.sitesSummary': 'Sitios que pueden insertar el chat: {sites}',
   'admin.channels.anySite': 'cualquier sitio',
-  'admin.channels.badSite': 'No es una dirección de sitio: «{value}». Escriba solo la dirección del sitio, por ejemplo https://tienda.ejemplo.com (empezando por http:// o https://, sin ruta).',
+  'admin.channels.badSite':
+    'No es una dirección de sitio: «{value}». Escriba solo la dirección del sitio, por ejemplo https://tienda.ejemplo.com (empezando por http:// o https://, sin ruta).',
   // Templates
   'admin.templates.new': 'Nueva plantilla',
   'admin.templates.newTitle': 'Nueva plantilla',
@@ -854,10 +876,13 @@ export const es: Record<keyof typeof en, string> = {
   'admin.org.customerLanguage': 'Idioma de los mensajes del bot a los clientes',
   'admin.org.queueTimeout': 'Tiempo límite en la cola sin equipo (minutos)',
   'admin.org.clickToCall': 'Dirección de clic para llamar',
-  'admin.org.clickToCallHint': 'La dirección de su telefonía para una llamada, con {number} (el número del contacto) y {extension} (la extensión del agente), por ejemplo https://pbx.ejemplo.com/call?to={number}&from={extension} o sip:{number}@pbx.ejemplo.com. Vacío: el marcador del propio dispositivo.',
-  'admin.org.queueTimeoutHint': 'Una conversación que espera sin equipo (un canal sin menú del bot) durante este tiempo se cierra automáticamente. Vacío: nunca.',
+  'admin.org.clickToCallHint':
+    'La dirección de su telefonía para una llamada, con {number} (el número del contacto) y {extension} (la extensión del agente), por ejemplo https://pbx.ejemplo.com/call?to={number}&from={extension} o sip:{number}@pbx.ejemplo.com. Vacío: el marcador del propio dispositivo.',
+  'admin.org.queueTimeoutHint':
+    'Una conversación que espera sin equipo (un canal sin menú del bot) durante este tiempo se cierra automáticamente. Vacío: nunca.',
   'admin.org.autoCloseMessage': 'Mensaje al cliente cuando una conversación se cierra automáticamente',
-  'admin.org.autoCloseMessageHint': 'Se envía por el canal de la conversación (en WhatsApp solo dentro de la ventana de 24 horas). Vacío: ningún mensaje.',
+  'admin.org.autoCloseMessageHint':
+    'Se envía por el canal de la conversación (en WhatsApp solo dentro de la ventana de 24 horas). Vacío: ningún mensaje.',
   'admin.org.autoCloseStandard': 'Esta conversación se ha cerrado. Si todavía necesitas ayuda, envíanos un nuevo mensaje.',
   // Monitoring
   'admin.monitor.summary': 'Resumen',

@@ -186,7 +186,8 @@ export const es: Record<keyof typeof en, string> = {
   'chat.typingMany': '{names} están escribiendo…',
   'chat.threadHeading': 'Hilo entre compañeros',
   'chat.threadHint': 'Privado entre compañeros: nunca se envía al cliente.',
-  'chat.threadReadOnly': 'Solo estás viendo: puedes leer este hilo, pero solo el agente que atiende y los compañeros invitados escriben en él.',
+  'chat.threadReadOnly':
+    'Solo estás viendo: puedes leer este hilo, pero solo el agente que atiende y los compañeros invitados escriben en él.',
   'chat.threadInput': 'Mensaje para los compañeros',
   'chat.threadPlaceholder': 'Escribe a tus compañeros… (nunca se envía al cliente)',
   'chat.threadEmpty': 'Todavía no hay mensajes entre compañeros.',

@@ -75,7 +75,8 @@ export const en = {
   'contacts.start.text': 'Message',
   'contacts.start.preview': 'Preview',
   'contacts.start.submit': 'Start conversation',
-  'contacts.start.whatsappRule': 'On WhatsApp a conversation starts with an approved template; the customer must reply before you can write freely.',
+  'contacts.start.whatsappRule':
+    'On WhatsApp a conversation starts with an approved template; the customer must reply before you can write freely.',
   'contacts.notes.title': 'Notes',
   'contacts.notes.add': 'Add note',
   'contacts.notes.empty': 'No notes yet. Add one for your colleagues.',
@@ -179,7 +180,8 @@ export const ptBR: Record<keyof typeof en, string> = {
   'contacts.start.text': 'Mensagem',
   'contacts.start.preview': 'Prévia',
   'contacts.start.submit': 'Iniciar conversa',
-  'contacts.start.whatsappRule': 'No WhatsApp a conversa começa com um modelo aprovado; o contato precisa responder antes que você escreva livremente.',
+  'contacts.start.whatsappRule':
+    'No WhatsApp a conversa começa com um modelo aprovado; o contato precisa responder antes que você escreva livremente.',
   'contacts.notes.title': 'Notas',
   'contacts.notes.add': 'Adicionar nota',
   'contacts.notes.empty': 'Nenhuma nota ainda. Adicione uma para seus colegas.',
@@ -283,7 +285,8 @@ export const es: Record<keyof typeof en, string> = {
   'contacts.start.text': 'Mensaje',
   'contacts.start.preview': 'Vista previa',
   'contacts.start.submit': 'Iniciar conversación',
-  'contacts.start.whatsappRule': 'En WhatsApp, una conversación empieza con una plantilla aprobada; el cliente debe responder antes de que puedas escribir libremente.',
+  'contacts.start.whatsappRule':
+    'En WhatsApp, una conversación empieza con una plantilla aprobada; el cliente debe responder antes de que puedas escribir libremente.',
   'contacts.notes.title': 'Notas',
   'contacts.notes.add': 'Agregar nota',
   'contacts.notes.empty': 'Todavía no hay notas. Agrega una para tus compañeros.',

@@ -81,9 +81,12 @@ export const en = {
   'conversation.why.waiting': 'You are peeking at a waiting conversation: claim it to answer.',
   'conversation.why.readOnly': 'Read-only: only the agent serving this conversation and invited colleagues can write.',
   'conversation.why.servedBy': 'Read-only: {name} is serving this conversation.',
-  'conversation.why.windowExpired': 'The 24-hour WhatsApp window is closed: the contact has not written in the last 24 hours. Only an approved template can be sent.',
-  'conversation.why.windowExpiredAt': 'The 24-hour WhatsApp window closed at {time}: the contact has not written since. Only an approved template can be sent.',
-  'conversation.why.windowNeverOpened': 'The WhatsApp window is closed: the contact has not written on this number (a template does not open it). Only an approved template can be sent until they reply.',
+  'conversation.why.windowExpired':
+    'The 24-hour WhatsApp window is closed: the contact has not written in the last 24 hours. Only an approved template can be sent.',
+  'conversation.why.windowExpiredAt':
+    'The 24-hour WhatsApp window closed at {time}: the contact has not written since. Only an approved template can be sent.',
+  'conversation.why.windowNeverOpened':
+    'The WhatsApp window is closed: the contact has not written on this number (a template does not open it). Only an approved template can be sent until they reply.',
   'conversation.why.badType': 'This type of file cannot be sent.',
   'conversation.why.badTypeNamed': 'Files of type {type} cannot be sent.',
   'conversation.why.tooLarge': 'This file is larger than 16 MB.',
@@ -115,7 +118,8 @@ export const en = {
   'conversation.inviteTitle': 'Invite a colleague',
   'conversation.invitePerson': 'Colleague',
   'conversation.finishTitle': 'Finish conversation',
-  'conversation.finishExplain': 'Protocol {protocol} will be closed. If the channel can still reach the contact, they are asked for a rating.',
+  'conversation.finishExplain':
+    'Protocol {protocol} will be closed. If the channel can still reach the contact, they are asked for a rating.',
   'conversation.dispositionRequired': 'Disposition (required by this team)',
   'conversation.dispositionOptional': 'Disposition (optional)',
   'conversation.noDisposition': 'No disposition',
@@ -163,7 +167,8 @@ export const ptBR: Record<keyof typeof en, string> = {
   'conversation.outboxItem': 'Sua mensagem, ainda não enviada',
   'conversation.outboxPending': 'Aguardando envio',
   'conversation.outboxSending': 'Enviando…',
-  'conversation.outboxUnavailable': 'Este navegador não conseguiu guardar a mensagem para enviá-la. Seu texto voltou para a caixa; tente de novo.',
+  'conversation.outboxUnavailable':
+    'Este navegador não conseguiu guardar a mensagem para enviá-la. Seu texto voltou para a caixa; tente de novo.',
   'conversation.draftNotSent': 'Não enviada: {reason}',
   'conversation.retry': 'Tentar de novo',
   'conversation.discard': 'Descartar',
@@ -220,9 +225,12 @@ export const ptBR: Record<keyof typeof en, string> = {
   'conversation.why.waiting': 'Você está espiando uma conversa em espera: atenda para responder.',
   'conversation.why.readOnly': 'Somente leitura: só o agente que atende esta conversa e os colegas convidados podem escrever.',
   'conversation.why.servedBy': 'Somente leitura: {name} está atendendo esta conversa.',
-  'conversation.why.windowExpired': 'A janela de 24 horas do WhatsApp está fechada: o contato não escreveu nas últimas 24 horas. Só é possível enviar um template aprovado.',
-  'conversation.why.windowExpiredAt': 'A janela de 24 horas do WhatsApp fechou às {time}: o contato não escreveu desde então. Só é possível enviar um template aprovado.',
-  'conversation.why.windowNeverOpened': 'A janela do WhatsApp está fechada: o contato não escreveu neste número (um template não a abre). Só é possível enviar um template aprovado até ele responder.',
+  'conversation.why.windowExpired':
+    'A janela de 24 horas do WhatsApp está fechada: o contato não escreveu nas últimas 24 horas. Só é possível enviar um template aprovado.',
+  'conversation.why.windowExpiredAt':
+    'A janela de 24 horas do WhatsApp fechou às {time}: o contato não escreveu desde então. Só é possível enviar um template aprovado.',
+  'conversation.why.windowNeverOpened':
+    'A janela do WhatsApp está fechada: o contato não escreveu neste número (um template não a abre). Só é possível enviar um template aprovado até ele responder.',
   'conversation.why.badType': 'Este tipo de arquivo não pode ser enviado.',
   'conversation.why.badTypeNamed': 'Arquivos do tipo {type} não podem ser enviados.',
   'conversation.why.tooLarge': 'Este arquivo tem mais de 16 MB.',
@@ -254,7 +262,8 @@ export const ptBR: Record<keyof typeof en, string> = {
   'conversation.inviteTitle': 'Convidar um colega',
   'conversation.invitePerson': 'Colega',
   'conversation.finishTitle': 'Finalizar conversa',
-  'conversation.finishExplain': 'O protocolo {protocol} será encerrado. Se o canal ainda alcança o contato, ele recebe um pedido de avaliação.',
+  'conversation.finishExplain':
+    'O protocolo {protocol} será encerrado. Se o canal ainda alcança o contato, ele recebe um pedido de avaliação.',
   'conversation.dispositionRequired': 'Tabulação (obrigatória nesta equipe)',
   'conversation.dispositionOptional': 'Tabulação (opcional)',
   'conversation.noDisposition': 'Sem tabulação',
@@ -302,7 +311,8 @@ export const es: Record<keyof typeof en, string> = {
   'conversation.outboxItem': 'Tu mensaje, todavía sin enviar',
   'conversation.outboxPending': 'Pendiente de envío',
   'conversation.outboxSending': 'Enviando…',
-  'conversation.outboxUnavailable': 'Este navegador no pudo guardar el mensaje para enviarlo. Tu texto volvió al cuadro; inténtalo de nuevo.',
+  'conversation.outboxUnavailable':
+    'Este navegador no pudo guardar el mensaje para enviarlo. Tu texto volvió al cuadro; inténtalo de nuevo.',
   'conversation.draftNotSent': 'No enviado: {reason}',
   'conversation.retry': 'Reintentar',
   'conversation.discard': 'Descartar',
@@ -359,9 +369,12 @@ export const es: Record<keyof typeof en, string> = {
   'conversation.why.waiting': 'Estás viendo una conversación en espera: atiéndela para responder.',
   'conversation.why.readOnly': 'Solo lectura: solo el agente que atiende esta conversación y los compañeros invitados pueden escribir.',
   'conversation.why.servedBy': 'Solo lectura: {name} está atendiendo esta conversación.',
-  'conversation.why.windowExpired': 'La ventana de 24 horas de WhatsApp está cerrada: el contacto no ha escrito en las últimas 24 horas. Solo se puede enviar una plantilla aprobada.',
-  'conversation.why.windowExpiredAt': 'La ventana de 24 horas de WhatsApp se cerró el {time}: el contacto no ha escrito desde entonces. Solo se puede enviar una plantilla aprobada.',
-  'conversation.why.windowNeverOpened': 'La ventana de WhatsApp está cerrada: el contacto no ha escrito a este número (una plantilla no la abre). Solo se puede enviar una plantilla aprobada hasta que responda.',
+  'conversation.why.windowExpired':
+    'La ventana de 24 horas de WhatsApp está cerrada: el contacto no ha escrito en las últimas 24 horas. Solo se puede enviar una plantilla aprobada.',
+  'conversation.why.windowExpiredAt':
+    'La ventana de 24 horas de WhatsApp se cerró el {time}: el contacto no ha escrito desde entonces. Solo se puede enviar una plantilla aprobada.',
+  'conversation.why.windowNeverOpened':
+    'La ventana de WhatsApp está cerrada: el contacto no ha escrito a este número (una plantilla no la abre). Solo se puede enviar una plantilla aprobada hasta que responda.',
   'conversation.why.badType': 'Este tipo de archivo no se puede enviar.',
   'conversation.why.badTypeNamed': 'Los archivos de tipo {type} no se pueden enviar.',
   'conversation.why.tooLarge': 'Este archivo pesa más de 16 MB.',
@@ -393,7 +406,8 @@ export const es: Record<keyof typeof en, string> = {
   'conversation.inviteTitle': 'Invitar a un compañero',
   'conversation.invitePerson': 'Compañero',
   'conversation.finishTitle': 'Finalizar conversación',
-  'conversation.finishExplain': 'Se cerrará el protocolo {protocol}. Si el canal todavía puede contactar al cliente, se le pedirá una calificación.',
+  'conversation.finishExplain':
+    'Se cerrará el protocolo {protocol}. Si el canal todavía puede contactar al cliente, se le pedirá una calificación.',
   'conversation.dispositionRequired': 'Tipificación (obligatoria en este equipo)',
   'conversation.dispositionOptional': 'Tipificación (opcional)',
   'conversation.noDisposition': 'Sin tipificación',

@@ -25,7 +25,8 @@ export const es: Record<keyof typeof en, string> = {
   'offline.connection.offline': 'Sin conexión',
   'offline.connection.reconnecting': 'Reconectando…',
   'offline.connection.elsewhere': 'En vivo en otra pestaña — usar aquí',
-  'offline.connection.elsewhereHint': 'Una pestaña suya más nueva recibe las actualizaciones en vivo. Haga clic para recibirlas aquí de nuevo.',
+  'offline.connection.elsewhereHint':
+    'Una pestaña suya más nueva recibe las actualizaciones en vivo. Haga clic para recibirlas aquí de nuevo.',
   'offline.connection.label': 'Conexión con el servidor: {state}',
   'offline.banner': 'Sin conexión: se muestran los datos guardados. Lo que escribas se conserva y se envía cuando vuelva la conexión.',
   'offline.outbox': 'Mensajes pendientes de envío: {count}',

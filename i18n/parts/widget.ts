@@ -40,6 +40,7 @@ export const es: Record<keyof typeof en, string> = {
   'widget.agentJoined': 'Un agente se unió a la conversación',
   'widget.rate': '¿Cómo calificarías esta conversación?',
   'widget.stars': '{n} de 5 estrellas',
-  'webchat.uploadIpBudget': 'Se enviaron demasiados archivos desde esta red. Espera un poco e inténtalo de nuevo, o descríbelo en un mensaje.',
+  'webchat.uploadIpBudget':
+    'Se enviaron demasiados archivos desde esta red. Espera un poco e inténtalo de nuevo, o descríbelo en un mensaje.',
   'webchat.uploadChannelQuota': 'Este chat no puede recibir más archivos hoy. Descríbelo en un mensaje, o inténtalo de nuevo mañana.',
 };

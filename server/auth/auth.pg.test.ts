@@ -169,13 +169,20 @@ describe('links: invitation and password reset', () => {
     const mail = (await latestMail(app.db.sql, 'dora@demo.test'))!;
     expect(mail.kind).toBe('invite');
     expect(mail.token!.length).toBeGreaterThanOrEqual(43); // 256 bits
-    expect(await app.client().auth.checkLink.query({ token: mail.token! })).toMatchObject({ status: 'valid', kind: 'invite', email: 'dora@demo.test' });
+    expect(await app.client().auth.checkLink.query({ token: mail.token! })).toMatchObject({
+      status: 'valid',
+      kind: 'invite',
+      email: 'dora@demo.test',
+    });
     const short = await refusal(app.client(EN).auth.acceptInvite.mutate({ token: mail.token!, password: 'short' }));
     expect(short.message).toBe(translate('en', 'auth.passwordTooShort', { min: 8 }));
     const common = await refusal(app.client(EN).auth.acceptInvite.mutate({ token: mail.token!, password: 'password123' }));
     expect(common.message).toBe(translate('en', 'auth.passwordCommon'));
     const dora = app.client();
-    await dora.auth.acceptInvite.mutate({ token: mail.token!, password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' });
+    await dora.auth.acceptInvite.mutate({
+      token: mail.token!,
+      password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok',
+    });
     expect((await dora.auth.me.query()).user.email).toBe('dora@demo.test');
     const reuse = await refusal(app.client(EN).auth.acceptInvite.mutate({ token: mail.token!, password: 'another-passphrase' }));
     expect(reuse.message).toBe(translate('en', 'auth.linkUsed'));
@@ -253,7 +260,13 @@ describe('network allow-list, work hours and deactivation', () => {
     // A schedule with no interval around now: one minute long, twelve hours away.
     const now = new Date(Date.now() + 12 * 3600_000);
     const zone = 'America/Sao_Paulo';
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(now);
     const get = (t: string) => parts.find((p) => p.type === t)!.value;
     const hh = get('hour');
     const day = get('weekday').toLowerCase().slice(0, 3);
@@ -278,6 +291,14 @@ describe('network allow-list, work hours and deactivation', () => {
     expect(self.code).toBe('BAD_REQUEST');
     await admin.admin.users.deactivate.mutate({ userId: doraId });
     expect((await refusal(dora.auth.me.query())).code).toBe('UNAUTHORIZED');
-    expect((await refusal(app.client().auth.login.mutate({ email: 'dora@demo.test', password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' }))).code).toBe('UNAUTHORIZED');
+    expect(
+      (
+        await refusal(
+          app
+            .client()
+            .auth.login.mutate({ email: 'dora@demo.test', password: 'a long enough passphrase, 64+ characters are fine too ok ok ok ok' }),
+        )
+      ).code,
+    ).toBe('UNAUTHORIZED');
   });
 });

@@ -30,8 +30,22 @@ afterAll(() => app?.stop());
 
 async function sharedAddress(email: string) {
   const [hashA, hashB] = await Promise.all([hashPassword(PASSWORD_A), hashPassword(PASSWORD_B)]);
-  const a = await insertUser(app.db.sql, { orgId: orgA.org.id, email, name: 'Sam in A', role: 'agent', language: 'en', passwordHash: hashA });
-  const b = await insertUser(app.db.sql, { orgId: orgB.org.id, email, name: 'Sam in B', role: 'agent', language: 'en', passwordHash: hashB });
+  const a = await insertUser(app.db.sql, {
+    orgId: orgA.org.id,
+    email,
+    name: 'Sam in A',
+    role: 'agent',
+    language: 'en',
+    passwordHash: hashA,
+  });
+  const b = await insertUser(app.db.sql, {
+    orgId: orgB.org.id,
+    email,
+    name: 'Sam in B',
+    role: 'agent',
+    language: 'en',
+    passwordHash: hashB,
+  });
   return { a, b };
 }
 
@@ -107,13 +121,14 @@ describe('one address in two organizations', () => {
     await app.login('ada@shared.test', PASSWORD_A);
   });
 
-  it("a password reset lifts the lock for the reset user only", async () => {
+  it('a password reset lifts the lock for the reset user only', async () => {
     const max = await sharedAddress('max@shared.test');
     await lockByWrongPasswords('max@shared.test');
     await app.client().auth.requestReset.mutate({ email: 'max@shared.test' });
     // The same mailbox gets one link per organization; use A's.
     const body = await waitFor(async () => {
-      const rows = await app.db.sql`SELECT body_text FROM mail_outbox WHERE org_id = ${orgA.org.id} AND to_address = 'max@shared.test' AND kind = 'reset'`;
+      const rows = await app.db
+        .sql`SELECT body_text FROM mail_outbox WHERE org_id = ${orgA.org.id} AND to_address = 'max@shared.test' AND kind = 'reset'`;
       return rows[0]?.body_text as string | undefined;
     }, 'reset mail of A');
     const token = decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(body)![1]!);
@@ -154,7 +169,9 @@ describe('one address in two organizations', () => {
     } finally {
       await app.db.sql`UPDATE organizations SET allowed_networks = '{}' WHERE id = ${orgA.org.id}`;
     }
-    expect(await auditOf(orgA.org.id, 'ray@shared.test')).toEqual([{ action: 'login_refused_network', subjectUserId: ray.a.id, ip: expect.any(String) }]);
+    expect(await auditOf(orgA.org.id, 'ray@shared.test')).toEqual([
+      { action: 'login_refused_network', subjectUserId: ray.a.id, ip: expect.any(String) },
+    ]);
     expect((await auditOf(orgB.org.id, 'ray@shared.test')).map((e) => [e.action, e.subjectUserId])).toEqual([['login', ray.b.id]]);
   });
 });

@@ -15,7 +15,10 @@ export abstract class OutboundWorker {
     private readonly pollMs: number,
     what: string,
   ) {
-    this.pump = new Pump(() => this.cycle(), (err) => s.log.warn({ err }, `${what} cycle failed; will retry`));
+    this.pump = new Pump(
+      () => this.cycle(),
+      (err) => s.log.warn({ err }, `${what} cycle failed; will retry`),
+    );
   }
 
   start(): void {

@@ -27,7 +27,11 @@ export interface StatusActor {
  * state one after the other), publishes `user.status` when it changed, and returns the
  * agent's state as the agents list shows it.
  */
-async function change(s: Services, actor: StatusActor, fn: (tx: Tx, current: AgentStatus) => Promise<AgentStatus | null>): Promise<AgentState> {
+async function change(
+  s: Services,
+  actor: StatusActor,
+  fn: (tx: Tx, current: AgentStatus) => Promise<AgentStatus | null>,
+): Promise<AgentState> {
   return runTx(s.sql, async (tx) => {
     const current = await lockUserStatus(tx, actor.orgId, actor.userId);
     if (!current) throw actor.fail('NOT_FOUND', 'error.notFound');
@@ -62,7 +66,13 @@ export function startPause(s: Services, actor: StatusActor, pauseTypeId: string,
     if (!pauseAllowedAt(type.earliestTime, now, org.timeZone)) {
       throw actor.fail('PRECONDITION_FAILED', 'pause.tooEarly', { time: type.earliestTime! });
     }
-    await insertPause(tx, { orgId: actor.orgId, userId: actor.userId, typeId: type.id, startedAt: now, endsBy: pauseEndsBy(now, type.maxMinutes) });
+    await insertPause(tx, {
+      orgId: actor.orgId,
+      userId: actor.userId,
+      typeId: type.id,
+      startedAt: now,
+      endsBy: pauseEndsBy(now, type.maxMinutes),
+    });
     // The status may already read 'paused' with no pause behind it (set by hand): still one change.
     await setStatusAt(tx, actor.orgId, actor.userId, 'paused', now);
     return 'paused';

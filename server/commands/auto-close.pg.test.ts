@@ -40,12 +40,14 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 beforeEach(async () => {
-  await app.db.sql`UPDATE organizations SET auto_close_message = NULL, customer_language = 'pt-BR', queue_timeout_minutes = NULL WHERE id = ${ids.orgId}`;
+  await app.db
+    .sql`UPDATE organizations SET auto_close_message = NULL, customer_language = 'pt-BR', queue_timeout_minutes = NULL WHERE id = ${ids.orgId}`;
 });
 
 /** The outbound bot rows of a conversation carrying this text. */
 const told = (conversationId: string, text: string) =>
-  app.db.sql`SELECT id, status, is_bot, wire_text FROM messages WHERE conversation_id = ${conversationId} AND direction = 'out' AND text = ${text}`;
+  app.db
+    .sql`SELECT id, status, is_bot, wire_text FROM messages WHERE conversation_id = ${conversationId} AND direction = 'out' AND text = ${text}`;
 const statusOf = async (id: string) => (await app.db.sql`SELECT status, close_reason FROM conversations WHERE id = ${id}`)[0]!;
 
 async function activeConversation(): Promise<Conversation> {
@@ -91,7 +93,11 @@ describe('auto-close tells the customer', () => {
     const { visitorToken, visitorId } = (await session.json()) as { visitorToken: string; visitorId: string };
     const headers = { authorization: `Bearer ${visitorToken}`, 'content-type': 'application/json', 'accept-language': 'en' };
     for (const text of ['Hello', '1']) {
-      const r = await fetch(`${app.url}/webchat/messages`, { method: 'POST', headers, body: JSON.stringify({ clientMessageId: randomUUID(), text }) });
+      const r = await fetch(`${app.url}/webchat/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ clientMessageId: randomUUID(), text }),
+      });
       expect(r.status).toBe(201);
     }
     const [conversation] = await app.db.sql`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id
@@ -101,10 +107,16 @@ describe('auto-close tells the customer', () => {
     await sweepTimers(app.services, later(new Date(), 31));
     expect(await statusOf(conversation!.id as string)).toMatchObject({ status: 'closed', close_reason: 'queue_timeout' });
     // The web chat delivery takes the queued row like any bot message…
-    await waitFor(async () => (await told(conversation!.id as string, standard('pt-BR')))[0]?.status === 'sent', 'the closing message to be sent');
+    await waitFor(
+      async () => (await told(conversation!.id as string, standard('pt-BR')))[0]?.status === 'sent',
+      'the closing message to be sent',
+    );
     // …and the visitor's widget gets it.
     const list = await fetch(`${app.url}/webchat/messages`, { headers });
-    const body = (await list.json()) as { messages: { text: string; isBot: boolean; direction: string }[]; conversation: { status: string } };
+    const body = (await list.json()) as {
+      messages: { text: string; isBot: boolean; direction: string }[];
+      conversation: { status: string };
+    };
     expect(body.messages.at(-1)).toMatchObject({ text: standard('pt-BR'), isBot: true, direction: 'out' });
     expect(body.conversation.status).toBe('closed');
   });
@@ -166,7 +178,9 @@ describe('the queue timeout of conversations waiting with no team', () => {
     await sweepTimers(app.services, later(t0, 60 * 24 * 60));
     expect(await statusOf(first.id)).toMatchObject({ status: 'waiting' });
     const deadline = async () =>
-      ((await admin.admin.monitor.overview.query()).conversations as { id: string; autoCloseAt: string | null }[]).find((c) => c.id === first.id)!.autoCloseAt;
+      ((await admin.admin.monitor.overview.query()).conversations as { id: string; autoCloseAt: string | null }[]).find(
+        (c) => c.id === first.id,
+      )!.autoCloseAt;
     expect(await deadline()).toBeNull();
 
     const org = await admin.admin.org.update.mutate({ queueTimeoutMinutes: 20 });

@@ -67,7 +67,10 @@ export async function openChat(s: Services, actor: ChatActor, userIds: string[])
     // Only the caller's own right to chat is checked again for a room that exists.
     if (existing && caller.internalChat) return { roomId: existing, docName: docName.chat(existing), kind: 'direct', created: false };
   }
-  const refusal = chatRefusal(caller, others.map((id) => parties.get(id)));
+  const refusal = chatRefusal(
+    caller,
+    others.map((id) => parties.get(id)),
+  );
   if (refusal) throw actor.fail('FORBIDDEN', refusal.key, refusal.name ? { name: refusal.name } : {});
   return runTx(s.sql, async (tx) => {
     const kind: ChatKind = key ? 'direct' : 'group';
@@ -97,7 +100,10 @@ export async function addChatMembers(s: Services, actor: ChatActor, roomId: stri
   const parties = new Map((await chatParties(s.sql, actor.orgId, [actor.userId, ...wanted])).map((p) => [p.id, p]));
   const caller = parties.get(actor.userId);
   if (!caller) throw actor.fail('UNAUTHORIZED', 'error.unauthenticated');
-  const refusal = chatRefusal(caller, wanted.map((id) => parties.get(id)));
+  const refusal = chatRefusal(
+    caller,
+    wanted.map((id) => parties.get(id)),
+  );
   if (refusal) throw actor.fail('FORBIDDEN', refusal.key, refusal.name ? { name: refusal.name } : {});
   const live = await liveCount(s.sql, actor.orgId, roomId);
   return runTx(s.sql, async (tx) => {
@@ -106,7 +112,8 @@ export async function addChatMembers(s: Services, actor: ChatActor, roomId: stri
     if (!room || !room.members.includes(actor.userId)) throw actor.fail('NOT_FOUND', 'error.notFound');
     const already = wanted.find((id) => room.members.includes(id));
     if (already) throw actor.fail('CONFLICT', 'chat.alreadyMember', { name: parties.get(already)!.name });
-    if (room.members.length + wanted.length > MAX_CHAT_OTHERS + 1) throw actor.fail('BAD_REQUEST', 'chat.tooMany', { max: MAX_CHAT_OTHERS });
+    if (room.members.length + wanted.length > MAX_CHAT_OTHERS + 1)
+      throw actor.fail('BAD_REQUEST', 'chat.tooMany', { max: MAX_CHAT_OTHERS });
     await addMembersRead(tx, actor.orgId, roomId, wanted, (await archivedCount(tx, actor.orgId, roomId)) + live);
     await s.bus.publish(tx, actor.orgId, 'chat.members', { roomId });
     return { added: wanted.length };
@@ -191,14 +198,22 @@ export const POSTED_WAIT_MS = 5_000;
  * the message itself travels in the room's document. Nothing is published for a message
  * the server does not hold, or that someone else wrote.
  */
-export async function announceChatMessage(s: Services, actor: ChatActor, roomId: string, messageId: string, opts: { waitMs?: number } = {}): Promise<{ announced: boolean }> {
+export async function announceChatMessage(
+  s: Services,
+  actor: ChatActor,
+  roomId: string,
+  messageId: string,
+  opts: { waitMs?: number } = {},
+): Promise<{ announced: boolean }> {
   await memberOf(s, actor, roomId);
   const deadline = Date.now() + (opts.waitMs ?? POSTED_WAIT_MS);
   for (let delay = 50; ; delay = Math.min(500, delay * 2)) {
     const doc = await storedRoomDoc(s.sql, actor.orgId, roomId);
     let found: boolean;
     try {
-      found = chatMessages(doc).toArray().some((m) => m instanceof Y.Map && m.get('id') === messageId && m.get('authorId') === actor.userId);
+      found = chatMessages(doc)
+        .toArray()
+        .some((m) => m instanceof Y.Map && m.get('id') === messageId && m.get('authorId') === actor.userId);
     } finally {
       doc.destroy();
     }
@@ -218,7 +233,14 @@ export async function chatHistory(s: Services, actor: ChatActor, roomId: string,
   await memberOf(s, actor, roomId);
   const rows = await archivedMessages(s.sql, actor.orgId, roomId, before, HISTORY_PAGE);
   return {
-    messages: rows.map((r) => ({ seq: r.seq, id: r.id, authorId: r.authorId, authorName: r.authorName, at: r.at.toISOString(), text: r.text })),
+    messages: rows.map((r) => ({
+      seq: r.seq,
+      id: r.id,
+      authorId: r.authorId,
+      authorName: r.authorName,
+      at: r.at.toISOString(),
+      text: r.text,
+    })),
     nextBefore: rows.length === HISTORY_PAGE ? rows.at(-1)!.seq : null,
   };
 }
@@ -260,7 +282,15 @@ export async function archiveChatRoom(
       const msg = readChatMessage(m);
       const at = new Date(msg.at);
       const item = m._item!.id;
-      return [{ itemId: `${item.client}:${item.clock}`, messageId: msg.id, authorId: bindings.get(item.client) ?? null, at: Number.isNaN(at.getTime()) ? new Date() : at, text: msg.text }];
+      return [
+        {
+          itemId: `${item.client}:${item.clock}`,
+          messageId: msg.id,
+          authorId: bindings.get(item.client) ?? null,
+          at: Number.isNaN(at.getTime()) ? new Date() : at,
+          text: msg.text,
+        },
+      ];
     });
     const removal = update as Uint8Array | null;
     if (!removal) return null;

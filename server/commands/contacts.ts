@@ -1,6 +1,21 @@
 import { getChannel } from '../../db/queries/channels.ts';
-import { getContact, insertContact, lockContact, updateContactValues, type Contact, type ContactValues } from '../../db/queries/contacts.ts';
-import { contactsOfChannelKind, conversationsOfContact, mediaOfContact, recentContacts, searchContacts, type ContactConversation, type ContactFilter } from '../../db/queries/contacts-search.ts';
+import {
+  getContact,
+  insertContact,
+  lockContact,
+  updateContactValues,
+  type Contact,
+  type ContactValues,
+} from '../../db/queries/contacts.ts';
+import {
+  contactsOfChannelKind,
+  conversationsOfContact,
+  mediaOfContact,
+  recentContacts,
+  searchContacts,
+  type ContactConversation,
+  type ContactFilter,
+} from '../../db/queries/contacts-search.ts';
 import { isUniqueViolation, runTx } from '../../db/sql.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
 import { isWhatsappNumber, missingRequiredFields } from '../domain/contacts.ts';
@@ -17,10 +32,20 @@ export interface ContactInput {
   fields?: Record<string, string>;
 }
 
-const BUILT_IN: Record<string, MessageKey> = { name: 'contact.field.name', email: 'contact.field.email', whatsapp: 'contact.field.whatsapp' };
+const BUILT_IN: Record<string, MessageKey> = {
+  name: 'contact.field.name',
+  email: 'contact.field.email',
+  whatsapp: 'contact.field.whatsapp',
+};
 
 /** Merges the input into what is stored and checks it; `enforce` refuses a contact left incomplete. */
-function validated(actor: Actor, required: readonly string[], stored: Contact | null, input: ContactInput, enforce: boolean): ContactValues {
+function validated(
+  actor: Actor,
+  required: readonly string[],
+  stored: Contact | null,
+  input: ContactInput,
+  enforce: boolean,
+): ContactValues {
   const pick = (v: string | null | undefined, old: string | null) => (v === undefined ? old : v?.trim() || null);
   const fields = { ...stored?.fields };
   for (const [key, value] of Object.entries(input.fields ?? {})) {

@@ -15,7 +15,13 @@ import { emailKey } from './login.ts';
 /** Creates a single-use link for the user and mails it, inside the caller's transaction. */
 export async function sendLink(s: Services, db: Db, user: User, kind: TokenKind): Promise<void> {
   const secret = randomSecret();
-  await insertOneTimeToken(db, { orgId: user.orgId, kind, userId: user.id, secretHash: hashSecret(secret), ttlMinutes: s.env.LINK_TTL_MINUTES });
+  await insertOneTimeToken(db, {
+    orgId: user.orgId,
+    kind,
+    userId: user.id,
+    secretHash: hashSecret(secret),
+    ttlMinutes: s.env.LINK_TTL_MINUTES,
+  });
   const org = (await getOrganization(db, user.orgId))!;
   const lang = isLanguage(user.language) ? user.language : 'pt-BR';
   const link = `${s.env.APP_ORIGIN}/set-password?token=${encodeURIComponent(secret)}`;
@@ -44,9 +50,7 @@ export function requestReset(s: Services, email: string, ip: string): void {
   });
 }
 
-export type LinkStatus =
-  | { status: 'valid'; kind: TokenKind; email: string; name: string }
-  | { status: 'expired' | 'used' | 'invalid' };
+export type LinkStatus = { status: 'valid'; kind: TokenKind; email: string; name: string } | { status: 'expired' | 'used' | 'invalid' };
 
 export async function checkLink(s: Services, token: string): Promise<LinkStatus> {
   const found = await findOneTimeToken(s.sql, hashSecret(token));
@@ -106,6 +110,12 @@ export async function requestNewLink(s: Services, token: string, ip: string): Pr
   const kind: TokenKind = found.kind === 'invite' && !user.hasPassword ? 'invite' : 'reset';
   await runTx(s.sql, async (tx) => {
     await sendLink(s, tx, user, kind);
-    await audit(tx, { orgId: user.orgId, action: kind === 'invite' ? 'invitation_sent' : 'password_reset_requested', subjectUserId: user.id, email: user.email, ip });
+    await audit(tx, {
+      orgId: user.orgId,
+      action: kind === 'invite' ? 'invitation_sent' : 'password_reset_requested',
+      subjectUserId: user.id,
+      email: user.email,
+      ip,
+    });
   });
 }

@@ -31,7 +31,12 @@ async function refusalOf(s: Services, user: User, ip: string): Promise<Refusal |
   const org = (await getOrganization(s.sql, user.orgId))!;
   if (!isAllowedNetwork(ip, org.allowedNetworks)) return 'login_refused_network';
   const zone = user.timeZone ?? org.timeZone;
-  if (org.workHoursPolicy === 'refuse_login' && user.role !== 'admin' && hasSchedule(user.workHours) && !isWithinWorkHours(user.workHours, new Date(), zone)) {
+  if (
+    org.workHoursPolicy === 'refuse_login' &&
+    user.role !== 'admin' &&
+    hasSchedule(user.workHours) &&
+    !isWithinWorkHours(user.workHours, new Date(), zone)
+  ) {
     return 'login_refused_hours';
   }
   return null;
@@ -91,13 +96,15 @@ export async function login(
   // locked (we get here only for a user whose lock was lifted) a wrong password would say
   // "locked" and use up the unlock's tries, so a refusal does the same.
   if (lock) await spendUnlocks(s.sql, key, s.env.LOCKOUT_ATTEMPTS);
-  const locked = lock ? false : await recordFailure(s.sql, {
-    emailKey: key,
-    ip: input.ip,
-    attempts: s.env.LOCKOUT_ATTEMPTS,
-    windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES,
-    lockMinutes: s.env.LOCKOUT_MINUTES,
-  });
+  const locked = lock
+    ? false
+    : await recordFailure(s.sql, {
+        emailKey: key,
+        ip: input.ip,
+        attempts: s.env.LOCKOUT_ATTEMPTS,
+        windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES,
+        lockMinutes: s.env.LOCKOUT_MINUTES,
+      });
   if (match && refusal) {
     await audit(s.sql, { orgId: match.orgId, action: refusal, subjectUserId: match.id, email: key, ip: input.ip });
     if (locked) await audit(s.sql, { orgId: match.orgId, action: 'lockout', subjectUserId: match.id, email: key, ip: input.ip });
@@ -106,7 +113,13 @@ export async function login(
     // another's), so it goes to the operator's log.
     s.log.info({ event: locked ? 'lockout' : 'login_failed', email: key, ip: input.ip }, locked ? 'login address locked' : 'login failed');
   }
-  const outcome = locked ? 'locked' : refusal === 'login_refused_network' ? 'refused_network' : refusal === 'login_refused_hours' ? 'refused_hours' : 'failed';
+  const outcome = locked
+    ? 'locked'
+    : refusal === 'login_refused_network'
+      ? 'refused_network'
+      : refusal === 'login_refused_hours'
+        ? 'refused_hours'
+        : 'failed';
   s.metrics.logins.inc({ outcome });
   if (lock || locked) throw fail('TOO_MANY_REQUESTS', 'auth.locked');
   throw fail('UNAUTHORIZED', 'auth.invalidCredentials');

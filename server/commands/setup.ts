@@ -36,7 +36,16 @@ async function createEnvChannel(s: Services, tx: Tx, orgId: string): Promise<voi
 export async function setupFirstOrganization(
   s: Services,
   fail: Fail,
-  input: { token: string; organizationName: string; timeZone: string; name: string; email: string; password: string; language: Language; ip: string },
+  input: {
+    token: string;
+    organizationName: string;
+    timeZone: string;
+    name: string;
+    email: string;
+    password: string;
+    language: Language;
+    ip: string;
+  },
 ): Promise<{ user: User; token: string; sessionId: string }> {
   const problem = checkPasswordPolicy(input.password);
   if (problem) throw fail('BAD_REQUEST', problem.key, problem.params);
@@ -48,7 +57,14 @@ export async function setupFirstOrganization(
     if ((await countOrganizations(tx)) > 0) throw fail('CONFLICT', 'auth.setupDone');
     if (!(await consumeSetupToken(tx, hashSecret(input.token)))) throw fail('BAD_REQUEST', 'auth.linkInvalid');
     const org = await insertOrganization(tx, { name: input.organizationName, timeZone: input.timeZone });
-    const user = await insertUser(tx, { orgId: org.id, email: input.email, name: input.name, role: 'admin', language: input.language, passwordHash });
+    const user = await insertUser(tx, {
+      orgId: org.id,
+      email: input.email,
+      name: input.name,
+      role: 'admin',
+      language: input.language,
+      passwordHash,
+    });
     const team = await insertTeam(tx, org.id, { name: input.language === 'en' ? 'Support' : 'Suporte' });
     await setUserTeams(tx, org.id, user.id, [team.id]);
     await createEnvChannel(s, tx, org.id);

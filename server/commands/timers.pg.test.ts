@@ -37,7 +37,8 @@ const nextPhone = () => String(++phone);
 const row = async (id: string) =>
   (await app.db.sql`SELECT status, close_reason, closed_at, closed_by, assignee_id, served_by FROM conversations WHERE id = ${id}`)[0]!;
 const autoCloseAudits = (id: string) =>
-  app.db.sql`SELECT subject_user_id, details FROM audit_log WHERE action = 'conversation_auto_closed' AND details->>'conversationId' = ${id}`;
+  app.db
+    .sql`SELECT subject_user_id, details FROM audit_log WHERE action = 'conversation_auto_closed' AND details->>'conversationId' = ${id}`;
 const closedIds = (r: Awaited<ReturnType<typeof sweepTimers>>) => r.closed.map((c) => c.conversationId).sort();
 
 async function activeConversation(email: string): Promise<Conversation> {
@@ -52,14 +53,21 @@ describe('sweepTimers', () => {
     const support = await waitingConversation(app, channel, nextPhone(), '1');
     const sales = await waitingConversation(app, channel, nextPhone(), '2');
     const active = await activeConversation('ana@demo.test');
-    await app.db.sql`INSERT INTO conversation_participants (org_id, conversation_id, user_id) VALUES (${ids.orgId}, ${active.id}, ${ids.users['bruno@demo.test']!})`;
+    await app.db
+      .sql`INSERT INTO conversation_participants (org_id, conversation_id, user_id) VALUES (${ids.orgId}, ${active.id}, ${ids.users['bruno@demo.test']!})`;
     const t0 = new Date();
 
     expect(closedIds(await sweepTimers(app.services, later(t0, 29)))).toEqual([]);
 
     const queue = await sweepTimers(app.services, later(t0, 31));
     expect(queue.closed).toEqual([{ conversationId: support.id, orgId: ids.orgId, reason: 'queue_timeout' }]);
-    expect(await row(support.id)).toMatchObject({ status: 'closed', close_reason: 'queue_timeout', closed_at: later(t0, 31), closed_by: null, assignee_id: null });
+    expect(await row(support.id)).toMatchObject({
+      status: 'closed',
+      close_reason: 'queue_timeout',
+      closed_at: later(t0, 31),
+      closed_by: null,
+      assignee_id: null,
+    });
 
     const bot = await sweepTimers(app.services, later(t0, 46));
     expect(bot.closed).toEqual([{ conversationId: inBot.id, orgId: ids.orgId, reason: 'bot_timeout' }]);
@@ -68,7 +76,12 @@ describe('sweepTimers', () => {
     const idle = await sweepTimers(app.services, later(t0, 91));
     expect(idle.closed).toEqual([{ conversationId: active.id, orgId: ids.orgId, reason: 'inactivity' }]);
     // The assignee is cleared (the table's rule) but the agent who served it is kept.
-    expect(await row(active.id)).toMatchObject({ status: 'closed', close_reason: 'inactivity', assignee_id: null, served_by: ids.users['ana@demo.test'] });
+    expect(await row(active.id)).toMatchObject({
+      status: 'closed',
+      close_reason: 'inactivity',
+      assignee_id: null,
+      served_by: ids.users['ana@demo.test'],
+    });
     const participants = await app.db.sql`SELECT 1 FROM conversation_participants WHERE conversation_id = ${active.id}`;
     expect(participants).toHaveLength(0);
 
@@ -77,12 +90,19 @@ describe('sweepTimers', () => {
 
     for (const c of [support, inBot, active, sales]) expect(await autoCloseAudits(c.id)).toHaveLength(1);
     const [audit] = await autoCloseAudits(active.id);
-    expect(audit).toMatchObject({ subject_user_id: ids.users['ana@demo.test'], details: { reason: 'inactivity', protocol: active.protocol } });
+    expect(audit).toMatchObject({
+      subject_user_id: ids.users['ana@demo.test'],
+      details: { reason: 'inactivity', protocol: active.protocol },
+    });
 
     // Each close is published, naming the agent who had it so their workspace hears of it.
-    const events = await app.db.sql`SELECT data FROM events WHERE type = 'conversation.updated' AND data->>'conversationId' = ${active.id} AND data->>'status' = 'closed'`;
-    expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ assigneeId: ids.users['ana@demo.test'], teamId: ids.teams.Support })]);
-    const queueEvents = await app.db.sql`SELECT 1 FROM events WHERE type = 'queue.changed' AND data->>'conversationId' = ${support.id} AND data->>'status' = 'closed'`;
+    const events = await app.db
+      .sql`SELECT data FROM events WHERE type = 'conversation.updated' AND data->>'conversationId' = ${active.id} AND data->>'status' = 'closed'`;
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ assigneeId: ids.users['ana@demo.test'], teamId: ids.teams.Support }),
+    ]);
+    const queueEvents = await app.db
+      .sql`SELECT 1 FROM events WHERE type = 'queue.changed' AND data->>'conversationId' = ${support.id} AND data->>'status' = 'closed'`;
     expect(queueEvents).toHaveLength(1);
 
     // Nothing left to do: a repeat sweep changes nothing.

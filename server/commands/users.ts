@@ -41,12 +41,25 @@ export async function inviteUser(
   try {
     return await runTx(s.sql, async (tx) => {
       await checkTeams(tx, fail, actor.orgId, input.teamIds);
-      const created = await insertUser(tx, { orgId: actor.orgId, email: input.email, name: input.name, role: input.role, language: input.language });
+      const created = await insertUser(tx, {
+        orgId: actor.orgId,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        language: input.language,
+      });
       const { email: _e, name: _n, role: _r, teamIds: _t, ...rest } = input;
       const user = (await updateUser(tx, actor.orgId, created.id, rest))!;
       await setUserTeams(tx, actor.orgId, user.id, input.teamIds);
       await sendLink(s, tx, user, 'invite');
-      await audit(tx, { orgId: actor.orgId, action: 'invitation_sent', actorUserId: actor.userId, subjectUserId: user.id, email: user.email, ip: actor.ip });
+      await audit(tx, {
+        orgId: actor.orgId,
+        action: 'invitation_sent',
+        actorUserId: actor.userId,
+        subjectUserId: user.id,
+        email: user.email,
+        ip: actor.ip,
+      });
       await s.bus.publish(tx, actor.orgId, 'user.created', { userId: user.id });
       return user;
     });
@@ -75,7 +88,14 @@ export async function updateUserByAdmin(
       const { teamIds, ...patch } = input;
       const user = (await updateUser(tx, actor.orgId, userId, patch))!;
       if (teamIds) await setUserTeams(tx, actor.orgId, userId, teamIds);
-      await audit(tx, { orgId: actor.orgId, action: 'user_updated', actorUserId: actor.userId, subjectUserId: userId, ip: actor.ip, details: { fields: Object.keys(input) } });
+      await audit(tx, {
+        orgId: actor.orgId,
+        action: 'user_updated',
+        actorUserId: actor.userId,
+        subjectUserId: userId,
+        ip: actor.ip,
+        details: { fields: Object.keys(input) },
+      });
       await s.bus.publish(tx, actor.orgId, 'user.updated', { userId });
       return user;
     });
@@ -105,7 +125,14 @@ export async function unlockUser(s: Services, fail: Fail, actor: Actor, userId: 
     if (!user) throw fail('NOT_FOUND', 'error.notFound');
     // Only this organization's user: the same address elsewhere is another admin's to unlock.
     const wasLocked = await unlock(tx, { emailKey: emailKey(user.email), orgId: actor.orgId, userId });
-    await audit(tx, { orgId: actor.orgId, action: 'unlock', actorUserId: actor.userId, subjectUserId: userId, email: user.email, ip: actor.ip });
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'unlock',
+      actorUserId: actor.userId,
+      subjectUserId: userId,
+      email: user.email,
+      ip: actor.ip,
+    });
     await s.bus.publish(tx, actor.orgId, 'user.updated', { userId });
     return { wasLocked };
   });
@@ -116,6 +143,13 @@ export async function resendInvite(s: Services, fail: Fail, actor: Actor, userId
     const user = await getUser(tx, actor.orgId, userId);
     if (!user || user.deactivatedAt) throw fail('NOT_FOUND', 'error.notFound');
     await sendLink(s, tx, user, user.hasPassword ? 'reset' : 'invite');
-    await audit(tx, { orgId: actor.orgId, action: 'invitation_sent', actorUserId: actor.userId, subjectUserId: userId, email: user.email, ip: actor.ip });
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'invitation_sent',
+      actorUserId: actor.userId,
+      subjectUserId: userId,
+      email: user.email,
+      ip: actor.ip,
+    });
   });
 }

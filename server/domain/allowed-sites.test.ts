@@ -38,7 +38,9 @@ describe('web chat allowed sites', () => {
 
   it('makes frame-ancestors from the list: any site when empty, none when nothing valid remains', () => {
     expect(frameAncestors([])).toBe('frame-ancestors *');
-    expect(frameAncestors(['https://shop.example.com', 'http://localhost:8080'])).toBe('frame-ancestors https://shop.example.com http://localhost:8080');
+    expect(frameAncestors(['https://shop.example.com', 'http://localhost:8080'])).toBe(
+      'frame-ancestors https://shop.example.com http://localhost:8080',
+    );
     expect(frameAncestors(['https://shop.example.com; script-src *'])).toBe("frame-ancestors 'none'");
   });
 });

@@ -12,7 +12,13 @@ export function renderMenu(greeting: string, options: readonly BotOption[]): str
 
 /** The option the customer chose: its key ("1"), or its label, case- and accent-insensitive. */
 export function chooseOption(text: string, options: readonly BotOption[]): BotOption | null {
-  const norm = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').trim().toLowerCase().replace(/[.)\s]+$/u, '');
+  const norm = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/\p{Diacritic}/gu, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[.)\s]+$/u, '');
   const answer = norm(text);
   if (!answer) return null;
   return options.find((o) => norm(o.key) === answer) ?? options.find((o) => norm(o.label) === answer) ?? null;

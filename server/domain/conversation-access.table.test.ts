@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mayClaim, mayManage, mayView, mayWrite, type ConversationFacts, type ConversationStatus, type Viewer } from './conversation-access.ts';
+import {
+  mayClaim,
+  mayManage,
+  mayView,
+  mayWrite,
+  type ConversationFacts,
+  type ConversationStatus,
+  type Viewer,
+} from './conversation-access.ts';
 
 /**
  * The conversation rules as a table: status × role × relation (× history permission) → what

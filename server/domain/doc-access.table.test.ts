@@ -27,7 +27,12 @@ const viewers: Record<ViewerKind, DocViewer> = {
 };
 
 const conv = (status: ConversationFacts['status'], over: Partial<ConversationFacts> = {}): ConversationFacts => ({
-  status, teamId: OTHER_TEAM, assigneeId: OTHER, targetUserId: null, participantIds: [], ...over,
+  status,
+  teamId: OTHER_TEAM,
+  assigneeId: OTHER,
+  targetUserId: null,
+  participantIds: [],
+  ...over,
 });
 
 /** A document, and what the caller read from the database about it. */

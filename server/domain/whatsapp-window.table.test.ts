@@ -15,9 +15,15 @@ const HOUR = 60 * MIN;
 const at = (minutes: number | null) => (minutes === null ? null : new Date(NOW.getTime() + minutes * MIN));
 const h = (hours: number) => hours * 60;
 
-type Expected = { open: true; closesAt: number | null } | { open: false; reason: 'never_opened' | 'expired' | 'awaiting_reply'; closedAt: number | null };
+type Expected =
+  | { open: true; closesAt: number | null }
+  | { open: false; reason: 'never_opened' | 'expired' | 'awaiting_reply'; closedAt: number | null };
 const open = (closesAt: number | null): Expected => ({ open: true, closesAt });
-const closed = (reason: 'never_opened' | 'expired' | 'awaiting_reply', closedAt: number | null): Expected => ({ open: false, reason, closedAt });
+const closed = (reason: 'never_opened' | 'expired' | 'awaiting_reply', closedAt: number | null): Expected => ({
+  open: false,
+  reason,
+  closedAt,
+});
 
 // [case, channel, last inbound (min from now), last template (min from now), expected (times in min from now)]
 const rows: [string, string, number | null, number | null, Expected][] = [

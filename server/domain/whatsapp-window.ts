@@ -12,9 +12,7 @@ export const WINDOW_MS = 24 * 60 * 60 * 1000;
  */
 export type WindowClosedReason = 'never_opened' | 'expired' | 'awaiting_reply';
 
-export type WindowState =
-  | { open: true; closesAt: Date | null }
-  | { open: false; reason: WindowClosedReason; closedAt: Date | null };
+export type WindowState = { open: true; closesAt: Date | null } | { open: false; reason: WindowClosedReason; closedAt: Date | null };
 
 /**
  * The one answer the conversation view, the composer and `send` share. `lastInboundAt`: the
@@ -25,6 +23,7 @@ export function windowState(channelKind: string, lastInboundAt: Date | null, las
   if (channelKind !== 'whatsapp') return { open: true, closesAt: null };
   const closesAt = lastInboundAt ? new Date(lastInboundAt.getTime() + WINDOW_MS) : null;
   if (closesAt && now.getTime() < closesAt.getTime()) return { open: true, closesAt };
-  if (lastTemplateAt && (!lastInboundAt || lastInboundAt < lastTemplateAt)) return { open: false, reason: 'awaiting_reply', closedAt: closesAt };
+  if (lastTemplateAt && (!lastInboundAt || lastInboundAt < lastTemplateAt))
+    return { open: false, reason: 'awaiting_reply', closedAt: closesAt };
   return closesAt ? { open: false, reason: 'expired', closedAt: closesAt } : { open: false, reason: 'never_opened', closedAt: null };
 }

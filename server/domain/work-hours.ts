@@ -4,9 +4,7 @@ export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM, for example 08:00.');
-const interval = z
-  .tuple([time, time])
-  .refine(([from, to]) => from < to, 'The end of a work interval must come after its start.');
+const interval = z.tuple([time, time]).refine(([from, to]) => from < to, 'The end of a work interval must come after its start.');
 
 /** Work hours per weekday, in the user's (or the organization's) time zone. Empty = no schedule. */
 export const workHoursSchema = z.partialRecord(z.enum(WEEKDAYS), z.array(interval).max(4));

@@ -23,7 +23,10 @@ export class EventBus {
   private listeners = new Set<EventListener>();
   private unlisten: (() => Promise<void>) | null = null;
 
-  constructor(private sql: Sql, private log: Logger) {}
+  constructor(
+    private sql: Sql,
+    private log: Logger,
+  ) {}
 
   async start(): Promise<void> {
     const sub = await this.sql.listen(

@@ -81,7 +81,14 @@ describe('events.stream', () => {
     const { startApp } = await import('../app.ts');
     const { parseEnv } = await import('../env.ts');
     const { createLogger } = await import('../log.ts');
-    const env = parseEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: app.db.url, ATENDE_DEMO: 'true', ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR, LOG_LEVEL: 'silent' });
+    const env = parseEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: app.db.url,
+      ATENDE_DEMO: 'true',
+      ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR,
+      LOG_LEVEL: 'silent',
+    });
     const second = await startApp(env, createLogger('silent'), app.db.url);
     try {
       const ana = await app.login('ana@demo.test');

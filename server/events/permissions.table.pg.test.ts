@@ -41,7 +41,13 @@ beforeAll(async () => {
     return u.id;
   };
   const sales = new Set([ids.teams.Sales]);
-  const receiver = (userId: string, role: Receiver['role'], teamIds: Set<string>, org = orgId): Receiver => ({ orgId: org, userId, role, sessionId: `session-${userId}`, teamIds });
+  const receiver = (userId: string, role: Receiver['role'], teamIds: Set<string>, org = orgId): Receiver => ({
+    orgId: org,
+    userId,
+    role,
+    sessionId: `session-${userId}`,
+    teamIds,
+  });
   const other = await createOtherOrg(db.sql, 'permissions');
   receivers.admin = receiver(ids.users['admin@demo.test'], 'admin', new Set([ids.teams.Support, ids.teams.Sales]));
   receivers.teamAgent = receiver(ids.users['ana@demo.test'], 'agent', new Set([ids.teams.Support]));
@@ -54,9 +60,23 @@ beforeAll(async () => {
 
   const channel = await makeChannel(db.sql, ids);
   const { contact } = await findOrCreateChannelContact(db.sql, orgId, { whatsapp: '5511999990001', name: 'Customer' });
-  const c = await insertConversation(db.sql, { orgId, protocol: 'P-1', contactId: contact.id, channelId: channel.id, status: 'active', teamId: ids.teams.Support, assigneeId: receivers.assignee.userId });
+  const c = await insertConversation(db.sql, {
+    orgId,
+    protocol: 'P-1',
+    contactId: contact.id,
+    channelId: channel.id,
+    status: 'active',
+    teamId: ids.teams.Support,
+    assigneeId: receivers.assignee.userId,
+  });
   await addParticipant(db.sql, c, receivers.participant.userId, receivers.assignee.userId);
-  conversation = { conversationId: c.id, teamId: ids.teams.Support, assigneeId: receivers.assignee.userId, targetUserId: null, contactId: contact.id };
+  conversation = {
+    conversationId: c.id,
+    teamId: ids.teams.Support,
+    assigneeId: receivers.assignee.userId,
+    targetUserId: null,
+    contactId: contact.id,
+  };
   roomId = (await insertRoom(db.sql, { orgId, kind: 'group', directKey: null, createdBy: receivers.teamAgent.userId }))!;
   await addMembers(db.sql, orgId, roomId, [receivers.teamAgent.userId, receivers.named.userId]);
 });
@@ -71,7 +91,14 @@ interface Row<T extends EventType> {
 const everyoneOfTheOrg: Who[] = ['admin', 'teamAgent', 'otherTeamAgent', 'assignee', 'participant', 'named'];
 const whoSeesTheConversation: Who[] = ['admin', 'teamAgent', 'assignee', 'participant'];
 const named = () => receivers.named.userId;
-const message = () => ({ ...conversation, messageId: '00000000-0000-0000-0000-000000000001', status: 'sent', direction: 'out', conversationStatus: 'active' }) as const;
+const message = () =>
+  ({
+    ...conversation,
+    messageId: '00000000-0000-0000-0000-000000000001',
+    status: 'sent',
+    direction: 'out',
+    conversationStatus: 'active',
+  }) as const;
 
 /** One row per event type. */
 const table: { [T in EventType]: Row<T> } = {
@@ -117,7 +144,13 @@ describe('who receives each event type', () => {
 
   it('a colleague a change removed hears of it once (formerParticipantIds), nobody else more', async () => {
     const data = { ...conversation, status: 'closed', formerParticipantIds: [receivers.otherTeamAgent.userId] };
-    expect(await receiversOf(stored('conversation.updated', data))).toEqual(['admin', 'teamAgent', 'otherTeamAgent', 'assignee', 'participant']);
+    expect(await receiversOf(stored('conversation.updated', data))).toEqual([
+      'admin',
+      'teamAgent',
+      'otherTeamAgent',
+      'assignee',
+      'participant',
+    ]);
   });
 
   it('the person a conversation is transferred to (targetUserId) receives it', async () => {

@@ -46,7 +46,11 @@ describe('the origin rule (SPEC §9)', () => {
 
   it('takes mutations as application/json only (no form posts)', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const res = await fetch(`${app.url}/trpc/auth.updateProfile`, { method: 'POST', headers: { 'content-type': type, cookie }, body: '{}' });
+      const res = await fetch(`${app.url}/trpc/auth.updateProfile`, {
+        method: 'POST',
+        headers: { 'content-type': type, cookie },
+        body: '{}',
+      });
       expect(res.status).toBe(415);
     }
   });
@@ -76,7 +80,11 @@ describe('operational endpoints', () => {
   });
 
   it('turns bad input into a readable BAD_REQUEST with field messages', async () => {
-    const res = await fetch(`${app.url}/trpc/auth.login`, { method: 'POST', headers: { ...json, 'accept-language': 'en' }, body: '{"email":"not-an-email","password":"x"}' });
+    const res = await fetch(`${app.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { ...json, 'accept-language': 'en' },
+      body: '{"email":"not-an-email","password":"x"}',
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.data.code).toBe('BAD_REQUEST');
@@ -87,7 +95,11 @@ describe('operational endpoints', () => {
 
   it('says what is wrong with each field in the person\u2019s language, for our rules and zod\u2019s own', async () => {
     const ask = async (lang: string, input: unknown) => {
-      const res = await fetch(`${app.url}/trpc/auth.login`, { method: 'POST', headers: { ...json, 'accept-language': lang }, body: JSON.stringify(input) });
+      const res = await fetch(`${app.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { ...json, 'accept-language': lang },
+        body: JSON.stringify(input),
+      });
       return (await res.json()).error as { message: string; data: { fieldErrors: Record<string, string> } };
     };
     const pt = await ask('pt-BR', { email: 'not-an-email', password: 'x' });
@@ -172,7 +184,9 @@ describe('request body limit (tRPC)', () => {
   it('refuses a body declared larger than 1 MB from its headers, before it is sent, with a sentence', async () => {
     const declared = 64 * 1024 * 1024;
     // Only the first kilobyte of the 64 MB ever leaves the client: the answer must come without the rest.
-    const answer = await sendRaw(app.url, loginHead(`Content-Length: ${declared}\r\n`), [Buffer.from(`{"email":"a@b.co","password":"${'x'.repeat(1000)}`)]);
+    const answer = await sendRaw(app.url, loginHead(`Content-Length: ${declared}\r\n`), [
+      Buffer.from(`{"email":"a@b.co","password":"${'x'.repeat(1000)}`),
+    ]);
     expect(answer.status).toBe(413);
     expect(answer.sent).toBeLessThan(2048);
     expect(answer.head).toContain('connection: close');

@@ -42,7 +42,11 @@ function humanSize(bytes: number): string {
 export function receiveUpload(
   req: IncomingMessage,
   s: Services,
-  opts: { orgId: string; refuseType: (contentType: string) => { reason: MessageKey; params?: Record<string, string> } | null; record: (file: ReceivedFile) => Promise<void> },
+  opts: {
+    orgId: string;
+    refuseType: (contentType: string) => { reason: MessageKey; params?: Record<string, string> } | null;
+    record: (file: ReceivedFile) => Promise<void>;
+  },
 ): Promise<UploadOutcome> {
   const max = s.env.UPLOAD_MAX_BYTES;
   return new Promise((resolve) => {
@@ -78,14 +82,23 @@ export function receiveUpload(
       s.storage
         .put(storageKey, stream, max)
         .then(async ({ sizeBytes, sha256 }) => {
-          const file = { id, storageKey, filename: (info.filename || 'file').replace(/[\\/\r\n"]/g, '_').slice(0, 200), contentType, sizeBytes, sha256 };
+          const file = {
+            id,
+            storageKey,
+            filename: (info.filename || 'file').replace(/[\\/\r\n"]/g, '_').slice(0, 200),
+            contentType,
+            sizeBytes,
+            sha256,
+          };
           await opts.record(file);
           finish({ ok: true, file });
         })
         .catch(async (err) => {
           await s.storage.delete(storageKey).catch((e: unknown) => s.log.warn({ err: e, storageKey }, 'could not remove a refused upload'));
-          if (err instanceof UploadRefused) return finish({ ok: false, status: err.status, reason: err.reason, ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) });
-          if (err instanceof FileTooLargeError) return finish({ ok: false, status: 413, reason: 'upload.tooLarge', params: { max: humanSize(max) } });
+          if (err instanceof UploadRefused)
+            return finish({ ok: false, status: err.status, reason: err.reason, ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) });
+          if (err instanceof FileTooLargeError)
+            return finish({ ok: false, status: 413, reason: 'upload.tooLarge', params: { max: humanSize(max) } });
           s.log.error({ err }, 'upload failed');
           finish({ ok: false, status: 500, reason: 'error.internal' });
         });

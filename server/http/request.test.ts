@@ -28,7 +28,10 @@ describe('parseCookies', () => {
 
 describe('clientIp', () => {
   const from = (socket: string, forwarded?: string | string[]) =>
-    ({ headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded }, socket: { remoteAddress: socket } }) as unknown as IncomingMessage;
+    ({
+      headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded },
+      socket: { remoteAddress: socket },
+    }) as unknown as IncomingMessage;
 
   it('takes the socket address when no proxy is trusted, whatever the header says', () => {
     expect(clientIp(from('203.0.113.7', '10.0.0.1'), 0)).toBe('203.0.113.7');

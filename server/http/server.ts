@@ -19,7 +19,13 @@ export interface HttpMounts {
   upgrades: Array<{ prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }>;
 }
 
-function trpcError(res: http.ServerResponse, status: number, code: keyof typeof TRPC_ERROR_CODES_BY_KEY, message: string, headers: http.OutgoingHttpHeaders = {}): void {
+function trpcError(
+  res: http.ServerResponse,
+  status: number,
+  code: keyof typeof TRPC_ERROR_CODES_BY_KEY,
+  message: string,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status } } }));
 }
@@ -66,7 +72,11 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
       const access = metricsAccess({ remoteAddress: req.socket.remoteAddress, headers: req.headers }, s.env.METRICS_TOKEN);
       if (access !== 'allowed') {
         const status = access === 'unauthorized' ? 401 : 403;
-        res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+        });
         res.end(JSON.stringify({ error: { message: translate(lang, 'error.metricsRefused') } }));
         return;
       }
@@ -83,19 +93,25 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
       // Refused from the headers, before a byte of the body is read (an anonymous 64 MB
       // auth.login once cost the process 250 MB).
       if ((declaredLength(req) ?? 0) > TRPC_MAX_BODY_BYTES) {
-        return trpcError(res, 413, 'PAYLOAD_TOO_LARGE', translate(lang, 'error.requestTooLarge', { max: TRPC_MAX_BODY_TEXT }), { connection: 'close' });
+        return trpcError(res, 413, 'PAYLOAD_TOO_LARGE', translate(lang, 'error.requestTooLarge', { max: TRPC_MAX_BODY_TEXT }), {
+          connection: 'close',
+        });
       }
       return trpc(req, res);
     }
     if (path === '/uploads' || path.startsWith('/uploads/')) {
       if (isForeignOrigin(req, s.env.APP_ORIGIN)) {
-        res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: translate(lang, 'error.foreignOrigin') } }));
+        res
+          .writeHead(403, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: translate(lang, 'error.foreignOrigin') } }));
         return;
       }
       const token = sessionTokenOf(req);
       const auth = token ? await validateSessionToken(s.sql, token, policy) : null;
       if (!auth) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: translate(lang, 'error.unauthenticated') } }));
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: translate(lang, 'error.unauthenticated') } }));
         return;
       }
       if (path === '/uploads' && req.method === 'POST') return handleUpload(req, res, s, auth);

@@ -70,12 +70,16 @@ describe('/uploads', () => {
     expect(exe.status).toBe(415);
     const notImage = await upload(ana, new Blob(['%PDF'], { type: 'application/pdf' }), 'x.pdf', 'avatar');
     expect(notImage.status).toBe(415);
-    const none = await fetch(`${app.url}/uploads`, { method: 'POST', headers: { cookie: ana, 'content-type': 'multipart/form-data; boundary=zzz' }, body: '--zzz--\r\n' });
+    const none = await fetch(`${app.url}/uploads`, {
+      method: 'POST',
+      headers: { cookie: ana, 'content-type': 'multipart/form-data; boundary=zzz' },
+      body: '--zzz--\r\n',
+    });
     expect(none.status).toBe(400);
     expect((await app.db.sql`SELECT count(*)::int AS n FROM attachments`)[0]!.n).toBe(before);
   });
 
-  it('refuses a profile photo that is not the user\'s own upload', async () => {
+  it("refuses a profile photo that is not the user's own upload", async () => {
     const res = await upload(bruno, new Blob([PNG], { type: 'image/png' }), 'b.png', 'avatar');
     const { id } = await res.json();
     const anaClient = app.client();

@@ -41,7 +41,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function refuse(res: ServerResponse, status: number, lang: Parameters<typeof translate>[0], key: MessageKey, params?: Record<string, string | number>) {
+function refuse(
+  res: ServerResponse,
+  status: number,
+  lang: Parameters<typeof translate>[0],
+  key: MessageKey,
+  params?: Record<string, string | number>,
+) {
   sendJson(res, status, { error: { code: key, message: translate(lang, key, params) } });
 }
 
@@ -54,9 +60,23 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, s:
   const outcome = await receiveUpload(req, s, {
     orgId: auth.organization.id,
     refuseType: (type) =>
-      !ALLOWED_TYPES.has(type) ? { reason: 'upload.badType', params: { type } } : purpose === 'avatar' && !type.startsWith('image/') ? { reason: 'upload.notImage' } : null,
+      !ALLOWED_TYPES.has(type)
+        ? { reason: 'upload.badType', params: { type } }
+        : purpose === 'avatar' && !type.startsWith('image/')
+          ? { reason: 'upload.notImage' }
+          : null,
     record: async (f) => {
-      await insertAttachment(s.sql, { id: f.id, orgId: auth.organization.id, uploadedBy: auth.user.id, purpose, filename: f.filename, contentType: f.contentType, sizeBytes: f.sizeBytes, storageKey: f.storageKey, sha256: f.sha256 });
+      await insertAttachment(s.sql, {
+        id: f.id,
+        orgId: auth.organization.id,
+        uploadedBy: auth.user.id,
+        purpose,
+        filename: f.filename,
+        contentType: f.contentType,
+        sizeBytes: f.sizeBytes,
+        storageKey: f.storageKey,
+        sha256: f.sha256,
+      });
     },
   });
   if (!outcome.ok) return refuse(res, outcome.status, lang, outcome.reason, outcome.params);

@@ -27,7 +27,11 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** POST /uploads as this user → the attachment id. */
-async function agentUpload(who: TestClient, purpose: string, file: Blob = new Blob(['agent file'], { type: 'text/plain' })): Promise<string> {
+async function agentUpload(
+  who: TestClient,
+  purpose: string,
+  file: Blob = new Blob(['agent file'], { type: 'text/plain' }),
+): Promise<string> {
   const form = new FormData();
   form.append('file', file, 'file');
   const res = await fetch(`${app.url}/uploads?purpose=${purpose}`, { method: 'POST', headers: { cookie: who.cookie! }, body: form });
@@ -36,7 +40,11 @@ async function agentUpload(who: TestClient, purpose: string, file: Blob = new Bl
 }
 
 async function visitorSession(): Promise<string> {
-  const res = await fetch(`${app.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: channel.id }) });
+  const res = await fetch(`${app.url}/webchat/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ channelId: channel.id }),
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { visitorToken: string }).visitorToken;
 }
@@ -89,7 +97,8 @@ describe('sweep of uploads never attached', () => {
     expect(await kept(oldVisitorFile)).toEqual({ row: false, file: false });
     expect(await kept(oldAgentFile)).toEqual({ row: false, file: false });
     expect(await app.db.sql`SELECT 1 FROM webchat_uploads WHERE attachment_id = ${oldVisitorFile}`).toHaveLength(0);
-    for (const id of [sentFile, photo, cannedFile, recentVisitorFile, recentAgentFile]) expect(await kept(id)).toEqual({ row: true, file: true });
+    for (const id of [sentFile, photo, cannedFile, recentVisitorFile, recentAgentFile])
+      expect(await kept(id)).toEqual({ row: true, file: true });
     // Idempotent: nothing more to do.
     expect(await sweepUnattachedUploads(app.services)).toBe(0);
     // What is kept is still served.
@@ -99,7 +108,11 @@ describe('sweep of uploads never attached', () => {
   it('several processes sweeping at once delete each file once', async () => {
     const ids = await Promise.all(Array.from({ length: 6 }, () => agentUpload(ana, 'message')));
     await age(ids);
-    const counts = await Promise.all([sweepUnattachedUploads(app.services), sweepUnattachedUploads(app.services), sweepUnattachedUploads(app.services)]);
+    const counts = await Promise.all([
+      sweepUnattachedUploads(app.services),
+      sweepUnattachedUploads(app.services),
+      sweepUnattachedUploads(app.services),
+    ]);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(6);
     for (const id of ids) expect(await kept(id)).toEqual({ row: false, file: false });
   });

@@ -19,7 +19,11 @@ export async function sweepUnattachedUploads(s: Services): Promise<number> {
   for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
     const rows = await deleteUnattachedAttachments(s.sql, s.env.UPLOAD_UNATTACHED_TTL_HOURS, SWEEP_BATCH);
     for (const row of rows) {
-      await s.storage.delete(row.storageKey).catch((err: unknown) => s.log.warn({ err, attachmentId: row.id, storageKey: row.storageKey }, 'could not remove the file of a swept upload'));
+      await s.storage
+        .delete(row.storageKey)
+        .catch((err: unknown) =>
+          s.log.warn({ err, attachmentId: row.id, storageKey: row.storageKey }, 'could not remove the file of a swept upload'),
+        );
     }
     deleted += rows.length;
     if (rows.length < SWEEP_BATCH) break;

@@ -24,7 +24,8 @@ const reason = async (p: Promise<unknown>) => {
 };
 // The demo seed's channels (tests below add more of each kind).
 const demoChannel = async (kind: 'whatsapp' | 'webchat') =>
-  (await app.db.sql`SELECT id FROM channels WHERE org_id = ${ids.orgId} AND name = ${kind === 'whatsapp' ? 'WhatsApp' : 'Web chat'}`)[0]!.id as string;
+  (await app.db.sql`SELECT id FROM channels WHERE org_id = ${ids.orgId} AND name = ${kind === 'whatsapp' ? 'WhatsApp' : 'Web chat'}`)[0]!
+    .id as string;
 
 async function upload(cookie: string, purpose: string): Promise<string> {
   const form = new FormData();
@@ -38,10 +39,22 @@ describe('admin.channels', () => {
   const SECRETS = { appSecret: 'app-secret-value', verifyToken: 'verify-token-value', accessToken: 'access-token-value' };
 
   it('keeps secrets write-only and shows the webhook path', async () => {
-    const created = await admin.admin.channels.create.mutate({ kind: 'whatsapp', name: 'Sales line', phoneNumberId: '200000000000002', ...SECRETS });
+    const created = await admin.admin.channels.create.mutate({
+      kind: 'whatsapp',
+      name: 'Sales line',
+      phoneNumberId: '200000000000002',
+      ...SECRETS,
+    });
     expect(created).toMatchObject({
-      kind: 'whatsapp', name: 'Sales line', active: true, phoneNumberId: '200000000000002',
-      hasAppSecret: true, hasVerifyToken: true, hasAccessToken: true, webhookPath: `/webhooks/whatsapp/${created.id}`, embedSnippet: null,
+      kind: 'whatsapp',
+      name: 'Sales line',
+      active: true,
+      phoneNumberId: '200000000000002',
+      hasAppSecret: true,
+      hasVerifyToken: true,
+      hasAccessToken: true,
+      webhookPath: `/webhooks/whatsapp/${created.id}`,
+      embedSnippet: null,
     });
     const listed = await admin.admin.channels.list.query();
     for (const body of [JSON.stringify(created), JSON.stringify(listed)]) {
@@ -64,12 +77,23 @@ describe('admin.channels', () => {
   it('checks the bot menu and refuses a number another channel uses', async () => {
     const other = await createOtherOrg(app.db.sql, 'config');
     const options = (teamId: string) => [{ key: '1', label: 'Support', teamId }];
-    expect(await reason(admin.admin.channels.create.mutate({ kind: 'webchat', name: 'X', botOptions: options(other.team.id) }))).toEqual(['BAD_REQUEST', 'user.unknownTeam']);
+    expect(await reason(admin.admin.channels.create.mutate({ kind: 'webchat', name: 'X', botOptions: options(other.team.id) }))).toEqual([
+      'BAD_REQUEST',
+      'user.unknownTeam',
+    ]);
     const dup = [...options(ids.teams.Support), { key: '1', label: 'Sales', teamId: ids.teams.Sales }];
     expect((await refusal(admin.admin.channels.create.mutate({ kind: 'webchat', name: 'X', botOptions: dup }))).code).toBe('BAD_REQUEST');
     // A number routes webhooks to one channel across all organizations; a taken one is "not usable", like a malformed one.
-    expect(await reason(admin.admin.channels.create.mutate({ kind: 'whatsapp', name: 'X', phoneNumberId: '100000000000001' }))).toEqual(['BAD_REQUEST', 'error.invalidInput']);
-    const web = await admin.admin.channels.create.mutate({ kind: 'webchat', name: 'Menu', botGreeting: 'Hi', botOptions: options(ids.teams.Support) });
+    expect(await reason(admin.admin.channels.create.mutate({ kind: 'whatsapp', name: 'X', phoneNumberId: '100000000000001' }))).toEqual([
+      'BAD_REQUEST',
+      'error.invalidInput',
+    ]);
+    const web = await admin.admin.channels.create.mutate({
+      kind: 'webchat',
+      name: 'Menu',
+      botGreeting: 'Hi',
+      botOptions: options(ids.teams.Support),
+    });
     expect(web.botOptions).toEqual(options(ids.teams.Support));
   });
 
@@ -94,12 +118,29 @@ describe('admin.templates', () => {
 
   it('computes the parameters from the body and checks name, channel and placeholders', async () => {
     const channelId = await demoChannel('whatsapp');
-    const t = await admin.admin.templates.create.mutate({ channelId, name: 'payment_due', language: 'pt_BR', body: 'Olá {{1}}, vence em {{2}}: {{1}}.' });
+    const t = await admin.admin.templates.create.mutate({
+      channelId,
+      name: 'payment_due',
+      language: 'pt_BR',
+      body: 'Olá {{1}}, vence em {{2}}: {{1}}.',
+    });
     expect(t).toMatchObject({ channelId, name: 'payment_due', status: 'approved', category: 'utility', paramCount: 2 });
-    expect(await reason(admin.admin.templates.create.mutate({ channelId, name: 'gap', language: 'pt_BR', body: '{{1}} {{3}}' }))).toEqual(['BAD_REQUEST', 'config.templatePlaceholders']);
-    expect(await reason(admin.admin.templates.create.mutate({ channelId, name: 'payment_due', language: 'pt_BR', body: 'x' }))).toEqual(['CONFLICT', 'config.nameTaken']);
-    expect(await reason(admin.admin.templates.create.mutate({ channelId: await demoChannel('webchat'), name: 'web', language: 'pt_BR', body: 'x' }))).toEqual(['BAD_REQUEST', 'conv.templateOnlyWhatsapp']);
-    expect((await refusal(admin.admin.templates.create.mutate({ channelId, name: 'Bad Name', language: 'pt_BR', body: 'x' }))).code).toBe('BAD_REQUEST');
+    expect(await reason(admin.admin.templates.create.mutate({ channelId, name: 'gap', language: 'pt_BR', body: '{{1}} {{3}}' }))).toEqual([
+      'BAD_REQUEST',
+      'config.templatePlaceholders',
+    ]);
+    expect(await reason(admin.admin.templates.create.mutate({ channelId, name: 'payment_due', language: 'pt_BR', body: 'x' }))).toEqual([
+      'CONFLICT',
+      'config.nameTaken',
+    ]);
+    expect(
+      await reason(
+        admin.admin.templates.create.mutate({ channelId: await demoChannel('webchat'), name: 'web', language: 'pt_BR', body: 'x' }),
+      ),
+    ).toEqual(['BAD_REQUEST', 'conv.templateOnlyWhatsapp']);
+    expect((await refusal(admin.admin.templates.create.mutate({ channelId, name: 'Bad Name', language: 'pt_BR', body: 'x' }))).code).toBe(
+      'BAD_REQUEST',
+    );
     const pending = await admin.admin.templates.update.mutate({ id: t.id, status: 'pending', body: 'Olá {{1}}.' });
     expect(pending).toMatchObject({ status: 'pending', paramCount: 1 });
     expect((await ana.templates.list.query({ channelId })).map((x) => x.id)).not.toContain(t.id);
@@ -125,21 +166,38 @@ describe('admin.templates', () => {
 describe('admin.canned and canned.list', () => {
   it('checks files and teams, and shows team responses to that team only', async () => {
     const file = await upload(admin.cookie!, 'canned');
-    const created = await admin.admin.canned.create.mutate({ shortcut: 'Prices', title: 'Price list', body: 'Olá {contact.name}, segue a tabela.', attachmentIds: [file], teamId: ids.teams.Sales });
+    const created = await admin.admin.canned.create.mutate({
+      shortcut: 'Prices',
+      title: 'Price list',
+      body: 'Olá {contact.name}, segue a tabela.',
+      attachmentIds: [file],
+      teamId: ids.teams.Sales,
+    });
     expect(created).toMatchObject({ shortcut: 'prices', attachmentIds: [file], teamId: ids.teams.Sales });
     expect((await carla.canned.list.query({ query: 'pric' })).map((c) => c.id)).toEqual([created.id]);
     expect((await ana.canned.list.query({ query: 'pric' })).map((c) => c.id)).toEqual([]);
     // The demo's organization-wide ones are everyone's.
     expect((await ana.canned.list.query({})).map((c) => c.shortcut)).toEqual(expect.arrayContaining(['greeting', 'protocol', 'thanks']));
 
-    expect(await reason(admin.admin.canned.create.mutate({ shortcut: 'prices', title: 'Again', body: 'x' }))).toEqual(['CONFLICT', 'config.shortcutTaken']);
+    expect(await reason(admin.admin.canned.create.mutate({ shortcut: 'prices', title: 'Again', body: 'x' }))).toEqual([
+      'CONFLICT',
+      'config.shortcutTaken',
+    ]);
     const messageFile = await upload(ana.cookie!, 'message');
-    expect(await reason(admin.admin.canned.create.mutate({ shortcut: 'file', title: 'F', body: 'x', attachmentIds: [messageFile] }))).toEqual(['BAD_REQUEST', 'config.unknownAttachment']);
+    expect(
+      await reason(admin.admin.canned.create.mutate({ shortcut: 'file', title: 'F', body: 'x', attachmentIds: [messageFile] })),
+    ).toEqual(['BAD_REQUEST', 'config.unknownAttachment']);
     const other = await createOtherOrg(app.db.sql, 'canned');
     const outsider = await app.login(other.admin.email, other.password);
     const foreign = await upload(outsider.cookie!, 'canned');
-    expect(await reason(admin.admin.canned.update.mutate({ id: created.id, attachmentIds: [foreign] }))).toEqual(['BAD_REQUEST', 'config.unknownAttachment']);
-    expect(await reason(admin.admin.canned.update.mutate({ id: created.id, teamId: other.team.id }))).toEqual(['BAD_REQUEST', 'user.unknownTeam']);
+    expect(await reason(admin.admin.canned.update.mutate({ id: created.id, attachmentIds: [foreign] }))).toEqual([
+      'BAD_REQUEST',
+      'config.unknownAttachment',
+    ]);
+    expect(await reason(admin.admin.canned.update.mutate({ id: created.id, teamId: other.team.id }))).toEqual([
+      'BAD_REQUEST',
+      'user.unknownTeam',
+    ]);
     expect(await admin.admin.canned.update.mutate({ id: created.id, teamId: null })).toMatchObject({ teamId: null });
     expect((await ana.canned.list.query({ query: 'price' })).length).toBe(1);
     expect(await admin.admin.canned.delete.mutate({ id: created.id })).toEqual({ ok: true, deactivated: false });
@@ -170,7 +228,10 @@ describe('tags, dispositions, pause types', () => {
     // Kept when the agent saves the conversation's tags again, never given anew elsewhere.
     await ana.conversations.setTags.mutate({ conversationId, tagIds: [old.id] });
     const other = await makeConversation(sql, ids.orgId, { ...active, channelId: await demoChannel('whatsapp') });
-    expect(await reason(ana.conversations.setTags.mutate({ conversationId: other, tagIds: [old.id] }))).toEqual(['NOT_FOUND', 'error.notFound']);
+    expect(await reason(ana.conversations.setTags.mutate({ conversationId: other, tagIds: [old.id] }))).toEqual([
+      'NOT_FOUND',
+      'error.notFound',
+    ]);
     // Switched on again, it is offered again.
     await admin.admin.tags.update.mutate({ id: old.id, active: true });
     expect((await ana.conversations.tagOptions.query()).map((t) => t.name)).toContain('Legacy');
@@ -181,7 +242,12 @@ describe('tags, dispositions, pause types', () => {
     const used = await admin.admin.dispositions.create.mutate({ name: 'Callback' });
     const unused = await admin.admin.dispositions.create.mutate({ name: 'Spam' });
     const contactId = await makeContact(sql, ids.orgId, { name: 'D' });
-    await makeConversation(sql, ids.orgId, { contactId, channelId: await demoChannel('webchat'), status: 'closed', dispositionId: used.id });
+    await makeConversation(sql, ids.orgId, {
+      contactId,
+      channelId: await demoChannel('webchat'),
+      status: 'closed',
+      dispositionId: used.id,
+    });
     expect(await admin.admin.dispositions.delete.mutate({ id: used.id })).toEqual({ ok: true, deactivated: true });
     expect(await admin.admin.dispositions.delete.mutate({ id: unused.id })).toEqual({ ok: true, deactivated: false });
     const list = await admin.admin.dispositions.list.query();
@@ -190,12 +256,20 @@ describe('tags, dispositions, pause types', () => {
   });
 
   it('validates pause types', async () => {
-    expect((await admin.admin.pauseTypes.list.query()).map((p) => [p.name, p.maxMinutes, p.earliestTime]))
-      .toEqual([['Break', 15, null], ['Lunch', 60, '11:00']]);
-    expect((await refusal(admin.admin.pauseTypes.create.mutate({ name: 'Late', maxMinutes: 10, earliestTime: '25:00' }))).code).toBe('BAD_REQUEST');
+    expect((await admin.admin.pauseTypes.list.query()).map((p) => [p.name, p.maxMinutes, p.earliestTime])).toEqual([
+      ['Break', 15, null],
+      ['Lunch', 60, '11:00'],
+    ]);
+    expect((await refusal(admin.admin.pauseTypes.create.mutate({ name: 'Late', maxMinutes: 10, earliestTime: '25:00' }))).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await refusal(admin.admin.pauseTypes.create.mutate({ name: 'Zero', maxMinutes: 0 }))).code).toBe('BAD_REQUEST');
     const p = await admin.admin.pauseTypes.create.mutate({ name: 'Training', maxMinutes: 90, earliestTime: '14:00' });
-    expect(await admin.admin.pauseTypes.update.mutate({ id: p.id, earliestTime: null, active: false })).toMatchObject({ earliestTime: null, active: false, maxMinutes: 90 });
+    expect(await admin.admin.pauseTypes.update.mutate({ id: p.id, earliestTime: null, active: false })).toMatchObject({
+      earliestTime: null,
+      active: false,
+      maxMinutes: 90,
+    });
     expect(await admin.admin.pauseTypes.delete.mutate({ id: p.id })).toEqual({ ok: true, deactivated: false });
     expect((await refusal(admin.admin.pauseTypes.delete.mutate({ id: p.id }))).code).toBe('NOT_FOUND');
   });

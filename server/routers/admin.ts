@@ -27,12 +27,21 @@ const userSettings = {
   workHours: v.workHours.optional(),
   timeZone: v.timeZone.nullable().optional(),
   codename: v.optionalText(40),
-  extension: z.string().trim().regex(/^[0-9*#]{0,15}$/, 'validation.digitsOnly').nullable().optional(),
+  extension: z
+    .string()
+    .trim()
+    .regex(/^[0-9*#]{0,15}$/, 'validation.digitsOnly')
+    .nullable()
+    .optional(),
 };
 
 const teamFields = {
   name: v.name,
-  queueTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 30),
+  queueTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30),
   dispositionRequired: z.boolean(),
   internalChat: z.boolean(),
   tagsAllowed: z.boolean(),
@@ -42,9 +51,16 @@ const teamFields = {
 async function usersView(ctx: AdminCtx) {
   const sql = ctx.services.sql;
   const [users, members] = await Promise.all([listUsers(sql, ctx.org.id), membersOfTeams(sql, ctx.org.id)]);
-  const locks = await lockedUsers(sql, users.map((u) => ({ id: u.id, emailKey: emailKey(u.email) })));
+  const locks = await lockedUsers(
+    sql,
+    users.map((u) => ({ id: u.id, emailKey: emailKey(u.email) })),
+  );
   return users.map((u) =>
-    adminUser(u, members.filter((m) => m.userId === u.id).map((m) => m.teamId), locks.get(u.id) ?? null),
+    adminUser(
+      u,
+      members.filter((m) => m.userId === u.id).map((m) => m.teamId),
+      locks.get(u.id) ?? null,
+    ),
   );
 }
 
@@ -79,7 +95,9 @@ const usersRouter = router({
       await updateUserByAdmin(ctx.services, ctx.fail, actor(ctx), userId, patch);
       return (await usersView(ctx)).find((u) => u.id === userId)!;
     }),
-  unlock: adminProcedure.input(z.object({ userId: v.uuid })).mutation(({ ctx, input }) => unlockUser(ctx.services, ctx.fail, actor(ctx), input.userId)),
+  unlock: adminProcedure
+    .input(z.object({ userId: v.uuid }))
+    .mutation(({ ctx, input }) => unlockUser(ctx.services, ctx.fail, actor(ctx), input.userId)),
   deactivate: adminProcedure.input(z.object({ userId: v.uuid })).mutation(async ({ ctx, input }) => {
     await deactivate(ctx.services, ctx.fail, actor(ctx), input.userId);
     return { ok: true as const };
@@ -95,34 +113,48 @@ const teamsRouter = router({
     const [teams, members] = await Promise.all([listTeams(ctx.services.sql, ctx.org.id), membersOfTeams(ctx.services.sql, ctx.org.id)]);
     return teams.map((t) => ({ ...t, memberIds: members.filter((m) => m.teamId === t.id).map((m) => m.userId) }));
   }),
-  create: adminProcedure.input(z.object({ ...teamFields, name: v.name }).partial().required({ name: true })).mutation(async ({ ctx, input }) => {
-    const s = ctx.services;
-    try {
-      return await runTx(s.sql, async (tx) => {
-        const team = await insertTeam(tx, ctx.org.id, input);
-        await s.bus.publish(tx, ctx.org.id, 'team.updated', { teamId: team.id });
-        return team;
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw ctx.fail('CONFLICT', 'team.nameTaken');
-      throw err;
-    }
-  }),
-  update: adminProcedure.input(z.object({ teamId: v.uuid, ...teamFields }).partial().required({ teamId: true })).mutation(async ({ ctx, input }) => {
-    const s = ctx.services;
-    const { teamId, ...patch } = input;
-    try {
-      return await runTx(s.sql, async (tx) => {
-        const team = await updateTeam(tx, ctx.org.id, teamId, patch);
-        if (!team) throw ctx.fail('NOT_FOUND', 'error.notFound');
-        await s.bus.publish(tx, ctx.org.id, 'team.updated', { teamId });
-        return team;
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw ctx.fail('CONFLICT', 'team.nameTaken');
-      throw err;
-    }
-  }),
+  create: adminProcedure
+    .input(
+      z
+        .object({ ...teamFields, name: v.name })
+        .partial()
+        .required({ name: true }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const s = ctx.services;
+      try {
+        return await runTx(s.sql, async (tx) => {
+          const team = await insertTeam(tx, ctx.org.id, input);
+          await s.bus.publish(tx, ctx.org.id, 'team.updated', { teamId: team.id });
+          return team;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw ctx.fail('CONFLICT', 'team.nameTaken');
+        throw err;
+      }
+    }),
+  update: adminProcedure
+    .input(
+      z
+        .object({ teamId: v.uuid, ...teamFields })
+        .partial()
+        .required({ teamId: true }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const s = ctx.services;
+      const { teamId, ...patch } = input;
+      try {
+        return await runTx(s.sql, async (tx) => {
+          const team = await updateTeam(tx, ctx.org.id, teamId, patch);
+          if (!team) throw ctx.fail('NOT_FOUND', 'error.notFound');
+          await s.bus.publish(tx, ctx.org.id, 'team.updated', { teamId });
+          return team;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw ctx.fail('CONFLICT', 'team.nameTaken');
+        throw err;
+      }
+    }),
   setMembers: adminProcedure.input(z.object({ teamId: v.uuid, userIds: z.array(v.uuid).max(1000) })).mutation(async ({ ctx, input }) => {
     const s = ctx.services;
     return runTx(s.sql, async (tx) => {
@@ -167,17 +199,41 @@ const orgRouter = router({
         timeZone: v.timeZone.optional(),
         allowedNetworks: z.array(z.string().trim().max(64)).max(200).optional(),
         workHoursPolicy: z.enum(['flag', 'refuse_login']).optional(),
-        inactivityTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 7).optional(),
-        botTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 7).optional(),
-        ratingWindowMinutes: z.number().int().min(1).max(60 * 24).optional(),
+        inactivityTimeoutMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60 * 24 * 7)
+          .optional(),
+        botTimeoutMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60 * 24 * 7)
+          .optional(),
+        ratingWindowMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60 * 24)
+          .optional(),
         requiredContactFields: z.array(z.string().trim().min(1).max(60)).max(30).optional(),
         identifyAgents: z.boolean().optional(),
-        brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour').optional(),
+        brandColor: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'validation.colour')
+          .optional(),
         customerLanguage: v.language.optional(),
         /** Told to the customer when the system closes a conversation; '' = nothing. */
         autoCloseMessage: z.string().max(1000).optional(),
         /** Queue timeout of conversations waiting with no team; null = never. */
-        queueTimeoutMinutes: z.number().int().min(1).max(60 * 24 * 30).nullable().optional(),
+        queueTimeoutMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(60 * 24 * 30)
+          .nullable()
+          .optional(),
         /** Click-to-call through the organization's telephony; null = the device's dialer (tel:). */
         clickToCallUrl: clickToCallUrl.nullable().optional(),
         /** WhatsApp: tell customers their place in the queue / when an agent joins. */
@@ -186,7 +242,8 @@ const orgRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      if (input.timeZone && !isValidTimeZone(input.timeZone)) throw ctx.fail('BAD_REQUEST', 'user.unknownTimeZone', { zone: input.timeZone });
+      if (input.timeZone && !isValidTimeZone(input.timeZone))
+        throw ctx.fail('BAD_REQUEST', 'user.unknownTimeZone', { zone: input.timeZone });
       const bad = input.allowedNetworks?.find((n) => parseNetwork(n) === null);
       if (bad !== undefined) throw ctx.fail('BAD_REQUEST', 'org.badNetwork', { value: bad });
       const s = ctx.services;
@@ -196,7 +253,13 @@ const orgRouter = router({
           ...rest,
           ...(autoCloseMessage === undefined ? {} : { autoCloseMessage: storedAutoCloseMessage(autoCloseMessage) }),
         });
-        await audit(tx, { orgId: ctx.org.id, action: 'organization_updated', actorUserId: ctx.user.id, ip: ctx.ip, details: { fields: Object.keys(input) } });
+        await audit(tx, {
+          orgId: ctx.org.id,
+          action: 'organization_updated',
+          actorUserId: ctx.user.id,
+          ip: ctx.ip,
+          details: { fields: Object.keys(input) },
+        });
         await s.bus.publish(tx, ctx.org.id, 'org.updated', {});
         return orgView(org);
       });

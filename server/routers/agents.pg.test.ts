@@ -47,7 +47,9 @@ const statusOf = async (email: string) => (await app.db.sql`SELECT status FROM u
 const openPauses = (email: string) =>
   app.db.sql`SELECT started_at, ends_by, overrun_flagged_at FROM agent_pauses WHERE user_id = ${ids.users[email]!} AND ended_at IS NULL`;
 const statusEvents = (userId: string) =>
-  app.db.sql`SELECT data FROM events WHERE type = 'user.status' AND data->>'userId' = ${userId} ORDER BY id`.then((r) => r.map((e) => e.data.status as string));
+  app.db.sql`SELECT data FROM events WHERE type = 'user.status' AND data->>'userId' = ${userId} ORDER BY id`.then((r) =>
+    r.map((e) => e.data.status as string),
+  );
 
 describe('agent status', () => {
   it('goes online and offline by choice, publishing each change once', async () => {
@@ -93,12 +95,20 @@ describe('pauses', () => {
     expect(seen).toMatchObject({ status: 'paused', pause: { name: 'Test Break', typeId: types.Break } });
 
     const second = await refusal(ana.agents.startPause.mutate({ pauseTypeId: types.Lunch! }));
-    expect([second.code, second.data.reason, second.message]).toEqual(['CONFLICT', 'pause.alreadyPaused', translate('en', 'pause.alreadyPaused')]);
+    expect([second.code, second.data.reason, second.message]).toEqual([
+      'CONFLICT',
+      'pause.alreadyPaused',
+      translate('en', 'pause.alreadyPaused'),
+    ]);
 
     expect((await ana.agents.endPause.mutate()).status).toBe('online');
     expect(await openPauses('ana@demo.test')).toHaveLength(0);
     const none = await refusal(ana.agents.endPause.mutate());
-    expect([none.code, none.data.reason, none.message]).toEqual(['PRECONDITION_FAILED', 'pause.notPaused', translate('en', 'pause.notPaused')]);
+    expect([none.code, none.data.reason, none.message]).toEqual([
+      'PRECONDITION_FAILED',
+      'pause.notPaused',
+      translate('en', 'pause.notPaused'),
+    ]);
     expect((await statusEvents(ids.users['ana@demo.test']!)).slice(-2)).toEqual(['paused', 'online']);
   });
 
@@ -106,7 +116,8 @@ describe('pauses', () => {
     const ana = await app.login('ana@demo.test', undefined, EN);
     expect((await refusal(ana.agents.startPause.mutate({ pauseTypeId: types.Retired! }))).code).toBe('NOT_FOUND');
     const other = await createOtherOrg(app.db.sql, 'pauses');
-    const [foreign] = await app.db.sql`INSERT INTO pause_types (org_id, name, max_minutes) VALUES (${other.org.id}, 'Theirs', 10) RETURNING id`;
+    const [foreign] = await app.db
+      .sql`INSERT INTO pause_types (org_id, name, max_minutes) VALUES (${other.org.id}, 'Theirs', 10) RETURNING id`;
     expect((await refusal(ana.agents.startPause.mutate({ pauseTypeId: foreign!.id }))).code).toBe('NOT_FOUND');
     expect(await statusOf('ana@demo.test')).toBe('online');
     const menu: { id: string; name: string }[] = await ana.agents.pauseTypes.query();
@@ -129,7 +140,8 @@ describe('pauses', () => {
     expect(state.status).toBe('paused');
     expect(state.pause).toMatchObject({ startedAt: at, endsBy: new Date(at.getTime() + 60 * MINUTE) });
     await endPause(app.services, carla, new Date(at.getTime() + 30 * MINUTE));
-    const [row] = await app.db.sql`SELECT ended_at FROM agent_pauses WHERE user_id = ${ids.users['carla@demo.test']!} AND started_at = ${at}`;
+    const [row] = await app.db
+      .sql`SELECT ended_at FROM agent_pauses WHERE user_id = ${ids.users['carla@demo.test']!} AND started_at = ${at}`;
     expect(row!.ended_at).toEqual(new Date(at.getTime() + 30 * MINUTE));
   });
 
@@ -184,7 +196,13 @@ describe('overrun', () => {
     // An org-wide event after it: once the agent has that, it would have had the overrun too.
     await setAgentStatus(app.services, actorOf('bruno@demo.test'), 'online');
     await setAgentStatus(app.services, actorOf('bruno@demo.test'), 'offline');
-    await waitFor(async () => agentStream.received.some((e) => e.data.type === 'user.status' && e.data.status === 'offline' && e.data.userId === ids.users['bruno@demo.test']), 'a later event');
+    await waitFor(
+      async () =>
+        agentStream.received.some(
+          (e) => e.data.type === 'user.status' && e.data.status === 'offline' && e.data.userId === ids.users['bruno@demo.test'],
+        ),
+      'a later event',
+    );
     expect(agentStream.received.some((e) => e.data.type === 'agent.pauseOverrun')).toBe(false);
     adminStream.close();
     agentStream.close();
@@ -203,7 +221,14 @@ describe('agents list and monitoring board', () => {
     const channel = await makeChannel(app.db.sql, ids);
     const contactId = await makeContact(app.db.sql, ids.orgId, { name: 'Rated' });
     for (const rating of [4, 5, 5]) {
-      await makeConversation(app.db.sql, ids.orgId, { contactId, channelId: channel.id, teamId: ids.teams.Support, status: 'closed', servedBy: ids.users['bruno@demo.test']!, rating });
+      await makeConversation(app.db.sql, ids.orgId, {
+        contactId,
+        channelId: channel.id,
+        teamId: ids.teams.Support,
+        status: 'closed',
+        servedBy: ids.users['bruno@demo.test']!,
+        rating,
+      });
     }
     await app.db.sql`INSERT INTO users (org_id, email, name, deactivated_at) VALUES (${ids.orgId}, 'gone@demo.test', 'Gone Away', now())`;
     const ana = await app.login('ana@demo.test', undefined, EN);
@@ -229,19 +254,40 @@ describe('agents list and monitoring board', () => {
     await app.db.sql`UPDATE users SET work_hours = ${app.db.sql.json(allDay)} WHERE email = 'carla@demo.test'`;
 
     // A send in doubt (the process died mid-send) is listed for the admin.
-    const [doubt] = await app.db.sql`UPDATE messages SET status = 'unknown' WHERE id = (SELECT id FROM messages WHERE conversation_id = ${waiting.conversation.id} AND direction = 'out' ORDER BY created_at LIMIT 1) RETURNING id, text`;
+    const [doubt] = await app.db
+      .sql`UPDATE messages SET status = 'unknown' WHERE id = (SELECT id FROM messages WHERE conversation_id = ${waiting.conversation.id} AND direction = 'out' ORDER BY created_at LIMIT 1) RETURNING id, text`;
     const admin = await app.login('admin@demo.test', undefined, EN);
     const board = await admin.admin.monitor.overview.query();
     expect(board.unknownDeliveries).toEqual([
-      expect.objectContaining({ messageId: doubt!.id, conversationId: waiting.conversation.id, text: doubt!.text, channel: { id: channel.id, name: channel.name } }),
+      expect.objectContaining({
+        messageId: doubt!.id,
+        conversationId: waiting.conversation.id,
+        text: doubt!.text,
+        channel: { id: channel.id, name: channel.name },
+      }),
     ]);
     const bot = board.conversations.find((c) => c.id === inBot.conversation.id);
-    expect(bot).toMatchObject({ status: 'bot', team: null, channel: { id: channel.id, kind: 'whatsapp' }, contact: { whatsapp: '5511922220001' }, assignee: null });
+    expect(bot).toMatchObject({
+      status: 'bot',
+      team: null,
+      channel: { id: channel.id, kind: 'whatsapp' },
+      contact: { whatsapp: '5511922220001' },
+      assignee: null,
+    });
     const queued = board.conversations.find((c) => c.id === waiting.conversation.id);
-    expect(queued).toMatchObject({ status: 'waiting', team: { id: ids.teams.Sales, name: 'Sales' }, waitingSince: waiting.conversation.queuedAt!.toISOString() });
+    expect(queued).toMatchObject({
+      status: 'waiting',
+      team: { id: ids.teams.Sales, name: 'Sales' },
+      waitingSince: waiting.conversation.queuedAt!.toISOString(),
+    });
     expect(board.conversations.every((c: { status: string }) => c.status !== 'closed')).toBe(true);
     const byEmail = (id: string) => board.agents.find((a) => a.id === id);
-    expect(byEmail(ids.users['bruno@demo.test']!)).toMatchObject({ status: 'offline', absent: true, pauseOverrun: false, timeZone: 'America/Sao_Paulo' });
+    expect(byEmail(ids.users['bruno@demo.test']!)).toMatchObject({
+      status: 'offline',
+      absent: true,
+      pauseOverrun: false,
+      timeZone: 'America/Sao_Paulo',
+    });
     expect(byEmail(ids.users['carla@demo.test']!)).toMatchObject({ status: 'online', absent: false });
     // No schedule: never absent.
     expect(byEmail(ids.users['admin@demo.test']!)!.absent).toBe(false);

@@ -55,7 +55,12 @@ export const agentsRouter = router({
 
   /** The pause menu: the organization's active pause types. */
   pauseTypes: authedProcedure.query(async ({ ctx }) =>
-    (await activePauseTypes(ctx.services.sql, ctx.org.id)).map((t) => ({ id: t.id, name: t.name, maxMinutes: t.maxMinutes, earliestTime: t.earliestTime })),
+    (await activePauseTypes(ctx.services.sql, ctx.org.id)).map((t) => ({
+      id: t.id,
+      name: t.name,
+      maxMinutes: t.maxMinutes,
+      earliestTime: t.earliestTime,
+    })),
   ),
 
   setStatus: authedProcedure.input(z.object({ status: z.enum(['online', 'offline']) })).mutation(async ({ ctx, input }) => {

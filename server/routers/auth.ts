@@ -72,7 +72,9 @@ export const authRouter = router({
     return { message: translate(ctx.lang, 'auth.resetRequested') };
   }),
 
-  checkLink: publicProcedure.input(z.object({ token: z.string().max(200) })).query(({ ctx, input }) => checkLink(ctx.services, input.token)),
+  checkLink: publicProcedure
+    .input(z.object({ token: z.string().max(200) }))
+    .query(({ ctx, input }) => checkLink(ctx.services, input.token)),
 
   acceptInvite: publicProcedure.input(z.object({ token: v.token, password: v.password })).mutation(async ({ ctx, input }) => {
     const r = await usePasswordLink(ctx.services, ctx.fail, { ...input, expectKind: 'invite', ip: ctx.ip, userAgent: userAgent(ctx) });
@@ -105,7 +107,13 @@ export const authRouter = router({
       const session = await runTx(s.sql, async (tx) => {
         await setPasswordHash(tx, ctx.org.id, ctx.user.id, hash);
         await endAllSessions(tx, s.bus, ctx.org.id, ctx.user.id);
-        await audit(tx, { orgId: ctx.org.id, action: 'password_changed', actorUserId: ctx.user.id, subjectUserId: ctx.user.id, ip: ctx.ip });
+        await audit(tx, {
+          orgId: ctx.org.id,
+          action: 'password_changed',
+          actorUserId: ctx.user.id,
+          subjectUserId: ctx.user.id,
+          ip: ctx.ip,
+        });
         return createSession(tx, { orgId: ctx.org.id, userId: ctx.user.id, ip: ctx.ip, userAgent: userAgent(ctx) });
       });
       setCookie(ctx, session.token);
@@ -117,7 +125,12 @@ export const authRouter = router({
       z.object({
         name: v.name.optional(),
         codename: v.optionalText(40),
-        extension: z.string().trim().regex(/^[0-9*#]{0,15}$/, 'validation.digitsOnly').nullable().optional(),
+        extension: z
+          .string()
+          .trim()
+          .regex(/^[0-9*#]{0,15}$/, 'validation.digitsOnly')
+          .nullable()
+          .optional(),
         language: v.language.optional(),
         timeZone: v.timeZone.nullable().optional(),
         photoAttachmentId: v.uuid.nullable().optional(),
@@ -126,14 +139,18 @@ export const authRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       const s = ctx.services;
-      if (input.timeZone && !isValidTimeZone(input.timeZone)) throw ctx.fail('BAD_REQUEST', 'user.unknownTimeZone', { zone: input.timeZone });
+      if (input.timeZone && !isValidTimeZone(input.timeZone))
+        throw ctx.fail('BAD_REQUEST', 'user.unknownTimeZone', { zone: input.timeZone });
       if (input.photoAttachmentId) {
         const photo = await getAttachment(s.sql, ctx.org.id, input.photoAttachmentId);
         if (!photo || photo.uploadedBy !== ctx.user.id) throw ctx.fail('NOT_FOUND', 'error.notFound');
         if (!photo.contentType.startsWith('image/')) throw ctx.fail('BAD_REQUEST', 'upload.notImage');
       }
       const user = await runTx(s.sql, async (tx) => {
-        const updated = await updateUser(tx, ctx.org.id, ctx.user.id, { ...input, extension: input.extension === '' ? null : input.extension });
+        const updated = await updateUser(tx, ctx.org.id, ctx.user.id, {
+          ...input,
+          extension: input.extension === '' ? null : input.extension,
+        });
         await s.bus.publish(tx, ctx.org.id, 'user.updated', { userId: ctx.user.id });
         return updated!;
       });

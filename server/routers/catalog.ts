@@ -21,7 +21,14 @@ export const templatesRouter = router({
     const sql = ctx.services.sql;
     if (!(await getChannel(sql, ctx.org.id, input.channelId))) throw ctx.fail('NOT_FOUND', 'error.notFound');
     const approved = await templates.list(sql, ctx.org.id, `AND channel_id = $2 AND status = 'approved'`, [input.channelId]);
-    return approved.map((t) => ({ id: t.id, name: t.name, language: t.language, category: t.category, paramCount: t.paramCount, body: t.body }));
+    return approved.map((t) => ({
+      id: t.id,
+      name: t.name,
+      language: t.language,
+      category: t.category,
+      paramCount: t.paramCount,
+      body: t.body,
+    }));
   }),
 });
 
@@ -29,6 +36,13 @@ export const cannedRouter = router({
   list: authedProcedure.input(z.object({ query: z.string().trim().max(100).optional() }).optional()).query(async ({ ctx, input }) => {
     const teamIds = (await teamsOfUser(ctx.services.sql, ctx.org.id, ctx.user.id)).map((t) => t.id);
     const canned = await visibleCanned(ctx.services.sql, ctx.org.id, teamIds, input?.query ?? '');
-    return canned.map((c) => ({ id: c.id, shortcut: c.shortcut, title: c.title, body: c.body, attachmentIds: c.attachmentIds, teamId: c.teamId }));
+    return canned.map((c) => ({
+      id: c.id,
+      shortcut: c.shortcut,
+      title: c.title,
+      body: c.body,
+      attachmentIds: c.attachmentIds,
+      teamId: c.teamId,
+    }));
   }),
 });

@@ -20,7 +20,12 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const person = (n: number, extra: Record<string, unknown> = {}) => ({ name: `Person ${n}`, email: `p${n}@example.com`, whatsapp: `55359990000${n}`, ...extra });
+const person = (n: number, extra: Record<string, unknown> = {}) => ({
+  name: `Person ${n}`,
+  email: `p${n}@example.com`,
+  whatsapp: `55359990000${n}`,
+  ...extra,
+});
 
 describe('contacts.create', () => {
   it('requires name, e-mail and WhatsApp, named in the reader language', async () => {
@@ -71,7 +76,8 @@ describe('contacts.create', () => {
 
 describe('contacts.update', () => {
   it('fills in a channel-created contact bit by bit, and clears incomplete when done', async () => {
-    const [row] = await app.db.sql`INSERT INTO contacts (org_id, whatsapp, incomplete) VALUES (${ids.orgId}, '5511955554444', true) RETURNING id`;
+    const [row] = await app.db
+      .sql`INSERT INTO contacts (org_id, whatsapp, incomplete) VALUES (${ids.orgId}, '5511955554444', true) RETURNING id`;
     const id = row!.id as string;
     const partial = await ana.contacts.update.mutate({ id, name: 'Maria' });
     expect(partial).toMatchObject({ name: 'Maria', whatsapp: '5511955554444', incomplete: true });
@@ -97,7 +103,11 @@ describe('contacts.update', () => {
 
 describe('contacts.search and contacts.byChannel', () => {
   beforeAll(async () => {
-    for (const [name, whatsapp] of [['Zélia Prado', '5521987650001'], ['Bruna Zeferino', '5521987650002'], ['Carlos Santos', '552198765']]) {
+    for (const [name, whatsapp] of [
+      ['Zélia Prado', '5521987650001'],
+      ['Bruna Zeferino', '5521987650002'],
+      ['Carlos Santos', '552198765'],
+    ]) {
       await ana.contacts.create.mutate({ name, email: `${whatsapp}@example.com`, whatsapp });
     }
   });
@@ -105,7 +115,13 @@ describe('contacts.search and contacts.byChannel', () => {
   it('finds by number prefix, exact match first, with or without punctuation', async () => {
     const found = await ana.contacts.search.query({ query: '552198765' });
     expect(found.map((c) => c.whatsapp)).toEqual(['552198765', '5521987650001', '5521987650002']);
-    expect(found[0]).toEqual({ id: expect.any(String), name: 'Carlos Santos', email: '552198765@example.com', whatsapp: '552198765', incomplete: false });
+    expect(found[0]).toEqual({
+      id: expect.any(String),
+      name: 'Carlos Santos',
+      email: '552198765@example.com',
+      whatsapp: '552198765',
+      incomplete: false,
+    });
     const punctuated = await ana.contacts.search.query({ query: '+55 (21) 98765-0002' });
     expect(punctuated.map((c) => c.name)).toEqual(['Bruna Zeferino']);
     expect(await ana.contacts.search.query({ query: '4499' })).toEqual([]);
@@ -122,7 +138,8 @@ describe('contacts.search and contacts.byChannel', () => {
   });
 
   it('lists the contacts a channel can reach, by name', async () => {
-    await app.db.sql`INSERT INTO contacts (org_id, name, webchat_visitor_id, incomplete) VALUES (${ids.orgId}, 'Visitor', 'visitor-1', true)`;
+    await app.db
+      .sql`INSERT INTO contacts (org_id, name, webchat_visitor_id, incomplete) VALUES (${ids.orgId}, 'Visitor', 'visitor-1', true)`;
     const whatsapp = await ana.contacts.byChannel.query({ channelId: channels.whatsapp });
     expect(whatsapp.every((c) => c.whatsapp)).toBe(true);
     const names = whatsapp.map((c) => c.name.toLowerCase());
@@ -139,16 +156,26 @@ describe('contacts.recent', () => {
   beforeAll(async () => {
     const sql = app.db.sql;
     [old] = (await sql`INSERT INTO contacts (org_id, name, email, whatsapp, updated_at)
-      VALUES (${ids.orgId}, 'Recent Old', 'old@example.com', '5531955550001', now() - interval '30 days') RETURNING id`) as unknown as [{ id: string }];
+      VALUES (${ids.orgId}, 'Recent Old', 'old@example.com', '5531955550001', now() - interval '30 days') RETURNING id`) as unknown as [
+      { id: string },
+    ];
     [visitor] = (await sql`INSERT INTO contacts (org_id, name, email, webchat_visitor_id, incomplete, updated_at)
-      VALUES (${ids.orgId}, 'Recent Visitor', 'visitor@example.com', 'visitor-recent', true, now() - interval '30 days') RETURNING id`) as unknown as [{ id: string }];
+      VALUES (${ids.orgId}, 'Recent Visitor', 'visitor@example.com', 'visitor-recent', true, now() - interval '30 days') RETURNING id`) as unknown as [
+      { id: string },
+    ];
   });
 
-  it('lists the most recently active contacts of the organization, or of one channel, to any agent, and no one else\'s', async () => {
+  it("lists the most recently active contacts of the organization, or of one channel, to any agent, and no one else's", async () => {
     const sql = app.db.sql;
     // The old contact wrote a minute ago on WhatsApp (a Sales conversation Ana's teams don't see): it comes first.
     const aMinuteAhead = new Date(Date.now() + 60_000);
-    await makeConversation(sql, ids.orgId, { contactId: old!.id, channelId: channels.whatsapp, teamId: ids.teams.Sales, status: 'waiting', lastActivityAt: aMinuteAhead });
+    await makeConversation(sql, ids.orgId, {
+      contactId: old!.id,
+      channelId: channels.whatsapp,
+      teamId: ids.teams.Sales,
+      status: 'waiting',
+      lastActivityAt: aMinuteAhead,
+    });
     const all = await ana.contacts.recent.query({});
     expect(all[0]).toEqual({ id: old!.id, name: 'Recent Old', email: 'old@example.com', whatsapp: '5531955550001', incomplete: false });
     expect(all.map((c) => c.id)).toContain(visitor!.id);
@@ -182,11 +209,24 @@ describe('contacts.get', () => {
     const sql = app.db.sql;
     contactId = (await ana.contacts.create.mutate({ name: 'History Person', email: 'h@example.com', whatsapp: '5531911112222' })).id;
     const close = (protocol: string, team: 'Support' | 'Sales', servedBy: string | undefined) =>
-      makeConversation(sql, ids.orgId, { protocol, contactId, channelId: channels.whatsapp, teamId: ids.teams[team], status: 'closed', servedBy, rating: 5 });
+      makeConversation(sql, ids.orgId, {
+        protocol,
+        contactId,
+        channelId: channels.whatsapp,
+        teamId: ids.teams[team],
+        status: 'closed',
+        servedBy,
+        rating: 5,
+      });
     await close('20260101-900001', 'Support', ids.users['bruno@demo.test']);
     await close('20260101-900002', 'Sales', ids.users['carla@demo.test']);
     await makeConversation(sql, ids.orgId, {
-      protocol: '20260101-900003', contactId, channelId: channels.webchat, teamId: ids.teams.Sales, status: 'active', assigneeId: ids.users['carla@demo.test'],
+      protocol: '20260101-900003',
+      contactId,
+      channelId: channels.webchat,
+      teamId: ids.teams.Sales,
+      status: 'active',
+      assigneeId: ids.users['carla@demo.test'],
     });
   });
   const protocols = (c: { history: { protocol: string }[] }) => c.history.map((h) => h.protocol).sort();
@@ -196,7 +236,8 @@ describe('contacts.get', () => {
     expect(c).toMatchObject({ id: contactId, name: 'History Person', whatsapp: '5531911112222', incomplete: false });
     expect(c.openConversations).toEqual([
       expect.objectContaining({
-        protocol: '20260101-900003', status: 'active',
+        protocol: '20260101-900003',
+        status: 'active',
         channel: { id: channels.webchat, kind: 'webchat', name: 'Web chat' },
         team: { id: ids.teams.Sales, name: 'Sales' },
         assignee: { id: ids.users['carla@demo.test'], name: 'Carla Dias' },
@@ -207,7 +248,12 @@ describe('contacts.get', () => {
   it('shows history per the history permission: own teams, all, none', async () => {
     const own = await ana.contacts.get.query({ id: contactId });
     expect(protocols(own)).toEqual(['20260101-900001']);
-    expect(own.history[0]).toMatchObject({ closeReason: 'agent', rating: 5, assignee: { id: ids.users['bruno@demo.test'], name: 'Bruno Lima' }, team: { name: 'Support' } });
+    expect(own.history[0]).toMatchObject({
+      closeReason: 'agent',
+      rating: 5,
+      assignee: { id: ids.users['bruno@demo.test'], name: 'Bruno Lima' },
+      team: { name: 'Support' },
+    });
     await admin.admin.users.update.mutate({ userId: ids.users['ana@demo.test'], historyAccess: 'all' });
     expect(protocols(await ana.contacts.get.query({ id: contactId }))).toEqual(['20260101-900001', '20260101-900002']);
     await admin.admin.users.update.mutate({ userId: ids.users['ana@demo.test'], historyAccess: 'none' });
@@ -216,12 +262,18 @@ describe('contacts.get', () => {
     expect(protocols(await admin.contacts.get.query({ id: contactId }))).toEqual(['20260101-900001', '20260101-900002']);
   });
 
-  it('counts its limit among what the caller may see: 250 newer closed Sales conversations do not hide Ana\'s older Support one', async () => {
+  it("counts its limit among what the caller may see: 250 newer closed Sales conversations do not hide Ana's older Support one", async () => {
     const sql = app.db.sql;
     const busy = (await ana.contacts.create.mutate({ name: 'Busy Person', email: 'busy@example.com', whatsapp: '5531911113333' })).id;
     const aYearAgo = new Date(Date.now() - 365 * 24 * 3600_000);
     await makeConversation(sql, ids.orgId, {
-      protocol: '20250101-800000', contactId: busy, channelId: channels.whatsapp, teamId: ids.teams.Support, status: 'closed', closedAt: aYearAgo, servedBy: ids.users['bruno@demo.test'],
+      protocol: '20250101-800000',
+      contactId: busy,
+      channelId: channels.whatsapp,
+      teamId: ids.teams.Support,
+      status: 'closed',
+      closedAt: aYearAgo,
+      servedBy: ids.users['bruno@demo.test'],
     });
     await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status, closed_at, close_reason, served_by)
       SELECT ${ids.orgId}, '20260101-8' || lpad(n::text, 5, '0'), ${busy}, ${channels.whatsapp}, ${ids.teams.Sales}, 'closed', now() - n * interval '1 minute', 'agent', ${ids.users['carla@demo.test']}
@@ -240,7 +292,15 @@ describe('contacts.media', () => {
     const sql = app.db.sql;
     contactId = (await admin.contacts.create.mutate({ name: 'Gallery Person', email: 'g@example.com', whatsapp: '5531933334444' })).id;
     const conversation = (protocol: string, team: 'Support' | 'Sales', status: 'closed' | 'active', assignee: string) =>
-      makeConversation(sql, ids.orgId, { protocol, contactId, channelId: channels.whatsapp, teamId: ids.teams[team], status, assigneeId: assignee, servedBy: assignee });
+      makeConversation(sql, ids.orgId, {
+        protocol,
+        contactId,
+        channelId: channels.whatsapp,
+        teamId: ids.teams[team],
+        status,
+        assigneeId: assignee,
+        servedBy: assignee,
+      });
     const file = async (label: string, conversationId: string, direction: 'in' | 'out', kind: string, contentType: string) => {
       const [a] = await sql`INSERT INTO attachments (org_id, purpose, filename, content_type, size_bytes, storage_key, sha256)
         VALUES (${ids.orgId}, 'message', ${`${label}.bin`}, ${contentType}, 3, ${`test/${label}`}, 'x') RETURNING id`;
@@ -257,12 +317,17 @@ describe('contacts.media', () => {
     // Ana is invited to the open Sales conversation: a participant sees its files.
     await sql`INSERT INTO conversation_participants (org_id, conversation_id, user_id) VALUES (${ids.orgId}, ${open}, ${ids.users['ana@demo.test']})`;
   });
-  const seen = async (client: TestClient) => ((await client.contacts.media.query({ contactId })) as { id: string }[]).map((m) => m.id).sort();
+  const seen = async (client: TestClient) =>
+    ((await client.contacts.media.query({ contactId })) as { id: string }[]).map((m) => m.id).sort();
 
   it('lists the files of the conversations the caller may read, with their urls', async () => {
     const media = await ana.contacts.media.query({ contactId });
     expect(media.find((m) => m.id === files['support-photo'])).toMatchObject({
-      url: `/uploads/${files['support-photo']}`, kind: 'image', direction: 'in', contentType: 'image/jpeg', filename: 'support-photo.bin',
+      url: `/uploads/${files['support-photo']}`,
+      kind: 'image',
+      direction: 'in',
+      contentType: 'image/jpeg',
+      filename: 'support-photo.bin',
       conversation: { protocol: '20260102-900001', status: 'closed' },
     });
     expect(await seen(ana)).toEqual([files['support-photo'], files['open-photo']].sort());

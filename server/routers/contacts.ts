@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { Contact } from '../../db/queries/contacts.ts';
 import type { ContactConversation } from '../../db/queries/contacts-search.ts';
-import { contactDetails, contactMedia, contactsOfChannel, createContact, findContacts, recentContactsOf, updateContact } from '../commands/contacts.ts';
+import {
+  contactDetails,
+  contactMedia,
+  contactsOfChannel,
+  createContact,
+  findContacts,
+  recentContactsOf,
+  updateContact,
+} from '../commands/contacts.ts';
 import { actorFor } from '../commands/conversations/common.ts';
 import { authedProcedure, router, type Context } from '../trpc.ts';
 import type { User } from '../../db/queries/users.ts';
@@ -21,7 +29,10 @@ const contactFields = {
     .nullable()
     .optional(),
   whatsapp: z.string().trim().max(32).nullable().optional(),
-  fields: z.record(z.string().trim().min(1).max(60), z.string().max(2000)).refine((f) => Object.keys(f).length <= 50, 'Too many fields.').optional(),
+  fields: z
+    .record(z.string().trim().min(1).max(60), z.string().max(2000))
+    .refine((f) => Object.keys(f).length <= 50, 'Too many fields.')
+    .optional(),
 };
 
 const view = (c: Contact) => ({
@@ -46,9 +57,9 @@ const conversationView = (c: ContactConversation) => ({
 });
 
 export const contactsRouter = router({
-  create: authedProcedure.input(z.object(contactFields)).mutation(async ({ ctx, input }) =>
-    view(await createContact(ctx.services, await actor(ctx), ctx.org.requiredContactFields, input)),
-  ),
+  create: authedProcedure
+    .input(z.object(contactFields))
+    .mutation(async ({ ctx, input }) => view(await createContact(ctx.services, await actor(ctx), ctx.org.requiredContactFields, input))),
   update: authedProcedure.input(z.object({ id: v.uuid, ...contactFields })).mutation(async ({ ctx, input }) => {
     const { id, ...patch } = input;
     return view(await updateContact(ctx.services, await actor(ctx), ctx.org.requiredContactFields, id, patch));

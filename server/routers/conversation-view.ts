@@ -29,9 +29,13 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
   ]);
   const [names, files] = await Promise.all([
     userNames(db, c.orgId, [c.assigneeId, c.targetUserId, ...facts.participantIds, ...messages.map((m) => m.authorId)]),
-    attachmentFacts(db, c.orgId, messages.map((m) => m.attachmentId)),
+    attachmentFacts(
+      db,
+      c.orgId,
+      messages.map((m) => m.attachmentId),
+    ),
   ]);
-  const person = (id: string | null) => (id ? names.get(id) ?? null : null);
+  const person = (id: string | null) => (id ? (names.get(id) ?? null) : null);
   const window = windowState(channel!.kind, lastIn, c.lastTemplateAt, new Date());
   return {
     id: c.id,
@@ -60,7 +64,10 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
       // Inbound media not (yet) stored: 'pending' while fetched, 'failed' when unavailable.
       media: m.mediaStatus === 'pending' || m.mediaStatus === 'failed' ? m.mediaStatus : null,
       attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
-      attachment: m.attachmentId && files.has(m.attachmentId) ? { id: m.attachmentId, url: `/uploads/${m.attachmentId}`, ...files.get(m.attachmentId)! } : null,
+      attachment:
+        m.attachmentId && files.has(m.attachmentId)
+          ? { id: m.attachmentId, url: `/uploads/${m.attachmentId}`, ...files.get(m.attachmentId)! }
+          : null,
       clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,
       error: errorOf(actor, m.status, m.errorCode, m.errorTitle),
       at: (m.providerTimestamp ?? m.createdAt).toISOString(),
@@ -70,7 +77,7 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
       : { open: false as const, reason: window.reason, closedAt: window.closedAt?.toISOString() ?? null },
     createdAt: c.createdAt.toISOString(),
     queuedAt: c.queuedAt?.toISOString() ?? null,
-    waitingSince: c.status === 'waiting' ? c.queuedAt?.toISOString() ?? null : null,
+    waitingSince: c.status === 'waiting' ? (c.queuedAt?.toISOString() ?? null) : null,
     claimedAt: c.claimedAt?.toISOString() ?? null,
     lastInboundAt: lastIn?.toISOString() ?? null,
     lastActivityAt: c.lastActivityAt.toISOString(),

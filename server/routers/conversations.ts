@@ -7,7 +7,13 @@ import { claimConversation } from '../commands/conversations/claim.ts';
 import { markConversationRead } from '../commands/conversations/read.ts';
 import { actorFor, loadVisible, type Actor } from '../commands/conversations/common.ts';
 import {
-  finishConversation, forceClose, inviteColleague, leaveConversation, releaseFromBot, setTags, transferConversation,
+  finishConversation,
+  forceClose,
+  inviteColleague,
+  leaveConversation,
+  releaseFromBot,
+  setTags,
+  transferConversation,
 } from '../commands/conversations/lifecycle.ts';
 import { sendCanned, sendMessage, sendTemplate, startConversation } from '../commands/conversations/send.ts';
 import { adminProcedure, authedProcedure, router, type Context } from '../trpc.ts';
@@ -35,7 +41,12 @@ export const queueRouter = router({
     .query(async ({ ctx, input }) => {
       const a = await actor(ctx);
       return listQueue(ctx.services.sql, {
-        orgId: a.orgId, userId: a.id, teamIds: a.teamIds, all: a.role === 'admin', teamId: input?.teamId, conversationIds: input?.conversationIds,
+        orgId: a.orgId,
+        userId: a.id,
+        teamIds: a.teamIds,
+        all: a.role === 'admin',
+        teamId: input?.teamId,
+        conversationIds: input?.conversationIds,
       });
     }),
 });
@@ -63,25 +74,59 @@ export const conversationsRouter = router({
     .input(z.object({ conversationId: v.uuid, text: z.string().max(4096), clientMessageId, attachmentId: v.uuid.nullish() }))
     .mutation(async ({ ctx, input }) => {
       const m = await sendMessage(ctx.services, await actor(ctx), input);
-      return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
+      return {
+        id: m.id,
+        conversationId: m.conversationId,
+        direction: m.direction,
+        kind: m.kind,
+        text: m.text,
+        status: m.status,
+        clientMessageId: m.clientMessageId,
+        author: { id: ctx.user.id, name: ctx.user.name },
+      };
     }),
   sendCanned: authedProcedure
     .input(z.object({ conversationId: v.uuid, cannedId: v.uuid, clientMessageId: clientMessageId.optional() }))
     .mutation(async ({ ctx, input }) => {
       const m = await sendCanned(ctx.services, await actor(ctx), input);
-      return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
+      return {
+        id: m.id,
+        conversationId: m.conversationId,
+        direction: m.direction,
+        kind: m.kind,
+        text: m.text,
+        status: m.status,
+        clientMessageId: m.clientMessageId,
+        author: { id: ctx.user.id, name: ctx.user.name },
+      };
     }),
   sendTemplate: authedProcedure
-    .input(z.object({ conversationId: v.uuid, templateId: v.uuid, params: params.default([]), clientMessageId: clientMessageId.optional() }))
+    .input(
+      z.object({ conversationId: v.uuid, templateId: v.uuid, params: params.default([]), clientMessageId: clientMessageId.optional() }),
+    )
     .mutation(async ({ ctx, input }) => {
       const m = await sendTemplate(ctx.services, await actor(ctx), input);
-      return { id: m.id, conversationId: m.conversationId, direction: m.direction, kind: m.kind, text: m.text, status: m.status, clientMessageId: m.clientMessageId, author: { id: ctx.user.id, name: ctx.user.name } };
+      return {
+        id: m.id,
+        conversationId: m.conversationId,
+        direction: m.direction,
+        kind: m.kind,
+        text: m.text,
+        status: m.status,
+        clientMessageId: m.clientMessageId,
+        author: { id: ctx.user.id, name: ctx.user.name },
+      };
     }),
   start: authedProcedure
     .input(
       z.object({
-        contactId: v.uuid, teamId: v.uuid, channelId: v.uuid, templateId: v.uuid.optional(), params: params.optional(),
-        text: z.string().max(4096).optional(), clientMessageId: clientMessageId.optional(),
+        contactId: v.uuid,
+        teamId: v.uuid,
+        channelId: v.uuid,
+        templateId: v.uuid.optional(),
+        params: params.optional(),
+        text: z.string().max(4096).optional(),
+        clientMessageId: clientMessageId.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

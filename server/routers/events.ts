@@ -44,76 +44,84 @@ export const eventsRouter = router({
    * newest streams win (one more than STREAMS_PER_SESSION ends the oldest, which says
    * `stream.replaced`), and an address holding EVENT_STREAMS_PER_IP is refused.
    */
-  stream: authedProcedure
-    .input(z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() }).optional())
-    .subscription(async function* ({ ctx, input, signal }) {
-      const s = ctx.services;
-      const loadTeams = async () => new Set((await teamsOfUser(s.sql, ctx.org.id, ctx.user.id)).map((t) => t.id));
-      const receiver: Receiver = { orgId: ctx.org.id, userId: ctx.user.id, role: ctx.user.role, sessionId: ctx.auth.sessionId, teamIds: await loadTeams() };
-      const queue = eventQueue();
-      let replaced = false;
-      // Released in the `finally` below: nothing awaits between here and there.
-      const slot = s.eventStreams.admit(receiver.sessionId, ctx.ip, () => {
-        replaced = true;
-        queue.wakeUp();
-      });
-      if (!slot) throw ctx.fail('TOO_MANY_REQUESTS', 'error.tooManyStreams');
-      // Subscribe before reading the cursor, so nothing falls between replay and live.
-      const unsubscribe = s.bus.subscribe((e) => {
-        if (e.orgId === receiver.orgId) queue.push(e);
-      });
-      let sessionGone = false;
-      const recheck = setInterval(() => {
-        getSession(s.sql, receiver.sessionId)
-          .then((row) => {
-            if (!row || !sessionIsFresh(row, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS })) {
-              sessionGone = true;
-              queue.wakeUp();
-            }
-          })
-          .catch(() => {});
-      }, SESSION_RECHECK_MS);
-      const onAbort = () => queue.wakeUp();
-      signal?.addEventListener('abort', onAbort);
-      s.metrics.eventStreams.inc();
-      try {
-        let cursor = BigInt(input?.lastEventId ?? (await latestEventId(s.sql, receiver.orgId)));
-        const deliver = async function* (e: StoredEvent) {
-          if (BigInt(e.id) <= cursor) return;
-          cursor = BigInt(e.id);
-          // Membership or role changes take effect on this stream at once.
-          if (e.type === 'team.updated' || (e.type === 'user.updated' && e.data.userId === receiver.userId)) {
-            receiver.teamIds = await loadTeams();
-            const me = await getUser(s.sql, receiver.orgId, receiver.userId);
-            if (me) receiver.role = me.role;
+  stream: authedProcedure.input(z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() }).optional()).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const s = ctx.services;
+    const loadTeams = async () => new Set((await teamsOfUser(s.sql, ctx.org.id, ctx.user.id)).map((t) => t.id));
+    const receiver: Receiver = {
+      orgId: ctx.org.id,
+      userId: ctx.user.id,
+      role: ctx.user.role,
+      sessionId: ctx.auth.sessionId,
+      teamIds: await loadTeams(),
+    };
+    const queue = eventQueue();
+    let replaced = false;
+    // Released in the `finally` below: nothing awaits between here and there.
+    const slot = s.eventStreams.admit(receiver.sessionId, ctx.ip, () => {
+      replaced = true;
+      queue.wakeUp();
+    });
+    if (!slot) throw ctx.fail('TOO_MANY_REQUESTS', 'error.tooManyStreams');
+    // Subscribe before reading the cursor, so nothing falls between replay and live.
+    const unsubscribe = s.bus.subscribe((e) => {
+      if (e.orgId === receiver.orgId) queue.push(e);
+    });
+    let sessionGone = false;
+    const recheck = setInterval(() => {
+      getSession(s.sql, receiver.sessionId)
+        .then((row) => {
+          if (!row || !sessionIsFresh(row, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS })) {
+            sessionGone = true;
+            queue.wakeUp();
           }
-          if (await mayReceive(e, receiver, s.sql)) yield tracked(e.id, live(e));
-        };
-        // Tells the tab the stream is live and from which id it resumes (refetch now, then follow).
-        if (!input?.lastEventId) yield tracked(cursor.toString(), streamSignal('stream.ready'));
-        // Replay what was missed since lastEventId (in pages), then go live.
-        for (;;) {
-          const missed = (await eventsAfter(s.sql, receiver.orgId, cursor.toString())).map(storedEvent);
-          for (const e of missed) {
-            if (endsStream(e, receiver)) return;
-            yield* deliver(e);
-          }
-          if (missed.length < 500 || replaced) break;
+        })
+        .catch(() => {});
+    }, SESSION_RECHECK_MS);
+    const onAbort = () => queue.wakeUp();
+    signal?.addEventListener('abort', onAbort);
+    s.metrics.eventStreams.inc();
+    try {
+      let cursor = BigInt(input?.lastEventId ?? (await latestEventId(s.sql, receiver.orgId)));
+      const deliver = async function* (e: StoredEvent) {
+        if (BigInt(e.id) <= cursor) return;
+        cursor = BigInt(e.id);
+        // Membership or role changes take effect on this stream at once.
+        if (e.type === 'team.updated' || (e.type === 'user.updated' && e.data.userId === receiver.userId)) {
+          receiver.teamIds = await loadTeams();
+          const me = await getUser(s.sql, receiver.orgId, receiver.userId);
+          if (me) receiver.role = me.role;
         }
-        while (!signal?.aborted && !sessionGone && !replaced) {
-          const e = await queue.next();
-          if (!e) continue;
+        if (await mayReceive(e, receiver, s.sql)) yield tracked(e.id, live(e));
+      };
+      // Tells the tab the stream is live and from which id it resumes (refetch now, then follow).
+      if (!input?.lastEventId) yield tracked(cursor.toString(), streamSignal('stream.ready'));
+      // Replay what was missed since lastEventId (in pages), then go live.
+      for (;;) {
+        const missed = (await eventsAfter(s.sql, receiver.orgId, cursor.toString())).map(storedEvent);
+        for (const e of missed) {
           if (endsStream(e, receiver)) return;
           yield* deliver(e);
         }
-        // Tells that tab why (a newer one of its session took the slot); it resumes from `cursor`.
-        if (replaced) yield tracked(cursor.toString(), streamSignal('stream.replaced'));
-      } finally {
-        slot.release();
-        clearInterval(recheck);
-        signal?.removeEventListener('abort', onAbort);
-        unsubscribe();
-        s.metrics.eventStreams.dec();
+        if (missed.length < 500 || replaced) break;
       }
-    }),
+      while (!signal?.aborted && !sessionGone && !replaced) {
+        const e = await queue.next();
+        if (!e) continue;
+        if (endsStream(e, receiver)) return;
+        yield* deliver(e);
+      }
+      // Tells that tab why (a newer one of its session took the slot); it resumes from `cursor`.
+      if (replaced) yield tracked(cursor.toString(), streamSignal('stream.replaced'));
+    } finally {
+      slot.release();
+      clearInterval(recheck);
+      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
+      s.metrics.eventStreams.dec();
+    }
+  }),
 });

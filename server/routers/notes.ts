@@ -12,7 +12,8 @@ export const notesRouter = router({
     const doc = notesDoc(input.contactId.toLowerCase());
     const contact = await getContact(ctx.services.sql, ctx.org.id, doc.contactId);
     // Whoever may open the notes document may see who changed it.
-    if (!docAccess(doc, { deactivated: ctx.user.deactivatedAt !== null }, { contactInOrg: contact !== null })) throw ctx.fail('NOT_FOUND', 'error.notFound');
+    if (!docAccess(doc, { deactivated: ctx.user.deactivatedAt !== null }, { contactInOrg: contact !== null }))
+      throw ctx.fail('NOT_FOUND', 'error.notFound');
     return docActivity(ctx.services.sql, ctx.org.id, doc.name);
   }),
 });

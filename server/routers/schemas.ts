@@ -10,6 +10,13 @@ export const uuid = z.string().uuid('validation.id');
 export const name = z.string().trim().min(1, 'validation.required').max(120);
 export const language = z.enum(LANGUAGES);
 export const timeZone = z.string().trim().min(1).max(64);
-export const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v));
 export const workHours = workHoursSchema;
 export const token = z.string().min(10).max(200);

@@ -13,14 +13,21 @@ export class Mailer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private sql: Sql, private log: Logger, private options: { smtpUrl?: string | undefined; from: string }) {
+  constructor(
+    private sql: Sql,
+    private log: Logger,
+    private options: { smtpUrl?: string | undefined; from: string },
+  ) {
     this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
   }
 
   async enqueue(db: Db, mail: { orgId: string; to: string; subject: string; text: string; kind: string }): Promise<OutboxMail> {
     const stored = await insertMail(db, mail);
     if (!this.transport) {
-      this.log.info({ mail: { to: mail.to, subject: mail.subject, kind: mail.kind }, text: mail.text }, 'mail kept in the outbox (no SMTP_URL)');
+      this.log.info(
+        { mail: { to: mail.to, subject: mail.subject, kind: mail.kind }, text: mail.text },
+        'mail kept in the outbox (no SMTP_URL)',
+      );
     } else {
       setImmediate(() => this.flush());
     }

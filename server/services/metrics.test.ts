@@ -24,14 +24,16 @@ describe('routeLabel', () => {
     const word = () => Math.floor(random() * 36 ** 6).toString(36);
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', undefined];
     const seen = new Set<string>();
-    for (let i = 0; i < 1000; i++) seen.add(routeLabel(methods[i % methods.length], `/${word()}${i % 3 ? `/${word()}` : ''}${i % 5 ? '' : '.php'}`));
+    for (let i = 0; i < 1000; i++)
+      seen.add(routeLabel(methods[i % methods.length], `/${word()}${i % 3 ? `/${word()}` : ''}${i % 5 ? '' : '.php'}`));
     for (const label of seen) expect(ROUTE_LABELS).toContain(label);
   });
 });
 
 describe('metricsAccess', () => {
   const TOKEN = 'a-metrics-token-of-enough-length';
-  const ask = (remoteAddress: string | undefined, headers: Record<string, string> = {}, token?: string) => metricsAccess({ remoteAddress, headers }, token);
+  const ask = (remoteAddress: string | undefined, headers: Record<string, string> = {}, token?: string) =>
+    metricsAccess({ remoteAddress, headers }, token);
 
   it('without a token, answers only this machine, by the socket address', () => {
     for (const local of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(ask(local)).toBe('allowed');

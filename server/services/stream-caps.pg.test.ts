@@ -16,7 +16,12 @@ let app: TestApp;
 let channel: Channel;
 
 beforeAll(async () => {
-  app = await startTestApp({ TRUST_PROXY: 'true', STREAMS_PER_SESSION: String(PER_SESSION), EVENT_STREAMS_PER_IP: String(PER_IP), WEBCHAT_STREAMS_PER_IP: String(PER_IP) });
+  app = await startTestApp({
+    TRUST_PROXY: 'true',
+    STREAMS_PER_SESSION: String(PER_SESSION),
+    EVENT_STREAMS_PER_IP: String(PER_IP),
+    WEBCHAT_STREAMS_PER_IP: String(PER_IP),
+  });
   channel = await makeChannel(app.db.sql, await demoIds(app.db.sql), 'webchat');
 });
 afterAll(() => app?.stop());
@@ -114,7 +119,9 @@ async function widgetStream(v: Visitor) {
       for (;;) {
         const { value, done: end } = await reader.read();
         if (end) break;
-        buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (event, data) => events.push({ event, data: JSON.parse(data) }));
+        buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (event, data) =>
+          events.push({ event, data: JSON.parse(data) }),
+        );
       }
     } catch {
       /* aborted */

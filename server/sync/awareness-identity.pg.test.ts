@@ -27,13 +27,19 @@ describe('awareness says who a peer really is', () => {
     const bruno = connectDoc(app.url, name, cookies.bruno!);
     await Promise.all([ana.synced(), bruno.synced()]);
     const typing = Date.now();
-    bruno.provider.awareness.setLocalState({ user: { id: anaId, name: 'Ana Souza', color: '#ff0000', colorLight: '#ff000033', avatar: 'a.png' }, viewing: true, typing });
+    bruno.provider.awareness.setLocalState({
+      user: { id: anaId, name: 'Ana Souza', color: '#ff0000', colorLight: '#ff000033', avatar: 'a.png' },
+      viewing: true,
+      typing,
+    });
     const seen = (peer: ReturnType<typeof connectDoc>) => peer.provider.awareness.getStates().get(bruno.doc.clientID) as State | undefined;
     const expected = { id: brunoId, name: 'Bruno Lima', ...userColor(brunoId), avatar: 'a.png' };
     await waitFor(async () => seen(ana)?.typing === typing, 'Ana sees Bruno’s state');
     expect(seen(ana)).toEqual({ user: expected, viewing: true, typing });
     // Nobody on the document appears as Ana but Ana herself.
-    const claimsAna = [...ana.provider.awareness.getStates()].filter(([clientId, s]) => clientId !== ana.doc.clientID && (s as State).user?.id === anaId);
+    const claimsAna = [...ana.provider.awareness.getStates()].filter(
+      ([clientId, s]) => clientId !== ana.doc.clientID && (s as State).user?.id === anaId,
+    );
     expect(claimsAna).toEqual([]);
     // The server keeps the stamped state: a peer arriving later gets it from there.
     const room = app.sync.loadedRooms().find((r) => r.name.name === name)!;

@@ -25,7 +25,14 @@ beforeAll(async () => {
   [ana, bruno, carla] = [ids.users['ana@demo.test'], ids.users['bruno@demo.test'], ids.users['carla@demo.test']];
   // Dora works in a team that does not allow internal chat.
   const backOffice = await insertTeam(app.db.sql, ids.orgId, { name: 'Back office', internalChat: false });
-  const u = await insertUser(app.db.sql, { orgId: ids.orgId, email: 'dora@demo.test', name: 'Dora Lima', role: 'agent', language: 'en', passwordHash: await hashPassword('atende-demo') });
+  const u = await insertUser(app.db.sql, {
+    orgId: ids.orgId,
+    email: 'dora@demo.test',
+    name: 'Dora Lima',
+    role: 'agent',
+    language: 'en',
+    passwordHash: await hashPassword('atende-demo'),
+  });
   await setUserTeams(app.db.sql, ids.orgId, u.id, [backOffice.id]);
   doraId = u.id;
   dora = await app.login('dora@demo.test');
@@ -47,8 +54,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; reason: unk
   throw new Error('expected a refusal');
 }
 
-const roomOf = async (client: TestClient, roomId: string) =>
-  (await client.chat.list.query()).find((r) => r.roomId === roomId);
+const roomOf = async (client: TestClient, roomId: string) => (await client.chat.list.query()).find((r) => r.roomId === roomId);
 
 describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
   let direct: string;
@@ -82,7 +88,10 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
     expect(await refusal(as.ana!.chat.open.mutate({ userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
     expect(await refusal(dora.chat.open.mutate({ userIds: [ana] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.youNoTeam' });
     // A group is refused as a whole when one member may not chat.
-    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [bruno, doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [bruno, doraId] }))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'chat.notAllowed',
+    });
   });
 
   it('refuses a colleague, or a caller, whose internal chat is turned off', async () => {
@@ -106,8 +115,14 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
 
   it('refuses unknown users, users of another organization, oneself alone, and too many', async () => {
     const other = await createOtherOrg(app.db.sql, 'chat');
-    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
-    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [crypto.randomUUID()] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [other.agent.id] }))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'chat.unknownUser',
+    });
+    expect(await refusal(as.ana!.chat.open.mutate({ userIds: [crypto.randomUUID()] }))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'chat.unknownUser',
+    });
     expect(await refusal(as.ana!.chat.open.mutate({ userIds: [ana] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.noColleague' });
     const eleven = Array.from({ length: 11 }, () => crypto.randomUUID());
     expect((await refusal(as.ana!.chat.open.mutate({ userIds: eleven }))).code).toBe('BAD_REQUEST');
@@ -121,8 +136,12 @@ describe('chat.open: who may start a chat with whom (SPEC §7)', () => {
     expect(group.kind).toBe('group');
     expect((await as.ana!.chat.open.mutate({ userIds: [carla, bruno] })).roomId).not.toBe(group.roomId);
     const pair = await as.ana!.chat.open.mutate({ userIds: [carla] });
-    const got = (s: typeof brunoEvents, roomId: string) => s.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === roomId);
-    await waitFor(async () => got(carlaEvents, group.roomId) && got(carlaEvents, pair.roomId) && got(brunoEvents, group.roomId), 'members told');
+    const got = (s: typeof brunoEvents, roomId: string) =>
+      s.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === roomId);
+    await waitFor(
+      async () => got(carlaEvents, group.roomId) && got(carlaEvents, pair.roomId) && got(brunoEvents, group.roomId),
+      'members told',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(got(brunoEvents, pair.roomId)).toBe(false);
     brunoEvents.close();
@@ -152,14 +171,31 @@ describe('group members change (SPEC §7)', () => {
     const carlaEvents = openEventStream(app.url, as.carla!.cookie);
     await carlaEvents.started;
     // Refusals: a newcomer who may not chat, someone already there, a non-member adding, a direct room.
-    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [doraId] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.notAllowed' });
-    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [bruno] }))).toMatchObject({ code: 'CONFLICT', reason: 'chat.alreadyMember' });
-    expect(await refusal(as.carla!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [carla, doraId] }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [doraId] }))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'chat.notAllowed',
+    });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [bruno] }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'chat.alreadyMember',
+    });
+    expect(await refusal(as.carla!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [carla, doraId] }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const pair = await as.ana!.chat.open.mutate({ userIds: [bruno] });
-    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: pair.roomId, userIds: [carla] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
-    expect(await refusal(as.ana!.chat.leave.mutate({ roomId: pair.roomId }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'chat.notGroup' });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: pair.roomId, userIds: [carla] }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      reason: 'chat.notGroup',
+    });
+    expect(await refusal(as.ana!.chat.leave.mutate({ roomId: pair.roomId }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      reason: 'chat.notGroup',
+    });
     const other = await createOtherOrg(app.db.sql, 'chat-add');
-    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [other.agent.id] }))).toMatchObject({ code: 'FORBIDDEN', reason: 'chat.unknownUser' });
+    expect(await refusal(as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [other.agent.id] }))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'chat.unknownUser',
+    });
 
     await as.ana!.chat.addMembers.mutate({ roomId: g.roomId, userIds: [carla] });
     await waitFor(async () => carlaEvents.received.some((e) => e.data.type === 'chat.members' && e.data.roomId === g.roomId), 'Carla told');
@@ -174,7 +210,7 @@ describe('group members change (SPEC §7)', () => {
 
     // Leaving closes the leaver's socket to the document; the others carry on.
     await as.carla!.chat.leave.mutate({ roomId: g.roomId });
-    await waitFor(async () => c.closes.includes(CloseCode.Forbidden), 'Carla\'s socket closed');
+    await waitFor(async () => c.closes.includes(CloseCode.Forbidden), "Carla's socket closed");
     addChatMessage(a.doc, ana, 'after Carla left');
     await waitFor(async () => chatMessages(await storedRoomDoc(app.db.sql, ids.orgId, g.roomId)).length === 3, 'still stored');
     a.destroy();
@@ -184,14 +220,23 @@ describe('group members change (SPEC §7)', () => {
   it('keeps a group within its size when members are added at once', async () => {
     const extra: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const u = await insertUser(app.db.sql, { orgId: ids.orgId, email: `group${i}@demo.test`, name: `Group ${i}`, role: 'agent', language: 'en', passwordHash: 'x' });
+      const u = await insertUser(app.db.sql, {
+        orgId: ids.orgId,
+        email: `group${i}@demo.test`,
+        name: `Group ${i}`,
+        role: 'agent',
+        language: 'en',
+        passwordHash: 'x',
+      });
       await setUserTeams(app.db.sql, ids.orgId, u.id, [ids.teams.Support]);
       await app.db.sql`UPDATE users SET status = 'online' WHERE id = ${u.id}`;
       extra.push(u.id);
     }
     const g = await as.ana!.chat.open.mutate({ userIds: [bruno, carla] });
     // 3 members + 10 candidates offered one by one from two members at once: at most 11 in all.
-    const results = await Promise.allSettled(extra.map((id, i) => (i % 2 ? as.ana! : as.bruno!).chat.addMembers.mutate({ roomId: g.roomId, userIds: [id] })));
+    const results = await Promise.allSettled(
+      extra.map((id, i) => (i % 2 ? as.ana! : as.bruno!).chat.addMembers.mutate({ roomId: g.roomId, userIds: [id] })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
     expect((await roomOf(as.ana!, g.roomId))!.members).toHaveLength(11);
   });
@@ -237,7 +282,13 @@ describe('messages in the room document', () => {
     addChatMessage(b.doc, bruno, 'hi Ana');
     await waitFor(async () => readChatMessages(a.doc).length === 3, 'Ana sees Bruno');
     deleteChatMessage(b.doc, mine.get('id') as string);
-    await waitFor(async () => readChatMessages(a.doc).map((m) => m.text).join('|') === 'hello from Ana|hi Ana', 'own delete');
+    await waitFor(
+      async () =>
+        readChatMessages(a.doc)
+          .map((m) => m.text)
+          .join('|') === 'hello from Ana|hi Ana',
+      'own delete',
+    );
     expect(b.closes).toEqual([]);
     expect((await stored()).map((m) => m.text)).toEqual(['hello from Ana', 'hi Ana']);
     a.destroy();
@@ -296,7 +347,10 @@ describe('messages in the room document', () => {
     const history = await as.bruno!.chat.history.query({ roomId });
     expect(history.nextBefore).toBeNull();
     expect(history.messages.map((m) => m.text)).toEqual(oldest.map((m) => m.text).reverse());
-    expect(history.messages.find((m) => m.text === 'hi Ana')).toMatchObject({ authorId: bruno, authorName: expect.stringMatching(/^Bruno/) });
+    expect(history.messages.find((m) => m.text === 'hi Ana')).toMatchObject({
+      authorId: bruno,
+      authorName: expect.stringMatching(/^Bruno/),
+    });
     expect(history.messages.find((m) => m.text === 'bulk 0')).toMatchObject({ authorId: ana });
     const page = await as.bruno!.chat.history.query({ roomId, before: history.messages[2]!.seq });
     expect(page.messages[0]!.text).toBe(history.messages[3]!.text);

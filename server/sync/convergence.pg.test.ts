@@ -27,7 +27,6 @@ const SEEDS = [0x5eed01, 0x5eed02, 0x5eed03];
 for (let i = 0; i < Number(process.env.FUZZ_EXTRA_SEEDS ?? 0); i++) SEEDS.push(0x5eed100 + i);
 const STEPS = 140;
 
-
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 const people = ['ana', 'bruno', 'carla', 'admin'] as const;
@@ -42,15 +41,28 @@ afterAll(() => app?.stop());
 
 /** The notes as plain data; map keys sorted, since a Y.Map's key order depends on arrival order. */
 const snapshot = (doc: Y.Doc) =>
-  JSON.stringify(noteEntries(doc).toJSON().map((e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)))));
+  JSON.stringify(
+    noteEntries(doc)
+      .toJSON()
+      .map((e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)))),
+  );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function fuzz(seed: number) {
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const c = await makeContact(app.db.sql, ids.orgId, { name: `Fuzz ${seed}`, email: `fuzz${seed}@x.test`, whatsapp: `55119${String(seed % 100000000).padStart(8, '0')}` });
+  const c = await makeContact(app.db.sql, ids.orgId, {
+    name: `Fuzz ${seed}`,
+    email: `fuzz${seed}@x.test`,
+    whatsapp: `55119${String(seed % 100000000).padStart(8, '0')}`,
+  });
   const name = `notes:${c}`;
-  const peers = people.map((who) => ({ who, userId: ids.users[`${who}@demo.test`]!, online: true, ...connectDoc(app.url, name, cookies[who]!) }));
+  const peers = people.map((who) => ({
+    who,
+    userId: ids.users[`${who}@demo.test`]!,
+    online: true,
+    ...connectDoc(app.url, name, cookies[who]!),
+  }));
   await Promise.all(peers.map((p) => p.synced()));
 
   /** One random step; `network` lets it take a peer off the network and back. */

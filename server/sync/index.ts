@@ -70,7 +70,9 @@ async function accessTo(s: Services, doc: DocName, viewer: DocViewer): Promise<D
       return docAccess(doc, viewer, { member: await isChatMember(s.sql, viewer.orgId, doc.roomId, viewer.userId) });
     case 'conversation': {
       const c = await getConversation(s.sql, viewer.orgId, doc.conversationId);
-      const [conversation, teams] = c ? await Promise.all([factsOf(s.sql, c), teamsOfUser(s.sql, viewer.orgId, viewer.userId)]) : [null, []];
+      const [conversation, teams] = c
+        ? await Promise.all([factsOf(s.sql, c), teamsOfUser(s.sql, viewer.orgId, viewer.userId)])
+        : [null, []];
       return docAccess(doc, viewer, { conversation, teamIds: teams.map((t) => t.id) });
     }
   }
@@ -85,7 +87,9 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
     isForeignOrigin: (req: IncomingMessage) => isForeignOrigin(req, s.env.APP_ORIGIN),
     async onAuthenticate(req) {
       const token = sessionTokenOf(req);
-      const auth = token ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS }) : null;
+      const auth = token
+        ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS })
+        : null;
       if (!auth) return null;
       const who: SyncIdentity = { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId, name: auth.user.name };
       justAuthenticated.set(who, auth.user);
@@ -95,7 +99,12 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
       const user = justAuthenticated.get(who) ?? (await getUser(s.sql, who.orgId, who.userId));
       if (!user || user.deactivatedAt) return null;
       const viewer: DocViewer = {
-        orgId: who.orgId, userId: who.userId, role: user.role, historyAccess: user.historyAccess, internalChat: user.internalChat, deactivated: false,
+        orgId: who.orgId,
+        userId: who.userId,
+        role: user.role,
+        historyAccess: user.historyAccess,
+        internalChat: user.internalChat,
+        deactivated: false,
       };
       const access = await accessTo(s, doc, viewer);
       // Presence is awareness only: never stored.

@@ -16,7 +16,15 @@ let second: RunningApp;
 beforeAll(async () => {
   redis = await startRedis();
   app = await startTestApp({ REDIS_URL: redis.url });
-  const env = parseEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: app.db.url, REDIS_URL: redis.url, ATENDE_DEMO: 'true', ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR, LOG_LEVEL: 'silent' });
+  const env = parseEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: app.db.url,
+    REDIS_URL: redis.url,
+    ATENDE_DEMO: 'true',
+    ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR,
+    LOG_LEVEL: 'silent',
+  });
   second = await startApp(env, createLogger('silent'), app.db.url);
 });
 afterAll(async () => {
@@ -44,7 +52,10 @@ describe('several processes with Redis', () => {
     b.provider.awareness.setLocalStateField('user', { name: 'Bruno' });
     // Stamped by Bruno's process with the server's record of him, and carried so to the other.
     await waitFor(
-      async () => [...a.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Bruno Lima' && s.user?.id === ids.users['bruno@demo.test']),
+      async () =>
+        [...a.provider.awareness.getStates().values()].some(
+          (s) => s.user?.name === 'Bruno Lima' && s.user?.id === ids.users['bruno@demo.test'],
+        ),
       'awareness across processes',
     );
     // Only the receiving process stored each update: the stored log rebuilds exactly the document.

@@ -28,7 +28,11 @@ afterAll(() => app?.stop());
 let contacts = 0;
 async function notesDoc(sql = app.db.sql, orgId = ids.orgId): Promise<string> {
   const n = ++contacts;
-  const c = await makeContact(sql, orgId, { name: `Robust ${n}`, email: `r${n}@x.test`, whatsapp: `55119000${String(n).padStart(5, '0')}` });
+  const c = await makeContact(sql, orgId, {
+    name: `Robust ${n}`,
+    email: `r${n}@x.test`,
+    whatsapp: `55119000${String(n).padStart(5, '0')}`,
+  });
   return `notes:${c}`;
 }
 
@@ -61,8 +65,12 @@ describe('memory', () => {
     await a.synced();
     // Binding the edit's new client id takes longer than the idle unload.
     const id = 800_000 + Math.floor(Math.random() * 100_000);
-    await app.db.sql.unsafe(`CREATE FUNCTION slow_bind() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$`);
-    await app.db.sql.unsafe(`CREATE TRIGGER slow_bind BEFORE INSERT ON doc_client_bindings FOR EACH ROW WHEN (NEW.client_id = ${id}) EXECUTE FUNCTION slow_bind()`);
+    await app.db.sql.unsafe(
+      `CREATE FUNCTION slow_bind() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$`,
+    );
+    await app.db.sql.unsafe(
+      `CREATE TRIGGER slow_bind BEFORE INSERT ON doc_client_bindings FOR EACH ROW WHEN (NEW.client_id = ${id}) EXECUTE FUNCTION slow_bind()`,
+    );
     try {
       const other = new Y.Doc();
       other.clientID = id;
@@ -176,7 +184,9 @@ describe('limits', () => {
         });
       });
     const closeAll = (sockets: (WebSocket | null)[]) =>
-      Promise.all(sockets.map((ws) => (ws && ws.readyState !== WebSocket.CLOSED ? new Promise((r) => (ws.once('close', r), ws.close())) : null)));
+      Promise.all(
+        sockets.map((ws) => (ws && ws.readyState !== WebSocket.CLOSED ? new Promise((r) => (ws.once('close', r), ws.close())) : null)),
+      );
 
     const burst = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 3 }, () => attempt(cookies.admin!)));
     const through = burst.filter((b) => b.status === 101);
@@ -188,19 +198,20 @@ describe('limits', () => {
     // counts too, hence some 429) hold no slot afterwards.
     const other = await createOtherOrg(app.db.sql, 'burst');
     const foreign = await makeContact(app.db.sql, other.org.id, { name: 'Foreign', email: 'foreign@x.test', whatsapp: '5511900099999' });
-    const forbidden = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 2 }, () => attempt(cookies.admin!, `${app.url.replace(/^http/, 'ws')}/sync/notes:${foreign}`)));
+    const forbidden = await Promise.all(
+      Array.from({ length: LIMITS.maxConnectionsPerUser * 2 }, () =>
+        attempt(cookies.admin!, `${app.url.replace(/^http/, 'ws')}/sync/notes:${foreign}`),
+      ),
+    );
     expect(forbidden.every((b) => b.status === 403 || b.status === 429)).toBe(true);
     expect(forbidden.some((b) => b.status === 403)).toBe(true);
     // Every slot comes back: the cap's worth of sockets opens again, one at a time.
     const again: (WebSocket | null)[] = [];
-    await waitFor(
-      async () => {
-        const a = await attempt(cookies.admin!);
-        if (a.ws) again.push(a.ws);
-        return again.length === LIMITS.maxConnectionsPerUser;
-      },
-      'all slots free again',
-    );
+    await waitFor(async () => {
+      const a = await attempt(cookies.admin!);
+      if (a.ws) again.push(a.ws);
+      return again.length === LIMITS.maxConnectionsPerUser;
+    }, 'all slots free again');
     expect((await attempt(cookies.admin!)).status).toBe(429);
     await closeAll(again);
   });
@@ -214,8 +225,12 @@ describe('a database error while a frame is handled', () => {
     await Promise.all([a.synced(), b.synced()]);
     // The first edit under a new client id binds that id to Ana: make that one INSERT fail.
     const id = 700_000 + Math.floor(Math.random() * 100_000);
-    await app.db.sql.unsafe(`CREATE FUNCTION fail_bind() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'bind refused by the test'; END $$`);
-    await app.db.sql.unsafe(`CREATE TRIGGER fail_bind BEFORE INSERT ON doc_client_bindings FOR EACH ROW WHEN (NEW.client_id = ${id}) EXECUTE FUNCTION fail_bind()`);
+    await app.db.sql.unsafe(
+      `CREATE FUNCTION fail_bind() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'bind refused by the test'; END $$`,
+    );
+    await app.db.sql.unsafe(
+      `CREATE TRIGGER fail_bind BEFORE INSERT ON doc_client_bindings FOR EACH ROW WHEN (NEW.client_id = ${id}) EXECUTE FUNCTION fail_bind()`,
+    );
     try {
       // Ana's tab applies an edit made under a client id of its own that is not bound yet.
       const other = new Y.Doc();
@@ -273,10 +288,14 @@ describe('database down', () => {
     const everything = text(a.doc);
     expect(everything.split('|').length).toBe(13);
     // The server retries on its own and stores every update it had accepted (past the cap).
-    const buffered = await waitFor(async () => {
-      const t = await storedText(name, check).catch(() => '');
-      return t.length > 'before|'.length + LIMITS.maxPendingBytes && t;
-    }, 'the buffer stored after recovery', 60_000); // the server's pool backs off its reconnects (up to 20 s) on a loaded machine
+    const buffered = await waitFor(
+      async () => {
+        const t = await storedText(name, check).catch(() => '');
+        return t.length > 'before|'.length + LIMITS.maxPendingBytes && t;
+      },
+      'the buffer stored after recovery',
+      60_000,
+    ); // the server's pool backs off its reconnects (up to 20 s) on a loaded machine
     expect(everything.startsWith(buffered)).toBe(true);
     // Then the clients come back: what Ana typed while refused arrives too.
     a.provider.connect();
@@ -309,7 +328,11 @@ describe('kill -9', () => {
         await c.auth.login.mutate({ email, password: 'atende-demo' });
         return c.cookie!;
       };
-      const [anaCookie, brunoCookie, carlaCookie] = [await login('ana@demo.test'), await login('bruno@demo.test'), await login('carla@demo.test')];
+      const [anaCookie, brunoCookie, carlaCookie] = [
+        await login('ana@demo.test'),
+        await login('bruno@demo.test'),
+        await login('carla@demo.test'),
+      ];
       const writer = connectDoc(proc.url, name, anaCookie);
       const peer = connectDoc(proc.url, name, brunoCookie);
       await Promise.all([writer.synced(), peer.synced()]);
@@ -333,7 +356,8 @@ describe('kill -9', () => {
       await fresh.synced();
       // Everything the peer had was committed before it was sent: the reloaded document has it.
       expect(text(fresh.doc).startsWith(received)).toBe(true);
-      for (const [client, clock] of Y.decodeStateVector(receivedState)) expect(Y.decodeStateVector(Y.encodeStateVector(fresh.doc)).get(client) ?? 0).toBeGreaterThanOrEqual(clock);
+      for (const [client, clock] of Y.decodeStateVector(receivedState))
+        expect(Y.decodeStateVector(Y.encodeStateVector(fresh.doc)).get(client) ?? 0).toBeGreaterThanOrEqual(clock);
 
       // The writer's edits the dead server never stored come back from the writer itself.
       writer.provider.connect();

@@ -75,7 +75,13 @@ describe('/sync with the stock y-websocket client', () => {
     // A burst right after: announced once more when the window ends (its last edit included), not per edit.
     for (let i = 0; i < 10; i++) a.doc.getText('t').insert(0, `${i} `);
     await waitFor(async () => changed().length >= 2, 'the burst announced', 10_000);
-    await waitFor(async () => (await app.db.sql`SELECT count(*)::int AS n FROM events WHERE type = 'notes.changed' AND data->>'contactId' = ${c2}`)[0]!.n === changed().length, 'all delivered', 10_000);
+    await waitFor(
+      async () =>
+        (await app.db.sql`SELECT count(*)::int AS n FROM events WHERE type = 'notes.changed' AND data->>'contactId' = ${c2}`)[0]!.n ===
+        changed().length,
+      'all delivered',
+      10_000,
+    );
     expect(changed().length).toBeLessThanOrEqual(3);
     expect(foreign.received.some((e) => e.data.type === 'notes.changed')).toBe(false);
     a.destroy();
@@ -153,7 +159,11 @@ describe('real authors', () => {
     const ana = connectDoc(app.url, name, cookies.ana!);
     await ana.synced();
     ana.doc.getText('t').insert(0, 'A');
-    await waitFor(async () => (await app.db.sql`SELECT 1 FROM doc_client_bindings WHERE doc_name = ${name} AND client_id = ${ana.doc.clientID}`).length === 1, 'binding');
+    await waitFor(
+      async () =>
+        (await app.db.sql`SELECT 1 FROM doc_client_bindings WHERE doc_name = ${name} AND client_id = ${ana.doc.clientID}`).length === 1,
+      'binding',
+    );
     const forged = new Y.Doc();
     forged.clientID = ana.doc.clientID;
     forged.getText('other').insert(0, 'forged by bruno');

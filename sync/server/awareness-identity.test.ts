@@ -6,8 +6,18 @@ const bruno = awarenessUser('b0000000-0000-4000-8000-000000000002', 'Bruno Costa
 
 describe('stampAwarenessUser', () => {
   it('replaces a claimed id, name and colour by the connection’s user, keeping every other field', () => {
-    const sent = JSON.stringify({ user: { id: 'ana', name: 'Ana', color: 'red', colorLight: 'pink', extra: 1 }, viewing: true, typing: 42, cursor: { anchor: 3 } });
-    expect(JSON.parse(stampAwarenessUser(sent, bruno))).toEqual({ user: { ...bruno, extra: 1 }, viewing: true, typing: 42, cursor: { anchor: 3 } });
+    const sent = JSON.stringify({
+      user: { id: 'ana', name: 'Ana', color: 'red', colorLight: 'pink', extra: 1 },
+      viewing: true,
+      typing: 42,
+      cursor: { anchor: 3 },
+    });
+    expect(JSON.parse(stampAwarenessUser(sent, bruno))).toEqual({
+      user: { ...bruno, extra: 1 },
+      viewing: true,
+      typing: 42,
+      cursor: { anchor: 3 },
+    });
   });
 
   it('gives a `user` that is not an object the connection’s user', () => {

@@ -41,7 +41,10 @@ export class RedisFanout implements Fanout {
       this.connectedOnce = true;
       const channels = [...this.handlers.keys()].map((doc) => `sync:${doc}`);
       const subscribed = channels.length ? this.sub.subscribe(...channels) : Promise.resolve(0);
-      subscribed.then(() => reconnected && this.resync?.(), () => {});
+      subscribed.then(
+        () => reconnected && this.resync?.(),
+        () => {},
+      );
     });
     this.sub.on('error', () => {});
   }

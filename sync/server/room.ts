@@ -96,17 +96,20 @@ export class Room {
     private authorizeUpdate: AuthorizeUpdate | null = null,
   ) {
     this.awareness.setLocalState(null);
-    this.awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      const changed = [...added, ...updated, ...removed];
-      if (changed.length === 0) return;
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MSG_AWARENESS);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      this.broadcast(encoding.toUint8Array(encoder), origin === 'remote' ? null : (origin as Conn | null));
-      if (origin !== 'remote' && this.fanout) {
-        this.fanout.publish(this.name.name, 'awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      }
-    });
+    this.awareness.on(
+      'update',
+      ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+        const changed = [...added, ...updated, ...removed];
+        if (changed.length === 0) return;
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MSG_AWARENESS);
+        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        this.broadcast(encoding.toUint8Array(encoder), origin === 'remote' ? null : (origin as Conn | null));
+        if (origin !== 'remote' && this.fanout) {
+          this.fanout.publish(this.name.name, 'awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        }
+      },
+    );
   }
 
   /** Subscribes to other processes first (nothing published meanwhile is missed), then loads. */
@@ -183,7 +186,8 @@ export class Room {
         this.send(conn, encoding.toUint8Array(encoder));
         return;
       }
-      if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) throw new Error('unknown sync message');
+      if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate)
+        throw new Error('unknown sync message');
       const update = decoding.readVarUint8Array(decoder);
       // Read-only peers (peeking team members, presence) may sync, but their edits are dropped.
       if (conn.access !== 'write' || !this.persist) return;
@@ -239,7 +243,8 @@ export class Room {
   private async claimClient(conn: Conn, clientId: number, lasting: boolean): Promise<boolean> {
     const owner = this.bindings.get(clientId);
     if (owner) return owner === conn.userId;
-    for (const other of this.conns.values()) if (other !== conn && other.userId !== conn.userId && other.awarenessIds.has(clientId)) return false;
+    for (const other of this.conns.values())
+      if (other !== conn && other.userId !== conn.userId && other.awarenessIds.has(clientId)) return false;
     const holder = lasting ? await this.store.bind(this.orgId, this.name.name, clientId, conn.userId).catch(storeFailed) : conn.userId;
     if (lasting) this.bindings.set(clientId, holder);
     return holder === conn.userId;
@@ -257,7 +262,13 @@ export class Room {
     for (const s of added) {
       if (!(await this.claimClient(conn, s.id.client, true))) throw new SpoofError('update under another user\u2019s client id');
     }
-    const refusal = this.authorizeUpdate?.({ doc: this.name, userId: conn.userId, added, deleted: ds, ownerOf: (client) => this.bindings.get(client) });
+    const refusal = this.authorizeUpdate?.({
+      doc: this.name,
+      userId: conn.userId,
+      added,
+      deleted: ds,
+      ownerOf: (client) => this.bindings.get(client),
+    });
     if (refusal) throw new SpoofError(refusal);
     // A sync reply with nothing this document lacks is nobody's edit: not stored, not an activity.
     if (added.length === 0 && !this.hasNewDeletions(ds)) return;
@@ -303,7 +314,12 @@ export class Room {
       const byUser = new Map<string, Uint8Array[]>();
       for (const p of batch) byUser.set(p.conn.userId, [...(byUser.get(p.conn.userId) ?? []), p.update]);
       await this.store.append(
-        [...byUser].map(([userId, updates]) => ({ orgId: this.orgId, docName: this.name.name, data: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), userId })),
+        [...byUser].map(([userId, updates]) => ({
+          orgId: this.orgId,
+          docName: this.name.name,
+          data: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+          userId,
+        })),
       );
       this.retryMs = 0;
       this.rowsSinceCompact += byUser.size;

@@ -5,7 +5,16 @@ import type * as Y from 'yjs';
 import { awarenessUser } from '../shared/awareness-user.ts';
 import { CloseCode } from '../shared/close-codes.ts';
 import { parseDocName, type DocName } from '../shared/doc-name.ts';
-import { Room, SpoofError, StoreUnavailableError, type Access, type AuthorizeUpdate, type Conn, type DocStore, type RoomLimits } from './room.ts';
+import {
+  Room,
+  SpoofError,
+  StoreUnavailableError,
+  type Access,
+  type AuthorizeUpdate,
+  type Conn,
+  type DocStore,
+  type RoomLimits,
+} from './room.ts';
 import type { Fanout } from './fanout.ts';
 import { groupCommit } from './group-commit.ts';
 
@@ -54,7 +63,9 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
 };
 
 function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+  );
 }
 
 /**
@@ -71,7 +82,10 @@ export class SyncServer {
   private sockets = new Map<string, number>();
   readonly limits: SyncLimits;
 
-  constructor(private hooks: SyncHooks, limits: Partial<SyncLimits> = {}) {
+  constructor(
+    private hooks: SyncHooks,
+    limits: Partial<SyncLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...limits };
     this.hooks = { ...hooks, store: { ...hooks.store, append: groupCommit(hooks.store.append) } };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxMessageBytes });
@@ -167,7 +181,17 @@ export class SyncServer {
     if (existing) return existing;
     let pending = this.loading.get(doc.name);
     if (!pending) {
-      const room = new Room(grant.orgId, doc, grant.persist, this.hooks.store, this.limits, this.hooks.log, (conn, code) => this.close(conn, code), this.hooks.fanout ?? null, this.hooks.authorizeUpdate ?? null);
+      const room = new Room(
+        grant.orgId,
+        doc,
+        grant.persist,
+        this.hooks.store,
+        this.limits,
+        this.hooks.log,
+        (conn, code) => this.close(conn, code),
+        this.hooks.fanout ?? null,
+        this.hooks.authorizeUpdate ?? null,
+      );
       pending = room.start().then(() => {
         this.rooms.set(doc.name, room);
         return room;
@@ -178,7 +202,12 @@ export class SyncServer {
     return pending;
   }
 
-  private async open(ws: WebSocket, who: SyncIdentity, doc: DocName, grant: { orgId: string; access: Access; persist: boolean }): Promise<void> {
+  private async open(
+    ws: WebSocket,
+    who: SyncIdentity,
+    doc: DocName,
+    grant: { orgId: string; access: Access; persist: boolean },
+  ): Promise<void> {
     const conn: Conn = {
       ws,
       userId: who.userId,
@@ -293,7 +322,9 @@ export class SyncServer {
     for (const room of this.rooms.values()) {
       for (const conn of [...room.conns.values()]) {
         if (!pred(conn, room)) continue;
-        const grant = await this.hooks.onAuthorize({ userId: conn.userId, orgId: conn.orgId, sessionId: conn.sessionId, name: conn.user.name }, room.name).catch(() => null);
+        const grant = await this.hooks
+          .onAuthorize({ userId: conn.userId, orgId: conn.orgId, sessionId: conn.sessionId, name: conn.user.name }, room.name)
+          .catch(() => null);
         if (!grant) this.close(conn, CloseCode.Forbidden);
         else conn.access = grant.access;
       }
@@ -316,7 +347,8 @@ export class SyncServer {
   async stop(): Promise<void> {
     clearInterval(this.ping);
     for (const t of this.unloadTimers.values()) clearTimeout(t);
-    for (const room of this.rooms.values()) for (const conn of room.conns.values()) this.close(conn, CloseCode.GoingAway, 'server shutting down');
+    for (const room of this.rooms.values())
+      for (const conn of room.conns.values()) this.close(conn, CloseCode.GoingAway, 'server shutting down');
     // Let accepted updates reach the database before the pool closes.
     for (let i = 0; i < 50 && [...this.rooms.values()].some((r) => r.hasPending()); i++) await new Promise((r) => setTimeout(r, 100));
     this.wss.close();

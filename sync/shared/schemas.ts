@@ -94,7 +94,10 @@ export function readNoteEntry(entry: EntryMap): NoteEntry {
 
 /** Every entry, deleted ones included (the reader decides how to show them). */
 export function readNotes(doc: Y.Doc): NoteEntry[] {
-  return noteEntries(doc).toArray().filter((e) => e instanceof Y.Map).map(readNoteEntry);
+  return noteEntries(doc)
+    .toArray()
+    .filter((e) => e instanceof Y.Map)
+    .map(readNoteEntry);
 }
 
 /** Appends a message; the whole map is created in one transaction under the author's client id. */
@@ -128,7 +131,10 @@ export function readChatMessage(m: EntryMap): ChatMessage {
 }
 
 export function readChatMessages(doc: Y.Doc): ChatMessage[] {
-  return chatMessages(doc).toArray().filter((m) => m instanceof Y.Map).map(readChatMessage);
+  return chatMessages(doc)
+    .toArray()
+    .filter((m) => m instanceof Y.Map)
+    .map(readChatMessage);
 }
 
 export function countChatMessages(doc: Y.Doc): number {

@@ -28,7 +28,12 @@ export async function seriousViolations(page: Page, selector = 'body'): Promise<
     const element = document.querySelector(root);
     if (!element) throw new Error(`axe: nothing matches ${root}`);
     const result = await axe.run(element, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   }, selector);
   return problems
     .filter((p: AxeProblem) => p.impact === 'serious' || p.impact === 'critical')

@@ -26,7 +26,9 @@ export const CHROMIUM_ARGS = [
 /** The system Chromium through playwright-core (never `playwright install`: no network). */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM_PATH}. Install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH.`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
@@ -121,7 +123,12 @@ export async function signInWithForm(page: Page, baseUrl: string, email: string,
  * Signs in by giving the page the cookie of a session the test opened over HTTP (quick; the
  * login form has tests of its own). `baseUrl`: where the page talks to the app (a proxy, say).
  */
-export async function signInWithCookie(page: Page, login: (email: string) => Promise<{ token: string | null }>, email: string, baseUrl: string): Promise<void> {
+export async function signInWithCookie(
+  page: Page,
+  login: (email: string) => Promise<{ token: string | null }>,
+  email: string,
+  baseUrl: string,
+): Promise<void> {
   const { token } = await login(email);
   await page.context().addCookies([{ name: 'atende_session', value: token!, url: baseUrl }]);
 }

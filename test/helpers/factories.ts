@@ -49,12 +49,12 @@ export interface ConversationFields {
 export async function makeConversation(sql: Sql, orgId: string, f: ConversationFields): Promise<string> {
   const active = f.status === 'active';
   const closed = f.status === 'closed';
-  const servedBy = f.servedBy ?? (closed ? f.assigneeId ?? null : null);
+  const servedBy = f.servedBy ?? (closed ? (f.assigneeId ?? null) : null);
   const [row] = await sql`INSERT INTO conversations (org_id, protocol, contact_id, channel_id, team_id, status,
       assignee_id, served_by, claimed_at, closed_at, close_reason, rating, rated_at, disposition_id, last_activity_at)
     VALUES (${orgId}, ${f.protocol ?? `T-${unique()}`}, ${f.contactId}, ${f.channelId}, ${f.teamId ?? null}, ${f.status},
-      ${active ? f.assigneeId ?? null : null}, ${servedBy}, ${f.assigneeId ? new Date() : null},
-      ${closed ? f.closedAt ?? new Date() : null}, ${closed ? f.closeReason ?? 'agent' : null},
+      ${active ? (f.assigneeId ?? null) : null}, ${servedBy}, ${f.assigneeId ? new Date() : null},
+      ${closed ? (f.closedAt ?? new Date()) : null}, ${closed ? (f.closeReason ?? 'agent') : null},
       ${f.rating ?? null}, ${f.rating ? new Date() : null}, ${f.dispositionId ?? null}, ${f.lastActivityAt ?? new Date()})
     RETURNING id`;
   return row!.id as string;

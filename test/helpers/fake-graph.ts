@@ -47,9 +47,21 @@ export async function startFakeGraph(options: { token?: string } = {}) {
       const behaviour = queue.shift() ?? 'ok';
       if (behaviour === 'drop') return req.socket.destroy();
       if (behaviour !== 'ok') {
-        return json(behaviour.status, { error: { message: behaviour.error.message, type: 'OAuthException', code: behaviour.error.code, error_data: { messaging_product: 'whatsapp', details: behaviour.error.details ?? behaviour.error.message }, fbtrace_id: 'AbC' } });
+        return json(behaviour.status, {
+          error: {
+            message: behaviour.error.message,
+            type: 'OAuthException',
+            code: behaviour.error.code,
+            error_data: { messaging_product: 'whatsapp', details: behaviour.error.details ?? behaviour.error.message },
+            fbtrace_id: 'AbC',
+          },
+        });
       }
-      return json(200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.FAKE${++counter}` }] });
+      return json(200, {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: body.to, wa_id: body.to }],
+        messages: [{ id: `wamid.FAKE${++counter}` }],
+      });
     }
     if (req.method === 'POST' && parts[2] === 'media') {
       uploads.push({ phoneNumberId: parts[1]!, size: raw.length, type: req.headers['content-type'] ?? null });
@@ -65,7 +77,14 @@ export async function startFakeGraph(options: { token?: string } = {}) {
       const m = media.get(parts[1]!);
       if (!m) return json(404, { error: { message: 'Unsupported get request.', code: 100 } });
       const address = server.address() as AddressInfo;
-      return json(200, { messaging_product: 'whatsapp', url: m.url ?? `http://127.0.0.1:${address.port}/files/${parts[1]}`, mime_type: m.mime, sha256: 'x', file_size: m.bytes.length, id: parts[1] });
+      return json(200, {
+        messaging_product: 'whatsapp',
+        url: m.url ?? `http://127.0.0.1:${address.port}/files/${parts[1]}`,
+        mime_type: m.mime,
+        sha256: 'x',
+        file_size: m.bytes.length,
+        id: parts[1],
+      });
     }
     json(404, { error: { message: 'Unknown path', code: 100 } });
   });
@@ -84,7 +103,11 @@ export async function startFakeGraph(options: { token?: string } = {}) {
     postsFor(messageId: string) {
       return posts.filter((p) => p.body.biz_opaque_callback_data === messageId);
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

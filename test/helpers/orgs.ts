@@ -12,8 +12,22 @@ export async function createOtherOrg(sql: Sql, tag = 'other') {
   const hash = await cachedHash;
   const org = await insertOrganization(sql, { name: `Org ${tag}`, timeZone: 'Europe/Lisbon' });
   const team = await insertTeam(sql, org.id, { name: 'Support' });
-  const admin = await insertUser(sql, { orgId: org.id, email: `admin@${tag}.test`, name: `Admin ${tag}`, role: 'admin', language: 'en', passwordHash: hash });
-  const agent = await insertUser(sql, { orgId: org.id, email: `agent@${tag}.test`, name: `Agent ${tag}`, role: 'agent', language: 'en', passwordHash: hash });
+  const admin = await insertUser(sql, {
+    orgId: org.id,
+    email: `admin@${tag}.test`,
+    name: `Admin ${tag}`,
+    role: 'admin',
+    language: 'en',
+    passwordHash: hash,
+  });
+  const agent = await insertUser(sql, {
+    orgId: org.id,
+    email: `agent@${tag}.test`,
+    name: `Agent ${tag}`,
+    role: 'agent',
+    language: 'en',
+    passwordHash: hash,
+  });
   await setUserTeams(sql, org.id, agent.id, [team.id]);
   return { org, team, admin, agent, password: 'other-org-password' };
 }
@@ -26,16 +40,23 @@ export async function demoIds(sql: Sql) {
   return {
     orgId: users.find((u) => u.email === 'ana@demo.test')!.org_id as string,
     users: byEmail as Record<DemoEmail, string> & Record<string, string>,
-    teams: Object.fromEntries(teams.map((t) => [t.name as string, t.id as string])) as Record<'Support' | 'Sales', string> & Record<string, string>,
+    teams: Object.fromEntries(teams.map((t) => [t.name as string, t.id as string])) as Record<'Support' | 'Sales', string> &
+      Record<string, string>,
   };
 }
 
 export async function latestMail(sql: Sql, to: string) {
-  const rows = await sql`SELECT subject, body_text, kind, created_at FROM mail_outbox WHERE lower(to_address) = lower(${to}) ORDER BY created_at DESC LIMIT 1`;
+  const rows =
+    await sql`SELECT subject, body_text, kind, created_at FROM mail_outbox WHERE lower(to_address) = lower(${to}) ORDER BY created_at DESC LIMIT 1`;
   const mail = rows[0];
   if (!mail) return null;
   const token = /token=([A-Za-z0-9_%-]+)/.exec(mail.body_text as string)?.[1];
-  return { subject: mail.subject as string, text: mail.body_text as string, kind: mail.kind as string, token: token ? decodeURIComponent(token) : null };
+  return {
+    subject: mail.subject as string,
+    text: mail.body_text as string,
+    kind: mail.kind as string,
+    token: token ? decodeURIComponent(token) : null,
+  };
 }
 
 export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, what = 'condition', timeoutMs = 10_000): Promise<T> {

@@ -5,7 +5,11 @@ import { freePort } from './free-port.ts';
 /** A throwaway Debian redis-server for multi-process tests (.ci/run installs it). */
 export async function startRedis(fixedPort?: number): Promise<{ url: string; port: number; stop(): Promise<void>; process: ChildProcess }> {
   const port = fixedPort ?? (await freePort());
-  const child = spawn(process.env.REDIS_SERVER_PATH ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    process.env.REDIS_SERVER_PATH ?? 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
@@ -21,9 +25,10 @@ export async function startRedis(fixedPort?: number): Promise<{ url: string; por
     url: `redis://127.0.0.1:${port}`,
     port,
     process: child,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -44,7 +44,13 @@ export interface SyncProcess {
 /** Starts the script above as a child process and waits for its URL. */
 export function startSyncProcess(databaseUrl: string, port: number, timeoutMs = 60_000): Promise<SyncProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, PORT: String(port), TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      TEST_LOG_LEVEL: process.env.TEST_LOG_LEVEL,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -40,7 +40,11 @@ export function connectDoc(baseUrl: string, name: string, cookie: string | null,
         };
         const timer = setTimeout(() => {
           provider.off('sync', onSync);
-          reject(new Error(`${name}: not synced after ${timeoutMs} ms (close codes seen: ${closes.join(', ') || 'none'}; connected: ${provider.wsconnected})`));
+          reject(
+            new Error(
+              `${name}: not synced after ${timeoutMs} ms (close codes seen: ${closes.join(', ') || 'none'}; connected: ${provider.wsconnected})`,
+            ),
+          );
         }, timeoutMs);
         provider.on('sync', onSync);
       }),

@@ -11,7 +11,11 @@ export function sign(body: string, secret = APP_SECRET): string {
 }
 
 /** Posts a webhook payload exactly as Meta does: raw JSON, signed. */
-export async function postWebhook(baseUrl: string, payload: unknown, opts: { path?: string; secret?: string; signature?: string | null } = {}) {
+export async function postWebhook(
+  baseUrl: string,
+  payload: unknown,
+  opts: { path?: string; secret?: string; signature?: string | null } = {},
+) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const signature = opts.signature === undefined ? sign(body, opts.secret) : opts.signature;
@@ -35,13 +39,24 @@ let n = 0;
 export function textMessage(from: string, body: string, extra: Record<string, unknown> = {}) {
   return {
     contacts: [{ profile: { name: 'Cliente Teste' }, wa_id: from }],
-    messages: [{ from, id: `wamid.IN${Date.now()}${n++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body }, ...extra }],
+    messages: [
+      { from, id: `wamid.IN${Date.now()}${n++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body }, ...extra },
+    ],
   };
 }
 
 export function statusUpdate(wamid: string, status: string, ourId?: string, extra: Record<string, unknown> = {}) {
   return {
-    statuses: [{ id: wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '5511900000000', ...(ourId ? { biz_opaque_callback_data: ourId } : {}), ...extra }],
+    statuses: [
+      {
+        id: wamid,
+        status,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: '5511900000000',
+        ...(ourId ? { biz_opaque_callback_data: ourId } : {}),
+        ...extra,
+      },
+    ],
   };
 }
 

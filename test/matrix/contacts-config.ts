@@ -8,10 +8,17 @@ const admin = (type: Case['type'], crossOrg: Case['crossOrg'], input?: Case['inp
 export const contactsConfig: MatrixPart = {
   rows: {
     'contacts.create': {
-      access: 'authed', type: 'mutation', crossOrg: 'no-target',
+      access: 'authed',
+      type: 'mutation',
+      crossOrg: 'no-target',
       input: () => ({ name: 'Sneaky', email: 'sneaky@x.test', whatsapp: '5511900000001' }),
     },
-    'contacts.update': { access: 'authed', type: 'mutation', input: (i) => ({ id: x(i, 'cfgContactId'), name: 'Hacked' }), crossOrg: 'NOT_FOUND' },
+    'contacts.update': {
+      access: 'authed',
+      type: 'mutation',
+      input: (i) => ({ id: x(i, 'cfgContactId'), name: 'Hacked' }),
+      crossOrg: 'NOT_FOUND',
+    },
     'contacts.search': { access: 'authed', type: 'query', input: () => ({ query: '55119888' }), crossOrg: 'own-data' },
     'contacts.get': { access: 'authed', type: 'query', input: byId('cfgContactId'), crossOrg: 'NOT_FOUND' },
     'contacts.media': { access: 'authed', type: 'query', input: (i) => ({ contactId: x(i, 'cfgContactId') }), crossOrg: 'NOT_FOUND' },
@@ -24,15 +31,27 @@ export const contactsConfig: MatrixPart = {
     'admin.channels.list': admin('query', 'own-data'),
     // A bot option pointing at another organization's team is refused.
     'admin.channels.create': admin('mutation', 'BAD_REQUEST', (i) => ({
-      kind: 'webchat', name: 'Sneaky', botOptions: [{ key: '1', label: 'Support', teamId: i.teams.Support }],
+      kind: 'webchat',
+      name: 'Sneaky',
+      botOptions: [{ key: '1', label: 'Support', teamId: i.teams.Support }],
     })),
     'admin.channels.update': admin('mutation', 'NOT_FOUND', (i) => ({ id: x(i, 'cfgWhatsappId'), name: 'Hacked', accessToken: 'stolen' })),
     'admin.templates.list': admin('query', 'own-data', () => ({})),
-    'admin.templates.create': admin('mutation', 'NOT_FOUND', (i) => ({ channelId: x(i, 'cfgWhatsappId'), name: 'sneaky', language: 'pt_BR', body: 'Hi {{1}}' })),
+    'admin.templates.create': admin('mutation', 'NOT_FOUND', (i) => ({
+      channelId: x(i, 'cfgWhatsappId'),
+      name: 'sneaky',
+      language: 'pt_BR',
+      body: 'Hi {{1}}',
+    })),
     'admin.templates.update': admin('mutation', 'NOT_FOUND', (i) => ({ id: x(i, 'cfgTemplateId'), status: 'disabled' })),
     'admin.templates.delete': admin('mutation', 'NOT_FOUND', byId('cfgTemplateId')),
     'admin.canned.list': admin('query', 'own-data'),
-    'admin.canned.create': admin('mutation', 'BAD_REQUEST', (i) => ({ shortcut: 'sneaky', title: 'Sneaky', body: 'Hi', teamId: i.teams.Support })),
+    'admin.canned.create': admin('mutation', 'BAD_REQUEST', (i) => ({
+      shortcut: 'sneaky',
+      title: 'Sneaky',
+      body: 'Hi',
+      teamId: i.teams.Support,
+    })),
     'admin.canned.update': admin('mutation', 'NOT_FOUND', (i) => ({ id: x(i, 'cfgCannedId'), body: 'Hacked' })),
     'admin.canned.delete': admin('mutation', 'NOT_FOUND', byId('cfgCannedId')),
     'admin.tags.list': admin('query', 'own-data'),

@@ -145,8 +145,12 @@ describe('access matrix', () => {
     const admin = await app.login('admin@demo.test');
     // A demo admin adding another organization's agent to a demo team, or a demo user to its team.
     expect(await codeOf(admin.admin.teams.setMembers.mutate({ teamId: ids.teams.Support, userIds: [outsiderAgentId] }))).toBe('NOT_FOUND');
-    expect(await codeOf(admin.admin.users.update.mutate({ userId: ids.users['ana@demo.test'], teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
-    expect(await codeOf(admin.admin.users.invite.mutate({ email: 'z@demo.test', name: 'Z', teamIds: [outsiderTeamId] }))).toBe('BAD_REQUEST');
+    expect(await codeOf(admin.admin.users.update.mutate({ userId: ids.users['ana@demo.test'], teamIds: [outsiderTeamId] }))).toBe(
+      'BAD_REQUEST',
+    );
+    expect(await codeOf(admin.admin.users.invite.mutate({ email: 'z@demo.test', name: 'Z', teamIds: [outsiderTeamId] }))).toBe(
+      'BAD_REQUEST',
+    );
     // E-mail uniqueness is per organization: the same address may exist in both.
     await admin.admin.users.invite.mutate({ email: 'admin@isolation.test', name: 'Same address', teamIds: [] });
   });

@@ -52,7 +52,9 @@ export default function AdminPage() {
     <Switch fallback={<p class="adm-muted">{t('common.loading')}</p>}>
       <Match when={me.data && me.data.user.role !== 'admin'}>
         <div class="adm-page">
-          <p class="adm-alert" role="alert">{t('error.adminOnly')}</p>
+          <p class="adm-alert" role="alert">
+            {t('error.adminOnly')}
+          </p>
         </div>
       </Match>
       <Match when={me.data}>
@@ -63,7 +65,11 @@ export default function AdminPage() {
               <For each={SCREENS}>
                 {(s) => (
                   <li>
-                    <A href={s.path} aria-current={screen().path === s.path ? 'page' : undefined} classList={{ 'adm-current': screen().path === s.path }}>
+                    <A
+                      href={s.path}
+                      aria-current={screen().path === s.path ? 'page' : undefined}
+                      classList={{ 'adm-current': screen().path === s.path }}
+                    >
                       {t(s.label)}
                     </A>
                   </li>

@@ -43,19 +43,34 @@ export default function AuditScreen() {
       }
     >
       <Show when={entries.isError}>
-        <p class="adm-alert" role="alert">{errorMessage(entries.error)}</p>
+        <p class="adm-alert" role="alert">
+          {errorMessage(entries.error)}
+        </p>
       </Show>
       <table class="adm-table">
-        <TableHead labels={[t('admin.audit.at'), t('admin.audit.action'), t('admin.audit.actor'), t('admin.audit.subject'), t('admin.audit.ip'), t('admin.audit.details')]} />
+        <TableHead
+          labels={[
+            t('admin.audit.at'),
+            t('admin.audit.action'),
+            t('admin.audit.actor'),
+            t('admin.audit.subject'),
+            t('admin.audit.ip'),
+            t('admin.audit.details'),
+          ]}
+        />
         <tbody>
           <For each={rows()}>
             {(e) => (
               <tr>
-                <td class="adm-num">{formatDateTimeIn(e.at as unknown as string, { language: language(), timeZone: org.data?.timeZone })}</td>
+                <td class="adm-num">
+                  {formatDateTimeIn(e.at as unknown as string, { language: language(), timeZone: org.data?.timeZone })}
+                </td>
                 <td>{action(e.action)}</td>
                 <td>{who(e.actorUserId)}</td>
                 <td>{e.subjectUserId ? who(e.subjectUserId) : (e.email ?? '—')}</td>
-                <td><code>{e.ip ?? '—'}</code></td>
+                <td>
+                  <code>{e.ip ?? '—'}</code>
+                </td>
                 <td class="adm-text">{details(e.details)}</td>
               </tr>
             )}

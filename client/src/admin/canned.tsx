@@ -37,7 +37,9 @@ export default function CannedScreen() {
 
 function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onDone: (message: string) => void; onCancel: () => void }) {
   const c = props.canned;
-  const [files, setFiles] = createSignal<FileRef[]>((c?.attachmentIds ?? []).map((id, i) => ({ id, name: t('admin.canned.fileN', { n: i + 1 }) })));
+  const [files, setFiles] = createSignal<FileRef[]>(
+    (c?.attachmentIds ?? []).map((id, i) => ({ id, name: t('admin.canned.fileN', { n: i + 1 }) })),
+  );
   const [uploading, setUploading] = createSignal(false);
   const [uploadError, setUploadError] = createSignal<string | null>(null);
   let bodyEl: HTMLTextAreaElement | undefined;
@@ -88,7 +90,15 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
   return (
     <form class="adm-form" ref={focusFirstField} aria-label={title} onSubmit={(e) => save.mutate(submitted(e))}>
       <h3 class="adm-wide">{title}</h3>
-      <Input label={t('admin.canned.shortcut')} name="shortcut" value={c?.shortcut} required maxLength={40} pattern="[A-Za-z0-9_\-]{1,40}" hint={t('admin.canned.shortcutHint')} />
+      <Input
+        label={t('admin.canned.shortcut')}
+        name="shortcut"
+        value={c?.shortcut}
+        required
+        maxLength={40}
+        pattern="[A-Za-z0-9_\-]{1,40}"
+        hint={t('admin.canned.shortcutHint')}
+      />
       <Input label={t('admin.canned.title')} name="title" value={c?.title} required maxLength={120} />
       <Select
         label={t('admin.canned.team')}
@@ -104,7 +114,12 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
         <span class="adm-hint">{t('admin.canned.variables')}</span>
         <For each={CANNED_VARIABLES}>
           {(v) => (
-            <button type="button" class="adm-small secondary" aria-label={t('admin.canned.insert', { variable: v })} onClick={() => insertVariable(v)}>
+            <button
+              type="button"
+              class="adm-small secondary"
+              aria-label={t('admin.canned.insert', { variable: v })}
+              onClick={() => insertVariable(v)}
+            >
               {v}
             </button>
           )}
@@ -116,8 +131,15 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
           <For each={files()} fallback={<li class="adm-muted">{t('admin.none')}</li>}>
             {(f) => (
               <li>
-                <a href={`/uploads/${f.id}`} target="_blank" rel="noopener">{f.name}</a>
-                <button type="button" class="adm-small secondary" aria-label={t('admin.canned.removeFile', { name: f.name })} onClick={() => setFiles(files().filter((x) => x !== f))}>
+                <a href={`/uploads/${f.id}`} target="_blank" rel="noopener">
+                  {f.name}
+                </a>
+                <button
+                  type="button"
+                  class="adm-small secondary"
+                  aria-label={t('admin.canned.removeFile', { name: f.name })}
+                  onClick={() => setFiles(files().filter((x) => x !== f))}
+                >
                   {t('admin.remove')}
                 </button>
               </li>
@@ -129,10 +151,14 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
           <input type="file" multiple disabled={uploading() || files().length >= 10} onChange={(e) => void upload(e.currentTarget)} />
         </label>
         <Show when={uploading()}>
-          <p class="adm-muted" role="status">{t('admin.canned.uploading')}</p>
+          <p class="adm-muted" role="status">
+            {t('admin.canned.uploading')}
+          </p>
         </Show>
         <Show when={uploadError()}>
-          <p class="adm-alert" role="alert">{uploadError()}</p>
+          <p class="adm-alert" role="alert">
+            {uploadError()}
+          </p>
         </Show>
       </fieldset>
       <FormActions pending={save.isPending || uploading()} onCancel={props.onCancel} error={save.error} />

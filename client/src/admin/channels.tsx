@@ -75,7 +75,12 @@ export default function ChannelsScreen() {
                     <Show when={c.envManaged}>
                       <span class="adm-badge">{t('admin.channels.envBadge')}</span>
                     </Show>
-                    <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: c.name })} onClick={() => open(c)}>
+                    <button
+                      type="button"
+                      class="adm-small secondary"
+                      aria-label={t('admin.editNamed', { name: c.name })}
+                      onClick={() => open(c)}
+                    >
                       {t('admin.edit')}
                     </button>
                   </header>
@@ -86,9 +91,14 @@ export default function ChannelsScreen() {
                     <p class="adm-muted">
                       {t('admin.channels.secretsState', {
                         phone: c.phoneNumberId ?? '—',
-                        set: [c.hasAppSecret && t('admin.channels.appSecret'), c.hasVerifyToken && t('admin.channels.verifyToken'), c.hasAccessToken && t('admin.channels.accessToken')]
-                          .filter(Boolean)
-                          .join(', ') || t('admin.none'),
+                        set:
+                          [
+                            c.hasAppSecret && t('admin.channels.appSecret'),
+                            c.hasVerifyToken && t('admin.channels.verifyToken'),
+                            c.hasAccessToken && t('admin.channels.accessToken'),
+                          ]
+                            .filter(Boolean)
+                            .join(', ') || t('admin.none'),
                       })}
                     </p>
                     <Show when={c.envManaged}>
@@ -100,7 +110,9 @@ export default function ChannelsScreen() {
                   </Show>
                   <Show when={c.embedSnippet}>{(snippet) => <CopyField label={t('admin.channels.embed')} value={snippet()} />}</Show>
                   <Show when={c.kind === 'webchat'}>
-                    <p class="adm-muted">{t('admin.channels.sitesSummary', { sites: c.allowedSites.join(', ') || t('admin.channels.anySite') })}</p>
+                    <p class="adm-muted">
+                      {t('admin.channels.sitesSummary', { sites: c.allowedSites.join(', ') || t('admin.channels.anySite') })}
+                    </p>
                     {/* Play the customer: the widget on its own page, beside this one. */}
                     <p>
                       <a href={`/widget?channel=${encodeURIComponent(c.id)}`} target="_blank" rel="noopener">
@@ -137,7 +149,10 @@ function CopyField(props: { label: string; value: string }) {
         class="adm-small secondary"
         aria-label={t('admin.copyNamed', { name: props.label })}
         onClick={() => {
-          void navigator.clipboard?.writeText(props.value).then(() => setCopied(true), () => setCopied(false));
+          void navigator.clipboard?.writeText(props.value).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
         }}
       >
         {t('admin.copy')}
@@ -213,9 +228,30 @@ function ChannelForm(props: {
             readOnly={c?.envManaged}
             hint={c?.envManaged ? t('admin.channels.envPhoneNumberIdHint') : t('admin.channels.phoneNumberIdHint')}
           />
-          <Input label={t('admin.channels.appSecret')} name="appSecret" type="password" maxLength={2000} autocomplete="new-password" hint={secretHint(c?.hasAppSecret)} />
-          <Input label={t('admin.channels.verifyToken')} name="verifyToken" type="password" maxLength={2000} autocomplete="new-password" hint={secretHint(c?.hasVerifyToken)} />
-          <Input label={t('admin.channels.accessToken')} name="accessToken" type="password" maxLength={2000} autocomplete="new-password" hint={secretHint(c?.hasAccessToken)} />
+          <Input
+            label={t('admin.channels.appSecret')}
+            name="appSecret"
+            type="password"
+            maxLength={2000}
+            autocomplete="new-password"
+            hint={secretHint(c?.hasAppSecret)}
+          />
+          <Input
+            label={t('admin.channels.verifyToken')}
+            name="verifyToken"
+            type="password"
+            maxLength={2000}
+            autocomplete="new-password"
+            hint={secretHint(c?.hasVerifyToken)}
+          />
+          <Input
+            label={t('admin.channels.accessToken')}
+            name="accessToken"
+            type="password"
+            maxLength={2000}
+            autocomplete="new-password"
+            hint={secretHint(c?.hasAccessToken)}
+          />
           <Show when={!c?.envManaged}>
             <p class="adm-hint adm-wide">{t('admin.channels.noCredentials')}</p>
           </Show>
@@ -226,35 +262,80 @@ function ChannelForm(props: {
       </Show>
       <Show when={c?.embedSnippet}>{(snippet) => <CopyField label={t('admin.channels.embed')} value={snippet()} />}</Show>
       <Show when={props.kind === 'webchat'}>
-        <TextArea label={t('admin.channels.allowedSites')} name="allowedSites" value={c?.allowedSites.join('\n')} rows={3} maxLength={6000} hint={t('admin.channels.allowedSitesHint')} />
+        <TextArea
+          label={t('admin.channels.allowedSites')}
+          name="allowedSites"
+          value={c?.allowedSites.join('\n')}
+          rows={3}
+          maxLength={6000}
+          hint={t('admin.channels.allowedSitesHint')}
+        />
       </Show>
       <fieldset class="adm-group adm-wide adm-grid">
         <legend>{t('admin.channels.bot')}</legend>
-        <TextArea label={t('admin.channels.greeting')} name="botGreeting" value={c?.botGreeting} maxLength={2000} hint={t('admin.channels.greetingHint')} />
+        <TextArea
+          label={t('admin.channels.greeting')}
+          name="botGreeting"
+          value={c?.botGreeting}
+          maxLength={2000}
+          hint={t('admin.channels.greetingHint')}
+        />
         <div class="adm-wide">
           <table class="adm-table adm-options">
             <caption>{t('admin.channels.options')}</caption>
-            <TableHead labels={[t('admin.channels.optionKey'), t('admin.channels.optionLabel'), t('admin.channels.optionTeam'), t('admin.actions')]} />
+            <TableHead
+              labels={[t('admin.channels.optionKey'), t('admin.channels.optionLabel'), t('admin.channels.optionTeam'), t('admin.actions')]}
+            />
             <tbody>
               <For each={options()}>
                 {(o, i) => (
                   <tr>
                     <td>
-                      <input name="optKey" value={o.key} required maxLength={10} aria-label={t('admin.channels.optionKeyN', { n: i() + 1 })} onInput={(e) => (o.key = e.currentTarget.value)} />
+                      <input
+                        name="optKey"
+                        value={o.key}
+                        required
+                        maxLength={10}
+                        aria-label={t('admin.channels.optionKeyN', { n: i() + 1 })}
+                        onInput={(e) => (o.key = e.currentTarget.value)}
+                      />
                     </td>
                     <td>
-                      <input name="optLabel" value={o.label} required maxLength={80} aria-label={t('admin.channels.optionLabelN', { n: i() + 1 })} onInput={(e) => (o.label = e.currentTarget.value)} />
+                      <input
+                        name="optLabel"
+                        value={o.label}
+                        required
+                        maxLength={80}
+                        aria-label={t('admin.channels.optionLabelN', { n: i() + 1 })}
+                        onInput={(e) => (o.label = e.currentTarget.value)}
+                      />
                     </td>
                     <td>
-                      <select name="optTeam" required aria-label={t('admin.channels.optionTeamN', { n: i() + 1 })} onChange={(e) => (o.teamId = e.currentTarget.value)}>
+                      <select
+                        name="optTeam"
+                        required
+                        aria-label={t('admin.channels.optionTeamN', { n: i() + 1 })}
+                        onChange={(e) => (o.teamId = e.currentTarget.value)}
+                      >
                         <option value="" selected={o.teamId === ''} disabled>
                           {t('admin.choose')}
                         </option>
-                        <For each={teamOptions()}>{(tm) => <option value={tm.value} selected={tm.value === o.teamId}>{tm.label}</option>}</For>
+                        <For each={teamOptions()}>
+                          {(tm) => (
+                            <option value={tm.value} selected={tm.value === o.teamId}>
+                              {tm.label}
+                            </option>
+                          )}
+                        </For>
                       </select>
                     </td>
                     <td>
-                      <button type="button" class="adm-small secondary" aria-label={t('admin.channels.removeOption', { n: i() + 1 })} onClick={() => setOptions(options().filter((x) => x !== o))}>
+                      <button
+                        type="button"
+                        class="adm-small secondary"
+                        aria-label={t('admin.channels.removeOption', { n: i() + 1 })}
+                        onClick={() => setOptions(options().filter((x) => x !== o))}
+                      >
                         {t('admin.remove')}
                       </button>
                     </td>
@@ -273,7 +354,13 @@ function ChannelForm(props: {
           </button>
         </div>
         <TextArea label={t('admin.channels.invalid')} name="botInvalidMessage" value={c?.botInvalidMessage} maxLength={2000} />
-        <TextArea label={t('admin.channels.noOne')} name="noOneAvailableMessage" value={c?.noOneAvailableMessage} maxLength={2000} hint={t('admin.channels.noOneHint')} />
+        <TextArea
+          label={t('admin.channels.noOne')}
+          name="noOneAvailableMessage"
+          value={c?.noOneAvailableMessage}
+          maxLength={2000}
+          hint={t('admin.channels.noOneHint')}
+        />
         <p class="adm-hint adm-wide">
           {props.botTimeout === undefined ? '' : t('admin.channels.botTimeout', { n: props.botTimeout })}{' '}
           <A href="/admin/organization">{t('admin.channels.changeInOrg')}</A>

@@ -19,19 +19,26 @@ export function Refusal(props: { error: unknown }) {
 export function Saved(props: { when: boolean; message?: string }) {
   return (
     <Show when={props.when}>
-      <p class="adm-ok" role="status">{props.message ?? t('admin.saved')}</p>
+      <p class="adm-ok" role="status">
+        {props.message ?? t('admin.saved')}
+      </p>
     </Show>
   );
 }
 
 /** Loading / error / content of a query. */
-export function Loaded<T>(props: { query: { data: T | undefined; error: unknown; isError: boolean }; children: (data: Accessor<T>) => JSX.Element }) {
+export function Loaded<T>(props: {
+  query: { data: T | undefined; error: unknown; isError: boolean };
+  children: (data: Accessor<T>) => JSX.Element;
+}) {
   return (
     <Show
       when={props.query.data}
       fallback={
         <Show when={props.query.isError} fallback={<p class="adm-muted">{t('common.loading')}</p>}>
-          <p class="adm-alert" role="alert">{errorMessage(props.query.error)}</p>
+          <p class="adm-alert" role="alert">
+            {errorMessage(props.query.error)}
+          </p>
         </Show>
       }
     >
@@ -41,7 +48,13 @@ export function Loaded<T>(props: { query: { data: T | undefined; error: unknown;
 }
 
 /** A destructive action asks once more, inline (no browser dialog): first click arms it. */
-export function ConfirmButton(props: { label: string; ariaLabel?: string; confirmLabel: string; onConfirm: () => void; disabled?: boolean }) {
+export function ConfirmButton(props: {
+  label: string;
+  ariaLabel?: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+}) {
   const [armed, setArmed] = createSignal(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));

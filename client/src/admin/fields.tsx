@@ -63,7 +63,16 @@ function Hint(props: { id: string; text: string | undefined }) {
   );
 }
 
-export function TextArea(props: { label: string; name: string; value?: string | null; required?: boolean; maxLength?: number; rows?: number; hint?: string; onInput?: (value: string) => void }) {
+export function TextArea(props: {
+  label: string;
+  name: string;
+  value?: string | null;
+  required?: boolean;
+  maxLength?: number;
+  rows?: number;
+  hint?: string;
+  onInput?: (value: string) => void;
+}) {
   const id = createUniqueId();
   return (
     <div class="adm-field adm-wide">
@@ -136,7 +145,12 @@ export function Select(props: {
 }
 
 /** A group of checkboxes sharing one name (e.g. teamIds), in a labelled fieldset. */
-export function CheckGroup(props: { legend: string; name: string; options: { value: string; label: string }[]; selected: readonly string[] }) {
+export function CheckGroup(props: {
+  legend: string;
+  name: string;
+  options: { value: string; label: string }[];
+  selected: readonly string[];
+}) {
   return (
     <fieldset class="adm-group adm-wide">
       <legend>{props.legend}</legend>
@@ -153,21 +167,21 @@ export function CheckGroup(props: { legend: string; name: string; options: { val
 export function FormActions(props: { pending: boolean; submitLabel?: string; onCancel?: () => void; error?: unknown }) {
   return (
     <>
-    <Show when={props.error}>
-      <div class="adm-wide">
-        <Refusal error={props.error} />
-      </div>
-    </Show>
-    <div class="adm-actions adm-wide">
-      <button type="submit" class="primary" disabled={props.pending} aria-busy={props.pending}>
-        {props.submitLabel ?? t('admin.save')}
-      </button>
-      <Show when={props.onCancel}>
-        <button type="button" class="secondary" onClick={() => props.onCancel?.()}>
-          {t('admin.cancel')}
-        </button>
+      <Show when={props.error}>
+        <div class="adm-wide">
+          <Refusal error={props.error} />
+        </div>
       </Show>
-    </div>
+      <div class="adm-actions adm-wide">
+        <button type="submit" class="primary" disabled={props.pending} aria-busy={props.pending}>
+          {props.submitLabel ?? t('admin.save')}
+        </button>
+        <Show when={props.onCancel}>
+          <button type="button" class="secondary" onClick={() => props.onCancel?.()}>
+            {t('admin.cancel')}
+          </button>
+        </Show>
+      </div>
     </>
   );
 }

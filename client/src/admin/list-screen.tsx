@@ -32,7 +32,9 @@ export function ListScreen<T extends { id: string }>(props: {
   const { editing, notice, setNotice, open, done, cancel } = useEditor<T | 'new'>();
   const remove = useSave(props.remove, props.refresh, (o, item) =>
     setNotice(
-      (o as { deactivated?: boolean } | null)?.deactivated ? t('admin.deactivatedNamed', { name: props.nameOf(item) }) : t('admin.deletedNamed', { name: props.nameOf(item) }),
+      (o as { deactivated?: boolean } | null)?.deactivated
+        ? t('admin.deactivatedNamed', { name: props.nameOf(item) })
+        : t('admin.deletedNamed', { name: props.nameOf(item) }),
     ),
   );
   return (
@@ -61,7 +63,12 @@ export function ListScreen<T extends { id: string }>(props: {
                     <For each={props.columns}>{(c) => <td class={c.class}>{c.cell(item)}</td>}</For>
                     <td>
                       <div class="adm-row-actions">
-                        <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: props.nameOf(item) })} onClick={() => open(item)}>
+                        <button
+                          type="button"
+                          class="adm-small secondary"
+                          aria-label={t('admin.editNamed', { name: props.nameOf(item) })}
+                          onClick={() => open(item)}
+                        >
                           {t('admin.edit')}
                         </button>
                         <ConfirmButton

@@ -18,7 +18,12 @@ describe('work hours text', () => {
       ['13:00', '17:30'],
     ]);
     expect(parseDay('  ')).toEqual([]);
-    expect(formatDay([['08:00', '12:00'], ['13:00', '17:30']])).toBe('08:00-12:00, 13:00-17:30');
+    expect(
+      formatDay([
+        ['08:00', '12:00'],
+        ['13:00', '17:30'],
+      ]),
+    ).toBe('08:00-12:00, 13:00-17:30');
     expect(formatDay(undefined)).toBe('');
   });
 

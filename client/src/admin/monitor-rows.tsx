@@ -66,12 +66,22 @@ export function ConversationRow(props: {
       <td>
         <div class="adm-row-actions">
           <Show when={c.status === 'bot'}>
-            <button type="button" class="adm-small secondary" aria-label={t('admin.monitor.releaseNamed', { protocol: c.protocol })} onClick={() => props.onRelease()}>
+            <button
+              type="button"
+              class="adm-small secondary"
+              aria-label={t('admin.monitor.releaseNamed', { protocol: c.protocol })}
+              onClick={() => props.onRelease()}
+            >
               {t('admin.monitor.release')}
             </button>
           </Show>
           <TransferControl c={c} teams={props.teams} agents={props.agents} onTransfer={props.onTransfer} />
-          <ConfirmButton label={t('admin.monitor.forceClose')} ariaLabel={t('admin.monitor.forceCloseNamed', { protocol: c.protocol })} confirmLabel={t('admin.monitor.confirmClose', { protocol: c.protocol })} onConfirm={() => props.onClose()} />
+          <ConfirmButton
+            label={t('admin.monitor.forceClose')}
+            ariaLabel={t('admin.monitor.forceCloseNamed', { protocol: c.protocol })}
+            confirmLabel={t('admin.monitor.confirmClose', { protocol: c.protocol })}
+            onConfirm={() => props.onClose()}
+          />
         </div>
       </td>
     </tr>
@@ -79,7 +89,12 @@ export function ConversationRow(props: {
 }
 
 /** "Transfer": opens a choice of team or agent in the row; Escape or Cancel closes it. */
-function TransferControl(props: { c: MonitorConversation; teams: AdminTeam[]; agents: MonitorAgent[]; onTransfer: (target: string) => void }) {
+function TransferControl(props: {
+  c: MonitorConversation;
+  teams: AdminTeam[];
+  agents: MonitorAgent[];
+  onTransfer: (target: string) => void;
+}) {
   const c = props.c;
   const [transferring, setTransferring] = createSignal(false);
   const [target, setTarget] = createSignal('');
@@ -87,7 +102,12 @@ function TransferControl(props: { c: MonitorConversation; teams: AdminTeam[]; ag
     <Show
       when={transferring()}
       fallback={
-        <button type="button" class="adm-small secondary" aria-label={t('admin.monitor.transferNamed', { protocol: c.protocol })} onClick={() => setTransferring(true)}>
+        <button
+          type="button"
+          class="adm-small secondary"
+          aria-label={t('admin.monitor.transferNamed', { protocol: c.protocol })}
+          onClick={() => setTransferring(true)}
+        >
           {t('admin.monitor.transfer')}
         </button>
       }
@@ -121,7 +141,9 @@ function TransferControl(props: { c: MonitorConversation; teams: AdminTeam[]; ag
             </For>
           </optgroup>
         </select>
-        <button type="submit" class="adm-small primary">{t('admin.monitor.transferGo')}</button>
+        <button type="submit" class="adm-small primary">
+          {t('admin.monitor.transferGo')}
+        </button>
         <button type="button" class="adm-small secondary" onClick={() => setTransferring(false)}>
           {t('admin.cancel')}
         </button>
@@ -130,7 +152,14 @@ function TransferControl(props: { c: MonitorConversation; teams: AdminTeam[]; ag
   );
 }
 
-export function AgentRow(props: { a: MonitorAgent; now: number; user: AdminUser | undefined; teams: string; serving: number; onUnlock: (u: AdminUser) => void }) {
+export function AgentRow(props: {
+  a: MonitorAgent;
+  now: number;
+  user: AdminUser | undefined;
+  teams: string;
+  serving: number;
+  onUnlock: (u: AdminUser) => void;
+}) {
   const a = props.a;
   const locked = () => !!props.user?.lockedUntil && new Date(props.user.lockedUntil).getTime() > props.now;
   const hours = () => a.workHours as WorkHours;
@@ -152,7 +181,16 @@ export function AgentRow(props: { a: MonitorAgent; now: number; user: AdminUser 
           {(p) => (
             <span classList={{ 'adm-bad': a.pauseOverrun }}>
               {p().name} · {formatElapsed(p().startedAt, props.now)}
-              <Show when={a.pauseOverrun} fallback={<span class="adm-muted"> · {t('admin.monitor.pauseUntil', { time: formatDateTimeIn(p().endsBy, { language: language(), timeZone: a.timeZone }) })}</span>}>
+              <Show
+                when={a.pauseOverrun}
+                fallback={
+                  <span class="adm-muted">
+                    {' '}
+                    ·{' '}
+                    {t('admin.monitor.pauseUntil', { time: formatDateTimeIn(p().endsBy, { language: language(), timeZone: a.timeZone }) })}
+                  </span>
+                }
+              >
                 <strong> · {t('admin.monitor.overrun', { time: formatElapsed(p().endsBy, props.now) })}</strong>
               </Show>
             </span>
@@ -175,7 +213,12 @@ export function AgentRow(props: { a: MonitorAgent; now: number; user: AdminUser 
           {(u) => (
             <div class="adm-row-actions">
               <span class="adm-badge adm-bad">{t('admin.monitor.locked')}</span>
-              <button type="button" class="adm-small secondary" aria-label={t('admin.users.unlockNamed', { name: a.name })} onClick={() => props.onUnlock(u() as AdminUser)}>
+              <button
+                type="button"
+                class="adm-small secondary"
+                aria-label={t('admin.users.unlockNamed', { name: a.name })}
+                onClick={() => props.onUnlock(u() as AdminUser)}
+              >
                 {t('admin.users.unlock')}
               </button>
             </div>

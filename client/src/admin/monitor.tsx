@@ -26,7 +26,17 @@ export default function MonitorScreen() {
             <UnknownDeliveries m={m} />
             <h3>{t('admin.monitor.agents')}</h3>
             <table class="adm-table" aria-label={t('admin.monitor.agents')}>
-              <TableHead labels={[t('admin.name'), t('admin.state'), t('admin.monitor.pause'), t('admin.monitor.workHoursToday'), t('admin.users.teams'), t('admin.monitor.serving'), t('admin.actions')]} />
+              <TableHead
+                labels={[
+                  t('admin.name'),
+                  t('admin.state'),
+                  t('admin.monitor.pause'),
+                  t('admin.monitor.workHoursToday'),
+                  t('admin.users.teams'),
+                  t('admin.monitor.serving'),
+                  t('admin.actions'),
+                ]}
+              />
               <tbody>
                 <For each={m.board.agents}>
                   {(a) => (
@@ -34,7 +44,10 @@ export default function MonitorScreen() {
                       a={a}
                       now={m.now()}
                       user={m.userById().get(a.id)}
-                      teams={a.teamIds.map((id) => m.teamName().get(id) ?? '').filter(Boolean).join(', ')}
+                      teams={a.teamIds
+                        .map((id) => m.teamName().get(id) ?? '')
+                        .filter(Boolean)
+                        .join(', ')}
                       serving={m.board.conversations.filter((c) => c.status === 'active' && c.assignee?.id === a.id).length}
                       onUnlock={m.actions.unlock}
                     />
@@ -55,11 +68,21 @@ function Summary(props: { m: Monitor }) {
   const agentCount = (status: string) => board.agents.filter((a) => a.status === status).length;
   return (
     <ul class="adm-summary" aria-label={t('admin.monitor.summary')}>
-      <li><strong>{count('bot')}</strong> {t('admin.monitor.state.bot')}</li>
-      <li><strong>{count('waiting')}</strong> {t('admin.monitor.state.waiting')}</li>
-      <li><strong>{count('active')}</strong> {t('admin.monitor.state.active')}</li>
-      <li><strong>{agentCount('online')}</strong> {t('status.online')}</li>
-      <li><strong>{agentCount('paused')}</strong> {t('status.paused')}</li>
+      <li>
+        <strong>{count('bot')}</strong> {t('admin.monitor.state.bot')}
+      </li>
+      <li>
+        <strong>{count('waiting')}</strong> {t('admin.monitor.state.waiting')}
+      </li>
+      <li>
+        <strong>{count('active')}</strong> {t('admin.monitor.state.active')}
+      </li>
+      <li>
+        <strong>{agentCount('online')}</strong> {t('status.online')}
+      </li>
+      <li>
+        <strong>{agentCount('paused')}</strong> {t('status.paused')}
+      </li>
       <li classList={{ 'adm-bad': board.agents.some((a) => a.pauseOverrun) }}>
         <strong>{board.agents.filter((a) => a.pauseOverrun).length}</strong> {t('admin.monitor.overruns')}
       </li>
@@ -79,10 +102,22 @@ function TeamBoard(props: { m: Monitor; teamId: string }) {
   return (
     <section class="adm-team" aria-label={title()}>
       <h4>
-        {title()} <span class="adm-muted">{t('admin.monitor.teamCounts', { bot: count('bot'), waiting: count('waiting'), active: count('active') })}</span>
+        {title()}{' '}
+        <span class="adm-muted">
+          {t('admin.monitor.teamCounts', { bot: count('bot'), waiting: count('waiting'), active: count('active') })}
+        </span>
       </h4>
       <table class="adm-table adm-board">
-        <TableHead labels={[t('admin.monitor.contact'), t('admin.state'), t('admin.monitor.agent'), t('admin.monitor.time'), t('admin.monitor.autoClose'), t('admin.actions')]} />
+        <TableHead
+          labels={[
+            t('admin.monitor.contact'),
+            t('admin.state'),
+            t('admin.monitor.agent'),
+            t('admin.monitor.time'),
+            t('admin.monitor.autoClose'),
+            t('admin.actions'),
+          ]}
+        />
         <tbody>
           <For each={list()}>
             {(c) => (
@@ -112,12 +147,22 @@ function UnknownDeliveries(props: { m: Monitor }) {
           <p class="adm-hint">{t('delivery.unknown')}</p>
           <Show when={list().length > 0} fallback={<p class="adm-muted">{t('admin.monitor.noUnknown')}</p>}>
             <table class="adm-table">
-              <TableHead labels={[t('admin.monitor.protocol'), t('admin.monitor.contact'), t('admin.monitor.channel'), t('admin.monitor.message'), t('admin.monitor.sentAt')]} />
+              <TableHead
+                labels={[
+                  t('admin.monitor.protocol'),
+                  t('admin.monitor.contact'),
+                  t('admin.monitor.channel'),
+                  t('admin.monitor.message'),
+                  t('admin.monitor.sentAt'),
+                ]}
+              />
               <tbody>
                 <For each={list()}>
                   {(d) => (
                     <tr class="adm-row-warn">
-                      <td><code>{d.protocol}</code></td>
+                      <td>
+                        <code>{d.protocol}</code>
+                      </td>
                       <td>{contactLabel(d.contact)}</td>
                       <td>{d.channel.name}</td>
                       <td class="adm-text">

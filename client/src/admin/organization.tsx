@@ -86,18 +86,65 @@ function OrgForm(props: { org: AdminOrg }) {
         value={o.workHoursPolicy}
         options={(['flag', 'refuse_login'] as const).map((p) => ({ value: p, label: t(`admin.org.policy.${p}`) }))}
       />
-      <Input label={t('admin.org.inactivity')} name="inactivityTimeoutMinutes" type="number" value={o.inactivityTimeoutMinutes} required min={1} max={60 * 24 * 7} hint={t('admin.org.inactivityHint')} />
-      <Input label={t('admin.org.botTimeout')} name="botTimeoutMinutes" type="number" value={o.botTimeoutMinutes} required min={1} max={60 * 24 * 7} hint={t('admin.org.botTimeoutHint')} />
-      <Input label={t('admin.org.queueTimeout')} name="queueTimeoutMinutes" type="number" value={o.queueTimeoutMinutes ?? ''} min={1} max={60 * 24 * 30} hint={t('admin.org.queueTimeoutHint')} />
-      <Input label={t('admin.org.ratingWindow')} name="ratingWindowMinutes" type="number" value={o.ratingWindowMinutes} required min={1} max={60 * 24} hint={t('admin.org.ratingWindowHint')} />
-      <TextArea label={t('admin.org.networks')} name="allowedNetworks" value={o.allowedNetworks.join('\n')} rows={3} hint={t('admin.org.networksHint')} />
+      <Input
+        label={t('admin.org.inactivity')}
+        name="inactivityTimeoutMinutes"
+        type="number"
+        value={o.inactivityTimeoutMinutes}
+        required
+        min={1}
+        max={60 * 24 * 7}
+        hint={t('admin.org.inactivityHint')}
+      />
+      <Input
+        label={t('admin.org.botTimeout')}
+        name="botTimeoutMinutes"
+        type="number"
+        value={o.botTimeoutMinutes}
+        required
+        min={1}
+        max={60 * 24 * 7}
+        hint={t('admin.org.botTimeoutHint')}
+      />
+      <Input
+        label={t('admin.org.queueTimeout')}
+        name="queueTimeoutMinutes"
+        type="number"
+        value={o.queueTimeoutMinutes ?? ''}
+        min={1}
+        max={60 * 24 * 30}
+        hint={t('admin.org.queueTimeoutHint')}
+      />
+      <Input
+        label={t('admin.org.ratingWindow')}
+        name="ratingWindowMinutes"
+        type="number"
+        value={o.ratingWindowMinutes}
+        required
+        min={1}
+        max={60 * 24}
+        hint={t('admin.org.ratingWindowHint')}
+      />
+      <TextArea
+        label={t('admin.org.networks')}
+        name="allowedNetworks"
+        value={o.allowedNetworks.join('\n')}
+        rows={3}
+        hint={t('admin.org.networksHint')}
+      />
       <CheckGroup
         legend={t('admin.org.requiredFields')}
         name="requiredFields"
         options={BUILT_IN_FIELDS.map((f) => ({ value: f, label: t(`contact.field.${f}`) }))}
         selected={o.requiredContactFields}
       />
-      <Input label={t('admin.org.customFields')} name="customFields" value={custom.join(', ')} maxLength={2000} hint={t('admin.org.customFieldsHint')} />
+      <Input
+        label={t('admin.org.customFields')}
+        name="customFields"
+        value={custom.join(', ')}
+        maxLength={2000}
+        hint={t('admin.org.customFieldsHint')}
+      />
       <Check label={t('admin.org.identifyAgents')} name="identifyAgents" checked={o.identifyAgents} />
       <Check label={t('admin.org.notifyQueue')} name="notifyQueue" checked={o.notifyQueue} />
       <Check label={t('admin.org.notifyJoined')} name="notifyJoined" checked={o.notifyJoined} />
@@ -116,10 +163,18 @@ function OrgForm(props: { org: AdminOrg }) {
         maxLength={1000}
         hint={t('admin.org.autoCloseMessageHint')}
       />
-      <Input label={t('admin.org.clickToCall')} name="clickToCallUrl" value={o.clickToCallUrl ?? ''} maxLength={500} hint={t('admin.org.clickToCallHint')} />
+      <Input
+        label={t('admin.org.clickToCall')}
+        name="clickToCallUrl"
+        value={o.clickToCallUrl ?? ''}
+        maxLength={500}
+        hint={t('admin.org.clickToCallHint')}
+      />
       <div class="adm-wide">
         <Show when={localError()} fallback={<Refusal error={save.error} />}>
-          <p class="adm-alert" role="alert">{localError()}</p>
+          <p class="adm-alert" role="alert">
+            {localError()}
+          </p>
         </Show>
         <Saved when={saved()} />
       </div>

@@ -40,7 +40,15 @@ function PauseTypeForm(props: ListFormProps<AdminPauseType>) {
       title={{ edit: (name) => t('admin.pauses.editTitle', { name }), create: t('admin.pauses.newTitle') }}
     >
       <Input label={t('admin.name')} name="name" value={p?.name} required maxLength={60} />
-      <Input label={t('admin.pauses.maxLabel')} name="maxMinutes" type="number" value={p?.maxMinutes ?? 15} required min={1} max={24 * 60} />
+      <Input
+        label={t('admin.pauses.maxLabel')}
+        name="maxMinutes"
+        type="number"
+        value={p?.maxMinutes ?? 15}
+        required
+        min={1}
+        max={24 * 60}
+      />
       <Input
         label={t('admin.pauses.earliest')}
         name="earliestTime"

@@ -18,7 +18,14 @@ export function TagsScreen() {
       nameOf={(tag) => tag.name}
       remove={(tag) => trpc.admin.tags.delete.mutate({ id: tag.id })}
       columns={[
-        { label: t('admin.name'), cell: (tag) => <span class="adm-tag" style={{ '--tag': tag.color }}>{tag.name}</span> },
+        {
+          label: t('admin.name'),
+          cell: (tag) => (
+            <span class="adm-tag" style={{ '--tag': tag.color }}>
+              {tag.name}
+            </span>
+          ),
+        },
         { label: t('admin.tags.color'), cell: (tag) => <code>{tag.color}</code> },
         { label: t('admin.state'), cell: (tag) => activeBadge(tag.active) },
       ]}

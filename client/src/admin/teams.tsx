@@ -42,9 +42,18 @@ export default function TeamsScreen() {
             </div>
           ),
         },
-        { label: t('admin.teams.members'), cell: (tm) => tm.memberIds.map((id) => userName().get(id) ?? '').filter(Boolean).join(', ') || '—' },
+        {
+          label: t('admin.teams.members'),
+          cell: (tm) =>
+            tm.memberIds
+              .map((id) => userName().get(id) ?? '')
+              .filter(Boolean)
+              .join(', ') || '—',
+        },
       ]}
-      form={(f) => <TeamForm team={f.item} users={(users.data ?? []).filter((u) => !u.deactivated)} onDone={f.onDone} onCancel={f.onCancel} />}
+      form={(f) => (
+        <TeamForm team={f.item} users={(users.data ?? []).filter((u) => !u.deactivated)} onDone={f.onDone} onCancel={f.onCancel} />
+      )}
     />
   );
 }
@@ -87,7 +96,9 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         required
         min={1}
         max={MAX_TIMEOUT}
-        hint={t('admin.teams.timeoutHint', { time: Number.isFinite(timeoutMinutes()) && timeoutMinutes() > 0 ? formatMinutes(timeoutMinutes()) : '—' })}
+        hint={t('admin.teams.timeoutHint', {
+          time: Number.isFinite(timeoutMinutes()) && timeoutMinutes() > 0 ? formatMinutes(timeoutMinutes()) : '—',
+        })}
         onInput={(value) => setTimeoutMinutes(Number.parseInt(value, 10))}
       />
       <Select
@@ -101,7 +112,12 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         <Check label={t('admin.teams.internalChat')} name="internalChat" checked={tm?.internalChat ?? true} />
         <Check label={t('admin.teams.tagsAllowed')} name="tagsAllowed" checked={tm?.tagsAllowed ?? true} />
       </div>
-      <CheckGroup legend={t('admin.teams.members')} name="members" options={props.users.map((u) => ({ value: u.id, label: u.name }))} selected={tm?.memberIds ?? []} />
+      <CheckGroup
+        legend={t('admin.teams.members')}
+        name="members"
+        options={props.users.map((u) => ({ value: u.id, label: u.name }))}
+        selected={tm?.memberIds ?? []}
+      />
       <FormActions pending={save.isPending} onCancel={props.onCancel} error={save.error} />
     </form>
   );

@@ -51,7 +51,10 @@ export default function TemplatesScreen() {
         {
           label: t('admin.templates.status'),
           cell: (tp) => (
-            <span class="adm-badge" classList={{ 'adm-okb': tp.status === 'approved', 'adm-bad': tp.status === 'rejected' || tp.status === 'disabled' }}>
+            <span
+              class="adm-badge"
+              classList={{ 'adm-okb': tp.status === 'approved', 'adm-bad': tp.status === 'rejected' || tp.status === 'disabled' }}
+            >
               {t(`admin.templates.status.${tp.status}`)}
             </span>
           ),
@@ -63,7 +66,12 @@ export default function TemplatesScreen() {
   );
 }
 
-function TemplateForm(props: { template: AdminTemplate | null; channels: AdminChannel[]; onDone: (message: string) => void; onCancel: () => void }) {
+function TemplateForm(props: {
+  template: AdminTemplate | null;
+  channels: AdminChannel[];
+  onDone: (message: string) => void;
+  onCancel: () => void;
+}) {
   const tp = props.template;
   const [body, setBody] = createSignal(tp?.body ?? '');
   const [samples, setSamples] = createSignal<string[]>([]);
@@ -77,7 +85,9 @@ function TemplateForm(props: { template: AdminTemplate | null; channels: AdminCh
         status: str(fd, 'status') as (typeof STATUSES)[number],
         body: str(fd, 'body'),
       };
-      return tp ? trpc.admin.templates.update.mutate({ id: tp.id, ...fields }) : trpc.admin.templates.create.mutate({ channelId: str(fd, 'channelId'), ...fields });
+      return tp
+        ? trpc.admin.templates.update.mutate({ id: tp.id, ...fields })
+        : trpc.admin.templates.create.mutate({ channelId: str(fd, 'channelId'), ...fields });
     },
     [adminKeys.templates],
     (saved) => props.onDone(t('admin.savedNamed', { name: saved.name })),
@@ -87,15 +97,56 @@ function TemplateForm(props: { template: AdminTemplate | null; channels: AdminCh
     <form class="adm-form" ref={focusFirstField} aria-label={title} onSubmit={(e) => save.mutate(submitted(e))}>
       <h3 class="adm-wide">{title}</h3>
       <Show when={!tp}>
-        <Select label={t('admin.templates.channel')} name="channelId" required options={props.channels.map((c) => ({ value: c.id, label: c.name }))} />
+        <Select
+          label={t('admin.templates.channel')}
+          name="channelId"
+          required
+          options={props.channels.map((c) => ({ value: c.id, label: c.name }))}
+        />
       </Show>
-      <Input label={t('admin.templates.name')} name="name" value={tp?.name} required maxLength={512} pattern="[a-z0-9_]{1,512}" hint={t('admin.templates.nameHint')} />
-      <Input label={t('admin.templates.language')} name="language" value={tp?.language ?? 'pt_BR'} required pattern="[a-z]{2,3}(_[A-Z]{2})?" hint={t('admin.templates.languageHint')} />
-      <Select label={t('admin.templates.category')} name="category" value={tp?.category ?? 'utility'} options={CATEGORIES.map((c) => ({ value: c, label: t(`admin.templates.category.${c}`) }))} />
-      <Select label={t('admin.templates.status')} name="status" value={tp?.status ?? 'approved'} options={STATUSES.map((s) => ({ value: s, label: t(`admin.templates.status.${s}`) }))} />
-      <TextArea label={t('admin.templates.body')} name="body" value={tp?.body} required maxLength={1024} rows={4} hint={t('admin.templates.bodyHint')} onInput={setBody} />
+      <Input
+        label={t('admin.templates.name')}
+        name="name"
+        value={tp?.name}
+        required
+        maxLength={512}
+        pattern="[a-z0-9_]{1,512}"
+        hint={t('admin.templates.nameHint')}
+      />
+      <Input
+        label={t('admin.templates.language')}
+        name="language"
+        value={tp?.language ?? 'pt_BR'}
+        required
+        pattern="[a-z]{2,3}(_[A-Z]{2})?"
+        hint={t('admin.templates.languageHint')}
+      />
+      <Select
+        label={t('admin.templates.category')}
+        name="category"
+        value={tp?.category ?? 'utility'}
+        options={CATEGORIES.map((c) => ({ value: c, label: t(`admin.templates.category.${c}`) }))}
+      />
+      <Select
+        label={t('admin.templates.status')}
+        name="status"
+        value={tp?.status ?? 'approved'}
+        options={STATUSES.map((s) => ({ value: s, label: t(`admin.templates.status.${s}`) }))}
+      />
+      <TextArea
+        label={t('admin.templates.body')}
+        name="body"
+        value={tp?.body}
+        required
+        maxLength={1024}
+        rows={4}
+        hint={t('admin.templates.bodyHint')}
+        onInput={setBody}
+      />
       <Show when={count() === null}>
-        <p class="adm-alert adm-wide" role="alert">{t('config.templatePlaceholders')}</p>
+        <p class="adm-alert adm-wide" role="alert">
+          {t('config.templatePlaceholders')}
+        </p>
       </Show>
       <fieldset class="adm-group adm-wide adm-grid">
         <legend>{t('admin.templates.preview', { n: count() ?? 0 })}</legend>

@@ -16,21 +16,32 @@ export type Monitor = ReturnType<typeof useMonitor>;
 function useMonitorActions() {
   const [notice, setNotice] = createSignal<string | null>(null);
   const refresh = [adminKeys.monitor, adminKeys.users];
-  const forceClose = useSave((c: MonitorConversation) => trpc.admin.conversations.forceClose.mutate({ conversationId: c.id }), refresh, (_o, c) =>
-    setNotice(t('admin.monitor.closed', { protocol: c.protocol })),
+  const forceClose = useSave(
+    (c: MonitorConversation) => trpc.admin.conversations.forceClose.mutate({ conversationId: c.id }),
+    refresh,
+    (_o, c) => setNotice(t('admin.monitor.closed', { protocol: c.protocol })),
   );
-  const release = useSave((c: MonitorConversation) => trpc.admin.conversations.releaseFromBot.mutate({ conversationId: c.id }), refresh, (_o, c) =>
-    setNotice(t('admin.monitor.released', { protocol: c.protocol })),
+  const release = useSave(
+    (c: MonitorConversation) => trpc.admin.conversations.releaseFromBot.mutate({ conversationId: c.id }),
+    refresh,
+    (_o, c) => setNotice(t('admin.monitor.released', { protocol: c.protocol })),
   );
   const transfer = useSave(
     (input: { c: MonitorConversation; target: string }) => {
       const [kind, id] = input.target.split(':') as ['team' | 'user', string];
-      return trpc.admin.conversations.transfer.mutate({ conversationId: input.c.id, ...(kind === 'team' ? { toTeamId: id } : { toUserId: id }) });
+      return trpc.admin.conversations.transfer.mutate({
+        conversationId: input.c.id,
+        ...(kind === 'team' ? { toTeamId: id } : { toUserId: id }),
+      });
     },
     refresh,
     (_o, input) => setNotice(t('admin.monitor.transferred', { protocol: input.c.protocol })),
   );
-  const unlock = useSave((u: AdminUser) => trpc.admin.users.unlock.mutate({ userId: u.id }), refresh, (_o, u) => setNotice(t('admin.users.unlocked', { name: u.name })));
+  const unlock = useSave(
+    (u: AdminUser) => trpc.admin.users.unlock.mutate({ userId: u.id }),
+    refresh,
+    (_o, u) => setNotice(t('admin.users.unlocked', { name: u.name })),
+  );
   const run = (fn: () => void) => {
     setNotice(null);
     for (const m of [forceClose, release, transfer, unlock]) m.reset();
@@ -58,7 +69,10 @@ export function useMonitor() {
   const teams = useList('teams');
   const now = useNow();
 
-  const [board, setBoard] = createStore<{ conversations: MonitorConversation[]; agents: MonitorAgent[] }>({ conversations: [], agents: [] });
+  const [board, setBoard] = createStore<{ conversations: MonitorConversation[]; agents: MonitorAgent[] }>({
+    conversations: [],
+    agents: [],
+  });
   createEffect(() => {
     const data = overview.data;
     if (data) setBoard(reconcile({ conversations: data.conversations, agents: data.agents }, { key: 'id' }));

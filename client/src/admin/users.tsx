@@ -19,9 +19,21 @@ export default function UsersScreen() {
   const { editing, notice, setNotice, open, done, cancel } = useEditor<NonNullable<Editing>>();
   const refresh = [adminKeys.users, adminKeys.teams, adminKeys.monitor];
 
-  const unlock = useSave((u: AdminUser) => trpc.admin.users.unlock.mutate({ userId: u.id }), refresh, (_o, u) => setNotice(t('admin.users.unlocked', { name: u.name })));
-  const resend = useSave((u: AdminUser) => trpc.admin.users.resendInvite.mutate({ userId: u.id }), refresh, (_o, u) => setNotice(t('admin.users.inviteResent', { email: u.email })));
-  const deactivate = useSave((u: AdminUser) => trpc.admin.users.deactivate.mutate({ userId: u.id }), refresh, (_o, u) => setNotice(t('admin.users.deactivated', { name: u.name })));
+  const unlock = useSave(
+    (u: AdminUser) => trpc.admin.users.unlock.mutate({ userId: u.id }),
+    refresh,
+    (_o, u) => setNotice(t('admin.users.unlocked', { name: u.name })),
+  );
+  const resend = useSave(
+    (u: AdminUser) => trpc.admin.users.resendInvite.mutate({ userId: u.id }),
+    refresh,
+    (_o, u) => setNotice(t('admin.users.inviteResent', { email: u.email })),
+  );
+  const deactivate = useSave(
+    (u: AdminUser) => trpc.admin.users.deactivate.mutate({ userId: u.id }),
+    refresh,
+    (_o, u) => setNotice(t('admin.users.deactivated', { name: u.name })),
+  );
   const actionError = () => unlock.error ?? resend.error ?? deactivate.error;
   const teamName = createMemo(() => new Map((teams.data ?? []).map((tm) => [tm.id, tm.name])));
 
@@ -35,21 +47,23 @@ export default function UsersScreen() {
       }
     >
       <Show when={editing()} keyed>
-        {(target) => (
-          <UserForm
-            user={target === 'new' ? null : target}
-            teams={teams.data ?? []}
-            onDone={done}
-            onCancel={cancel}
-          />
-        )}
+        {(target) => <UserForm user={target === 'new' ? null : target} teams={teams.data ?? []} onDone={done} onCancel={cancel} />}
       </Show>
       <Saved when={notice() !== null} message={notice() ?? undefined} />
       <Refusal error={actionError()} />
       <Loaded query={users}>
         {(list) => (
           <table class="adm-table">
-            <TableHead labels={[t('admin.name'), t('admin.users.email'), t('admin.users.role'), t('admin.users.teams'), t('admin.users.state'), t('admin.actions')]} />
+            <TableHead
+              labels={[
+                t('admin.name'),
+                t('admin.users.email'),
+                t('admin.users.role'),
+                t('admin.users.teams'),
+                t('admin.users.state'),
+                t('admin.actions'),
+              ]}
+            />
             <tbody>
               <For each={list()}>
                 {(u) => {
@@ -64,7 +78,12 @@ export default function UsersScreen() {
                       </td>
                       <td>{u.email}</td>
                       <td>{tValue('role', u.role)}</td>
-                      <td>{u.teamIds.map((id) => teamName().get(id) ?? '').filter(Boolean).join(', ') || '—'}</td>
+                      <td>
+                        {u.teamIds
+                          .map((id) => teamName().get(id) ?? '')
+                          .filter(Boolean)
+                          .join(', ') || '—'}
+                      </td>
                       <td>
                         <div class="adm-badges">
                           <Show when={u.deactivated}>
@@ -85,16 +104,31 @@ export default function UsersScreen() {
                       </td>
                       <td>
                         <div class="adm-row-actions">
-                          <button type="button" class="adm-small secondary" aria-label={t('admin.editNamed', { name: u.name })} onClick={() => open(u)}>
+                          <button
+                            type="button"
+                            class="adm-small secondary"
+                            aria-label={t('admin.editNamed', { name: u.name })}
+                            onClick={() => open(u)}
+                          >
                             {t('admin.edit')}
                           </button>
                           <Show when={locked()}>
-                            <button type="button" class="adm-small secondary" aria-label={t('admin.users.unlockNamed', { name: u.name })} onClick={() => unlock.mutate(u)}>
+                            <button
+                              type="button"
+                              class="adm-small secondary"
+                              aria-label={t('admin.users.unlockNamed', { name: u.name })}
+                              onClick={() => unlock.mutate(u)}
+                            >
                               {t('admin.users.unlock')}
                             </button>
                           </Show>
                           <Show when={u.invitationPending && !u.deactivated}>
-                            <button type="button" class="adm-small secondary" aria-label={t('admin.users.resendNamed', { name: u.name })} onClick={() => resend.mutate(u)}>
+                            <button
+                              type="button"
+                              class="adm-small secondary"
+                              aria-label={t('admin.users.resendNamed', { name: u.name })}
+                              onClick={() => resend.mutate(u)}
+                            >
                               {t('admin.users.resend')}
                             </button>
                           </Show>
@@ -173,7 +207,12 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
         value={u?.language ?? language()}
         options={LANGUAGES.map((l) => ({ value: l, label: tValue('admin.language', l) }))}
       />
-      <CheckGroup legend={t('admin.users.teams')} name="teamIds" options={props.teams.map((tm) => ({ value: tm.id, label: tm.name }))} selected={u?.teamIds ?? []} />
+      <CheckGroup
+        legend={t('admin.users.teams')}
+        name="teamIds"
+        options={props.teams.map((tm) => ({ value: tm.id, label: tm.name }))}
+        selected={u?.teamIds ?? []}
+      />
       <Select
         label={t('admin.users.history')}
         name="historyAccess"
@@ -182,8 +221,22 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
       />
       <Check label={t('admin.users.internalChat')} name="internalChat" checked={u?.internalChat ?? true} />
       <Input label={t('admin.users.codename')} name="codename" value={u?.codename} maxLength={40} hint={t('admin.users.codenameHint')} />
-      <Input label={t('admin.users.extension')} name="extension" value={u?.extension} maxLength={15} pattern="[0-9*#]{0,15}" hint={t('admin.users.extensionHint')} />
-      <Input label={t('admin.users.timeZone')} name="timeZone" value={u?.timeZone} maxLength={64} list="adm-user-zones" hint={t('admin.users.timeZoneHint')} />
+      <Input
+        label={t('admin.users.extension')}
+        name="extension"
+        value={u?.extension}
+        maxLength={15}
+        pattern="[0-9*#]{0,15}"
+        hint={t('admin.users.extensionHint')}
+      />
+      <Input
+        label={t('admin.users.timeZone')}
+        name="timeZone"
+        value={u?.timeZone}
+        maxLength={64}
+        list="adm-user-zones"
+        hint={t('admin.users.timeZoneHint')}
+      />
       <TimeZoneList id="adm-user-zones" />
       <fieldset class="adm-group adm-wide adm-hours">
         <legend>{t('admin.users.workHours')}</legend>
@@ -200,9 +253,16 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
         </For>
       </fieldset>
       <Show when={dayError()}>
-        <p class="adm-alert adm-wide" role="alert">{dayError()}</p>
+        <p class="adm-alert adm-wide" role="alert">
+          {dayError()}
+        </p>
       </Show>
-      <FormActions pending={save.isPending} submitLabel={u ? t('admin.save') : t('admin.users.sendInvite')} onCancel={props.onCancel} error={dayError() ? null : save.error} />
+      <FormActions
+        pending={save.isPending}
+        submitLabel={u ? t('admin.save') : t('admin.users.sendInvite')}
+        onCancel={props.onCancel}
+        error={dayError() ? null : save.error}
+      />
     </form>
   );
 }

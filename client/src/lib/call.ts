@@ -13,7 +13,11 @@ export function callHref(template: string | null | undefined, digits: string, ex
 export const opensPage = (href: string) => /^https?:/i.test(href);
 
 /** The attributes of a call link. */
-export function callLink(template: string | null | undefined, digits: string, extension: string | null | undefined): { href: string; target?: string; rel?: string } {
+export function callLink(
+  template: string | null | undefined,
+  digits: string,
+  extension: string | null | undefined,
+): { href: string; target?: string; rel?: string } {
   const href = callHref(template, digits, extension);
   return opensPage(href) ? { href, target: '_blank', rel: 'noopener noreferrer' } : { href };
 }

@@ -9,7 +9,10 @@ export interface ContactLike {
 
 /** Four characters of the contact's id: tells two nameless visitors apart, the same everywhere. */
 function shortContactId(id: string): string {
-  return id.replace(/[^0-9a-z]/gi, '').slice(0, 4).toLowerCase();
+  return id
+    .replace(/[^0-9a-z]/gi, '')
+    .slice(0, 4)
+    .toLowerCase();
 }
 
 /**

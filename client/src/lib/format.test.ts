@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { dayKeyIn, formatCountdown, formatDateIn, formatDateTimeIn, formatDurationIn, formatElapsedIn, formatMinutesIn, formatTimeIn, formatWhenIn, timeZoneOf } from './format.ts';
+import {
+  dayKeyIn,
+  formatCountdown,
+  formatDateIn,
+  formatDateTimeIn,
+  formatDurationIn,
+  formatElapsedIn,
+  formatMinutesIn,
+  formatTimeIn,
+  formatWhenIn,
+  timeZoneOf,
+} from './format.ts';
 
 // 2026-03-05 15:07 UTC: 12:07 in São Paulo, 09:07 in Mexico City, 10:07 in New York.
 const at = '2026-03-05T15:07:00Z';
@@ -56,7 +67,9 @@ describe('formatting per language and time zone', () => {
   });
 
   it('uses the person’s zone, else the organization’s', () => {
-    expect(timeZoneOf({ user: { timeZone: 'America/Bogota' }, organization: { timeZone: 'America/Sao_Paulo' } } as never)).toBe('America/Bogota');
+    expect(timeZoneOf({ user: { timeZone: 'America/Bogota' }, organization: { timeZone: 'America/Sao_Paulo' } } as never)).toBe(
+      'America/Bogota',
+    );
     expect(timeZoneOf({ user: { timeZone: null }, organization: { timeZone: 'America/Sao_Paulo' } } as never)).toBe('America/Sao_Paulo');
     expect(timeZoneOf(undefined)).toBeUndefined();
   });

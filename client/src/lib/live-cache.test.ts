@@ -1,19 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyReadMark, compareMine, contactAction, mineAction, patchMine, patchRows, QUEUE_LIMIT, queueAction, readMarkOf, removeRow, type LiveEventLike, type MineRowLike,
+  applyReadMark,
+  compareMine,
+  contactAction,
+  mineAction,
+  patchMine,
+  patchRows,
+  QUEUE_LIMIT,
+  queueAction,
+  readMarkOf,
+  removeRow,
+  type LiveEventLike,
+  type MineRowLike,
   type QueueRowLike,
 } from './live-cache.ts';
 import type { ConversationRef, EventData } from '../../../shared/events.ts';
 
-const row = (id: string, waitingSince: string, teamId: string | null = 'support'): QueueRowLike => ({ id, waitingSince, team: teamId ? { id: teamId } : null });
+const row = (id: string, waitingSince: string, teamId: string | null = 'support'): QueueRowLike => ({
+  id,
+  waitingSince,
+  team: teamId ? { id: teamId } : null,
+});
 const list = [row('a', '2026-01-01T10:00:00.000Z'), row('b', '2026-01-01T10:01:00.000Z'), row('d', '2026-01-01T10:03:00.000Z', 'sales')];
 const inList = (id: string) => list.some((r) => r.id === id);
 
 type Status = EventData<'queue.changed'>['status'];
-const ref = (conversationId: string, extra: Partial<ConversationRef> = {}): ConversationRef => ({ conversationId, teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1', ...extra });
-const conv = (type: 'queue.changed' | 'conversation.updated', conversationId: string, status: Status, extra: Partial<ConversationRef> = {}) => ({ type, status, ...ref(conversationId, extra) });
-const message = (conversationId: string, conversationStatus: Status, direction: 'in' | 'out' = 'in', extra: Partial<ConversationRef> = {}) => ({
-  type: 'message.created' as const, messageId: 'm1', status: direction === 'in' ? ('received' as const) : ('queued' as const), direction, conversationStatus, ...ref(conversationId, extra),
+const ref = (conversationId: string, extra: Partial<ConversationRef> = {}): ConversationRef => ({
+  conversationId,
+  teamId: 'support',
+  assigneeId: null,
+  targetUserId: null,
+  contactId: 'k1',
+  ...extra,
+});
+const conv = (
+  type: 'queue.changed' | 'conversation.updated',
+  conversationId: string,
+  status: Status,
+  extra: Partial<ConversationRef> = {},
+) => ({ type, status, ...ref(conversationId, extra) });
+const message = (
+  conversationId: string,
+  conversationStatus: Status,
+  direction: 'in' | 'out' = 'in',
+  extra: Partial<ConversationRef> = {},
+) => ({
+  type: 'message.created' as const,
+  messageId: 'm1',
+  status: direction === 'in' ? ('received' as const) : ('queued' as const),
+  direction,
+  conversationStatus,
+  ...ref(conversationId, extra),
 });
 /** An event of a type this build does not know (a newer server's). */
 const newer = (event: { type: string; [field: string]: unknown }) => event as unknown as LiveEventLike;
@@ -98,7 +135,14 @@ describe('patching the cached list', () => {
   it('inserts a new row in the server order (oldest first, then id) and honours the team filter', () => {
     const c = row('c', '2026-01-01T10:02:00.000Z');
     expect(patchRows(list, ['c'], [c], null)!.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(patchRows(list.filter((r) => r.team?.id === 'support'), ['c'], [c], 'support')!.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(
+      patchRows(
+        list.filter((r) => r.team?.id === 'support'),
+        ['c'],
+        [c],
+        'support',
+      )!.map((r) => r.id),
+    ).toEqual(['a', 'b', 'c']);
     expect(patchRows([list[2]!], ['c'], [c], 'sales')!.map((r) => r.id)).toEqual(['d']);
     // Same time: the id decides, as in SQL.
     const b2 = row('b2', '2026-01-01T10:01:00.000Z');
@@ -118,7 +162,9 @@ describe('patching the cached list', () => {
 
   it('removes locally, but cannot be exact when the list is at the server cap', () => {
     expect(removeRow(list, 'a')!.map((r) => r.id)).toEqual(['b', 'd']);
-    const full = Array.from({ length: QUEUE_LIMIT }, (_, i) => row(`r${String(i).padStart(5, '0')}`, `2026-01-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z`));
+    const full = Array.from({ length: QUEUE_LIMIT }, (_, i) =>
+      row(`r${String(i).padStart(5, '0')}`, `2026-01-01T10:00:00.${String(i % 1000).padStart(3, '0')}Z`),
+    );
     expect(removeRow(full, full[10]!.id)).toBeNull();
     expect(patchRows(full, [full[10]!.id], [], null)).toBeNull();
     // A newer row than all on a full list is not among the server's first 5,000 either.
@@ -131,7 +177,11 @@ describe('patching the cached list', () => {
 
 describe('In service order, patches and read marks', () => {
   const mineRow = (id: string, awaitingReplySince: string | null, lastActivityAt: string, unread = 0, seq = 10): MineRowLike => ({
-    id, awaitingReplySince, lastActivityAt, unread, lastSeq: seq,
+    id,
+    awaitingReplySince,
+    lastActivityAt,
+    unread,
+    lastSeq: seq,
   });
   const a = mineRow('a', '2026-01-01T10:00:00.000Z', '2026-01-01T10:05:00.000Z', 2);
   const b = mineRow('b', '2026-01-01T10:03:00.000Z', '2026-01-01T10:03:00.000Z', 1);

@@ -23,7 +23,12 @@ export interface QueueRowLike {
 
 /** Event types about conversations (the ones that may touch Waiting, In service, a conversation, a contact). */
 const CONVERSATION_EVENTS: ReadonlySet<string> = new Set<ConversationEventType>([
-  'queue.changed', 'conversation.updated', 'conversation.participants', 'conversation.left', 'message.created', 'message.status',
+  'queue.changed',
+  'conversation.updated',
+  'conversation.participants',
+  'conversation.left',
+  'message.created',
+  'message.status',
 ]);
 
 /** A type about conversations, including ones of a newer server this build does not know. */
@@ -127,7 +132,11 @@ export function patchMine<T extends MineRowLike>(list: readonly T[], requested: 
  * when the mark reaches its last message. `fetch` when the mark is older than the row's last
  * message (some may still be unread: the server counts), `none` when nothing changes.
  */
-export function applyReadMark<T extends MineRowLike>(list: readonly T[], conversationId: string, seq: number): { list: T[]; fetch: boolean } {
+export function applyReadMark<T extends MineRowLike>(
+  list: readonly T[],
+  conversationId: string,
+  seq: number,
+): { list: T[]; fetch: boolean } {
   const at = list.findIndex((r) => r.id === conversationId);
   const row = list[at];
   if (!row || !row.unread) return { list: list as T[], fetch: false };
@@ -169,7 +178,12 @@ export function removeRow<T extends QueueRowLike>(list: readonly T[], id: string
  * joins the list in order (if it passes the list's team filter), a requested id not returned is
  * no longer visible and leaves. `null` when the result cannot be exact (a row left a full list).
  */
-export function patchRows<T extends QueueRowLike>(list: readonly T[], requested: readonly string[], rows: readonly T[], teamFilter: string | null): T[] | null {
+export function patchRows<T extends QueueRowLike>(
+  list: readonly T[],
+  requested: readonly string[],
+  rows: readonly T[],
+  teamFilter: string | null,
+): T[] | null {
   const asked = new Set(requested);
   const kept = list.filter((r) => !asked.has(r.id));
   const wanted = rows.filter((r) => asked.has(r.id) && (teamFilter === null || r.team?.id === teamFilter));

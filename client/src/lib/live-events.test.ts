@@ -15,7 +15,10 @@ const { applyLiveEvent, applyReadLocally } = await import('./live-events.ts');
 const { keys } = await import('./keys.ts');
 
 const row = (id: string, minute: number, teamId = 'support') => ({
-  id, waitingSince: `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`, team: { id: teamId, name: teamId }, lastMessage: { text: `hi ${id}` },
+  id,
+  waitingSince: `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`,
+  team: { id: teamId, name: teamId },
+  lastMessage: { text: `hi ${id}` },
 });
 const ids = (key: readonly unknown[]) => (client.getQueryData<{ id: string }[]>(key) ?? []).map((r) => r.id);
 /** Runs the coalescing timer and every promise it chains (fake timers: no waiting on the clock). */
@@ -44,7 +47,18 @@ const invalidated = (key: readonly unknown[]) => client.getQueryState(key)?.isIn
 
 describe('applyLiveEvent on the Waiting and In-service caches', () => {
   it('a message on an unrelated active conversation fetches nothing and keeps every list valid', async () => {
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k9' });
+    applyLiveEvent(client, {
+      type: 'message.created',
+      conversationId: 'x',
+      messageId: 'm1',
+      status: 'received',
+      direction: 'in',
+      conversationStatus: 'active',
+      teamId: 'support',
+      assigneeId: 'bruno',
+      targetUserId: null,
+      contactId: 'k9',
+    });
     expect(vi.getTimerCount()).toBe(0);
     await settle();
     expect(queueQuery).not.toHaveBeenCalled();
@@ -53,8 +67,18 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   });
 
   it('a claimed conversation leaves every Waiting list locally; In service fetches that row alone when it is mine', async () => {
-    mineQuery.mockResolvedValue([{ id: 'a', lastActivityAt: '2026-01-01T10:06:00.000Z', awaitingReplySince: '2026-01-01T10:00:00.000Z', unread: 2, lastSeq: 3 }]);
-    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a', status: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    mineQuery.mockResolvedValue([
+      { id: 'a', lastActivityAt: '2026-01-01T10:06:00.000Z', awaitingReplySince: '2026-01-01T10:00:00.000Z', unread: 2, lastSeq: 3 },
+    ]);
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'a',
+      status: 'active',
+      teamId: 'support',
+      assigneeId: 'ana',
+      targetUserId: null,
+      contactId: 'k1',
+    });
     expect(ids(all)).toEqual(['b', 'd']);
     expect(ids(support)).toEqual(['b']);
     expect(queueQuery).not.toHaveBeenCalled();
@@ -68,8 +92,24 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
 
   it('new waiting conversations are fetched alone, in one request, and patched in order and per team', async () => {
     queueQuery.mockResolvedValue([row('c', 2), row('e', 4, 'sales')]);
-    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'c', status: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k3' });
-    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'e', status: 'waiting', teamId: 'sales', assigneeId: null, targetUserId: null, contactId: 'k5' });
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'c',
+      status: 'waiting',
+      teamId: 'support',
+      assigneeId: null,
+      targetUserId: null,
+      contactId: 'k3',
+    });
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'e',
+      status: 'waiting',
+      teamId: 'sales',
+      assigneeId: null,
+      targetUserId: null,
+      contactId: 'k5',
+    });
     await settle();
     expect(queueQuery).toHaveBeenCalledTimes(1);
     expect(queueQuery.mock.calls[0]![0]).toEqual({ conversationIds: ['c', 'e'] });
@@ -80,7 +120,14 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
 
   it('a row the server no longer returns (transferred away) leaves the list', async () => {
     queueQuery.mockResolvedValue([]);
-    applyLiveEvent(client, { type: 'conversation.left', conversationId: 'b', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k2' });
+    applyLiveEvent(client, {
+      type: 'conversation.left',
+      conversationId: 'b',
+      teamId: 'support',
+      assigneeId: null,
+      targetUserId: null,
+      contactId: 'k2',
+    });
     await settle();
     expect(ids(all)).toEqual(['a', 'd']);
     expect(ids(support)).toEqual(['a']);
@@ -89,9 +136,28 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   it('a late answer never undoes a newer event (claimed while its row was being fetched)', async () => {
     let answer!: (rows: unknown[]) => void;
     queueQuery.mockImplementation(() => new Promise((resolve) => (answer = resolve)));
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'a', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, {
+      type: 'message.created',
+      conversationId: 'a',
+      messageId: 'm1',
+      status: 'received',
+      direction: 'in',
+      conversationStatus: 'waiting',
+      teamId: 'support',
+      assigneeId: null,
+      targetUserId: null,
+      contactId: 'k1',
+    });
     await settle();
-    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'a', status: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'a',
+      status: 'active',
+      teamId: 'support',
+      assigneeId: 'bruno',
+      targetUserId: null,
+      contactId: 'k1',
+    });
     expect(ids(all)).toEqual(['b', 'd']);
     answer([row('a', 0)]);
     await settle();
@@ -105,7 +171,15 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     client.setQueryData(all, [row('a', 0)]);
     expect(invalidated(all)).toBe(false);
     queueQuery.mockRejectedValue(new Error('offline'));
-    applyLiveEvent(client, { type: 'queue.changed', conversationId: 'z', status: 'waiting', teamId: 'support', assigneeId: null, targetUserId: null, contactId: 'k' });
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'z',
+      status: 'waiting',
+      teamId: 'support',
+      assigneeId: null,
+      targetUserId: null,
+      contactId: 'k',
+    });
     await settle();
     expect(invalidated(all)).toBe(true);
   });
@@ -113,18 +187,61 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   it('invalidates only the affected contact', () => {
     client.setQueryData(keys.contact('k1'), { id: 'k1' });
     client.setQueryData(keys.contact('k2'), { id: 'k2' });
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'x', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'bruno', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, {
+      type: 'message.created',
+      conversationId: 'x',
+      messageId: 'm1',
+      status: 'received',
+      direction: 'in',
+      conversationStatus: 'active',
+      teamId: 'support',
+      assigneeId: 'bruno',
+      targetUserId: null,
+      contactId: 'k1',
+    });
     expect(invalidated(keys.contact('k1'))).toBe(true);
     expect(invalidated(keys.contact('k2'))).toBe(false);
   });
 
   it('a new customer message on one of my conversations updates that row alone: preview, unread, order', async () => {
-    const m = { id: 'm', lastActivityAt: '2026-01-01T10:09:00.000Z', awaitingReplySince: null, unread: 0, lastSeq: 5, lastMessage: { text: 'Pronto' } };
-    const n = { id: 'n', lastActivityAt: '2026-01-01T10:05:00.000Z', awaitingReplySince: '2026-01-01T10:05:00.000Z', unread: 1, lastSeq: 6, lastMessage: { text: 'Oi' } };
+    const m = {
+      id: 'm',
+      lastActivityAt: '2026-01-01T10:09:00.000Z',
+      awaitingReplySince: null,
+      unread: 0,
+      lastSeq: 5,
+      lastMessage: { text: 'Pronto' },
+    };
+    const n = {
+      id: 'n',
+      lastActivityAt: '2026-01-01T10:05:00.000Z',
+      awaitingReplySince: '2026-01-01T10:05:00.000Z',
+      unread: 1,
+      lastSeq: 6,
+      lastMessage: { text: 'Oi' },
+    };
     client.setQueryData(keys.mine, [n, m]);
-    const urgent = { ...m, lastActivityAt: '2026-01-01T10:10:00.000Z', awaitingReplySince: '2026-01-01T10:01:00.000Z', unread: 1, lastSeq: 7, lastMessage: { text: 'Alô? Ainda está aí? É urgente.' } };
+    const urgent = {
+      ...m,
+      lastActivityAt: '2026-01-01T10:10:00.000Z',
+      awaitingReplySince: '2026-01-01T10:01:00.000Z',
+      unread: 1,
+      lastSeq: 7,
+      lastMessage: { text: 'Alô? Ainda está aí? É urgente.' },
+    };
     mineQuery.mockResolvedValue([urgent]);
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, {
+      type: 'message.created',
+      conversationId: 'm',
+      messageId: 'm1',
+      status: 'received',
+      direction: 'in',
+      conversationStatus: 'active',
+      teamId: 'support',
+      assigneeId: 'ana',
+      targetUserId: null,
+      contactId: 'k1',
+    });
     await settle();
     expect(mineQuery).toHaveBeenCalledTimes(1);
     expect(invalidated(keys.mine)).toBe(false);
@@ -132,7 +249,13 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
   });
 
   it('a read mark clears a row at once; a row fetched before my mark landed does not bring its count back', async () => {
-    const row = { id: 'm', lastActivityAt: '2026-01-01T10:09:00.000Z', awaitingReplySince: '2026-01-01T10:09:00.000Z', unread: 1, lastSeq: 7 };
+    const row = {
+      id: 'm',
+      lastActivityAt: '2026-01-01T10:09:00.000Z',
+      awaitingReplySince: '2026-01-01T10:09:00.000Z',
+      unread: 1,
+      lastSeq: 7,
+    };
     client.setQueryData(keys.mine, [row]);
     // Another tab of mine read it.
     applyLiveEvent(client, { type: 'read.marked', conversationId: 'm', userId: 'ana', seq: 7 });
@@ -141,7 +264,18 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     // This tab reads it, while the row of the message that just arrived is on its way (counted before the mark).
     client.setQueryData(keys.mine, [{ ...row, unread: 0 }]);
     mineQuery.mockResolvedValue([{ ...row, unread: 1, lastSeq: 8 }]);
-    applyLiveEvent(client, { type: 'message.created', conversationId: 'm', messageId: 'm1', status: 'received', direction: 'in', conversationStatus: 'active', teamId: 'support', assigneeId: 'ana', targetUserId: null, contactId: 'k1' });
+    applyLiveEvent(client, {
+      type: 'message.created',
+      conversationId: 'm',
+      messageId: 'm1',
+      status: 'received',
+      direction: 'in',
+      conversationStatus: 'active',
+      teamId: 'support',
+      assigneeId: 'ana',
+      targetUserId: null,
+      contactId: 'k1',
+    });
     applyReadLocally(client, 'm', 8);
     await settle();
     expect(client.getQueryData<{ unread: number }[]>(keys.mine)![0]!.unread).toBe(0);

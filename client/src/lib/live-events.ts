@@ -1,8 +1,20 @@
 import type { QueryClient } from '@tanstack/solid-query';
 import { trpc } from '../trpc.ts';
 import {
-  applyReadMark, contactAction, conversationIdOf, isConversationEvent, mineAction, patchMine, patchRows, queueAction, readMarkOf, removeRow,
-  type LiveEventLike, type MineRowLike, type QueueAction, type QueueRowLike,
+  applyReadMark,
+  contactAction,
+  conversationIdOf,
+  isConversationEvent,
+  mineAction,
+  patchMine,
+  patchRows,
+  queueAction,
+  readMarkOf,
+  removeRow,
+  type LiveEventLike,
+  type MineRowLike,
+  type QueueAction,
+  type QueueRowLike,
 } from './live-cache.ts';
 import { adminKeys, keys } from './keys.ts';
 
@@ -21,7 +33,11 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEventLike): 
   if (isConversationEvent(type)) {
     // Null for a conversation event of a type this build does not know (then everything refetches).
     const conversationId = conversationIdOf(event);
-    applyToQueue(queryClient, conversationId, queueAction(event, (id) => inQueue(queryClient, id)));
+    applyToQueue(
+      queryClient,
+      conversationId,
+      queueAction(event, (id) => inQueue(queryClient, id)),
+    );
     const me = queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id ?? null;
     const mine = queryClient.getQueryData<{ id: string }[]>(keys.mine);
     const action = mineAction(event, me, (id) => !!mine?.some((c) => c.id === id));
@@ -40,7 +56,10 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEventLike): 
     invalidate(keys.agentMe);
   }
   // Team memberships (or my role) decide which waiting conversations I see.
-  if (type === 'team.updated' || (type === 'user.updated' && event.userId === queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id)) {
+  if (
+    type === 'team.updated' ||
+    (type === 'user.updated' && event.userId === queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id)
+  ) {
     invalidate(keys.queue);
     invalidate(keys.mine);
   }
@@ -168,7 +187,8 @@ const minePatches = new WeakMap<QueryClient, MinePatches>();
 
 function mineState(queryClient: QueryClient): MinePatches {
   let state = minePatches.get(queryClient);
-  if (!state) minePatches.set(queryClient, (state = { pending: new Set(), generation: new Map(), timer: null, marks: new Map(), marksOf: null }));
+  if (!state)
+    minePatches.set(queryClient, (state = { pending: new Set(), generation: new Map(), timer: null, marks: new Map(), marksOf: null }));
   // Marks belong to whoever is signed in (a logout clears the cache, another user starts afresh).
   const me = queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id ?? null;
   if (state.marksOf !== me) {
@@ -226,7 +246,11 @@ async function flushMine(queryClient: QueryClient, state: MinePatches): Promise<
   if (current.length === 0) return;
   const list = queryClient.getQueryData<MineRow[]>(keys.mine);
   if (!list) return;
-  const next = patchMine(list, current, rows.map((r) => withLocalMark(state, r)));
+  const next = patchMine(
+    list,
+    current,
+    rows.map((r) => withLocalMark(state, r)),
+  );
   if (next !== list) queryClient.setQueryData(keys.mine, next);
 }
 
@@ -257,7 +281,10 @@ export function applyReadLocally(queryClient: QueryClient, conversationId: strin
   }
   for (const [queryKey, rows] of queueLists(queryClient)) {
     if (!rows?.some((r) => r.id === conversationId && r.unread)) continue;
-    queryClient.setQueryData(queryKey, rows.map((r) => (r.id === conversationId ? { ...r, unread: 0 } : r)));
+    queryClient.setQueryData(
+      queryKey,
+      rows.map((r) => (r.id === conversationId ? { ...r, unread: 0 } : r)),
+    );
   }
 }
 

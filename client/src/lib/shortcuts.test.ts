@@ -26,12 +26,21 @@ describe('keyboard shortcuts', () => {
     ];
     for (const target of typing) {
       expect(isTypingTarget(target)).toBe(true);
-      for (const { keys } of SHORTCUTS) for (const key of keys) expect([target.tagName, key, press(key, target)]).toEqual([target.tagName, key, null]);
+      for (const { keys } of SHORTCUTS)
+        for (const key of keys) expect([target.tagName, key, press(key, target)]).toEqual([target.tagName, key, null]);
     }
   });
 
   it('fire on buttons, links, checkboxes and the page itself', () => {
-    for (const target of [el('BODY'), el('BUTTON'), el('A'), el('INPUT', { type: 'checkbox' }), el('INPUT', { type: 'radio' }), el('LI'), null]) {
+    for (const target of [
+      el('BODY'),
+      el('BUTTON'),
+      el('A'),
+      el('INPUT', { type: 'checkbox' }),
+      el('INPUT', { type: 'radio' }),
+      el('LI'),
+      null,
+    ]) {
       expect(isTypingTarget(target)).toBe(false);
       expect(press('j', target)).toBe('j');
       expect(press('?', target)).toBe('?');

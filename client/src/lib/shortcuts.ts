@@ -128,7 +128,10 @@ function move(step: 1 | -1, actions: ShortcutActions): void {
   const open = openConversationId();
   const items = itemsOnScreen();
   if (open) {
-    const ids = items.length > 0 && items.some((el) => el.dataset.conversationId === open) ? items.map((el) => el.dataset.conversationId!) : actions.conversationOrder();
+    const ids =
+      items.length > 0 && items.some((el) => el.dataset.conversationId === open)
+        ? items.map((el) => el.dataset.conversationId!)
+        : actions.conversationOrder();
     const next = neighbour(ids, open, step);
     if (next && next !== open) actions.navigate(`/conversations/${next}`);
     return;
@@ -142,7 +145,9 @@ function move(step: 1 | -1, actions: ShortcutActions): void {
 function press(name: 'claim' | 'finish'): void {
   const selector = `[data-shortcut="${name}"]`;
   const row = (document.activeElement as HTMLElement | null)?.closest(ITEM);
-  const button = row?.querySelector<HTMLButtonElement>(selector) ?? (openConversationId() ? document.querySelector<HTMLButtonElement>(`.cv ${selector}`) : null);
+  const button =
+    row?.querySelector<HTMLButtonElement>(selector) ??
+    (openConversationId() ? document.querySelector<HTMLButtonElement>(`.cv ${selector}`) : null);
   if (button && !button.disabled) button.click();
 }
 

@@ -118,7 +118,10 @@ export function closeAllDocs(): void {
  * Inside a component: the shared document for a reactive name (null → none). The document
  * is acquired when the name appears and released on change and on cleanup.
  */
-export function useSharedDoc(userId: Accessor<string | null | undefined>, name: Accessor<string | null | undefined>): Accessor<SharedDoc | null> {
+export function useSharedDoc(
+  userId: Accessor<string | null | undefined>,
+  name: Accessor<string | null | undefined>,
+): Accessor<SharedDoc | null> {
   const [current, setCurrent] = createSignal<SharedDoc | null>(null);
   let held: string | null = null;
   const sync = () => {

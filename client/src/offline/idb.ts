@@ -39,7 +39,11 @@ export function closableStore(dbName: string, storeName: string): UseStore {
  * Read-modify-write of one key in one transaction: `change` returns the new value, `null`
  * to delete it, or `undefined` to leave it as it is. Resolves with what was stored.
  */
-export function mutate<T>(store: UseStore, key: IDBValidKey, change: (current: T | undefined) => T | null | undefined): Promise<T | null | undefined> {
+export function mutate<T>(
+  store: UseStore,
+  key: IDBValidKey,
+  change: (current: T | undefined) => T | null | undefined,
+): Promise<T | null | undefined> {
   return store('readwrite', (s) => {
     let result: T | null | undefined;
     const read = s.get(key);

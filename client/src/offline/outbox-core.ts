@@ -47,7 +47,10 @@ export function newClientMessageId(): string {
   return crypto.randomUUID();
 }
 
-export async function addItem(store: UseStore, m: { conversationId: string; text: string; attachmentId?: string | null }): Promise<OutboxItem> {
+export async function addItem(
+  store: UseStore,
+  m: { conversationId: string; text: string; attachmentId?: string | null },
+): Promise<OutboxItem> {
   const item: OutboxItem = {
     clientMessageId: newClientMessageId(),
     conversationId: m.conversationId,
@@ -101,7 +104,9 @@ export async function drainOutbox(deps: OutboxDeps): Promise<void> {
       const items = await readItems(deps.store);
       const next = items.find((i) => i.state !== 'draft' && !blocked.has(i.conversationId));
       if (!next) return;
-      const sending = await mutate<OutboxItem>(deps.store, next.clientMessageId, (i) => (i && i.state !== 'draft' ? { ...i, state: 'sending' } : undefined));
+      const sending = await mutate<OutboxItem>(deps.store, next.clientMessageId, (i) =>
+        i && i.state !== 'draft' ? { ...i, state: 'sending' } : undefined,
+      );
       if (!sending) continue;
       deps.changed();
       let outcome: { ok: true } | { ok: false; reason: string | null };

@@ -39,7 +39,13 @@ describe('outbox', () => {
       expect((await readItems(store)).map((i) => i.clientMessageId)).toContain(item.clientMessageId);
       sent.push(`${item.conversationId}:${item.text}`);
     });
-    for (const [c, text] of [['a', '1'], ['b', '1'], ['a', '2'], ['a', '3'], ['b', '2']] as const) {
+    for (const [c, text] of [
+      ['a', '1'],
+      ['b', '1'],
+      ['a', '2'],
+      ['a', '3'],
+      ['b', '2'],
+    ] as const) {
       await addItem(store, { conversationId: c, text });
     }
     expect((await readItems(store)).every((i) => i.state === 'pending')).toBe(true);
@@ -62,7 +68,10 @@ describe('outbox', () => {
     await drainOutbox(deps);
     expect(sent).toEqual(['b:1']);
     const left = await readItems(store);
-    expect(left.map((i) => [i.text, i.state, i.error])).toEqual([['1', 'pending', null], ['2', 'pending', null]]);
+    expect(left.map((i) => [i.text, i.state, i.error])).toEqual([
+      ['1', 'pending', null],
+      ['2', 'pending', null],
+    ]);
 
     down = false;
     await drainOutbox(deps);

@@ -22,7 +22,16 @@ const RETRY_EVERY_MS = 15_000;
 const SHOW_SENT_WAIT_MS = 3_000;
 
 /** Errors worth retrying: the server said "not now", not "no". */
-const TRANSIENT = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'TIMEOUT', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'UNAUTHORIZED', 'CLIENT_CLOSED_REQUEST']);
+const TRANSIENT = new Set([
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'TOO_MANY_REQUESTS',
+  'TIMEOUT',
+  'BAD_GATEWAY',
+  'GATEWAY_TIMEOUT',
+  'UNAUTHORIZED',
+  'CLIENT_CLOSED_REQUEST',
+]);
 
 export function refusalOf(error: unknown): string | null {
   const code = errorCode(error);
@@ -98,7 +107,10 @@ function depsFor(userId: string): core.OutboxDeps {
 }
 
 /** Saved to IndexedDB before the first attempt; then the sender is kicked. */
-export async function enqueueMessage(userId: string, m: { conversationId: string; text: string; attachmentId?: string | null }): Promise<OutboxItem> {
+export async function enqueueMessage(
+  userId: string,
+  m: { conversationId: string; text: string; attachmentId?: string | null },
+): Promise<OutboxItem> {
   const item = await core.addItem(storeOf(userId), m);
   changed(userId);
   if (active?.userId === userId) active.kick();

@@ -47,7 +47,9 @@ export async function restoreQueryCache(queryClient: QueryClient, userId: string
  * exactly when they fail), stored as the last good answer, without the error.
  */
 function savedState(queryClient: QueryClient): DehydratedState {
-  const state = dehydrate(queryClient, { shouldDehydrateQuery: (query) => query.state.data !== undefined && !String(query.queryKey[0]).startsWith('admin.') });
+  const state = dehydrate(queryClient, {
+    shouldDehydrateQuery: (query) => query.state.data !== undefined && !String(query.queryKey[0]).startsWith('admin.'),
+  });
   return {
     ...state,
     queries: state.queries.map((q) => ({

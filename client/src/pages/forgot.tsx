@@ -18,13 +18,16 @@ export default function Forgot() {
   return (
     <AuthCard title={t('forgot.title')}>
       {/* The server answers the same whether or not the e-mail exists. */}
-      <Show when={request.data} fallback={
-        <form onSubmit={submit}>
-          <Field name="email" type="email" label="login.email" autocomplete="username" />
-          <Alert message={request.isError ? errorMessage(request.error) : null} />
-          <Submit label="forgot.submit" pending={request.isPending} />
-        </form>
-      }>
+      <Show
+        when={request.data}
+        fallback={
+          <form onSubmit={submit}>
+            <Field name="email" type="email" label="login.email" autocomplete="username" />
+            <Alert message={request.isError ? errorMessage(request.error) : null} />
+            <Submit label="forgot.submit" pending={request.isPending} />
+          </form>
+        }
+      >
         {(answer) => <Notice message={answer().message} />}
       </Show>
       <BackToLogin />

@@ -31,7 +31,9 @@ export default function Login() {
         <Alert message={login.isError ? errorMessage(login.error) : null} />
         <Submit label="login.submit" pending={login.isPending} />
       </form>
-      <A class="link" href="/forgot">{t('login.forgot')}</A>
+      <A class="link" href="/forgot">
+        {t('login.forgot')}
+      </A>
     </AuthCard>
   );
 }

@@ -53,7 +53,13 @@ export default function SetPassword() {
   };
 
   return (
-    <Switch fallback={<AuthCard title={t('setPassword.title')}><p class="loading">{t('common.loading')}</p></AuthCard>}>
+    <Switch
+      fallback={
+        <AuthCard title={t('setPassword.title')}>
+          <p class="loading">{t('common.loading')}</p>
+        </AuthCard>
+      }
+    >
       <Match when={link.isError}>
         <AuthCard title={t('setPassword.title')}>
           <Alert message={errorMessage(link.error)} />
@@ -62,9 +68,7 @@ export default function SetPassword() {
       </Match>
       <Match when={status() === 'valid'}>
         <AuthCard title={t('setPassword.title')}>
-          <Show when={valid()?.email}>
-            {(email) => <p class="muted">{t('setPassword.for', { email: email() })}</p>}
-          </Show>
+          <Show when={valid()?.email}>{(email) => <p class="muted">{t('setPassword.for', { email: email() })}</p>}</Show>
           <form onSubmit={submit}>
             <Field name="password" type="password" label="setPassword.password" autocomplete="new-password" />
             <Field name="confirm" type="password" label="setPassword.confirm" autocomplete="new-password" />
@@ -77,12 +81,22 @@ export default function SetPassword() {
         {(current) => (
           <AuthCard title={t('setPassword.expiredTitle')}>
             <p>{t(problem[current()] ?? 'auth.linkInvalid')}</p>
-            <Show when={token()} fallback={<A class="link" href="/forgot">{t('login.forgot')}</A>}>
-              <Show when={requestNew.data} fallback={
-                <button type="button" class="primary" disabled={requestNew.isPending} onClick={() => requestNew.mutate()}>
-                  {t('setPassword.requestNew')}
-                </button>
-              }>
+            <Show
+              when={token()}
+              fallback={
+                <A class="link" href="/forgot">
+                  {t('login.forgot')}
+                </A>
+              }
+            >
+              <Show
+                when={requestNew.data}
+                fallback={
+                  <button type="button" class="primary" disabled={requestNew.isPending} onClick={() => requestNew.mutate()}>
+                    {t('setPassword.requestNew')}
+                  </button>
+                }
+              >
                 {(answer) => <Notice message={answer().message} />}
               </Show>
               <Alert message={requestNew.isError ? errorMessage(requestNew.error) : null} />

@@ -33,7 +33,11 @@ const sessionInput = z.object({
 
 const sendInput = z
   .object({
-    clientMessageId: z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'Letters, digits and . _ : - only.'),
+    clientMessageId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.:-]+$/, 'Letters, digits and . _ : - only.'),
     text: z.string().max(4096).optional(),
     attachmentId: z.guid().optional(),
     /** The widget says which channel it is on; a token of another channel is refused. */
@@ -96,7 +100,8 @@ export async function handleWebchatApi(ctx: WebchatContext, req: IncomingMessage
     case 'POST /webchat/read':
       return markRead(ctx, req, res, lang, visitor);
     case 'POST /webchat/upload':
-      if (!(await ctx.limits.take('uploadVisitor', visitor.id))) return refuse(res, 429, lang, 'webchat.tooManyMessages', { headers: { 'retry-after': '60' } });
+      if (!(await ctx.limits.take('uploadVisitor', visitor.id)))
+        return refuse(res, 429, lang, 'webchat.tooManyMessages', { headers: { 'retry-after': '60' } });
       return handleVisitorUpload(req, res, s, ctx.limits, visitor, lang, ip);
     case 'GET /webchat/stream':
       return ctx.streams.open(res, visitor, ip, lang);
@@ -135,12 +140,23 @@ async function channelProfile(ctx: WebchatContext, url: URL, res: ServerResponse
 async function createSession(ctx: WebchatContext, req: IncomingMessage, res: ServerResponse, lang: Language, ip: string): Promise<void> {
   const input = parseOr400(res, lang, sessionInput, await readJson(req));
   if (!input) return;
-  if (!(await ctx.limits.take('sessionIp', ip))) return refuse(res, 429, lang, 'webchat.tooManySessions', { headers: { 'retry-after': '60' } });
+  if (!(await ctx.limits.take('sessionIp', ip)))
+    return refuse(res, 429, lang, 'webchat.tooManySessions', { headers: { 'retry-after': '60' } });
   const channel = await activeWebchatChannel(ctx.s.sql, input.channelId);
   if (!channel) return refuse(res, 404, lang, 'webchat.unknownChannel');
   const held = visitorTokenOf(req, new URL(req.url ?? '/', 'http://localhost'));
-  const { token, visitor, created } = await openVisitorSession(ctx.s.sql, channel, input.name || null, held, ctx.s.env.WEBCHAT_VISITOR_TTL_DAYS);
-  sendJson(res, created ? 201 : 200, { visitorToken: token, visitorId: visitor.id, channel: { id: channel.id, name: channel.name } } satisfies SessionAnswer);
+  const { token, visitor, created } = await openVisitorSession(
+    ctx.s.sql,
+    channel,
+    input.name || null,
+    held,
+    ctx.s.env.WEBCHAT_VISITOR_TTL_DAYS,
+  );
+  sendJson(res, created ? 201 : 200, {
+    visitorToken: token,
+    visitorId: visitor.id,
+    channel: { id: channel.id, name: channel.name },
+  } satisfies SessionAnswer);
 }
 
 async function listMessages(ctx: WebchatContext, url: URL, res: ServerResponse, lang: Language, visitor: Visitor): Promise<void> {
@@ -159,7 +175,14 @@ async function listMessages(ctx: WebchatContext, url: URL, res: ServerResponse, 
   } satisfies MessagesAnswer);
 }
 
-async function postMessage(ctx: WebchatContext, req: IncomingMessage, res: ServerResponse, lang: Language, ip: string, visitor: Visitor): Promise<void> {
+async function postMessage(
+  ctx: WebchatContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  lang: Language,
+  ip: string,
+  visitor: Visitor,
+): Promise<void> {
   const { s } = ctx;
   const input = parseOr400(res, lang, sendInput, await readJson(req));
   if (!input) return;

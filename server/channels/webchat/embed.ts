@@ -4,7 +4,10 @@ import { LANGUAGES, translate } from '../../../i18n/index.ts';
 /** The launcher's strings, from the catalogue, in every language (the host page picks one). */
 function strings(): Record<string, { open: string; close: string; title: string }> {
   return Object.fromEntries(
-    LANGUAGES.map((l) => [l, { open: translate(l, 'widget.open'), close: translate(l, 'widget.close'), title: translate(l, 'widget.title') }]),
+    LANGUAGES.map((l) => [
+      l,
+      { open: translate(l, 'widget.open'), close: translate(l, 'widget.close'), title: translate(l, 'widget.title') },
+    ]),
   );
 }
 

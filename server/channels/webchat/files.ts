@@ -34,7 +34,8 @@ export async function handleVisitorUpload(
   const quota = s.env.WEBCHAT_UPLOAD_CHANNEL_BYTES_PER_DAY;
   const wait = await limits.uploadBudgetSpent(ip);
   if (wait > 0) return refuseUnread(req, res, lang, 'webchat.uploadIpBudget', wait);
-  if ((await channelUploadBytesToday(s.sql, visitor.orgId, visitor.channelId)) >= quota) return refuseUnread(req, res, lang, 'webchat.uploadChannelQuota', secondsToUtcMidnight());
+  if ((await channelUploadBytesToday(s.sql, visitor.orgId, visitor.channelId)) >= quota)
+    return refuseUnread(req, res, lang, 'webchat.uploadChannelQuota', secondsToUtcMidnight());
 
   const outcome = await receiveUpload(req, s, {
     orgId: visitor.orgId,
@@ -47,12 +48,24 @@ export async function handleVisitorUpload(
           if (!(await countChannelUpload(tx, visitor.orgId, visitor.channelId, f.sizeBytes, quota))) {
             throw new UploadRefused(429, 'webchat.uploadChannelQuota', secondsToUtcMidnight());
           }
-          await insertAttachment(tx, { id: f.id, orgId: visitor.orgId, uploadedBy: null, purpose: WEBCHAT_PURPOSE, filename: f.filename, contentType: f.contentType, sizeBytes: f.sizeBytes, storageKey: f.storageKey, sha256: f.sha256 });
+          await insertAttachment(tx, {
+            id: f.id,
+            orgId: visitor.orgId,
+            uploadedBy: null,
+            purpose: WEBCHAT_PURPOSE,
+            filename: f.filename,
+            contentType: f.contentType,
+            sizeBytes: f.sizeBytes,
+            storageKey: f.storageKey,
+            sha256: f.sha256,
+          });
           await recordVisitorUpload(tx, visitor, f.id);
         });
       } catch (err) {
         // Not kept, so not counted against the address.
-        await limits.returnUploadBytes(ip, f.sizeBytes).catch((e: unknown) => s.log.warn({ err: e }, 'could not return upload bytes to the address budget'));
+        await limits
+          .returnUploadBytes(ip, f.sizeBytes)
+          .catch((e: unknown) => s.log.warn({ err: e }, 'could not return upload bytes to the address budget'));
         throw err;
       }
     },
@@ -64,11 +77,23 @@ export async function handleVisitorUpload(
     });
   }
   const f = outcome.file;
-  sendJson(res, 201, { attachmentId: f.id, filename: f.filename, contentType: f.contentType, size: f.sizeBytes, url: `/webchat/files/${f.id}` } satisfies UploadAnswer);
+  sendJson(res, 201, {
+    attachmentId: f.id,
+    filename: f.filename,
+    contentType: f.contentType,
+    size: f.sizeBytes,
+    url: `/webchat/files/${f.id}`,
+  } satisfies UploadAnswer);
 }
 
 /** A 429 before any of the body is read; the rest of the body is discarded, never stored. */
-function refuseUnread(req: IncomingMessage, res: ServerResponse, lang: Language, key: 'webchat.uploadIpBudget' | 'webchat.uploadChannelQuota', retryAfter: number): void {
+function refuseUnread(
+  req: IncomingMessage,
+  res: ServerResponse,
+  lang: Language,
+  key: 'webchat.uploadIpBudget' | 'webchat.uploadChannelQuota',
+  retryAfter: number,
+): void {
   req.resume();
   refuse(res, 429, lang, key, { headers: { 'retry-after': String(retryAfter) } });
 }

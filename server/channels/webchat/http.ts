@@ -5,7 +5,11 @@ import { translate, type Language, type MessageKey } from '../../../i18n/index.t
 const MAX_JSON = 64 * 1024;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -18,7 +22,9 @@ export function refuse(
   extra: { params?: Record<string, string | number>; fields?: Record<string, string>; headers?: Record<string, string> } = {},
 ): void {
   if (extra.headers) for (const [k, v] of Object.entries(extra.headers)) res.setHeader(k, v);
-  sendJson(res, status, { error: { code: key, message: translate(lang, key, extra.params), ...(extra.fields ? { fields: extra.fields } : {}) } });
+  sendJson(res, status, {
+    error: { code: key, message: translate(lang, key, extra.params), ...(extra.fields ? { fields: extra.fields } : {}) },
+  });
 }
 
 /** The body as JSON; undefined when it is not JSON, not sent as JSON, or too large. */

@@ -28,14 +28,22 @@ const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export function startWebchat(s: Services, options: WebchatOptions = {}): RunningWebchat {
   const delivery = new WebchatDelivery(s, options.deliveryPollMs);
   const streams = new WebchatStreams(s);
-  const ctx: WebchatContext = { s, limits: new WebchatLimits({ uploadBytesPerIpPerHour: s.env.WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR, ...options }, s.redis), streams };
+  const ctx: WebchatContext = {
+    s,
+    limits: new WebchatLimits({ uploadBytesPerIpPerHour: s.env.WEBCHAT_UPLOAD_IP_BYTES_PER_HOUR, ...options }, s.redis),
+    streams,
+  };
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
   delivery.start();
   streams.start();
   return {
     streams,
     routes: [
-      { prefix: '/widget', handle: (req, res) => handleWidget(clientDir, req, res, async (id) => (await activeWebchatChannel(s.sql, id))?.allowedSites ?? null) },
+      {
+        prefix: '/widget',
+        handle: (req, res) =>
+          handleWidget(clientDir, req, res, async (id) => (await activeWebchatChannel(s.sql, id))?.allowedSites ?? null),
+      },
       { prefix: '/webchat', handle: (req, res) => handleWebchatApi(ctx, req, res) },
     ],
     async stop() {

@@ -1,6 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { Language } from '../../../i18n/index.ts';
-import { activeWebchatChannel, latestVisitorConversation, visitorMessage, webchatOwner, type Visitor } from '../../../db/queries/webchat.ts';
+import {
+  activeWebchatChannel,
+  latestVisitorConversation,
+  visitorMessage,
+  webchatOwner,
+  type Visitor,
+} from '../../../db/queries/webchat.ts';
 import type { StoredEvent } from '../../events/bus.ts';
 import type { WebchatStreamEvent, WebchatStreamEvents } from '../../../shared/webchat-wire.ts';
 import type { Services } from '../../services/index.ts';

@@ -3,8 +3,22 @@ import type { VisitorMessageRow } from '../../../db/queries/webchat.ts';
 import { visitorView } from './view.ts';
 
 const row = (over: Partial<VisitorMessageRow>): VisitorMessageRow => ({
-  id: 'm1', conversationId: 'c1', direction: 'out', kind: 'text', text: 'Hello', wireText: 'Hello', status: 'sent', isBot: false,
-  notice: null, menuLabel: null, authorLabel: 'Ana', channelMessageId: null, attachment: null, at: new Date(0), seq: 1, ...over,
+  id: 'm1',
+  conversationId: 'c1',
+  direction: 'out',
+  kind: 'text',
+  text: 'Hello',
+  wireText: 'Hello',
+  status: 'sent',
+  isBot: false,
+  notice: null,
+  menuLabel: null,
+  authorLabel: 'Ana',
+  channelMessageId: null,
+  attachment: null,
+  at: new Date(0),
+  seq: 1,
+  ...over,
 });
 
 describe('visitorView', () => {
@@ -16,7 +30,10 @@ describe('visitorView', () => {
   });
 
   it('names the menu choice and the rating request', () => {
-    expect(visitorView(row({ direction: 'in', text: '1', wireText: null, menuLabel: 'Support' }), 'v')).toMatchObject({ text: '1', menuChoice: 'Support' });
+    expect(visitorView(row({ direction: 'in', text: '1', wireText: null, menuLabel: 'Support' }), 'v')).toMatchObject({
+      text: '1',
+      menuChoice: 'Support',
+    });
     expect(visitorView(row({ isBot: true, notice: 'rating_request', authorLabel: null }), 'v').notice).toBe('ratingRequest');
   });
 });

@@ -12,7 +12,8 @@ function authorOf(row: VisitorMessageRow): { author: string | null; text: string
   if (row.direction === 'in' || row.isBot) return { author: null, text: row.wireText ?? row.text };
   const wire = row.wireText ?? row.text;
   const bold = /^\*([^*\n]+):\* /u.exec(wire);
-  if (row.text && bold && wire.slice(bold[0].length) === row.text && bold[1]!.length <= 100) return { author: bold[1]!.trim(), text: row.text };
+  if (row.text && bold && wire.slice(bold[0].length) === row.text && bold[1]!.length <= 100)
+    return { author: bold[1]!.trim(), text: row.text };
   if (row.text && wire !== row.text && wire.endsWith(`: ${row.text}`)) {
     const label = wire.slice(0, wire.length - row.text.length - 2);
     if (label && !label.includes('\n') && label.length <= 100) return { author: label, text: row.text };

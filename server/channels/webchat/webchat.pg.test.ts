@@ -17,7 +17,10 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 beforeAll(async () => {
   // TRUST_PROXY: each test visitor comes from its own address (X-Forwarded-For), so the
   // per-IP limits are tested on purpose only.
-  app = await startTestApp({ TRUST_PROXY: 'true', UPLOAD_MAX_BYTES: String(64 * 1024) }, { channels: { webchat: { deliveryPollMs: 100 } } });
+  app = await startTestApp(
+    { TRUST_PROXY: 'true', UPLOAD_MAX_BYTES: String(64 * 1024) },
+    { channels: { webchat: { deliveryPollMs: 100 } } },
+  );
   ids = await demoIds(app.db.sql);
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   channel = await makeChannel(app.db.sql, ids, 'webchat');
@@ -52,7 +55,11 @@ class TestVisitor {
   }
 
   async post(path: string, body: unknown): Promise<Answer> {
-    const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: this.headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+    const res = await fetch(`${app.url}${path}`, {
+      method: 'POST',
+      headers: this.headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   }
 
@@ -99,7 +106,10 @@ interface StreamEvent {
 function openStream(v: TestVisitor, query = '') {
   const events: StreamEvent[] = [];
   const controller = new AbortController();
-  const response = fetch(`${app.url}/webchat/stream${query}`, { headers: v.headers({ accept: 'text/event-stream' }), signal: controller.signal });
+  const response = fetch(`${app.url}/webchat/stream${query}`, {
+    headers: v.headers({ accept: 'text/event-stream' }),
+    signal: controller.signal,
+  });
   const reading = response.then(async (res) => {
     if (!res.ok || !res.body) return res.status;
     const reader = res.body.getReader();
@@ -109,7 +119,9 @@ function openStream(v: TestVisitor, query = '') {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (event, data) => events.push({ event, data: JSON.parse(data) }));
+        buffer = parseEvents(buffer + decoder.decode(value, { stream: true }), (event, data) =>
+          events.push({ event, data: JSON.parse(data) }),
+        );
       }
     } catch {
       /* aborted */
@@ -131,8 +143,10 @@ function openStream(v: TestVisitor, query = '') {
 
 const statusOf = async (messageId: string) => (await app.db.sql`SELECT status FROM messages WHERE id = ${messageId}`)[0]!.status as string;
 const conversationOf = async (v: TestVisitor) =>
-  (await app.db.sql`SELECT c.id, c.status FROM conversations c JOIN contacts k ON k.id = c.contact_id
-    WHERE k.webchat_visitor_id = ${v.visitorId} ORDER BY c.created_at DESC LIMIT 1`)[0] as { id: string; status: string };
+  (
+    await app.db.sql`SELECT c.id, c.status FROM conversations c JOIN contacts k ON k.id = c.contact_id
+    WHERE k.webchat_visitor_id = ${v.visitorId} ORDER BY c.created_at DESC LIMIT 1`
+  )[0] as { id: string; status: string };
 
 describe('POST /webchat/session', () => {
   it('gives a new visitor a random token, stored only as its hash', async () => {
@@ -166,7 +180,11 @@ describe('POST /webchat/session', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBe(en('error.invalidInput'));
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['channelId', 'name']);
-    const notJson = await fetch(`${app.url}/webchat/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ channelId: channel.id }) });
+    const notJson = await fetch(`${app.url}/webchat/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ channelId: channel.id }),
+    });
     expect(notJson.status).toBe(400);
   });
 
@@ -174,7 +192,8 @@ describe('POST /webchat/session', () => {
     expect(app.env.WEBCHAT_VISITOR_TTL_DAYS).toBe(30);
     const v = await newVisitor();
     expect((await v.send('Oi')).status).toBe(201);
-    const seen = async () => (await app.db.sql`SELECT last_seen_at FROM webchat_visitors WHERE id = ${v.visitorId}`)[0]!.last_seen_at as Date;
+    const seen = async () =>
+      (await app.db.sql`SELECT last_seen_at FROM webchat_visitors WHERE id = ${v.visitorId}`)[0]!.last_seen_at as Date;
 
     // Used 29 days ago: still valid, and this use extends it.
     await app.db.sql`UPDATE webchat_visitors SET last_seen_at = now() - interval '29 days' WHERE id = ${v.visitorId}`;
@@ -212,7 +231,12 @@ describe('a visitor and an agent talk', () => {
 
     const first = await v.send('Olá, preciso de ajuda', 'visitor-msg-0001');
     expect(first.status).toBe(201);
-    expect(first.body.message).toMatchObject({ direction: 'in', text: 'Olá, preciso de ajuda', clientMessageId: 'visitor-msg-0001', status: 'received' });
+    expect(first.body.message).toMatchObject({
+      direction: 'in',
+      text: 'Olá, preciso de ajuda',
+      clientMessageId: 'visitor-msg-0001',
+      status: 'received',
+    });
 
     // The bot menu comes back live…
     const menuLive = await stream.message((m) => m.isBot && m.direction === 'out', 'menu on the stream');
@@ -236,7 +260,11 @@ describe('a visitor and an agent talk', () => {
 
     const ana = await app.login('ana@demo.test');
     await ana.conversations.claim.mutate({ conversationId: conv.id });
-    const sent = await ana.conversations.send.mutate({ conversationId: conv.id, text: 'Olá! Como posso ajudar?', clientMessageId: 'ana-webchat-0001' });
+    const sent = await ana.conversations.send.mutate({
+      conversationId: conv.id,
+      text: 'Olá! Como posso ajudar?',
+      clientMessageId: 'ana-webchat-0001',
+    });
 
     const reply = await stream.message((m) => m.id === sent.id && m.status === 'delivered', 'agent reply on the stream');
     expect(reply).toMatchObject({ direction: 'out', text: 'Olá! Como posso ajudar?', author: 'Ana', isBot: false });
@@ -283,7 +311,8 @@ describe('a visitor and an agent talk', () => {
   it('marks bot and agent rows of web chat channels sent once stored, publishing the status', async () => {
     const v = await newVisitor();
     await v.send('hello there');
-    const [menu] = await app.db.sql`SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
+    const [menu] = await app.db
+      .sql`SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
       WHERE k.webchat_visitor_id = ${v.visitorId} AND m.direction = 'out'`;
     await waitFor(async () => (await statusOf(menu!.id as string)) === 'sent', 'queued → sent');
     const events = await app.db.sql`SELECT data FROM events WHERE type = 'message.status' AND data->>'messageId' = ${menu!.id as string}`;
@@ -311,7 +340,7 @@ describe('a visitor and an agent talk', () => {
 });
 
 describe('visitor isolation', () => {
-  it('visitor B never reads A\'s messages, files or stream', async () => {
+  it("visitor B never reads A's messages, files or stream", async () => {
     const a = await newVisitor();
     const b = await newVisitor();
     const bStream = openStream(b);
@@ -372,7 +401,8 @@ describe('visitor isolation', () => {
     expect((await v.get('/webchat/messages')).status).toBe(401);
 
     const otherOrg = await createOtherOrg(app.db.sql, 'webchat');
-    const [row] = await app.db.sql`INSERT INTO channels (org_id, kind, name) VALUES (${otherOrg.org.id}, 'webchat', 'Their chat') RETURNING id`;
+    const [row] = await app.db
+      .sql`INSERT INTO channels (org_id, kind, name) VALUES (${otherOrg.org.id}, 'webchat', 'Their chat') RETURNING id`;
     const theirs = await postSession({ channelId: row!.id });
     const outsider = new TestVisitor(theirs.body.visitorToken, theirs.body.visitorId, freshIp());
     const mine = await newVisitor();
@@ -417,7 +447,11 @@ describe('attachments both ways', () => {
     const up = await v.upload(new Blob([PNG], { type: 'image/png' }), 'photo.png');
     expect(up.status).toBe(201);
     const sent = await v.send('my photo', undefined, { attachmentId: up.body.attachmentId });
-    expect(sent.body.message).toMatchObject({ kind: 'image', text: 'my photo', attachment: { id: up.body.attachmentId, filename: 'photo.png', contentType: 'image/png' } });
+    expect(sent.body.message).toMatchObject({
+      kind: 'image',
+      text: 'my photo',
+      attachment: { id: up.body.attachmentId, filename: 'photo.png', contentType: 'image/png' },
+    });
     const back = await fetch(`${app.url}${sent.body.message.attachment.url}`, { headers: v.headers() });
     expect(back.status).toBe(200);
     expect(Buffer.from(await back.arrayBuffer()).equals(PNG)).toBe(true);
@@ -438,10 +472,21 @@ describe('attachments both ways', () => {
     await ana.conversations.claim.mutate({ conversationId: conv.id });
     const form = new FormData();
     form.append('file', new Blob(['invoice body'], { type: 'application/pdf' }), 'invoice.pdf');
-    const agentUpload = await (await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form })).json();
-    const out = await ana.conversations.send.mutate({ conversationId: conv.id, text: '', attachmentId: agentUpload.id, clientMessageId: 'ana-file-0001' });
+    const agentUpload = await (
+      await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form })
+    ).json();
+    const out = await ana.conversations.send.mutate({
+      conversationId: conv.id,
+      text: '',
+      attachmentId: agentUpload.id,
+      clientMessageId: 'ana-file-0001',
+    });
     const seen = await waitFor(async () => (await v.messages()).find((m) => m.id === out.id), 'agent file in the widget');
-    expect(seen).toMatchObject({ direction: 'out', author: 'Ana', attachment: { id: agentUpload.id, filename: 'invoice.pdf', url: `/webchat/files/${agentUpload.id}` } });
+    expect(seen).toMatchObject({
+      direction: 'out',
+      author: 'Ana',
+      attachment: { id: agentUpload.id, filename: 'invoice.pdf', url: `/webchat/files/${agentUpload.id}` },
+    });
     const file = await fetch(`${app.url}${seen.attachment.url}`, { headers: v.headers() });
     expect(await file.text()).toBe('invoice body');
     // Another visitor cannot.
@@ -464,14 +509,19 @@ describe('GET /webchat/channel', () => {
     await app.db.sql`UPDATE organizations SET brand_color = '#7C3AED' WHERE id = ${ids.orgId}`;
     const [org] = await app.db.sql<{ name: string }[]>`SELECT name FROM organizations WHERE id = ${ids.orgId}`;
     // The launcher asks from the company's page: another origin, no cookies.
-    const res = await fetch(`${app.url}/webchat/channel?channelId=${channel.id}`, { headers: { origin: 'https://shop.example', 'sec-fetch-site': 'cross-site' } });
+    const res = await fetch(`${app.url}/webchat/channel?channelId=${channel.id}`, {
+      headers: { origin: 'https://shop.example', 'sec-fetch-site': 'cross-site' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const body = await res.json();
     expect(body).toEqual({
       channel: { id: channel.id, name: channel.name },
       organization: { name: org!.name, brandColor: '#7c3aed' },
-      menu: [{ key: '1', label: 'Support' }, { key: '2', label: 'Sales' }],
+      menu: [
+        { key: '1', label: 'Support' },
+        { key: '2', label: 'Sales' },
+      ],
       noOneAvailableMessage: channel.noOneAvailableMessage,
       allowedSites: [],
     });
@@ -512,7 +562,14 @@ describe('/widget', () => {
     const csp = res.headers.get('content-security-policy')!.split(/;\s*/);
     expect(csp).toContain('frame-ancestors *');
     // The widget's own policy: everything from Atende's origin, no inline script.
-    for (const directive of ["default-src 'self'", "script-src 'self'", "connect-src 'self'", "img-src 'self' blob: data:", "object-src 'none'", "base-uri 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "connect-src 'self'",
+      "img-src 'self' blob: data:",
+      "object-src 'none'",
+      "base-uri 'none'",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(res.headers.get('x-frame-options')).toBeNull();
@@ -535,9 +592,19 @@ describe('/widget', () => {
 describe('allowed sites of a web chat channel', () => {
   it('the admin saves origins as browsers write them, and refuses anything else with a sentence', async () => {
     const admin = await app.login('admin@demo.test', undefined, { 'accept-language': 'en' });
-    const created = await admin.admin.channels.create.mutate({ kind: 'webchat', name: `Sites ${randomUUID().slice(0, 6)}`, allowedSites: ['https://Shop.Example.com/', 'http://localhost:8080'] });
+    const created = await admin.admin.channels.create.mutate({
+      kind: 'webchat',
+      name: `Sites ${randomUUID().slice(0, 6)}`,
+      allowedSites: ['https://Shop.Example.com/', 'http://localhost:8080'],
+    });
     expect(created.allowedSites).toEqual(['https://shop.example.com', 'http://localhost:8080']);
-    for (const bad of ['shop.example.com', 'https://shop.example.com/checkout', 'https://*.example.com', "https://shop.example.com; script-src 'unsafe-inline'", 'ftp://shop.example.com']) {
+    for (const bad of [
+      'shop.example.com',
+      'https://shop.example.com/checkout',
+      'https://*.example.com',
+      "https://shop.example.com; script-src 'unsafe-inline'",
+      'ftp://shop.example.com',
+    ]) {
       const e = await refusal(admin.admin.channels.update.mutate({ id: created.id, allowedSites: ['https://ok.example.com', bad] }));
       expect([e.code, e.data.reason]).toEqual(['BAD_REQUEST', 'admin.channels.badSite']);
       expect(e.message).toBe(en('admin.channels.badSite', { value: bad }));
@@ -551,7 +618,9 @@ describe('allowed sites of a web chat channel', () => {
     expect(cleared.allowedSites).toEqual([]);
     // A WhatsApp channel is not embedded anywhere: the field is ignored.
     const whatsapp = await makeChannel(app.db.sql, ids, 'whatsapp');
-    expect((await admin.admin.channels.update.mutate({ id: whatsapp.id, allowedSites: ['https://shop.example.com'] })).allowedSites).toEqual([]);
+    expect(
+      (await admin.admin.channels.update.mutate({ id: whatsapp.id, allowedSites: ['https://shop.example.com'] })).allowedSites,
+    ).toEqual([]);
   });
 
   it('the widget page may be framed only by them, and the widget learns them from GET /webchat/channel', async () => {

@@ -41,14 +41,22 @@ export function widgetStringsBlock(): string {
   if (!stringsBlock) {
     const keys = (Object.keys(catalogue.en) as MessageKey[]).filter((k) => k.startsWith('widget.') || WIDGET_EXTRA_KEYS.includes(k));
     const strings = Object.fromEntries(LANGUAGES.map((l) => [l, Object.fromEntries(keys.map((k) => [k, translate(l, k)]))]));
-    const json = JSON.stringify({ languages: [...LANGUAGES], defaultLanguage: DEFAULT_LANGUAGE, strings } satisfies WidgetStrings).replace(/</g, '\\u003c');
+    const json = JSON.stringify({ languages: [...LANGUAGES], defaultLanguage: DEFAULT_LANGUAGE, strings } satisfies WidgetStrings).replace(
+      /</g,
+      '\\u003c',
+    );
     stringsBlock = `<script type="application/json" id="${STRINGS_ELEMENT_ID}">${json}</script>`;
   }
   return stringsBlock;
 }
 
 /** GET /widget (the page, built by Vite into <clientDir>/widget/index.html) and /widget/embed.js. */
-export async function handleWidget(clientDir: string, req: IncomingMessage, res: ServerResponse, allowedSitesOf: AllowedSitesOf): Promise<void> {
+export async function handleWidget(
+  clientDir: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowedSitesOf: AllowedSitesOf,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const lang = pickLanguage(req.headers['accept-language']);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -81,7 +89,9 @@ export async function handleWidget(clientDir: string, req: IncomingMessage, res:
   try {
     html = fs.readFileSync(file, 'utf8').replace('</head>', `${widgetStringsBlock()}</head>`);
   } catch {
-    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(translate(lang, 'webchat.notBuilt'));
+    res
+      .writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+      .end(translate(lang, 'webchat.notBuilt'));
     return;
   }
   // An unknown channel's page only says so (the API refuses it): any site may show that.

@@ -7,9 +7,16 @@ import type { Services } from '../../services/index.ts';
  * the environment's only for the environment's channel (domain/whatsapp-env.ts); null when
  * it has none, so nothing is sent with someone else's token.
  */
-export async function channelAndToken(s: Services, orgId: string, channelId: string): Promise<{ channel: Channel | null; token: string | null }> {
+export async function channelAndToken(
+  s: Services,
+  orgId: string,
+  channelId: string,
+): Promise<{ channel: Channel | null; token: string | null }> {
   const channel = await channelWithSecrets(s.sql, orgId, channelId);
   if (!channel) return { channel: null, token: null };
-  const token = accessTokenFor(channel, { phoneNumberId: s.env.WHATSAPP_PHONE_NUMBER_ID, accessToken: s.env.WHATSAPP_ACCESS_TOKEN ?? null });
+  const token = accessTokenFor(channel, {
+    phoneNumberId: s.env.WHATSAPP_PHONE_NUMBER_ID,
+    accessToken: s.env.WHATSAPP_ACCESS_TOKEN ?? null,
+  });
   return { channel, token };
 }

@@ -26,7 +26,13 @@ async function streamToBuffer(stream: Readable): Promise<Buffer> {
 }
 
 const MEDIA_KIND = (contentType: string) =>
-  contentType.startsWith('image/') ? 'image' : contentType.startsWith('video/') ? 'video' : contentType.startsWith('audio/') ? 'audio' : 'document';
+  contentType.startsWith('image/')
+    ? 'image'
+    : contentType.startsWith('video/')
+      ? 'video'
+      : contentType.startsWith('audio/')
+        ? 'audio'
+        : 'document';
 
 /**
  * The WhatsApp delivery worker: at most once. A row is marked `sending` (committed) before
@@ -37,7 +43,10 @@ const MEDIA_KIND = (contentType: string) =>
 export class WhatsappDelivery extends OutboundWorker {
   private graph: GraphClient;
 
-  constructor(s: Services, private options: DeliveryOptions = {}) {
+  constructor(
+    s: Services,
+    private options: DeliveryOptions = {},
+  ) {
     super(s, options.pollMs ?? 2_000, 'WhatsApp delivery');
     this.graph = new GraphClient(s.env.WHATSAPP_GRAPH_URL);
   }
@@ -93,7 +102,10 @@ export class WhatsappDelivery extends OutboundWorker {
     } else {
       try {
         const body = await this.buildBody(m, channel.phoneNumberId, token);
-        result = 'error' in body ? { kind: 'failed', code: null, title: String(body.error) } : await this.graph.sendMessage(channel.phoneNumberId, token, body);
+        result =
+          'error' in body
+            ? { kind: 'failed', code: null, title: String(body.error) }
+            : await this.graph.sendMessage(channel.phoneNumberId, token, body);
       } catch (err) {
         // Preparing (reading the file, uploading media) failed before the message itself was sent.
         result = { kind: 'retry', code: null, title: err instanceof Error ? err.message : String(err) };

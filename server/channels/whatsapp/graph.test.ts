@@ -4,7 +4,8 @@ import { GraphClient, isMediaId, MediaRefused, mediaUrlAllowed } from './graph.t
 describe('inbound media requests', () => {
   it('take only plain numeric media ids', () => {
     expect(isMediaId('1037543291543636')).toBe(true);
-    for (const id of ['', '../../1/x', '12/34', '12?fields=a', '%2e%2e', '12 ', 'MEDIA1', '1'.repeat(41)]) expect(isMediaId(id)).toBe(false);
+    for (const id of ['', '../../1/x', '12/34', '12?fields=a', '%2e%2e', '12 ', 'MEDIA1', '1'.repeat(41)])
+      expect(isMediaId(id)).toBe(false);
   });
 
   it('refuse a media id that is not one before any request', async () => {
@@ -27,7 +28,8 @@ describe('inbound media requests', () => {
       'http://127.0.0.1:4011/files/1',
       'https://127.0.0.1:4010/files/1',
       'not a url',
-    ]) expect(mediaUrlAllowed(url, hosts), url).toBe(false);
+    ])
+      expect(mediaUrlAllowed(url, hosts), url).toBe(false);
     expect(mediaUrlAllowed('https://lookaside.fbsbx.com/x', [])).toBe(false);
   });
 });

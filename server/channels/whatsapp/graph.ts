@@ -53,7 +53,9 @@ export function mediaUrlAllowed(url: string, hosts: readonly string[]): boolean 
     return false;
   }
   if (u.username || u.password) return false;
-  return hosts.some((entry) => (entry.includes('://') ? u.origin === entry : u.protocol === 'https:' && u.port === '' && u.hostname === entry));
+  return hosts.some((entry) =>
+    entry.includes('://') ? u.origin === entry : u.protocol === 'https:' && u.port === '' && u.hostname === entry,
+  );
 }
 
 export interface GraphOptions {
@@ -64,7 +66,10 @@ export interface GraphOptions {
 
 export class GraphClient {
   private version: string;
-  constructor(private baseUrl: string, private options: GraphOptions = {}) {
+  constructor(
+    private baseUrl: string,
+    private options: GraphOptions = {},
+  ) {
     this.version = options.version ?? GRAPH_VERSION;
   }
 
@@ -107,7 +112,10 @@ export class GraphClient {
     form.append('type', file.contentType);
     form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.contentType }), file.filename);
     const res = await fetch(this.url(`${phoneNumberId}/media`), {
-      method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form, signal: AbortSignal.timeout(TIMEOUT_MS),
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const json = (await res.json().catch(() => ({}))) as { id?: string; error?: { message?: string } };
     if (!res.ok || !json.id) throw new Error(`media upload failed: ${json.error?.message ?? res.status}`);
@@ -121,7 +129,10 @@ export class GraphClient {
    */
   async lookupMedia(mediaId: string, token: string): Promise<{ url: string; mimeType: string | null }> {
     if (!isMediaId(mediaId)) throw new MediaRefused('media id is not a Graph media id');
-    const meta = await fetch(this.url(encodeURIComponent(mediaId)), { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const meta = await fetch(this.url(encodeURIComponent(mediaId)), {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     const info = (await meta.json().catch(() => ({}))) as { url?: unknown; mime_type?: unknown };
     if (!meta.ok || typeof info.url !== 'string') throw new Error(`media lookup failed: HTTP ${meta.status}`);
     return { url: info.url, mimeType: typeof info.mime_type === 'string' ? mediaType(info.mime_type) : null };
@@ -134,8 +145,13 @@ export class GraphClient {
   async fetchMediaFile(url: string, token: string): Promise<{ bytes: Buffer; contentType: string | null }> {
     let next = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      if (!mediaUrlAllowed(next, this.options.mediaHosts ?? [])) throw new MediaRefused(`media URL on a host not in WHATSAPP_MEDIA_HOSTS: ${hostOf(next)}`);
-      const file = await fetch(next, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (!mediaUrlAllowed(next, this.options.mediaHosts ?? []))
+        throw new MediaRefused(`media URL on a host not in WHATSAPP_MEDIA_HOSTS: ${hostOf(next)}`);
+      const file = await fetch(next, {
+        headers: { authorization: `Bearer ${token}` },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
       const location = file.status >= 300 && file.status < 400 ? file.headers.get('location') : null;
       if (location) {
         await file.body?.cancel();

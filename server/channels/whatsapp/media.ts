@@ -22,9 +22,15 @@ export class MediaFetcher {
   private graph: GraphClient;
   private pump: Pump;
 
-  constructor(private s: Services, private pollMs = 15_000) {
+  constructor(
+    private s: Services,
+    private pollMs = 15_000,
+  ) {
     this.graph = new GraphClient(s.env.WHATSAPP_GRAPH_URL, { mediaHosts: s.env.WHATSAPP_MEDIA_HOSTS });
-    this.pump = new Pump(() => this.cycle(), (err) => s.log.warn({ err }, 'media fetch cycle failed'));
+    this.pump = new Pump(
+      () => this.cycle(),
+      (err) => s.log.warn({ err }, 'media fetch cycle failed'),
+    );
   }
 
   start(): void {
@@ -34,7 +40,6 @@ export class MediaFetcher {
   wake(): void {
     this.pump.wake();
   }
-
 
   stop(): Promise<void> {
     return this.pump.stop();
@@ -60,7 +65,8 @@ export class MediaFetcher {
       if (!token) throw new Error('no access token for this channel');
       const found = await this.graph.lookupMedia(mediaId, token);
       // Only the types an upload may have are stored (they are served back to agents as is).
-      if (found.mimeType !== null && !ALLOWED_TYPES.has(found.mimeType)) throw new MediaRefused(`media type not allowed: ${found.mimeType}`);
+      if (found.mimeType !== null && !ALLOWED_TYPES.has(found.mimeType))
+        throw new MediaRefused(`media type not allowed: ${found.mimeType}`);
       const file = await this.graph.fetchMediaFile(found.url, token);
       const contentType = found.mimeType ?? file.contentType ?? 'application/octet-stream';
       if (!ALLOWED_TYPES.has(contentType)) throw new MediaRefused(`media type not allowed: ${contentType}`);
@@ -69,8 +75,15 @@ export class MediaFetcher {
       const stored = await this.s.storage.put(key, Readable.from(file.bytes), this.s.env.UPLOAD_MAX_BYTES * 4);
       const ext = contentType.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin';
       await insertAttachment(this.s.sql, {
-        id, orgId, uploadedBy: null, purpose: 'message', filename: media?.filename ?? `${m.kind}.${ext}`, contentType,
-        sizeBytes: stored.sizeBytes, storageKey: key, sha256: stored.sha256,
+        id,
+        orgId,
+        uploadedBy: null,
+        purpose: 'message',
+        filename: media?.filename ?? `${m.kind}.${ext}`,
+        contentType,
+        sizeBytes: stored.sizeBytes,
+        storageKey: key,
+        sha256: stored.sha256,
       });
       const updated = await attachFetchedMedia(this.s.sql, orgId, messageId, id);
       const conversation = await getConversation(this.s.sql, orgId, m.conversationId);

@@ -128,7 +128,8 @@ export function parseWebhook(body: unknown): ParsedWebhook {
         }
         const from = str(m.from)?.replace(/\D/g, '') || null;
         const fromUserId = str(m.from_user_id) ?? str(m.user_id);
-        const contact = contacts.find((c) => (from && str(c.wa_id) === from) || (fromUserId && str(c.user_id) === fromUserId)) ?? contacts[0] ?? {};
+        const contact =
+          contacts.find((c) => (from && str(c.wa_id) === from) || (fromUserId && str(c.user_id) === fromUserId)) ?? contacts[0] ?? {};
         out.messages.push({
           phoneNumberId,
           from: from ?? (str(contact.wa_id)?.replace(/\D/g, '') || null),

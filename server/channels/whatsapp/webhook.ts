@@ -1,6 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { channelByPhoneNumberId, getChannel, whatsappChannelOrgId, type Channel, type ChannelSecrets } from '../../../db/queries/channels.ts';
+import {
+  channelByPhoneNumberId,
+  getChannel,
+  whatsappChannelOrgId,
+  type Channel,
+  type ChannelSecrets,
+} from '../../../db/queries/channels.ts';
 import { setMediaStatus } from '../../../db/queries/messages.ts';
 import { ingestInbound } from '../../commands/conversations/ingest.ts';
 import type { Services } from '../../services/index.ts';
@@ -53,7 +59,11 @@ async function routeFor(s: Services, channelId: string | null): Promise<Route | 
   if (!channelId) {
     const env = s.env;
     return {
-      secrets: { appSecret: env.WHATSAPP_APP_SECRET ?? null, verifyToken: env.WHATSAPP_VERIFY_TOKEN ?? null, accessToken: env.WHATSAPP_ACCESS_TOKEN ?? null },
+      secrets: {
+        appSecret: env.WHATSAPP_APP_SECRET ?? null,
+        verifyToken: env.WHATSAPP_VERIFY_TOKEN ?? null,
+        accessToken: env.WHATSAPP_ACCESS_TOKEN ?? null,
+      },
       accepts: (c) => servedByEnv(c, env.WHATSAPP_PHONE_NUMBER_ID),
     };
   }
@@ -106,7 +116,8 @@ export async function handleWhatsappWebhook(s: Services, req: IncomingMessage, r
     const mode = url.searchParams.get('hub.mode');
     const token = url.searchParams.get('hub.verify_token') ?? '';
     const challenge = url.searchParams.get('hub.challenge') ?? '';
-    if (mode === 'subscribe' && route.secrets.verifyToken && equalSecret(token, route.secrets.verifyToken)) return reply(res, 200, challenge);
+    if (mode === 'subscribe' && route.secrets.verifyToken && equalSecret(token, route.secrets.verifyToken))
+      return reply(res, 200, challenge);
     return reply(res, 403, 'Verification failed.');
   }
   if (req.method !== 'POST') return reply(res, 405, 'Use GET or POST.');

@@ -30,12 +30,17 @@ beforeAll(async () => {
   other = await createOtherOrg(app.db.sql, 'wa-sec');
   adminB = await app.login(other.admin.email, other.password);
   const created = await adminB.admin.channels.create.mutate({
-    kind: 'whatsapp', name: 'Borrowed', phoneNumberId: BORROWED,
+    kind: 'whatsapp',
+    name: 'Borrowed',
+    phoneNumberId: BORROWED,
     // Not an input: asked for anyway, and ignored (checked below).
     ...({ envManaged: true } as object),
     // Two options: the bot answers with its menu (one option would queue at once).
     botGreeting: 'Hi from B',
-    botOptions: [{ key: '1', label: 'Support', teamId: other.team.id }, { key: '2', label: 'Help', teamId: other.team.id }],
+    botOptions: [
+      { key: '1', label: 'Support', teamId: other.team.id },
+      { key: '2', label: 'Help', teamId: other.team.id },
+    ],
   });
   channelB = (await getChannel(app.db.sql, other.org.id, created.id))!;
 });
@@ -56,7 +61,12 @@ describe('the environment channel', () => {
     expect(marked).toEqual([{ org_id: ids.orgId, phone_number_id: PHONE_NUMBER_ID }]);
     expect(channelB.envManaged).toBe(false);
     const [listed] = (await adminB.admin.channels.list.query()).filter((c) => c.id === channelB.id);
-    expect(listed).toMatchObject({ envManaged: false, hasAppSecret: false, hasAccessToken: false, webhookPath: `/webhooks/whatsapp/${channelB.id}` });
+    expect(listed).toMatchObject({
+      envManaged: false,
+      hasAppSecret: false,
+      hasAccessToken: false,
+      webhookPath: `/webhooks/whatsapp/${channelB.id}`,
+    });
   });
 
   it("does not carry webhooks signed with the environment's secret to a channel an admin created", async () => {
@@ -75,7 +85,10 @@ describe('the environment channel', () => {
     const from = '5511980000002';
     // As if it had arrived through the channel's own route: the bot answers on channel B.
     await inbound(app, channelB, { from, text: 'Oi' });
-    const greeting = await waitFor(async () => (await messagesOf(from)).find((m) => m.direction === 'out' && !['queued', 'sending'].includes(m.status as string)), 'greeting settled');
+    const greeting = await waitFor(
+      async () => (await messagesOf(from)).find((m) => m.direction === 'out' && !['queued', 'sending'].includes(m.status as string)),
+      'greeting settled',
+    );
     expect(greeting.status).toBe('failed');
     expect(graph.posts.filter((p) => p.phoneNumberId === BORROWED)).toHaveLength(0);
     expect(graph.requests.filter((r) => r.path.includes(BORROWED))).toHaveLength(0);
@@ -91,13 +104,17 @@ describe('the environment channel', () => {
     const moved = await refusal(admin.admin.channels.update.mutate({ id: env!.id, phoneNumberId: '100000000000556' }));
     expect([moved.code, moved.data.reason]).toEqual(['BAD_REQUEST', 'config.envChannelNumber']);
     // Saving its other settings with the same number is fine.
-    expect(await admin.admin.channels.update.mutate({ id: env!.id, phoneNumberId: PHONE_NUMBER_ID, name: 'WhatsApp' })).toMatchObject({ envManaged: true, webhookPath: '/webhooks/whatsapp' });
+    expect(await admin.admin.channels.update.mutate({ id: env!.id, phoneNumberId: PHONE_NUMBER_ID, name: 'WhatsApp' })).toMatchObject({
+      envManaged: true,
+      webhookPath: '/webhooks/whatsapp',
+    });
   });
 });
 
 describe('a phone number id another organization has', () => {
   it('gets the same answer as a malformed one, on create and on update', async () => {
-    await app.db.sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'Demo second', '100000000000888')`;
+    await app.db
+      .sql`INSERT INTO channels (org_id, kind, name, phone_number_id) VALUES (${ids.orgId}, 'whatsapp', 'Demo second', '100000000000888')`;
     const answer = async (p: Promise<unknown>) => {
       const e = await refusal(p);
       return { status: e.status, code: e.code, message: e.message, reason: e.data.reason, fieldErrors: e.data.fieldErrors };
@@ -117,10 +134,22 @@ describe('inbound media', () => {
   const mediaMessage = (from: string, id: string, mime = 'image/jpeg') =>
     envelope({
       contacts: [{ profile: { name: 'Media' }, wa_id: from }],
-      messages: [{ from, id: `wamid.SEC${from}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'image', image: { mime_type: mime, sha256: 'x', id } }],
+      messages: [
+        {
+          from,
+          id: `wamid.SEC${from}`,
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          type: 'image',
+          image: { mime_type: mime, sha256: 'x', id },
+        },
+      ],
     });
   const settled = async (from: string, also: () => boolean = () => false) =>
-    waitFor(async () => (await messagesOf(from)).find((m) => m.direction === 'in' && (m.media_status !== 'pending' || also())), 'media settled', 15_000);
+    waitFor(
+      async () => (await messagesOf(from)).find((m) => m.direction === 'in' && (m.media_status !== 'pending' || also())),
+      'media settled',
+      15_000,
+    );
 
   it('never puts an id that is not a Graph media id into a URL: stored as unavailable, nothing fetched', async () => {
     const before = graph.requests.length;

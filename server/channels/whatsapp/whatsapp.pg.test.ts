@@ -4,7 +4,15 @@ import { translate } from '../../../i18n/index.ts';
 import { type TestApp } from '../../../test/helpers/app.ts';
 import type { FakeGraph } from '../../../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../../../test/helpers/orgs.ts';
-import { envelope, PHONE_NUMBER_ID, postWebhook, startWhatsAppApp, statusUpdate, textMessage, VERIFY_TOKEN } from '../../../test/helpers/whatsapp.ts';
+import {
+  envelope,
+  PHONE_NUMBER_ID,
+  postWebhook,
+  startWhatsAppApp,
+  statusUpdate,
+  textMessage,
+  VERIFY_TOKEN,
+} from '../../../test/helpers/whatsapp.ts';
 
 let app: TestApp;
 let graph: FakeGraph;
@@ -17,9 +25,17 @@ beforeAll(async () => {
   await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
   // The environment-configured channel (the demo seed makes it; create it when absent).
   const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
-  const id = existing?.id ?? (await app.db.sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true) RETURNING id`)[0]!.id;
+  const id =
+    existing?.id ??
+    (
+      await app.db
+        .sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true) RETURNING id`
+    )[0]!.id;
   await app.db.sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
-    bot_options = ${app.db.sql.json([{ key: '1', label: 'Support', teamId: ids.teams.Support }, { key: '2', label: 'Sales', teamId: ids.teams.Sales }])}
+    bot_options = ${app.db.sql.json([
+      { key: '1', label: 'Support', teamId: ids.teams.Support },
+      { key: '2', label: 'Sales', teamId: ids.teams.Sales },
+    ])}
     WHERE id = ${id}`;
   channel = (await getChannel(app.db.sql, ids.orgId, id as string))!;
 });
@@ -29,7 +45,8 @@ afterAll(async () => {
 });
 
 const messagesOf = (from: string) =>
-  app.db.sql`SELECT m.id, m.direction, m.kind, m.text, m.status, m.channel_message_id, m.attachment_id, m.media_status, m.payload, m.error_code
+  app.db
+    .sql`SELECT m.id, m.direction, m.kind, m.text, m.status, m.channel_message_id, m.attachment_id, m.media_status, m.payload, m.error_code
     FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
     WHERE k.whatsapp = ${from} ORDER BY m.created_at, m.id`;
 
@@ -74,7 +91,12 @@ describe('a WhatsApp conversation end to end through the fake Graph API', () => 
     const menu = await waitFor(async () => (await messagesOf(from)).find((m) => m.direction === 'out' && m.status === 'sent'), 'menu sent');
     const post = graph.postsFor(menu.id as string);
     expect(post).toHaveLength(1);
-    expect(post[0]!.body).toMatchObject({ messaging_product: 'whatsapp', to: from, type: 'text', text: { body: 'Hello! Which team?\n1 Support\n2 Sales' } });
+    expect(post[0]!.body).toMatchObject({
+      messaging_product: 'whatsapp',
+      to: from,
+      type: 'text',
+      text: { body: 'Hello! Which team?\n1 Support\n2 Sales' },
+    });
     expect(post[0]!.phoneNumberId).toBe(PHONE_NUMBER_ID);
     // Statuses out of order, and repeated: never backwards.
     await postWebhook(app.url, envelope(statusUpdate(menu.channel_message_id as string, 'read')));
@@ -83,12 +105,20 @@ describe('a WhatsApp conversation end to end through the fake Graph API', () => 
     expect((await app.db.sql`SELECT status FROM messages WHERE id = ${menu.id}`)[0]!.status).toBe('read');
 
     await postWebhook(app.url, envelope(textMessage(from, '1')));
-    const [conv] = await app.db.sql`SELECT c.id, c.status FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from}`;
+    const [conv] = await app.db
+      .sql`SELECT c.id, c.status FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from}`;
     expect(conv!.status).toBe('waiting');
     const ana = await app.login('ana@demo.test');
     await ana.conversations.claim.mutate({ conversationId: conv!.id });
-    const sent = await ana.conversations.send.mutate({ conversationId: conv!.id, text: 'Olá! Como posso ajudar?', clientMessageId: 'e2e-wa-0001' });
-    await waitFor(async () => (await app.db.sql`SELECT status FROM messages WHERE id = ${sent.id}`)[0]!.status === 'sent', 'agent message sent');
+    const sent = await ana.conversations.send.mutate({
+      conversationId: conv!.id,
+      text: 'Olá! Como posso ajudar?',
+      clientMessageId: 'e2e-wa-0001',
+    });
+    await waitFor(
+      async () => (await app.db.sql`SELECT status FROM messages WHERE id = ${sent.id}`)[0]!.status === 'sent',
+      'agent message sent',
+    );
     expect(graph.postsFor(sent.id)).toHaveLength(1);
     expect(graph.postsFor(sent.id)[0]!.body.text.body).toBe('*Ana:* Olá! Como posso ajudar?');
     const view = await ana.conversations.get.query({ conversationId: conv!.id });
@@ -101,8 +131,17 @@ describe('a WhatsApp conversation end to end through the fake Graph API', () => 
     const payload = {
       object: 'whatsapp_business_account',
       entry: [
-        { id: 'WABA-1', changes: [{ field: 'messages', value: { ...envelope(a).entry[0]!.changes[0]!.value } }, { field: 'messages', value: { ...envelope(b).entry[0]!.changes[0]!.value } }] },
-        { id: 'WABA-1', changes: [{ field: 'messages', value: { ...envelope(textMessage('5511944440003', 'third')).entry[0]!.changes[0]!.value } }] },
+        {
+          id: 'WABA-1',
+          changes: [
+            { field: 'messages', value: { ...envelope(a).entry[0]!.changes[0]!.value } },
+            { field: 'messages', value: { ...envelope(b).entry[0]!.changes[0]!.value } },
+          ],
+        },
+        {
+          id: 'WABA-1',
+          changes: [{ field: 'messages', value: { ...envelope(textMessage('5511944440003', 'third')).entry[0]!.changes[0]!.value } }],
+        },
       ],
     };
     expect((await postWebhook(app.url, payload)).status).toBe(200);
@@ -117,13 +156,19 @@ describe('delivery at most once', () => {
   async function activeConversation(from: string) {
     await postWebhook(app.url, envelope(textMessage(from, 'hi')));
     await postWebhook(app.url, envelope(textMessage(from, '1')));
-    const [conv] = await app.db.sql`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from} AND c.status <> 'closed'`;
+    const [conv] = await app.db
+      .sql`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${from} AND c.status <> 'closed'`;
     const ana = await app.login('ana@demo.test');
     await ana.conversations.claim.mutate({ conversationId: conv!.id });
-    await waitFor(async () => (await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${conv!.id} AND status IN ('queued', 'sending')`).length === 0, 'bot messages out');
+    await waitFor(
+      async () =>
+        (await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${conv!.id} AND status IN ('queued', 'sending')`).length === 0,
+      'bot messages out',
+    );
     return { id: conv!.id as string, ana };
   }
-  const statusOf = async (id: string) => (await app.db.sql`SELECT status, error_code, channel_message_id FROM messages WHERE id = ${id}`)[0]!;
+  const statusOf = async (id: string) =>
+    (await app.db.sql`SELECT status, error_code, channel_message_id FROM messages WHERE id = ${id}`)[0]!;
 
   it('a broken connection while sending leaves the message "unknown", never re-sent, until a status settles it', async () => {
     const { id, ana } = await activeConversation('5511955550001');
@@ -141,7 +186,8 @@ describe('delivery at most once', () => {
 
   it('a row found "sending" after a crash becomes unknown and is never POSTed', async () => {
     const { id } = await activeConversation('5511955550002');
-    const [row] = await app.db.sql`INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, text, wire_text, author_id, status, sending_started_at, attempts)
+    const [row] = await app.db
+      .sql`INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, text, wire_text, author_id, status, sending_started_at, attempts)
       VALUES (${ids.orgId}, ${id}, ${channel.id}, 'out', 'text', 'crashed', 'crashed', ${ids.users['ana@demo.test']}, 'sending', now() - interval '10 minutes', 1) RETURNING id`;
     await waitFor(async () => (await statusOf(row!.id as string)).status === 'unknown', 'lease expiry');
     expect(graph.postsFor(row!.id as string)).toHaveLength(0);
@@ -151,7 +197,10 @@ describe('delivery at most once', () => {
 
   it('retries 5xx and rate limits before a wamid, with backoff', async () => {
     const { id, ana } = await activeConversation('5511955550003');
-    graph.next({ status: 500, error: { code: 1, message: 'An unknown error occurred' } }, { status: 400, error: { code: 130429, message: 'Rate limit hit' } });
+    graph.next(
+      { status: 500, error: { code: 1, message: 'An unknown error occurred' } },
+      { status: 400, error: { code: 130429, message: 'Rate limit hit' } },
+    );
     const m = await ana.conversations.send.mutate({ conversationId: id, text: 'eventually', clientMessageId: 'retry-0001' });
     await waitFor(async () => (await statusOf(m.id)).status === 'queued' && graph.postsFor(m.id).length === 1, 'first failure');
     await app.db.sql`UPDATE messages SET next_attempt_at = now() WHERE id = ${m.id}`;
@@ -163,13 +212,21 @@ describe('delivery at most once', () => {
 
   it("turns Meta's error codes into sentences, synchronous or by status webhook", async () => {
     const { id, ana } = await activeConversation('5511955550004');
-    graph.next({ status: 400, error: { code: 131047, message: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed' } });
+    graph.next({
+      status: 400,
+      error: { code: 131047, message: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed' },
+    });
     const m = await ana.conversations.send.mutate({ conversationId: id, text: 'late', clientMessageId: 'err-0001' });
     await waitFor(async () => (await statusOf(m.id)).status === 'failed', 'failed');
     expect((await statusOf(m.id)).error_code).toBe(131047);
     const later = await ana.conversations.send.mutate({ conversationId: id, text: 'later', clientMessageId: 'err-0002' });
     const sent = await waitFor(async () => ((await statusOf(later.id)).status === 'sent' ? statusOf(later.id) : null), 'sent');
-    await postWebhook(app.url, envelope(statusUpdate(sent.channel_message_id as string, 'failed', later.id, { errors: [{ code: 131026, title: 'Message undeliverable' }] })));
+    await postWebhook(
+      app.url,
+      envelope(
+        statusUpdate(sent.channel_message_id as string, 'failed', later.id, { errors: [{ code: 131026, title: 'Message undeliverable' }] }),
+      ),
+    );
     const view = await ana.conversations.get.query({ conversationId: id });
     const shown = (mid: string) => view.messages.find((x) => x.id === mid)!.error!.message;
     expect(shown(m.id)).toBe(translate('en', 'delivery.131047'));
@@ -178,12 +235,30 @@ describe('delivery at most once', () => {
 
   it('sends templates in the Graph format', async () => {
     const { id, ana } = await activeConversation('5511955550005');
-    const [t] = await app.db.sql`INSERT INTO templates (org_id, channel_id, name, language, body, param_count) VALUES (${ids.orgId}, ${channel.id}, 'order_ready', 'pt_BR', 'Hi {{1}}, order {{2}} is ready', 2) RETURNING id`;
-    const m = await ana.conversations.sendTemplate.mutate({ conversationId: id, templateId: t!.id, params: ['Maria', '42'], clientMessageId: 'tpl-0001' });
+    const [t] = await app.db
+      .sql`INSERT INTO templates (org_id, channel_id, name, language, body, param_count) VALUES (${ids.orgId}, ${channel.id}, 'order_ready', 'pt_BR', 'Hi {{1}}, order {{2}} is ready', 2) RETURNING id`;
+    const m = await ana.conversations.sendTemplate.mutate({
+      conversationId: id,
+      templateId: t!.id,
+      params: ['Maria', '42'],
+      clientMessageId: 'tpl-0001',
+    });
     await waitFor(async () => graph.postsFor(m.id).length === 1, 'template posted');
     expect(graph.postsFor(m.id)[0]!.body).toMatchObject({
       type: 'template',
-      template: { name: 'order_ready', language: { code: 'pt_BR' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }, { type: 'text', text: '42' }] }] },
+      template: {
+        name: 'order_ready',
+        language: { code: 'pt_BR' },
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Maria' },
+              { type: 'text', text: '42' },
+            ],
+          },
+        ],
+      },
     });
   });
 
@@ -191,8 +266,15 @@ describe('delivery at most once', () => {
     const { id, ana } = await activeConversation('5511955550006');
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('iVBORw0KGgo=', 'base64')], { type: 'image/png' }), 'photo.png');
-    const up = await (await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form })).json();
-    const m = await ana.conversations.send.mutate({ conversationId: id, text: 'see this', attachmentId: up.id, clientMessageId: 'media-0001' });
+    const up = await (
+      await fetch(`${app.url}/uploads?purpose=message`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form })
+    ).json();
+    const m = await ana.conversations.send.mutate({
+      conversationId: id,
+      text: 'see this',
+      attachmentId: up.id,
+      clientMessageId: 'media-0001',
+    });
     await waitFor(async () => graph.postsFor(m.id).length === 1, 'media posted');
     const body = graph.postsFor(m.id)[0]!.body;
     expect(body.type).toBe('image');
@@ -209,7 +291,15 @@ describe('inbound media and other types', () => {
     const from = '5511977770001';
     const payload = envelope({
       contacts: [{ profile: { name: 'Foto' }, wa_id: from }],
-      messages: [{ from, id: 'wamid.IMG1', timestamp: String(Math.floor(Date.now() / 1000)), type: 'image', image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'x', id: '4400001' } }],
+      messages: [
+        {
+          from,
+          id: 'wamid.IMG1',
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          type: 'image',
+          image: { caption: 'my receipt', mime_type: 'image/jpeg', sha256: 'x', id: '4400001' },
+        },
+      ],
     });
     expect((await postWebhook(app.url, payload)).status).toBe(200);
     const stored = await waitFor(async () => (await messagesOf(from)).find((m) => m.media_status === 'stored'), 'media stored');

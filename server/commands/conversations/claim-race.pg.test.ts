@@ -14,7 +14,15 @@ const AGENTS = 50;
 beforeAll(async () => {
   app = await startTestApp();
   // A second server process on the same database, as a multi-process deployment runs.
-  const env = parseEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: app.db.url, ATENDE_DEMO: 'true', ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR, LOG_LEVEL: 'silent', LOGIN_IP_PER_MINUTE: '1000' });
+  const env = parseEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: app.db.url,
+    ATENDE_DEMO: 'true',
+    ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR,
+    LOG_LEVEL: 'silent',
+    LOGIN_IP_PER_MINUTE: '1000',
+  });
   second = await startApp(env, createLogger('silent'), app.db.url);
 });
 afterAll(async () => {
@@ -30,7 +38,8 @@ describe('exactly-once claim', () => {
       INSERT INTO users (org_id, email, name, role, language, password_hash, status)
       SELECT ${ids.orgId}, 'racer' || i || '@demo.test', 'Racer ' || i, 'agent', 'en', ${hash}, 'online' FROM generate_series(1, ${AGENTS}) i
       RETURNING id, email`;
-    await app.db.sql`INSERT INTO team_members (org_id, team_id, user_id) SELECT ${ids.orgId}, ${ids.teams.Support!}, id FROM users WHERE email LIKE 'racer%'`;
+    await app.db
+      .sql`INSERT INTO team_members (org_id, team_id, user_id) SELECT ${ids.orgId}, ${ids.teams.Support!}, id FROM users WHERE email LIKE 'racer%'`;
     const clients: TestClient[] = [];
     for (const [i, a] of agents.entries()) {
       const c = createTestClient(i % 2 === 0 ? app.url : second.url, { 'accept-language': 'en' });
@@ -50,7 +59,9 @@ describe('exactly-once claim', () => {
       expect(refusalOf(l.reason)?.code).toBe('CONFLICT');
       expect(l.reason.message).toBe(`Already taken by ${winner}.`);
     }
-    expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_claimed' AND details->>'conversationId' = ${c.id}`).toHaveLength(1);
+    expect(
+      await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_claimed' AND details->>'conversationId' = ${c.id}`,
+    ).toHaveLength(1);
     const [row] = await app.db.sql`SELECT u.name FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = ${c.id}`;
     expect(row!.name).toBe(winner);
   }, 120_000);

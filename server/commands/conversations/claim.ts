@@ -16,7 +16,13 @@ import { tellCustomer } from './notices.ts';
 export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationId: string): Promise<Conversation> {
   const won = await claimIfWaiting(tx, actor.orgId, conversationId, actor);
   if (won) {
-    await audit(tx, { orgId: actor.orgId, action: 'conversation_claimed', actorUserId: actor.id, ip: actor.ip, details: { conversationId } });
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_claimed',
+      actorUserId: actor.id,
+      ip: actor.ip,
+      details: { conversationId },
+    });
     await publishConversation(s, tx, won, 'queue.changed');
     // "Ana joined", on WhatsApp when the organization asks for it and the window is open.
     await tellCustomer(s, tx, won, 'joined');

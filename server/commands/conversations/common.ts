@@ -71,7 +71,13 @@ export async function channelOf(db: Db, c: Conversation): Promise<Channel> {
  * the clients' caches need. `formerParticipantIds`: colleagues this change removed (a close, a
  * transfer), who must still hear of it once so their lists drop it.
  */
-export async function publishConversation(s: Services, db: Db, c: Conversation, type: 'conversation.updated' | 'queue.changed' = 'conversation.updated', formerParticipantIds: string[] = []): Promise<void> {
+export async function publishConversation(
+  s: Services,
+  db: Db,
+  c: Conversation,
+  type: 'conversation.updated' | 'queue.changed' = 'conversation.updated',
+  formerParticipantIds: string[] = [],
+): Promise<void> {
   await s.bus.publish(db, c.orgId, type, {
     conversationId: c.id,
     status: c.status,
@@ -86,7 +92,13 @@ export async function publishConversation(s: Services, db: Db, c: Conversation, 
 /** Removes a conversation's invited colleagues (all, or one); returns who was removed. */
 export { removeParticipants } from '../../../db/queries/conversations.ts';
 
-export async function publishMessage(s: Services, db: Db, c: Conversation, m: Message, type: 'message.created' | 'message.status' = 'message.created'): Promise<void> {
+export async function publishMessage(
+  s: Services,
+  db: Db,
+  c: Conversation,
+  m: Message,
+  type: 'message.created' | 'message.status' = 'message.created',
+): Promise<void> {
   await s.bus.publish(db, c.orgId, type, {
     conversationId: c.id,
     messageId: m.id,
@@ -102,9 +114,27 @@ export async function publishMessage(s: Services, db: Db, c: Conversation, m: Me
 }
 
 /** An automatic message (bot menu, "no one available", rating request) queued for the channel. */
-export async function queueBotMessage(s: Services, db: Db, c: Conversation, text: string, kind = 'text', payload?: Record<string, unknown>): Promise<Message | null> {
+export async function queueBotMessage(
+  s: Services,
+  db: Db,
+  c: Conversation,
+  text: string,
+  kind = 'text',
+  payload?: Record<string, unknown>,
+): Promise<Message | null> {
   if (!text.trim()) return null;
-  const m: NewMessage = { orgId: c.orgId, conversationId: c.id, channelId: c.channelId, direction: 'out', kind, text, wireText: text, isBot: true, status: 'queued', ...(payload ? { payload } : {}) };
+  const m: NewMessage = {
+    orgId: c.orgId,
+    conversationId: c.id,
+    channelId: c.channelId,
+    direction: 'out',
+    kind,
+    text,
+    wireText: text,
+    isBot: true,
+    status: 'queued',
+    ...(payload ? { payload } : {}),
+  };
   const message = await insertMessage(db, m);
   if (message) await publishMessage(s, db, c, message);
   return message;

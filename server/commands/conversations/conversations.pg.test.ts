@@ -26,7 +26,9 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 const botMessages = (conversationId: string) =>
-  app.db.sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND is_bot ORDER BY created_at`.then((r) => r.map((x) => x.text as string));
+  app.db.sql`SELECT text FROM messages WHERE conversation_id = ${conversationId} AND is_bot ORDER BY created_at`.then((r) =>
+    r.map((x) => x.text as string),
+  );
 
 describe('ingest and the bot menu', () => {
   it('starts a new contact in the bot, marks the contact incomplete and sends the menu', async () => {
@@ -69,7 +71,9 @@ describe('ingest and the bot menu', () => {
     );
     expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1);
     expect(await app.db.sql`SELECT 1 FROM contacts WHERE whatsapp = '5511900000099'`).toHaveLength(1);
-    expect(await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${results[0]!.conversation.id} AND direction = 'in'`).toHaveLength(12);
+    expect(
+      await app.db.sql`SELECT 1 FROM messages WHERE conversation_id = ${results[0]!.conversation.id} AND direction = 'in'`,
+    ).toHaveLength(12);
   });
 });
 
@@ -136,7 +140,9 @@ describe('queue, claim and writing', () => {
     expect(await rowIds(carla, { conversationIds: [sales.id] })).toEqual([]);
     // Bounded input.
     expect((await refusal(ana.queue.list.query({ conversationIds: [] }))).code).toBe('BAD_REQUEST');
-    expect((await refusal(ana.queue.list.query({ conversationIds: Array.from({ length: 101 }, () => support.id) }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(ana.queue.list.query({ conversationIds: Array.from({ length: 101 }, () => support.id) }))).code).toBe(
+      'BAD_REQUEST',
+    );
   });
 
   it('live events say what the Waiting lists need, and a transfer away tells the team it left', async () => {
@@ -152,7 +158,13 @@ describe('queue, claim and writing', () => {
     expect(of('queue.changed')[0]).toMatchObject({ status: 'waiting', teamId: ids.teams.Support, contactId: c.contactId });
     await inbound(app, wa, { from: '5511900000051', text: 'still there?' });
     await waitFor(async () => of('message.created').length > 0, 'the message');
-    expect(of('message.created')[0]).toMatchObject({ status: 'received', direction: 'in', conversationStatus: 'waiting', teamId: ids.teams.Support, contactId: c.contactId });
+    expect(of('message.created')[0]).toMatchObject({
+      status: 'received',
+      direction: 'in',
+      conversationStatus: 'waiting',
+      teamId: ids.teams.Support,
+      contactId: c.contactId,
+    });
     const admin = await app.login('admin@demo.test');
     await admin.conversations.transfer.mutate({ conversationId: c.id, toTeamId: ids.teams.Sales });
     await waitFor(async () => of('conversation.left').length > 0, 'left');
@@ -177,9 +189,13 @@ describe('queue, claim and writing', () => {
     await carla.conversations.claim.mutate({ conversationId: c.id });
     await carla.conversations.invite.mutate({ conversationId: c.id, userId: ids.users['ana@demo.test'] });
     await carla.conversations.invite.mutate({ conversationId: c.id, userId: ids.users['bruno@demo.test'] });
-    const of = (stream: typeof anaStream, type: string) => stream.received.filter((e) => e.data.type === type && e.data.conversationId === c.id).map((e) => e.data);
+    const of = (stream: typeof anaStream, type: string) =>
+      stream.received.filter((e) => e.data.type === type && e.data.conversationId === c.id).map((e) => e.data);
     await carla.conversations.leave.mutate({ conversationId: c.id, userId: ids.users['bruno@demo.test'] });
-    await waitFor(async () => of(brunoStream, 'conversation.participants').some((e) => e.userId === ids.users['bruno@demo.test']), 'Bruno told he was removed');
+    await waitFor(
+      async () => of(brunoStream, 'conversation.participants').some((e) => e.userId === ids.users['bruno@demo.test']),
+      'Bruno told he was removed',
+    );
     await carla.conversations.finish.mutate({ conversationId: c.id });
     await waitFor(async () => of(anaStream, 'conversation.updated').some((e) => e.status === 'closed'), 'Ana told of the close');
     await new Promise((r) => setTimeout(r, 300));
@@ -211,14 +227,18 @@ describe('queue, claim and writing', () => {
     expect(sent.status).toBe('queued');
     const [row] = await app.db.sql`SELECT wire_text, author_id FROM messages WHERE id = ${sent.id}`;
     expect(row).toMatchObject({ wire_text: '*Ana:* Olá, tudo bem?', author_id: ids.users['ana@demo.test'] });
-    const denied = await refusal(bruno.conversations.send.mutate({ conversationId: c.id, text: 'me too', clientMessageId: 'bruno-msg-0001' }));
+    const denied = await refusal(
+      bruno.conversations.send.mutate({ conversationId: c.id, text: 'me too', clientMessageId: 'bruno-msg-0001' }),
+    );
     expect(denied.code).toBe('FORBIDDEN');
     expect(denied.message).toMatch(/^No permission: /);
     await ana.conversations.invite.mutate({ conversationId: c.id, userId: ids.users['bruno@demo.test'] });
     const fromBruno = await bruno.conversations.send.mutate({ conversationId: c.id, text: 'Oi!', clientMessageId: 'bruno-msg-0002' });
     expect((await app.db.sql`SELECT wire_text FROM messages WHERE id = ${fromBruno.id}`)[0]!.wire_text).toBe('*Bruno:* Oi!');
     await bruno.conversations.leave.mutate({ conversationId: c.id });
-    expect((await refusal(bruno.conversations.send.mutate({ conversationId: c.id, text: 'x', clientMessageId: 'bruno-msg-0003' }))).code).toBe('FORBIDDEN');
+    expect(
+      (await refusal(bruno.conversations.send.mutate({ conversationId: c.id, text: 'x', clientMessageId: 'bruno-msg-0003' }))).code,
+    ).toBe('FORBIDDEN');
     // The organization may turn identification off.
     await app.db.sql`UPDATE organizations SET identify_agents = false WHERE id = ${ids.orgId}`;
     const plain = await ana.conversations.send.mutate({ conversationId: c.id, text: 'Plain', clientMessageId: 'ana-msg-0002' });
@@ -239,7 +259,9 @@ describe('queue, claim and writing', () => {
     const first = await ana.conversations.send.mutate({ conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
     const second = await ana.conversations.send.mutate({ conversationId: c.id, text: 'now', clientMessageId: 'idem-0002' });
     expect(second.id).toBe(first.id);
-    const both = await Promise.all([1, 2, 3].map(() => ana.conversations.send.mutate({ conversationId: c.id, text: 'race', clientMessageId: 'idem-0003' })));
+    const both = await Promise.all(
+      [1, 2, 3].map(() => ana.conversations.send.mutate({ conversationId: c.id, text: 'race', clientMessageId: 'idem-0003' })),
+    );
     expect(new Set(both.map((m) => m.id)).size).toBe(1);
     expect(await app.db.sql`SELECT 1 FROM messages WHERE client_message_id IN ('idem-0002', 'idem-0003')`).toHaveLength(2);
   });
@@ -257,22 +279,40 @@ describe("WhatsApp's 24-hour window", () => {
     const inside = await activeWith('5511900000010', (23 * 60 + 59) * 60_000);
     await inside.ana.conversations.send.mutate({ conversationId: inside.c.id, text: 'in time', clientMessageId: 'win-0001' });
     const outside = await activeWith('5511900000011', (24 * 60 + 1) * 60_000);
-    const e = await refusal(outside.ana.conversations.send.mutate({ conversationId: outside.c.id, text: 'too late', clientMessageId: 'win-0002' }));
+    const e = await refusal(
+      outside.ana.conversations.send.mutate({ conversationId: outside.c.id, text: 'too late', clientMessageId: 'win-0002' }),
+    );
     expect(e.code).toBe('PRECONDITION_FAILED');
     expect(e.message).toMatch(/^The 24-hour window closed at .+ — send a template\.$/);
     // A template is allowed outside the window, with its parameters checked.
-    const bad = await refusal(outside.ana.conversations.sendTemplate.mutate({ conversationId: outside.c.id, templateId: template, params: ['Maria'] }));
+    const bad = await refusal(
+      outside.ana.conversations.sendTemplate.mutate({ conversationId: outside.c.id, templateId: template, params: ['Maria'] }),
+    );
     expect(bad.message).toBe(translate('en', 'conv.templateParams', { count: 2, given: 1 }));
-    const t = await outside.ana.conversations.sendTemplate.mutate({ conversationId: outside.c.id, templateId: template, params: ['Maria', '123'], clientMessageId: 'win-0003' });
+    const t = await outside.ana.conversations.sendTemplate.mutate({
+      conversationId: outside.c.id,
+      templateId: template,
+      params: ['Maria', '123'],
+      clientMessageId: 'win-0003',
+    });
     expect(t.text).toBe('Hello Maria, about your order 123.');
     // ...but does not open it.
-    expect((await refusal(outside.ana.conversations.send.mutate({ conversationId: outside.c.id, text: 'x', clientMessageId: 'win-0004' }))).code).toBe('PRECONDITION_FAILED');
+    expect(
+      (await refusal(outside.ana.conversations.send.mutate({ conversationId: outside.c.id, text: 'x', clientMessageId: 'win-0004' }))).code,
+    ).toBe('PRECONDITION_FAILED');
   });
 
   it('after an agent-initiated template, free-form waits for the reply; the reply reopens it', async () => {
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
     const contact = await makeContact(app.db.sql, ids.orgId, { name: 'João', email: 'joao@x.test', whatsapp: '5511900000020' });
-    const c = await ana.conversations.start.mutate({ contactId: contact, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['João', '77'], clientMessageId: 'start-0001' });
+    const c = await ana.conversations.start.mutate({
+      contactId: contact,
+      teamId: ids.teams.Support,
+      channelId: wa.id,
+      templateId: template,
+      params: ['João', '77'],
+      clientMessageId: 'start-0001',
+    });
     expect(c).toMatchObject({ status: 'active', assignee: { name: 'Ana Souza' } });
     const e = await refusal(ana.conversations.send.mutate({ conversationId: c.id, text: 'hi', clientMessageId: 'start-0002' }));
     expect(e.message).toBe(translate('en', 'conv.awaitingReply'));
@@ -280,13 +320,35 @@ describe("WhatsApp's 24-hour window", () => {
     await ana.conversations.send.mutate({ conversationId: c.id, text: 'hi', clientMessageId: 'start-0003' });
     // Starting again while she serves: refused with the reason.
     const bruno = await app.login('bruno@demo.test', 'atende-demo', EN);
-    const busy = await refusal(bruno.conversations.start.mutate({ contactId: contact, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
+    const busy = await refusal(
+      bruno.conversations.start.mutate({
+        contactId: contact,
+        teamId: ids.teams.Support,
+        channelId: wa.id,
+        templateId: template,
+        params: ['a', 'b'],
+      }),
+    );
     expect([busy.code, busy.message]).toEqual(['FORBIDDEN', translate('en', 'conv.busyServed', { name: 'Ana Souza' })]);
     // Without a template a WhatsApp conversation cannot start.
     const other = await makeContact(app.db.sql, ids.orgId, { name: 'Zé', email: 'ze@x.test', whatsapp: '5511900000021' });
-    expect((await refusal(bruno.conversations.start.mutate({ contactId: other, teamId: ids.teams.Support, channelId: wa.id, text: 'hi' }))).code).toBe('PRECONDITION_FAILED');
+    expect(
+      (await refusal(bruno.conversations.start.mutate({ contactId: other, teamId: ids.teams.Support, channelId: wa.id, text: 'hi' }))).code,
+    ).toBe('PRECONDITION_FAILED');
     // Nor in a team the agent is not in.
-    expect((await refusal(bruno.conversations.start.mutate({ contactId: other, teamId: ids.teams.Sales, channelId: wa.id, templateId: template, params: ['a', 'b'] }))).code).toBe('FORBIDDEN');
+    expect(
+      (
+        await refusal(
+          bruno.conversations.start.mutate({
+            contactId: other,
+            teamId: ids.teams.Sales,
+            channelId: wa.id,
+            templateId: template,
+            params: ['a', 'b'],
+          }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
   });
 
   it('other channels have no window', async () => {
@@ -301,12 +363,26 @@ describe("WhatsApp's 24-hour window", () => {
   it('a contact in the bot flow cannot be started until an admin releases it', async () => {
     const r = await inbound(app, wa, { from: '5511900000030', text: 'oi' });
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
-    const e = await refusal(ana.conversations.start.mutate({ contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] }));
+    const e = await refusal(
+      ana.conversations.start.mutate({
+        contactId: r.conversation.contactId,
+        teamId: ids.teams.Support,
+        channelId: wa.id,
+        templateId: template,
+        params: ['a', 'b'],
+      }),
+    );
     expect([e.code, e.message]).toEqual(['FORBIDDEN', translate('en', 'conv.busyBot')]);
     expect((await refusal(ana.admin.conversations.releaseFromBot.mutate({ conversationId: r.conversation.id }))).code).toBe('FORBIDDEN');
     const admin = await app.login('admin@demo.test');
     await admin.admin.conversations.releaseFromBot.mutate({ conversationId: r.conversation.id });
-    await ana.conversations.start.mutate({ contactId: r.conversation.contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['a', 'b'] });
+    await ana.conversations.start.mutate({
+      contactId: r.conversation.contactId,
+      teamId: ids.teams.Support,
+      channelId: wa.id,
+      templateId: template,
+      params: ['a', 'b'],
+    });
   });
 });
 
@@ -320,7 +396,10 @@ describe('canned responses', () => {
     const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
     const file = (await upload.json()).id as string;
     const cannedId = await makeCanned(app.db.sql, ids.orgId, {
-      shortcut: 'prices', title: 'Prices', body: 'Hello {contact.name}, I am {agent.name}; protocol {protocol}. {unknown}', attachmentIds: [file],
+      shortcut: 'prices',
+      title: 'Prices',
+      body: 'Hello {contact.name}, I am {agent.name}; protocol {protocol}. {unknown}',
+      attachmentIds: [file],
     });
     const m = await ana.conversations.sendCanned.mutate({ conversationId: c.id, cannedId, clientMessageId: 'canned-0001' });
     const [row] = await app.db.sql`SELECT text, attachment_id FROM messages WHERE id = ${m.id}`;
@@ -344,11 +423,14 @@ describe('transfer, finish and rating', () => {
     await bruno.conversations.transfer.mutate({ conversationId: c.id, toTeamId: ids.teams.Sales });
     const [conv] = await app.db.sql`SELECT status, team_id, target_user_id FROM conversations WHERE id = ${c.id}`;
     expect(conv).toMatchObject({ status: 'waiting', team_id: ids.teams.Sales, target_user_id: null });
-    expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_transferred' AND details->>'conversationId' = ${c.id}`).toHaveLength(2);
+    expect(
+      await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'conversation_transferred' AND details->>'conversationId' = ${c.id}`,
+    ).toHaveLength(2);
   });
 
   it('requires a disposition when the team says so, then asks for and records the rating', async () => {
-    const [disposition] = await app.db.sql`INSERT INTO dispositions (org_id, name) VALUES (${ids.orgId}, 'Resolved ' || gen_random_uuid()) RETURNING id`;
+    const [disposition] = await app.db
+      .sql`INSERT INTO dispositions (org_id, name) VALUES (${ids.orgId}, 'Resolved ' || gen_random_uuid()) RETURNING id`;
     await app.db.sql`UPDATE teams SET disposition_required = true WHERE id = ${ids.teams.Support}`;
     const c = await waitingConversation(app, wa, '5511900000050');
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
@@ -374,7 +456,12 @@ describe('transfer, finish and rating', () => {
     const ana = await app.login('ana@demo.test', 'atende-demo', EN);
     const bruno = await app.login('bruno@demo.test', 'atende-demo', EN);
     const [a, b] = await Promise.allSettled([
-      ana.conversations.sendTemplate.mutate({ conversationId: c.id, templateId: template, params: ['x', 'y'], clientMessageId: 'tpl-a-0001' }),
+      ana.conversations.sendTemplate.mutate({
+        conversationId: c.id,
+        templateId: template,
+        params: ['x', 'y'],
+        clientMessageId: 'tpl-a-0001',
+      }),
       bruno.conversations.claim.mutate({ conversationId: c.id }),
     ]);
     const winners = [a, b].filter((r) => r.status === 'fulfilled');

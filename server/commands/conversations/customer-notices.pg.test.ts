@@ -35,15 +35,18 @@ beforeEach(async () => {
 });
 
 const botMessages = (conversationId: string) =>
-  app.db.sql`SELECT text, payload->>'notice' AS notice FROM messages WHERE conversation_id = ${conversationId} AND is_bot ORDER BY seq`.then((r) =>
-    r.map((x) => ({ text: x.text as string, notice: (x.notice as string | null) ?? null })),
+  app.db
+    .sql`SELECT text, payload->>'notice' AS notice FROM messages WHERE conversation_id = ${conversationId} AND is_bot ORDER BY seq`.then(
+    (r) => r.map((x) => ({ text: x.text as string, notice: (x.notice as string | null) ?? null })),
   );
-const notices = async (conversationId: string) => (await botMessages(conversationId)).filter((m) => m.notice === 'queued' || m.notice === 'joined');
+const notices = async (conversationId: string) =>
+  (await botMessages(conversationId)).filter((m) => m.notice === 'queued' || m.notice === 'joined');
 
 describe('the menu answer', () => {
   it('keeps what the customer typed and the option it chose', async () => {
     const c = await waitingConversation(app, wa, nextPhone(), '1');
-    const [m] = await app.db.sql`SELECT text, payload FROM messages WHERE conversation_id = ${c.id} AND direction = 'in' ORDER BY seq DESC LIMIT 1`;
+    const [m] = await app.db
+      .sql`SELECT text, payload FROM messages WHERE conversation_id = ${c.id} AND direction = 'in' ORDER BY seq DESC LIMIT 1`;
     expect(m!.text).toBe('1');
     expect(m!.payload).toMatchObject({ botMenuAnswer: true, botMenuLabel: 'Support' });
     const ana = await app.login('ana@demo.test');
@@ -77,7 +80,11 @@ describe('notices to a WhatsApp customer', () => {
     expect((await notices(first.id))[0]!.text).toBe("You're in the queue for Sales. Your place: 1.");
     // Queued after the customer's answer, before the agent's first words.
     const order = await app.db.sql`SELECT text FROM messages WHERE conversation_id = ${c.id} ORDER BY seq`;
-    expect(order.map((r) => r.text).slice(-3)).toEqual(['2', translate('en', 'conv.queuedNotice', { team: 'Sales', position: 2 }), translate('en', 'conv.joinedNotice', { name: 'Carla' })]);
+    expect(order.map((r) => r.text).slice(-3)).toEqual([
+      '2',
+      translate('en', 'conv.queuedNotice', { team: 'Sales', position: 2 }),
+      translate('en', 'conv.joinedNotice', { name: 'Carla' }),
+    ]);
     await carla.conversations.claim.mutate({ conversationId: first.id });
   });
 
@@ -102,7 +109,10 @@ describe('notices to a WhatsApp customer', () => {
 
   it('sends no notice messages on web chat; the widget reads them from the conversation', async () => {
     await app.db.sql`UPDATE organizations SET notify_queue = true, notify_joined = true WHERE id = ${ids.orgId}`;
-    const visitor = (await app.db.sql`INSERT INTO webchat_visitors (org_id, channel_id, token_hash, name) VALUES (${ids.orgId}, ${web.id}, ${Buffer.from(nextPhone())}, 'Web') RETURNING id`)[0]!.id as string;
+    const visitor = (
+      await app.db
+        .sql`INSERT INTO webchat_visitors (org_id, channel_id, token_hash, name) VALUES (${ids.orgId}, ${web.id}, ${Buffer.from(nextPhone())}, 'Web') RETURNING id`
+    )[0]!.id as string;
     await inbound(app, web, { from: visitor, text: 'Hi' });
     const r = await inbound(app, web, { from: visitor, text: '1' });
     const ana = await app.login('ana@demo.test');
@@ -120,10 +130,16 @@ describe('customerNoticeMessage', () => {
   const closed = { open: false as const, reason: 'expired' as const, closedAt: null };
   const on = { notifyQueue: true, notifyJoined: true };
   it('follows the channel, the setting and the window', () => {
-    expect(customerNoticeMessage('whatsapp', on, open, { kind: 'queued', team: 'Support', position: 3 })).toEqual({ key: 'conv.queuedNotice', params: { team: 'Support', position: 3 } });
+    expect(customerNoticeMessage('whatsapp', on, open, { kind: 'queued', team: 'Support', position: 3 })).toEqual({
+      key: 'conv.queuedNotice',
+      params: { team: 'Support', position: 3 },
+    });
     expect(customerNoticeMessage('whatsapp', on, closed, { kind: 'queued', team: 'Support', position: 3 })).toBeNull();
     expect(customerNoticeMessage('webchat', on, open, { kind: 'joined', agent: 'Ana' })).toBeNull();
     expect(customerNoticeMessage('whatsapp', { ...on, notifyJoined: false }, open, { kind: 'joined', agent: 'Ana' })).toBeNull();
-    expect(customerNoticeMessage('whatsapp', on, open, { kind: 'joined', agent: null })).toEqual({ key: 'conv.joinedNoticeAnonymous', params: {} });
+    expect(customerNoticeMessage('whatsapp', on, open, { kind: 'joined', agent: null })).toEqual({
+      key: 'conv.joinedNoticeAnonymous',
+      params: {},
+    });
   });
 });

@@ -101,13 +101,31 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
       const rating = parseRating(m.text);
       if (rating !== null) {
         const org = (await getOrganization(tx, channel.orgId))!;
-        const c = await recordRating(tx, { orgId: channel.orgId, contactId: contact.id, channelId: channel.id }, rating, org.ratingWindowMinutes);
+        const c = await recordRating(
+          tx,
+          { orgId: channel.orgId, contactId: contact.id, channelId: channel.id },
+          rating,
+          org.ratingWindowMinutes,
+        );
         if (c) {
           const message = await insertMessage(tx, {
-            orgId: c.orgId, conversationId: c.id, channelId: channel.id, direction: 'in', kind: m.kind, text: m.text,
-            payload: { ...m.payload, rating }, channelMessageId: m.channelMessageId, status: 'received', providerTimestamp: m.sentAt,
+            orgId: c.orgId,
+            conversationId: c.id,
+            channelId: channel.id,
+            direction: 'in',
+            kind: m.kind,
+            text: m.text,
+            payload: { ...m.payload, rating },
+            channelMessageId: m.channelMessageId,
+            status: 'received',
+            providerTimestamp: m.sentAt,
           });
-          if (!message) return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation: c };
+          if (!message)
+            return {
+              duplicate: true,
+              message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!,
+              conversation: c,
+            };
           await queueBotMessage(s, tx, c, translate(customerLanguage(org.customerLanguage), 'conv.ratingThanks'));
           await publishConversation(s, tx, c);
           return { duplicate: false, message, conversation: c };
@@ -123,8 +141,16 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
     }
 
     const message = await insertMessage(tx, {
-      orgId: channel.orgId, conversationId: conversation.id, channelId: channel.id, direction: 'in', kind: m.kind, text: m.text,
-      payload: m.payload ?? {}, attachmentId: m.attachmentId ?? null, channelMessageId: m.channelMessageId, status: 'received',
+      orgId: channel.orgId,
+      conversationId: conversation.id,
+      channelId: channel.id,
+      direction: 'in',
+      kind: m.kind,
+      text: m.text,
+      payload: m.payload ?? {},
+      attachmentId: m.attachmentId ?? null,
+      channelMessageId: m.channelMessageId,
+      status: 'received',
       providerTimestamp: m.sentAt,
     });
     if (!message) {

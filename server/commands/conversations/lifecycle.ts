@@ -31,7 +31,11 @@ async function manageable(tx: Tx, actor: Actor, conversationId: string): Promise
 }
 
 /** Transfer to a team (back to its queue) or to a person (their personal queue); audited. */
-export function transferConversation(s: Services, actor: Actor, input: { conversationId: string; toTeamId?: string; toUserId?: string }): Promise<Conversation> {
+export function transferConversation(
+  s: Services,
+  actor: Actor,
+  input: { conversationId: string; toTeamId?: string; toUserId?: string },
+): Promise<Conversation> {
   return runTx(s.sql, async (tx) => {
     if (!input.toTeamId && !input.toUserId) throw actor.fail('BAD_REQUEST', 'conv.transferTarget');
     let c = await manageable(tx, actor, input.conversationId);
@@ -42,7 +46,7 @@ export function transferConversation(s: Services, actor: Actor, input: { convers
     if (input.toUserId && (!person || person.deactivatedAt)) throw actor.fail('NOT_FOUND', 'error.notFound');
     // A person's queue keeps a team: the chosen one, else one the person belongs to, else the current.
     const personTeams = person ? (await teamsOfUser(tx, actor.orgId, person.id)).map((t) => t.id) : [];
-    const teamId = team?.id ?? (c.teamId && personTeams.includes(c.teamId) ? c.teamId : personTeams[0] ?? c.teamId);
+    const teamId = team?.id ?? (c.teamId && personTeams.includes(c.teamId) ? c.teamId : (personTeams[0] ?? c.teamId));
     const removed = await removeParticipants(tx, c);
     const from = { teamId: c.teamId, assigneeId: c.assigneeId };
     const before = c;
@@ -54,14 +58,27 @@ export function transferConversation(s: Services, actor: Actor, input: { convers
     }
     // Those who saw it before (the team it left, its serving agent, the person it waited for,
     // invited colleagues) no longer receive the new state's events: tell them it left.
-    if (before.teamId !== c.teamId || before.assigneeId || (before.targetUserId && before.targetUserId !== c.targetUserId) || removed.length > 0) {
+    if (
+      before.teamId !== c.teamId ||
+      before.assigneeId ||
+      (before.targetUserId && before.targetUserId !== c.targetUserId) ||
+      removed.length > 0
+    ) {
       await s.bus.publish(tx, actor.orgId, 'conversation.left', {
-        conversationId: c.id, teamId: before.teamId, assigneeId: before.assigneeId, targetUserId: before.targetUserId, contactId: c.contactId,
+        conversationId: c.id,
+        teamId: before.teamId,
+        assigneeId: before.assigneeId,
+        targetUserId: before.targetUserId,
+        contactId: c.contactId,
         ...(removed.length > 0 ? { formerParticipantIds: removed } : {}),
       });
     }
     await audit(tx, {
-      orgId: actor.orgId, action: 'conversation_transferred', actorUserId: actor.id, subjectUserId: person?.id ?? null, ip: actor.ip,
+      orgId: actor.orgId,
+      action: 'conversation_transferred',
+      actorUserId: actor.id,
+      subjectUserId: person?.id ?? null,
+      ip: actor.ip,
       details: { conversationId: c.id, from, toTeamId: teamId, toUserId: person?.id ?? null },
     });
     return c;
@@ -82,7 +99,9 @@ export async function closeConversation(
     const channel = await channelOf(tx, c);
     if (windowState(channel.kind, await lastInboundAt(tx, c), c.lastTemplateAt, new Date()).open) {
       const org = (await getOrganization(tx, c.orgId))!;
-      await queueBotMessage(s, tx, closed, translate(customerLanguage(org.customerLanguage), 'conv.ratingRequest'), 'text', { notice: 'rating_request' });
+      await queueBotMessage(s, tx, closed, translate(customerLanguage(org.customerLanguage), 'conv.ratingRequest'), 'text', {
+        notice: 'rating_request',
+      });
       closed = await markRatingRequested(tx, closed);
     }
   }
@@ -91,7 +110,11 @@ export async function closeConversation(
 }
 
 /** Finish: the serving agent (or an admin); a disposition when the team requires one. */
-export function finishConversation(s: Services, actor: Actor, input: { conversationId: string; dispositionId?: string }): Promise<Conversation> {
+export function finishConversation(
+  s: Services,
+  actor: Actor,
+  input: { conversationId: string; dispositionId?: string },
+): Promise<Conversation> {
   return runTx(s.sql, async (tx) => {
     const c = await manageable(tx, actor, input.conversationId);
     if (c.status !== 'active' && actor.role !== 'admin') throw actor.fail('FORBIDDEN', 'conv.notServing');
@@ -102,10 +125,18 @@ export function finishConversation(s: Services, actor: Actor, input: { conversat
       throw actor.fail('PRECONDITION_FAILED', 'conv.dispositionRequired');
     }
     const closed = await closeConversation(s, tx, c, {
-      by: actor.id, reason: actor.role === 'admin' && c.assigneeId !== actor.id ? 'admin' : 'agent',
-      dispositionId: input.dispositionId ?? null, askRating: true,
+      by: actor.id,
+      reason: actor.role === 'admin' && c.assigneeId !== actor.id ? 'admin' : 'agent',
+      dispositionId: input.dispositionId ?? null,
+      askRating: true,
     });
-    await audit(tx, { orgId: actor.orgId, action: 'conversation_finished', actorUserId: actor.id, ip: actor.ip, details: { conversationId: c.id, dispositionId: input.dispositionId ?? null } });
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_finished',
+      actorUserId: actor.id,
+      ip: actor.ip,
+      details: { conversationId: c.id, dispositionId: input.dispositionId ?? null },
+    });
     return closed;
   });
 }
@@ -115,7 +146,13 @@ export function forceClose(s: Services, actor: Actor, conversationId: string): P
   return runTx(s.sql, async (tx) => {
     const c = await manageable(tx, actor, conversationId);
     const closed = await closeConversation(s, tx, c, { by: actor.id, reason: 'admin', askRating: false });
-    await audit(tx, { orgId: actor.orgId, action: 'conversation_force_closed', actorUserId: actor.id, ip: actor.ip, details: { conversationId } });
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_force_closed',
+      actorUserId: actor.id,
+      ip: actor.ip,
+      details: { conversationId },
+    });
     return closed;
   });
 }
@@ -126,7 +163,13 @@ export function releaseFromBot(s: Services, actor: Actor, conversationId: string
     const c = await manageable(tx, actor, conversationId);
     if (c.status !== 'bot') throw actor.fail('PRECONDITION_FAILED', 'conv.notInBot');
     const closed = await closeConversation(s, tx, c, { by: actor.id, reason: 'admin', askRating: false });
-    await audit(tx, { orgId: actor.orgId, action: 'conversation_released', actorUserId: actor.id, ip: actor.ip, details: { conversationId } });
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_released',
+      actorUserId: actor.id,
+      ip: actor.ip,
+      details: { conversationId },
+    });
     return closed;
   });
 }
@@ -141,7 +184,12 @@ export function inviteColleague(s: Services, actor: Actor, input: { conversation
     if (colleague.id === c.assigneeId || colleague.status === 'offline') throw actor.fail('PRECONDITION_FAILED', 'conv.cannotInvite');
     await addParticipant(tx, c, colleague.id, actor.id);
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
-      conversationId: c.id, userId: colleague.id, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, contactId: c.contactId,
+      conversationId: c.id,
+      userId: colleague.id,
+      teamId: c.teamId,
+      assigneeId: c.assigneeId,
+      targetUserId: c.targetUserId,
+      contactId: c.contactId,
     });
     return c;
   });
@@ -156,7 +204,12 @@ export function leaveConversation(s: Services, actor: Actor, input: { conversati
     if (!facts.participantIds.includes(who)) throw actor.fail('NOT_FOUND', 'error.notFound');
     await removeParticipants(tx, c, who);
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
-      conversationId: c.id, userId: who, teamId: c.teamId, assigneeId: c.assigneeId, targetUserId: c.targetUserId, contactId: c.contactId,
+      conversationId: c.id,
+      userId: who,
+      teamId: c.teamId,
+      assigneeId: c.assigneeId,
+      targetUserId: c.targetUserId,
+      contactId: c.contactId,
       formerParticipantIds: [who],
     });
     return c;

@@ -30,11 +30,20 @@ const HIGH = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
 const LOW = '00000000-0000-4000-8000-000000000000';
 
 /** Two rows in one transaction (same created_at), the first with the higher id. */
-async function tiedPair(conversationId: string, channelId: string, first: { direction: 'in' | 'out'; text: string }, second: { direction: 'in' | 'out'; text: string }, suffix: string) {
+async function tiedPair(
+  conversationId: string,
+  channelId: string,
+  first: { direction: 'in' | 'out'; text: string },
+  second: { direction: 'in' | 'out'; text: string },
+  suffix: string,
+) {
   const high = HIGH.slice(0, -suffix.length) + suffix;
   const low = LOW.slice(0, -suffix.length) + suffix;
   await app.db.sql.begin(async (tx) => {
-    for (const [id, m] of [[high, first], [low, second]] as const) {
+    for (const [id, m] of [
+      [high, first],
+      [low, second],
+    ] as const) {
       await tx`INSERT INTO messages (org_id, id, conversation_id, channel_id, direction, kind, text, status, is_bot)
         VALUES (${ids.orgId}, ${id}, ${conversationId}, ${channelId}, ${m.direction}, 'text', ${m.text}, ${m.direction === 'in' ? 'received' : 'sent'}, ${m.direction === 'out'})`;
     }
@@ -63,7 +72,8 @@ describe('transcript order', () => {
     expect(texts.slice(-2)).toEqual(['bot says', 'customer says']);
 
     // Waiting row: the customer's latest message is the one stored last.
-    await app.db.sql`UPDATE conversations SET status = 'waiting', team_id = ${ids.teams.Support}, queued_at = now() WHERE id = ${r.conversation.id}`;
+    await app.db
+      .sql`UPDATE conversations SET status = 'waiting', team_id = ${ids.teams.Support}, queued_at = now() WHERE id = ${r.conversation.id}`;
     await tiedPair(r.conversation.id, web.id, { direction: 'in', text: 'older' }, { direction: 'in', text: 'newest' }, 'b2');
     const ana = await app.login('ana@demo.test');
     const [row] = await ana.queue.list.query({ conversationIds: [r.conversation.id] });

@@ -42,13 +42,24 @@ export async function rememberRefusal(db: Db, actor: Actor, clientMessageId: str
 export { lastInboundAt };
 
 /** The WhatsApp window rule, as a refusal in the reader's language with what to do. */
-export async function assertWindowOpen(db: Db, actor: Actor, c: Conversation, channel: Channel, orgTimeZone: string, now = new Date()): Promise<void> {
+export async function assertWindowOpen(
+  db: Db,
+  actor: Actor,
+  c: Conversation,
+  channel: Channel,
+  orgTimeZone: string,
+  now = new Date(),
+): Promise<void> {
   // The same answer the conversation view shows (conversation-view.ts).
   const w = windowState(channel.kind, await lastInboundAt(db, c), c.lastTemplateAt, now);
   if (w.open) return;
   if (w.reason === 'awaiting_reply') throw actor.fail('PRECONDITION_FAILED', 'conv.awaitingReply');
   if (w.reason === 'never_opened' || !w.closedAt) throw actor.fail('PRECONDITION_FAILED', 'conv.windowNeverOpened');
-  const time = new Intl.DateTimeFormat(actor.lang, { timeZone: actor.timeZone ?? orgTimeZone, dateStyle: 'short', timeStyle: 'short' }).format(w.closedAt);
+  const time = new Intl.DateTimeFormat(actor.lang, {
+    timeZone: actor.timeZone ?? orgTimeZone,
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(w.closedAt);
   throw actor.fail('PRECONDITION_FAILED', 'conv.windowClosed', { time });
 }
 
@@ -64,14 +75,29 @@ export interface OutboundInput {
 }
 
 /** Creates the outbound row (rules already passed), in state `queued` for the channel layer. */
-export async function createOutbound(s: Services, tx: Tx, actor: Actor, o: OutboundInput): Promise<{ message: Message; conversation: Conversation }> {
+export async function createOutbound(
+  s: Services,
+  tx: Tx,
+  actor: Actor,
+  o: OutboundInput,
+): Promise<{ message: Message; conversation: Conversation }> {
   const org = (await getOrganization(tx, actor.orgId))!;
   const label = actor.codename?.trim() || actor.name;
   const wire = o.kind === 'template' ? o.text : identifyAuthor(o.channel.kind, label, o.text, org.identifyAgents);
   let message = await insertMessage(tx, {
-    orgId: actor.orgId, conversationId: o.conversation.id, channelId: o.channel.id, direction: 'out', kind: o.kind,
-    text: o.text, wireText: wire, attachmentId: o.attachmentId ?? null, templateId: o.templateId ?? null,
-    templateParams: o.templateParams ?? null, authorId: actor.id, clientMessageId: o.clientMessageId, status: 'queued',
+    orgId: actor.orgId,
+    conversationId: o.conversation.id,
+    channelId: o.channel.id,
+    direction: 'out',
+    kind: o.kind,
+    text: o.text,
+    wireText: wire,
+    attachmentId: o.attachmentId ?? null,
+    templateId: o.templateId ?? null,
+    templateParams: o.templateParams ?? null,
+    authorId: actor.id,
+    clientMessageId: o.clientMessageId,
+    status: 'queued',
   });
   if (!message) throw new Error('outbound message not stored');
   if (o.clientMessageId) {

@@ -26,7 +26,8 @@ interface MineRow {
 const mineRow = async (client: TestClient, id: string) => (await client.conversations.mine.query()).find((r) => r.id === id);
 const queueRow = async (client: TestClient, id: string) => (await client.queue.list.query()).find((r) => r.id === id);
 const messageAt = async (text: string, conversationId: string) => {
-  const [m] = await app.db.sql`SELECT coalesce(provider_timestamp, created_at) AS at, seq FROM messages WHERE conversation_id = ${conversationId} AND text = ${text}`;
+  const [m] = await app.db
+    .sql`SELECT coalesce(provider_timestamp, created_at) AS at, seq FROM messages WHERE conversation_id = ${conversationId} AND text = ${text}`;
   return { at: (m!.at as Date).toISOString(), seq: Number(m!.seq) };
 };
 
@@ -95,7 +96,10 @@ describe('unread counts and read marks', () => {
     await ana.conversations.claim.mutate({ conversationId: c.id });
     const newest = await messageAt('1', c.id);
     // A made-up seq far ahead is capped at the newest message: the next one still counts.
-    expect(await ana.conversations.markRead.mutate({ conversationId: c.id, seq: Number.MAX_SAFE_INTEGER })).toMatchObject({ seq: newest.seq, unread: 0 });
+    expect(await ana.conversations.markRead.mutate({ conversationId: c.id, seq: Number.MAX_SAFE_INTEGER })).toMatchObject({
+      seq: newest.seq,
+      unread: 0,
+    });
     await inbound(app, web, { from, text: 'Mais uma coisa', name: 'Cliente Marcas' });
     expect((await mineRow(ana, c.id))!.unread).toBe(1);
     // A late request from another tab (an older seq) does not un-read.
@@ -141,7 +145,10 @@ describe('unread counts and read marks', () => {
       await inbound(app, web, { from: `visitor-reads-${visitor - 1}`, text: 'depois', name: 'Cliente Abas' });
       const mark = await waitFor(async () => anaTab.received.find((e) => e.data.type === 'read.marked')?.data, 'read.marked on Ana’s tab');
       expect(mark).toMatchObject({ conversationId: c.id, userId: ids.users['ana@demo.test'], seq });
-      await waitFor(async () => brunoTab.received.some((e) => e.data.type === 'message.created' && e.data.conversationId === c.id), 'the message on Bruno’s tab');
+      await waitFor(
+        async () => brunoTab.received.some((e) => e.data.type === 'message.created' && e.data.conversationId === c.id),
+        'the message on Bruno’s tab',
+      );
       expect(brunoTab.received.some((e) => e.data.type === 'read.marked')).toBe(false);
     } finally {
       anaTab.close();
@@ -180,7 +187,10 @@ describe('canned responses fill the composer', () => {
     const upload = await fetch(`${app.url}/uploads?purpose=canned`, { method: 'POST', headers: { cookie: ana.cookie! }, body: form });
     const file = (await upload.json()).id as string;
     const cannedId = await makeCanned(app.db.sql, ids.orgId, {
-      shortcut: 'precos', title: 'Preços', body: 'Olá {contact.first_name}, sou {agent.name}; protocolo {protocol}.', attachmentIds: [file],
+      shortcut: 'precos',
+      title: 'Preços',
+      body: 'Olá {contact.first_name}, sou {agent.name}; protocolo {protocol}.',
+      attachmentIds: [file],
     });
     const before = await app.db.sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${c.id}`;
     const filled = await ana.conversations.fillCanned.query({ conversationId: c.id, cannedId });
@@ -191,7 +201,12 @@ describe('canned responses fill the composer', () => {
     const after = await app.db.sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${c.id}`;
     expect(after[0]!.n).toBe(before[0]!.n);
     // The edited text and the canned file then go out through the ordinary send.
-    const sent = await ana.conversations.send.mutate({ conversationId: c.id, text: 'Olá Maria! Segue a tabela.', attachmentId: file, clientMessageId: 'reads-canned-1' });
+    const sent = await ana.conversations.send.mutate({
+      conversationId: c.id,
+      text: 'Olá Maria! Segue a tabela.',
+      attachmentId: file,
+      clientMessageId: 'reads-canned-1',
+    });
     expect(sent).toMatchObject({ kind: 'attachment', text: 'Olá Maria! Segue a tabela.' });
     // A team member who does not serve it may not fill one (nothing to write to).
     expect((await refusal(bruno.conversations.fillCanned.query({ conversationId: c.id, cannedId }))).code).toBe('FORBIDDEN');

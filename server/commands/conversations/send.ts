@@ -1,7 +1,13 @@
 import { getAttachment } from '../../../db/queries/attachments.ts';
 import { getContact } from '../../../db/queries/contacts.ts';
 import { templates } from '../../../db/queries/config.ts';
-import { getConversation, nextProtocol, openConversationFor, openServedConversation, type Conversation } from '../../../db/queries/conversations.ts';
+import {
+  getConversation,
+  nextProtocol,
+  openConversationFor,
+  openServedConversation,
+  type Conversation,
+} from '../../../db/queries/conversations.ts';
 import { getChannel } from '../../../db/queries/channels.ts';
 import type { Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
@@ -58,7 +64,12 @@ export function sendMessage(s: Services, actor: Actor, input: SendInput): Promis
       await checkAttachment(tx, actor, input.attachmentId);
       const kind = input.attachmentId ? 'attachment' : 'text';
       const { message } = await createOutbound(s, tx, actor, {
-        conversation, channel, kind, text: input.text.trim(), attachmentId: input.attachmentId ?? null, clientMessageId: input.clientMessageId ?? null,
+        conversation,
+        channel,
+        kind,
+        text: input.text.trim(),
+        attachmentId: input.attachmentId ?? null,
+        clientMessageId: input.clientMessageId ?? null,
       });
       return message;
     }),
@@ -80,17 +91,30 @@ async function writable(tx: Tx, actor: Actor, conversationId: string) {
  * A canned response: its variables filled in ({contact.name}, {agent.name}, {protocol}…),
  * the text with its first file, then one message per further file — under the same rules.
  */
-export function sendCanned(s: Services, actor: Actor, input: { conversationId: string; cannedId: string; clientMessageId?: string }): Promise<Message> {
+export function sendCanned(
+  s: Services,
+  actor: Actor,
+  input: { conversationId: string; cannedId: string; clientMessageId?: string },
+): Promise<Message> {
   return idempotent(s, actor, input.clientMessageId, () =>
     runTx(s.sql, async (tx) => {
       const { conversation, channel, org } = await writable(tx, actor, input.conversationId);
       const { text, attachmentIds: files } = await cannedFor(tx, actor, conversation, input.cannedId, org.name);
       const first = await createOutbound(s, tx, actor, {
-        conversation, channel, kind: files[0] ? 'attachment' : 'text', text, attachmentId: files[0] ?? null, clientMessageId: input.clientMessageId ?? null,
+        conversation,
+        channel,
+        kind: files[0] ? 'attachment' : 'text',
+        text,
+        attachmentId: files[0] ?? null,
+        clientMessageId: input.clientMessageId ?? null,
       });
       for (const [i, file] of files.slice(1).entries()) {
         await createOutbound(s, tx, actor, {
-          conversation, channel, kind: 'attachment', text: '', attachmentId: file,
+          conversation,
+          channel,
+          kind: 'attachment',
+          text: '',
+          attachmentId: file,
           clientMessageId: input.clientMessageId ? `${input.clientMessageId}#${i + 2}` : null,
         });
       }
@@ -136,7 +160,12 @@ export function sendTemplate(s: Services, actor: Actor, input: TemplateInput): P
       const template = await approvedTemplate(tx, actor, channel.id, input.templateId, input.params);
       if (conversation.status === 'waiting') conversation = await claimInTx(s, tx, actor, conversation.id);
       const { message } = await createOutbound(s, tx, actor, {
-        conversation, channel, kind: 'template', text: template.text, templateId: template.id, templateParams: input.params,
+        conversation,
+        channel,
+        kind: 'template',
+        text: template.text,
+        templateId: template.id,
+        templateParams: input.params,
         clientMessageId: input.clientMessageId ?? null,
       });
       return message;
@@ -167,7 +196,10 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
   const run = () =>
     runTx(s.sql, async (tx) => {
       if (!actor.teamIds.includes(input.teamId)) throw actor.fail('FORBIDDEN', 'conv.notTeamMember');
-      const [contact, channel] = await Promise.all([getContact(tx, actor.orgId, input.contactId), getChannel(tx, actor.orgId, input.channelId)]);
+      const [contact, channel] = await Promise.all([
+        getContact(tx, actor.orgId, input.contactId),
+        getChannel(tx, actor.orgId, input.channelId),
+      ]);
       if (!contact || !channel || !channel.active) throw actor.fail('NOT_FOUND', 'error.notFound');
       if (channel.receiveOnly) throw actor.fail('FORBIDDEN', 'conv.receiveOnly');
       if (channel.kind === 'whatsapp') {
@@ -182,7 +214,12 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
       const org = (await getOrganization(tx, actor.orgId))!;
       const protocol = await nextProtocol(tx, actor.orgId, org.timeZone);
       const opened = await openServedConversation(tx, {
-        orgId: actor.orgId, protocol, contactId: contact.id, channelId: channel.id, teamId: input.teamId, assigneeId: actor.id,
+        orgId: actor.orgId,
+        protocol,
+        contactId: contact.id,
+        channelId: channel.id,
+        teamId: input.teamId,
+        assigneeId: actor.id,
       });
       // A concurrent start for the same contact may have won: say who has it.
       if (!opened) {
@@ -193,12 +230,25 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
       let conversation = opened;
       await publishConversation(s, tx, conversation);
       const sent = template
-        ? await createOutbound(s, tx, actor, { conversation, channel, kind: 'template', text: template.text, templateId: template.id, templateParams: input.params ?? [], clientMessageId: input.clientMessageId ?? null })
-        : await createOutbound(s, tx, actor, { conversation, channel, kind: 'text', text: input.text!.trim(), clientMessageId: input.clientMessageId ?? null });
+        ? await createOutbound(s, tx, actor, {
+            conversation,
+            channel,
+            kind: 'template',
+            text: template.text,
+            templateId: template.id,
+            templateParams: input.params ?? [],
+            clientMessageId: input.clientMessageId ?? null,
+          })
+        : await createOutbound(s, tx, actor, {
+            conversation,
+            channel,
+            kind: 'text',
+            text: input.text!.trim(),
+            clientMessageId: input.clientMessageId ?? null,
+          });
       conversation = sent.conversation;
       return sent.message;
     });
   const message = await idempotent(s, actor, input.clientMessageId, run);
   return (await getConversation(s.sql, actor.orgId, message.conversationId))!;
 }
-

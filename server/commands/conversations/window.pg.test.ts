@@ -28,23 +28,31 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** The refusal `send` gives for each closed-window reason the view can show. */
-const SEND_REFUSAL = { awaiting_reply: 'conv.awaitingReply', never_opened: 'conv.windowNeverOpened', expired: 'conv.windowClosed' } as const;
+const SEND_REFUSAL = {
+  awaiting_reply: 'conv.awaitingReply',
+  never_opened: 'conv.windowNeverOpened',
+  expired: 'conv.windowClosed',
+} as const;
 
 let n = 0;
 /** What the view says, what the composer makes of it, and what a free-form send answers. */
 async function viewAndSend(conversationId: string) {
   const view = await ana.conversations.get.query({ conversationId });
-  const composer = freeText({ status: view.status, channelKind: view.channel.kind, canWrite: view.can.write, canClaim: view.can.claim, window: view.window });
-  const sent = await ana.conversations.send
-    .mutate({ conversationId, text: 'free-form', clientMessageId: `window-agree-${n++}` })
-    .then(
-      () => 'sent' as const,
-      (err: unknown) => {
-        const r = refusalOf(err);
-        if (!r) throw err;
-        return r.data.reason;
-      },
-    );
+  const composer = freeText({
+    status: view.status,
+    channelKind: view.channel.kind,
+    canWrite: view.can.write,
+    canClaim: view.can.claim,
+    window: view.window,
+  });
+  const sent = await ana.conversations.send.mutate({ conversationId, text: 'free-form', clientMessageId: `window-agree-${n++}` }).then(
+    () => 'sent' as const,
+    (err: unknown) => {
+      const r = refusalOf(err);
+      if (!r) throw err;
+      return r.data.reason;
+    },
+  );
   return { window: view.window, composer, sent };
 }
 
@@ -60,7 +68,12 @@ describe('the window: the view, the composer and send agree', () => {
     const before = await viewAndSend(id);
     expect(before.window).toMatchObject({ open: false, reason: 'expired' });
     expect(before.sent).toBe(SEND_REFUSAL.expired);
-    await ana.conversations.sendTemplate.mutate({ conversationId: id, templateId: template, params: ['Maria', '1'], clientMessageId: 'window-agree-t1' });
+    await ana.conversations.sendTemplate.mutate({
+      conversationId: id,
+      templateId: template,
+      params: ['Maria', '1'],
+      clientMessageId: 'window-agree-t1',
+    });
     const after = await viewAndSend(id);
     expect(after.window).toMatchObject({ open: false, reason: 'awaiting_reply' });
     expect(after.composer).toEqual({ allowed: false, reason: 'awaitingReply' });
@@ -68,8 +81,15 @@ describe('the window: the view, the composer and send agree', () => {
   });
 
   it('after an agent-initiated template: awaiting reply until the contact answers', async () => {
-    const [contact] = await app.db.sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Lia', 'lia@x.test', '5511900007002') RETURNING id`;
-    const c = await ana.conversations.start.mutate({ contactId: contact!.id as string, teamId: ids.teams.Support, channelId: wa.id, templateId: template, params: ['Lia', '2'] });
+    const [contact] = await app.db
+      .sql`INSERT INTO contacts (org_id, name, email, whatsapp) VALUES (${ids.orgId}, 'Lia', 'lia@x.test', '5511900007002') RETURNING id`;
+    const c = await ana.conversations.start.mutate({
+      contactId: contact!.id as string,
+      teamId: ids.teams.Support,
+      channelId: wa.id,
+      templateId: template,
+      params: ['Lia', '2'],
+    });
     const waiting = await viewAndSend(c.id);
     expect(waiting.window).toMatchObject({ open: false, reason: 'awaiting_reply', closedAt: null });
     expect(waiting.composer).toEqual({ allowed: false, reason: 'awaitingReply' });
@@ -81,7 +101,12 @@ describe('the window: the view, the composer and send agree', () => {
 
   it('inside the window, a template sent since does not close it', async () => {
     const id = await servedWithInboundAgo('5511900007003', 2 * HOUR);
-    await ana.conversations.sendTemplate.mutate({ conversationId: id, templateId: template, params: ['Rui', '3'], clientMessageId: 'window-agree-t3' });
+    await ana.conversations.sendTemplate.mutate({
+      conversationId: id,
+      templateId: template,
+      params: ['Rui', '3'],
+      clientMessageId: 'window-agree-t3',
+    });
     expect(await viewAndSend(id)).toMatchObject({ window: { open: true }, composer: { allowed: true }, sent: 'sent' });
   });
 });

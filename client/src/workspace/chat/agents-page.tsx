@@ -82,7 +82,10 @@ export default function AgentsPage() {
         <div class="chat-side">
           <section class="chat-panel chat-list-panel" aria-labelledby="chat-chats-heading">
             <h2 id="chat-chats-heading">{t('chat.chatsHeading')}</h2>
-            <Show when={(chats.data ?? []).length > 0} fallback={<p class="muted chat-empty">{chats.isLoading ? t('common.loading') : t('chat.noChats')}</p>}>
+            <Show
+              when={(chats.data ?? []).length > 0}
+              fallback={<p class="muted chat-empty">{chats.isLoading ? t('common.loading') : t('chat.noChats')}</p>}
+            >
               <ul class="chat-list" aria-label={t('chat.chatsLabel')}>
                 <For each={sortedChats()}>
                   {(room) => {
@@ -90,7 +93,12 @@ export default function AgentsPage() {
                     const label = () => (room.unread > 0 ? `${title()} · ${t('chat.unreadCount', { count: room.unread })}` : title());
                     return (
                       <li>
-                        <A href={`/chat/${room.roomId}`} class={`chat-list-item${room.unread > 0 ? ' unread' : ''}`} aria-label={label()} aria-current={params.roomId === room.roomId ? 'page' : undefined}>
+                        <A
+                          href={`/chat/${room.roomId}`}
+                          class={`chat-list-item${room.unread > 0 ? ' unread' : ''}`}
+                          aria-label={label()}
+                          aria-current={params.roomId === room.roomId ? 'page' : undefined}
+                        >
                           <Avatar name={room.members.find((m) => m.id !== me.data?.user.id)?.name ?? '?'} size="sm" />
                           <span class="chat-list-title">{title()}</span>
                           <Show when={room.unread > 0}>
@@ -110,7 +118,14 @@ export default function AgentsPage() {
           <section class="chat-panel agents-panel" aria-labelledby="chat-agents-heading">
             <div class="agents-head">
               <h2 id="chat-agents-heading">{t('chat.agentsHeading')}</h2>
-              <input type="search" class="agents-search" aria-label={t('chat.searchAgents')} placeholder={t('chat.searchAgents')} value={search()} onInput={(e) => setSearch(e.currentTarget.value)} />
+              <input
+                type="search"
+                class="agents-search"
+                aria-label={t('chat.searchAgents')}
+                placeholder={t('chat.searchAgents')}
+                value={search()}
+                onInput={(e) => setSearch(e.currentTarget.value)}
+              />
             </div>
             <Show when={open.isError}>
               <p class="alert" role="alert">
@@ -133,7 +148,10 @@ export default function AgentsPage() {
               </div>
             </Show>
             <ul class="agents-list" aria-label={t('chat.agentsLabel')}>
-              <For each={shownAgents()} fallback={<li class="muted chat-empty">{agents.isLoading ? t('common.loading') : t('chat.noAgents')}</li>}>
+              <For
+                each={shownAgents()}
+                fallback={<li class="muted chat-empty">{agents.isLoading ? t('common.loading') : t('chat.noAgents')}</li>}
+              >
                 {(agent) => (
                   <AgentRow
                     agent={agent}
@@ -161,8 +179,20 @@ export default function AgentsPage() {
               </div>
             }
           >
-            <Show when={currentRoom() || !chats.isSuccess || chats.isFetching} fallback={<p class="alert" role="alert">{t('chat.unknownRoom')}</p>}>
-              <ChatRoomView roomId={params.roomId!} room={currentRoom()} me={{ id: me.data!.user.id, name: me.data!.user.name }} agents={agentMap()} />
+            <Show
+              when={currentRoom() || !chats.isSuccess || chats.isFetching}
+              fallback={
+                <p class="alert" role="alert">
+                  {t('chat.unknownRoom')}
+                </p>
+              }
+            >
+              <ChatRoomView
+                roomId={params.roomId!}
+                room={currentRoom()}
+                me={{ id: me.data!.user.id, name: me.data!.user.name }}
+                agents={agentMap()}
+              />
             </Show>
           </Show>
         </div>
@@ -191,7 +221,12 @@ function AgentRow(props: {
     <li class={`agent-row ${a().status}`} aria-label={a().name}>
       <span class="agent-avatar-wrap">
         <Avatar name={a().name} photoUrl={a().photoUrl} />
-        <span class={`connection-dot${props.connected ? ' on' : ''}`} role="img" aria-label={props.connected ? t('chat.connected') : t('chat.notConnected')} title={props.connected ? t('chat.connected') : t('chat.notConnected')} />
+        <span
+          class={`connection-dot${props.connected ? ' on' : ''}`}
+          role="img"
+          aria-label={props.connected ? t('chat.connected') : t('chat.notConnected')}
+          title={props.connected ? t('chat.connected') : t('chat.notConnected')}
+        />
       </span>
       <div class="agent-info">
         <div class="agent-name-line">
@@ -223,7 +258,15 @@ function AgentRow(props: {
           <span class="agent-connected">{props.connected ? t('chat.connected') : t('chat.notConnected')}</span>
         </div>
         <div class="agent-meta-line">
-          <span>{a().teams.length > 0 ? t('chat.teamsOf', { teams: a().teams.map((x) => x.name).join(', ') }) : t('chat.noTeams')}</span>
+          <span>
+            {a().teams.length > 0
+              ? t('chat.teamsOf', {
+                  teams: a()
+                    .teams.map((x) => x.name)
+                    .join(', '),
+                })
+              : t('chat.noTeams')}
+          </span>
           <span class="agent-rating">
             <Show when={a().ratingAverage !== null} fallback={t('chat.noRating')}>
               <span aria-hidden="true">★ </span>
@@ -236,10 +279,22 @@ function AgentRow(props: {
         <div class="agent-actions">
           {/* A visible label ("Add to group"); the accessible name starts with it and says who. */}
           <label class="agent-select" for={checkboxId()}>
-            <input id={checkboxId()} type="checkbox" checked={props.selected} aria-label={t('chat.selectAgent', { name: a().name })} onChange={(e) => props.onSelect(e.currentTarget.checked)} />
+            <input
+              id={checkboxId()}
+              type="checkbox"
+              checked={props.selected}
+              aria-label={t('chat.selectAgent', { name: a().name })}
+              onChange={(e) => props.onSelect(e.currentTarget.checked)}
+            />
             <span aria-hidden="true">{t('chat.addToGroup')}</span>
           </label>
-          <button type="button" class="chat-button" disabled={props.busy} aria-label={t('chat.startChatWith', { name: a().name })} onClick={() => props.onChat()}>
+          <button
+            type="button"
+            class="chat-button"
+            disabled={props.busy}
+            aria-label={t('chat.startChatWith', { name: a().name })}
+            onClick={() => props.onChat()}
+          >
             <span class="chat-bubble-icon" aria-hidden="true" />
             {t('chat.chatButton')}
           </button>

@@ -51,10 +51,21 @@ describe('local awareness state', () => {
 });
 
 describe('people from peers', () => {
-  const peer = (clientId: number, id: string, name: string, viewing: boolean, typing = false): Peer => ({ clientId, user: { id, name }, viewing, typing });
+  const peer = (clientId: number, id: string, name: string, viewing: boolean, typing = false): Peer => ({
+    clientId,
+    user: { id, name },
+    viewing,
+    typing,
+  });
 
   it('one entry per person (several tabs), never me, named by the server’s record, sorted', () => {
-    const peers = [peer(1, 'b', 'claimed name', true), peer(2, 'b', 'claimed name', true), peer(3, 'a', 'Ana', true), peer(4, 'c', 'Carla', false), peer(5, 'd', 'Dora', true)];
+    const peers = [
+      peer(1, 'b', 'claimed name', true),
+      peer(2, 'b', 'claimed name', true),
+      peer(3, 'a', 'Ana', true),
+      peer(4, 'c', 'Carla', false),
+      peer(5, 'd', 'Dora', true),
+    ];
     const names = new Map([['b', 'Bruno Lima']]);
     expect(distinctPeople(peers, 'a', names, (p) => p.viewing)).toEqual([
       { id: 'b', name: 'Bruno Lima' },

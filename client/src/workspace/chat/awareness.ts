@@ -70,7 +70,8 @@ export function holdLocalState(sd: SharedDoc, me: Person, viewing: boolean): () 
     viewing: entry.viewers > 0 && visible(),
     typing: typeof current?.typing === 'number' ? current.typing : 0,
   };
-  if (!current || current.user?.id !== me.id || current.user?.name !== me.name || current.viewing !== next.viewing) sd.awareness.setLocalState(next);
+  if (!current || current.user?.id !== me.id || current.user?.name !== me.name || current.viewing !== next.viewing)
+    sd.awareness.setLocalState(next);
   let released = false;
   return () => {
     if (released) return;

@@ -70,7 +70,9 @@ export default function ChatRoomView(props: { roomId: string; room: ChatRoom | u
   const markRead = useMutation(() => ({
     mutationFn: (count: number) => trpc.chat.markRead.mutate({ roomId: props.roomId, count }),
     onSuccess: (result) => {
-      queryClient.setQueryData<ChatRoom[]>(keys.chats, (rooms) => rooms?.map((r) => (r.roomId === props.roomId ? { ...r, unread: result.unread } : r)));
+      queryClient.setQueryData<ChatRoom[]>(keys.chats, (rooms) =>
+        rooms?.map((r) => (r.roomId === props.roomId ? { ...r, unread: result.unread } : r)),
+      );
       // A refetch already under way may bring the old count back: ask once more.
       void queryClient.invalidateQueries({ queryKey: keys.chats });
     },
@@ -100,7 +102,8 @@ export default function ChatRoomView(props: { roomId: string; room: ChatRoom | u
   });
   const history = useInfiniteQuery(() => ({
     queryKey: keys.chatHistory(props.roomId),
-    queryFn: ({ pageParam }: { pageParam: number | null }) => trpc.chat.history.query({ roomId: props.roomId, before: pageParam ?? undefined }),
+    queryFn: ({ pageParam }: { pageParam: number | null }) =>
+      trpc.chat.history.query({ roomId: props.roomId, before: pageParam ?? undefined }),
     initialPageParam: null as number | null,
     getNextPageParam: (last: { nextBefore: number | null }) => last.nextBefore,
     enabled: showOlder(),

@@ -78,7 +78,12 @@ export default function GroupMembers(props: { room: ChatRoom; meId: string; agen
                 </For>
               </Show>
             </fieldset>
-            <DialogFooter mutation={add} onCancel={close} label={t('chat.addChosen', { count: chosen().length })} disabled={chosen().length === 0} />
+            <DialogFooter
+              mutation={add}
+              onCancel={close}
+              label={t('chat.addChosen', { count: chosen().length })}
+              disabled={chosen().length === 0}
+            />
           </form>
         </Dialog>
       </Show>

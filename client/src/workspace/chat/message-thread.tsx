@@ -4,7 +4,14 @@ import { t } from '../../i18n.ts';
 import { dayKeyIn, formatDay as formatWeekday, formatTime as formatClock, timeZone } from '../../lib/format.ts';
 import type { SharedDoc } from '../../lib/ydoc.ts';
 import { useYStore } from '../../lib/ystore.ts';
-import { addChatMessage, chatMessages, deleteChatMessage, readChatMessage, type ChatMessage, type EntryMap } from '../../../../sync/shared/schemas.ts';
+import {
+  addChatMessage,
+  chatMessages,
+  deleteChatMessage,
+  readChatMessage,
+  type ChatMessage,
+  type EntryMap,
+} from '../../../../sync/shared/schemas.ts';
 import { joinNames, type Person } from './awareness.ts';
 import { TypingDots } from './presence-badge.tsx';
 import './chat.css';
@@ -58,9 +65,7 @@ export function Avatar(props: { name: string; photoUrl?: string | null; size?: '
   return (
     // Initials drawn by CSS (data-initials), so they never count as the visible text of a link or button.
     <span class={`chat-avatar ${props.size ?? 'md'}`} data-initials={props.photoUrl ? undefined : initials(props.name)} aria-hidden="true">
-      <Show when={props.photoUrl}>
-        {(url) => <img src={url()} alt="" />}
-      </Show>
+      <Show when={props.photoUrl}>{(url) => <img src={url()} alt="" />}</Show>
     </span>
   );
 }
@@ -155,7 +160,10 @@ export function MessageThread(props: ThreadProps) {
 
   const typingText = () => {
     const people = props.typers();
-    const names = joinNames(people.map((p) => p.name), (first, last) => t('chat.and', { first, last }));
+    const names = joinNames(
+      people.map((p) => p.name),
+      (first, last) => t('chat.and', { first, last }),
+    );
     return people.length === 1 ? t('chat.typingOne', { name: names }) : t('chat.typingMany', { names });
   };
 
@@ -175,7 +183,10 @@ export function MessageThread(props: ThreadProps) {
                     <span>{formatDay(m.at)}</span>
                   </li>
                 </Show>
-                <li class={`thread-message${m.mine ? ' mine' : ''}${grouped() ? ' grouped' : ''}`} aria-label={`${m.authorName}: ${m.text}`}>
+                <li
+                  class={`thread-message${m.mine ? ' mine' : ''}${grouped() ? ' grouped' : ''}`}
+                  aria-label={`${m.authorName}: ${m.text}`}
+                >
                   <Show when={!grouped()}>
                     <div class="thread-meta">
                       <Avatar name={m.authorName} size="sm" />
@@ -186,7 +197,13 @@ export function MessageThread(props: ThreadProps) {
                   <div class="thread-bubble">
                     <p class="thread-text">{m.text}</p>
                     <Show when={props.allowDelete && m.mine && props.canWrite && props.messages.some((x) => x.id === m.id)}>
-                      <button type="button" class="thread-delete" aria-label={t('chat.deleteMessage')} title={t('chat.deleteMessage')} onClick={() => remove(m.id)}>
+                      <button
+                        type="button"
+                        class="thread-delete"
+                        aria-label={t('chat.deleteMessage')}
+                        title={t('chat.deleteMessage')}
+                        onClick={() => remove(m.id)}
+                      >
                         ×
                       </button>
                     </Show>

@@ -73,14 +73,21 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
           aria-describedby={hint ? `${id}-hint` : undefined}
         />
         <Show when={hint}>
-          <small id={`${id}-hint`} class="ct-hint">{t(hint!)}</small>
+          <small id={`${id}-hint`} class="ct-hint">
+            {t(hint!)}
+          </small>
         </Show>
       </div>
     );
   };
 
   return (
-    <form class="contact-form" noValidate onSubmit={submit} aria-label={props.contact ? t('contacts.edit.title', { name: contactLabel(props.contact) }) : t('contacts.add.title')}>
+    <form
+      class="contact-form"
+      noValidate
+      onSubmit={submit}
+      aria-label={props.contact ? t('contacts.edit.title', { name: contactLabel(props.contact) }) : t('contacts.add.title')}
+    >
       <Show when={props.contact?.incomplete}>
         <p class="notice">{t('contacts.incomplete.hint')}</p>
       </Show>
@@ -110,7 +117,12 @@ export default function ContactForm(props: { contact?: ContactDetail; onDone: (c
                 </Show>
               </label>
               <input id={`${uid}-f-${key}`} name={`field:${key}`} value={value} aria-label={t('contacts.field.value', { field: key })} />
-              <button type="button" class="ct-icon-button" aria-label={t('contacts.field.remove', { field: key })} onClick={() => setRemoved([...removed(), key])}>
+              <button
+                type="button"
+                class="ct-icon-button"
+                aria-label={t('contacts.field.remove', { field: key })}
+                onClick={() => setRemoved([...removed(), key])}
+              >
                 ×
               </button>
             </div>

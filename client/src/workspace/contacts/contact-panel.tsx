@@ -14,7 +14,6 @@ import Notes from './notes.tsx';
 import { contactQuery, mediaQuery, useTimeFormat, type ContactDetail, settled } from './data.ts';
 import './contacts.css';
 
-
 /** The contact panel: fields and edit, notes, gallery, history, other open sessions, click-to-call. */
 export default function ContactPanel(props: { contactId: string; conversationId?: string; children?: JSX.Element }) {
   const contact = useQuery(() => contactQuery(props.contactId));
@@ -22,7 +21,9 @@ export default function ContactPanel(props: { contactId: string; conversationId?
   return (
     <section class="contact-panel" aria-label={t('contacts.panel.label')}>
       <Show when={stale()}>
-        <p class="stale-mark" role="status">{t('contacts.stale')}</p>
+        <p class="stale-mark" role="status">
+          {t('contacts.stale')}
+        </p>
       </Show>
       <Switch>
         <Match when={settled(contact)}>
@@ -140,7 +141,9 @@ function OpenSessions(props: { contact: ContactDetail; conversationId?: string }
           <For each={props.contact.openConversations}>
             {(s) => (
               <li classList={{ 'ct-current': s.id === props.conversationId }}>
-                <span class="ct-badge" data-status={s.status}>{tValue('contacts.status', s.status)}</span>
+                <span class="ct-badge" data-status={s.status}>
+                  {tValue('contacts.status', s.status)}
+                </span>
                 <span class="ct-kind">{s.channel.name}</span>
                 <Show when={s.team}>{(team) => <span class="muted">{team().name}</span>}</Show>
                 <Show when={s.assignee}>{(a) => <span class="muted">{t('contacts.open.servedBy', { name: a().name })}</span>}</Show>
@@ -218,7 +221,10 @@ function Gallery(props: { contactId: string }) {
                     aria-label={t('contacts.gallery.open', { filename: m.filename, protocol: m.conversation.protocol })}
                     title={`${m.filename} · ${format(m.at)} · ${t(m.direction === 'in' ? 'contacts.gallery.in' : 'contacts.gallery.out')}`}
                   >
-                    <Show when={m.contentType.startsWith('image/')} fallback={<span class="ct-file-icon">{m.filename.split('.').pop()?.toUpperCase() || m.kind}</span>}>
+                    <Show
+                      when={m.contentType.startsWith('image/')}
+                      fallback={<span class="ct-file-icon">{m.filename.split('.').pop()?.toUpperCase() || m.kind}</span>}
+                    >
                       <img src={m.url} alt="" loading="lazy" />
                     </Show>
                   </a>

@@ -31,13 +31,17 @@ export default function ContactsPage() {
 
   // The list follows the typing, a moment later; the URL keeps it (back button, reload).
   createEffect(
-    on(typed, (value) => {
-      const timer = setTimeout(() => {
-        setQuery(value.trim());
-        setSearch({ q: value.trim() || undefined }, { replace: true });
-      }, SEARCH_DELAY_MS);
-      onCleanup(() => clearTimeout(timer));
-    }, { defer: true }),
+    on(
+      typed,
+      (value) => {
+        const timer = setTimeout(() => {
+          setQuery(value.trim());
+          setSearch({ q: value.trim() || undefined }, { replace: true });
+        }, SEARCH_DELAY_MS);
+        onCleanup(() => clearTimeout(timer));
+      },
+      { defer: true },
+    ),
   );
 
   const channel = () => (params.channelId ? settled(channels)?.find((c) => c.id === params.channelId) : undefined);
@@ -104,12 +108,17 @@ export default function ContactsPage() {
                 <For each={rows()}>
                   {(c) => (
                     <li>
-                      <A href={hrefOf(c.id)} class="contact-row" classList={{ 'ct-selected': c.id === selectedId() }} aria-current={c.id === selectedId() ? 'true' : undefined}>
+                      <A
+                        href={hrefOf(c.id)}
+                        class="contact-row"
+                        classList={{ 'ct-selected': c.id === selectedId() }}
+                        aria-current={c.id === selectedId() ? 'true' : undefined}
+                      >
                         <span class="contact-name">{contactLabel(c)}</span>
                         <Show when={c.incomplete}>
                           <span class="ct-badge ct-warn">{t('contacts.incomplete')}</span>
                         </Show>
-                        <span class="contact-sub">{c.whatsapp ? `+${c.whatsapp}` : c.email ?? ''}</span>
+                        <span class="contact-sub">{c.whatsapp ? `+${c.whatsapp}` : (c.email ?? '')}</span>
                       </A>
                     </li>
                   )}

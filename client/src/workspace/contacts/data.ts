@@ -6,7 +6,10 @@ import { trpc } from '../../trpc.ts';
 
 /** Server reads of the contacts screens, under the workspace's query keys (live events invalidate them). */
 export const contactQuery = (id: string) => ({ queryKey: keys.contact(id), queryFn: () => trpc.contacts.get.query({ id }) });
-export const mediaQuery = (contactId: string) => ({ queryKey: keys.media(contactId), queryFn: () => trpc.contacts.media.query({ contactId }) });
+export const mediaQuery = (contactId: string) => ({
+  queryKey: keys.media(contactId),
+  queryFn: () => trpc.contacts.media.query({ contactId }),
+});
 export const channelsQuery = () => ({ queryKey: keys.channels, queryFn: () => trpc.channels.list.query(), staleTime: 60_000 });
 export const agentsQuery = () => ({ queryKey: keys.agents, queryFn: () => trpc.agents.list.query(), staleTime: 30_000 });
 
@@ -46,7 +49,7 @@ export function useTimeFormat() {
 /** Agent names by id, for note authors (falls back to "someone" while loading or for removed users). */
 export function useAgentNames() {
   const agents = useQuery(agentsQuery);
-  return (id: string | null | undefined): string | null => (id ? settled(agents)?.find((a) => a.id === id)?.name ?? null : null);
+  return (id: string | null | undefined): string | null => (id ? (settled(agents)?.find((a) => a.id === id)?.name ?? null) : null);
 }
 
 /** A stable, readable colour per user, for remote cursors in the notes editor (the sync server derives the same one). */

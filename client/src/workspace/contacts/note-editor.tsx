@@ -11,7 +11,13 @@ import type { SharedDoc } from '../../lib/ydoc.ts';
  * y-codemirror.next, so concurrent edits merge (CRDT) and colleagues' cursors show. This
  * module is only ever imported lazily: CodeMirror stays out of the first load.
  */
-export default function NoteEditor(props: { text: Y.Text; awareness: SharedDoc['awareness']; label: string; placeholder?: string; autofocus?: boolean }) {
+export default function NoteEditor(props: {
+  text: Y.Text;
+  awareness: SharedDoc['awareness'];
+  label: string;
+  placeholder?: string;
+  autofocus?: boolean;
+}) {
   let host!: HTMLDivElement;
   onMount(() => {
     // Undo only what this person typed, never a colleague's edit.

@@ -54,7 +54,15 @@ export default function Notes(props: { contactId: string }) {
     const s = shared();
     return s ? noteEntries(s.doc) : null;
   };
-  const entries = useYStore(entriesType, (list) => list.toArray().filter((e): e is EntryMap => e instanceof Y.Map).map(readEntry), [] as EntryView[]);
+  const entries = useYStore(
+    entriesType,
+    (list) =>
+      list
+        .toArray()
+        .filter((e): e is EntryMap => e instanceof Y.Map)
+        .map(readEntry),
+    [] as EntryView[],
+  );
   const nameOf = useAgentNames();
   const format = useTimeFormat();
   const [showDeleted, setShowDeleted] = createSignal(false);
@@ -75,13 +83,17 @@ export default function Notes(props: { contactId: string }) {
   const queryClient = useQueryClient();
   onCleanup(
     onLiveEvent((e) => {
-      if (e.type === 'notes.changed' && e.contactId === props.contactId) void queryClient.invalidateQueries({ queryKey: keys.noteActivity(props.contactId) });
+      if (e.type === 'notes.changed' && e.contactId === props.contactId)
+        void queryClient.invalidateQueries({ queryKey: keys.noteActivity(props.contactId) });
     }),
   );
 
   const live = createMemo(() => entries.filter((e) => !e.deleted).reverse());
   const deleted = createMemo(() => entries.filter((e) => e.deleted).reverse());
-  const mapOf = (id: string): EntryMap | null => entriesType()?.toArray().find((e) => e instanceof Y.Map && e.get('id') === id) ?? null;
+  const mapOf = (id: string): EntryMap | null =>
+    entriesType()
+      ?.toArray()
+      .find((e) => e instanceof Y.Map && e.get('id') === id) ?? null;
   const author = (id: string | null) => nameOf(id) ?? t('contacts.notes.someone');
 
   const add = () => {
@@ -169,7 +181,9 @@ export default function Notes(props: { contactId: string }) {
                       </button>
                     </div>
                     <p class="note-preview">{entry.body}</p>
-                    <p class="muted ct-small-text">{t('contacts.notes.deletedBy', { name: author(entry.deletedBy), time: format(entry.deletedAt) })}</p>
+                    <p class="muted ct-small-text">
+                      {t('contacts.notes.deletedBy', { name: author(entry.deletedBy), time: format(entry.deletedAt) })}
+                    </p>
                   </li>
                 )}
               </For>

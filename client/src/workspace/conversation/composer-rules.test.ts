@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
-  attachmentAllowed, cannedQuery, checkTemplateParams, freeText, keySends, previewTemplate, rankCanned, sendable, templatesOffered,
+  attachmentAllowed,
+  cannedQuery,
+  checkTemplateParams,
+  freeText,
+  keySends,
+  previewTemplate,
+  rankCanned,
+  sendable,
+  templatesOffered,
   type ComposerFacts,
 } from './composer-rules.ts';
 
 const open = { open: true, closesAt: null } as const;
 const facts = (over: Partial<ComposerFacts> = {}): ComposerFacts => ({
-  status: 'active', channelKind: 'whatsapp', canWrite: true, canClaim: false, window: { open: true, closesAt: '2026-01-02T10:00:00Z' }, ...over,
+  status: 'active',
+  channelKind: 'whatsapp',
+  canWrite: true,
+  canClaim: false,
+  window: { open: true, closesAt: '2026-01-02T10:00:00Z' },
+  ...over,
 });
 
 describe('free text', () => {
@@ -15,9 +28,18 @@ describe('free text', () => {
     expect(freeText(facts({ channelKind: 'webchat', window: open }))).toEqual({ allowed: true });
   });
   it('says why not: closed window (expired or never opened), waiting, peeking, finished', () => {
-    expect(freeText(facts({ window: { open: false, reason: 'expired', closedAt: '2026-01-01T00:00:00Z' } }))).toEqual({ allowed: false, reason: 'windowExpired' });
-    expect(freeText(facts({ window: { open: false, reason: 'never_opened', closedAt: null } }))).toEqual({ allowed: false, reason: 'windowNeverOpened' });
-    expect(freeText(facts({ window: { open: false, reason: 'awaiting_reply', closedAt: null } }))).toEqual({ allowed: false, reason: 'awaitingReply' });
+    expect(freeText(facts({ window: { open: false, reason: 'expired', closedAt: '2026-01-01T00:00:00Z' } }))).toEqual({
+      allowed: false,
+      reason: 'windowExpired',
+    });
+    expect(freeText(facts({ window: { open: false, reason: 'never_opened', closedAt: null } }))).toEqual({
+      allowed: false,
+      reason: 'windowNeverOpened',
+    });
+    expect(freeText(facts({ window: { open: false, reason: 'awaiting_reply', closedAt: null } }))).toEqual({
+      allowed: false,
+      reason: 'awaitingReply',
+    });
     expect(freeText(facts({ status: 'waiting', canWrite: false, canClaim: true }))).toEqual({ allowed: false, reason: 'waiting' });
     expect(freeText(facts({ canWrite: false }))).toEqual({ allowed: false, reason: 'readOnly' });
     expect(freeText(facts({ status: 'closed', canWrite: false }))).toEqual({ allowed: false, reason: 'closed' });
@@ -70,7 +92,9 @@ describe('canned responses', () => {
 describe('attachments', () => {
   it('follow the window and the server’s types and size', () => {
     expect(attachmentAllowed(facts(), { type: 'image/png', size: 10 })).toEqual({ allowed: true });
-    expect(attachmentAllowed(facts({ window: { open: false, reason: 'expired', closedAt: null } }), { type: 'image/png', size: 10 })).toEqual({ allowed: false, reason: 'windowExpired' });
+    expect(
+      attachmentAllowed(facts({ window: { open: false, reason: 'expired', closedAt: null } }), { type: 'image/png', size: 10 }),
+    ).toEqual({ allowed: false, reason: 'windowExpired' });
     expect(attachmentAllowed(facts(), { type: 'application/x-msdownload', size: 10 })).toEqual({ allowed: false, reason: 'badType' });
     expect(attachmentAllowed(facts(), { type: 'application/pdf', size: 17 * 1024 * 1024 })).toEqual({ allowed: false, reason: 'tooLarge' });
     expect(attachmentAllowed(facts(), { type: 'application/pdf', size: 0 })).toEqual({ allowed: false, reason: 'empty' });

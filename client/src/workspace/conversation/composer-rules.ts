@@ -13,7 +13,9 @@ export interface ComposerFacts {
   canWrite: boolean;
   canClaim: boolean;
   /** The server's answer (conversations.get): the same one `send` applies. */
-  window: { open: true; closesAt: string | null } | { open: false; reason?: 'never_opened' | 'expired' | 'awaiting_reply'; closedAt: string | null };
+  window:
+    | { open: true; closesAt: string | null }
+    | { open: false; reason?: 'never_opened' | 'expired' | 'awaiting_reply'; closedAt: string | null };
 }
 
 export type FreeTextBlock =
@@ -84,7 +86,12 @@ export function cannedQuery(text: string): string | null {
   return m ? m[1]!.toLowerCase() : null;
 }
 
-export interface CannedOption { id: string; shortcut: string; title: string; body: string }
+export interface CannedOption {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+}
 
 /** Best first: exact shortcut, then shortcut prefix, then shortcut/title/body containing the query. */
 export function rankCanned<T extends CannedOption>(list: readonly T[], query: string): T[] {
@@ -112,7 +119,10 @@ const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
 export type AttachmentBlock = FreeTextBlock | 'badType' | 'tooLarge' | 'empty';
 
 /** May this file be attached now (the same window as free text, then type and size). */
-export function attachmentAllowed(f: ComposerFacts, file: { type: string; size: number }): { allowed: true } | { allowed: false; reason: AttachmentBlock } {
+export function attachmentAllowed(
+  f: ComposerFacts,
+  file: { type: string; size: number },
+): { allowed: true } | { allowed: false; reason: AttachmentBlock } {
   const text = freeText(f);
   if (!text.allowed) return text;
   if (!(ATTACHMENT_TYPES as readonly string[]).includes(file.type)) return { allowed: false, reason: 'badType' };
@@ -122,7 +132,14 @@ export function attachmentAllowed(f: ComposerFacts, file: { type: string; size: 
 }
 
 /** Enter sends, Shift+Enter (or IME composition) is a new line. */
-export function keySends(e: { key: string; shiftKey: boolean; isComposing?: boolean; altKey?: boolean; ctrlKey?: boolean; metaKey?: boolean }): boolean {
+export function keySends(e: {
+  key: string;
+  shiftKey: boolean;
+  isComposing?: boolean;
+  altKey?: boolean;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+}): boolean {
   return e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey;
 }
 

@@ -61,7 +61,12 @@ export default function Composer(props: ComposerProps) {
             </button>
           }
         >
-          <TemplatePicker conversationId={props.view.id} channelId={props.view.channel.id} claims={!props.view.can.write} onSent={() => setShowTemplates(false)} />
+          <TemplatePicker
+            conversationId={props.view.id}
+            channelId={props.view.channel.id}
+            claims={!props.view.can.write}
+            onSent={() => setShowTemplates(false)}
+          />
         </Show>
       </Show>
       <Show when={props.view.can.write}>
@@ -71,18 +76,27 @@ export default function Composer(props: ComposerProps) {
             {(a) => (
               <div class="cv-attached">
                 <PaperclipIcon /> {a.filename}
-                <button type="button" class="secondary" aria-label={t('conversation.removeAttachment', { name: a.filename })} onClick={() => c.detach(a)}>
+                <button
+                  type="button"
+                  class="secondary"
+                  aria-label={t('conversation.removeAttachment', { name: a.filename })}
+                  onClick={() => c.detach(a)}
+                >
                   ×
                 </button>
               </div>
             )}
           </For>
           <ComposeRow c={c} conversationId={props.view.id} box={(el) => (box = el)} />
-          <p class="cv-hint muted" id={`hint-${props.view.id}`}>{t('conversation.hint')}</p>
+          <p class="cv-hint muted" id={`hint-${props.view.id}`}>
+            {t('conversation.hint')}
+          </p>
         </div>
       </Show>
       <Show when={c.problem()}>
-        <p class="alert" role="alert">{c.problem()}</p>
+        <p class="alert" role="alert">
+          {c.problem()}
+        </p>
       </Show>
     </section>
   );
@@ -115,7 +129,9 @@ function CannedList(props: { c: Composing; listId: string }) {
         </ul>
       </Show>
       <Show when={menu.none()}>
-        <p class="cv-canned-none muted" role="status">{t('conversation.noCanned')}</p>
+        <p class="cv-canned-none muted" role="status">
+          {t('conversation.noCanned')}
+        </p>
       </Show>
     </>
   );

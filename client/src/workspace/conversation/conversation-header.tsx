@@ -20,10 +20,14 @@ function Presence(props: { viewers: Person[]; typers: Person[]; meId: string }) 
   return (
     <div class="cv-presence" aria-live="polite">
       <Show when={typers().length > 0}>
-        <span class="cv-typing">{t(typers().length === 1 ? 'conversation.isTyping' : 'conversation.areTyping', { names: names(typers()) })}</span>
+        <span class="cv-typing">
+          {t(typers().length === 1 ? 'conversation.isTyping' : 'conversation.areTyping', { names: names(typers()) })}
+        </span>
       </Show>
       <Show when={viewers().length > 0}>
-        <span class="cv-viewing">{t(viewers().length === 1 ? 'conversation.isViewing' : 'conversation.areViewing', { names: names(viewers()) })}</span>
+        <span class="cv-viewing">
+          {t(viewers().length === 1 ? 'conversation.isViewing' : 'conversation.areViewing', { names: names(viewers()) })}
+        </span>
       </Show>
     </div>
   );
@@ -68,7 +72,8 @@ export default function ConversationHeader(props: {
   const windowText = () => {
     const w = v().window;
     if (v().channel.kind !== 'whatsapp') return null;
-    if (w.open) return w.closesAt ? t('conversation.windowOpenUntil', { time: shortTime(w.closesAt, props.zone) }) : t('conversation.windowOpen');
+    if (w.open)
+      return w.closesAt ? t('conversation.windowOpenUntil', { time: shortTime(w.closesAt, props.zone) }) : t('conversation.windowOpen');
     return w.closedAt ? t('conversation.windowClosedAt', { time: shortTime(w.closedAt, props.zone) }) : t('conversation.windowNeverOpened');
   };
   const phone = () => v().contact.whatsapp;
@@ -79,7 +84,9 @@ export default function ConversationHeader(props: {
     <header class="cv-header" classList={{ expanded: expanded() }}>
       <div class="cv-title">
         <h1>{contactLabel(v().contact)}</h1>
-        <span class={`qp-channel ch-${v().channel.kind}`} title={v().channel.name}>{tValue('queue.channelKind', v().channel.kind)}</span>
+        <span class={`qp-channel ch-${v().channel.kind}`} title={v().channel.name}>
+          {tValue('queue.channelKind', v().channel.kind)}
+        </span>
         <span class={`cv-status st-${v().status}`}>{tValue('conversation.status', v().status)}</span>
         <Show when={!v().can.write && v().status !== 'closed'}>
           <span class="cv-peek">{t('conversation.peeking')}</span>
@@ -99,37 +106,78 @@ export default function ConversationHeader(props: {
       </div>
       <div class="cv-details" id={detailsId}>
         <dl class="cv-facts">
-          <div><dt>{t('conversation.protocol')}</dt><dd class="cv-protocol">{v().protocol}</dd></div>
-          <div><dt>{t('conversation.channel')}</dt><dd>{v().channel.name}</dd></div>
-          <div><dt>{t('conversation.team')}</dt><dd>{v().team?.name ?? '—'}</dd></div>
+          <div>
+            <dt>{t('conversation.protocol')}</dt>
+            <dd class="cv-protocol">{v().protocol}</dd>
+          </div>
+          <div>
+            <dt>{t('conversation.channel')}</dt>
+            <dd>{v().channel.name}</dd>
+          </div>
+          <div>
+            <dt>{t('conversation.team')}</dt>
+            <dd>{v().team?.name ?? '—'}</dd>
+          </div>
           <div>
             <dt>{t('conversation.assignee')}</dt>
             <dd>{v().assignee?.name ?? (v().targetUser ? t('conversation.targetedTo', { name: v().targetUser!.name }) : '—')}</dd>
           </div>
           <Show when={v().participants.length > 0}>
-            <div><dt>{t('conversation.participants')}</dt><dd>{v().participants.map((p) => p.name).join(', ')}</dd></div>
+            <div>
+              <dt>{t('conversation.participants')}</dt>
+              <dd>
+                {v()
+                  .participants.map((p) => p.name)
+                  .join(', ')}
+              </dd>
+            </div>
           </Show>
           <Show when={windowText()}>
-            <div><dt>{t('conversation.window')}</dt><dd class={v().window.open ? 'cv-window-open' : 'cv-window-closed'}>{windowText()}</dd></div>
+            <div>
+              <dt>{t('conversation.window')}</dt>
+              <dd class={v().window.open ? 'cv-window-open' : 'cv-window-closed'}>{windowText()}</dd>
+            </div>
           </Show>
         </dl>
         <div class="cv-tags-line">
           <ul class="cv-tags" aria-label={t('conversation.tags')}>
-            <For each={v().tags}>{(tag) => <li class="cv-tag" style={{ '--tag': tag.color }}>{tag.name}</li>}</For>
+            <For each={v().tags}>
+              {(tag) => (
+                <li class="cv-tag" style={{ '--tag': tag.color }}>
+                  {tag.name}
+                </li>
+              )}
+            </For>
           </ul>
           <Show when={v().can.manage && v().status === 'active' && v().team?.tagsAllowed !== false}>
-            <button type="button" class="cv-link-button" onClick={() => props.actions.tags()}>{t('conversation.editTags')}</button>
+            <button type="button" class="cv-link-button" onClick={() => props.actions.tags()}>
+              {t('conversation.editTags')}
+            </button>
           </Show>
         </div>
       </div>
       <div class="cv-actions" role="toolbar" aria-label={t('conversation.actions')}>
         <Show when={v().can.claim}>
-          <button type="button" class="primary" data-shortcut="claim" disabled={claiming().has(v().id)} onClick={() => props.actions.claim()}>
+          <button
+            type="button"
+            class="primary"
+            data-shortcut="claim"
+            disabled={claiming().has(v().id)}
+            onClick={() => props.actions.claim()}
+          >
             {claiming().has(v().id) ? t('conversation.claiming') : t('conversation.claim')}
           </button>
         </Show>
         <Show when={phone()}>
-          <a class="cv-action" {...callLink(props.me.organization.clickToCallUrl, phone()!, props.me.user.extension)} title={props.me.user.extension ? t('conversation.callWithExtension', { extension: props.me.user.extension }) : t('conversation.callNoExtension')}>
+          <a
+            class="cv-action"
+            {...callLink(props.me.organization.clickToCallUrl, phone()!, props.me.user.extension)}
+            title={
+              props.me.user.extension
+                ? t('conversation.callWithExtension', { extension: props.me.user.extension })
+                : t('conversation.callNoExtension')
+            }
+          >
             <PhoneIcon /> {t('conversation.call', { number: `+${phone()}` })}
           </a>
           <Show when={props.me.user.extension}>
@@ -137,18 +185,28 @@ export default function ConversationHeader(props: {
           </Show>
         </Show>
         <Show when={v().can.manage}>
-          <button type="button" class="cv-action" onClick={() => props.actions.transfer()}>{t('conversation.transfer')}</button>
+          <button type="button" class="cv-action" onClick={() => props.actions.transfer()}>
+            {t('conversation.transfer')}
+          </button>
         </Show>
         <Show when={v().can.manage && v().status === 'active'}>
-          <button type="button" class="cv-action" onClick={() => props.actions.invite()}>{t('conversation.invite')}</button>
-          <button type="button" class="cv-action danger" data-shortcut="finish" onClick={() => props.actions.finish()}>{t('conversation.finish')}</button>
+          <button type="button" class="cv-action" onClick={() => props.actions.invite()}>
+            {t('conversation.invite')}
+          </button>
+          <button type="button" class="cv-action danger" data-shortcut="finish" onClick={() => props.actions.finish()}>
+            {t('conversation.finish')}
+          </button>
         </Show>
         <Show when={isParticipant() && v().status === 'active'}>
-          <button type="button" class="cv-action" disabled={leave.isPending} onClick={() => leave.mutate()}>{t('conversation.leave')}</button>
+          <button type="button" class="cv-action" disabled={leave.isPending} onClick={() => leave.mutate()}>
+            {t('conversation.leave')}
+          </button>
         </Show>
       </div>
       <Show when={leaveError()}>
-        <p class="alert" role="alert">{leaveError()}</p>
+        <p class="alert" role="alert">
+          {leaveError()}
+        </p>
       </Show>
     </header>
   );

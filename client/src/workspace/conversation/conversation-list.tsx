@@ -53,7 +53,9 @@ export default function ConversationList(props: { activeId: string }) {
         <button type="button" aria-pressed={tab() === 'mine'} onClick={() => setTab('mine')}>
           {t('queue.inService')}
           <Show when={mineUnread() > 0} fallback={<span class="qp-count">{mine.data?.length ?? '…'}</span>}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: mineUnread() })}>{mineUnread()}</span>
+            <span class="qp-unread" aria-label={t('queue.unread', { count: mineUnread() })}>
+              {mineUnread()}
+            </span>
           </Show>
         </button>
         <button type="button" aria-pressed={tab() === 'waiting'} onClick={() => setTab('waiting')}>
@@ -78,7 +80,9 @@ export default function ConversationList(props: { activeId: string }) {
                   </For>
                 </ul>
                 <Show when={waitingRows().length > WAITING_SHOWN}>
-                  <A href="/" class="cv-list-more">{t('conversation.list.allWaiting', { count: waitingRows().length })}</A>
+                  <A href="/" class="cv-list-more">
+                    {t('conversation.list.allWaiting', { count: waitingRows().length })}
+                  </A>
                 </Show>
               </Show>
             </Show>
@@ -98,13 +102,22 @@ function WaitingItem(props: { item: QueueItem; now: number; active: boolean; tar
     return m.kind === 'text' ? m.text : m.text || tValue('queue.kind', m.kind);
   };
   return (
-    <li aria-label={contactLabel(c().contact)} data-conversation-id={c().id} data-unread={unread()} classList={{ unread: unread() > 0, targeted: props.targeted }}>
+    <li
+      aria-label={contactLabel(c().contact)}
+      data-conversation-id={c().id}
+      data-unread={unread()}
+      classList={{ unread: unread() > 0, targeted: props.targeted }}
+    >
       <A href={`/conversations/${c().id}`} class="qp-mine-link" aria-current={props.active ? 'page' : undefined}>
         <span class="qp-mine-top">
-          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>{tValue('queue.channelKind', c().channel.kind)}</span>
+          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>
+            {tValue('queue.channelKind', c().channel.kind)}
+          </span>
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={unread() > 0}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: unread() })}>{unread() > 99 ? '99+' : unread()}</span>
+            <span class="qp-unread" aria-label={t('queue.unread', { count: unread() })}>
+              {unread() > 99 ? '99+' : unread()}
+            </span>
           </Show>
         </span>
         <span class="qp-mine-last">{last()}</span>

@@ -50,7 +50,11 @@ export default function ConversationPage() {
 
 /** One conversation: header, messages, composer, and the contact / colleagues panel. Read-only when peeking. */
 function ConversationScreen(props: { id: string }) {
-  const params = { get id() { return props.id; } };
+  const params = {
+    get id() {
+      return props.id;
+    },
+  };
   const [search] = useSearchParams<{ template?: string }>();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -60,7 +64,10 @@ function ConversationScreen(props: { id: string }) {
   const [dialog, setDialog] = createSignal<'transfer' | 'invite' | 'finish' | 'tags' | null>(null);
   const awareness = useLazyAwareness(() => params.id);
   useScreenTitle(() => (conversation.data ? contactLabel(conversation.data.contact) : t('common.loading')));
-  useReadMark(() => params.id, () => conversation.data?.messages.at(-1)?.seq ?? null);
+  useReadMark(
+    () => params.id,
+    () => conversation.data?.messages.at(-1)?.seq ?? null,
+  );
   // A finished conversation takes no more text: what was left unsent in it is forgotten.
   createEffect(() => {
     if (conversation.data?.status === 'closed' && me.data) saveDraft(me.data.user.id, params.id, { text: '', attachments: [] });
@@ -97,11 +104,15 @@ function ConversationScreen(props: { id: string }) {
             <Show when={claimRefusal()?.conversationId === params.id}>
               <div class="alert qp-refusal" role="alert">
                 <span>{claimRefusal()!.message}</span>
-                <button type="button" class="secondary" onClick={dismissClaimRefusal}>{t('queue.dismiss')}</button>
+                <button type="button" class="secondary" onClick={dismissClaimRefusal}>
+                  {t('queue.dismiss')}
+                </button>
               </div>
             </Show>
             <Show when={conversation.isError}>
-              <p class="notice" role="status">{t('conversation.stale')}</p>
+              <p class="notice" role="status">
+                {t('conversation.stale')}
+              </p>
             </Show>
             <MessageList
               messages={conversation.data!.messages}
@@ -110,8 +121,21 @@ function ConversationScreen(props: { id: string }) {
               onRetry={(item) => void retryDraft(userId(), item.clientMessageId)}
               onDiscard={(item) => void discardDraft(userId(), item.clientMessageId)}
             />
-            <Show when={conversation.data!.status !== 'closed'} fallback={<p class="cv-why" role="status">{t('conversation.why.closed')}</p>}>
-              <Composer view={conversation.data!} userId={userId()} zone={zone()} openTemplates={search.template === '1'} setTyping={awareness.setTyping} />
+            <Show
+              when={conversation.data!.status !== 'closed'}
+              fallback={
+                <p class="cv-why" role="status">
+                  {t('conversation.why.closed')}
+                </p>
+              }
+            >
+              <Composer
+                view={conversation.data!}
+                userId={userId()}
+                zone={zone()}
+                openTemplates={search.template === '1'}
+                setTyping={awareness.setTyping}
+              />
             </Show>
           </section>
           <SidePanel view={conversation.data!} />
@@ -136,7 +160,9 @@ function ConversationScreen(props: { id: string }) {
           </Switch>
         </Match>
         <Match when={conversation.isError && !conversation.data}>
-          <p class="alert" role="alert">{errorMessage(conversation.error)}</p>
+          <p class="alert" role="alert">
+            {errorMessage(conversation.error)}
+          </p>
         </Match>
         <Match when={true}>
           <p class="loading">{t('common.loading')}</p>

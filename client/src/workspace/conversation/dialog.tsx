@@ -41,11 +41,20 @@ export function DialogFooter(props: {
   return (
     <>
       <Show when={props.mutation.isError}>
-        <p class="alert" role="alert">{errorMessage(props.mutation.error)}</p>
+        <p class="alert" role="alert">
+          {errorMessage(props.mutation.error)}
+        </p>
       </Show>
       <div class="cv-dialog-actions">
-        <button type="button" class="secondary" onClick={() => props.onCancel()}>{t('conversation.cancel')}</button>
-        <button type={props.onAction ? 'button' : 'submit'} class="primary" disabled={props.mutation.isPending || props.disabled} onClick={() => props.onAction?.()}>
+        <button type="button" class="secondary" onClick={() => props.onCancel()}>
+          {t('conversation.cancel')}
+        </button>
+        <button
+          type={props.onAction ? 'button' : 'submit'}
+          class="primary"
+          disabled={props.mutation.isPending || props.disabled}
+          onClick={() => props.onAction?.()}
+        >
           {props.label}
         </button>
       </div>

@@ -9,7 +9,11 @@ import Dialog, { DialogFooter } from './dialog.tsx';
 import { agentsQuery } from './transfer-dialog.tsx';
 
 const tagOptionsQuery = () => ({ queryKey: keys.tagOptions, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
-const dispositionsQuery = () => ({ queryKey: keys.dispositionOptions, queryFn: () => trpc.conversations.dispositionOptions.query(), staleTime: 60_000 });
+const dispositionsQuery = () => ({
+  queryKey: keys.dispositionOptions,
+  queryFn: () => trpc.conversations.dispositionOptions.query(),
+  staleTime: 60_000,
+});
 
 /** After an action of the agent's own: the conversation and In service (Waiting follows the live events). */
 function useRefresh(conversationId: () => string) {
@@ -26,7 +30,8 @@ export function FinishDialog(props: { view: ConversationView; onClose: () => voi
   const dispositions = useQuery(dispositionsQuery);
   const required = () => props.view.team?.dispositionRequired ?? false;
   const finish = useMutation(() => ({
-    mutationFn: (dispositionId: string | undefined) => trpc.conversations.finish.mutate({ conversationId: props.view.id, ...(dispositionId ? { dispositionId } : {}) }),
+    mutationFn: (dispositionId: string | undefined) =>
+      trpc.conversations.finish.mutate({ conversationId: props.view.id, ...(dispositionId ? { dispositionId } : {}) }),
     onSuccess: () => {
       refresh();
       props.onClose();
@@ -45,7 +50,9 @@ export function FinishDialog(props: { view: ConversationView; onClose: () => voi
       >
         <p class="muted">{t('conversation.finishExplain', { protocol: props.view.protocol })}</p>
         <div class="field">
-          <label for="finish-disposition">{required() ? t('conversation.dispositionRequired') : t('conversation.dispositionOptional')}</label>
+          <label for="finish-disposition">
+            {required() ? t('conversation.dispositionRequired') : t('conversation.dispositionOptional')}
+          </label>
           <select id="finish-disposition" name="disposition" required={required()}>
             <option value="">{required() ? t('conversation.choose') : t('conversation.noDisposition')}</option>
             <For each={dispositions.data ?? []}>{(d) => <option value={d.id}>{d.name}</option>}</For>
@@ -88,7 +95,15 @@ export function InviteDialog(props: { view: ConversationView; onClose: () => voi
           <select id="invite-person" name="person" required>
             <option value="">{t('conversation.choose')}</option>
             <For each={candidates()}>
-              {(a) => <option value={a.id}>{t('conversation.personOption', { name: a.name, status: tValue('status', a.status), teams: a.teams.map((x) => x.name).join(', ') })}</option>}
+              {(a) => (
+                <option value={a.id}>
+                  {t('conversation.personOption', {
+                    name: a.name,
+                    status: tValue('status', a.status),
+                    teams: a.teams.map((x) => x.name).join(', '),
+                  })}
+                </option>
+              )}
             </For>
           </select>
         </div>
@@ -139,7 +154,9 @@ export function TagsDialog(props: { view: ConversationView; onClose: () => void 
             {(tag) => (
               <label class="cv-tag-option">
                 <input type="checkbox" checked={chosen().has(tag.id)} onChange={(e) => toggle(tag.id, e.currentTarget.checked)} />
-                <span class="cv-tag" style={{ '--tag': tag.color }}>{tag.name}</span>
+                <span class="cv-tag" style={{ '--tag': tag.color }}>
+                  {tag.name}
+                </span>
               </label>
             )}
           </For>

@@ -43,9 +43,15 @@ describe('drafts per conversation', () => {
 
   it('keeps drafts in the tab when storage is blocked', () => {
     vi.stubGlobal('localStorage', {
-      getItem: () => { throw new Error('blocked'); },
-      setItem: () => { throw new Error('blocked'); },
-      removeItem: () => { throw new Error('blocked'); },
+      getItem: () => {
+        throw new Error('blocked');
+      },
+      setItem: () => {
+        throw new Error('blocked');
+      },
+      removeItem: () => {
+        throw new Error('blocked');
+      },
     });
     saveDraft('ana', 'c9', { text: 'Só nesta aba', attachments: [] });
     expect(loadDraft('ana', 'c9').text).toBe('Só nesta aba');

@@ -24,8 +24,11 @@ const fallback = new Map<string, Draft>();
 function valid(value: unknown): value is Draft {
   if (!value || typeof value !== 'object') return false;
   const d = value as Draft;
-  return typeof d.text === 'string' && Array.isArray(d.attachments)
-    && d.attachments.every((a) => a && typeof a.id === 'string' && typeof a.filename === 'string' && typeof a.contentType === 'string');
+  return (
+    typeof d.text === 'string' &&
+    Array.isArray(d.attachments) &&
+    d.attachments.every((a) => a && typeof a.id === 'string' && typeof a.filename === 'string' && typeof a.contentType === 'string')
+  );
 }
 
 export function loadDraft(userId: string, conversationId: string): Draft {

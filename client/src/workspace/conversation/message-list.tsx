@@ -12,18 +12,24 @@ const IMAGE_KINDS = new Set(['image', 'sticker']);
 /** Delivery marks of an outbound message (SPEC §10: queued → sending → sent → delivered → read, failed, unknown). */
 function DeliveryMark(props: { message: ConversationMessage }) {
   const status = () => props.message.status;
-  const icon = () => ({ sending: '↑', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!', unknown: '?' } as Record<string, string>)[status()] ?? '';
+  const icon = () =>
+    (({ sending: '↑', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!', unknown: '?' }) as Record<string, string>)[status()] ?? '';
   return (
     <span class={`cv-mark mark-${status()}`}>
       <span aria-hidden="true">{status() === 'queued' ? <ClockIcon /> : icon()}</span> {tValue('conversation.delivery', status())}
       <Show when={status() === 'failed' && props.message.error}>
-        {(e) => <span class="cv-mark-error" role="note">{e().message}</span>}
+        {(e) => (
+          <span class="cv-mark-error" role="note">
+            {e().message}
+          </span>
+        )}
       </Show>
     </span>
   );
 }
 
-const kib = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const kib = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** An image preview (by the file's type, or the message kind while the media is still being fetched), else a file link. */
 function Attachment(props: { message: ConversationMessage }) {
@@ -31,7 +37,9 @@ function Attachment(props: { message: ConversationMessage }) {
   const isImage = () => (file() ? file()!.contentType.startsWith('image/') : IMAGE_KINDS.has(props.message.kind));
   const label = () => {
     const f = file();
-    return f ? t('conversation.file', { name: f.filename, size: kib(f.size) }) : t('conversation.attachment', { kind: tValue('queue.kind', props.message.kind) });
+    return f
+      ? t('conversation.file', { name: f.filename, size: kib(f.size) })
+      : t('conversation.attachment', { kind: tValue('queue.kind', props.message.kind) });
   };
   return (
     <Show when={props.message.attachmentUrl}>
@@ -74,14 +82,7 @@ export default function MessageList(props: {
     ),
   );
   return (
-    <div
-      class="cv-log"
-      role="log"
-      aria-label={t('conversation.messages')}
-      ref={log}
-      tabindex="0"
-      onScroll={() => follower.onScroll(log)}
-    >
+    <div class="cv-log" role="log" aria-label={t('conversation.messages')} ref={log} tabindex="0" onScroll={() => follower.onScroll(log)}>
       <Show when={props.messages.length === 0 && props.outbox.length === 0}>
         <p class="muted cv-empty">{t('conversation.noMessages')}</p>
       </Show>
@@ -90,10 +91,18 @@ export default function MessageList(props: {
           <article
             class={`cv-msg ${m.direction === 'in' ? 'in' : 'out'}`}
             classList={{ bot: m.isBot, system: m.kind === 'system' }}
-            aria-label={m.direction === 'in' ? t('conversation.fromContact') : m.isBot ? t('conversation.fromBot') : t('conversation.fromAgent', { name: m.author?.name ?? '' })}
+            aria-label={
+              m.direction === 'in'
+                ? t('conversation.fromContact')
+                : m.isBot
+                  ? t('conversation.fromBot')
+                  : t('conversation.fromAgent', { name: m.author?.name ?? '' })
+            }
           >
             <Show when={m.direction === 'out'}>
-              <header class="cv-author">{m.isBot ? t('conversation.bot') : m.author ? m.author.codename || m.author.name : t('conversation.system')}</header>
+              <header class="cv-author">
+                {m.isBot ? t('conversation.bot') : m.author ? m.author.codename || m.author.name : t('conversation.system')}
+              </header>
             </Show>
             <Show when={m.kind === 'template'}>
               <span class="cv-kind">{t('conversation.templateMessage')}</span>
@@ -104,7 +113,9 @@ export default function MessageList(props: {
               <FormattedText class="cv-text" text={m.menuChoice ? `${m.text} → ${m.menuChoice}` : m.text} />
             </Show>
             <footer class="cv-foot">
-              <time datetime={m.at} title={fullTime(m.at, props.zone)}>{shortTime(m.at, props.zone)}</time>
+              <time datetime={m.at} title={fullTime(m.at, props.zone)}>
+                {shortTime(m.at, props.zone)}
+              </time>
               <Show when={m.direction === 'out' && !m.isBot}>
                 <DeliveryMark message={m} />
               </Show>
@@ -116,7 +127,9 @@ export default function MessageList(props: {
         {(item) => (
           <article class="cv-msg out pending" classList={{ draft: item.state === 'draft' }} aria-label={t('conversation.outboxItem')}>
             <Show when={item.attachmentId}>
-              <span class="cv-file"><PaperclipIcon /> {t('conversation.attachmentPending')}</span>
+              <span class="cv-file">
+                <PaperclipIcon /> {t('conversation.attachmentPending')}
+              </span>
             </Show>
             <Show when={item.text}>
               <FormattedText class="cv-text" text={item.text} />
@@ -124,13 +137,21 @@ export default function MessageList(props: {
             <footer class="cv-foot">
               <Show
                 when={item.state === 'draft'}
-                fallback={<span class="cv-mark mark-queued"><ClockIcon /> {t(item.state === 'sending' ? 'conversation.outboxSending' : 'conversation.outboxPending')}</span>}
+                fallback={
+                  <span class="cv-mark mark-queued">
+                    <ClockIcon /> {t(item.state === 'sending' ? 'conversation.outboxSending' : 'conversation.outboxPending')}
+                  </span>
+                }
               >
                 <div class="cv-draft" role="alert">
                   <span>{t('conversation.draftNotSent', { reason: item.error ?? '' })}</span>
                   <span class="cv-draft-actions">
-                    <button type="button" class="secondary" onClick={() => props.onRetry(item)}>{t('conversation.retry')}</button>
-                    <button type="button" class="secondary" onClick={() => props.onDiscard(item)}>{t('conversation.discard')}</button>
+                    <button type="button" class="secondary" onClick={() => props.onRetry(item)}>
+                      {t('conversation.retry')}
+                    </button>
+                    <button type="button" class="secondary" onClick={() => props.onDiscard(item)}>
+                      {t('conversation.discard')}
+                    </button>
                   </span>
                 </div>
               </Show>

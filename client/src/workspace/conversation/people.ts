@@ -1,2 +1,5 @@
 /** A person as awareness and the server name them. */
-export interface Person { id: string; name: string }
+export interface Person {
+  id: string;
+  name: string;
+}

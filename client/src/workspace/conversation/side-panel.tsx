@@ -17,10 +17,24 @@ export default function SidePanel(props: { view: ConversationView }) {
   return (
     <aside class="cv-side" aria-label={t('conversation.sidePanel')}>
       <div class="cv-side-tabs" role="tablist" aria-label={t('conversation.sidePanel')}>
-        <button type="button" role="tab" id={tabId('contact')} aria-selected={tab() === 'contact'} aria-controls={`${tabId('contact')}-panel`} onClick={() => setTab('contact')}>
+        <button
+          type="button"
+          role="tab"
+          id={tabId('contact')}
+          aria-selected={tab() === 'contact'}
+          aria-controls={`${tabId('contact')}-panel`}
+          onClick={() => setTab('contact')}
+        >
           {t('conversation.tabContact')}
         </button>
-        <button type="button" role="tab" id={tabId('colleagues')} aria-selected={tab() === 'colleagues'} aria-controls={`${tabId('colleagues')}-panel`} onClick={() => setTab('colleagues')}>
+        <button
+          type="button"
+          role="tab"
+          id={tabId('colleagues')}
+          aria-selected={tab() === 'colleagues'}
+          aria-controls={`${tabId('colleagues')}-panel`}
+          onClick={() => setTab('colleagues')}
+        >
           {t('conversation.tabColleagues')}
         </button>
       </div>
@@ -59,7 +73,9 @@ function ContactSummary(props: { view: ConversationView }) {
         <dd class="cv-incomplete">{t('conversation.contactIncomplete')}</dd>
       </Show>
       <dd>
-        <A href={`/contacts/${c().id}`} class="link">{t('conversation.openContact')}</A>
+        <A href={`/contacts/${c().id}`} class="link">
+          {t('conversation.openContact')}
+        </A>
       </dd>
     </dl>
   );

@@ -11,7 +11,10 @@ import { checkTemplateParams, previewTemplate } from './composer-rules.ts';
  */
 export default function TemplatePicker(props: { conversationId: string; channelId: string; claims: boolean; onSent?: () => void }) {
   const queryClient = useQueryClient();
-  const templates = useQuery(() => ({ queryKey: keys.templates(props.channelId), queryFn: () => trpc.templates.list.query({ channelId: props.channelId }) }));
+  const templates = useQuery(() => ({
+    queryKey: keys.templates(props.channelId),
+    queryFn: () => trpc.templates.list.query({ channelId: props.channelId }),
+  }));
   const [templateId, setTemplateId] = createSignal('');
   const [values, setValues] = createSignal<string[]>([]);
   const [touched, setTouched] = createSignal(false);
@@ -38,11 +41,22 @@ export default function TemplatePicker(props: { conversationId: string; channelI
     setTouched(true);
     const tpl = template();
     if (!tpl || !check().ok) return;
-    send.mutate({ templateId: tpl.id, params: values().slice(0, tpl.paramCount).map((v) => v.trim()) });
+    send.mutate({
+      templateId: tpl.id,
+      params: values()
+        .slice(0, tpl.paramCount)
+        .map((v) => v.trim()),
+    });
   };
 
   const problemText = (p: string | null) =>
-    p === 'required' ? t('conversation.paramRequired') : p === 'tooLong' ? t('conversation.paramTooLong') : p === 'lineBreak' ? t('conversation.paramLineBreak') : '';
+    p === 'required'
+      ? t('conversation.paramRequired')
+      : p === 'tooLong'
+        ? t('conversation.paramTooLong')
+        : p === 'lineBreak'
+          ? t('conversation.paramLineBreak')
+          : '';
 
   return (
     <form class="cv-templates" aria-label={t('conversation.templates')} onSubmit={submit}>
@@ -72,7 +86,7 @@ export default function TemplatePicker(props: { conversationId: string; channelI
               <Index each={Array.from({ length: tpl().paramCount })}>
                 {(_, i) => {
                   const id = `tpl-${props.conversationId}-p${i + 1}`;
-                  const problem = () => (touched() ? check().problems[i] ?? null : null);
+                  const problem = () => (touched() ? (check().problems[i] ?? null) : null);
                   return (
                     <div class="field">
                       <label for={id}>{t('conversation.param', { n: i + 1 })}</label>
@@ -89,19 +103,25 @@ export default function TemplatePicker(props: { conversationId: string; channelI
                         }}
                       />
                       <Show when={problem()}>
-                        <span class="cv-field-error" id={`${id}-err`}>{problemText(problem())}</span>
+                        <span class="cv-field-error" id={`${id}-err`}>
+                          {problemText(problem())}
+                        </span>
                       </Show>
                     </div>
                   );
                 }}
               </Index>
             </div>
-            <p class="cv-preview" aria-label={t('conversation.preview')}>{previewTemplate(tpl().body, values())}</p>
+            <p class="cv-preview" aria-label={t('conversation.preview')}>
+              {previewTemplate(tpl().body, values())}
+            </p>
           </>
         )}
       </Show>
       <Show when={send.isError}>
-        <p class="alert" role="alert">{errorMessage(send.error)}</p>
+        <p class="alert" role="alert">
+          {errorMessage(send.error)}
+        </p>
       </Show>
       <div class="cv-template-actions">
         <button type="submit" class="primary" disabled={!template() || send.isPending}>

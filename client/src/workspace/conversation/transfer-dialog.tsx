@@ -12,7 +12,12 @@ export const agentsQuery = () => ({ queryKey: keys.agents, queryFn: () => trpc.a
  * Transfer to a team (its shared queue) or to a person (their own queue, "transferred to
  * you"). People and the teams come from `agents.list`; the server checks everything again.
  */
-export default function TransferDialog(props: { conversationId: string; currentTeamId: string | null; onClose: () => void; onDone?: () => void }) {
+export default function TransferDialog(props: {
+  conversationId: string;
+  currentTeamId: string | null;
+  onClose: () => void;
+  onDone?: () => void;
+}) {
   const queryClient = useQueryClient();
   const me = useQuery(meQuery);
   const agents = useQuery(agentsQuery);
@@ -28,7 +33,8 @@ export default function TransferDialog(props: { conversationId: string; currentT
   );
 
   const transfer = useMutation(() => ({
-    mutationFn: (input: { toTeamId?: string; toUserId?: string }) => trpc.conversations.transfer.mutate({ conversationId: props.conversationId, ...input }),
+    mutationFn: (input: { toTeamId?: string; toUserId?: string }) =>
+      trpc.conversations.transfer.mutate({ conversationId: props.conversationId, ...input }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: keys.mine });
       void queryClient.invalidateQueries({ queryKey: keys.conversation(props.conversationId) });
@@ -69,7 +75,11 @@ export default function TransferDialog(props: { conversationId: string; currentT
                 <For each={people()}>
                   {(a) => (
                     <option value={a.id}>
-                      {t('conversation.personOption', { name: a.name, status: tValue('status', a.status), teams: a.teams.map((x) => x.name).join(', ') })}
+                      {t('conversation.personOption', {
+                        name: a.name,
+                        status: tValue('status', a.status),
+                        teams: a.teams.map((x) => x.name).join(', '),
+                      })}
                     </option>
                   )}
                 </For>

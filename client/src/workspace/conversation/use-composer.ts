@@ -6,7 +6,17 @@ import { enqueueMessage } from '../../offline/outbox.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { shortTime } from '../queue/format.ts';
 import type { ConversationView } from '../queue/types.ts';
-import { attachmentAllowed, cannedQuery, freeText, keySends, rankCanned, sendable, templatesOffered, type AttachmentBlock, type ComposerFacts } from './composer-rules.ts';
+import {
+  attachmentAllowed,
+  cannedQuery,
+  freeText,
+  keySends,
+  rankCanned,
+  sendable,
+  templatesOffered,
+  type AttachmentBlock,
+  type ComposerFacts,
+} from './composer-rules.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
 
 const BLOCK_TEXT: Record<AttachmentBlock, MessageKey> = {
@@ -38,7 +48,12 @@ async function upload(file: File): Promise<Uploaded> {
   } catch {
     throw new Error(t('error.network'));
   }
-  const body = (await res.json().catch(() => null)) as { id?: string; filename?: string; contentType?: string; error?: { message?: string } } | null;
+  const body = (await res.json().catch(() => null)) as {
+    id?: string;
+    filename?: string;
+    contentType?: string;
+    error?: { message?: string };
+  } | null;
   if (!res.ok || !body?.id) throw new Error(body?.error?.message ?? t('error.internal'));
   return { id: body.id, filename: body.filename ?? file.name, contentType: body.contentType ?? file.type };
 }
@@ -92,7 +107,10 @@ function useFileIntake(facts: () => ComposerFacts, attach: (file: Uploaded) => v
     const say = () => setProblem(problems.length > 0 ? [...new Set(problems)].join(' ') : null);
     const accepted = files.filter((file) => {
       const ok = attachmentAllowed(facts(), file);
-      if (!ok.allowed) problems.push(ok.reason === 'badType' ? t('conversation.why.badTypeNamed', { type: file.type || file.name }) : t(BLOCK_TEXT[ok.reason]));
+      if (!ok.allowed)
+        problems.push(
+          ok.reason === 'badType' ? t('conversation.why.badTypeNamed', { type: file.type || file.name }) : t(BLOCK_TEXT[ok.reason]),
+        );
       return ok.allowed;
     });
     say();
@@ -124,7 +142,9 @@ export function useComposer(props: ComposerProps, box: () => HTMLTextAreaElement
   const [text, setText] = createSignal(draft.text);
   const [attachments, setAttachments] = createSignal<Uploaded[]>(draft.attachments);
   // Every change is kept at once: switching to another conversation loses nothing.
-  createEffect(on([text, attachments], ([body, files]) => saveDraft(props.userId, props.view.id, { text: body, attachments: files }), { defer: true }));
+  createEffect(
+    on([text, attachments], ([body, files]) => saveDraft(props.userId, props.view.id, { text: body, attachments: files }), { defer: true }),
+  );
   const [filling, setFilling] = createSignal(false);
   const [problem, setProblem] = createSignal<string | null>(null);
   const focus = () => box()?.focus();
@@ -142,7 +162,8 @@ export function useComposer(props: ComposerProps, box: () => HTMLTextAreaElement
     const s = state();
     if (s.allowed) return null;
     const w = props.view.window;
-    if (s.reason === 'windowExpired' && !w.open && w.closedAt) return t('conversation.why.windowExpiredAt', { time: shortTime(w.closedAt, props.zone) });
+    if (s.reason === 'windowExpired' && !w.open && w.closedAt)
+      return t('conversation.why.windowExpiredAt', { time: shortTime(w.closedAt, props.zone) });
     if (s.reason === 'readOnly' && props.view.assignee) return t('conversation.why.servedBy', { name: props.view.assignee.name });
     return t(BLOCK_TEXT[s.reason]);
   };
@@ -162,7 +183,9 @@ export function useComposer(props: ComposerProps, box: () => HTMLTextAreaElement
       setText(filled.text);
       setAttachments((list) => [
         ...list,
-        ...filled.attachments.filter((f) => !list.some((a) => a.id === f.id)).map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType })),
+        ...filled.attachments
+          .filter((f) => !list.some((a) => a.id === f.id))
+          .map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType })),
       ]);
       typing(filled.text.length > 0);
       // Ready to edit: the caret after the text.
@@ -239,5 +262,21 @@ export function useComposer(props: ComposerProps, box: () => HTMLTextAreaElement
   };
   const detach = (file: Uploaded) => setAttachments((list) => list.filter((x) => x !== file));
 
-  return { state, why, offerTemplates, menu, text, attachments, detach, problem, ...files, canSend, send, pickCanned, onKeyDown, onInput, typing };
+  return {
+    state,
+    why,
+    offerTemplates,
+    menu,
+    text,
+    attachments,
+    detach,
+    problem,
+    ...files,
+    canSend,
+    send,
+    pickCanned,
+    onKeyDown,
+    onInput,
+    typing,
+  };
 }

@@ -67,7 +67,8 @@ function focusComposer(conversationId: string): void {
   const attempt = () => {
     if (window.location.pathname !== `/conversations/${conversationId}`) return;
     const active = document.activeElement;
-    if (active && active !== document.body && !active.classList.contains('workspace-main') && !active.matches('[data-shortcut="claim"]')) return;
+    if (active && active !== document.body && !active.classList.contains('workspace-main') && !active.matches('[data-shortcut="claim"]'))
+      return;
     const box = document.querySelector<HTMLTextAreaElement>('.cv-composer textarea');
     if (box && !box.disabled) box.focus();
     else if (Date.now() < until) requestAnimationFrame(attempt);

@@ -67,7 +67,18 @@ export default function MineList(props: {
       <For each={ids()}>
         {(id) => (
           <Show when={byId().get(id)}>
-            {(c) => <MineRow item={c()} now={props.now} meId={props.meId} zone={props.zone} compact={!!props.compact} active={props.activeId === id} fresh={fresh().has(id)} onSettled={() => settle(id)} />}
+            {(c) => (
+              <MineRow
+                item={c()}
+                now={props.now}
+                meId={props.meId}
+                zone={props.zone}
+                compact={!!props.compact}
+                active={props.activeId === id}
+                fresh={fresh().has(id)}
+                onSettled={() => settle(id)}
+              />
+            )}
           </Show>
         )}
       </For>
@@ -98,13 +109,17 @@ function MineRow(props: {
     >
       <A href={`/conversations/${c().id}`} class="qp-mine-link" aria-current={props.active ? 'page' : undefined}>
         <span class="qp-mine-top">
-          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>{tValue('queue.channelKind', c().channel.kind)}</span>
+          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>
+            {tValue('queue.channelKind', c().channel.kind)}
+          </span>
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={c().role === 'participant'}>
             <span class="qp-badge">{t('queue.invited')}</span>
           </Show>
           <Show when={unread() > 0}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: unread() })}>{unread() > 99 ? '99+' : unread()}</span>
+            <span class="qp-unread" aria-label={t('queue.unread', { count: unread() })}>
+              {unread() > 99 ? '99+' : unread()}
+            </span>
           </Show>
         </span>
         <span class="qp-mine-last">{lastLine(c(), props.meId)}</span>
@@ -116,7 +131,11 @@ function MineRow(props: {
           </Show>
           <Show
             when={awaiting()}
-            fallback={<span class="qp-wait" title={t('queue.lastActivity')}>{formatElapsed(c().lastActivityAt, props.now())}</span>}
+            fallback={
+              <span class="qp-wait" title={t('queue.lastActivity')}>
+                {formatElapsed(c().lastActivityAt, props.now())}
+              </span>
+            }
           >
             {(since) => (
               <span class="qp-wait awaiting" title={t('queue.awaitingSince', { time: fullTime(since(), props.zone) })}>

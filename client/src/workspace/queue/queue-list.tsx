@@ -188,18 +188,45 @@ function MoreSheet(props: { item: QueueItem; onClose: () => void; onTransfer: ()
       onClick={(event) => {
         // A tap on the backdrop (outside the sheet's box) closes it.
         const r = dialog.getBoundingClientRect();
-        if (event.target === dialog && (event.clientY < r.top || event.clientY > r.bottom || event.clientX < r.left || event.clientX > r.right)) dialog.close();
+        if (
+          event.target === dialog &&
+          (event.clientY < r.top || event.clientY > r.bottom || event.clientX < r.left || event.clientX > r.right)
+        )
+          dialog.close();
       }}
     >
-      <h2 id={titleId} class="qp-sheet-title">{t('queue.moreTitle', { name: contactLabel(c().contact) })}</h2>
+      <h2 id={titleId} class="qp-sheet-title">
+        {t('queue.moreTitle', { name: contactLabel(c().contact) })}
+      </h2>
       <ul class="qp-sheet-actions" role="list">
         <Show when={c().channel.kind === 'whatsapp'}>
-          <li><a class="qp-sheet-action" href={`/conversations/${c().id}?template=1`}>{t('queue.sendTemplate')}</a></li>
+          <li>
+            <a class="qp-sheet-action" href={`/conversations/${c().id}?template=1`}>
+              {t('queue.sendTemplate')}
+            </a>
+          </li>
         </Show>
-        <li><a class="qp-sheet-action" href={`/contacts/${c().contact.id}`}>{t('queue.contact')}</a></li>
-        <li><button type="button" class="qp-sheet-action" onClick={() => { dialog.close(); props.onTransfer(); }}>{t('queue.transfer')}</button></li>
+        <li>
+          <a class="qp-sheet-action" href={`/contacts/${c().contact.id}`}>
+            {t('queue.contact')}
+          </a>
+        </li>
+        <li>
+          <button
+            type="button"
+            class="qp-sheet-action"
+            onClick={() => {
+              dialog.close();
+              props.onTransfer();
+            }}
+          >
+            {t('queue.transfer')}
+          </button>
+        </li>
       </ul>
-      <button type="button" class="secondary qp-sheet-close" onClick={() => dialog.close()}>{t('queue.close')}</button>
+      <button type="button" class="secondary qp-sheet-close" onClick={() => dialog.close()}>
+        {t('queue.close')}
+      </button>
     </dialog>
   );
 }
@@ -238,14 +265,18 @@ function WaitingRow(props: {
     >
       <div class="qp-main">
         <div class="qp-line">
-          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>{tValue('queue.channelKind', c().channel.kind)}</span>
+          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>
+            {tValue('queue.channelKind', c().channel.kind)}
+          </span>
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={props.targeted}>
             <span class="qp-badge">{t('queue.transferredToYou')}</span>
           </Show>
           {/* The customer's messages I have not seen (all of them until I open it). */}
           <Show when={(c().unread ?? 0) > 0}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: c().unread })}>{c().unread > 99 ? '99+' : c().unread}</span>
+            <span class="qp-unread" aria-label={t('queue.unread', { count: c().unread })}>
+              {c().unread > 99 ? '99+' : c().unread}
+            </span>
           </Show>
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
@@ -262,7 +293,9 @@ function WaitingRow(props: {
         <button type="button" class="primary" data-shortcut="claim" disabled={props.claiming} onClick={() => props.onClaim()}>
           {t('queue.claim')}
         </button>
-        <a class="qp-action" href={`/conversations/${c().id}`}>{t('queue.peek')}</a>
+        <a class="qp-action" href={`/conversations/${c().id}`}>
+          {t('queue.peek')}
+        </a>
         <Show
           when={!props.narrow}
           fallback={
@@ -278,10 +311,16 @@ function WaitingRow(props: {
           }
         >
           <Show when={c().channel.kind === 'whatsapp'}>
-            <a class="qp-action" href={`/conversations/${c().id}?template=1`}>{t('queue.sendTemplate')}</a>
+            <a class="qp-action" href={`/conversations/${c().id}?template=1`}>
+              {t('queue.sendTemplate')}
+            </a>
           </Show>
-          <a class="qp-action" href={`/contacts/${c().contact.id}`}>{t('queue.contact')}</a>
-          <button type="button" class="qp-action" onClick={() => props.onTransfer()}>{t('queue.transfer')}</button>
+          <a class="qp-action" href={`/contacts/${c().contact.id}`}>
+            {t('queue.contact')}
+          </a>
+          <button type="button" class="qp-action" onClick={() => props.onTransfer()}>
+            {t('queue.transfer')}
+          </button>
         </Show>
       </div>
     </li>

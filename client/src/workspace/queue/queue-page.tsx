@@ -72,7 +72,9 @@ export default function QueuePage() {
         {(r) => (
           <div class="alert qp-refusal" role="alert">
             <span>{r().message}</span>
-            <button type="button" class="secondary" onClick={dismissClaimRefusal}>{t('queue.dismiss')}</button>
+            <button type="button" class="secondary" onClick={dismissClaimRefusal}>
+              {t('queue.dismiss')}
+            </button>
           </div>
         )}
       </Show>
@@ -99,7 +101,9 @@ export default function QueuePage() {
         </Match>
         <Match when={tab() === 'mine'}>
           <Show when={mine.isError}>
-            <p class={mine.data ? 'notice qp-stale' : 'alert'} role="status">{mine.data ? t('queue.stale') : errorMessage(mine.error)}</p>
+            <p class={mine.data ? 'notice qp-stale' : 'alert'} role="status">
+              {mine.data ? t('queue.stale') : errorMessage(mine.error)}
+            </p>
           </Show>
           <Show when={mine.data} fallback={<p class="loading">{t('common.loading')}</p>}>
             <Show when={(mine.data ?? []).length > 0} fallback={<p class="qp-empty">{t('queue.emptyMine')}</p>}>
@@ -110,7 +114,9 @@ export default function QueuePage() {
       </Switch>
 
       <Show when={transferring()}>
-        {(item) => <TransferDialog conversationId={item().id} currentTeamId={item().team?.id ?? null} onClose={() => setTransferring(null)} />}
+        {(item) => (
+          <TransferDialog conversationId={item().id} currentTeamId={item().team?.id ?? null} onClose={() => setTransferring(null)} />
+        )}
       </Show>
     </main>
   );

@@ -7,7 +7,13 @@ import { initialsOf } from './notify-setting.ts';
 import { NotificationSwitch } from './notification-switch.tsx';
 
 /** The person: photo and name; profile, teams, browser notifications, logout. */
-export function AccountMenu(props: { me: Me; loggingOut: boolean; onLogout: () => void; onError: (message: string) => void; onShortcuts: () => void }) {
+export function AccountMenu(props: {
+  me: Me;
+  loggingOut: boolean;
+  onLogout: () => void;
+  onError: (message: string) => void;
+  onShortcuts: () => void;
+}) {
   const initials = () => initialsOf(props.me.user.name);
   return (
     <Menu

@@ -32,4 +32,3 @@ export function useAgentState(onError: (error: unknown) => void) {
   const busy = () => setStatus.isPending || startPause.isPending || endPause.isPending;
   return { agent, setStatus, startPause, endPause, busy };
 }
-

@@ -35,8 +35,21 @@ describe('alerts', () => {
 
   it('announces customer messages in my conversations only', () => {
     const waiting = new Map<string, string>();
-    const message = (status: EventData<'message.created'>['status'], assigneeId: string | null, type: 'message.created' | 'message.status' = 'message.created') => ({
-      type, conversationId: 'c9', messageId: 'm1', status, direction: 'in' as const, conversationStatus: 'active' as const, teamId: 'support', assigneeId, targetUserId: null, contactId: 'k1',
+    const message = (
+      status: EventData<'message.created'>['status'],
+      assigneeId: string | null,
+      type: 'message.created' | 'message.status' = 'message.created',
+    ) => ({
+      type,
+      conversationId: 'c9',
+      messageId: 'm1',
+      status,
+      direction: 'in' as const,
+      conversationStatus: 'active' as const,
+      teamId: 'support',
+      assigneeId,
+      targetUserId: null,
+      contactId: 'k1',
     });
     expect(alertFor(message('received', 'ana'), me, waiting)).toEqual({ kind: 'message', conversationId: 'c9', messageId: 'm1' });
     expect(alertFor(message('received', 'bruno'), me, waiting)).toBeNull();

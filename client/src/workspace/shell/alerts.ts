@@ -28,7 +28,10 @@ function chime(): void {
     audio ??= new AudioContext();
     if (audio.state === 'suspended') void audio.resume();
     const start = audio.currentTime + 0.01;
-    for (const [offset, frequency] of [[0, 880], [0.14, 1320]] as const) {
+    for (const [offset, frequency] of [
+      [0, 880],
+      [0.14, 1320],
+    ] as const) {
       const osc = audio.createOscillator();
       const gain = audio.createGain();
       osc.type = 'sine';
@@ -87,7 +90,11 @@ export type Alert =
  * (not targeted at someone else; announced once per team it waits in), and a customer
  * message in a conversation assigned to me. `waiting` remembers what was announced.
  */
-export function alertFor(event: LiveEventLike, me: { userId: string; teams: { id: string; name: string }[] }, waiting: Map<string, string>): Alert | null {
+export function alertFor(
+  event: LiveEventLike,
+  me: { userId: string; teams: { id: string; name: string }[] },
+  waiting: Map<string, string>,
+): Alert | null {
   if (event.type === 'queue.changed' || event.type === 'conversation.updated') {
     const { conversationId, teamId, targetUserId: target } = event;
     if (event.status !== 'waiting' || !teamId) {
@@ -131,7 +138,12 @@ export function startAlerts(options: AlertOptions): () => void {
       if (!view) return;
       const message = view.messages.find((m) => m.id === messageId);
       const text = message?.text?.trim() || t('shell.alert.attachment');
-      show(t('shell.alert.messageTitle', { contact: contactLabel(view.contact) }), t('shell.alert.messageBody', { text }), `message:${conversationId}`, open);
+      show(
+        t('shell.alert.messageTitle', { contact: contactLabel(view.contact) }),
+        t('shell.alert.messageBody', { text }),
+        `message:${conversationId}`,
+        open,
+      );
     });
   });
 }

@@ -15,11 +15,39 @@ export function BottomTabs() {
   const counts = useConversationCounts();
   const unread = useUnreadChats();
 
-  const tabs: { href: string; label: MessageKey; icon: IconName; end: boolean; count: () => number; countLabel: (count: number) => string }[] = [
-    { href: '/', label: 'shell.nav.waiting', icon: 'waiting', end: true, count: counts.waiting, countLabel: (count) => t('shell.tabs.waitingCount', { count }) },
-    { href: '/in-service', label: 'shell.nav.inService', icon: 'inService', end: true, count: counts.inService, countLabel: (count) => t('shell.tabs.inServiceCount', { count }) },
+  const tabs: {
+    href: string;
+    label: MessageKey;
+    icon: IconName;
+    end: boolean;
+    count: () => number;
+    countLabel: (count: number) => string;
+  }[] = [
+    {
+      href: '/',
+      label: 'shell.nav.waiting',
+      icon: 'waiting',
+      end: true,
+      count: counts.waiting,
+      countLabel: (count) => t('shell.tabs.waitingCount', { count }),
+    },
+    {
+      href: '/in-service',
+      label: 'shell.nav.inService',
+      icon: 'inService',
+      end: true,
+      count: counts.inService,
+      countLabel: (count) => t('shell.tabs.inServiceCount', { count }),
+    },
     { href: '/contacts', label: 'shell.nav.contacts', icon: 'contacts', end: false, count: () => 0, countLabel: () => '' },
-    { href: '/agents', label: 'shell.nav.agents', icon: 'agents', end: false, count: unread, countLabel: (count) => t('chat.unreadCount', { count }) },
+    {
+      href: '/agents',
+      label: 'shell.nav.agents',
+      icon: 'agents',
+      end: false,
+      count: unread,
+      countLabel: (count) => t('chat.unreadCount', { count }),
+    },
   ];
 
   return (
@@ -32,12 +60,19 @@ export function BottomTabs() {
                 <span class="bottom-tab-icon">
                   <Icon name={tab.icon} />
                   {/* In service: unread customer messages stand out; otherwise the (calm) number served. */}
-                  <Show when={tab.href === '/in-service' && counts.unread() > 0} fallback={
-                    <Show when={tab.count() > 0}>
-                      <span class="bottom-tab-badge" classList={{ calm: tab.href === '/in-service' }} aria-hidden="true">{tab.count() > 99 ? '99+' : tab.count()}</span>
-                    </Show>
-                  }>
-                    <span class="bottom-tab-badge" aria-hidden="true">{counts.unread() > 99 ? '99+' : counts.unread()}</span>
+                  <Show
+                    when={tab.href === '/in-service' && counts.unread() > 0}
+                    fallback={
+                      <Show when={tab.count() > 0}>
+                        <span class="bottom-tab-badge" classList={{ calm: tab.href === '/in-service' }} aria-hidden="true">
+                          {tab.count() > 99 ? '99+' : tab.count()}
+                        </span>
+                      </Show>
+                    }
+                  >
+                    <span class="bottom-tab-badge" aria-hidden="true">
+                      {counts.unread() > 99 ? '99+' : counts.unread()}
+                    </span>
                   </Show>
                 </span>
                 <span class="bottom-tab-label">{t(tab.label)}</span>

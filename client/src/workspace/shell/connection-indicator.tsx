@@ -16,7 +16,14 @@ export function ConnectionIndicator() {
   const waiting = () => outboxItems().filter((i) => i.state !== 'draft').length;
   const drafts = () => outboxItems().filter((i) => i.state === 'draft').length;
   const badge = (full: () => string, short: () => string, danger = false) => (
-    <Show when={narrow()} fallback={<span class="outbox-count" classList={{ drafts: danger }}>{full()}</span>}>
+    <Show
+      when={narrow()}
+      fallback={
+        <span class="outbox-count" classList={{ drafts: danger }}>
+          {full()}
+        </span>
+      }
+    >
       <span class="outbox-count outbox-short" classList={{ drafts: danger }} title={full()}>
         <span aria-hidden="true">{short()}</span>
         <span class="visually-hidden">{full()}</span>
@@ -36,17 +43,28 @@ export function ConnectionIndicator() {
               </button>
             }
           >
-          <span class={`conn conn-${problem()}`} title={t('offline.connection.label', { state: t(`offline.connection.${problem()}`) })}>
-            <span class="conn-dot" aria-hidden="true" />
-            {t(`offline.connection.${problem()}`)}
-          </span>
+            <span class={`conn conn-${problem()}`} title={t('offline.connection.label', { state: t(`offline.connection.${problem()}`) })}>
+              <span class="conn-dot" aria-hidden="true" />
+              {t(`offline.connection.${problem()}`)}
+            </span>
           </Show>
         )}
       </Show>
       <Show when={waiting() > 0 || drafts() > 0}>
         <span class="outbox-badges" classList={{ both: waiting() > 0 && drafts() > 0 }}>
-          <Show when={waiting() > 0}>{badge(() => t('offline.outbox', { count: waiting() }), () => t('shell.outboxShort', { count: waiting() }))}</Show>
-          <Show when={drafts() > 0}>{badge(() => t('offline.drafts', { count: drafts() }), () => t('shell.draftsShort', { count: drafts() }), true)}</Show>
+          <Show when={waiting() > 0}>
+            {badge(
+              () => t('offline.outbox', { count: waiting() }),
+              () => t('shell.outboxShort', { count: waiting() }),
+            )}
+          </Show>
+          <Show when={drafts() > 0}>
+            {badge(
+              () => t('offline.drafts', { count: drafts() }),
+              () => t('shell.draftsShort', { count: drafts() }),
+              true,
+            )}
+          </Show>
         </span>
       </Show>
     </div>

@@ -37,7 +37,13 @@ export default function Workspace(props: ParentProps) {
   const location = useLocation();
   const [sheet, setSheet] = createSignal(false);
   const inConversation = () => location.pathname.startsWith('/conversations/');
-  createEffect(on(() => location.pathname, () => setSheet(false), { defer: true }));
+  createEffect(
+    on(
+      () => location.pathname,
+      () => setSheet(false),
+      { defer: true },
+    ),
+  );
   let main: HTMLDivElement | undefined;
   useFocusAfterNavigation(() => main);
   const sheetButton = useSheetKeys(sheet, setSheet);
@@ -68,7 +74,12 @@ export default function Workspace(props: ParentProps) {
   return (
     <Show when={me.data}>
       {(data) => (
-        <div class="workspace" classList={{ narrow: narrow() }} data-sheet={sheet() && inConversation() ? 'open' : undefined} data-connection={connection()}>
+        <div
+          class="workspace"
+          classList={{ narrow: narrow() }}
+          data-sheet={sheet() && inConversation() ? 'open' : undefined}
+          data-connection={connection()}
+        >
           <a
             class="skip-link"
             href="#main"
@@ -93,7 +104,9 @@ export default function Workspace(props: ParentProps) {
                 onError={setProblem}
               />
             </Show>
-            <A href="/" class="brand">{t('app.name')}</A>
+            <A href="/" class="brand">
+              {t('app.name')}
+            </A>
             <span class="org-name">{data().organization.name}</span>
             <ConnectionIndicator />
             <div class="topbar-actions">
@@ -129,7 +142,13 @@ export default function Workspace(props: ParentProps) {
               </Show>
               <StatusMenu onError={(error) => setProblem(errorMessage(error))} />
               <Show when={!narrow()}>
-                <AccountMenu me={data()} loggingOut={logout.isPending} onLogout={() => logout.mutate()} onError={setProblem} onShortcuts={() => setHelp(true)} />
+                <AccountMenu
+                  me={data()}
+                  loggingOut={logout.isPending}
+                  onLogout={() => logout.mutate()}
+                  onError={setProblem}
+                  onShortcuts={() => setHelp(true)}
+                />
               </Show>
             </div>
           </header>
@@ -191,7 +210,9 @@ function useSheetKeys(sheet: () => boolean, setSheet: (open: boolean) => void) {
   let button: HTMLButtonElement | undefined;
   createEffect(() => {
     if (!sheet()) return;
-    queueMicrotask(() => document.querySelector<HTMLElement>('.cv-side [role="tab"][aria-selected="true"], .cv-side [role="tab"]')?.focus());
+    queueMicrotask(() =>
+      document.querySelector<HTMLElement>('.cv-side [role="tab"][aria-selected="true"], .cv-side [role="tab"]')?.focus(),
+    );
     const key = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
       setSheet(false);

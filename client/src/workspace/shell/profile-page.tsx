@@ -116,7 +116,12 @@ export default function ProfilePage() {
                     {t('shell.profile.choosePhoto')}
                   </label>
                   <Show when={data().user.photoUrl}>
-                    <button type="button" class="secondary" disabled={save.isPending} onClick={() => save.mutate({ photoAttachmentId: null })}>
+                    <button
+                      type="button"
+                      class="secondary"
+                      disabled={save.isPending}
+                      onClick={() => save.mutate({ photoAttachmentId: null })}
+                    >
                       {t('shell.profile.removePhoto')}
                     </button>
                   </Show>
@@ -132,7 +137,10 @@ export default function ProfilePage() {
                 onSubmit={(event) => void submit(event, data().user)}
               />
               <p class="muted">
-                {t('shell.profile.teams')}: {data().teams.map((team) => team.name).join(', ') || t('shell.noTeams')}
+                {t('shell.profile.teams')}:{' '}
+                {data()
+                  .teams.map((team) => team.name)
+                  .join(', ') || t('shell.noTeams')}
               </p>
             </section>
             <PasswordForm />
@@ -175,7 +183,13 @@ function DetailsForm(props: {
         <div class="field">
           <label for="profile-language">{t('shell.profile.language')}</label>
           <select id="profile-language" name="language" value={props.user.language}>
-            <For each={LANGUAGES}>{(lang) => <option value={lang} lang={lang} selected={lang === props.user.language}>{t(`shell.language.${lang}`)}</option>}</For>
+            <For each={LANGUAGES}>
+              {(lang) => (
+                <option value={lang} lang={lang} selected={lang === props.user.language}>
+                  {t(`shell.language.${lang}`)}
+                </option>
+              )}
+            </For>
           </select>
         </div>
         <div class="field">

@@ -36,18 +36,28 @@ export function Rail() {
                 <Icon name={item.icon} />
                 {t(item.label)}
                 <Show when={item.href === '/agents' && unread() > 0}>
-                  <span class="nav-badge" aria-label={t('chat.unreadCount', { count: unread() })}>{unread()}</span>
+                  <span class="nav-badge" aria-label={t('chat.unreadCount', { count: unread() })}>
+                    {unread()}
+                  </span>
                 </Show>
                 <Show when={item.href === '/' && counts.waiting() > 0}>
-                  <span class="nav-badge calm" aria-label={t('shell.tabs.waitingCount', { count: counts.waiting() })}>{counts.waiting()}</span>
+                  <span class="nav-badge calm" aria-label={t('shell.tabs.waitingCount', { count: counts.waiting() })}>
+                    {counts.waiting()}
+                  </span>
                 </Show>
                 {/* Unread customer messages in my conversations; otherwise how many I serve. */}
                 <Show when={item.href === '/in-service' && (counts.unread() > 0 || counts.inService() > 0)}>
                   <Show
                     when={counts.unread() > 0}
-                    fallback={<span class="nav-badge calm" aria-label={t('shell.tabs.inServiceCount', { count: counts.inService() })}>{counts.inService()}</span>}
+                    fallback={
+                      <span class="nav-badge calm" aria-label={t('shell.tabs.inServiceCount', { count: counts.inService() })}>
+                        {counts.inService()}
+                      </span>
+                    }
                   >
-                    <span class="nav-badge" aria-label={t('queue.unread', { count: counts.unread() })}>{counts.unread()}</span>
+                    <span class="nav-badge" aria-label={t('queue.unread', { count: counts.unread() })}>
+                      {counts.unread()}
+                    </span>
                   </Show>
                 </Show>
               </A>
@@ -57,7 +67,14 @@ export function Rail() {
       </ul>
       <h2 class="rail-heading">{t('shell.nav.channels')}</h2>
       <ul class="rail-list">
-        <For each={channels.data ?? []} fallback={<Show when={channels.isSuccess}><li class="rail-note">{t('shell.nav.noChannels')}</li></Show>}>
+        <For
+          each={channels.data ?? []}
+          fallback={
+            <Show when={channels.isSuccess}>
+              <li class="rail-note">{t('shell.nav.noChannels')}</li>
+            </Show>
+          }
+        >
           {(channel) => (
             <li>
               <A href={`/channels/${channel.id}`} class="rail-link" activeClass="active" title={tValue('shell.channelKind', channel.kind)}>

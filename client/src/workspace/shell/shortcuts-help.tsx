@@ -22,7 +22,9 @@ export default function ShortcutsHelp(props: { onClose: () => void }) {
       }}
     >
       <h2 id="shortcuts-title">{t('keys.title')}</h2>
-      <p id="shortcuts-intro" class="muted">{t('keys.intro')}</p>
+      <p id="shortcuts-intro" class="muted">
+        {t('keys.intro')}
+      </p>
       <table class="shortcuts-table">
         <thead>
           <tr>

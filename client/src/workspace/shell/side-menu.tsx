@@ -88,14 +88,28 @@ export function SideMenu(props: {
       >
         <Show when={open()}>
           <div class="side-menu-head">
-            <Show when={props.me.user.photoUrl} fallback={<span class="avatar avatar-large" aria-hidden="true">{initials()}</span>}>
+            <Show
+              when={props.me.user.photoUrl}
+              fallback={
+                <span class="avatar avatar-large" aria-hidden="true">
+                  {initials()}
+                </span>
+              }
+            >
               {(url) => <img class="avatar avatar-large" src={url()} alt={t('shell.menu.photo', { name: props.me.user.name })} />}
             </Show>
             <div class="side-menu-who">
               <h2 class="side-menu-name">{props.me.user.name}</h2>
               <span class="muted">{props.me.user.email}</span>
             </div>
-            <button ref={closeButton} type="button" class="icon-button side-menu-close" aria-label={t('shell.menu.close')} title={t('shell.menu.close')} onClick={close}>
+            <button
+              ref={closeButton}
+              type="button"
+              class="icon-button side-menu-close"
+              aria-label={t('shell.menu.close')}
+              title={t('shell.menu.close')}
+              onClick={close}
+            >
               <Icon name="close" />
             </button>
           </div>

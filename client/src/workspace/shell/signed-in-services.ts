@@ -48,7 +48,10 @@ export function useSignedInServices(openHelp: () => void): void {
 
   // Keyboard shortcuts (lib/shortcuts.ts); `?` lists them.
   const conversationOrder = () =>
-    [...(queryClient.getQueryData<{ id: string }[]>(keys.mine) ?? []), ...queryClient.getQueriesData<{ id: string }[]>({ queryKey: keys.queue }).flatMap(([, list]) => list ?? [])]
+    [
+      ...(queryClient.getQueryData<{ id: string }[]>(keys.mine) ?? []),
+      ...queryClient.getQueriesData<{ id: string }[]>({ queryKey: keys.queue }).flatMap(([, list]) => list ?? []),
+    ]
       .map((c) => c.id)
       .filter((id, i, all) => all.indexOf(id) === i);
   onCleanup(startShortcuts({ navigate: (to) => navigate(to), openHelp, conversationOrder }));

@@ -39,7 +39,12 @@ export function StatusMenu(props: { onError: (error: unknown) => void }) {
             return (
               <>
                 <Show when={status() !== 'online'}>
-                  <button type="button" class="menu-item" disabled={busy()} onClick={run(() => (status() === 'paused' ? endPause.mutate() : setStatus.mutate('online')))}>
+                  <button
+                    type="button"
+                    class="menu-item"
+                    disabled={busy()}
+                    onClick={run(() => (status() === 'paused' ? endPause.mutate() : setStatus.mutate('online')))}
+                  >
                     <span class="status-dot status-online" aria-hidden="true" />
                     {status() === 'paused' ? t('shell.pause.end') : t('shell.status.goOnline')}
                   </button>
@@ -74,7 +79,9 @@ export function StatusMenu(props: { onError: (error: unknown) => void }) {
           {(p) => (
             <span class="pause-timer" classList={{ overrun: left() < 0 || p().overrun }}>
               <Switch>
-                <Match when={left() >= 0 && !p().overrun}>{t('shell.pause.remaining', { name: p().name, time: formatCountdown(left()) })}</Match>
+                <Match when={left() >= 0 && !p().overrun}>
+                  {t('shell.pause.remaining', { name: p().name, time: formatCountdown(left()) })}
+                </Match>
                 <Match when={true}>{t('shell.pause.overrun', { name: p().name, time: formatCountdown(-left()) })}</Match>
               </Switch>
             </span>
