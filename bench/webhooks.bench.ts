@@ -217,7 +217,7 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
       'ops/s = messages durably stored per second; latency = one request (200 only after every message in it committed) / one INSERT.',
       `Mix: every other message from a new number (contact + conversation + bot menu queued for sending), the rest replies from ${RETURNING} returning customers waiting in the Support queue. ` +
         `The delivery worker sends the bot messages to a local fake Graph API meanwhile; ${sendersNote}.`,
-      `Floor: postgres.js pool of ${FLOOR_POOL}, the message rows alone into a scratch table (text primary key, jsonb), autocommit. The app\'s pool has 10 connections.`,
+      `Floor: postgres.js pool of ${FLOOR_POOL}, the message rows alone into a scratch table (text primary key, jsonb), autocommit. The app's pool has 10 connections.`,
     ];
     printTable(
       `Inbound webhooks, 1 message per request (${SENDERS} senders in a closed loop; ${SINGLE.app.posts} requests to the app, ${SINGLE.floor.posts} INSERTs for the floor)`,

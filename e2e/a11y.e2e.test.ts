@@ -101,6 +101,29 @@ describe('accessibility of the agent screens', () => {
     // Five screens and five axe runs: generous on a loaded 2-core machine, never a measure of speed.
   }, 120_000);
 
+  it('keeps text contrast at the brightest frame of a row’s new-message flash', async () => {
+    await waiting('a11y-flash-visitor', 'Cliente Piscante', 'Oi');
+    const page = await signedIn('ana@demo.test', '/');
+    await waitingItem(page, 'Cliente Piscante')
+      .getByRole('button', { name: en('queue.claim') })
+      .click();
+    await page.waitForURL(/\/conversations\/[0-9a-f-]{36}$/);
+    await page.goto(`${app.url}/in-service`);
+    const list = page.getByRole('list', { name: en('queue.inServiceList') });
+    await list.getByText('Cliente Piscante').waitFor();
+    await inbound(app, channel, { from: 'a11y-flash-visitor', text: 'Mais uma pergunta', name: 'Cliente Piscante' });
+    const flashing = list.locator('li.fresh');
+    await flashing.waitFor();
+    // Hold the flash at its start (its brightest frame, kept until 30 %), whenever axe looks.
+    await flashing.evaluate((li) => {
+      for (const a of li.getAnimations()) {
+        a.pause();
+        a.currentTime = 0;
+      }
+    });
+    expect(await seriousViolations(page, '.qp-mine')).toEqual([]);
+  });
+
   it('has no serious or critical axe violations on the phone layout and its side menu', async () => {
     await waiting('a11y-visitor-3', 'Cliente Celular', 'Oi');
     const page = await signedIn('bruno@demo.test', '/', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

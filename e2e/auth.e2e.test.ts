@@ -36,7 +36,15 @@ async function mailsTo(target: TestApp, email: string): Promise<Mail[]> {
 /** The set-password token of the newest mail to `email` (waits for it to arrive). */
 async function linkTokenFor(target: TestApp, email: string, count = 1): Promise<string> {
   let mails: Mail[] = [];
-  await expect.poll(async () => (mails = await mailsTo(target, email)).length, { timeout: 5_000 }).toBe(count);
+  await expect
+    .poll(
+      async () => {
+        mails = await mailsTo(target, email);
+        return mails.length;
+      },
+      { timeout: 5_000 },
+    )
+    .toBe(count);
   const body = mails.at(-1)!.body_text;
   expect(body).toContain(`${target.env.APP_ORIGIN}/set-password?token=`);
   const token = /\/set-password\?token=([^\s"'<>]+)/.exec(body)?.[1];

@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, type TestClient } from '../test/helpers/app.ts';
+import type { TestApp, TestClient } from '../test/helpers/app.ts';
 import { useBrowser, signInWithCookie } from '../test/helpers/browser.ts';
 import { seriousViolations } from '../test/helpers/axe.ts';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
@@ -74,7 +74,7 @@ const noteOf = (page: Page, author: RegExp) => page.getByRole('textbox', { name:
 const noteText = (page: Page, author: RegExp) =>
   noteOf(page, author).evaluate((el) => {
     const copy = el.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo, .cm-widgetBuffer').forEach((n) => n.remove());
+    for (const n of copy.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo, .cm-widgetBuffer')) n.remove();
     return copy.textContent;
   });
 

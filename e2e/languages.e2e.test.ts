@@ -28,7 +28,7 @@ const browser = useBrowser();
 let app: TestApp;
 let conversationId: string;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 beforeAll(async () => {
   await ensureClientBuilt();
@@ -82,7 +82,9 @@ describe('one run per language', () => {
           (['second', 'minute'] as const).map((unit) => new Intl.NumberFormat(l, { style: 'unit', unit, unitDisplay: 'short' }).format(7)),
         lang,
       );
-      const waited = new RegExp(`^${escape(tr('queue.waitingFor'))}\\s*(${units.map((u) => escape(u).replace('7', '\\d+')).join('|')})$`);
+      const waited = new RegExp(
+        `^${escapeRegExp(tr('queue.waitingFor'))}\\s*(${units.map((u) => escapeRegExp(u).replace('7', '\\d+')).join('|')})$`,
+      );
       expect((await row.getByTitle(tr('queue.waitingSince')).innerText()).trim()).toMatch(waited);
       expect(await page.title()).toBe(`${tr('queue.title')} · ${tr('app.name')}`);
 

@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../db/queries/channels.ts';
-import { type TestApp, type TestClient } from '../test/helpers/app.ts';
+import type { TestApp, TestClient } from '../test/helpers/app.ts';
 import { useAppInBrowser, type DemoIds } from '../test/helpers/browser-app.ts';
 import { inbound, makeChannel } from '../test/helpers/conversations.ts';
 import { en } from '../test/helpers/i18n.ts';

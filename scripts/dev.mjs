@@ -13,7 +13,9 @@ const children = [
   }),
   spawn(process.execPath, [bin('vite/bin/vite.js')], { cwd: root, stdio: 'inherit' }),
 ];
-const stop = (sig) => children.forEach((c) => c.kill(sig));
+const stop = (sig) => {
+  for (const c of children) c.kill(sig);
+};
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stop(sig));
 for (const c of children)
   c.on('exit', (code) => {

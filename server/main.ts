@@ -5,7 +5,7 @@ import { EnvError, parseEnv } from './env.ts';
 import { createLogger } from './log.ts';
 
 async function main(): Promise<void> {
-  let env;
+  let env: ReturnType<typeof parseEnv>;
   try {
     env = parseEnv();
   } catch (e) {

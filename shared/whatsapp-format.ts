@@ -123,7 +123,7 @@ function parseLines(text: string, blocks: Block[]) {
 export function parseWhatsApp(text: string): Block[] {
   const blocks: Block[] = [];
   // A ```mono``` span across lines is a block of its own; one on a single line stays inline.
-  const PRE = /(^|[^\p{L}\p{N}])```(?=\S)((?:(?!```)[^])*?\n(?:(?!```)[^])*?\S)```(?![\p{L}\p{N}])/gu;
+  const PRE = /(^|[^\p{L}\p{N}])```(?=\S)((?:(?!```)[\s\S])*?\n(?:(?!```)[\s\S])*?\S)```(?![\p{L}\p{N}])/gu;
   let from = 0;
   for (let m = PRE.exec(text); m; m = PRE.exec(text)) {
     const start = m.index + m[1]!.length;

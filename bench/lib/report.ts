@@ -24,6 +24,17 @@ export function opsPerSecond(m: Measurement): number {
   return m.operations / m.seconds;
 }
 
+/** A markdown table: the first column left-aligned, the others (numbers) right-aligned. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const ms = (v: number) => v.toFixed(v < 10 ? 2 : 1);
 
@@ -47,14 +58,10 @@ export function printTable(title: string, reference: Measurement, cases: Measure
     ];
   });
   const header = ['case', 'ops/s', 'p50 ms', 'p99 ms', 'ratio vs reference'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const out = [
     `### ${title}`,
     '',
-    line(header),
-    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-    ...rows.map(line),
+    markdownTable(header, rows),
     '',
     "ratio = reference ops/s ÷ case ops/s (how many times the reference's cost).",
     ...notes,

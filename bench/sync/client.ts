@@ -3,10 +3,9 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { MSG_AWARENESS, MSG_SYNC } from '../../sync/server/updates.ts';
 import { mulberry32 } from '../../test/helpers/prng.ts';
 
-const MSG_SYNC = 0;
-const MSG_AWARENESS = 1;
 const REMOTE = Symbol('remote');
 
 /** Every edit inserts `{e:<id>}`; peers find the ids in the bytes they receive. */
@@ -48,7 +47,6 @@ export class RawClient {
   awarenessFrames = 0;
   closedWith: number | null = null;
   private awarenessClock = 0;
-  private syncedAt = 0;
 
   constructor(
     /** Index among the peers of its document. */
@@ -103,7 +101,6 @@ export class RawClient {
         if (this.receive(data, at) && !done) {
           done = true;
           clearTimeout(timer);
-          this.syncedAt = at;
           resolve(at);
         }
       });

@@ -143,8 +143,7 @@ export function startServerProcess(options: {
   const memoryWaiters: Array<(m: MemoryReport) => void> = [];
   child.stdout!.on('data', (d: Buffer) => {
     stdout += d.toString();
-    let nl: number;
-    while ((nl = stdout.indexOf('\n')) >= 0) {
+    for (let nl = stdout.indexOf('\n'); nl >= 0; nl = stdout.indexOf('\n')) {
       const line = stdout.slice(0, nl).trim();
       stdout = stdout.slice(nl + 1);
       if (!line.startsWith('{')) continue;

@@ -56,11 +56,10 @@ export function Composer(props: {
         >
           <AttachIcon />
         </button>
+        {/* Not shown (display: none), so out of the tab order and the accessibility tree: the button above opens it. */}
         <input
           type="file"
           class="w-hidden"
-          tabindex="-1"
-          aria-hidden="true"
           accept={ACCEPT}
           multiple
           ref={fileInput}

@@ -70,7 +70,7 @@ function Bubble(props: MessageRowProps) {
         {(text) => <FormattedText class="w-text" text={text()} />}
       </Show>
       <Show when={menu().options.length > 0}>
-        <div class="w-options" role="group" aria-label={t('widget.options')}>
+        <fieldset class="w-options" aria-label={t('widget.options')}>
           {/* By position: the menu is parsed again when the channel's profile or a status
               arrives, and the same options must stay the same buttons (focus, a click under way). */}
           <Index each={menu().options}>
@@ -80,7 +80,7 @@ function Bubble(props: MessageRowProps) {
               </button>
             )}
           </Index>
-        </div>
+        </fieldset>
       </Show>
       <Meta item={props.item} read={props.read} onRetry={props.onRetry} />
     </div>
@@ -89,7 +89,7 @@ function Bubble(props: MessageRowProps) {
 
 function Stars(props: { onChoose: (n: number) => void }) {
   return (
-    <div class="w-stars" role="group" aria-label={t('widget.rate')}>
+    <fieldset class="w-stars" aria-label={t('widget.rate')}>
       <For each={[1, 2, 3, 4, 5]}>
         {(n) => (
           <button type="button" aria-label={t('widget.stars', { n })} title={t('widget.stars', { n })} onClick={() => props.onChoose(n)}>
@@ -97,7 +97,7 @@ function Stars(props: { onChoose: (n: number) => void }) {
           </button>
         )}
       </For>
-    </div>
+    </fieldset>
   );
 }
 

@@ -62,11 +62,11 @@ export async function listChannels(db: Db, orgId: string): Promise<Channel[]> {
   return rows.map(toChannel);
 }
 
-const toChannelWithSecrets = (r: Record<string, any>): Channel & ChannelSecrets => ({
+const toChannelWithSecrets = (r: Record<string, unknown>): Channel & ChannelSecrets => ({
   ...toChannel(r),
-  appSecret: r.app_secret ?? null,
-  verifyToken: r.verify_token ?? null,
-  accessToken: r.access_token ?? null,
+  appSecret: (r.app_secret as string | null) ?? null,
+  verifyToken: (r.verify_token as string | null) ?? null,
+  accessToken: (r.access_token as string | null) ?? null,
 });
 
 export async function channelByPhoneNumberId(db: Db, phoneNumberId: string): Promise<(Channel & ChannelSecrets) | null> {

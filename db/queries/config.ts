@@ -1,5 +1,5 @@
 import { CHANNEL_COLUMNS, toChannel, type BotOptionRow, type Channel } from './channels.ts';
-import type { Db, Tx } from '../sql.ts';
+import { isForeignKeyViolation, type Db, type Tx } from '../sql.ts';
 
 /**
  * The organization's configuration tables (tags, dispositions, pause types, canned
@@ -8,7 +8,19 @@ import type { Db, Tx } from '../sql.ts';
  */
 type Columns<T> = { [K in keyof T]-?: string };
 
-function configTable<T extends { id: string }>(table: string, columns: Columns<T>, order: string, casts: Partial<Columns<T>> = {}) {
+interface TableOptions<T> {
+  /** Casts of parameters, by domain name (e.g. `'::uuid[]'`). */
+  casts?: Partial<Columns<T>>;
+  /** How a row still referenced elsewhere is switched off instead of deleted (a SET list). */
+  deactivate?: string;
+}
+
+function configTable<T extends { id: string }>(
+  table: string,
+  columns: Columns<T>,
+  order: string,
+  { casts = {}, deactivate }: TableOptions<T> = {},
+) {
   const list = Object.values<string>(columns).join(', ');
   const toRow = (r: Record<string, unknown>) =>
     Object.fromEntries(Object.entries<string>(columns).map(([key, column]) => [key, r[column] ?? null])) as T;
@@ -56,14 +68,14 @@ function configTable<T extends { id: string }>(table: string, columns: Columns<T
     },
     /**
      * Deletes a row; one still referenced (a disposition on a closed conversation, a template
-     * of a sent message) is kept for the history and switched off with `deactivate` instead.
+     * of a sent message) is kept for the history and switched off (the table's `deactivate`) instead.
      */
-    async remove(tx: Tx, orgId: string, id: string, deactivate?: string): Promise<'deleted' | 'deactivated' | null> {
+    async remove(tx: Tx, orgId: string, id: string): Promise<'deleted' | 'deactivated' | null> {
       try {
         const rows = await tx.savepoint((sp) => sp.unsafe(`DELETE FROM ${table} WHERE org_id = $1 AND id = $2 RETURNING id`, [orgId, id]));
         return rows.length > 0 ? 'deleted' : null;
       } catch (err) {
-        if ((err as { code?: string }).code !== '23503' || !deactivate) throw err;
+        if (!isForeignKeyViolation(err) || !deactivate) throw err;
         const rows = await tx.unsafe(`UPDATE ${table} SET ${deactivate} WHERE org_id = $1 AND id = $2 RETURNING id`, [orgId, id]);
         return rows.length > 0 ? 'deactivated' : null;
       }
@@ -109,18 +121,25 @@ export interface Template {
   paramCount: number;
 }
 
-export const tags = configTable<Tag>('tags', { id: 'id', name: 'name', color: 'color', active: 'active' }, 'lower(name)');
-export const dispositions = configTable<Disposition>('dispositions', { id: 'id', name: 'name', active: 'active' }, 'lower(name)');
+const SWITCH_OFF = { deactivate: 'active = false' };
+export const tags = configTable<Tag>('tags', { id: 'id', name: 'name', color: 'color', active: 'active' }, 'lower(name)', SWITCH_OFF);
+export const dispositions = configTable<Disposition>(
+  'dispositions',
+  { id: 'id', name: 'name', active: 'active' },
+  'lower(name)',
+  SWITCH_OFF,
+);
 export const pauseTypes = configTable<PauseType>(
   'pause_types',
   { id: 'id', name: 'name', maxMinutes: 'max_minutes', earliestTime: 'earliest_time', active: 'active' },
   'lower(name)',
+  SWITCH_OFF,
 );
 export const cannedResponses = configTable<CannedResponse>(
   'canned_responses',
   { id: 'id', shortcut: 'shortcut', title: 'title', body: 'body', attachmentIds: 'attachment_ids', teamId: 'team_id' },
   'shortcut',
-  { attachmentIds: '::uuid[]' },
+  { casts: { attachmentIds: '::uuid[]' } },
 );
 export const templates = configTable<Template>(
   'templates',
@@ -135,6 +154,7 @@ export const templates = configTable<Template>(
     paramCount: 'param_count',
   },
   'name, language',
+  { deactivate: `status = 'disabled'` },
 );
 
 /** Canned responses an agent may use: the organization's, and those of the agent's teams. */

@@ -60,5 +60,5 @@ export async function pruneEvents(db: Db, keepHours: number): Promise<void> {
 }
 
 export async function lockEvents(db: Db, orgId: string): Promise<void> {
-  await db`SELECT pg_advisory_xact_lock(hashtext(${'atende_events:' + orgId}))`;
+  await db`SELECT pg_advisory_xact_lock(hashtext(${`atende_events:${orgId}`}))`;
 }

@@ -58,7 +58,7 @@ export function setAgentStatus(s: Services, actor: StatusActor, status: 'online'
 export function startPause(s: Services, actor: StatusActor, pauseTypeId: string, now = new Date()): Promise<AgentState> {
   return change(s, actor, async (tx) => {
     const type = await getPauseType(tx, actor.orgId, pauseTypeId);
-    if (!type || !type.active) throw actor.fail('NOT_FOUND', 'error.notFound');
+    if (!type?.active) throw actor.fail('NOT_FOUND', 'error.notFound');
     // One pause at a time: switching types would restart the clock of an overrun. Said
     // first, whatever the time of day (the other refusal would not help while paused).
     if (await runningPause(tx, actor.orgId, actor.userId)) throw actor.fail('CONFLICT', 'pause.alreadyPaused');

@@ -109,7 +109,7 @@ export async function addChatMembers(s: Services, actor: ChatActor, roomId: stri
   return runTx(s.sql, async (tx) => {
     const room = await lockRoomMembers(tx, actor.orgId, roomId);
     // Left meanwhile: the same answer as for a room one is not in.
-    if (!room || !room.members.includes(actor.userId)) throw actor.fail('NOT_FOUND', 'error.notFound');
+    if (!room?.members.includes(actor.userId)) throw actor.fail('NOT_FOUND', 'error.notFound');
     const already = wanted.find((id) => room.members.includes(id));
     if (already) throw actor.fail('CONFLICT', 'chat.alreadyMember', { name: parties.get(already)!.name });
     if (room.members.length + wanted.length > MAX_CHAT_OTHERS + 1)

@@ -69,9 +69,15 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
         details: { conversationId: c.id, protocol: c.protocol, reason },
       });
       let org = orgs.get(c.orgId);
-      if (!org) orgs.set(c.orgId, (org = (await getOrganization(tx, c.orgId))!));
+      if (!org) {
+        org = (await getOrganization(tx, c.orgId))!;
+        orgs.set(c.orgId, org);
+      }
       let channel = channels.get(c.channelId);
-      if (!channel) channels.set(c.channelId, (channel = await channelOf(tx, c)));
+      if (!channel) {
+        channel = await channelOf(tx, c);
+        channels.set(c.channelId, channel);
+      }
       // The events name the agent who had it, so their workspace hears of the close (and the message) too.
       const seenAs = { ...c, assigneeId: c.servedBy };
       await tellCustomer(s, tx, seenAs, org, channel, now);

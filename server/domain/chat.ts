@@ -24,7 +24,7 @@ export function chatRefusal(caller: ChatPartyFacts, others: (ChatPartyFacts | un
   if (!caller.inChatTeam) return { key: 'chat.youNoTeam' };
   for (const o of others) {
     // Unknown, deactivated or of another organization: one answer, revealing nothing.
-    if (!o || !o.active) return { key: 'chat.unknownUser' };
+    if (!o?.active) return { key: 'chat.unknownUser' };
     if (!o.internalChat || !o.inChatTeam) return { key: 'chat.notAllowed', name: o.name };
     if (o.status === 'offline') return { key: 'chat.offline', name: o.name };
   }

@@ -72,7 +72,7 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   }
   const file = path.join(root, path.normalize(decoded).replace(/^(\.\.[/\\])+/, ''));
   const inside = file.startsWith(root + path.sep);
-  let target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
+  const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
   if (!fs.existsSync(target)) {
     res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
     res.end('The client is not built yet. Run `npm run build` (npm start does it for you).');

@@ -56,14 +56,10 @@ async function change<T extends { id: string }>(
   }
 }
 
-const removal = (
-  table: { remove: (tx: Tx, orgId: string, id: string, deactivate?: string) => Promise<string | null> },
-  kind: Kind,
-  deactivate?: string,
-) =>
+const removal = (table: { remove: (tx: Tx, orgId: string, id: string) => Promise<string | null> }, kind: Kind) =>
   adminProcedure.input(z.object({ id: v.uuid })).mutation(async ({ ctx, input }) => {
     const done = await change(ctx, kind, async (tx) => {
-      const outcome = await table.remove(tx, ctx.org.id, input.id, deactivate);
+      const outcome = await table.remove(tx, ctx.org.id, input.id);
       return outcome ? { id: input.id, outcome } : null;
     });
     return { ok: true as const, deactivated: done.outcome === 'deactivated' };
@@ -263,7 +259,7 @@ const templatesRouter = router({
       return change(ctx, 'templates', (tx) => templates.update(tx, ctx.org.id, id, { ...patch, paramCount: count }));
     }),
   // A template already sent stays for the history, disabled.
-  delete: removal(templates, 'templates', `status = 'disabled'`),
+  delete: removal(templates, 'templates'),
 });
 
 // ---- Canned responses: the organization's, or one team's; files are this organization's uploads.
@@ -356,7 +352,7 @@ const tagsRouter = router({
     )
     .mutation(({ ctx, input }) => change(ctx, 'tags', (tx) => tags.update(tx, ctx.org.id, input.id, input))),
   // One already given to a conversation stays on it for the history, inactive.
-  delete: removal(tags, 'tags', 'active = false'),
+  delete: removal(tags, 'tags'),
 });
 
 const dispositionsRouter = router({
@@ -373,7 +369,7 @@ const dispositionsRouter = router({
     )
     .mutation(({ ctx, input }) => change(ctx, 'dispositions', (tx) => dispositions.update(tx, ctx.org.id, input.id, input))),
   // One already given to a conversation stays for the history, inactive.
-  delete: removal(dispositions, 'dispositions', 'active = false'),
+  delete: removal(dispositions, 'dispositions'),
 });
 
 const pauseTypesRouter = router({
@@ -389,7 +385,7 @@ const pauseTypesRouter = router({
         .required({ id: true }),
     )
     .mutation(({ ctx, input }) => change(ctx, 'pauseTypes', (tx) => pauseTypes.update(tx, ctx.org.id, input.id, input))),
-  delete: removal(pauseTypes, 'pauseTypes', 'active = false'),
+  delete: removal(pauseTypes, 'pauseTypes'),
 });
 
 /** Mounted under `admin` (server/routers/admin.ts). */

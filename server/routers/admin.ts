@@ -4,7 +4,7 @@ import { lockedUsers } from '../../db/queries/lockout.ts';
 import { getOrganization, updateOrganization, type Organization } from '../../db/queries/organizations.ts';
 import { deleteTeam, getTeam, insertTeam, listTeams, membersOfTeams, setTeamMembers, updateTeam } from '../../db/queries/teams.ts';
 import { listUsers } from '../../db/queries/users.ts';
-import { isUniqueViolation, runTx } from '../../db/sql.ts';
+import { isForeignKeyViolation, isUniqueViolation, runTx } from '../../db/sql.ts';
 import { audit } from '../../db/queries/audit.ts';
 import { deactivate, inviteUser, resendInvite, unlockUser, updateUserByAdmin } from '../commands/users.ts';
 import { emailKey } from '../commands/login.ts';
@@ -163,7 +163,7 @@ const teamsRouter = router({
         await setTeamMembers(tx, ctx.org.id, input.teamId, input.userIds);
       } catch (err) {
         // A user id of another organization fails the composite foreign key: same answer as unknown.
-        if ((err as { code?: string }).code === '23503') throw ctx.fail('NOT_FOUND', 'error.notFound');
+        if (isForeignKeyViolation(err)) throw ctx.fail('NOT_FOUND', 'error.notFound');
         throw err;
       }
       await s.bus.publish(tx, ctx.org.id, 'team.updated', { teamId: input.teamId });

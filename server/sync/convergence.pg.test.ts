@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNoteEntry, deleteNoteEntry, noteBody, noteEntries, restoreNoteEntry } from '../../sync/shared/schemas.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';

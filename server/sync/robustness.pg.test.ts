@@ -185,7 +185,14 @@ describe('limits', () => {
       });
     const closeAll = (sockets: (WebSocket | null)[]) =>
       Promise.all(
-        sockets.map((ws) => (ws && ws.readyState !== WebSocket.CLOSED ? new Promise((r) => (ws.once('close', r), ws.close())) : null)),
+        sockets.map((ws) =>
+          ws && ws.readyState !== WebSocket.CLOSED
+            ? new Promise((r) => {
+                ws.once('close', r);
+                ws.close();
+              })
+            : null,
+        ),
       );
 
     const burst = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser * 3 }, () => attempt(cookies.admin!)));

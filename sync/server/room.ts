@@ -8,11 +8,16 @@ import { CloseCode } from '../shared/close-codes.ts';
 import type { AwarenessUser } from '../shared/awareness-user.ts';
 import type { DocName } from '../shared/doc-name.ts';
 import { stampAwarenessUser } from './awareness-identity.ts';
+import {
+  awarenessMessage,
+  filterAwarenessUpdate,
+  hasNewDeletions,
+  MSG_AWARENESS,
+  MSG_QUERY_AWARENESS,
+  MSG_SYNC,
+  syncUpdateMessage,
+} from './updates.ts';
 import type { Fanout, FanoutKind } from './fanout.ts';
-
-export const MSG_SYNC = 0;
-export const MSG_AWARENESS = 1;
-export const MSG_QUERY_AWARENESS = 3;
 
 export type Access = 'write' | 'read' | 'awareness';
 
@@ -101,10 +106,10 @@ export class Room {
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
         const changed = [...added, ...updated, ...removed];
         if (changed.length === 0) return;
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MSG_AWARENESS);
-        encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-        this.broadcast(encoding.toUint8Array(encoder), origin === 'remote' ? null : (origin as Conn | null));
+        this.broadcast(
+          awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
+          origin === 'remote' ? null : (origin as Conn | null),
+        );
         if (origin !== 'remote' && this.fanout) {
           this.fanout.publish(this.name.name, 'awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
         }
@@ -129,10 +134,7 @@ export class Room {
       return;
     }
     Y.applyUpdate(this.doc, data, 'remote');
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MSG_SYNC);
-    syncProtocol.writeUpdate(encoder, data);
-    this.broadcast(encoding.toUint8Array(encoder), null);
+    this.broadcast(syncUpdateMessage(data), null);
   }
 
   /** After a fan-out outage: reload from PostgreSQL and send peers what they missed. */
@@ -143,10 +145,7 @@ export class Room {
     if (stored.updates.length === 0) return;
     Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), 'load');
     const missed = Y.encodeStateAsUpdate(this.doc, before);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MSG_SYNC);
-    syncProtocol.writeUpdate(encoder, missed);
-    this.broadcast(encoding.toUint8Array(encoder), null);
+    this.broadcast(syncUpdateMessage(missed), null);
   }
 
   private async load(): Promise<void> {
@@ -166,10 +165,7 @@ export class Room {
     this.send(conn, encoding.toUint8Array(encoder));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) {
-      const a = encoding.createEncoder();
-      encoding.writeVarUint(a, MSG_AWARENESS);
-      encoding.writeVarUint8Array(a, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
-      this.send(conn, encoding.toUint8Array(a));
+      this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
     }
   }
 
@@ -200,10 +196,7 @@ export class Room {
       return;
     }
     if (type === MSG_QUERY_AWARENESS) {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MSG_AWARENESS);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
-      this.send(conn, encoding.toUint8Array(encoder));
+      this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
       return;
     }
     throw new Error(`unknown message type ${type}`);
@@ -216,27 +209,12 @@ export class Room {
    * connection's own, whatever it claimed (what peers see, and what this room keeps).
    */
   private async ownAwareness(conn: Conn, update: Uint8Array): Promise<Uint8Array | null> {
-    const decoder = decoding.createDecoder(update);
-    const count = decoding.readVarUint(decoder);
-    const kept: [number, number, string][] = [];
-    for (let i = 0; i < count; i++) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const state = decoding.readVarString(decoder);
+    return filterAwarenessUpdate(update, async (clientId, state) => {
       const mine = conn.awarenessIds.has(clientId) || (await this.claimClient(conn, clientId, this.persist));
-      if (!mine) continue;
+      if (!mine) return null;
       conn.awarenessIds.add(clientId);
-      kept.push([clientId, clock, stampAwarenessUser(state, conn.user)]);
-    }
-    if (kept.length === 0) return null;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, kept.length);
-    for (const [clientId, clock, state] of kept) {
-      encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, state);
-    }
-    return encoding.toUint8Array(encoder);
+      return stampAwarenessUser(state, conn.user);
+    });
   }
 
   /** The lasting (document, client id) → user binding; the first user to use an id keeps it. */
@@ -271,7 +249,7 @@ export class Room {
     });
     if (refusal) throw new SpoofError(refusal);
     // A sync reply with nothing this document lacks is nobody's edit: not stored, not an activity.
-    if (added.length === 0 && !this.hasNewDeletions(ds)) return;
+    if (added.length === 0 && !hasNewDeletions(this.doc, ds)) return;
     this.pending.push({ conn, update });
     this.pendingBytes += update.length;
     if (this.pendingBytes > this.limits.maxPendingBytes) {
@@ -279,21 +257,6 @@ export class Room {
       for (const c of this.conns.values()) this.onBroadcastFailure(c, CloseCode.RetryLater);
     }
     this.scheduleFlush();
-  }
-
-  /** Whether a delete set removes anything not already deleted here (or not yet received). */
-  private hasNewDeletions(ds: ReturnType<typeof Y.createDeleteSet>): boolean {
-    if (ds.clients.size === 0) return false;
-    const here = Y.createDeleteSetFromStructStore(this.doc.store);
-    for (const [client, items] of ds.clients) {
-      const known = here.clients.get(client) ?? [];
-      for (const d of items) {
-        if (d.len === 0) continue;
-        const covered = known.some((k) => k.clock <= d.clock && d.clock + d.len <= k.clock + k.len);
-        if (!covered) return true;
-      }
-    }
-    return false;
   }
 
   private scheduleFlush(): void {
@@ -325,11 +288,7 @@ export class Room {
       this.rowsSinceCompact += byUser.size;
       const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
       Y.applyUpdate(this.doc, merged, 'stored');
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MSG_SYNC);
-      syncProtocol.writeUpdate(encoder, merged);
-      const origin = batch.length === 1 ? batch[0]!.conn : null;
-      this.broadcast(encoding.toUint8Array(encoder), origin);
+      this.broadcast(syncUpdateMessage(merged), batch.length === 1 ? batch[0]!.conn : null);
       this.fanout?.publish(this.name.name, 'update', merged);
       if (this.rowsSinceCompact > this.limits.compactAfterRows) void this.compact();
     } catch (err) {
@@ -362,10 +321,7 @@ export class Room {
     if (this.closed) return;
     this.rowsSinceCompact++;
     Y.applyUpdate(this.doc, update, 'stored');
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MSG_SYNC);
-    syncProtocol.writeUpdate(encoder, update);
-    this.broadcast(encoding.toUint8Array(encoder), null);
+    this.broadcast(syncUpdateMessage(update), null);
     this.fanout?.publish(this.name.name, 'update', update);
   }
 

@@ -21,7 +21,10 @@ export interface AxeProblem {
 export async function seriousViolations(page: Page, selector = 'body'): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does
   // not govern: a <script> tag (addScriptTag) is inline script, which the app's policy blocks.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate((axeSource ??= fs.readFileSync(AXE_PATH, 'utf8')));
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    axeSource ??= fs.readFileSync(AXE_PATH, 'utf8');
+    await page.evaluate(axeSource);
+  }
   const problems = await page.evaluate(async (root) => {
     type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
     const axe = (window as unknown as { axe: { run: (context: Element, options: object) => Promise<Result> } }).axe;

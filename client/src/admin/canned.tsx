@@ -110,8 +110,8 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
         <span class="adm-label">{t('admin.canned.body')}</span>
         <textarea ref={bodyEl} name="body" rows={4} required maxLength={4000} value={c?.body ?? ''} />
       </label>
-      <div class="adm-wide adm-row-actions" role="group" aria-label={t('admin.canned.variables')}>
-        <span class="adm-hint">{t('admin.canned.variables')}</span>
+      <fieldset class="adm-wide adm-row-actions">
+        <legend class="adm-hint">{t('admin.canned.variables')}</legend>
         <For each={CANNED_VARIABLES}>
           {(v) => (
             <button
@@ -124,7 +124,7 @@ function CannedForm(props: { canned: AdminCanned | null; teams: AdminTeam[]; onD
             </button>
           )}
         </For>
-      </div>
+      </fieldset>
       <fieldset class="adm-group adm-wide">
         <legend>{t('admin.canned.files')}</legend>
         <ul class="adm-files">

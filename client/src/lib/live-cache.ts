@@ -139,7 +139,7 @@ export function applyReadMark<T extends MineRowLike>(
 ): { list: T[]; fetch: boolean } {
   const at = list.findIndex((r) => r.id === conversationId);
   const row = list[at];
-  if (!row || !row.unread) return { list: list as T[], fetch: false };
+  if (!row?.unread) return { list: list as T[], fetch: false };
   if (!row.lastSeq || row.lastSeq > seq) return { list: list as T[], fetch: true };
   return { list: [...list.slice(0, at), { ...row, unread: 0 }, ...list.slice(at + 1)], fetch: false };
 }

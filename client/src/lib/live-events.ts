@@ -89,7 +89,10 @@ const FETCH_BATCH = 100;
 
 function patchState(queryClient: QueryClient): QueuePatches {
   let state = patches.get(queryClient);
-  if (!state) patches.set(queryClient, (state = { pending: new Set(), inFlight: new Map(), generation: new Map(), timer: null }));
+  if (!state) {
+    state = { pending: new Set(), inFlight: new Map(), generation: new Map(), timer: null };
+    patches.set(queryClient, state);
+  }
   return state;
 }
 
@@ -100,13 +103,19 @@ const queueBusy = (queryClient: QueryClient) => queryClient.isFetching({ queryKe
 
 function applyToQueue(queryClient: QueryClient, id: string | null, action: QueueAction): void {
   if (action === 'none') return;
-  if (action === 'refetch' || id === null) return void queryClient.invalidateQueries({ queryKey: keys.queue });
+  if (action === 'refetch' || id === null) {
+    void queryClient.invalidateQueries({ queryKey: keys.queue });
+    return;
+  }
   // Nothing cached yet: the first load will bring the truth.
   if (!queueLists(queryClient).some(([, list]) => list)) return;
   const state = patchState(queryClient);
   if (state.pending.has(id) || state.inFlight.has(id)) state.generation.set(id, (state.generation.get(id) ?? 0) + 1);
   // A full load in flight may predate this event: ask the server for this row once it has landed.
-  if (action === 'fetch' || queueBusy(queryClient)) return schedule(queryClient, state, id);
+  if (action === 'fetch' || queueBusy(queryClient)) {
+    schedule(queryClient, state, id);
+    return;
+  }
   if (!inQueue(queryClient, id)) return;
   for (const [queryKey, list] of queueLists(queryClient)) {
     if (!list) continue;
@@ -141,7 +150,12 @@ async function flush(queryClient: QueryClient, state: QueuePatches): Promise<voi
   await queueIdle(queryClient);
   const ids = [...state.pending].slice(0, FETCH_BATCH);
   for (const id of ids) state.pending.delete(id);
-  if (state.pending.size > 0) state.timer ??= setTimeout(() => ((state.timer = null), void flush(queryClient, state)), 0);
+  if (state.pending.size > 0) {
+    state.timer ??= setTimeout(() => {
+      state.timer = null;
+      void flush(queryClient, state);
+    }, 0);
+  }
   if (ids.length === 0) return;
   const asked = new Map(ids.map((id) => [id, state.generation.get(id) ?? 0]));
   for (const id of ids) state.inFlight.set(id, (state.inFlight.get(id) ?? 0) + 1);
@@ -187,8 +201,10 @@ const minePatches = new WeakMap<QueryClient, MinePatches>();
 
 function mineState(queryClient: QueryClient): MinePatches {
   let state = minePatches.get(queryClient);
-  if (!state)
-    minePatches.set(queryClient, (state = { pending: new Set(), generation: new Map(), timer: null, marks: new Map(), marksOf: null }));
+  if (!state) {
+    state = { pending: new Set(), generation: new Map(), timer: null, marks: new Map(), marksOf: null };
+    minePatches.set(queryClient, state);
+  }
   // Marks belong to whoever is signed in (a logout clears the cache, another user starts afresh).
   const me = queryClient.getQueryData<{ user?: { id?: string } }>(keys.me)?.user?.id ?? null;
   if (state.marksOf !== me) {
@@ -230,7 +246,12 @@ async function flushMine(queryClient: QueryClient, state: MinePatches): Promise<
   }
   const ids = [...state.pending].slice(0, FETCH_BATCH);
   for (const id of ids) state.pending.delete(id);
-  if (state.pending.size > 0) state.timer ??= setTimeout(() => ((state.timer = null), void flushMine(queryClient, state)), 0);
+  if (state.pending.size > 0) {
+    state.timer ??= setTimeout(() => {
+      state.timer = null;
+      void flushMine(queryClient, state);
+    }, 0);
+  }
   if (ids.length === 0) return;
   const asked = new Map(ids.map((id) => [id, state.generation.get(id) ?? 0]));
   let rows: MineRow[];
@@ -277,7 +298,8 @@ export function applyReadLocally(queryClient: QueryClient, conversationId: strin
     if (patchesOfQueue.pending.has(conversationId) || patchesOfQueue.inFlight.has(conversationId)) {
       patchesOfQueue.generation.set(conversationId, (patchesOfQueue.generation.get(conversationId) ?? 0) + 1);
     }
-    return schedule(queryClient, patchesOfQueue, conversationId);
+    schedule(queryClient, patchesOfQueue, conversationId);
+    return;
   }
   for (const [queryKey, rows] of queueLists(queryClient)) {
     if (!rows?.some((r) => r.id === conversationId && r.unread)) continue;

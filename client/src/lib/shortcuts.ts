@@ -160,7 +160,10 @@ function focusComposer(): void {
 function search(actions: ShortcutActions): void {
   const find = () => document.querySelector<HTMLInputElement>('.workspace-main input[type="search"]');
   const here = find();
-  if (here) return here.focus();
+  if (here) {
+    here.focus();
+    return;
+  }
   actions.navigate('/contacts');
   let tries = 0;
   const attempt = () => {
@@ -171,27 +174,20 @@ function search(actions: ShortcutActions): void {
   requestAnimationFrame(attempt);
 }
 
+const COMMANDS: Record<string, (actions: ShortcutActions) => void> = {
+  j: (actions) => move(1, actions),
+  k: (actions) => move(-1, actions),
+  c: () => press('claim'),
+  f: () => press('finish'),
+  r: () => focusComposer(),
+  '/': (actions) => search(actions),
+  w: (actions) => actions.navigate('/'),
+  i: (actions) => actions.navigate('/in-service'),
+  '?': (actions) => actions.openHelp(),
+};
+
 function run(key: string, actions: ShortcutActions): void {
-  switch (key) {
-    case 'j':
-      return move(1, actions);
-    case 'k':
-      return move(-1, actions);
-    case 'c':
-      return press('claim');
-    case 'f':
-      return press('finish');
-    case 'r':
-      return focusComposer();
-    case '/':
-      return search(actions);
-    case 'w':
-      return actions.navigate('/');
-    case 'i':
-      return actions.navigate('/in-service');
-    case '?':
-      return actions.openHelp();
-  }
+  COMMANDS[key]?.(actions);
 }
 
 /** Installs the one keydown listener of the workspace; returns its removal. */

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { createStore, reconcile, type Store } from 'solid-js/store';
 import { createComputed, onCleanup, type Accessor } from 'solid-js';
 
@@ -11,6 +11,7 @@ import { createComputed, onCleanup, type Accessor } from 'solid-js';
  *
  *   const entries = useYStore(() => doc()?.doc.getArray('entries'), (arr) => arr.toArray().map(read), []);
  */
+// biome-ignore lint/suspicious/noExplicitAny: a shared type's event type is invariant (its handler field); any shared type fits
 export function useYStore<T extends Y.AbstractType<any>, V extends object>(
   type: Accessor<T | null | undefined>,
   read: (type: T) => V,

@@ -99,7 +99,10 @@ export class WebchatStreams {
     if (res.destroyed) return;
     const st: OpenStream = { visitor, res, chain: Promise.resolve() };
     const slot = this.caps.admit(visitor.id, ip, () => this.end(st, { reason: 'replaced' }));
-    if (!slot) return refuse(res, 429, lang, 'error.tooManyStreams', { headers: { 'retry-after': '60' } });
+    if (!slot) {
+      refuse(res, 429, lang, 'error.tooManyStreams', { headers: { 'retry-after': '60' } });
+      return;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',

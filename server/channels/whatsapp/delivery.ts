@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { getAttachment } from '../../../db/queries/attachments.ts';
 import { channelAndToken } from './credentials.ts';
 import { getContact } from '../../../db/queries/contacts.ts';

@@ -22,6 +22,12 @@ function notSent(err: unknown): boolean {
 }
 
 /** A media request we will never make (not a transient failure): the message is marked unavailable. */
+/** What POST /{phone-number-id}/messages answers: a message id, or an error (any field may be missing). */
+interface GraphSendAnswer {
+  messages?: { id?: unknown }[];
+  error?: { code?: unknown; message?: unknown; error_data?: { details?: unknown } };
+}
+
 export class MediaRefused extends Error {}
 
 const MAX_REDIRECTS = 3;
@@ -90,9 +96,9 @@ export class GraphClient {
       if (notSent(err)) return { kind: 'retry', code: null, title: 'Graph API not reachable' };
       return { kind: 'unknown', title: err instanceof Error ? err.message : String(err) };
     }
-    let json: Record<string, any> = {};
+    let json: GraphSendAnswer = {};
     try {
-      json = (await res.json()) as Record<string, any>;
+      json = (await res.json()) as GraphSendAnswer;
     } catch {
       if (res.ok) return { kind: 'unknown', title: 'Unreadable answer from the Graph API' };
     }

@@ -140,7 +140,7 @@ export async function handleWhatsappWebhook(s: Services, req: IncomingMessage, r
     const channelFor = async (phoneNumberId: string) => {
       if (!channels.has(phoneNumberId)) {
         const c = await channelByPhoneNumberId(s.sql, phoneNumberId);
-        channels.set(phoneNumberId, c && c.active && route!.accepts(c) ? c : null);
+        channels.set(phoneNumberId, c?.active && route!.accepts(c) ? c : null);
       }
       return channels.get(phoneNumberId) ?? null;
     };

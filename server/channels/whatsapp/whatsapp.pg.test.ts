@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getChannel, type Channel } from '../../../db/queries/channels.ts';
 import { translate } from '../../../i18n/index.ts';
-import { type TestApp } from '../../../test/helpers/app.ts';
+import type { TestApp } from '../../../test/helpers/app.ts';
 import type { FakeGraph } from '../../../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../../../test/helpers/orgs.ts';
 import {

@@ -84,7 +84,7 @@ export async function createOutbound(
   const org = (await getOrganization(tx, actor.orgId))!;
   const label = actor.codename?.trim() || actor.name;
   const wire = o.kind === 'template' ? o.text : identifyAuthor(o.channel.kind, label, o.text, org.identifyAgents);
-  let message = await insertMessage(tx, {
+  const message = await insertMessage(tx, {
     orgId: actor.orgId,
     conversationId: o.conversation.id,
     channelId: o.channel.id,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../../db/queries/channels.ts';
 import { refusal, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { inbound, makeChannel, setOnline, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { inbound, makeChannel, setOnline } from '../../../test/helpers/conversations.ts';
 import { openEventStream } from '../../../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../../test/helpers/orgs.ts';
 import { makeCanned } from '../../../test/helpers/factories.ts';
@@ -16,13 +16,6 @@ let web: Channel;
 let ana: TestClient;
 let bruno: TestClient;
 
-interface MineRow {
-  id: string;
-  unread: number;
-  awaitingReplySince: string | null;
-  lastMessage: { text: string; kind: string; direction: 'in' | 'out'; isBot: boolean; author: { name: string } | null; at: string } | null;
-  lastSeq: number | null;
-}
 const mineRow = async (client: TestClient, id: string) => (await client.conversations.mine.query()).find((r) => r.id === id);
 const queueRow = async (client: TestClient, id: string) => (await client.queue.list.query()).find((r) => r.id === id);
 const messageAt = async (text: string, conversationId: string) => {

@@ -200,7 +200,7 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
         getContact(tx, actor.orgId, input.contactId),
         getChannel(tx, actor.orgId, input.channelId),
       ]);
-      if (!contact || !channel || !channel.active) throw actor.fail('NOT_FOUND', 'error.notFound');
+      if (!contact || !channel?.active) throw actor.fail('NOT_FOUND', 'error.notFound');
       if (channel.receiveOnly) throw actor.fail('FORBIDDEN', 'conv.receiveOnly');
       if (channel.kind === 'whatsapp') {
         if (!contact.whatsapp) throw actor.fail('PRECONDITION_FAILED', 'conv.noWhatsapp');

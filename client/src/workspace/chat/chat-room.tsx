@@ -82,7 +82,7 @@ export default function ChatRoomView(props: { roomId: string; room: ChatRoom | u
     const sd = shared();
     const count = messages.length;
     const unread = props.room?.unread ?? 0;
-    if (!sd || !sd.synced() || sd.status() !== 'connected' || !visible()) return;
+    if (!sd?.synced() || sd.status() !== 'connected' || !visible()) return;
     const key = `${props.roomId}:${count}:${unread}`;
     if (key === lastMarked || (unread === 0 && lastMarked.startsWith(`${props.roomId}:${count}:`))) return;
     lastMarked = key;

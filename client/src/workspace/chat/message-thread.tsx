@@ -130,7 +130,10 @@ export function MessageThread(props: ThreadProps) {
     on(
       () => props.messages.length,
       () => {
-        if (list && stick()) queueMicrotask(() => list && (list.scrollTop = list.scrollHeight));
+        if (!list || !stick()) return;
+        queueMicrotask(() => {
+          if (list) list.scrollTop = list.scrollHeight;
+        });
       },
     ),
   );
@@ -179,8 +182,9 @@ export function MessageThread(props: ThreadProps) {
             return (
               <>
                 <Show when={newDay()}>
-                  <li class="thread-day" role="separator">
-                    <span>{formatDay(m.at)}</span>
+                  {/* A list item that says the day (a separator's text would not be read: its children are presentational). */}
+                  <li class="thread-day">
+                    <time dateTime={dayKey(m.at)}>{formatDay(m.at)}</time>
                   </li>
                 </Show>
                 <li

@@ -73,7 +73,7 @@ export function checkTemplateParams(paramCount: number, values: readonly string[
 export function previewTemplate(body: string, values: readonly string[]): string {
   return body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => {
     const v = values[Number(n) - 1];
-    return v && v.trim() ? v : m;
+    return v?.trim() ? v : m;
   });
 }
 

@@ -108,11 +108,13 @@ function CannedList(props: { c: Composing; listId: string }) {
   return (
     <>
       <Show when={menu.options().length > 0}>
-        <ul class="cv-canned" role="listbox" id={props.listId} aria-label={t('conversation.cannedList')}>
+        {/* Options are never focused themselves: the text box keeps focus and points at the active one (aria-activedescendant). */}
+        <div class="cv-canned" role="listbox" id={props.listId} aria-label={t('conversation.cannedList')}>
           <For each={menu.options()}>
             {(option, i) => (
-              <li
+              <div
                 role="option"
+                tabIndex={-1}
                 id={`${props.listId}-${option.id}`}
                 aria-selected={i() === menu.active()}
                 onMouseDown={(e) => {
@@ -123,10 +125,10 @@ function CannedList(props: { c: Composing; listId: string }) {
               >
                 <strong>/{option.shortcut}</strong> <span class="muted">{option.title}</span>
                 <span class="cv-canned-body">{option.body}</span>
-              </li>
+              </div>
             )}
           </For>
-        </ul>
+        </div>
       </Show>
       <Show when={menu.none()}>
         <p class="cv-canned-none muted" role="status">

@@ -49,11 +49,11 @@ export default function ConversationList(props: { activeId: string }) {
 
   return (
     <nav class="cv-list" aria-label={t('conversation.list.label')}>
-      <div class="cv-list-tabs" role="group" aria-label={t('conversation.list.show')}>
+      <fieldset class="cv-list-tabs" aria-label={t('conversation.list.show')}>
         <button type="button" aria-pressed={tab() === 'mine'} onClick={() => setTab('mine')}>
           {t('queue.inService')}
           <Show when={mineUnread() > 0} fallback={<span class="qp-count">{mine.data?.length ?? '…'}</span>}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: mineUnread() })}>
+            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: mineUnread() })}>
               {mineUnread()}
             </span>
           </Show>
@@ -61,7 +61,7 @@ export default function ConversationList(props: { activeId: string }) {
         <button type="button" aria-pressed={tab() === 'waiting'} onClick={() => setTab('waiting')}>
           {t('queue.waiting')} <span class="qp-count">{waiting.data?.length ?? '…'}</span>
         </button>
-      </div>
+      </fieldset>
       <div class="cv-list-scroll">
         <Switch>
           <Match when={tab() === 'mine'}>
@@ -115,7 +115,7 @@ function WaitingItem(props: { item: QueueItem; now: number; active: boolean; tar
           </span>
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={unread() > 0}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: unread() })}>
+            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: unread() })}>
               {unread() > 99 ? '99+' : unread()}
             </span>
           </Show>

@@ -1,5 +1,6 @@
 import { onMount, Show, type ParentProps } from 'solid-js';
 import { t } from '../../i18n.ts';
+import { dismissHandlers } from '../../lib/dismiss.ts';
 import { errorMessage } from '../../trpc.ts';
 import './dialog.css';
 
@@ -17,9 +18,10 @@ export default function Dialog(props: ParentProps<{ title: string; onClose: () =
       class={`cv-dialog ${props.class ?? ''}`}
       aria-labelledby={id}
       onClose={() => props.onClose()}
-      onClick={(e) => {
-        if (e.target === el) el.close();
-      }}
+      {...dismissHandlers(
+        () => el,
+        () => el.close(),
+      )}
     >
       <h2 id={id}>{props.title}</h2>
       {props.children}

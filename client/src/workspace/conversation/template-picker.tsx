@@ -112,9 +112,9 @@ export default function TemplatePicker(props: { conversationId: string; channelI
                 }}
               </Index>
             </div>
-            <p class="cv-preview" aria-label={t('conversation.preview')}>
+            <figure class="cv-preview" aria-label={t('conversation.preview')}>
               {previewTemplate(tpl().body, values())}
-            </p>
+            </figure>
           </>
         )}
       </Show>

@@ -117,7 +117,7 @@ function MineRow(props: {
             <span class="qp-badge">{t('queue.invited')}</span>
           </Show>
           <Show when={unread() > 0}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: unread() })}>
+            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: unread() })}>
               {unread() > 99 ? '99+' : unread()}
             </span>
           </Show>

@@ -2,6 +2,7 @@ import { createEffect, createSignal, Index, on, Show, type Accessor } from 'soli
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { t, tValue } from '../../i18n.ts';
 import { contactLabel } from '../../lib/contact.ts';
+import { dismissHandlers } from '../../lib/dismiss.ts';
 import { useNarrow } from '../shell/narrow.ts';
 import { formatElapsed } from '../../lib/format.ts';
 import type { QueueItem } from './types.ts';
@@ -116,7 +117,6 @@ export default function QueueList(props: QueueListProps) {
       <ul
         ref={list}
         class="qp-rows"
-        role="list"
         tabindex="-1"
         aria-label={t('queue.waitingList')}
         style={{ height: `${virtualizer.getTotalSize()}px` }}
@@ -185,20 +185,15 @@ function MoreSheet(props: { item: QueueItem; onClose: () => void; onTransfer: ()
       class="qp-sheet"
       aria-labelledby={titleId}
       onClose={() => props.onClose()}
-      onClick={(event) => {
-        // A tap on the backdrop (outside the sheet's box) closes it.
-        const r = dialog.getBoundingClientRect();
-        if (
-          event.target === dialog &&
-          (event.clientY < r.top || event.clientY > r.bottom || event.clientX < r.left || event.clientX > r.right)
-        )
-          dialog.close();
-      }}
+      {...dismissHandlers(
+        () => dialog,
+        () => dialog.close(),
+      )}
     >
       <h2 id={titleId} class="qp-sheet-title">
         {t('queue.moreTitle', { name: contactLabel(c().contact) })}
       </h2>
-      <ul class="qp-sheet-actions" role="list">
+      <ul class="qp-sheet-actions">
         <Show when={c().channel.kind === 'whatsapp'}>
           <li>
             <a class="qp-sheet-action" href={`/conversations/${c().id}?template=1`}>
@@ -274,7 +269,7 @@ function WaitingRow(props: {
           </Show>
           {/* The customer's messages I have not seen (all of them until I open it). */}
           <Show when={(c().unread ?? 0) > 0}>
-            <span class="qp-unread" aria-label={t('queue.unread', { count: c().unread })}>
+            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: c().unread })}>
               {c().unread > 99 ? '99+' : c().unread}
             </span>
           </Show>

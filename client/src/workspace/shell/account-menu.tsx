@@ -45,13 +45,17 @@ export function AccountMenu(props: {
           <button
             type="button"
             class="menu-item"
+            // The key is shown, not read: aria-keyshortcuts tells assistive technology.
             aria-keyshortcuts="?"
             onClick={() => {
               close();
               props.onShortcuts();
             }}
           >
-            {t('keys.open')} <kbd aria-hidden="true">?</kbd>
+            {t('keys.open')}{' '}
+            <span aria-hidden="true">
+              <kbd>?</kbd>
+            </span>
           </button>
           <button type="button" class="menu-item" disabled={props.loggingOut} onClick={props.onLogout}>
             {t('shell.logout')}

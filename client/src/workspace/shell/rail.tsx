@@ -36,12 +36,12 @@ export function Rail() {
                 <Icon name={item.icon} />
                 {t(item.label)}
                 <Show when={item.href === '/agents' && unread() > 0}>
-                  <span class="nav-badge" aria-label={t('chat.unreadCount', { count: unread() })}>
+                  <span class="nav-badge" role="img" aria-label={t('chat.unreadCount', { count: unread() })}>
                     {unread()}
                   </span>
                 </Show>
                 <Show when={item.href === '/' && counts.waiting() > 0}>
-                  <span class="nav-badge calm" aria-label={t('shell.tabs.waitingCount', { count: counts.waiting() })}>
+                  <span class="nav-badge calm" role="img" aria-label={t('shell.tabs.waitingCount', { count: counts.waiting() })}>
                     {counts.waiting()}
                   </span>
                 </Show>
@@ -50,12 +50,12 @@ export function Rail() {
                   <Show
                     when={counts.unread() > 0}
                     fallback={
-                      <span class="nav-badge calm" aria-label={t('shell.tabs.inServiceCount', { count: counts.inService() })}>
+                      <span class="nav-badge calm" role="img" aria-label={t('shell.tabs.inServiceCount', { count: counts.inService() })}>
                         {counts.inService()}
                       </span>
                     }
                   >
-                    <span class="nav-badge" aria-label={t('queue.unread', { count: counts.unread() })}>
+                    <span class="nav-badge" role="img" aria-label={t('queue.unread', { count: counts.unread() })}>
                       {counts.unread()}
                     </span>
                   </Show>

@@ -1,5 +1,6 @@
 import { For, onMount } from 'solid-js';
 import { t } from '../../i18n.ts';
+import { dismissHandlers } from '../../lib/dismiss.ts';
 import { SHORTCUTS } from '../../lib/shortcuts.ts';
 import '../conversation/dialog.css';
 
@@ -17,9 +18,10 @@ export default function ShortcutsHelp(props: { onClose: () => void }) {
       aria-labelledby="shortcuts-title"
       aria-describedby="shortcuts-intro"
       onClose={() => props.onClose()}
-      onClick={(e) => {
-        if (e.target === el) el.close();
-      }}
+      {...dismissHandlers(
+        () => el,
+        () => el.close(),
+      )}
     >
       <h2 id="shortcuts-title">{t('keys.title')}</h2>
       <p id="shortcuts-intro" class="muted">

@@ -2,6 +2,7 @@ import { createEffect, createSignal, on, Show } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
 import { useQuery } from '@tanstack/solid-query';
 import { language, t } from '../../i18n.ts';
+import { dismissHandlers } from '../../lib/dismiss.ts';
 import type { Me } from '../../session.ts';
 import { agentMeQuery } from './agent-state.ts';
 import { Icon } from './icons.tsx';
@@ -73,18 +74,12 @@ export function SideMenu(props: {
         class="side-menu"
         aria-label={t('shell.menu.title')}
         onCancel={(event) => {
-          // Escape: close through the signal, so focus goes back to the menu button.
+          // Other close requests (a phone's Back): the same way out.
           event.preventDefault();
           close();
         }}
         onClose={() => setOpen(false)}
-        onClick={(event) => {
-          // A tap on the backdrop lands on the <dialog> itself, outside its box.
-          if (event.target !== dialog) return;
-          const box = dialog.getBoundingClientRect();
-          const inside = event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
-          if (!inside) close();
-        }}
+        {...dismissHandlers(() => dialog, close)}
       >
         <Show when={open()}>
           <div class="side-menu-head">
