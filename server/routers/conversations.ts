@@ -30,6 +30,20 @@ async function view(ctx: Authed, a: Actor, conversationId: string) {
   return conversationView(ctx.services.sql, a, conversation, facts);
 }
 
+type SentMessage = Awaited<ReturnType<typeof sendMessage>>;
+
+/** What a send answers: the stored message, written by the caller. */
+const sent = (ctx: Authed, m: SentMessage) => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  direction: m.direction,
+  kind: m.kind,
+  text: m.text,
+  status: m.status,
+  clientMessageId: m.clientMessageId,
+  author: { id: ctx.user.id, name: ctx.user.name },
+});
+
 const conversationId = z.object({ conversationId: v.uuid });
 const clientMessageId = z.string().trim().min(8, 'validation.clientMessageId').max(100);
 const params = z.array(z.string().max(1024)).max(20);
@@ -73,49 +87,19 @@ export const conversationsRouter = router({
   send: authedProcedure
     .input(z.object({ conversationId: v.uuid, text: z.string().max(4096), clientMessageId, attachmentId: v.uuid.nullish() }))
     .mutation(async ({ ctx, input }) => {
-      const m = await sendMessage(ctx.services, await actor(ctx), input);
-      return {
-        id: m.id,
-        conversationId: m.conversationId,
-        direction: m.direction,
-        kind: m.kind,
-        text: m.text,
-        status: m.status,
-        clientMessageId: m.clientMessageId,
-        author: { id: ctx.user.id, name: ctx.user.name },
-      };
+      return sent(ctx, await sendMessage(ctx.services, await actor(ctx), input));
     }),
   sendCanned: authedProcedure
     .input(z.object({ conversationId: v.uuid, cannedId: v.uuid, clientMessageId: clientMessageId.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const m = await sendCanned(ctx.services, await actor(ctx), input);
-      return {
-        id: m.id,
-        conversationId: m.conversationId,
-        direction: m.direction,
-        kind: m.kind,
-        text: m.text,
-        status: m.status,
-        clientMessageId: m.clientMessageId,
-        author: { id: ctx.user.id, name: ctx.user.name },
-      };
+      return sent(ctx, await sendCanned(ctx.services, await actor(ctx), input));
     }),
   sendTemplate: authedProcedure
     .input(
       z.object({ conversationId: v.uuid, templateId: v.uuid, params: params.default([]), clientMessageId: clientMessageId.optional() }),
     )
     .mutation(async ({ ctx, input }) => {
-      const m = await sendTemplate(ctx.services, await actor(ctx), input);
-      return {
-        id: m.id,
-        conversationId: m.conversationId,
-        direction: m.direction,
-        kind: m.kind,
-        text: m.text,
-        status: m.status,
-        clientMessageId: m.clientMessageId,
-        author: { id: ctx.user.id, name: ctx.user.name },
-      };
+      return sent(ctx, await sendTemplate(ctx.services, await actor(ctx), input));
     }),
   start: authedProcedure
     .input(

@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
+import { ChannelTag } from '../queue/badges.tsx';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { callLink } from '../../lib/call.ts';
@@ -84,9 +85,7 @@ export default function ConversationHeader(props: {
     <header class="cv-header" classList={{ expanded: expanded() }}>
       <div class="cv-title">
         <h1>{contactLabel(v().contact)}</h1>
-        <span class={`qp-channel ch-${v().channel.kind}`} title={v().channel.name}>
-          {tValue('queue.channelKind', v().channel.kind)}
-        </span>
+        <ChannelTag channel={v().channel} />
         <span class={`cv-status st-${v().status}`}>{tValue('conversation.status', v().status)}</span>
         <Show when={!v().can.write && v().status !== 'closed'}>
           <span class="cv-peek">{t('conversation.peeking')}</span>

@@ -1,4 +1,5 @@
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { ChannelTag, UnreadCount } from '../queue/badges.tsx';
 import { useMediaQuery } from '../shell/narrow.ts';
 import { A } from '@solidjs/router';
 import { useQuery } from '@tanstack/solid-query';
@@ -53,9 +54,7 @@ export default function ConversationList(props: { activeId: string }) {
         <button type="button" aria-pressed={tab() === 'mine'} onClick={() => setTab('mine')}>
           {t('queue.inService')}
           <Show when={mineUnread() > 0} fallback={<span class="qp-count">{mine.data?.length ?? '…'}</span>}>
-            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: mineUnread() })}>
-              {mineUnread()}
-            </span>
+            <UnreadCount count={mineUnread()} />
           </Show>
         </button>
         <button type="button" aria-pressed={tab() === 'waiting'} onClick={() => setTab('waiting')}>
@@ -110,15 +109,9 @@ function WaitingItem(props: { item: QueueItem; now: number; active: boolean; tar
     >
       <A href={`/conversations/${c().id}`} class="qp-mine-link" aria-current={props.active ? 'page' : undefined}>
         <span class="qp-mine-top">
-          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>
-            {tValue('queue.channelKind', c().channel.kind)}
-          </span>
+          <ChannelTag channel={c().channel} />
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
-          <Show when={unread() > 0}>
-            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: unread() })}>
-              {unread() > 99 ? '99+' : unread()}
-            </span>
-          </Show>
+          <UnreadCount count={unread()} />
         </span>
         <span class="qp-mine-last">{last()}</span>
         <span class="qp-mine-foot">

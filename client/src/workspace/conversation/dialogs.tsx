@@ -1,12 +1,12 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/solid-query';
-import { t, tValue } from '../../i18n.ts';
+import { t } from '../../i18n.ts';
 import { keys } from '../../lib/keys.ts';
 import { meQuery } from '../../session.ts';
 import { trpc } from '../../trpc.ts';
 import type { ConversationView } from '../queue/types.ts';
 import Dialog, { DialogFooter } from './dialog.tsx';
-import { agentsQuery } from './transfer-dialog.tsx';
+import { agentsQuery, PersonSelect } from './transfer-dialog.tsx';
 
 const tagOptionsQuery = () => ({ queryKey: keys.tagOptions, queryFn: () => trpc.conversations.tagOptions.query(), staleTime: 60_000 });
 const dispositionsQuery = () => ({
@@ -90,23 +90,7 @@ export function InviteDialog(props: { view: ConversationView; onClose: () => voi
           if (value) invite.mutate(value);
         }}
       >
-        <div class="field">
-          <label for="invite-person">{t('conversation.invitePerson')}</label>
-          <select id="invite-person" name="person" required>
-            <option value="">{t('conversation.choose')}</option>
-            <For each={candidates()}>
-              {(a) => (
-                <option value={a.id}>
-                  {t('conversation.personOption', {
-                    name: a.name,
-                    status: tValue('status', a.status),
-                    teams: a.teams.map((x) => x.name).join(', '),
-                  })}
-                </option>
-              )}
-            </For>
-          </select>
-        </div>
+        <PersonSelect id="invite-person" label={t('conversation.invitePerson')} people={candidates()} />
         <DialogFooter mutation={invite} onCancel={props.onClose} label={t('conversation.invite')} />
       </form>
     </Dialog>

@@ -7,6 +7,30 @@ import { trpc } from '../../trpc.ts';
 import Dialog, { DialogFooter } from './dialog.tsx';
 
 export const agentsQuery = () => ({ queryKey: keys.agents, queryFn: () => trpc.agents.list.query() });
+type Agent = Awaited<ReturnType<typeof trpc.agents.list.query>>[number];
+
+/** A required choice of a colleague, each named with their status and teams. */
+export function PersonSelect(props: { id: string; label: string; people: readonly Agent[] }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name="person" required>
+        <option value="">{t('conversation.choose')}</option>
+        <For each={props.people}>
+          {(a) => (
+            <option value={a.id}>
+              {t('conversation.personOption', {
+                name: a.name,
+                status: tValue('status', a.status),
+                teams: a.teams.map((x) => x.name).join(', '),
+              })}
+            </option>
+          )}
+        </For>
+      </select>
+    </div>
+  );
+}
 
 /**
  * Transfer to a team (its shared queue) or to a person (their own queue, "transferred to
@@ -67,25 +91,7 @@ export default function TransferDialog(props: {
         </fieldset>
         <Show
           when={mode() === 'team'}
-          fallback={
-            <div class="field">
-              <label for="transfer-person">{t('conversation.transferPerson')}</label>
-              <select id="transfer-person" name="person" required>
-                <option value="">{t('conversation.choose')}</option>
-                <For each={people()}>
-                  {(a) => (
-                    <option value={a.id}>
-                      {t('conversation.personOption', {
-                        name: a.name,
-                        status: tValue('status', a.status),
-                        teams: a.teams.map((x) => x.name).join(', '),
-                      })}
-                    </option>
-                  )}
-                </For>
-              </select>
-            </div>
-          }
+          fallback={<PersonSelect id="transfer-person" label={t('conversation.transferPerson')} people={people()} />}
         >
           <div class="field">
             <label for="transfer-team">{t('conversation.transferTeam')}</label>

@@ -5,6 +5,7 @@ import { contactLabel } from '../../lib/contact.ts';
 import { formatElapsed } from '../../lib/format.ts';
 import { fullTime } from './format.ts';
 import type { MineItem } from './types.ts';
+import { ChannelTag, UnreadCount } from './badges.tsx';
 import './mine.css';
 
 /** The row's last message as one line: the customer's text, or who answered ("You: …", "Bot: …"). */
@@ -109,18 +110,12 @@ function MineRow(props: {
     >
       <A href={`/conversations/${c().id}`} class="qp-mine-link" aria-current={props.active ? 'page' : undefined}>
         <span class="qp-mine-top">
-          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>
-            {tValue('queue.channelKind', c().channel.kind)}
-          </span>
+          <ChannelTag channel={c().channel} />
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={c().role === 'participant'}>
             <span class="qp-badge">{t('queue.invited')}</span>
           </Show>
-          <Show when={unread() > 0}>
-            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: unread() })}>
-              {unread() > 99 ? '99+' : unread()}
-            </span>
-          </Show>
+          <UnreadCount count={unread()} />
         </span>
         <span class="qp-mine-last">{lastLine(c(), props.meId)}</span>
         <span class="qp-mine-foot">

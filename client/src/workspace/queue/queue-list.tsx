@@ -6,6 +6,7 @@ import { dismissHandlers } from '../../lib/dismiss.ts';
 import { useNarrow } from '../shell/narrow.ts';
 import { formatElapsed } from '../../lib/format.ts';
 import type { QueueItem } from './types.ts';
+import { ChannelTag, UnreadCount } from './badges.tsx';
 import './queue.css';
 import './mine.css';
 
@@ -260,19 +261,13 @@ function WaitingRow(props: {
     >
       <div class="qp-main">
         <div class="qp-line">
-          <span class={`qp-channel ch-${c().channel.kind}`} title={c().channel.name}>
-            {tValue('queue.channelKind', c().channel.kind)}
-          </span>
+          <ChannelTag channel={c().channel} />
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <Show when={props.targeted}>
             <span class="qp-badge">{t('queue.transferredToYou')}</span>
           </Show>
           {/* The customer's messages I have not seen (all of them until I open it). */}
-          <Show when={(c().unread ?? 0) > 0}>
-            <span class="qp-unread" role="img" aria-label={t('queue.unread', { count: c().unread })}>
-              {c().unread > 99 ? '99+' : c().unread}
-            </span>
-          </Show>
+          <UnreadCount count={c().unread ?? 0} />
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
             {formatElapsed(c().waitingSince, props.now())}
