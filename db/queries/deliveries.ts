@@ -21,7 +21,7 @@ export async function expireLeases(db: Db, leaseMs: number): Promise<Message[]> 
  * each conversation with nothing in flight, when its retry time has come: order per
  * conversation holds.
  */
-export async function leaseWhatsappBatch(db: Db, limit: number): Promise<Message[]> {
+export async function leaseWhatsappBatch(db: Db, limit: number): Promise<(Message & { attempts: number })[]> {
   const rows = await db`
     WITH candidates AS (
       SELECT DISTINCT ON (m.conversation_id) m.id, m.next_attempt_at
@@ -35,7 +35,8 @@ export async function leaseWhatsappBatch(db: Db, limit: number): Promise<Message
       WHERE m.status = 'queued' AND (candidates.next_attempt_at IS NULL OR candidates.next_attempt_at <= now())
       ORDER BY m.created_at LIMIT ${limit} FOR UPDATE OF m SKIP LOCKED)
     RETURNING ${db(MESSAGE_FIELDS)}, attempts`;
-  return rows.map(toMessage);
+  // This lease counted as an attempt: the worker gives up after its maximum.
+  return rows.map((r) => ({ ...toMessage(r), attempts: Number(r.attempts) }));
 }
 
 /** Meta took it. A status webhook may have settled the row already (found by our id): never move it back. */

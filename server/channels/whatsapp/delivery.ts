@@ -19,6 +19,9 @@ export interface DeliveryOptions {
   maxAttempts?: number;
 }
 
+/** A message leased for sending, with how many times it has been leased (this one included). */
+type Leased = Message & { attempts: number };
+
 async function streamToBuffer(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
@@ -93,7 +96,7 @@ export class WhatsappDelivery extends OutboundWorker {
     return { ...base, type: 'text', text: { preview_url: false, body: m.wireText ?? m.text } };
   }
 
-  private async deliver(m: Message): Promise<void> {
+  private async deliver(m: Leased): Promise<void> {
     // The environment's token only for the environment's channel, never for one an admin made.
     const { channel, token } = await channelAndToken(this.s, m.orgId, m.channelId);
     let result: SendResult;
@@ -114,8 +117,8 @@ export class WhatsappDelivery extends OutboundWorker {
     await this.record(m, result);
   }
 
-  private async record(m: Message, r: SendResult): Promise<void> {
-    const attempts = (m as Message & { attempts?: number }).attempts ?? 1;
+  private async record(m: Leased, r: SendResult): Promise<void> {
+    const attempts = m.attempts;
     let settled: Message | null;
     if (r.kind === 'accepted') {
       // A status webhook may have settled the row already (found by our id): never move it back.

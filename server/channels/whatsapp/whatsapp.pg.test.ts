@@ -210,6 +210,21 @@ describe('delivery at most once', () => {
     expect(graph.postsFor(m.id)).toHaveLength(3);
   });
 
+  it('gives up after the last attempt: failed with the reason, never retried forever', async () => {
+    const { id, ana } = await activeConversation('5511955550007');
+    graph.next({ status: 500, error: { code: 1, message: 'An unknown error occurred' } });
+    const m = await ana.conversations.send.mutate({ conversationId: id, text: 'doomed', clientMessageId: 'retry-last-0001' });
+    await waitFor(async () => (await statusOf(m.id)).status === 'queued' && graph.postsFor(m.id).length === 1, 'first failure');
+    // Nine attempts made (the default maximum is ten): the next 5xx is the last.
+    await app.db.sql`UPDATE messages SET attempts = 9, next_attempt_at = now() WHERE id = ${m.id}`;
+    graph.next({ status: 500, error: { code: 1, message: 'An unknown error occurred' } });
+    await waitFor(async () => graph.postsFor(m.id).length === 2, 'the last attempt');
+    await waitFor(async () => (await statusOf(m.id)).status !== 'sending', 'settled');
+    expect(await statusOf(m.id)).toMatchObject({ status: 'failed', error_code: 1 });
+    await new Promise((r) => setTimeout(r, 400)); // several worker cycles
+    expect(graph.postsFor(m.id)).toHaveLength(2);
+  });
+
   it("turns Meta's error codes into sentences, synchronous or by status webhook", async () => {
     const { id, ana } = await activeConversation('5511955550004');
     graph.next({
