@@ -1,4 +1,8 @@
-/** WebSocket close codes of /sync, shared by the server and the client. */
+/**
+ * WebSocket close codes of /sync, shared by the server and the client. The stock y-websocket
+ * client (3.x) never reconnects after a code in 4400-4499: those mean "do not come back as you
+ * are" (refused, malformed); 45xx and 1001 mean "come back" (close-codes.test.ts).
+ */
 export const CloseCode = {
   /** The document name is not one of notes:/conversation:/chat:/presence: with a UUID. */
   BadDocName: 4400,
@@ -12,8 +16,11 @@ export const CloseCode = {
   TooLarge: 4413,
   /** Too many connections for this user. */
   TooManyConnections: 4429,
-  /** The peer reads too slowly; its outgoing buffer hit the cap. */
-  SlowConsumer: 4408,
+  /**
+   * The peer reads too slowly; its outgoing buffer hit the cap. Not a 44xx: the stock client
+   * takes 4400-4499 as final, and a slow link (a flaky laptop) should come back and resync.
+   */
+  SlowConsumer: 4508,
   /** The database is unreachable and the buffer is full: reconnect later, nothing was lost. */
   RetryLater: 4503,
   /** The server is shutting down. */
