@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureClientBuilt } from '../test/helpers/client-build.ts';
-import type { BenchFile } from './lib/report.ts';
+import { markdownTable as table, type BenchFile } from './lib/report.ts';
 import { BUDGET_KIB, DIST, firstLoad, gz } from './lib/bundle.ts';
 
 /**
@@ -11,19 +11,6 @@ import { BUDGET_KIB, DIST, firstLoad, gz } from './lib/bundle.ts';
  */
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
-
-function row(cells: string[], widths: number[]): string {
-  return `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [
-    row(header, widths),
-    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-    ...rows.map((r) => row(r, widths)),
-  ].join('\n');
-}
 
 const bench: BenchFile = {
   title: 'Client bundle sizes (gzip level 9, as served)',

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { createSql } from '../db/sql.ts';
 import { cleanupOnExit } from './lib/cleanup.ts';
-import type { BenchFile } from './lib/report.ts';
+import { markdownTable as table, type BenchFile } from './lib/report.ts';
 import { buildDocument, idleMemory, timeLoads, writeDocuments, type IdleResult, type LoadResult } from './sync/docs.ts';
 import { createFixtures, DocPool } from './sync/fixtures.ts';
 import { ALL_CPUS, childrenOf, freePort, hasTaskset, pin, startServerProcess } from './sync/processes.ts';
@@ -43,16 +43,6 @@ const share = (r: ScenarioResult) => {
   return s === 1 ? '100 %' : `${(Math.floor(s * 1000) / 10).toFixed(1)} %`;
 };
 const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '–');
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [
-    line(header),
-    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
-    ...rows.map(line),
-  ].join('\n');
-}
 
 const bench: BenchFile = {
   title: 'Sync: our /sync against @y/websocket-server 0.1.1',

@@ -36,6 +36,8 @@ export async function withDemoApp<T>(fn: (demo: DemoApp) => Promise<T>, extraEnv
       LOG_LEVEL: 'silent',
       // The fan-out bench signs in dozens of times from one address.
       LOGIN_IP_PER_MINUTE: '10000',
+      // The benches name the demo's teams in English ("Support"), as the tests do.
+      ATENDE_DEMO_LANGUAGE: 'en',
       ...extraEnv,
     });
     const app = await startApp(env, createLogger('silent'), db.url);
