@@ -368,3 +368,25 @@ describe('refusals', () => {
     await app.db.sql`UPDATE organizations SET allowed_networks = '{}' WHERE id = ${ids.orgId}`;
   }, 60_000);
 });
+
+describe('capacity', () => {
+  it('sets and clears a team’s conversations per agent, as the server stores it', async () => {
+    const page = await adminAt('/admin/teams');
+    const edit = async (value: string) => {
+      await page.getByRole('button', { name: en('admin.editNamed', { name: 'Sales' }) }).click();
+      const form = page.getByRole('form', { name: en('admin.teams.editTitle', { name: 'Sales' }) });
+      await form.getByLabel(en('admin.teams.maxPerAgent')).fill(value);
+      await form.getByRole('button', { name: en('admin.save') }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: en('admin.savedNamed', { name: 'Sales' }) })
+        .waitFor();
+    };
+    await edit('2');
+    expect((await app.db.sql`SELECT max_per_agent FROM teams WHERE id = ${ids.teams.Sales}`)[0]!.max_per_agent).toBe(2);
+    await page.getByRole('row').filter({ hasText: 'Sales' }).getByRole('cell', { name: '2', exact: true }).waitFor();
+    await edit('');
+    expect((await app.db.sql`SELECT max_per_agent FROM teams WHERE id = ${ids.teams.Sales}`)[0]!.max_per_agent).toBeNull();
+    await page.getByRole('row').filter({ hasText: 'Sales' }).getByText(en('admin.teams.noLimit')).waitFor();
+  });
+});

@@ -97,6 +97,8 @@ const base = {
   'widget.protocol': 'Protocol {protocol}',
   'upload.notImage': 'The profile photo must be an image.',
   'conv.alreadyTaken': 'Already taken by {name}.',
+  'conv.atTeamCapacity': 'Limit reached: you are already serving {count}, the limit of team {team}. Finish a conversation to take another.',
+  'conv.atOwnCapacity': 'Limit reached: you are already serving {count}, your limit. Finish a conversation to take another.',
   'conv.notWaiting': 'This conversation is no longer waiting.',
   'conv.notYourQueue': 'No permission: this conversation is not in a queue of yours.',
   'conv.notParticipant': 'No permission: only the agent serving this conversation and invited colleagues can write in it.',

@@ -94,6 +94,9 @@ const base: Record<BaseKey, string> = {
   'widget.protocol': 'Protocolo {protocol}',
   'upload.notImage': 'La foto de perfil debe ser una imagen.',
   'conv.alreadyTaken': '{name} ya tomó esta conversación.',
+  'conv.atTeamCapacity':
+    'Límite alcanzado: ya estás atendiendo {count}, el límite del equipo {team}. Termina una conversación para tomar otra.',
+  'conv.atOwnCapacity': 'Límite alcanzado: ya estás atendiendo {count}, tu límite. Termina una conversación para tomar otra.',
   'conv.notWaiting': 'Esta conversación ya no está en espera.',
   'conv.notYourQueue': 'Sin permiso: esta conversación no está en ninguna de tus colas.',
   'conv.notParticipant': 'Sin permiso: solo el agente que atiende esta conversación y los compañeros invitados pueden escribir en ella.',

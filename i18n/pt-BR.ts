@@ -92,6 +92,9 @@ const base: Record<BaseKey, string> = {
   'widget.protocol': 'Protocolo {protocol}',
   'upload.notImage': 'A foto de perfil deve ser uma imagem.',
   'conv.alreadyTaken': 'Já foi assumido por {name}.',
+  'conv.atTeamCapacity':
+    'Limite atingido: você já está atendendo {count}, o limite da equipe {team}. Finalize um atendimento para assumir outro.',
+  'conv.atOwnCapacity': 'Limite atingido: você já está atendendo {count}, o seu limite. Finalize um atendimento para assumir outro.',
   'conv.notWaiting': 'Esta conversa não está mais em espera.',
   'conv.notYourQueue': 'Sem permissão: esta conversa não está em uma fila sua.',
   'conv.notParticipant': 'Sem permissão: só o agente responsável e os colegas convidados podem escrever nesta conversa.',

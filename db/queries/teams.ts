@@ -9,9 +9,11 @@ export interface Team {
   internalChat: boolean;
   tagsAllowed: boolean;
   queueMode: 'shared' | 'targeted';
+  /** Active conversations an agent may hold when claiming this team's (null: no limit). */
+  maxPerAgent: number | null;
 }
 
-const COLUMNS = `id, org_id, name, queue_timeout_minutes, disposition_required, internal_chat, tags_allowed, queue_mode`;
+const COLUMNS = `id, org_id, name, queue_timeout_minutes, disposition_required, internal_chat, tags_allowed, queue_mode, max_per_agent`;
 
 function toTeam(r: Record<string, unknown>): Team {
   return {
@@ -23,6 +25,7 @@ function toTeam(r: Record<string, unknown>): Team {
     internalChat: r.internal_chat as boolean,
     tagsAllowed: r.tags_allowed as boolean,
     queueMode: r.queue_mode as Team['queueMode'],
+    maxPerAgent: (r.max_per_agent as number | null) ?? null,
   };
 }
 
@@ -57,8 +60,8 @@ export type TeamInput = Omit<Team, 'id' | 'orgId'>;
 
 export async function insertTeam(db: Db, orgId: string, t: Partial<TeamInput> & { name: string }): Promise<Team> {
   const rows = await db.unsafe(
-    `INSERT INTO teams (org_id, name, queue_timeout_minutes, disposition_required, internal_chat, tags_allowed, queue_mode)
-     VALUES ($1, $2, coalesce($3, 1440), coalesce($4, false), coalesce($5, true), coalesce($6, true), coalesce($7, 'shared'))
+    `INSERT INTO teams (org_id, name, queue_timeout_minutes, disposition_required, internal_chat, tags_allowed, queue_mode, max_per_agent)
+     VALUES ($1, $2, coalesce($3, 1440), coalesce($4, false), coalesce($5, true), coalesce($6, true), coalesce($7, 'shared'), $8)
      RETURNING ${COLUMNS}`,
     [
       orgId,
@@ -68,6 +71,7 @@ export async function insertTeam(db: Db, orgId: string, t: Partial<TeamInput> & 
       t.internalChat ?? null,
       t.tagsAllowed ?? null,
       t.queueMode ?? null,
+      t.maxPerAgent ?? null,
     ],
   );
   return toTeam(rows[0]!);
@@ -77,7 +81,8 @@ export async function updateTeam(db: Db, orgId: string, teamId: string, t: Parti
   const rows = await db.unsafe(
     `UPDATE teams SET name = coalesce($3, name), queue_timeout_minutes = coalesce($4, queue_timeout_minutes),
        disposition_required = coalesce($5, disposition_required), internal_chat = coalesce($6, internal_chat),
-       tags_allowed = coalesce($7, tags_allowed), queue_mode = coalesce($8, queue_mode)
+       tags_allowed = coalesce($7, tags_allowed), queue_mode = coalesce($8, queue_mode),
+       max_per_agent = CASE WHEN $9 THEN $10::int ELSE max_per_agent END
      WHERE org_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [
       orgId,
@@ -88,6 +93,9 @@ export async function updateTeam(db: Db, orgId: string, teamId: string, t: Parti
       t.internalChat ?? null,
       t.tagsAllowed ?? null,
       t.queueMode ?? null,
+      // null is a value here (no limit): only an absent field leaves it as it is.
+      t.maxPerAgent !== undefined,
+      t.maxPerAgent ?? null,
     ],
   );
   return rows[0] ? toTeam(rows[0]) : null;

@@ -21,6 +21,8 @@ export interface User {
   internalChat: boolean;
   workHours: Record<string, [string, string][]>;
   soundAlerts: boolean;
+  /** Active conversations this agent may hold, replacing their teams' limit (null: the team's). */
+  maxConversations: number | null;
   deactivatedAt: Date | null;
   hasPassword: boolean;
   createdAt: Date;
@@ -28,7 +30,7 @@ export interface User {
 
 // Explicit column list, shared by every user query (never the password hash).
 export const USER_COLUMNS = `id, org_id, email, name, role, status, status_changed_at, language, time_zone, codename,
-  extension, photo_attachment_id, history_access, internal_chat, work_hours, sound_alerts, deactivated_at,
+  extension, photo_attachment_id, history_access, internal_chat, work_hours, sound_alerts, max_conversations, deactivated_at,
   password_hash IS NOT NULL AS has_password, created_at`;
 
 export function toUser(r: Record<string, unknown>): User {
@@ -49,6 +51,7 @@ export function toUser(r: Record<string, unknown>): User {
     internalChat: r.internal_chat as boolean,
     workHours: (r.work_hours ?? {}) as User['workHours'],
     soundAlerts: r.sound_alerts as boolean,
+    maxConversations: (r.max_conversations as number | null) ?? null,
     deactivatedAt: (r.deactivated_at as Date | null) ?? null,
     hasPassword: r.has_password as boolean,
     createdAt: r.created_at as Date,
@@ -115,6 +118,7 @@ const UPDATABLE = {
   internalChat: 'internal_chat',
   workHours: 'work_hours',
   soundAlerts: 'sound_alerts',
+  maxConversations: 'max_conversations',
 } as const;
 export type UserPatch = Partial<{ [K in keyof typeof UPDATABLE]: User[K] }>;
 

@@ -71,6 +71,8 @@ export const en = {
   'admin.users.timeZone': 'Time zone',
   'admin.users.timeZoneHint': 'Empty: the organization’s time zone.',
   'admin.users.workHours': 'Work hours',
+  'admin.users.maxConversations': 'Own limit of conversations',
+  'admin.users.maxConversationsHint': 'Replaces the limit of this person’s teams. Empty: the team’s.',
   'admin.users.workHoursHint':
     'Per day, intervals like 08:00-12:00, 13:00-17:00. Leave a day empty for a day off; leave all empty for no schedule.',
   'admin.users.badHours': 'Check the work hours of {day}: use intervals like 08:00-12:00, 13:00-17:00.',
@@ -95,6 +97,11 @@ export const en = {
   'admin.teams.timeoutLabel': 'Queue timeout (minutes)',
   'admin.teams.timeoutHint': '{time}. A conversation waiting longer than this is closed automatically.',
   'admin.teams.queueMode': 'Queue',
+  'admin.teams.capacity': 'Per agent',
+  'admin.teams.noLimit': 'No limit',
+  'admin.teams.maxPerAgent': 'Conversations per agent',
+  'admin.teams.maxPerAgentHint':
+    'How many conversations an agent may serve at once when taking this team’s. Empty: no limit. Admins are never limited.',
   'admin.teams.mode.shared': 'Shared by the team',
   'admin.teams.mode.targeted': 'Targeted at one agent',
   'admin.teams.rules': 'Rules',
@@ -393,6 +400,8 @@ export const ptBR: Record<keyof typeof en, string> = {
   'admin.users.timeZone': 'Fuso horário',
   'admin.users.timeZoneHint': 'Vazio: o fuso horário da organização.',
   'admin.users.workHours': 'Horário de trabalho',
+  'admin.users.maxConversations': 'Limite próprio de atendimentos',
+  'admin.users.maxConversationsHint': 'Substitui o limite das equipes desta pessoa. Vazio: o da equipe.',
   'admin.users.workHoursHint':
     'Por dia, intervalos como 08:00-12:00, 13:00-17:00. Deixe um dia vazio para folga; deixe todos vazios para não ter horário.',
   'admin.users.badHours': 'Confira o horário de {day}: use intervalos como 08:00-12:00, 13:00-17:00.',
@@ -416,6 +425,11 @@ export const ptBR: Record<keyof typeof en, string> = {
   'admin.teams.timeoutLabel': 'Tempo limite da fila (minutos)',
   'admin.teams.timeoutHint': '{time}. Uma conversa que espera mais do que isso é encerrada automaticamente.',
   'admin.teams.queueMode': 'Fila',
+  'admin.teams.capacity': 'Por atendente',
+  'admin.teams.noLimit': 'Sem limite',
+  'admin.teams.maxPerAgent': 'Atendimentos por atendente',
+  'admin.teams.maxPerAgentHint':
+    'Quantos atendimentos um atendente pode ter ao mesmo tempo ao assumir os desta equipe. Vazio: sem limite. Administradores nunca têm limite.',
   'admin.teams.mode.shared': 'Compartilhada pela equipe',
   'admin.teams.mode.targeted': 'Direcionada a um agente',
   'admin.teams.rules': 'Regras',
@@ -709,6 +723,8 @@ export const es: Record<keyof typeof en, string> = {
   'admin.users.timeZone': 'Zona horaria',
   'admin.users.timeZoneHint': 'Vacío: la zona horaria de la organización.',
   'admin.users.workHours': 'Horario de trabajo',
+  'admin.users.maxConversations': 'Límite propio de conversaciones',
+  'admin.users.maxConversationsHint': 'Reemplaza el límite de los equipos de esta persona. Vacío: el del equipo.',
   'admin.users.workHoursHint':
     'Por día, intervalos como 08:00-12:00, 13:00-17:00. Deja un día vacío si es de descanso; deja todos vacíos para no tener horario.',
   'admin.users.badHours': 'Revisa el horario de trabajo ({day}): usa intervalos como 08:00-12:00, 13:00-17:00.',
@@ -733,6 +749,11 @@ export const es: Record<keyof typeof en, string> = {
   'admin.teams.timeoutLabel': 'Tiempo límite en cola (minutos)',
   'admin.teams.timeoutHint': '{time}. Una conversación que espera más que esto se cierra automáticamente.',
   'admin.teams.queueMode': 'Cola',
+  'admin.teams.capacity': 'Por agente',
+  'admin.teams.noLimit': 'Sin límite',
+  'admin.teams.maxPerAgent': 'Conversaciones por agente',
+  'admin.teams.maxPerAgentHint':
+    'Cuántas conversaciones puede atender un agente a la vez al tomar las de este equipo. Vacío: sin límite. Los administradores nunca tienen límite.',
   'admin.teams.mode.shared': 'Compartida por el equipo',
   'admin.teams.mode.targeted': 'Dirigida a un agente',
   'admin.teams.rules': 'Reglas',

@@ -23,6 +23,8 @@ const actor = (ctx: AdminCtx) => ({ orgId: ctx.org.id, userId: ctx.user.id, ip: 
 
 const userSettings = {
   historyAccess: z.enum(['own_teams', 'all', 'none']).optional(),
+  /** The agent's own limit of active conversations (null: their teams'). */
+  maxConversations: z.number().int().min(1).max(1000).nullable().optional(),
   internalChat: z.boolean().optional(),
   workHours: v.workHours.optional(),
   timeZone: v.timeZone.nullable().optional(),
@@ -46,6 +48,8 @@ const teamFields = {
   internalChat: z.boolean(),
   tagsAllowed: z.boolean(),
   queueMode: z.enum(['shared', 'targeted']),
+  /** Active conversations an agent may hold when claiming this team's (null: no limit). */
+  maxPerAgent: z.number().int().min(1).max(1000).nullable(),
 };
 
 async function usersView(ctx: AdminCtx) {

@@ -25,6 +25,7 @@ export function adminUser(u: User, teamIds: string[], lockedUntil: Date | null) 
     historyAccess: u.historyAccess,
     internalChat: u.internalChat,
     workHours: u.workHours,
+    maxConversations: u.maxConversations,
     deactivated: u.deactivatedAt !== null,
     invitationPending: !u.hasPassword,
     lockedUntil: lockedUntil?.toISOString() ?? null,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type RunningApp } from '../../server/app.ts';
+import { parseEnv } from '../../server/env.ts';
 import type { Env } from '../../server/env.ts';
 import { createLogger } from '../../server/log.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -44,4 +45,18 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A second server process on the same database and data folder, as a multi-process deployment runs. */
+export async function startSecondProcess(app: TestApp): Promise<RunningApp> {
+  const env = parseEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: app.db.url,
+    ATENDE_DEMO: 'true',
+    ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR,
+    LOG_LEVEL: 'silent',
+    LOGIN_IP_PER_MINUTE: '1000',
+  });
+  return startApp(env, createLogger('silent'), app.db.url);
 }

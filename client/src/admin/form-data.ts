@@ -13,3 +13,5 @@ export const int = (fd: FormData, name: string): number => Number.parseInt(str(f
 export const all = (fd: FormData, name: string): string[] => fd.getAll(name).filter((v): v is string => typeof v === 'string');
 /** Blank → null (the server clears the value). */
 export const orNull = (s: string): string | null => (s === '' ? null : s);
+/** A whole number, or null when left blank ("no limit"). */
+export const intOrNull = (fd: FormData, name: string): number | null => (str(fd, name) === '' ? null : int(fd, name));

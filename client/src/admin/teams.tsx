@@ -4,7 +4,7 @@ import { formatMinutes } from '../lib/format.ts';
 import { trpc } from '../trpc.ts';
 import { adminKeys } from '../lib/keys.ts';
 import { useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
-import { all, bool, int, str, submitted } from './form-data.ts';
+import { all, bool, int, intOrNull, str, submitted } from './form-data.ts';
 import { Check, CheckGroup, focusFirstField, FormActions, Input, Select } from './fields.tsx';
 import { ListScreen } from './list-screen.tsx';
 
@@ -26,6 +26,11 @@ export default function TeamsScreen() {
         { label: t('admin.name'), cell: (tm) => tm.name },
         { label: t('admin.teams.timeout'), cell: (tm) => formatMinutes(tm.queueTimeoutMinutes), class: 'adm-num' },
         { label: t('admin.teams.queueMode'), cell: (tm) => t(`admin.teams.mode.${tm.queueMode}`) },
+        {
+          label: t('admin.teams.capacity'),
+          cell: (tm) => (tm.maxPerAgent === null ? t('admin.teams.noLimit') : String(tm.maxPerAgent)),
+          class: 'adm-num',
+        },
         {
           label: t('admin.teams.rules'),
           cell: (tm) => (
@@ -69,6 +74,7 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         internalChat: bool(fd, 'internalChat'),
         tagsAllowed: bool(fd, 'tagsAllowed'),
         queueMode: str(fd, 'queueMode') as 'shared' | 'targeted',
+        maxPerAgent: intOrNull(fd, 'maxPerAgent'),
       };
       const members = all(fd, 'members');
       const saved = tm ? await trpc.admin.teams.update.mutate({ teamId: tm.id, ...fields }) : await trpc.admin.teams.create.mutate(fields);
@@ -106,6 +112,15 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         name="queueMode"
         value={tm?.queueMode ?? 'shared'}
         options={(['shared', 'targeted'] as const).map((m) => ({ value: m, label: t(`admin.teams.mode.${m}`) }))}
+      />
+      <Input
+        label={t('admin.teams.maxPerAgent')}
+        name="maxPerAgent"
+        type="number"
+        value={tm?.maxPerAgent ?? ''}
+        min={1}
+        max={1000}
+        hint={t('admin.teams.maxPerAgentHint')}
       />
       <div class="adm-checks adm-wide">
         <Check label={t('admin.teams.dispositionRequired')} name="dispositionRequired" checked={tm?.dispositionRequired ?? false} />

@@ -6,7 +6,7 @@ import { trpc } from '../trpc.ts';
 import { adminKeys } from '../lib/keys.ts';
 import { useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
 import { DAY_PATTERN, formatDay, parseWorkHours, WEEKDAYS, type Weekday, type WorkHours } from './logic.ts';
-import { all, bool, orNull, str, submitted } from './form-data.ts';
+import { all, bool, intOrNull, orNull, str, submitted } from './form-data.ts';
 import { Check, CheckGroup, focusFirstField, FormActions, Input, Select, TimeZoneList } from './fields.tsx';
 import { ConfirmButton, Loaded, Refusal, Saved } from './feedback.tsx';
 import { Section, TableHead, useEditor } from './screen.tsx';
@@ -179,6 +179,7 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
         timeZone: orNull(str(fd, 'timeZone')),
         codename: orNull(str(fd, 'codename')),
         extension: orNull(str(fd, 'extension')),
+        maxConversations: intOrNull(fd, 'maxConversations'),
       };
       return u ? trpc.admin.users.update.mutate({ userId: u.id, ...common }) : trpc.admin.users.invite.mutate(common);
     },
@@ -220,6 +221,15 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
         options={(['own_teams', 'all', 'none'] as const).map((v) => ({ value: v, label: t(`admin.users.history.${v}`) }))}
       />
       <Check label={t('admin.users.internalChat')} name="internalChat" checked={u?.internalChat ?? true} />
+      <Input
+        label={t('admin.users.maxConversations')}
+        name="maxConversations"
+        type="number"
+        value={u?.maxConversations ?? ''}
+        min={1}
+        max={1000}
+        hint={t('admin.users.maxConversationsHint')}
+      />
       <Input label={t('admin.users.codename')} name="codename" value={u?.codename} maxLength={40} hint={t('admin.users.codenameHint')} />
       <Input
         label={t('admin.users.extension')}

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../auth/password.ts';
-import { startApp, type RunningApp } from '../../app.ts';
-import { parseEnv } from '../../env.ts';
-import { createLogger } from '../../log.ts';
-import { createTestClient, refusalOf, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
+import type { RunningApp } from '../../app.ts';
+import { createTestClient, refusalOf, startSecondProcess, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
 import { makeChannel, waitingConversation } from '../../../test/helpers/conversations.ts';
 import { demoIds } from '../../../test/helpers/orgs.ts';
 
@@ -13,17 +11,7 @@ const AGENTS = 50;
 
 beforeAll(async () => {
   app = await startTestApp();
-  // A second server process on the same database, as a multi-process deployment runs.
-  const env = parseEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_URL: app.db.url,
-    ATENDE_DEMO: 'true',
-    ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR,
-    LOG_LEVEL: 'silent',
-    LOGIN_IP_PER_MINUTE: '1000',
-  });
-  second = await startApp(env, createLogger('silent'), app.db.url);
+  second = await startSecondProcess(app);
 });
 afterAll(async () => {
   await second?.close();

@@ -1,8 +1,9 @@
 import { audit } from '../../../db/queries/audit.ts';
-import { claimIfWaiting, getConversation, type Conversation } from '../../../db/queries/conversations.ts';
+import { claimIfWaiting, getConversation, lockAgentLoad, type Conversation } from '../../../db/queries/conversations.ts';
 import { getUser } from '../../../db/queries/users.ts';
 import type { Tx } from '../../../db/sql.ts';
 import { runTx } from '../../../db/sql.ts';
+import { capacityRefusal } from '../../domain/capacity.ts';
 import { mayClaim, mayView } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
 import { factsOf, publishConversation, type Actor } from './common.ts';
@@ -14,6 +15,15 @@ import { tellCustomer } from './notices.ts';
  * finds the conversation active and is told who took it.
  */
 export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationId: string): Promise<Conversation> {
+  // Capacity first, counted under the agent's own lock (admins are never limited).
+  if (actor.role !== 'admin') {
+    const load = await lockAgentLoad(tx, actor.orgId, conversationId, actor.id);
+    const refusal = capacityRefusal({ role: actor.role, ...load });
+    if (refusal) {
+      const { key, ...params } = refusal;
+      throw actor.fail('PRECONDITION_FAILED', key, params);
+    }
+  }
   const won = await claimIfWaiting(tx, actor.orgId, conversationId, actor);
   if (won) {
     await audit(tx, {
