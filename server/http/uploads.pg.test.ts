@@ -61,6 +61,15 @@ describe('/uploads', () => {
     expect((await fetch(`${app.url}${(await avatar.json()).url}`, { headers: { cookie: outsider } })).status).toBe(404);
   });
 
+  it('serves a file of the notes to every user of the organization (they all co-edit notes), never to another organization', async () => {
+    const res = await upload(ana, new Blob(['call back at 10'], { type: 'text/plain' }), 'note.txt', 'note');
+    expect(res.status).toBe(201);
+    const { url } = await res.json();
+    expect((await fetch(`${app.url}${url}`, { headers: { cookie: bruno } })).status).toBe(200);
+    expect((await fetch(`${app.url}${url}`, { headers: { cookie: outsider } })).status).toBe(404);
+    expect((await fetch(`${app.url}${url}`)).status).toBe(401);
+  });
+
   it('enforces size and type limits, and keeps nothing of a refused file', async () => {
     const before = (await app.db.sql`SELECT count(*)::int AS n FROM attachments`)[0]!.n;
     const big = await upload(ana, new Blob([Buffer.alloc(65 * 1024)], { type: 'application/pdf' }), 'big.pdf');

@@ -16,7 +16,6 @@ export type AttachmentPurpose = (typeof PURPOSES)[number] | typeof WEBCHAT_PURPO
 
 export type AttachmentAccessRule = (a: Attachment, auth: Authenticated, s: Services) => boolean | Promise<boolean>;
 const everyone: AttachmentAccessRule = () => true;
-const nobodyElse: AttachmentAccessRule = () => false;
 
 /** Who may read an attachment of the organization besides its uploader and the admins, per purpose. */
 const attachmentAccess: { [P in AttachmentPurpose]: AttachmentAccessRule } = {
@@ -26,7 +25,9 @@ const attachmentAccess: { [P in AttachmentPurpose]: AttachmentAccessRule } = {
   message: messageAttachmentRule,
   // A visitor's file: agents who may see the conversation it was sent in.
   webchat: messageAttachmentRule,
-  note: nobodyElse,
+  // A file in a contact's notes: every user of the organization reads and co-edits notes
+  // (docAccess), so every user of the organization reads their files (checked above).
+  note: everyone,
 };
 
 async function mayRead(a: Attachment, auth: Authenticated, s: Services): Promise<boolean> {
