@@ -223,6 +223,8 @@ describe('the agent workspace: queue and conversation', () => {
     await page.locator('header.cv-header').getByText(en('conversation.status.active'), { exact: true }).waitFor();
     const why = page.getByRole('status').getByText(en('conv.awaitingReply'));
     await why.waitFor();
+    // The header says why too, not "closed since…".
+    await page.locator('header.cv-header').getByText(en('conversation.windowAwaitingReply')).waitFor();
     await expect.poll(() => page.getByRole('textbox', { name: en('conversation.message') }).isDisabled()).toBe(true);
 
     const log = page.getByRole('log', { name: en('conversation.messages') });

@@ -75,6 +75,8 @@ export default function ConversationHeader(props: {
     if (v().channel.kind !== 'whatsapp') return null;
     if (w.open)
       return w.closesAt ? t('conversation.windowOpenUntil', { time: shortTime(w.closesAt, props.zone) }) : t('conversation.windowOpen');
+    // The same reason the composer and the server give: a template went out after the customer's last message.
+    if (w.reason === 'awaiting_reply') return t('conversation.windowAwaitingReply');
     return w.closedAt ? t('conversation.windowClosedAt', { time: shortTime(w.closedAt, props.zone) }) : t('conversation.windowNeverOpened');
   };
   const phone = () => v().contact.whatsapp;
