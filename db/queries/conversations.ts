@@ -144,30 +144,29 @@ export async function openServedConversation(db: Db, c: NewOpen & { teamId: stri
 }
 
 /**
- * An agent's load for taking this conversation, read under a per-agent transaction lock: two
- * claims by one agent (two tabs, two processes) are counted one after the other, so neither
- * passes a limit the other has just reached. Claims by different agents never wait here.
+ * What an agent serves besides a conversation they have just claimed (`claimed`, uncommitted,
+ * left out), and the limits on it; read under a per-agent transaction lock taken after that
+ * claim's UPDATE, so two claims by one agent (two tabs, two processes) count one after the
+ * other: the second counts the first once it has committed. Only winning claims come here.
  */
 export async function lockAgentLoad(
   tx: Tx,
   orgId: string,
-  conversationId: string,
   agentId: string,
+  claimed: { id: string; teamId: string | null },
 ): Promise<{ active: number; ownLimit: number | null; teamLimit: number | null; teamName: string | null }> {
   await tx`SELECT pg_advisory_xact_lock(hashtext(${`atende_capacity:${agentId}`}))`;
-  const rows = await tx`
+  const [r] = await tx`
     SELECT u.max_conversations AS own_limit, t.max_per_agent AS team_limit, t.name AS team_name,
-      (SELECT count(*) FROM conversations a WHERE a.org_id = ${orgId} AND a.assignee_id = ${agentId} AND a.status = 'active')::int AS active
-    FROM users u
-    LEFT JOIN conversations c ON c.org_id = u.org_id AND c.id = ${conversationId}
-    LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+      (SELECT count(*) FROM conversations a
+        WHERE a.org_id = ${orgId} AND a.assignee_id = ${agentId} AND a.status = 'active' AND a.id <> ${claimed.id})::int AS active
+    FROM users u LEFT JOIN teams t ON t.org_id = u.org_id AND t.id = ${claimed.teamId}
     WHERE u.org_id = ${orgId} AND u.id = ${agentId}`;
-  const r = rows[0];
   return {
-    active: (r?.active as number | undefined) ?? 0,
-    ownLimit: (r?.own_limit as number | null | undefined) ?? null,
-    teamLimit: (r?.team_limit as number | null | undefined) ?? null,
-    teamName: (r?.team_name as string | null | undefined) ?? null,
+    active: r!.active as number,
+    ownLimit: (r!.own_limit as number | null) ?? null,
+    teamLimit: (r!.team_limit as number | null) ?? null,
+    teamName: (r!.team_name as string | null) ?? null,
   };
 }
 

@@ -24,7 +24,7 @@ const actor = (ctx: AdminCtx) => ({ orgId: ctx.org.id, userId: ctx.user.id, ip: 
 const userSettings = {
   historyAccess: z.enum(['own_teams', 'all', 'none']).optional(),
   /** The agent's own limit of active conversations (null: their teams'). */
-  maxConversations: z.number().int().min(1).max(1000).nullable().optional(),
+  maxConversations: v.capacity.optional(),
   internalChat: z.boolean().optional(),
   workHours: v.workHours.optional(),
   timeZone: v.timeZone.nullable().optional(),
@@ -49,7 +49,7 @@ const teamFields = {
   tagsAllowed: z.boolean(),
   queueMode: z.enum(['shared', 'targeted']),
   /** Active conversations an agent may hold when claiming this team's (null: no limit). */
-  maxPerAgent: z.number().int().min(1).max(1000).nullable(),
+  maxPerAgent: v.capacity,
 };
 
 async function usersView(ctx: AdminCtx) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../../i18n/index.ts';
 import { PASSWORD_MAX } from '../domain/password-policy.ts';
 import { workHoursSchema } from '../domain/work-hours.ts';
+import { CAPACITY_MAX, CAPACITY_MIN } from '../../shared/capacity.ts';
 
 export const email = z.string().trim().max(254).email('validation.email');
 // Length rules with their sentences live in the password policy; here only a hard cap.
@@ -20,3 +21,5 @@ export const optionalText = (max: number) =>
     .transform((v) => (v === '' ? null : v));
 export const workHours = workHoursSchema;
 export const token = z.string().min(10).max(200);
+/** A limit of active conversations per agent; null: none. */
+export const capacity = z.number().int().min(CAPACITY_MIN).max(CAPACITY_MAX).nullable();

@@ -106,13 +106,9 @@ export class Room {
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
         const changed = [...added, ...updated, ...removed];
         if (changed.length === 0) return;
-        this.broadcast(
-          awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
-          origin === 'remote' ? null : (origin as Conn | null),
-        );
-        if (origin !== 'remote' && this.fanout) {
-          this.fanout.publish(this.name.name, 'awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-        }
+        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+        this.broadcast(awarenessMessage(update), origin === 'remote' ? null : (origin as Conn | null));
+        if (origin !== 'remote') this.fanout?.publish(this.name.name, 'awareness', update);
       },
     );
   }

@@ -269,8 +269,8 @@ export class SyncServer {
           } else this.close(conn, err instanceof SpoofError ? CloseCode.Forbidden : CloseCode.Malformed);
         })
         .finally(() => {
+          // An unload that came meanwhile found the room busy and is already scheduled again.
           room.inflight--;
-          if (room.conns.size === 0) this.scheduleUnload(room);
         }),
     );
   }

@@ -1,6 +1,7 @@
 import { createUniqueId, For, Show, type JSX } from 'solid-js';
 import { t } from '../i18n.ts';
 import { Refusal } from './feedback.tsx';
+import { CAPACITY_MAX, CAPACITY_MIN } from '../../../shared/capacity.ts';
 
 // The admin forms' controls. The label wraps the control, so its text is the accessible name.
 
@@ -210,5 +211,20 @@ export function TimeZoneList(props: { id: string }) {
     <datalist id={props.id}>
       <For each={timeZones()}>{(z) => <option value={z} />}</For>
     </datalist>
+  );
+}
+
+/** A limit of active conversations per agent; left empty, no limit (intOrNull reads it). */
+export function CapacityInput(props: { label: string; name: string; value: number | null | undefined; hint: string }) {
+  return (
+    <Input
+      label={props.label}
+      name={props.name}
+      type="number"
+      value={props.value ?? ''}
+      min={CAPACITY_MIN}
+      max={CAPACITY_MAX}
+      hint={props.hint}
+    />
   );
 }

@@ -5,7 +5,7 @@ import { trpc } from '../trpc.ts';
 import { adminKeys } from '../lib/keys.ts';
 import { useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
 import { all, bool, int, intOrNull, str, submitted } from './form-data.ts';
-import { Check, CheckGroup, focusFirstField, FormActions, Input, Select } from './fields.tsx';
+import { CapacityInput, Check, CheckGroup, focusFirstField, FormActions, Input, Select } from './fields.tsx';
 import { ListScreen } from './list-screen.tsx';
 
 const MAX_TIMEOUT = 60 * 24 * 30;
@@ -113,13 +113,10 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         value={tm?.queueMode ?? 'shared'}
         options={(['shared', 'targeted'] as const).map((m) => ({ value: m, label: t(`admin.teams.mode.${m}`) }))}
       />
-      <Input
+      <CapacityInput
         label={t('admin.teams.maxPerAgent')}
         name="maxPerAgent"
-        type="number"
-        value={tm?.maxPerAgent ?? ''}
-        min={1}
-        max={1000}
+        value={tm?.maxPerAgent}
         hint={t('admin.teams.maxPerAgentHint')}
       />
       <div class="adm-checks adm-wide">

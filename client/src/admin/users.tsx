@@ -7,7 +7,7 @@ import { adminKeys } from '../lib/keys.ts';
 import { useList, useSave, type AdminTeam, type AdminUser } from './api.ts';
 import { DAY_PATTERN, formatDay, parseWorkHours, WEEKDAYS, type Weekday, type WorkHours } from './logic.ts';
 import { all, bool, intOrNull, orNull, str, submitted } from './form-data.ts';
-import { Check, CheckGroup, focusFirstField, FormActions, Input, Select, TimeZoneList } from './fields.tsx';
+import { CapacityInput, Check, CheckGroup, focusFirstField, FormActions, Input, Select, TimeZoneList } from './fields.tsx';
 import { ConfirmButton, Loaded, Refusal, Saved } from './feedback.tsx';
 import { Section, TableHead, useEditor } from './screen.tsx';
 
@@ -221,13 +221,10 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
         options={(['own_teams', 'all', 'none'] as const).map((v) => ({ value: v, label: t(`admin.users.history.${v}`) }))}
       />
       <Check label={t('admin.users.internalChat')} name="internalChat" checked={u?.internalChat ?? true} />
-      <Input
+      <CapacityInput
         label={t('admin.users.maxConversations')}
         name="maxConversations"
-        type="number"
-        value={u?.maxConversations ?? ''}
-        min={1}
-        max={1000}
+        value={u?.maxConversations}
         hint={t('admin.users.maxConversationsHint')}
       />
       <Input label={t('admin.users.codename')} name="codename" value={u?.codename} maxLength={40} hint={t('admin.users.codenameHint')} />

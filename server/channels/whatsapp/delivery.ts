@@ -118,13 +118,12 @@ export class WhatsappDelivery extends OutboundWorker {
   }
 
   private async record(m: Leased, r: SendResult): Promise<void> {
-    const attempts = m.attempts;
     let settled: Message | null;
     if (r.kind === 'accepted') {
       // A status webhook may have settled the row already (found by our id): never move it back.
       settled = await recordAccepted(this.s.sql, m.id, r.wamid);
-    } else if (r.kind === 'retry' && attempts < (this.options.maxAttempts ?? 10)) {
-      const backoffMs = Math.min(300_000, 1_000 * 2 ** attempts);
+    } else if (r.kind === 'retry' && m.attempts < (this.options.maxAttempts ?? 10)) {
+      const backoffMs = Math.min(300_000, 1_000 * 2 ** m.attempts);
       settled = await requeueAfter(this.s.sql, m.id, backoffMs, r);
     } else if (r.kind === 'unknown') {
       settled = await markUnknown(this.s.sql, m.id, r.title);

@@ -15,17 +15,14 @@ import { tellCustomer } from './notices.ts';
  * finds the conversation active and is told who took it.
  */
 export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationId: string): Promise<Conversation> {
-  // Capacity first, counted under the agent's own lock (admins are never limited).
-  if (actor.role !== 'admin') {
-    const load = await lockAgentLoad(tx, actor.orgId, conversationId, actor.id);
-    const refusal = capacityRefusal({ role: actor.role, ...load });
+  const won = await claimIfWaiting(tx, actor.orgId, conversationId, actor);
+  if (won) {
+    // Capacity, for the winner only: past the limit, the refusal rolls the claim back.
+    const refusal = capacityRefusal({ role: actor.role, ...(await lockAgentLoad(tx, actor.orgId, actor.id, won)) });
     if (refusal) {
       const { key, ...params } = refusal;
       throw actor.fail('PRECONDITION_FAILED', key, params);
     }
-  }
-  const won = await claimIfWaiting(tx, actor.orgId, conversationId, actor);
-  if (won) {
     await audit(tx, {
       orgId: actor.orgId,
       action: 'conversation_claimed',
