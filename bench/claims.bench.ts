@@ -30,6 +30,7 @@ const AGENT_PASSWORD = 'bench-claim-agent-pass';
 const CLAIM_SQL = `UPDATE conversations SET status = 'active', assignee_id = $3, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
      WHERE org_id = $1 AND id = $2 AND status = 'waiting'
        AND (target_user_id = $3 OR (target_user_id IS NULL AND team_id = ANY($4::uuid[])))
+       AND (offered_to IS NULL OR offered_to = $3)
      RETURNING ${CONVERSATION_COLUMNS}`;
 
 interface Agent {

@@ -28,7 +28,7 @@ let ana: TestClient;
 beforeAll(async () => {
   await ensureClientBuilt();
   ({ app, graph } = await startWhatsAppApp());
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
   ana = await app.login('ana@demo.test');
 });
 afterAll(async () => {

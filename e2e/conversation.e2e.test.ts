@@ -34,7 +34,7 @@ beforeAll(async () => {
   await ensureClientBuilt();
   ({ app, graph } = await startWhatsAppApp());
   ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
   webchat = await makeChannel(app.db.sql, ids, 'webchat');
   const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
   const id =

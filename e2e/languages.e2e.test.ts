@@ -186,7 +186,7 @@ describe('one run per language', () => {
 
   it("shows the customer web chat in the visitor's browser language", async () => {
     const ids = await demoIds(app.db.sql);
-    await app.db.sql`UPDATE users SET status = 'online' WHERE email = 'ana@demo.test'`;
+    await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE email = 'ana@demo.test'`;
     const webchat = await makeChannel(app.db.sql, ids, 'webchat');
     for (const lang of LANGUAGES) {
       const page = await browser.newPage({ locale: RUNS[lang].locale });

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function signedIn(email: string, base = app.url): Promise<Page> {
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online' WHERE email = ${email}`;
+  await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true WHERE email = ${email}`;
   const page = await browser.newPage();
   await signInWithCookie(page, (e) => app.login(e), email, base);
   await page.goto(`${base}/`);

@@ -172,7 +172,8 @@ describe('web chat widget embedded on another site', () => {
       expect(await log.locator('.w-msg', { hasText: channel.noOneAvailableMessage }).count()).toBe(0);
       expect(await chat.getByRole('group', { name: en('widget.options') }).count()).toBe(0);
     } finally {
-      await app.db.sql`UPDATE users SET status = 'online' WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ${sales})`;
+      await app.db
+        .sql`UPDATE users SET status = 'online', connected = true WHERE id IN (SELECT user_id FROM team_members WHERE team_id = ${sales})`;
     }
   });
 

@@ -11,6 +11,7 @@ import { createHttpServer, type HttpMounts } from './http/server.ts';
 import { startHousekeeping } from './jobs/housekeeping.ts';
 import { startChannels, type ChannelsOptions } from './channels/index.ts';
 import { startSync } from './sync/index.ts';
+import { startFloor, type FloorOptions } from './floor/floor.ts';
 import type { SyncLimits, SyncServer } from '../sync/server/server.ts';
 import type { Logger } from './log.ts';
 import { createServices, stopServices, type Services } from './services/index.ts';
@@ -33,11 +34,12 @@ export async function startApp(
   env: Env,
   log: Logger,
   databaseUrl: string,
-  options: { mounts?: HttpMounts; channels?: ChannelsOptions; sync?: Partial<SyncLimits> } = {},
+  options: { mounts?: HttpMounts; channels?: ChannelsOptions; sync?: Partial<SyncLimits>; floor?: FloorOptions } = {},
 ): Promise<RunningApp> {
   await migrate(databaseUrl, (m) => log.info(m));
   const sql = createSql(databaseUrl);
   const services = await createServices(env, sql, log);
+  await services.presence.start();
   const firstStart: RunningApp['firstStart'] = {};
   if (env.ATENDE_DEMO) {
     const seeded = await seedDemo(sql, await hashPassword(DEMO_PASSWORD), {
@@ -59,6 +61,7 @@ export async function startApp(
   const stopHousekeeping = startHousekeeping(services);
   await services.jobs.start(services, databaseUrl);
   const channels = startChannels(services, options.channels);
+  const floor = startFloor(services, options.floor);
   const sync = startSync(services, options.sync);
   const mounts: HttpMounts = {
     routes: [...channels.mounts.routes, ...(options.mounts?.routes ?? [])],
@@ -84,6 +87,9 @@ export async function startApp(
     firstStart,
     async close() {
       stopHousekeeping();
+      await floor.stop();
+      // Before the database closes: this process's devices go and their grace periods start.
+      await services.presence.stop();
       await channels.stop();
       await sync.stop();
       // Stop taking requests, end open streams (SSE, sockets), then release the database.

@@ -20,7 +20,12 @@ export interface Context {
 export async function createContext(services: Services, req: IncomingMessage | null, res: ServerResponse | null): Promise<Context> {
   const token = req ? sessionTokenOf(req) : null;
   const auth = token
-    ? await validateSessionToken(services.sql, token, { idleDays: services.env.SESSION_IDLE_DAYS, maxDays: services.env.SESSION_MAX_DAYS })
+    ? await validateSessionToken(
+        services.sql,
+        token,
+        { idleDays: services.env.SESSION_IDLE_DAYS, maxDays: services.env.SESSION_MAX_DAYS },
+        services.bus,
+      )
     : null;
   const lang = auth && isLanguage(auth.user.language) ? auth.user.language : pickLanguage(req?.headers['accept-language']);
   return { services, req, res, ip: req ? clientIp(req, services.env.TRUST_PROXY) : '', lang, fail: errorsFor(lang), auth };

@@ -38,6 +38,8 @@ type MessageChange = ConversationRef & {
 /** Event type → its data. */
 export interface EventCatalogue {
   'user.status': { userId: string; status: AgentStatus };
+  /** Whether the agent has a live device (or lost the last one less than the grace period ago). */
+  'user.presence': { userId: string; connected: boolean };
   'user.created': { userId: string };
   'user.updated': { userId: string };
   'user.deactivated': { userId: string };
@@ -55,6 +57,14 @@ export interface EventCatalogue {
   'queue.changed': ConversationChange;
   /** A transfer took it from those named here (the team it left, its agent, its target). */
   'conversation.left': ConversationRef & Former;
+  /**
+   * Returned to its team's queue by the floor rules (issue 12): `userId` served it and is told
+   * why — `no_answer` (the customer waited too long for them), `absent` (no device for too
+   * long), `pending_ended` (it was waiting on the customer and they are not available).
+   */
+  'conversation.returned': ConversationRef & { userId: string; reason: 'no_answer' | 'absent' | 'pending_ended' };
+  /** The running service-level target was missed (issue 12): boards and lists colour it. */
+  'conversation.slaBreached': ConversationRef & { kind: 'first' | 'next'; dueAt: string };
   /** `userId` was invited or left. */
   'conversation.participants': ConversationRef & Former & { userId: string };
   'message.created': MessageChange;

@@ -26,6 +26,8 @@ export interface AgentState {
   role: Role;
   status: AgentStatus;
   statusChangedAt: Date;
+  /** A live device now, or the last one lost less than the organization's grace ago (users.connected). */
+  connected: boolean;
   photoAttachmentId: string | null;
   timeZone: string | null;
   workHours: Record<string, [string, string][]>;
@@ -112,7 +114,7 @@ export async function setStatusAt(db: Db, orgId: string, userId: string, status:
  */
 export async function listAgentStates(db: Db, orgId: string, userId?: string): Promise<AgentState[]> {
   const rows = await db`
-    SELECT u.id, u.name, u.codename, u.role, u.status, u.status_changed_at, u.photo_attachment_id, u.time_zone, u.work_hours,
+    SELECT u.id, u.name, u.codename, u.role, u.status, u.status_changed_at, u.connected, u.photo_attachment_id, u.time_zone, u.work_hours,
       coalesce((SELECT json_agg(m.team_id ORDER BY m.team_id) FROM team_members m WHERE m.org_id = u.org_id AND m.user_id = u.id), '[]') AS team_ids,
       p.id AS pause_id, p.pause_type_id, t.name AS pause_name, p.started_at, p.ends_by, p.overrun_flagged_at,
       r.rating_average, r.rating_count
@@ -132,6 +134,7 @@ export async function listAgentStates(db: Db, orgId: string, userId?: string): P
     role: r.role as Role,
     status: r.status as AgentStatus,
     statusChangedAt: r.status_changed_at as Date,
+    connected: r.connected as boolean,
     photoAttachmentId: (r.photo_attachment_id as string | null) ?? null,
     timeZone: (r.time_zone as string | null) ?? null,
     workHours: (r.work_hours ?? {}) as AgentState['workHours'],

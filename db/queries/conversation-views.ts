@@ -1,7 +1,21 @@
+import type { SlaConversation } from '../../server/domain/sla.ts';
 import type { Db } from '../sql.ts';
 
+/** What the service-level rule needs of a listed conversation (the router turns it into `sla`). */
+export type SlaFacts = SlaConversation & { teamId: string | null };
+const slaFactsOf = (r: Record<string, unknown>): SlaFacts => ({
+  teamId: (r.team_id as string | null) ?? null,
+  status: r.status as SlaFacts['status'],
+  queuedAt: (r.queued_at as Date | null) ?? null,
+  firstResponseAt: (r.first_response_at as Date | null) ?? null,
+  awaitingReplySince: (r.awaiting_reply_since as Date | null) ?? null,
+  pendingSince: (r.pending_since as Date | null) ?? null,
+  slaBreachedAt: (r.sla_breached_at as Date | null) ?? null,
+});
+
 /**
- * Waiting conversations a caller may claim (team queues and their personal queue), oldest first;
+ * Waiting conversations a caller may claim (team queues and their personal queue), oldest first
+ * after those returned to it (headOfQueue); those offered to a colleague by automatic routing too, marked so;
  * up to 5,000 (the client virtualizes the list). `conversationIds` narrows it to those rows
  * (the client patches its cached list after a live event), under exactly the same visibility.
  *
@@ -21,7 +35,7 @@ export async function listQueue(
   },
 ) {
   const rows = await db`
-    SELECT c.id, c.protocol, c.status, c.queued_at, c.target_user_id,
+    SELECT c.id, c.protocol, c.status, c.queued_at, c.head_of_queue, c.first_response_at, c.awaiting_reply_since, c.sla_breached_at, c.target_user_id, c.offered_to, ou.name AS offered_name, c.offer_expires_at,
       k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
       ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
       t.id AS team_id, t.name AS team_name,
@@ -32,6 +46,7 @@ export async function listQueue(
     JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
     JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
     LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+    LEFT JOIN users ou ON ou.org_id = c.org_id AND ou.id = c.offered_to
     LEFT JOIN conversation_reads r ON r.org_id = c.org_id AND r.user_id = ${q.userId} AND r.conversation_id = c.id
     LEFT JOIN LATERAL (
       SELECT text, kind, created_at FROM messages m
@@ -41,7 +56,7 @@ export async function listQueue(
       AND (${q.all} OR c.target_user_id = ${q.userId} OR (c.target_user_id IS NULL AND c.team_id = ANY(${q.teamIds}::uuid[])))
       AND (${q.teamId ?? null}::uuid IS NULL OR c.team_id = ${q.teamId ?? null}::uuid)
       AND (${q.conversationIds ? [...q.conversationIds] : null}::uuid[] IS NULL OR c.id = ANY(${q.conversationIds ? [...q.conversationIds] : null}::uuid[]))
-    ORDER BY c.queued_at, c.id
+    ORDER BY c.head_of_queue DESC, c.queued_at, c.id
     LIMIT 5000`;
   return rows.map((r) => ({
     id: r.id as string,
@@ -52,8 +67,14 @@ export async function listQueue(
     team: r.team_id ? { id: r.team_id as string, name: r.team_name as string } : null,
     lastMessage: r.last_at ? { text: r.last_text as string, kind: r.last_kind as string, at: (r.last_at as Date).toISOString() } : null,
     waitingSince: (r.queued_at as Date).toISOString(),
+    /** Returned to its queue (no answer, no device): listed before the others. */
+    headOfQueue: r.head_of_queue as boolean,
     targetUserId: (r.target_user_id as string | null) ?? null,
+    /** Automatic routing: the agent it is offered to now, and until when (only they may take it). */
+    offeredTo: r.offered_to ? { id: r.offered_to as string, name: r.offered_name as string } : null,
+    offerExpiresAt: (r.offer_expires_at as Date | null)?.toISOString() ?? null,
     unread: Number(r.unread),
+    slaFacts: slaFactsOf(r),
   }));
 }
 
@@ -72,7 +93,8 @@ export async function listQueue(
 export async function listMine(db: Db, orgId: string, userId: string, conversationIds?: readonly string[]) {
   const ids = conversationIds ? [...conversationIds] : null;
   const rows = await db`
-    SELECT c.id, c.protocol, c.status, c.assignee_id, c.last_activity_at, c.claimed_at,
+    SELECT c.id, c.protocol, c.status, c.assignee_id, c.last_activity_at, c.claimed_at, c.pending_since, c.pending_until,
+      c.queued_at, c.first_response_at, c.awaiting_reply_since, c.sla_breached_at,
       k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
       ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.id AS team_id, t.name AS team_name,
       lm.text AS last_text, lm.kind AS last_kind, lm.direction AS last_direction, lm.is_bot AS last_is_bot,
@@ -124,6 +146,11 @@ export async function listMine(db: Db, orgId: string, userId: string, conversati
     lastSeq: r.last_seq === null ? null : Number(r.last_seq),
     unread: Number(r.unread),
     awaitingReplySince: (r.awaiting_since as Date | null)?.toISOString() ?? null,
+    /** Waiting on the customer (the Pending tab), until a time when snoozed. */
+    pending: r.pending_since
+      ? { since: (r.pending_since as Date).toISOString(), until: (r.pending_until as Date | null)?.toISOString() ?? null }
+      : null,
+    slaFacts: slaFactsOf(r),
   }));
 }
 

@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../sql.ts';
 
 export type ConversationStatus = 'bot' | 'waiting' | 'active' | 'closed';
-export type CloseReason = 'agent' | 'admin' | 'queue_timeout' | 'inactivity' | 'bot_timeout';
+export type CloseReason = 'agent' | 'admin' | 'queue_timeout' | 'inactivity' | 'bot_timeout' | 'out_of_hours';
 
 export interface Conversation {
   id: string;
@@ -13,6 +13,21 @@ export interface Conversation {
   status: ConversationStatus;
   assigneeId: string | null;
   targetUserId: string | null;
+  /** Auto routing: the agent this waiting conversation is offered to, until the offer expires. */
+  offeredTo: string | null;
+  offerExpiresAt: Date | null;
+  /** The oldest customer message no agent has answered yet (null once an agent writes). */
+  awaitingReplySince: Date | null;
+  firstResponseAt: Date | null;
+  /** Returned to its queue (no answer, no device): served before the others. */
+  headOfQueue: boolean;
+  /** The serving agent waits on the customer (until `pendingUntil`, when snoozed). */
+  pendingSince: Date | null;
+  pendingUntil: Date | null;
+  /** The running service-level target was missed (cleared by an agent's answer). */
+  slaBreachedAt: Date | null;
+  /** The customer was told the team is closed. */
+  outOfHoursAt: Date | null;
   botPrompts: number;
   noOneNotifiedAt: Date | null;
   createdAt: Date;
@@ -31,7 +46,8 @@ export interface Conversation {
 }
 
 export const CONVERSATION_COLUMNS = `id, org_id, protocol, contact_id, channel_id, team_id, status, assignee_id, target_user_id,
-  bot_prompts, no_one_notified_at, created_at, queued_at, claimed_at, last_inbound_at, last_template_at, last_activity_at,
+  offered_to, offer_expires_at, awaiting_reply_since, first_response_at, head_of_queue, pending_since, pending_until,
+  sla_breached_at, out_of_hours_at, bot_prompts, no_one_notified_at, created_at, queued_at, claimed_at, last_inbound_at, last_template_at, last_activity_at,
   closed_at, closed_by, close_reason, disposition_id, rating, rating_requested_at, rated_at`;
 
 export function toConversation(r: Record<string, unknown>): Conversation {
@@ -45,6 +61,15 @@ export function toConversation(r: Record<string, unknown>): Conversation {
     status: r.status as ConversationStatus,
     assigneeId: (r.assignee_id as string | null) ?? null,
     targetUserId: (r.target_user_id as string | null) ?? null,
+    offeredTo: (r.offered_to as string | null) ?? null,
+    offerExpiresAt: (r.offer_expires_at as Date | null) ?? null,
+    awaitingReplySince: (r.awaiting_reply_since as Date | null) ?? null,
+    firstResponseAt: (r.first_response_at as Date | null) ?? null,
+    headOfQueue: (r.head_of_queue as boolean | undefined) ?? false,
+    pendingSince: (r.pending_since as Date | null) ?? null,
+    pendingUntil: (r.pending_until as Date | null) ?? null,
+    slaBreachedAt: (r.sla_breached_at as Date | null) ?? null,
+    outOfHoursAt: (r.out_of_hours_at as Date | null) ?? null,
     botPrompts: r.bot_prompts as number,
     noOneNotifiedAt: (r.no_one_notified_at as Date | null) ?? null,
     createdAt: r.created_at as Date,
@@ -145,7 +170,9 @@ export async function openServedConversation(db: Db, c: NewOpen & { teamId: stri
 
 /**
  * What an agent serves besides a conversation they have just claimed (`claimed`, uncommitted,
- * left out), and the limits on it; read under a per-agent transaction lock taken after that
+ * left out): active conversations plus those offered to them (an offer holds a place, as
+ * automatic routing counts it) — pending ones only when their team says they count — and the
+ * limits on it; read under a per-agent transaction lock taken after that
  * claim's UPDATE, so two claims by one agent (two tabs, two processes) count one after the
  * other: the second counts the first once it has committed. Only winning claims come here.
  */
@@ -158,8 +185,11 @@ export async function lockAgentLoad(
   await tx`SELECT pg_advisory_xact_lock(hashtext(${`atende_capacity:${agentId}`}))`;
   const [r] = await tx`
     SELECT u.max_conversations AS own_limit, t.max_per_agent AS team_limit, t.name AS team_name,
-      (SELECT count(*) FROM conversations a
-        WHERE a.org_id = ${orgId} AND a.assignee_id = ${agentId} AND a.status = 'active' AND a.id <> ${claimed.id})::int AS active
+      (SELECT count(*) FROM conversations a LEFT JOIN teams pt ON pt.org_id = a.org_id AND pt.id = a.team_id
+        WHERE a.org_id = ${orgId} AND a.assignee_id = ${agentId} AND a.status = 'active' AND a.id <> ${claimed.id}
+          AND (a.pending_since IS NULL OR pt.pending_counts IS NOT FALSE))::int
+      + (SELECT count(*) FROM conversations o
+        WHERE o.org_id = ${orgId} AND o.offered_to = ${agentId} AND o.id <> ${claimed.id})::int AS active
     FROM users u LEFT JOIN teams t ON t.org_id = u.org_id AND t.id = ${claimed.teamId}
     WHERE u.org_id = ${orgId} AND u.id = ${agentId}`;
   return {
@@ -185,6 +215,7 @@ export async function claimIfWaiting(
     UPDATE conversations SET status = 'active', assignee_id = ${agent.id}, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
     WHERE org_id = ${orgId} AND id = ${conversationId} AND status = 'waiting'
       AND (target_user_id = ${agent.id} OR (target_user_id IS NULL AND team_id = ANY(${agent.teamIds}::uuid[])))
+      AND (offered_to IS NULL OR offered_to = ${agent.id})
     RETURNING ${db(FIELDS)}`;
   return rows[0] ? toConversation(rows[0]) : null;
 }
@@ -206,6 +237,13 @@ export async function setWaitingUnrouted(db: Db, c: Ref): Promise<Conversation> 
   return toConversation(rows[0]!);
 }
 
+/** The customer was told the team is closed. */
+export async function markOutOfHours(db: Db, c: Ref): Promise<Conversation> {
+  const rows =
+    await db`UPDATE conversations SET out_of_hours_at = now() WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
+  return toConversation(rows[0]!);
+}
+
 /** The customer was told nobody in the team is available (told once). */
 export async function markNoOneNotified(db: Db, c: Ref): Promise<Conversation> {
   const rows =
@@ -221,10 +259,17 @@ export async function countBotPrompt(db: Db, c: Ref): Promise<Conversation> {
   return toConversation(rows[0]!);
 }
 
-/** A customer message arrived; `sentAt` is the provider's clock, and never moves back. */
+/**
+ * A customer message arrived; `sentAt` is the provider's clock, and never moves back. It starts
+ * the wait for an agent's answer (if none is running). It is no activity of a conversation
+ * being served: the inactivity timer that closes a conversation nobody answers is not reset by
+ * the customer writing again (issue 12) — only the bot's and the queue's states count it.
+ */
 export async function recordInbound(db: Db, c: Ref, sentAt: Date): Promise<Conversation> {
   const rows = await db`
-    UPDATE conversations SET last_inbound_at = greatest(last_inbound_at, ${sentAt}::timestamptz), last_activity_at = now()
+    UPDATE conversations SET last_inbound_at = greatest(last_inbound_at, ${sentAt}::timestamptz),
+      last_activity_at = CASE WHEN status = 'active' THEN last_activity_at ELSE now() END,
+      awaiting_reply_since = coalesce(awaiting_reply_since, now())
     WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
   return toConversation(rows[0]!);
 }
@@ -232,7 +277,8 @@ export async function recordInbound(db: Db, c: Ref, sentAt: Date): Promise<Conve
 /** An agent's message was queued; a template also starts the wait for the customer's reply. */
 export async function recordOutbound(db: Db, c: Ref, template: boolean): Promise<Conversation> {
   const rows = await db`
-    UPDATE conversations SET last_activity_at = now(), last_template_at = CASE WHEN ${template} THEN now() ELSE last_template_at END
+    UPDATE conversations SET last_activity_at = now(), last_template_at = CASE WHEN ${template} THEN now() ELSE last_template_at END,
+      awaiting_reply_since = NULL, first_response_at = coalesce(first_response_at, now()), sla_breached_at = NULL
     WHERE org_id = ${c.orgId} AND id = ${c.id} RETURNING ${db(FIELDS)}`;
   return toConversation(rows[0]!);
 }

@@ -23,11 +23,13 @@ export interface Organization {
   notifyQueue: boolean;
   /** WhatsApp: tell the customer when an agent joins the conversation. */
   notifyJoined: boolean;
+  /** How long an agent whose last device went away still counts as connected (0–3600 s). */
+  presenceGraceSeconds: number;
 }
 
 export const ORGANIZATION_COLUMNS = `id, name, time_zone, allowed_networks, work_hours_policy, inactivity_timeout_minutes,
   bot_timeout_minutes, rating_window_minutes, required_contact_fields, identify_agents, brand_color, customer_language,
-  auto_close_message, queue_timeout_minutes, click_to_call_url, notify_queue, notify_joined`;
+  auto_close_message, queue_timeout_minutes, click_to_call_url, notify_queue, notify_joined, presence_grace_seconds`;
 
 export function toOrganization(r: Record<string, unknown>): Organization {
   return {
@@ -48,6 +50,7 @@ export function toOrganization(r: Record<string, unknown>): Organization {
     clickToCallUrl: (r.click_to_call_url as string | null) ?? null,
     notifyQueue: r.notify_queue as boolean,
     notifyJoined: r.notify_joined as boolean,
+    presenceGraceSeconds: r.presence_grace_seconds as number,
   };
 }
 
@@ -86,6 +89,7 @@ const UPDATABLE = {
   clickToCallUrl: 'click_to_call_url',
   notifyQueue: 'notify_queue',
   notifyJoined: 'notify_joined',
+  presenceGraceSeconds: 'presence_grace_seconds',
 } as const;
 export type OrganizationPatch = Partial<Omit<Organization, 'id'>>;
 

@@ -48,11 +48,19 @@ export async function deleteUserSessions(db: Db, orgId: string, userId: string):
   return rows.map((r) => r.id as string);
 }
 
-export async function deleteExpiredSessions(db: Db, idleDays: number, maxDays: number): Promise<number> {
-  const rows = await db`DELETE FROM sessions
-    WHERE last_verified_at < now() - ${idleDays}::float8 * interval '1 day'
-       OR created_at < now() - ${maxDays}::float8 * interval '1 day' RETURNING id`;
-  return rows.length;
+/** Ends the sessions past their idle or maximum age; returns whose they were (once per user). */
+export async function deleteExpiredSessions(db: Db, idleDays: number, maxDays: number): Promise<{ orgId: string; userId: string }[]> {
+  const rows = await db`WITH gone AS (
+      DELETE FROM sessions
+      WHERE last_verified_at < now() - ${idleDays}::float8 * interval '1 day'
+         OR created_at < now() - ${maxDays}::float8 * interval '1 day' RETURNING org_id, user_id
+    ) SELECT DISTINCT org_id, user_id FROM gone`;
+  return rows.map((r) => ({ orgId: r.org_id as string, userId: r.user_id as string }));
+}
+
+export async function hasSession(db: Db, orgId: string, userId: string): Promise<boolean> {
+  const rows = await db`SELECT 1 FROM sessions WHERE org_id = ${orgId} AND user_id = ${userId} LIMIT 1`;
+  return rows.length > 0;
 }
 
 /**

@@ -50,6 +50,13 @@ export const en = {
   'queue.lastAgent': '{name}: {text}',
   'queue.lastBot': 'Bot: {text}',
   'queue.kind.attachment': 'File',
+  'queue.assignedToYou': 'Assigned to you',
+  'queue.offeredTo': 'Offered to {name}',
+  'queue.offerTimeLeft': 'Time left to accept',
+  'queue.accept': 'Accept',
+  'queue.decline': 'Decline',
+  'queue.offerAlertTitle': 'A conversation was assigned to you',
+  'queue.offerAlertBody': '{contact}: accept or decline it in Waiting.',
 } as const;
 
 export const ptBR: Record<keyof typeof en, string> = {
@@ -103,6 +110,13 @@ export const ptBR: Record<keyof typeof en, string> = {
   'queue.lastAgent': '{name}: {text}',
   'queue.lastBot': 'Bot: {text}',
   'queue.kind.attachment': 'Arquivo',
+  'queue.assignedToYou': 'Atribuída a você',
+  'queue.offeredTo': 'Oferecida a {name}',
+  'queue.offerTimeLeft': 'Tempo para aceitar',
+  'queue.accept': 'Aceitar',
+  'queue.decline': 'Recusar',
+  'queue.offerAlertTitle': 'Uma conversa foi atribuída a você',
+  'queue.offerAlertBody': '{contact}: aceite ou recuse em Em espera.',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -156,4 +170,11 @@ export const es: Record<keyof typeof en, string> = {
   'queue.lastAgent': '{name}: {text}',
   'queue.lastBot': 'Bot: {text}',
   'queue.kind.attachment': 'Archivo',
+  'queue.assignedToYou': 'Asignada a usted',
+  'queue.offeredTo': 'Ofrecida a {name}',
+  'queue.offerTimeLeft': 'Tiempo para aceptar',
+  'queue.accept': 'Aceptar',
+  'queue.decline': 'Rechazar',
+  'queue.offerAlertTitle': 'Se le asignó una conversación',
+  'queue.offerAlertBody': '{contact}: acéptela o rechácela en En espera.',
 };

@@ -1,7 +1,15 @@
 import { toOrganization, type Organization } from '../../db/queries/organizations.ts';
-import { deleteSession, deleteUserSessions, getSessionWithUser, insertSession, touchSession } from '../../db/queries/sessions.ts';
+import { endRunningPause, lockUserStatus, setStatusAt } from '../../db/queries/agents.ts';
+import {
+  deleteSession,
+  deleteUserSessions,
+  getSessionWithUser,
+  hasSession,
+  insertSession,
+  touchSession,
+} from '../../db/queries/sessions.ts';
 import { toUser, type User } from '../../db/queries/users.ts';
-import type { Db } from '../../db/sql.ts';
+import { runTx, type Db, type Sql } from '../../db/sql.ts';
 import type { EventBus } from '../events/bus.ts';
 import { hashSecret, randomId, randomSecret, secretMatches } from './tokens.ts';
 
@@ -34,15 +42,23 @@ export function sessionIsFresh(s: { createdAt: Date; lastVerifiedAt: Date }, pol
   return now - s.lastVerifiedAt.getTime() < policy.idleDays * DAY && now - s.createdAt.getTime() < policy.maxDays * DAY;
 }
 
-/** Validates a token; refreshes "last verified" at most hourly; ends stale sessions. */
-export async function validateSessionToken(db: Db, token: string, policy: SessionPolicy): Promise<Authenticated | null> {
+/**
+ * Validates a token; refreshes "last verified" at most hourly; ends stale sessions (an agent
+ * whose last session that was goes offline, announced on `bus`).
+ */
+export async function validateSessionToken(
+  db: Sql,
+  token: string,
+  policy: SessionPolicy,
+  bus: EventBus | null = null,
+): Promise<Authenticated | null> {
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
   const found = await getSessionWithUser(db, id);
   if (!found || !secretMatches(secret, found.session.secretHash)) return null;
   const { session } = found;
   if (!sessionIsFresh(session, policy)) {
-    await deleteSession(db, id);
+    if (await deleteSession(db, id)) await offlineWithoutSession(db, bus, session.orgId, session.userId);
     return null;
   }
   const user = toUser(found.user);
@@ -65,4 +81,27 @@ export async function endSession(db: Db, bus: EventBus, sessionId: string): Prom
 export async function endAllSessions(db: Db, bus: EventBus, orgId: string, userId: string): Promise<void> {
   await deleteUserSessions(db, orgId, userId);
   await bus.publish(db, orgId, 'user.sessions_revoked', { userId });
+}
+
+/**
+ * A session expired: an agent left with no session is offline (a running pause ends, as when
+ * they choose offline), announced with `user.status` when a bus is given. Under the user's row
+ * lock, taken before the sessions are counted: a sign-in at the same moment (which writes its
+ * session, then the status) is either seen here or sets the status after us.
+ */
+export async function offlineWithoutSession(
+  sql: Sql,
+  bus: EventBus | null,
+  orgId: string,
+  userId: string,
+  now = new Date(),
+): Promise<boolean> {
+  return runTx(sql, async (tx) => {
+    const status = await lockUserStatus(tx, orgId, userId);
+    if (status === null || status === 'offline' || (await hasSession(tx, orgId, userId))) return false;
+    await endRunningPause(tx, orgId, userId, now);
+    await setStatusAt(tx, orgId, userId, 'offline', now);
+    await bus?.publish(tx, orgId, 'user.status', { userId, status: 'offline' });
+    return true;
+  });
 }

@@ -2,6 +2,7 @@ import { audit } from '../../db/queries/audit.ts';
 import { clearFailures, getLock, recordFailure, spendUnlocks } from '../../db/queries/lockout.ts';
 import { findLoginCandidates, setStatus, type User } from '../../db/queries/users.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
+import { signInSeen } from '../../db/queries/presence.ts';
 import { runTx } from '../../db/sql.ts';
 import { verifyPassword } from '../auth/password.ts';
 import { createSession } from '../auth/session.ts';
@@ -85,6 +86,10 @@ export async function login(
       await audit(tx, { orgId: user.orgId, action: 'login', subjectUserId: user.id, actorUserId: user.id, email: key, ip: input.ip });
       if (await setStatus(tx, user.orgId, user.id, 'online')) {
         await s.bus.publish(tx, user.orgId, 'user.status', { userId: user.id, status: 'online' });
+      }
+      // A device just seen: available for the grace period before the browser's stream opens.
+      if (await signInSeen(tx, user.orgId, user.id)) {
+        await s.bus.publish(tx, user.orgId, 'user.presence', { userId: user.id, connected: true });
       }
       return created;
     });

@@ -103,6 +103,7 @@ const message = () =>
 /** One row per event type. */
 const table: { [T in EventType]: Row<T> } = {
   'user.status': { data: () => ({ userId: named(), status: 'online' }), to: everyoneOfTheOrg },
+  'user.presence': { data: () => ({ userId: named(), connected: false }), to: everyoneOfTheOrg },
   'user.created': { data: () => ({ userId: named() }), to: everyoneOfTheOrg },
   'user.updated': { data: () => ({ userId: named() }), to: everyoneOfTheOrg },
   'user.deactivated': { data: () => ({ userId: named() }), to: everyoneOfTheOrg },
@@ -117,6 +118,11 @@ const table: { [T in EventType]: Row<T> } = {
   'conversation.updated': { data: () => ({ ...conversation, status: 'active' }), to: whoSeesTheConversation },
   'queue.changed': { data: () => ({ ...conversation, status: 'active' }), to: whoSeesTheConversation },
   'conversation.left': { data: () => conversation, to: whoSeesTheConversation },
+  'conversation.returned': { data: () => ({ ...conversation, userId: named(), reason: 'no_answer' }), to: whoSeesTheConversation },
+  'conversation.slaBreached': {
+    data: () => ({ ...conversation, kind: 'first', dueAt: '2026-01-01T00:00:00.000Z' }),
+    to: whoSeesTheConversation,
+  },
   'conversation.participants': { data: () => ({ ...conversation, userId: named() }), to: whoSeesTheConversation },
   'message.created': { data: message, to: whoSeesTheConversation },
   'message.status': { data: message, to: whoSeesTheConversation },

@@ -44,6 +44,8 @@ const roomMembersOnly: EventRule<'chat.members' | 'chat.message'> = (e, r, sql) 
  */
 const rules: { [T in EventType]: EventRule<T> } = {
   'user.status': orgWide,
+  // Colleagues and the monitoring board show who has a device ("no device"), like the status.
+  'user.presence': orgWide,
   'user.created': orgWide,
   'user.updated': orgWide,
   'user.deactivated': orgWide,
@@ -64,6 +66,9 @@ const rules: { [T in EventType]: EventRule<T> } = {
   'queue.changed': conversationRule,
   // Names who could see it before a transfer (old team, assignee, target).
   'conversation.left': conversationRule,
+  // Names the agent who had it as its assignee: they hear why it left them.
+  'conversation.returned': conversationRule,
+  'conversation.slaBreached': conversationRule,
   'conversation.participants': conversationRule,
   'message.created': conversationRule,
   'message.status': conversationRule,

@@ -107,7 +107,7 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
         return;
       }
       const token = sessionTokenOf(req);
-      const auth = token ? await validateSessionToken(s.sql, token, policy) : null;
+      const auth = token ? await validateSessionToken(s.sql, token, policy, s.bus) : null;
       if (!auth) {
         res
           .writeHead(401, { 'content-type': 'application/json' })

@@ -2,6 +2,7 @@ import { deleteUnattachedAttachments, pruneUploadUsage } from '../../db/queries/
 import { pruneEvents } from '../../db/queries/events.ts';
 import { pruneLoginFailures } from '../../db/queries/lockout.ts';
 import { deleteExpiredSessions } from '../../db/queries/sessions.ts';
+import { offlineWithoutSession } from '../auth/session.ts';
 import type { Services } from '../services/index.ts';
 
 const SWEEP_BATCH = 500;
@@ -32,11 +33,24 @@ export async function sweepUnattachedUploads(s: Services): Promise<number> {
   return deleted;
 }
 
+/**
+ * Ends the sessions past their idle or maximum age; an agent left with none goes offline
+ * (announced). Each user is settled apart: one failure does not keep the others online.
+ */
+export async function expireSessions(s: Services): Promise<void> {
+  const ended = await deleteExpiredSessions(s.sql, s.env.SESSION_IDLE_DAYS, s.env.SESSION_MAX_DAYS);
+  for (const { orgId, userId } of ended) {
+    await offlineWithoutSession(s.sql, s.bus, orgId, userId).catch((err: unknown) =>
+      s.log.warn({ err, userId }, 'could not set offline an agent whose session expired'),
+    );
+  }
+}
+
 /** Periodic clean-up; every statement is idempotent, so several processes may run it. */
 export function startHousekeeping(s: Services, intervalMs = 10 * 60_000): () => void {
   const run = async () => {
     try {
-      await deleteExpiredSessions(s.sql, s.env.SESSION_IDLE_DAYS, s.env.SESSION_MAX_DAYS);
+      await expireSessions(s);
       await pruneLoginFailures(s.sql, s.env.LOCKOUT_WINDOW_MINUTES);
       await pruneEvents(s.sql, 48);
       await pruneUploadUsage(s.sql);

@@ -11,6 +11,7 @@ import { emailKey } from '../commands/login.ts';
 import { standardAutoCloseMessage, storedAutoCloseMessage } from '../commands/timers.ts';
 import { parseNetwork } from '../domain/networks.ts';
 import { isValidTimeZone } from '../domain/work-hours.ts';
+import { businessHoursSchema } from '../domain/business-hours.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
 import { adminUser } from './views.ts';
 import { adminConfigRouters } from './admin-config.ts';
@@ -47,9 +48,29 @@ const teamFields = {
   dispositionRequired: z.boolean(),
   internalChat: z.boolean(),
   tagsAllowed: z.boolean(),
-  queueMode: z.enum(['shared', 'targeted']),
+  /** 'pull': agents claim from the queue; 'auto': each conversation is offered to one available agent. */
+  routing: z.enum(['pull', 'auto']),
   /** Active conversations an agent may hold when claiming this team's (null: no limit). */
   maxPerAgent: v.capacity,
+  /** How long an offer waits for the agent's accept before it goes to the next agent. */
+  acceptTimeoutSeconds: z.number().int().min(10).max(3600),
+  /** A customer message unanswered this many minutes returns the conversation to the queue (null: off). */
+  noAnswerMinutes: z.number().int().min(1).max(10080).nullable(),
+  /** The serving agent without a device this many minutes returns it to the queue (null: off). */
+  absentMinutes: z.number().int().min(1).max(10080).nullable(),
+  /** Whether conversations waiting on the customer count toward the agent's capacity. */
+  pendingCounts: z.boolean(),
+  /** Weekly schedule in the organization's time zone (empty: always open) and closed local dates. */
+  businessHours: businessHoursSchema,
+  /** Told to a customer who arrives while the team is closed (null or empty: the standard sentence). */
+  outOfHoursMessage: z.string().trim().max(1000).nullable(),
+  /** Outside business hours a new conversation waits for opening, or is closed after the message. */
+  outOfHoursAction: z.enum(['wait', 'close']),
+  /** Service levels in minutes (null: none): to the first agent message, and to each next answer. */
+  slaFirstResponseMinutes: z.number().int().min(1).max(10080).nullable(),
+  slaNextResponseMinutes: z.number().int().min(1).max(10080).nullable(),
+  /** The service-level clock runs only inside business hours. */
+  slaBusinessHours: z.boolean(),
 };
 
 async function usersView(ctx: AdminCtx) {
@@ -243,6 +264,8 @@ const orgRouter = router({
         /** WhatsApp: tell customers their place in the queue / when an agent joins. */
         notifyQueue: z.boolean().optional(),
         notifyJoined: z.boolean().optional(),
+        /** How long an agent whose last device went away still counts as connected. */
+        presenceGraceSeconds: z.number().int().min(0).max(3600).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {

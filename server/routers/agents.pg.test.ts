@@ -245,7 +245,7 @@ describe('agents list and monitoring board', () => {
 
   it('shows admins every open conversation and who is absent inside their work hours', async () => {
     const channel = await makeChannel(app.db.sql, ids);
-    await app.db.sql`UPDATE users SET status = 'online' WHERE email = 'carla@demo.test'`;
+    await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE email = 'carla@demo.test'`;
     const inBot = await inbound(app, channel, { from: '5511922220001', text: 'Oi' });
     await inbound(app, channel, { from: '5511922220002', text: 'Oi' });
     const waiting = await inbound(app, channel, { from: '5511922220002', text: '2' });

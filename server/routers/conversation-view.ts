@@ -1,3 +1,5 @@
+import { slaTeams } from '../../db/queries/sla.ts';
+import { slaView } from '../floor/sla.ts';
 import { getContact } from '../../db/queries/contacts.ts';
 import { getChannel } from '../../db/queries/channels.ts';
 import type { Conversation } from '../../db/queries/conversations.ts';
@@ -19,16 +21,17 @@ function errorOf(actor: Actor, status: string, code: number | null, title: strin
 
 /** The conversation as the client shows it, with what this caller may do now. */
 export async function conversationView(db: Db, actor: Actor, c: Conversation, facts: ConversationFacts) {
-  const [contact, channel, team, messages, tags, lastIn] = await Promise.all([
+  const [contact, channel, team, messages, tags, lastIn, teams] = await Promise.all([
     getContact(db, c.orgId, c.contactId),
     getChannel(db, c.orgId, c.channelId),
     c.teamId ? getTeam(db, c.orgId, c.teamId) : null,
     listMessages(db, c.orgId, c.id),
     tagsOf(db, c.orgId, c.id),
     lastInboundAt(db, c),
+    slaTeams(db, c.orgId),
   ]);
   const [names, files] = await Promise.all([
-    userNames(db, c.orgId, [c.assigneeId, c.targetUserId, ...facts.participantIds, ...messages.map((m) => m.authorId)]),
+    userNames(db, c.orgId, [c.assigneeId, c.targetUserId, c.offeredTo, ...facts.participantIds, ...messages.map((m) => m.authorId)]),
     attachmentFacts(
       db,
       c.orgId,
@@ -46,6 +49,13 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     team: team ? { id: team.id, name: team.name, dispositionRequired: team.dispositionRequired, tagsAllowed: team.tagsAllowed } : null,
     assignee: person(c.assigneeId),
     targetUser: person(c.targetUserId),
+    // Automatic routing: offered to this person until offerExpiresAt (only they may take it meanwhile).
+    offeredTo: person(c.offeredTo),
+    offerExpiresAt: c.offerExpiresAt?.toISOString() ?? null,
+    // The service level running now: when the next agent answer is due, and whether it was missed.
+    sla: slaView(c, teams),
+    // Waiting on the customer (until a time when snoozed): set aside from the agent's active list.
+    pending: c.pendingSince ? { since: c.pendingSince.toISOString(), until: c.pendingUntil?.toISOString() ?? null } : null,
     participants: facts.participantIds.map((id) => person(id)).filter((p) => p !== null),
     tags,
     messages: messages.map((m) => ({
@@ -85,6 +95,11 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     closeReason: c.closeReason,
     dispositionId: c.dispositionId,
     rating: c.rating,
-    can: { write: mayWrite(facts, actor), claim: mayClaim(facts, actor), manage: mayManage(facts, actor) },
+    can: {
+      write: mayWrite(facts, actor),
+      claim: mayClaim(facts, actor) && (c.offeredTo === null || c.offeredTo === actor.id),
+      accept: c.offeredTo === actor.id,
+      manage: mayManage(facts, actor),
+    },
   };
 }

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { listMine, listQueue } from '../../db/queries/conversation-views.ts';
+import { slaTeams } from '../../db/queries/sla.ts';
+import { withSla } from '../floor/sla.ts';
 import { dispositions, tags } from '../../db/queries/config.ts';
 import { mayView } from '../domain/conversation-access.ts';
 import { fillCannedResponse } from '../commands/conversations/canned.ts';
-import { claimConversation } from '../commands/conversations/claim.ts';
+import { acceptOffer, claimConversation, declineOffer } from '../commands/conversations/claim.ts';
+import { resumePending, setPending } from '../commands/conversations/pending.ts';
 import { markConversationRead } from '../commands/conversations/read.ts';
 import { actorFor, loadVisible, type Actor } from '../commands/conversations/common.ts';
 import {
@@ -54,14 +57,18 @@ export const queueRouter = router({
     .input(z.object({ teamId: v.uuid.optional(), conversationIds: z.array(v.uuid).min(1).max(100).optional() }).optional())
     .query(async ({ ctx, input }) => {
       const a = await actor(ctx);
-      return listQueue(ctx.services.sql, {
-        orgId: a.orgId,
-        userId: a.id,
-        teamIds: a.teamIds,
-        all: a.role === 'admin',
-        teamId: input?.teamId,
-        conversationIds: input?.conversationIds,
-      });
+      const [rows, teams] = await Promise.all([
+        listQueue(ctx.services.sql, {
+          orgId: a.orgId,
+          userId: a.id,
+          teamIds: a.teamIds,
+          all: a.role === 'admin',
+          teamId: input?.teamId,
+          conversationIds: input?.conversationIds,
+        }),
+        slaTeams(ctx.services.sql, a.orgId),
+      ]);
+      return withSla(rows, teams);
     }),
 });
 
@@ -70,7 +77,13 @@ export const conversationsRouter = router({
   /** In service; `conversationIds` asks for just those rows (same rule; absent ones are not, or no longer, mine). */
   mine: authedProcedure
     .input(z.object({ conversationIds: z.array(v.uuid).min(1).max(100).optional() }).optional())
-    .query(({ ctx, input }) => listMine(ctx.services.sql, ctx.org.id, ctx.user.id, input?.conversationIds)),
+    .query(async ({ ctx, input }) => {
+      const [rows, teams] = await Promise.all([
+        listMine(ctx.services.sql, ctx.org.id, ctx.user.id, input?.conversationIds),
+        slaTeams(ctx.services.sql, ctx.org.id),
+      ]);
+      return withSla(rows, teams);
+    }),
   /** The caller has seen the conversation up to message `seq` (their unread counts drop). */
   markRead: authedProcedure
     .input(z.object({ conversationId: v.uuid, seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }))
@@ -83,6 +96,35 @@ export const conversationsRouter = router({
     const a = await actor(ctx);
     await claimConversation(ctx.services, a, input.conversationId);
     return view(ctx, a, input.conversationId);
+  }),
+  /** Automatic routing: takes the conversation offered to the caller (a claim; refused once the offer is gone). */
+  accept: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    await acceptOffer(ctx.services, a, input.conversationId);
+    return view(ctx, a, input.conversationId);
+  }),
+  /**
+   * Waiting on the customer: set aside until they write, or until `until` (snoozed); it comes back
+   * to the caller when available, else to the team's queue.
+   */
+  setPending: authedProcedure
+    .input(z.object({ conversationId: v.uuid, until: z.iso.datetime({ offset: true }).nullish() }))
+    .mutation(async ({ ctx, input }) => {
+      const a = await actor(ctx);
+      await setPending(ctx.services, a, { conversationId: input.conversationId, until: input.until ? new Date(input.until) : null });
+      return view(ctx, a, input.conversationId);
+    }),
+  /** Takes a pending conversation back into service now. */
+  resume: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    await resumePending(ctx.services, a, input.conversationId);
+    return view(ctx, a, input.conversationId);
+  }),
+  /** Automatic routing: gives the offer back; the conversation is offered to the next available agent. */
+  decline: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
+    const a = await actor(ctx);
+    await declineOffer(ctx.services, a, input.conversationId);
+    return { ok: true as const };
   }),
   send: authedProcedure
     .input(z.object({ conversationId: v.uuid, text: z.string().max(4096), clientMessageId, attachmentId: v.uuid.nullish() }))

@@ -66,6 +66,8 @@ export const eventsRouter = router({
       queue.wakeUp();
     });
     if (!slot) throw ctx.fail('TOO_MANY_REQUESTS', 'error.tooManyStreams');
+    // A live stream is a device of the agent (users.connected), on this process.
+    const leave = s.presence.connect(receiver.orgId, receiver.userId);
     // Subscribe before reading the cursor, so nothing falls between replay and live.
     const unsubscribe = s.bus.subscribe((e) => {
       if (e.orgId === receiver.orgId) queue.push(e);
@@ -118,6 +120,7 @@ export const eventsRouter = router({
       if (replaced) yield tracked(cursor.toString(), streamSignal('stream.replaced'));
     } finally {
       slot.release();
+      leave();
       clearInterval(recheck);
       signal?.removeEventListener('abort', onAbort);
       unsubscribe();

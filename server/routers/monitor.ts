@@ -46,7 +46,7 @@ export const monitorRouter = router({
     return {
       conversations: conversations.map(conversationView),
       agents: agents.map((a) => {
-        const view = agentView(a, now);
+        const view = agentView(a, now, org!);
         return {
           ...view,
           workHours: a.workHours,

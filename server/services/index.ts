@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Sql } from '../../db/sql.ts';
 import type { Env } from '../env.ts';
 import { EventBus } from '../events/bus.ts';
+import { Presence } from '../floor/presence.ts';
 import { JobQueue } from '../jobs/worker.ts';
 import type { Logger } from '../log.ts';
 import { IpLimiter } from './ip-limiter.ts';
@@ -26,6 +27,8 @@ export interface Services {
   redis: Redis | null;
   /** Started by the app after migrations (server/app.ts). */
   jobs: JobQueue;
+  /** This process's count of agents' live connections (server/floor/presence.ts); started and stopped by the app. */
+  presence: Presence;
   /** Set once the channel workers run (server/app.ts); wakes the inbound media fetcher. */
   mediaFetcher?: { wake(): void };
 }
@@ -50,6 +53,7 @@ export async function createServices(env: Env, sql: Sql, log: Logger): Promise<S
     eventStreams: new StreamCaps(env.STREAMS_PER_SESSION, env.EVENT_STREAMS_PER_IP),
     redis,
     jobs: new JobQueue(log),
+    presence: new Presence(sql, bus, log),
   };
 }
 

@@ -18,6 +18,18 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    slaBreaches: new client.Counter({
+      name: 'atende_sla_breaches_total',
+      help: 'Service-level targets missed (first response, next response), counted by the process whose sweep found them',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    offers: new client.Counter({
+      name: 'atende_routing_offers_total',
+      help: 'Automatic routing: offers made, and how they ended (accepted counts as claims do)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     eventStreams: new client.Gauge({
       name: 'atende_event_streams',
       help: 'Open events.stream subscriptions in this process',

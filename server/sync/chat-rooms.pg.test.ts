@@ -187,7 +187,7 @@ describe('group members change (SPEC §7)', () => {
         passwordHash: 'x',
       });
       await setUserTeams(app.db.sql, ids.orgId, u.id, [ids.teams.Support]);
-      await app.db.sql`UPDATE users SET status = 'online' WHERE id = ${u.id}`;
+      await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE id = ${u.id}`;
       extra.push(u.id);
     }
     const g = await as.ana!.chat.open.mutate({ userIds: [bruno, carla] });

@@ -39,7 +39,7 @@ export function useChatApp(): void {
     await setUserTeams(app.db.sql, ids.orgId, u.id, [backOffice.id]);
     doraId = u.id;
     dora = await app.login('dora@demo.test');
-    await app.db.sql`UPDATE users SET status = 'online' WHERE org_id = ${ids.orgId}`;
+    await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE org_id = ${ids.orgId}`;
   });
   afterAll(() => app?.stop());
 }

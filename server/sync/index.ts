@@ -83,16 +83,19 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
   // The user the session check just read, for the authorization of the same upgrade (one
   // query fewer per connect); re-checks of open sockets get a new identity and read afresh.
   const justAuthenticated = new WeakMap<SyncIdentity, User>();
+  // The upgrade an identity came with: its socket, once authorized, is a device of the agent.
+  const upgrades = new WeakMap<SyncIdentity, IncomingMessage>();
   return {
     isForeignOrigin: (req: IncomingMessage) => isForeignOrigin(req, s.env.APP_ORIGIN),
     async onAuthenticate(req) {
       const token = sessionTokenOf(req);
       const auth = token
-        ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS })
+        ? await validateSessionToken(s.sql, token, { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS }, s.bus)
         : null;
       if (!auth) return null;
       const who: SyncIdentity = { userId: auth.user.id, orgId: auth.organization.id, sessionId: auth.sessionId, name: auth.user.name };
       justAuthenticated.set(who, auth.user);
+      upgrades.set(who, req);
       return who;
     },
     async onAuthorize(who, doc) {
@@ -107,8 +110,18 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
         deactivated: false,
       };
       const access = await accessTo(s, doc, viewer);
+      if (!access) return null;
+      const req = upgrades.get(who);
+      if (req) {
+        // Counted from the upgrade's authorization until its socket closes (re-checks of open
+        // sockets come with a new identity and count nothing).
+        upgrades.delete(who);
+        const leave = s.presence.connect(who.orgId, who.userId);
+        req.socket.once('close', leave);
+        if (req.socket.destroyed) leave();
+      }
       // Presence is awareness only: never stored.
-      return access ? { orgId: who.orgId, access, persist: doc.kind !== 'presence' } : null;
+      return { orgId: who.orgId, access, persist: doc.kind !== 'presence' };
     },
     authorizeUpdate: (update) => (update.doc.kind === 'chat' ? chatUpdateRefusal(update) : null),
     store: {

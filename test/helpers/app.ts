@@ -28,6 +28,10 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
   const env = testEnv(db.url, dataDir, overrides);
   const log = createLogger(env.LOG_LEVEL);
   const app = await startApp(env, log, db.url, options);
+  // Tests make agents available by SQL or sign them in by API, with no live device: a long
+  // presence grace keeps them connected for a file's duration (the floor loop would otherwise
+  // turn them "no device" after the default 60 s). Presence tests set the grace they test.
+  await app.services.sql`UPDATE organizations SET presence_grace_seconds = 3600`;
   const client = (headers: Record<string, string> = {}) => createTestClient(app.url, headers);
   return {
     ...app,

@@ -39,7 +39,7 @@ export function useAppInBrowser(options: AppInBrowserOptions = {}): AppInBrowser
     app = await startTestApp(options.env);
     ids = await demoIds(app.db.sql);
     const people = options.people ?? 'english-online';
-    if (people === 'english-online') await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+    if (people === 'english-online') await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
     if (people === 'english') await app.db.sql`UPDATE users SET language = 'en'`;
   }, 240_000);
   afterAll(() => app?.stop());

@@ -65,5 +65,5 @@ export async function waitingConversation(app: TestApp, channel: Channel, from: 
 }
 
 export async function setOnline(sql: Sql, emails: string[]) {
-  await sql`UPDATE users SET status = 'online' WHERE email = ANY(${emails}::text[])`;
+  await sql`UPDATE users SET status = 'online', connected = true WHERE email = ANY(${emails}::text[])`;
 }

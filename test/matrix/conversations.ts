@@ -44,6 +44,40 @@ export const conversations: MatrixPart = {
       notParticipant: 'CONFLICT',
       crossOrg: 'NOT_FOUND',
     },
+    // Automatic routing: only the agent an offer is made to may accept or decline it.
+    'conversations.accept': {
+      access: 'authed',
+      type: 'mutation',
+      input: conv,
+      otherTeam: 'NOT_FOUND',
+      notParticipant: 'CONFLICT',
+      crossOrg: 'NOT_FOUND',
+    },
+    'conversations.decline': {
+      access: 'authed',
+      type: 'mutation',
+      input: conv,
+      otherTeam: 'NOT_FOUND',
+      notParticipant: 'CONFLICT',
+      crossOrg: 'NOT_FOUND',
+    },
+    // Waiting on the customer: the serving agent's (or an admin's) call.
+    'conversations.setPending': {
+      access: 'authed',
+      type: 'mutation',
+      input: conv,
+      otherTeam: 'NOT_FOUND',
+      notParticipant: 'FORBIDDEN',
+      crossOrg: 'NOT_FOUND',
+    },
+    'conversations.resume': {
+      access: 'authed',
+      type: 'mutation',
+      input: conv,
+      otherTeam: 'NOT_FOUND',
+      notParticipant: 'FORBIDDEN',
+      crossOrg: 'NOT_FOUND',
+    },
     'conversations.send': {
       access: 'authed',
       type: 'mutation',

@@ -126,7 +126,7 @@ describe('access matrix', () => {
     const ana = await app.login('ana@demo.test');
     const bruno = await app.login('bruno@demo.test');
     const carla = await app.login('carla@demo.test');
-    await app.db.sql`UPDATE users SET status = 'online'`;
+    await app.db.sql`UPDATE users SET status = 'online', connected = true`;
     for (const [path, c] of Object.entries(matrix)) {
       if (!c.otherTeam) continue;
       const input = withConversation(c.input?.(ids), sales.id);

@@ -175,6 +175,11 @@ export function AgentRow(props: {
       <td>
         <span class={`adm-badge adm-status-${a.status}`}>{tValue('status', a.status)}</span>{' '}
         <span class="adm-muted">{formatElapsed(a.statusChangedAt, props.now)}</span>
+        {/* Online by choice, but no device past the grace period: not available to customers. */}
+        <Show when={a.status === 'online' && !a.connected}>
+          {' '}
+          <span class="adm-badge adm-bad">{t('admin.monitor.noDevice')}</span>
+        </Show>
       </td>
       <td>
         <Show when={a.pause} fallback="—">

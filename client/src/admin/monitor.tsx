@@ -83,6 +83,9 @@ function Summary(props: { m: Monitor }) {
       <li>
         <strong>{agentCount('paused')}</strong> {t('status.paused')}
       </li>
+      <li>
+        <strong>{board.agents.filter((a) => a.available).length}</strong> {t('admin.monitor.available')}
+      </li>
       <li classList={{ 'adm-bad': board.agents.some((a) => a.pauseOverrun) }}>
         <strong>{board.agents.filter((a) => a.pauseOverrun).length}</strong> {t('admin.monitor.overruns')}
       </li>

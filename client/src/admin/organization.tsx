@@ -60,6 +60,7 @@ function OrgForm(props: { org: AdminOrg }) {
         brandColor: str(fd, 'brandColor'),
         customerLanguage: str(fd, 'customerLanguage') as (typeof LANGUAGES)[number],
         queueTimeoutMinutes: str(fd, 'queueTimeoutMinutes') === '' ? null : int(fd, 'queueTimeoutMinutes'),
+        presenceGraceSeconds: int(fd, 'presenceGraceSeconds'),
         autoCloseMessage: str(fd, 'autoCloseMessage'),
         clickToCallUrl: str(fd, 'clickToCallUrl') === '' ? null : str(fd, 'clickToCallUrl'),
       });
@@ -114,6 +115,16 @@ function OrgForm(props: { org: AdminOrg }) {
         min={1}
         max={60 * 24 * 30}
         hint={t('admin.org.queueTimeoutHint')}
+      />
+      <Input
+        label={t('admin.org.presenceGrace')}
+        name="presenceGraceSeconds"
+        type="number"
+        value={o.presenceGraceSeconds}
+        required
+        min={0}
+        max={3600}
+        hint={t('admin.org.presenceGraceHint')}
       />
       <Input
         label={t('admin.org.ratingWindow')}

@@ -25,7 +25,7 @@ export default function TeamsScreen() {
       columns={[
         { label: t('admin.name'), cell: (tm) => tm.name },
         { label: t('admin.teams.timeout'), cell: (tm) => formatMinutes(tm.queueTimeoutMinutes), class: 'adm-num' },
-        { label: t('admin.teams.queueMode'), cell: (tm) => t(`admin.teams.mode.${tm.queueMode}`) },
+        { label: t('admin.teams.routing'), cell: (tm) => t(`admin.teams.routing.${tm.routing}`) },
         {
           label: t('admin.teams.capacity'),
           cell: (tm) => (tm.maxPerAgent === null ? t('admin.teams.noLimit') : String(tm.maxPerAgent)),
@@ -73,8 +73,9 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         dispositionRequired: bool(fd, 'dispositionRequired'),
         internalChat: bool(fd, 'internalChat'),
         tagsAllowed: bool(fd, 'tagsAllowed'),
-        queueMode: str(fd, 'queueMode') as 'shared' | 'targeted',
+        routing: str(fd, 'routing') as 'pull' | 'auto',
         maxPerAgent: intOrNull(fd, 'maxPerAgent'),
+        acceptTimeoutSeconds: int(fd, 'acceptTimeoutSeconds'),
       };
       const members = all(fd, 'members');
       const saved = tm ? await trpc.admin.teams.update.mutate({ teamId: tm.id, ...fields }) : await trpc.admin.teams.create.mutate(fields);
@@ -108,10 +109,20 @@ function TeamForm(props: { team: AdminTeam | null; users: AdminUser[]; onDone: (
         onInput={(value) => setTimeoutMinutes(Number.parseInt(value, 10))}
       />
       <Select
-        label={t('admin.teams.queueMode')}
-        name="queueMode"
-        value={tm?.queueMode ?? 'shared'}
-        options={(['shared', 'targeted'] as const).map((m) => ({ value: m, label: t(`admin.teams.mode.${m}`) }))}
+        label={t('admin.teams.routing')}
+        name="routing"
+        value={tm?.routing ?? 'pull'}
+        options={(['pull', 'auto'] as const).map((m) => ({ value: m, label: t(`admin.teams.routing.${m}`) }))}
+      />
+      <Input
+        label={t('admin.teams.acceptTimeout')}
+        name="acceptTimeoutSeconds"
+        type="number"
+        value={tm?.acceptTimeoutSeconds ?? 60}
+        required
+        min={10}
+        max={3600}
+        hint={t('admin.teams.acceptTimeoutHint')}
       />
       <CapacityInput
         label={t('admin.teams.maxPerAgent')}

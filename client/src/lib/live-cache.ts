@@ -18,6 +18,8 @@ export type LiveEventLike = FlatEvent | StreamSignal;
 export interface QueueRowLike {
   id: string;
   waitingSince: string;
+  /** Returned to its queue (no answer, no device): before the others. */
+  headOfQueue?: boolean;
   team: { id: string } | null;
 }
 
@@ -27,6 +29,8 @@ const CONVERSATION_EVENTS: ReadonlySet<string> = new Set<ConversationEventType>(
   'conversation.updated',
   'conversation.participants',
   'conversation.left',
+  'conversation.returned',
+  'conversation.slaBreached',
   'message.created',
   'message.status',
 ]);
@@ -57,6 +61,12 @@ export function queueAction(event: LiveEventLike, cached: (id: string) => boolea
       return 'none';
     // A transfer took it away from the people it names (old team, agent, target): the server says whether I still see it.
     case 'conversation.left':
+      return cached(event.conversationId) ? 'fetch' : 'none';
+    // Its queue.changed (back in Waiting) says what the lists need.
+    case 'conversation.returned':
+      return 'none';
+    // A row turns "breached".
+    case 'conversation.slaBreached':
       return cached(event.conversationId) ? 'fetch' : 'none';
     case 'message.created':
       if (event.conversationStatus !== 'waiting') return 'remove';
@@ -156,8 +166,9 @@ export function contactAction(event: LiveEventLike): { contactId: string } | 'al
   return isConversationEvent(event.type) ? 'all' : 'none';
 }
 
-/** The server's order: oldest first (`queued_at`, then id). */
+/** The server's order: returned ones first, then oldest first (`queued_at`, then id). */
 function compareRows(a: QueueRowLike, b: QueueRowLike): number {
+  if (Boolean(a.headOfQueue) !== Boolean(b.headOfQueue)) return a.headOfQueue ? -1 : 1;
   if (a.waitingSince !== b.waitingSince) return a.waitingSince < b.waitingSince ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

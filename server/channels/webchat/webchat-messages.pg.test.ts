@@ -86,7 +86,7 @@ describe('a visitor and an agent talk', () => {
       expect((await v.messages()).filter((m) => m.notice === 'noOneAvailable')).toHaveLength(1);
     } finally {
       await app.db.sql`UPDATE channels SET no_one_available_message = ${channel.noOneAvailableMessage} WHERE id = ${channel.id}`;
-      await app.db.sql`UPDATE users SET status = 'online' WHERE id = ANY(${online.map((r) => r.id as string)}::uuid[])`;
+      await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE id = ANY(${online.map((r) => r.id as string)}::uuid[])`;
     }
   });
 

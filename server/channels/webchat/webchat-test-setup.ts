@@ -27,7 +27,7 @@ export function useWebchatApp(): void {
       { channels: { webchat: { deliveryPollMs: 100 } } },
     );
     ids = await demoIds(app.db.sql);
-    await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+    await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
     channel = await makeChannel(app.db.sql, ids, 'webchat');
   });
   afterAll(() => app?.stop());

@@ -22,7 +22,7 @@ let channel: Channel;
 beforeAll(async () => {
   ({ app, graph } = await startWhatsAppApp());
   ids = await demoIds(app.db.sql);
-  await app.db.sql`UPDATE users SET language = 'en', status = 'online'`;
+  await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
   // The environment-configured channel (the demo seed makes it; create it when absent).
   const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
   const id =

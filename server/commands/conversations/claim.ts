@@ -1,5 +1,6 @@
 import { audit } from '../../../db/queries/audit.ts';
 import { claimIfWaiting, getConversation, lockAgentLoad, type Conversation } from '../../../db/queries/conversations.ts';
+import { declineOffer as endOfferDeclined } from '../../../db/queries/routing.ts';
 import { getUser } from '../../../db/queries/users.ts';
 import type { Tx } from '../../../db/sql.ts';
 import { runTx } from '../../../db/sql.ts';
@@ -44,9 +45,49 @@ export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationI
     throw actor.fail('CONFLICT', 'conv.alreadyTaken', { name: taker?.name ?? '?' });
   }
   if (current.status === 'waiting' && !mayClaim(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notYourQueue');
+  if (current.status === 'waiting' && current.offeredTo && current.offeredTo !== actor.id) {
+    const offeredTo = await getUser(tx, actor.orgId, current.offeredTo);
+    throw actor.fail('CONFLICT', 'conv.offeredToOther', { name: offeredTo?.name ?? '?' });
+  }
   throw actor.fail('CONFLICT', current.status === 'closed' ? 'conv.closed' : 'conv.notWaiting');
 }
 
 export function claimConversation(s: Services, actor: Actor, conversationId: string): Promise<Conversation> {
   return runTx(s.sql, (tx) => claimInTx(s, tx, actor, conversationId));
+}
+
+/**
+ * Accepts the offer automatic routing made to this agent: a claim (same rules, events and
+ * audit) of a conversation that must still be offered to them — not one whose offer ran out,
+ * was declined or withdrawn meanwhile (the row is locked, so the check holds until commit).
+ */
+export function acceptOffer(s: Services, actor: Actor, conversationId: string): Promise<Conversation> {
+  return runTx(s.sql, async (tx) => {
+    const current = await getConversation(tx, actor.orgId, conversationId, true);
+    if (current && current.status === 'waiting' && current.offeredTo !== actor.id && mayView(await factsOf(tx, current), actor)) {
+      throw actor.fail('CONFLICT', 'conv.offerGone');
+    }
+    return claimInTx(s, tx, actor, conversationId);
+  });
+}
+
+/** Declines the offer made to this agent: it goes back to the queue, to be offered to someone else. */
+export function declineOffer(s: Services, actor: Actor, conversationId: string): Promise<Conversation> {
+  return runTx(s.sql, async (tx) => {
+    const declined = await endOfferDeclined(tx, actor.orgId, conversationId, actor.id);
+    if (!declined) {
+      const current = await getConversation(tx, actor.orgId, conversationId);
+      if (!current || !mayView(await factsOf(tx, current), actor)) throw actor.fail('NOT_FOUND', 'error.notFound');
+      throw actor.fail('CONFLICT', 'conv.offerGone');
+    }
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_offer_declined',
+      actorUserId: actor.id,
+      ip: actor.ip,
+      details: { conversationId },
+    });
+    await publishConversation(s, tx, declined, 'queue.changed');
+    return declined;
+  });
 }

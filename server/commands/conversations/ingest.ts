@@ -15,16 +15,20 @@ import {
 } from '../../../db/queries/conversations.ts';
 import { insertMessage, mergePayload, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
-import { teamHasAvailableAgent } from '../../../db/queries/teams.ts';
+import { getTeam, listTeams, teamAvailabilityFacts } from '../../../db/queries/teams.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
 import { isLanguage, translate, type Language } from '../../../i18n/index.ts';
 
 export const customerLanguage = (l: string): Language => (isLanguage(l) ? l : 'pt-BR');
+import { isAvailable } from '../../domain/availability.ts';
 import { chooseOption, renderMenu } from '../../domain/bot.ts';
 import { parseRating } from '../../domain/messages.ts';
 import type { Services } from '../../services/index.ts';
 import { publishConversation, publishMessage, queueBotMessage } from './common.ts';
 import { tellCustomer } from './notices.ts';
+import { arriveOutOfHours, closedLabel } from './hours.ts';
+import { isOpen } from '../../domain/business-hours.ts';
+import { bringBack } from '../../floor/returns.ts';
 
 /** What a channel adapter hands over after verifying and parsing an inbound message. */
 export interface InboundMessage {
@@ -48,18 +52,43 @@ export interface IngestResult {
 
 /**
  * Puts a conversation in a team's queue; tells a WhatsApp customer so when the organization
- * asks (notices.ts), and when nobody there is available.
+ * asks (notices.ts), and when nobody there is available. A customer `arriving` from the bot
+ * while the team is closed is told so instead, and waits for opening or is closed (hours.ts).
  */
-export async function queueInTeam(s: Services, tx: Tx, c: Conversation, channel: Channel, teamId: string): Promise<Conversation> {
+export async function queueInTeam(
+  s: Services,
+  tx: Tx,
+  c: Conversation,
+  channel: Channel,
+  teamId: string,
+  arriving = false,
+): Promise<Conversation> {
   let queued = await setWaiting(tx, c, teamId);
+  if (arriving) {
+    const [team, org] = await Promise.all([getTeam(tx, c.orgId, teamId), getOrganization(tx, c.orgId)]);
+    const closed = team && org ? await arriveOutOfHours(s, tx, queued, team, org) : null;
+    if (closed) {
+      if (closed.status === 'waiting') await publishConversation(s, tx, closed, 'queue.changed');
+      return closed;
+    }
+  }
   await tellCustomer(s, tx, queued, 'queued', channel);
-  if (!(await teamHasAvailableAgent(tx, c.orgId, teamId))) {
+  if (!(await teamAvailabilityFacts(tx, c.orgId, teamId)).some((f) => isAvailable(f, new Date()))) {
     if (await queueBotMessage(s, tx, queued, channel.noOneAvailableMessage, 'text', { notice: 'no_one_available' })) {
       queued = await markNoOneNotified(tx, queued);
     }
   }
   await publishConversation(s, tx, queued, 'queue.changed');
   return queued;
+}
+
+/** The menu, with the teams closed now marked so (in the customer language). */
+async function menuOf(tx: Tx, channel: Channel): Promise<string> {
+  const [teams, org] = await Promise.all([listTeams(tx, channel.orgId), getOrganization(tx, channel.orgId)]);
+  const now = new Date();
+  const closed = new Set(teams.filter((t) => !isOpen(t.businessHours, now, org!.timeZone)).map((t) => t.id));
+  const options = channel.botOptions.map((o) => (closed.has(o.teamId) ? { ...o, label: closedLabel(o.label, org!.customerLanguage) } : o));
+  return renderMenu(channel.botGreeting, options);
 }
 
 /** The bot's turn after a customer message in state `bot`. */
@@ -71,10 +100,10 @@ async function botTurn(s: Services, tx: Tx, c: Conversation, channel: Channel, t
     await publishConversation(s, tx, rows, 'queue.changed');
     return rows;
   }
-  if (options.length === 1) return queueInTeam(s, tx, c, channel, options[0]!.teamId);
+  if (options.length === 1) return queueInTeam(s, tx, c, channel, options[0]!.teamId, true);
   const choice = text === null ? null : chooseOption(text, options);
-  if (choice) return queueInTeam(s, tx, c, channel, choice.teamId);
-  const menu = renderMenu(channel.botGreeting, options);
+  if (choice) return queueInTeam(s, tx, c, channel, choice.teamId, true);
+  const menu = await menuOf(tx, channel);
   const repeat = text === null || !channel.botInvalidMessage ? menu : `${channel.botInvalidMessage}\n${menu}`;
   await queueBotMessage(s, tx, c, repeat);
   return countBotPrompt(tx, c);
@@ -158,6 +187,8 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
     }
     conversation = await recordInbound(tx, conversation, m.sentAt);
     await publishMessage(s, tx, conversation, message);
+    // It was waiting on the customer: they wrote, so it comes back (to its agent, or the queue).
+    if (conversation.pendingSince) conversation = await bringBack(s, tx, conversation);
     if (conversation.status === 'bot') {
       conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
       // The customer's answer to the menu ("1"): the Waiting list shows their earlier words

@@ -26,9 +26,10 @@ function formatRating(average: number): string {
 
 /**
  * Agents (SPEC §4, §7): the organization's agents with online / paused / offline (the
- * server's record, live through `user.status` events) and whether they are connected right
- * now (awareness of `presence:<orgId>`), their teams and rating; internal chat with unread
- * counts; the room on `/chat/:roomId`.
+ * server's record, live through `user.status` events), "no device" for an online agent the
+ * server counts without a device (`connected`, live through `user.presence`), and whether
+ * they are connected right now (awareness of `presence:<orgId>`), their teams and rating;
+ * internal chat with unread counts; the room on `/chat/:roomId`.
  */
 export default function AgentsPage() {
   useTitle('chat.agentsTitle');
@@ -254,6 +255,10 @@ function AgentRow(props: {
                 </Show>
               </span>
             )}
+          </Show>
+          {/* The server's view (any process, with the grace period): online but no device → not available. */}
+          <Show when={a().status === 'online' && !a().connected}>
+            <strong class="agent-no-device">{t('chat.noDevice')}</strong>
           </Show>
           <span class="agent-connected">{props.connected ? t('chat.connected') : t('chat.notConnected')}</span>
         </div>

@@ -9,6 +9,7 @@ import type { Me } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { claiming } from '../queue/claim.ts';
 import { shortTime } from '../queue/format.ts';
+import OfferBar from '../queue/offer-bar.tsx';
 import type { ConversationView } from '../queue/types.ts';
 import { PhoneIcon } from './icons.tsx';
 import type { Person } from './people.ts';
@@ -105,6 +106,8 @@ export default function ConversationHeader(props: {
           <span class="visually-hidden">{t('conversation.details')}</span>
         </button>
       </div>
+      {/* Automatic routing: Accept / Decline of an offer to me, or who it is offered to (phones too). */}
+      <OfferBar view={v()} />
       <div class="cv-details" id={detailsId}>
         <dl class="cv-facts">
           <div>
@@ -158,7 +161,8 @@ export default function ConversationHeader(props: {
         </div>
       </div>
       <div class="cv-actions" role="toolbar" aria-label={t('conversation.actions')}>
-        <Show when={v().can.claim}>
+        {/* Offered to me: the offer line's Accept takes it (with the time left and Decline). */}
+        <Show when={v().can.claim && !v().can.accept}>
           <button
             type="button"
             class="primary"

@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { ChannelTag, UnreadCount } from '../queue/badges.tsx';
+import { ChannelTag, OfferBadge, UnreadCount } from '../queue/badges.tsx';
+import { offeredToMe, waitingOrder } from '../queue/offers.ts';
 import { useMediaQuery } from '../shell/narrow.ts';
 import { A } from '@solidjs/router';
 import { useQuery } from '@tanstack/solid-query';
@@ -41,12 +42,8 @@ export default function ConversationList(props: { activeId: string }) {
   // Opened from Waiting (peeking), the list shows Waiting; otherwise my conversations.
   const [tab, setTab] = createSignal<'mine' | 'waiting'>(waiting.data?.some((c) => c.id === props.activeId) ? 'waiting' : 'mine');
   const mineUnread = () => (mine.data ?? []).reduce((sum, c) => sum + (c.unread ?? 0), 0);
-  // Transferred to me first, then oldest first (as on the Waiting page).
-  const waitingRows = createMemo(() => {
-    const list = waiting.data ?? [];
-    const id = meId();
-    return [...list.filter((c) => c.targetUserId === id), ...list.filter((c) => c.targetUserId !== id)];
-  });
+  // Offered to me, then transferred to me, then oldest first (as on the Waiting page).
+  const waitingRows = createMemo(() => waitingOrder(waiting.data ?? [], meId()));
 
   return (
     <nav class="cv-list" aria-label={t('conversation.list.label')}>
@@ -75,7 +72,15 @@ export default function ConversationList(props: { activeId: string }) {
               <Show when={waitingRows().length > 0} fallback={<p class="cv-list-empty">{t('queue.emptyWaiting')}</p>}>
                 <ul class="qp-mine compact" aria-label={t('queue.waitingList')}>
                   <For each={waitingRows().slice(0, WAITING_SHOWN)}>
-                    {(c) => <WaitingItem item={c} now={now()} active={c.id === props.activeId} targeted={c.targetUserId === meId()} />}
+                    {(c) => (
+                      <WaitingItem
+                        item={c}
+                        now={now()}
+                        meId={meId()}
+                        active={c.id === props.activeId}
+                        targeted={c.targetUserId === meId() || offeredToMe(c, meId())}
+                      />
+                    )}
                   </For>
                 </ul>
                 <Show when={waitingRows().length > WAITING_SHOWN}>
@@ -92,7 +97,7 @@ export default function ConversationList(props: { activeId: string }) {
   );
 }
 
-function WaitingItem(props: { item: QueueItem; now: number; active: boolean; targeted: boolean }) {
+function WaitingItem(props: { item: QueueItem; now: number; meId: string; active: boolean; targeted: boolean }) {
   const c = () => props.item;
   const unread = () => c().unread ?? 0;
   const last = () => {
@@ -115,9 +120,10 @@ function WaitingItem(props: { item: QueueItem; now: number; active: boolean; tar
         </span>
         <span class="qp-mine-last">{last()}</span>
         <span class="qp-mine-foot">
-          <Show when={props.targeted}>
+          <Show when={c().targetUserId === props.meId}>
             <span class="qp-badge">{t('queue.transferredToYou')}</span>
           </Show>
+          <OfferBadge item={c()} meId={props.meId} now={props.now} />
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
             {formatElapsed(c().waitingSince, props.now)}

@@ -1,5 +1,7 @@
-import { Show } from 'solid-js';
+import { Match, Show, Switch } from 'solid-js';
 import { t, tValue } from '../../i18n.ts';
+import { formatCountdown } from '../../lib/format.ts';
+import { offeredToMe, offerTimeLeft, type OfferLike } from './offers.ts';
 
 /** The channel's kind as a small tag (WhatsApp, Web chat), its name on hover. */
 export function ChannelTag(props: { channel: { kind: string; name: string } }) {
@@ -18,5 +20,30 @@ export function UnreadCount(props: { count: number }) {
         {props.count > 99 ? '99+' : props.count}
       </span>
     </Show>
+  );
+}
+
+/**
+ * Automatic routing's offer on a waiting row: "Assigned to you" and the time left to accept
+ * (ticking with `now`), or "Offered to Ana" when it is a colleague's; nothing without an offer.
+ * `compact` (a phone's row): the countdown alone, in the badge's colours ("Assigned to you"
+ * stays for screen readers), and no colleague's badge (the row says it in its actions line).
+ */
+export function OfferBadge(props: { item: OfferLike; meId: string; now: number; compact?: boolean }) {
+  return (
+    <Switch>
+      <Match when={offeredToMe(props.item, props.meId)}>
+        <span classList={{ 'qp-badge': !props.compact, 'qp-offer': true, 'visually-hidden': !!props.compact }}>
+          {t('queue.assignedToYou')}
+        </span>
+        <span class="qp-countdown" classList={{ 'qp-countdown-pill': !!props.compact }} role="timer" title={t('queue.offerTimeLeft')}>
+          <span class="visually-hidden">{t('queue.offerTimeLeft')} </span>
+          {formatCountdown(offerTimeLeft(props.item.offerExpiresAt, props.now))}
+        </span>
+      </Match>
+      <Match when={!props.compact && props.item.offeredTo}>
+        {(to) => <span class="qp-badge qp-offered">{t('queue.offeredTo', { name: to().name })}</span>}
+      </Match>
+    </Switch>
   );
 }

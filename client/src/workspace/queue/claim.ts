@@ -16,12 +16,13 @@ export const dismissClaimRefusal = () => setClaimRefusal(null);
  * Optimistic claim (issue 6, "Fast"): the item leaves Waiting and the agent is taken to the
  * conversation at once; the server decides (exactly one winner). A refusal puts the item
  * back, returns to Waiting when the claim started there, and shows the server's sentence
- * ("already taken by …").
+ * ("already taken by …"). `accept`: the same for an offer of automatic routing made to me
+ * (`conversations.accept`, refused once the offer is no longer mine).
  */
 export async function claimConversation(
   queryClient: QueryClient,
   conversationId: string,
-  opts: { navigate?: (to: string) => void; from: 'queue' | 'conversation'; onPath?: () => string },
+  opts: { navigate?: (to: string) => void; from: 'queue' | 'conversation'; onPath?: () => string; accept?: boolean },
 ): Promise<boolean> {
   if (claiming().has(conversationId)) return false;
   setClaimRefusal(null);
@@ -31,7 +32,9 @@ export async function claimConversation(
   queryClient.setQueriesData<QueueItem[]>({ queryKey: keys.queue }, (list) => list?.filter((c) => c.id !== conversationId));
   if (opts.from === 'queue') opts.navigate?.(`/conversations/${conversationId}`);
   try {
-    const view = await trpc.conversations.claim.mutate({ conversationId });
+    const view = opts.accept
+      ? await trpc.conversations.accept.mutate({ conversationId })
+      : await trpc.conversations.claim.mutate({ conversationId });
     queryClient.setQueryData(keys.conversation(conversationId), view);
     focusComposer(conversationId);
     return true;
@@ -50,6 +53,42 @@ export async function claimConversation(
     });
     // Waiting needs no refetch: the item left it here, and the claim's live event confirms it.
     void queryClient.invalidateQueries({ queryKey: keys.mine });
+    void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
+  }
+}
+
+/** Conversations this tab is declining right now (their Accept / Decline wait for the answer). */
+const [declining, setDeclining] = createSignal<ReadonlySet<string>>(new Set());
+export { declining };
+
+/**
+ * Declines an offer made to me: at once the row is no longer offered to me (it stays in
+ * Waiting, for the next agent the server offers it to; its event brings the new state). A
+ * refusal (the offer had already ended) puts the row back and shows the server's sentence.
+ */
+export async function declineOffer(queryClient: QueryClient, conversationId: string): Promise<boolean> {
+  if (declining().has(conversationId) || claiming().has(conversationId)) return false;
+  setClaimRefusal(null);
+  setDeclining((s) => new Set([...s, conversationId]));
+  await queryClient.cancelQueries({ queryKey: keys.queue });
+  const snapshot = queryClient.getQueriesData<QueueItem[]>({ queryKey: keys.queue });
+  queryClient.setQueriesData<QueueItem[]>({ queryKey: keys.queue }, (list) =>
+    list?.map((c) => (c.id === conversationId ? { ...c, offeredTo: null, offerExpiresAt: null } : c)),
+  );
+  try {
+    await trpc.conversations.decline.mutate({ conversationId });
+    return true;
+  } catch (error) {
+    for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
+    void queryClient.invalidateQueries({ queryKey: keys.queue });
+    setClaimRefusal({ conversationId, message: errorMessage(error) });
+    return false;
+  } finally {
+    setDeclining((s) => {
+      const next = new Set(s);
+      next.delete(conversationId);
+      return next;
+    });
     void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
   }
 }

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, Index, on, Show, type Accessor } from 'solid-js';
+import { createEffect, createSignal, Index, Match, on, Show, Switch, type Accessor } from 'solid-js';
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { t, tValue } from '../../i18n.ts';
 import { contactLabel } from '../../lib/contact.ts';
@@ -6,7 +6,8 @@ import { dismissHandlers } from '../../lib/dismiss.ts';
 import { useNarrow } from '../shell/narrow.ts';
 import { formatElapsed } from '../../lib/format.ts';
 import type { QueueItem } from './types.ts';
-import { ChannelTag, UnreadCount } from './badges.tsx';
+import { ChannelTag, OfferBadge, UnreadCount } from './badges.tsx';
+import { offeredToMe, offeredToOther } from './offers.ts';
 import './queue.css';
 import './mine.css';
 
@@ -23,7 +24,12 @@ export interface QueueListProps {
   now: Accessor<number>;
   meId: string;
   claiming: (id: string) => boolean;
+  /** Declining an offer made to me (its Accept / Decline wait). */
+  declining: (id: string) => boolean;
   onClaim: (item: QueueItem) => void;
+  /** Accepts the offer automatic routing made to me (a claim of it). */
+  onAccept: (item: QueueItem) => void;
+  onDecline: (item: QueueItem) => void;
   onTransfer: (item: QueueItem) => void;
 }
 
@@ -139,9 +145,13 @@ export default function QueueList(props: QueueListProps) {
                   moreOpen={more()?.id === item().id}
                   onMore={() => openMore(item())}
                   now={props.now}
+                  meId={props.meId}
                   targeted={item().targetUserId === props.meId}
                   claiming={props.claiming(item().id)}
+                  declining={props.declining(item().id)}
                   onClaim={() => props.onClaim(item())}
+                  onAccept={() => props.onAccept(item())}
+                  onDecline={() => props.onDecline(item())}
                   onTransfer={() => props.onTransfer(item())}
                 />
               )}
@@ -153,6 +163,7 @@ export default function QueueList(props: QueueListProps) {
         {(item) => (
           <MoreSheet
             item={item()}
+            peek={offeredToMe(item(), props.meId)}
             onClose={closeMore}
             onTransfer={() => {
               const target = item();
@@ -171,7 +182,7 @@ export default function QueueList(props: QueueListProps) {
  * A phone row's other actions as a bottom sheet (modal <dialog>): focus moves in, Tab stays
  * inside, Escape, the Close button or a tap outside closes it and focus goes back to More.
  */
-function MoreSheet(props: { item: QueueItem; onClose: () => void; onTransfer: () => void }) {
+function MoreSheet(props: { item: QueueItem; peek: boolean; onClose: () => void; onTransfer: () => void }) {
   let dialog!: HTMLDialogElement;
   const c = () => props.item;
   const titleId = `qp-more-title-${c().id}`;
@@ -195,6 +206,14 @@ function MoreSheet(props: { item: QueueItem; onClose: () => void; onTransfer: ()
         {t('queue.moreTitle', { name: contactLabel(c().contact) })}
       </h2>
       <ul class="qp-sheet-actions">
+        {/* An offer's row has Accept and Decline in place of Claim and Peek: Peek is here. */}
+        <Show when={props.peek}>
+          <li>
+            <a class="qp-sheet-action" href={`/conversations/${c().id}`}>
+              {t('queue.peek')}
+            </a>
+          </li>
+        </Show>
         <Show when={c().channel.kind === 'whatsapp'}>
           <li>
             <a class="qp-sheet-action" href={`/conversations/${c().id}?template=1`}>
@@ -237,12 +256,20 @@ function WaitingRow(props: {
   moreOpen: boolean;
   onMore: () => void;
   now: Accessor<number>;
+  meId: string;
   targeted: boolean;
   claiming: boolean;
+  declining: boolean;
   onClaim: () => void;
+  onAccept: () => void;
+  onDecline: () => void;
   onTransfer: () => void;
 }) {
   const c = () => props.item;
+  const offerMine = () => offeredToMe(c(), props.meId);
+  // Being offered to a colleague: only they may take it for now (the server refuses a claim).
+  const offerOther = () => offeredToOther(c(), props.meId);
+  const contactId = () => `qp-contact-${c().id}`;
   const last = () => {
     const m = c().lastMessage;
     if (!m) return t('queue.noMessage');
@@ -251,7 +278,7 @@ function WaitingRow(props: {
   return (
     <li
       class="qp-row"
-      classList={{ targeted: props.targeted }}
+      classList={{ targeted: props.targeted || offerMine() }}
       style={{ transform: `translateY(${props.top}px)`, height: `${props.height}px` }}
       aria-label={contactLabel(c().contact)}
       data-id={c().id}
@@ -262,10 +289,13 @@ function WaitingRow(props: {
       <div class="qp-main">
         <div class="qp-line">
           <ChannelTag channel={c().channel} />
-          <strong class="qp-contact">{contactLabel(c().contact)}</strong>
+          <strong class="qp-contact" id={contactId()}>
+            {contactLabel(c().contact)}
+          </strong>
           <Show when={props.targeted}>
             <span class="qp-badge">{t('queue.transferredToYou')}</span>
           </Show>
+          <OfferBadge item={c()} meId={props.meId} now={props.now()} compact={props.narrow} />
           {/* The customer's messages I have not seen (all of them until I open it). */}
           <UnreadCount count={c().unread ?? 0} />
           <span class="qp-wait" title={t('queue.waitingSince')}>
@@ -280,12 +310,44 @@ function WaitingRow(props: {
       </div>
       {/* Plain links: the router navigates same-origin links itself (cheaper than <A> per row). */}
       <div class="qp-actions">
-        <button type="button" class="primary" data-shortcut="claim" disabled={props.claiming} onClick={() => props.onClaim()}>
-          {t('queue.claim')}
-        </button>
-        <a class="qp-action" href={`/conversations/${c().id}`}>
-          {t('queue.peek')}
-        </a>
+        <Switch>
+          <Match when={offerMine()}>
+            {/* The offer made to me: Accept is a claim of it ("c" presses it too). */}
+            <button
+              type="button"
+              class="primary"
+              data-shortcut="claim"
+              aria-describedby={contactId()}
+              disabled={props.claiming || props.declining}
+              onClick={() => props.onAccept()}
+            >
+              {t('queue.accept')}
+            </button>
+            <button
+              type="button"
+              class="qp-action"
+              aria-describedby={contactId()}
+              disabled={props.claiming || props.declining}
+              onClick={() => props.onDecline()}
+            >
+              {t('queue.decline')}
+            </button>
+          </Match>
+          <Match when={!offerOther()}>
+            <button type="button" class="primary" data-shortcut="claim" disabled={props.claiming} onClick={() => props.onClaim()}>
+              {t('queue.claim')}
+            </button>
+          </Match>
+          {/* A phone's first line has no room for it: who it is offered to takes Claim's place. */}
+          <Match when={props.narrow && c().offeredTo}>
+            {(to) => <span class="qp-offered-note">{t('queue.offeredTo', { name: to().name })}</span>}
+          </Match>
+        </Switch>
+        <Show when={!(offerMine() && props.narrow)}>
+          <a class="qp-action" href={`/conversations/${c().id}`}>
+            {t('queue.peek')}
+          </a>
+        </Show>
         <Show
           when={!props.narrow}
           fallback={

@@ -7,7 +7,8 @@ import { timeZoneOf } from '../../lib/format.ts';
 import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import TransferDialog from '../conversation/transfer-dialog.tsx';
-import { claimConversation, claiming, claimRefusal, dismissClaimRefusal } from './claim.ts';
+import { claimConversation, claiming, claimRefusal, declineOffer, declining, dismissClaimRefusal } from './claim.ts';
+import { waitingOrder } from './offers.ts';
 import { useNow } from '../../lib/clock.ts';
 import MineList from './mine-list.tsx';
 import QueueList from './queue-list.tsx';
@@ -36,15 +37,16 @@ export default function QueuePage() {
   const [transferring, setTransferring] = createSignal<QueueItem | null>(null);
 
   const meId = () => me.data?.user.id ?? '';
-  // Conversations transferred to me first, then oldest first (the server's order).
-  const items = createMemo(() => {
-    const list = waiting.data ?? [];
-    const id = meId();
-    return [...list.filter((c) => c.targetUserId === id), ...list.filter((c) => c.targetUserId !== id)];
-  });
+  // Offered to me first, then transferred to me, then oldest first (the server's order).
+  const items = createMemo(() => waitingOrder(waiting.data ?? [], meId()));
 
-  const claim = (item: QueueItem) =>
-    void claimConversation(queryClient, item.id, { from: 'queue', navigate: (to) => navigate(to), onPath: () => window.location.pathname });
+  const claim = (item: QueueItem, accept = false) =>
+    void claimConversation(queryClient, item.id, {
+      from: 'queue',
+      navigate: (to) => navigate(to),
+      onPath: () => window.location.pathname,
+      accept,
+    });
 
   return (
     <main class="qp">
@@ -93,7 +95,10 @@ export default function QueuePage() {
                 now={now}
                 meId={meId()}
                 claiming={(id) => claiming().has(id)}
-                onClaim={claim}
+                declining={(id) => declining().has(id)}
+                onClaim={(item) => claim(item)}
+                onAccept={(item) => claim(item, true)}
+                onDecline={(item) => void declineOffer(queryClient, item.id)}
                 onTransfer={(item) => setTransferring(item)}
               />
             </Show>

@@ -11,6 +11,8 @@ import { notificationsOn } from './notify-setting.ts';
  * a short Web Lock lets only one of them ring.
  */
 let audio: AudioContext | null = null;
+/** When this tab last rang for a conversation entering Waiting (its offer, a moment later, rings no second time). */
+const chimedFor = new Map<string, number>();
 
 /** Browsers start audio only after a gesture: the first click of the page unlocks it. */
 export function unlockAudio(): void {
@@ -125,6 +127,8 @@ export function startAlerts(options: AlertOptions): () => void {
     if (alert.kind === 'waiting') {
       const team = alert.team;
       once(`atende:${options.userId}:alert:waiting:${conversationId}:${team.id}`, async () => {
+        for (const [id, at] of chimedFor) if (Date.now() - at > 5_000) chimedFor.delete(id);
+        chimedFor.set(conversationId, Date.now());
         if (options.sound()) chime();
         show(t('shell.alert.waitingTitle'), t('shell.alert.waitingBody', { team: team.name }), `waiting:${conversationId}`, open);
       });
@@ -145,5 +149,25 @@ export function startAlerts(options: AlertOptions): () => void {
         open,
       );
     });
+  });
+}
+
+/**
+ * A new offer of automatic routing to me (queue/offers.ts `watchOffers` spots it in Waiting):
+ * the chime (unless this tab rang for the conversation just before) and a notification that
+ * replaces the conversation's "waiting" one. `key` names the offer (conversation and deadline).
+ */
+export function alertOffer(
+  options: Pick<AlertOptions, 'userId' | 'sound' | 'open'>,
+  offer: { conversationId: string; key: string; contact: string },
+): void {
+  const { conversationId } = offer;
+  once(`atende:${options.userId}:alert:offer:${offer.key}`, async () => {
+    const rang = chimedFor.get(conversationId);
+    chimedFor.delete(conversationId);
+    if (options.sound() && !(rang && Date.now() - rang < 5_000)) chime();
+    show(t('queue.offerAlertTitle'), t('queue.offerAlertBody', { contact: offer.contact }), `waiting:${conversationId}`, () =>
+      options.open(conversationId),
+    );
   });
 }

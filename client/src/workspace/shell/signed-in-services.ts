@@ -5,7 +5,10 @@ import { keys } from '../../lib/keys.ts';
 import { startShortcuts } from '../../lib/shortcuts.ts';
 import { startOutbox } from '../../offline/outbox.ts';
 import { meQuery } from '../../session.ts';
-import { startAlerts, unlockAudio } from './alerts.ts';
+import { contactLabel } from '../../lib/contact.ts';
+import { offerKey, watchOffers } from '../queue/offers.ts';
+import type { QueueItem } from '../queue/types.ts';
+import { alertOffer, startAlerts, unlockAudio } from './alerts.ts';
 import { useUnreadTitle } from './conversation-counts.ts';
 import { loadNotificationSetting } from './notify-setting.ts';
 
@@ -24,12 +27,17 @@ export function useSignedInServices(openHelp: () => void): void {
       if (!id) return;
       loadNotificationSetting(id);
       const stopOutbox = startOutbox(id);
-      const stopAlerts = startAlerts({
+      const alertOptions = {
         userId: id,
         teams: () => me.data?.teams ?? [],
         sound: () => me.data?.user.soundAlerts ?? false,
-        open: (conversationId) => navigate(`/conversations/${conversationId}`),
-      });
+        open: (conversationId: string) => navigate(`/conversations/${conversationId}`),
+      };
+      const stopAlerts = startAlerts(alertOptions);
+      // An offer of automatic routing to me counts as a new conversation in Waiting (queue/offers.ts).
+      const stopOffers = watchOffers<QueueItem>(queryClient, [...keys.queue, null], id, (offer) =>
+        alertOffer(alertOptions, { conversationId: offer.id, key: offerKey(offer), contact: contactLabel(offer.contact) }),
+      );
       // Presence ("connected now" in the agents list): loaded on demand, yjs stays out of the first load.
       let leavePresence: (() => void) | undefined;
       let gone = false;
@@ -41,6 +49,7 @@ export function useSignedInServices(openHelp: () => void): void {
         gone = true;
         leavePresence?.();
         stopAlerts();
+        stopOffers();
         stopOutbox();
       });
     }),

@@ -1,0 +1,61 @@
+import type { EventType } from '../../shared/events.ts';
+import { Pump } from '../jobs/pump.ts';
+import type { Services } from '../services/index.ts';
+import { sweepPresence } from './presence.ts';
+import { sweepReturns, sweepSnoozes } from './returns.ts';
+import { routeAll, sweepOffers } from './routing.ts';
+import { sweepSla } from './sla.ts';
+
+/** Events after which a routing pass may find something to do: a queue, a free place, an agent. */
+const WAKING: ReadonlySet<EventType> = new Set<EventType>([
+  'queue.changed',
+  'conversation.updated',
+  'conversation.left',
+  'user.status',
+  'user.presence',
+  'user.updated',
+  'user.deactivated',
+  'team.updated',
+  'org.updated',
+]);
+
+export interface FloorOptions {
+  /** How often the loop runs without being woken (offer timeouts, presence grace). */
+  tickMs?: number;
+  /** false: no loop in this process (tests that drive routing step by step). */
+  loop?: boolean;
+}
+
+/**
+ * The floor loop, one per process: sweeps presence (no device after the grace), ends stale
+ * offers, returns what the teams' no-answer and absence rules say, brings back snoozed
+ * conversations, marks missed service levels, and routes waiting conversations of automatic
+ * teams; woken by the events that can change the outcome, and every `tickMs` (for timeouts).
+ * Several processes run it at once; the database's locks make them agree.
+ */
+export function startFloor(s: Services, options: FloorOptions = {}): { wake(): void; stop(): Promise<void> } {
+  if (options.loop === false) return { wake: () => {}, stop: async () => {} };
+  const pump = new Pump(
+    async () => {
+      const now = new Date();
+      await sweepPresence(s, now);
+      await sweepOffers(s, now);
+      await sweepReturns(s, now);
+      await sweepSnoozes(s, now);
+      await sweepSla(s, now);
+      await routeAll(s, now);
+    },
+    (err) => s.log.error({ err }, 'floor cycle failed; the next one retries'),
+  );
+  const unsubscribe = s.bus.subscribe((e) => {
+    if (WAKING.has(e.type)) pump.wake();
+  });
+  pump.start(options.tickMs ?? 2_000);
+  return {
+    wake: () => pump.wake(),
+    async stop() {
+      unsubscribe();
+      await pump.stop();
+    },
+  };
+}
