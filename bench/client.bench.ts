@@ -40,7 +40,7 @@ const bench: BenchFile = {
       try {
         const ids = await demoIds(sql);
         const channel = await makeChannel(sql, ids, 'webchat');
-        await sql`UPDATE users SET language = 'en', status = 'online'`;
+        await sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
         await seedWaiting(sql, ids.orgId, ids.teams.Support!, channel.id, WAITING);
         const ana = createTestClient(app.url);
         await ana.auth.login.mutate({ email: 'ana@demo.test', password: 'atende-demo' });

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopper } from '../sync/processes.ts';
 import type { FromApp, ToApp } from './routing-app.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,13 +61,7 @@ export function startAppProcess(name: string, env: Record<string, string>, inFli
     pending.clear();
   });
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopper(child, exited);
 
   return new Promise<AppProcess>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -158,13 +158,7 @@ export function startServerProcess(options: {
     }
   });
 
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = stopper(child, exited);
 
   return new Promise<ServerProcess>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -198,4 +192,15 @@ export function startServerProcess(options: {
       });
     };
   });
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL after 15 s; resolves once it has exited. */
+export function stopper(child: ChildProcess, exited: Promise<unknown>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
 }

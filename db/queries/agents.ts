@@ -35,6 +35,8 @@ export interface AgentState {
   pause: RunningPause | null;
   ratingAverage: number | null;
   ratingCount: number;
+  /** The agent's own capacity (null: the team's). */
+  maxConversations: number | null;
 }
 
 const PAUSE_TYPE_COLUMNS = `id, name, max_minutes, earliest_time, active`;
@@ -114,7 +116,7 @@ export async function setStatusAt(db: Db, orgId: string, userId: string, status:
  */
 export async function listAgentStates(db: Db, orgId: string, userId?: string): Promise<AgentState[]> {
   const rows = await db`
-    SELECT u.id, u.name, u.codename, u.role, u.status, u.status_changed_at, u.connected, u.photo_attachment_id, u.time_zone, u.work_hours,
+    SELECT u.id, u.name, u.codename, u.role, u.status, u.status_changed_at, u.connected, u.photo_attachment_id, u.time_zone, u.work_hours, u.max_conversations,
       coalesce((SELECT json_agg(m.team_id ORDER BY m.team_id) FROM team_members m WHERE m.org_id = u.org_id AND m.user_id = u.id), '[]') AS team_ids,
       p.id AS pause_id, p.pause_type_id, t.name AS pause_name, p.started_at, p.ends_by, p.overrun_flagged_at,
       r.rating_average, r.rating_count
@@ -151,5 +153,6 @@ export async function listAgentStates(db: Db, orgId: string, userId?: string): P
       : null,
     ratingAverage: (r.rating_average as number | null) ?? null,
     ratingCount: r.rating_count as number,
+    maxConversations: (r.max_conversations as number | null) ?? null,
   }));
 }

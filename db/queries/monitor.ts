@@ -16,12 +16,21 @@ export interface OpenConversation {
   lastActivityAt: Date;
   /** When the timers will close it if nothing happens (null: no timer applies). */
   autoCloseAt: Date | null;
+  /** Automatic routing: offered to this agent now. */
+  offeredTo: { id: string; name: string } | null;
+  /** What the service-level rule needs (server/domain/sla.ts). */
+  firstResponseAt: Date | null;
+  awaitingReplySince: Date | null;
+  pendingSince: Date | null;
+  pendingUntil: Date | null;
+  slaBreachedAt: Date | null;
 }
 
 /** Every open conversation of the organization (bot, waiting, active), oldest first. */
 export async function openConversations(db: Db, orgId: string): Promise<OpenConversation[]> {
   const rows = await db`
-    SELECT c.id, c.protocol, c.status, c.created_at, c.queued_at, c.claimed_at, c.last_activity_at,
+    SELECT c.id, c.protocol, c.status, c.created_at, c.queued_at, c.claimed_at, c.last_activity_at, c.first_response_at,
+      c.awaiting_reply_since, c.pending_since, c.pending_until, c.sla_breached_at, ou.id AS offered_id, ou.name AS offered_name,
       t.id AS team_id, t.name AS team_name, ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name,
       ct.id AS contact_id, ct.name AS contact_name, ct.whatsapp AS contact_whatsapp,
       a.id AS assignee_id, a.name AS assignee_name, tu.id AS target_id, tu.name AS target_name,
@@ -37,6 +46,7 @@ export async function openConversations(db: Db, orgId: string): Promise<OpenConv
     LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
     LEFT JOIN users a ON a.org_id = c.org_id AND a.id = c.assignee_id
     LEFT JOIN users tu ON tu.org_id = c.org_id AND tu.id = c.target_user_id
+    LEFT JOIN users ou ON ou.org_id = c.org_id AND ou.id = c.offered_to
     WHERE c.org_id = ${orgId} AND c.status <> 'closed'
     ORDER BY c.created_at, c.id`;
   return rows.map((r) => ({
@@ -53,6 +63,12 @@ export async function openConversations(db: Db, orgId: string): Promise<OpenConv
     claimedAt: (r.claimed_at as Date | null) ?? null,
     lastActivityAt: r.last_activity_at as Date,
     autoCloseAt: (r.auto_close_at as Date | null) ?? null,
+    offeredTo: r.offered_id ? { id: r.offered_id as string, name: r.offered_name as string } : null,
+    firstResponseAt: (r.first_response_at as Date | null) ?? null,
+    awaitingReplySince: (r.awaiting_reply_since as Date | null) ?? null,
+    pendingSince: (r.pending_since as Date | null) ?? null,
+    pendingUntil: (r.pending_until as Date | null) ?? null,
+    slaBreachedAt: (r.sla_breached_at as Date | null) ?? null,
   }));
 }
 

@@ -86,9 +86,9 @@ export async function unregisterProcess(tx: Tx, processId: string): Promise<void
   await tx`DELETE FROM server_processes WHERE id = ${processId}`;
   if (gone.length === 0) return;
   await tx.unsafe(
-    `UPDATE users u SET device_lost_at = now()
-     FROM unnest($1::uuid[], $2::uuid[]) AS g(org_id, user_id)
-     WHERE u.org_id = g.org_id AND u.id = g.user_id AND u.connected AND u.device_lost_at IS NULL AND NOT ${LIVE_DEVICE}`,
+    `UPDATE users SET device_lost_at = now() WHERE id IN (
+       SELECT u.id FROM users u JOIN unnest($1::uuid[], $2::uuid[]) AS g(org_id, user_id) ON u.org_id = g.org_id AND u.id = g.user_id
+       WHERE u.connected AND u.device_lost_at IS NULL AND NOT ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE OF u)`,
     [gone.map((r) => r.org_id as string), gone.map((r) => r.user_id as string)],
   );
 }
@@ -107,8 +107,17 @@ export async function deleteDeadProcesses(db: Db): Promise<number> {
  * loss recorded (a close raced an open elsewhere) are put straight.
  */
 export async function markDevicesLost(db: Db, now: Date): Promise<void> {
-  await db.unsafe(`UPDATE users u SET device_lost_at = $1 WHERE u.connected AND u.device_lost_at IS NULL AND NOT ${LIVE_DEVICE}`, [now]);
-  await db.unsafe(`UPDATE users u SET device_lost_at = NULL WHERE u.connected AND u.device_lost_at IS NOT NULL AND ${LIVE_DEVICE}`);
+  // Rows another transaction holds are skipped (the next sweep sees them): two processes
+  // sweeping, or a sign-in, never wait on each other in a cycle.
+  await db.unsafe(
+    `UPDATE users SET device_lost_at = $1 WHERE id IN (SELECT u.id FROM users u
+       WHERE u.connected AND u.device_lost_at IS NULL AND NOT ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE SKIP LOCKED)`,
+    [now],
+  );
+  await db.unsafe(
+    `UPDATE users SET device_lost_at = NULL WHERE id IN (SELECT u.id FROM users u
+       WHERE u.connected AND u.device_lost_at IS NOT NULL AND ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE SKIP LOCKED)`,
+  );
 }
 
 /**
@@ -118,10 +127,13 @@ export async function markDevicesLost(db: Db, now: Date): Promise<void> {
  */
 export async function disconnectPastGrace(db: Db, now: Date): Promise<{ orgId: string; userId: string }[]> {
   const rows = await db.unsafe(
-    `UPDATE users u SET connected = false FROM organizations o
-     WHERE o.id = u.org_id AND u.connected AND u.device_lost_at < $1::timestamptz - o.presence_grace_seconds * interval '1 second'
-       AND NOT ${LIVE_DEVICE}
-     RETURNING u.org_id, u.id`,
+    `UPDATE users SET connected = false WHERE id IN (
+       SELECT u.id FROM users u JOIN organizations o ON o.id = u.org_id
+       WHERE u.connected AND u.device_lost_at < $1::timestamptz - o.presence_grace_seconds * interval '1 second'
+         AND NOT ${LIVE_DEVICE}
+       ORDER BY u.id FOR UPDATE OF u SKIP LOCKED)
+       AND connected
+     RETURNING org_id, id`,
     [now],
   );
   return rows.map((r) => ({ orgId: r.org_id as string, userId: r.id as string }));

@@ -5,7 +5,8 @@ import { issueSetupLink, setupFirstOrganization } from './setup.ts';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ ATENDE_DEMO: 'false' });
+  // No floor loop: TRUNCATE under a running sweep deadlocks (the test empties the database).
+  app = await startTestApp({ ATENDE_DEMO: 'false' }, { floor: { loop: false } });
   await app.db.sql`TRUNCATE organizations CASCADE`;
 });
 afterAll(() => app?.stop());

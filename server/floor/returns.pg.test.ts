@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusal, startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { demoIds } from '../../test/helpers/orgs.ts';
 import type { Channel } from '../../db/queries/channels.ts';
 import { ingestInbound } from '../commands/conversations/ingest.ts';
 import { sweepReturns, sweepSnoozes } from './returns.ts';
 import { routeAll } from './routing.ts';
-import { arrive, autoTeam, channelFor } from './routing-test-setup.ts';
+import { arrive, signedInTeam, type SignedInTeam } from './routing-test-setup.ts';
 
 /** Issue 12, items 4 and 7: returning conversations nobody answers, and waiting on the customer. */
 let app: TestApp;
@@ -21,19 +21,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-interface Agent {
-  id: string;
-  client: TestClient;
-}
-async function floor(agents: number, settings: Record<string, unknown> = {}) {
-  const team = await autoTeam(app.db.sql, orgId, `Ret${++seq}`, agents);
-  const admin = await app.login('admin@demo.test');
-  await admin.admin.teams.update.mutate({ teamId: team.teamId, ...settings });
-  const list: Agent[] = [];
-  for (const a of team.agents) list.push({ id: a.id, client: await app.login(a.email, undefined, { 'accept-language': 'en' }) });
-  await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE id = ANY(${team.agents.map((a) => a.id)}::uuid[])`;
-  return { teamId: team.teamId, channel: await channelFor(app.db.sql, orgId, team.teamId), agents: list };
-}
+type Agent = SignedInTeam['agents'][number];
+const floor = (agents: number, settings: Record<string, unknown> = {}) => signedInTeam(app, orgId, `Ret${++seq}`, agents, settings);
 /** A conversation offered and accepted: served by the agent it went to. */
 async function served(f: { channel: Channel; agents: Agent[] }) {
   const id = await arrive(app.services, f.channel);

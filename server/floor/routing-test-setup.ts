@@ -3,6 +3,7 @@ import { getChannel, type Channel } from '../../db/queries/channels.ts';
 import type { Sql } from '../../db/sql.ts';
 import { ingestInbound } from '../commands/conversations/ingest.ts';
 import type { Services } from '../services/index.ts';
+import type { TestApp, TestClient } from '../../test/helpers/app.ts';
 
 /** A team in automatic routing with `agents` new members (password atende-demo), online and connected. */
 export async function autoTeam(
@@ -96,4 +97,33 @@ export async function peakFromAudit(sql: Sql, agentIds: string[]): Promise<Map<s
     peak.set(agent, max);
   }
   return peak;
+}
+
+export interface SignedInTeam {
+  teamId: string;
+  channel: Channel;
+  agents: { id: string; email: string; client: TestClient }[];
+}
+
+/**
+ * A team in automatic routing (`autoTeam`) with the admin's `settings` applied through
+ * admin.teams.update, its agents signed in (English) and online & connected, and its channel.
+ */
+export async function signedInTeam(
+  app: TestApp,
+  orgId: string,
+  name: string,
+  agents: number,
+  settings: Record<string, unknown> = {},
+): Promise<SignedInTeam> {
+  const team = await autoTeam(app.db.sql, orgId, name, agents);
+  if (Object.keys(settings).length > 0) {
+    const admin = await app.login('admin@demo.test');
+    await admin.admin.teams.update.mutate({ teamId: team.teamId, ...settings });
+  }
+  const signedIn = [];
+  for (const a of team.agents) signedIn.push({ ...a, client: await app.login(a.email, undefined, { 'accept-language': 'en' }) });
+  // Signing in does not change who is connected here (the team's agents are, by the setup).
+  await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE id = ANY(${team.agents.map((a) => a.id)}::uuid[])`;
+  return { teamId: team.teamId, channel: await channelFor(app.db.sql, orgId, team.teamId), agents: signedIn };
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusal, startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
+import { refusal, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { demoIds } from '../../test/helpers/orgs.ts';
-import type { Channel } from '../../db/queries/channels.ts';
 import { routeAll, sweepOffers } from './routing.ts';
-import { arrive, autoTeam, channelFor, loads } from './routing-test-setup.ts';
+import { arrive, loads, signedInTeam, type SignedInTeam } from './routing-test-setup.ts';
 
 /** Automatic routing (issue 12, item 2): offers, accept, decline, timeout, capacity. */
 let app: TestApp;
@@ -19,19 +18,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-interface Floor {
-  teamId: string;
-  channel: Channel;
-  agents: { id: string; email: string; client: TestClient }[];
-}
-async function floor(agents: number, settings: { maxPerAgent?: number | null; acceptTimeoutSeconds?: number } = {}): Promise<Floor> {
-  const team = await autoTeam(app.db.sql, orgId, `Route${++seq}`, agents, settings);
-  const clients = [];
-  for (const a of team.agents) clients.push({ ...a, client: await app.login(a.email, undefined, { 'accept-language': 'en' }) });
-  // Signing in does not change who is connected here (the team's agents are, by the setup).
-  await app.db.sql`UPDATE users SET status = 'online', connected = true WHERE id = ANY(${team.agents.map((a) => a.id)}::uuid[])`;
-  return { teamId: team.teamId, channel: await channelFor(app.db.sql, orgId, team.teamId), agents: clients };
-}
+type Floor = SignedInTeam;
+const floor = (agents: number, settings: Record<string, unknown> = {}) => signedInTeam(app, orgId, `Route${++seq}`, agents, settings);
 const offerOf = async (conversationId: string) =>
   (await app.db.sql`SELECT offered_to, status, assignee_id FROM conversations WHERE id = ${conversationId}`)[0]!;
 const outcomes = async (conversationId: string) =>

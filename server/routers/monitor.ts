@@ -1,13 +1,18 @@
 import { listAgentStates, type AgentState } from '../../db/queries/agents.ts';
 import { openConversations, unknownDeliveries, type OpenConversation } from '../../db/queries/monitor.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
+import { slaTeams } from '../../db/queries/sla.ts';
+import { listTeams } from '../../db/queries/teams.ts';
+import { isOpen } from '../domain/business-hours.ts';
+import type { SlaTeam } from '../domain/sla.ts';
+import { slaView } from '../floor/sla.ts';
 import { hasSchedule, isWithinWorkHours, type WorkHours } from '../domain/work-hours.ts';
 import { adminProcedure, router } from '../trpc.ts';
 import { agentView } from './agents.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-function conversationView(c: OpenConversation) {
+function conversationView(c: OpenConversation, teams: Map<string, SlaTeam>, now: Date) {
   return {
     id: c.id,
     protocol: c.protocol,
@@ -23,6 +28,9 @@ function conversationView(c: OpenConversation) {
     createdAt: iso(c.createdAt),
     lastActivityAt: iso(c.lastActivityAt),
     autoCloseAt: iso(c.autoCloseAt),
+    offeredTo: c.offeredTo,
+    pending: c.pendingSince ? { since: c.pendingSince.toISOString(), until: iso(c.pendingUntil) } : null,
+    sla: slaView({ ...c, teamId: c.team?.id ?? null }, teams, now),
   };
 }
 
@@ -37,18 +45,43 @@ export const monitorRouter = router({
   overview: adminProcedure.query(async ({ ctx }) => {
     const sql = ctx.services.sql;
     const now = new Date();
-    const [org, conversations, agents, unknown] = await Promise.all([
+    const [org, conversations, agents, unknown, teams, slas] = await Promise.all([
       getOrganization(sql, ctx.org.id),
       openConversations(sql, ctx.org.id),
       listAgentStates(sql, ctx.org.id),
       unknownDeliveries(sql, ctx.org.id),
+      listTeams(sql, ctx.org.id),
+      slaTeams(sql, ctx.org.id),
     ]);
+    const views = conversations.map((c) => conversationView(c, slas, now));
+    const limits = new Map(teams.map((t) => [t.id, t.maxPerAgent]));
     return {
-      conversations: conversations.map(conversationView),
+      conversations: views,
+      // Each team: routing, open now (business hours), what waits, what is offered, what is past its service level.
+      teams: teams.map((t) => {
+        const mine = views.filter((c) => c.team?.id === t.id);
+        return {
+          id: t.id,
+          name: t.name,
+          routing: t.routing,
+          open: isOpen(t.businessHours, now, org!.timeZone),
+          waiting: mine.filter((c) => c.status === 'waiting').length,
+          offered: mine.filter((c) => c.offeredTo !== null).length,
+          breached: mine.filter((c) => c.sla?.breached).length,
+        };
+      }),
       agents: agents.map((a) => {
         const view = agentView(a, now, org!);
+        const serving = views.filter((c) => c.status === 'active' && c.assignee?.id === a.id);
+        // The limit routing and claims apply: the agent's own, else the strictest of their teams' (null: none).
+        const teamLimits = a.teamIds.map((id) => limits.get(id) ?? null).filter((l): l is number => l !== null);
         return {
           ...view,
+          active: serving.filter((c) => !c.pending).length,
+          pending: serving.filter((c) => c.pending).length,
+          offered: views.filter((c) => c.offeredTo?.id === a.id).length,
+          capacity: a.maxConversations ?? (teamLimits.length > 0 ? Math.min(...teamLimits) : null),
+          breached: serving.filter((c) => c.sla?.breached).length,
           workHours: a.workHours,
           timeZone: a.timeZone ?? org!.timeZone,
           absent: isAbsent(a, now, org!.timeZone),

@@ -1,4 +1,4 @@
-import { createUniqueId, For, Show, type JSX } from 'solid-js';
+import { createUniqueId, For, Show, type JSX, type ParentProps } from 'solid-js';
 import { t } from '../i18n.ts';
 import { Refusal } from './feedback.tsx';
 import { CAPACITY_MAX, CAPACITY_MIN } from '../../../shared/capacity.ts';
@@ -160,6 +160,18 @@ export function CheckGroup(props: {
           {(o) => <Check label={o.label} name={props.name} value={o.value} checked={props.selected.includes(o.value)} />}
         </For>
       </Show>
+    </fieldset>
+  );
+}
+
+/** A part of a long form: a fieldset with its legend and a one-line hint, its fields in a grid. */
+export function FieldGroup(props: ParentProps<{ legend: string; hint?: string; class?: string }>) {
+  const id = createUniqueId();
+  return (
+    <fieldset class={`adm-group adm-wide adm-fields ${props.class ?? ''}`} aria-describedby={props.hint ? `hint-${id}` : undefined}>
+      <legend>{props.legend}</legend>
+      <Hint id={id} text={props.hint} />
+      {props.children}
     </fieldset>
   );
 }

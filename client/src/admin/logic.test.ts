@@ -4,8 +4,10 @@ import {
   formatDay,
   groupBy,
   looksLikeNetwork,
+  normalizeDates,
   paramCount,
   parseDay,
+  parseSchedule,
   parseWorkHours,
   previewTemplate,
   splitList,
@@ -37,6 +39,25 @@ describe('work hours text', () => {
   it('keeps only days with intervals and names the first bad day', () => {
     expect(parseWorkHours({ mon: '09:00-18:00', tue: '' })).toEqual({ ok: true, value: { mon: [['09:00', '18:00']] } });
     expect(parseWorkHours({ mon: '09:00-18:00', wed: 'nine to five' })).toEqual({ ok: false, day: 'wed' });
+  });
+
+  it('refuses for a team schedule an interval that ends before it starts, naming the day and why', () => {
+    expect(parseSchedule({ mon: '09:00-12:00, 13:00-18:00' })).toEqual({
+      ok: true,
+      value: {
+        mon: [
+          ['09:00', '12:00'],
+          ['13:00', '18:00'],
+        ],
+      },
+    });
+    expect(parseSchedule({ mon: '09:00-12:00', tue: '18:00-09:00' })).toEqual({ ok: false, day: 'tue', reason: 'order' });
+    expect(parseSchedule({ mon: '10:00-10:00' })).toEqual({ ok: false, day: 'mon', reason: 'order' });
+    expect(parseSchedule({ wed: 'all day' })).toEqual({ ok: false, day: 'wed', reason: 'shape' });
+  });
+
+  it('normalizes holiday dates: no blanks, no repeats, in order', () => {
+    expect(normalizeDates(['2026-12-25', '', ' 2026-01-01 ', '2026-12-25'])).toEqual(['2026-01-01', '2026-12-25']);
   });
 
   it('has an HTML pattern accepting the same shapes', () => {

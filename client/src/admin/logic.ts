@@ -39,6 +39,25 @@ export function parseWorkHours(days: Partial<Record<Weekday, string>>): { ok: tr
   return { ok: true, value };
 }
 
+/**
+ * A schedule for the server (a team's business hours): every weekday's text in the
+ * `parseWorkHours` shape, and each interval ending after it starts (the server refuses one
+ * that does not). The first bad day and why otherwise.
+ */
+export function parseSchedule(
+  days: Partial<Record<Weekday, string>>,
+): { ok: true; value: WorkHours } | { ok: false; day: Weekday; reason: 'shape' | 'order' } {
+  const hours = parseWorkHours(days);
+  if (!hours.ok) return { ...hours, reason: 'shape' };
+  const day = WEEKDAYS.find((d) => (hours.value[d] ?? []).some(([from, to]) => from >= to));
+  return day ? { ok: false, day, reason: 'order' } : hours;
+}
+
+/** Dates as the server takes them ("YYYY-MM-DD"): blanks dropped, no repeats, in order. */
+export function normalizeDates(dates: readonly string[]): string[] {
+  return [...new Set(dates.map((d) => d.trim()).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)))].sort();
+}
+
 export function hasSchedule(hours: WorkHours | null | undefined): boolean {
   return Object.values(hours ?? {}).some((list) => (list?.length ?? 0) > 0);
 }

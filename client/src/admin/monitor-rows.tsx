@@ -1,7 +1,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { language, t, tValue } from '../i18n.ts';
 import { contactLabel } from '../lib/contact.ts';
-import { formatDateTimeIn, formatDuration, formatElapsed } from '../lib/format.ts';
+import { formatDateTimeIn, formatDuration, formatElapsed, formatFullDateTimeIn } from '../lib/format.ts';
 import type { AdminTeam, AdminUser, MonitorAgent, MonitorConversation } from './api.ts';
 import { ConfirmButton } from './feedback.tsx';
 import { formatDay, hasSchedule, type Weekday, type WorkHours } from './logic.ts';
@@ -31,7 +31,11 @@ export function ConversationRow(props: {
     return '';
   };
   const overdue = () => c.autoCloseAt !== null && new Date(c.autoCloseAt).getTime() <= props.now;
-  const who = () => (c.assignee ? c.assignee.name : c.targetUser ? t('admin.monitor.targeted', { name: c.targetUser.name }) : '—');
+  const who = () => {
+    if (c.assignee) return c.assignee.name;
+    if (c.offeredTo) return t('admin.monitor.offeredTo', { name: c.offeredTo.name });
+    return c.targetUser ? t('admin.monitor.targeted', { name: c.targetUser.name }) : '—';
+  };
   const label = `${c.protocol} ${contactLabel(c.contact)}`;
   return (
     <tr aria-label={label} classList={{ 'adm-row-warn': overdue() }}>
@@ -49,9 +53,21 @@ export function ConversationRow(props: {
       </td>
       <td>
         <span class={`adm-badge adm-state-${c.status}`}>{t(`admin.monitor.state.${c.status}`)}</span>
+        <Show when={c.pending}>
+          {(p) => (
+            <span class="adm-badge adm-below">
+              {p().until
+                ? t('admin.monitor.snoozedUntil', { time: formatDateTimeIn(p().until!, { language: language() }) })
+                : t('admin.monitor.pending')}
+            </span>
+          )}
+        </Show>
       </td>
       <td>{who()}</td>
-      <td class="adm-num">{time()}</td>
+      <td class="adm-num">
+        {time()}
+        <Show when={c.sla}>{(sla) => <SlaBadge sla={sla()} now={props.now} />}</Show>
+      </td>
       <td class="adm-num">
         <Show when={c.autoCloseAt} fallback="—">
           {(at) => (
@@ -85,6 +101,34 @@ export function ConversationRow(props: {
         </div>
       </td>
     </tr>
+  );
+}
+
+/**
+ * The service level running on a conversation: time left, or breached (in the danger colour,
+ * as soon as the due time passes on this clock, before the server's sweep says so); the due
+ * time in full as its title.
+ */
+function SlaBadge(props: { sla: NonNullable<MonitorConversation['sla']>; now: number }) {
+  const due = () => new Date(props.sla.dueAt).getTime();
+  const breached = () => props.sla.breached || due() <= props.now;
+  return (
+    <span
+      class="adm-badge adm-below"
+      classList={{ 'adm-bad': breached() }}
+      title={t(`admin.monitor.slaDue.${props.sla.kind}`, { time: formatFullDateTimeIn(props.sla.dueAt, { language: language() }) })}
+    >
+      {breached() ? t('admin.monitor.slaBreached') : t('admin.monitor.slaIn', { time: formatDuration((due() - props.now) / 1000) })}
+    </span>
+  );
+}
+
+/** A count in a table cell, bold in the danger colour when it is a problem and not zero. */
+export function Count(props: { n: number; bad?: boolean }) {
+  return (
+    <Show when={props.bad && props.n > 0} fallback={<span classList={{ 'adm-muted': props.n === 0 }}>{props.n}</span>}>
+      <strong class="adm-bad">{props.n}</strong>
+    </Show>
   );
 }
 
@@ -157,7 +201,6 @@ export function AgentRow(props: {
   now: number;
   user: AdminUser | undefined;
   teams: string;
-  serving: number;
   onUnlock: (u: AdminUser) => void;
 }) {
   const a = props.a;
@@ -212,7 +255,17 @@ export function AgentRow(props: {
         </Show>
       </td>
       <td>{props.teams || '—'}</td>
-      <td class="adm-num">{props.serving}</td>
+      {/* Active of capacity ("2/3"; "2" with no limit, and for admins, who are never limited), then waiting on the customer, offers, breaches. */}
+      <td class="adm-num">{a.capacity === null || a.role === 'admin' ? String(a.active) : `${a.active}/${a.capacity}`}</td>
+      <td class="adm-num">
+        <Count n={a.pending} />
+      </td>
+      <td class="adm-num">
+        <Count n={a.offered} />
+      </td>
+      <td class="adm-num">
+        <Count n={a.breached} bad />
+      </td>
       <td>
         <Show when={locked() && props.user}>
           {(u) => (

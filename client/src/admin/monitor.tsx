@@ -4,7 +4,7 @@ import { contactLabel } from '../lib/contact.ts';
 import { formatDateTimeIn } from '../lib/format.ts';
 import type { MonitorConversation } from './api.ts';
 import { Loaded, Refusal, Saved } from './feedback.tsx';
-import { AgentRow, ConversationRow } from './monitor-rows.tsx';
+import { AgentRow, ConversationRow, Count } from './monitor-rows.tsx';
 import { Section, TableHead } from './screen.tsx';
 import { useMonitor, type Monitor } from './use-monitor.ts';
 
@@ -19,6 +19,7 @@ export default function MonitorScreen() {
         {() => (
           <>
             <Summary m={m} />
+            <FloorTeams m={m} />
             <h3>{t('admin.monitor.conversations')}</h3>
             <Show when={m.board.conversations.length > 0} fallback={<p class="adm-muted">{t('admin.monitor.noConversations')}</p>}>
               <For each={m.teamIds()}>{(teamId) => <TeamBoard m={m} teamId={teamId} />}</For>
@@ -33,7 +34,10 @@ export default function MonitorScreen() {
                   t('admin.monitor.pause'),
                   t('admin.monitor.workHoursToday'),
                   t('admin.users.teams'),
-                  t('admin.monitor.serving'),
+                  t('admin.monitor.load'),
+                  t('admin.monitor.pending'),
+                  t('admin.monitor.offers'),
+                  t('admin.monitor.breached'),
                   t('admin.actions'),
                 ]}
               />
@@ -48,7 +52,6 @@ export default function MonitorScreen() {
                         .map((id) => m.teamName().get(id) ?? '')
                         .filter(Boolean)
                         .join(', ')}
-                      serving={m.board.conversations.filter((c) => c.status === 'active' && c.assignee?.id === a.id).length}
                       onUnlock={m.actions.unlock}
                     />
                   )}
@@ -96,16 +99,68 @@ function Summary(props: { m: Monitor }) {
   );
 }
 
+/** Each team on the floor: how it routes, whether it is open now, what waits, is offered, is past its service level. */
+function FloorTeams(props: { m: Monitor }) {
+  const teams = () => props.m.overview.data?.teams ?? [];
+  return (
+    <Show when={teams().length > 0}>
+      <h3>{t('admin.monitor.teams')}</h3>
+      <table class="adm-table" aria-label={t('admin.monitor.teams')}>
+        <TableHead
+          labels={[
+            t('admin.monitor.team'),
+            t('admin.teams.routing'),
+            t('admin.monitor.now'),
+            t('admin.monitor.state.waiting'),
+            t('admin.monitor.offered'),
+            t('admin.monitor.breached'),
+          ]}
+        />
+        <tbody>
+          <For each={teams()}>
+            {(tm) => (
+              <tr aria-label={tm.name}>
+                <td>{tm.name}</td>
+                <td>{t(`admin.teams.routing.${tm.routing}`)}</td>
+                <td>
+                  <OpenBadge open={tm.open} />
+                </td>
+                <td class="adm-num">{tm.waiting}</td>
+                <td class="adm-num">{tm.offered}</td>
+                <td class="adm-num">
+                  <Count n={tm.breached} bad />
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </Show>
+  );
+}
+
+function OpenBadge(props: { open: boolean }) {
+  return (
+    <span class={`adm-badge ${props.open ? 'adm-okb' : 'adm-warn'}`}>
+      {props.open ? t('admin.monitor.teamOpen') : t('admin.monitor.teamClosed')}
+    </span>
+  );
+}
+
 /** One team's conversations (or those without a team), with their counts. */
 function TeamBoard(props: { m: Monitor; teamId: string }) {
   const m = props.m;
   const list = createMemo(() => m.ofTeam(props.teamId));
   const title = () => (props.teamId === '' ? t('admin.monitor.noTeam') : (m.teamName().get(props.teamId) ?? list()[0]?.team?.name ?? '—'));
   const count = (status: MonitorConversation['status']) => list().filter((c) => c.status === status).length;
+  const closed = () => m.overview.data?.teams.find((tm) => tm.id === props.teamId)?.open === false;
   return (
     <section class="adm-team" aria-label={title()}>
       <h4>
         {title()}{' '}
+        <Show when={closed()}>
+          <OpenBadge open={false} />{' '}
+        </Show>
         <span class="adm-muted">
           {t('admin.monitor.teamCounts', { bot: count('bot'), waiting: count('waiting'), active: count('active') })}
         </span>

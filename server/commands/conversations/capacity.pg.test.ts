@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../app.ts';
 import { createTestClient, refusalOf, startSecondProcess, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { makeChannel, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { makeChannel, makeTemplate, waitingConversation } from '../../../test/helpers/conversations.ts';
+import { makeContact } from '../../../test/helpers/factories.ts';
 import { demoIds } from '../../../test/helpers/orgs.ts';
 import type { Channel } from '../../../db/queries/channels.ts';
 import { translate, type Language, type MessageKey } from '../../../i18n/index.ts';
@@ -96,5 +97,14 @@ describe('capacity in pull mode', () => {
     await admin.admin.users.update.mutate({ userId: adminUser.id, maxConversations: 1 });
     for (const c of await waiting(2)) await admin.conversations.claim.mutate({ conversationId: c.id });
     expect(await activeOf('admin@demo.test')).toBe(2);
+
+    // Starting a conversation is serving one more: refused past the limit as a claim is, nothing left behind.
+    const template = await makeTemplate(app.db.sql, ids.orgId, channel.id, 'capacity_start');
+    const contactId = await makeContact(app.db.sql, ids.orgId, { name: 'Cap Start', whatsapp: '5511900099001' });
+    const start = { contactId, teamId: ids.teams.Support!, channelId: channel.id, templateId: template, params: ['a', 'b'] };
+    const startErr = await client.conversations.start.mutate(start).catch((e: unknown) => e);
+    expect(refusalOf(startErr)?.code).toBe('PRECONDITION_FAILED');
+    expect((startErr as Error).message).toBe(await said('carla@demo.test', 'conv.atTeamCapacity', { count: 5, team: 'Support' }));
+    expect(await app.db.sql`SELECT 1 FROM conversations WHERE contact_id = ${contactId}`).toHaveLength(0);
   }, 120_000);
 });

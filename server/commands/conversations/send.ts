@@ -3,6 +3,7 @@ import { getContact } from '../../../db/queries/contacts.ts';
 import { templates } from '../../../db/queries/config.ts';
 import {
   getConversation,
+  lockAgentLoad,
   nextProtocol,
   openConversationFor,
   openServedConversation,
@@ -13,6 +14,7 @@ import type { Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import { getUser } from '../../../db/queries/users.ts';
 import { isUniqueViolation, runTx, type Tx } from '../../../db/sql.ts';
+import { capacityRefusal } from '../../domain/capacity.ts';
 import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
 import { fillTemplate } from '../../domain/messages.ts';
@@ -226,6 +228,12 @@ export async function startConversation(s: Services, actor: Actor, input: StartI
         const winner = await openConversationFor(tx, actor.orgId, contact.id, channel.id);
         if (winner) await busyReason(tx, actor, winner);
         throw actor.fail('CONFLICT', 'conv.notWaiting');
+      }
+      // Capacity, as for a claim: the conversation started is one more the agent serves.
+      const refusal = capacityRefusal({ role: actor.role, ...(await lockAgentLoad(tx, actor.orgId, actor.id, opened)) });
+      if (refusal) {
+        const { key, ...params } = refusal;
+        throw actor.fail('PRECONDITION_FAILED', key, params);
       }
       let conversation = opened;
       await publishConversation(s, tx, conversation);
