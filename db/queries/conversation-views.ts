@@ -88,7 +88,7 @@ export async function listQueue(
  * messages after the caller's read mark) and `awaitingReplySince`: when the
  * customer's first message after the last agent message was sent (null when an agent spoke
  * last; the bot's messages are no answer). Ordered by who has waited longest for an answer,
- * then the most recent activity (the client keeps the same order: mineOrder in live-cache.ts).
+ * then the most recent activity (the client keeps the same order: compareMine in live-cache.ts; the router then sorts by service level, as the client does).
  */
 export async function listMine(db: Db, orgId: string, userId: string, conversationIds?: readonly string[]) {
   const ids = conversationIds ? [...conversationIds] : null;

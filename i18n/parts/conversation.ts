@@ -81,6 +81,7 @@ export const en = {
   'conversation.noCanned': 'No canned response matches.',
   'conversation.why.closed': 'This conversation is closed.',
   'conversation.why.waiting': 'You are peeking at a waiting conversation: claim it to answer.',
+  'conversation.why.offered': 'This conversation is assigned to you: accept it to answer.',
   'conversation.why.readOnly': 'Read-only: only the agent serving this conversation and invited colleagues can write.',
   'conversation.why.servedBy': 'Read-only: {name} is serving this conversation.',
   'conversation.why.windowExpired':
@@ -142,6 +143,21 @@ export const en = {
   'conversation.list.label': 'Conversations',
   'conversation.list.show': 'Show',
   'conversation.list.allWaiting': 'All {count} in Waiting',
+  'conversation.waitForCustomer': 'Wait for customer',
+  'conversation.snooze': 'Snooze…',
+  'conversation.resume': 'Resume',
+  'conversation.snoozeTitle': 'Snooze until…',
+  'conversation.snoozeExplain':
+    'It leaves your active list and comes back to you at that time, or sooner if the customer writes (to the queue if you are not available then).',
+  'conversation.snoozeWhen': 'Come back',
+  'conversation.snoozeOneHour': 'In 1 hour ({time})',
+  'conversation.snoozeThreeHours': 'In 3 hours ({time})',
+  'conversation.snoozeTomorrow': 'Tomorrow at {time}',
+  'conversation.snoozeOther': 'Another time',
+  'conversation.snoozeAt': 'Date and time',
+  'conversation.snoozeAction': 'Snooze',
+  'conversation.snoozePast': 'Choose a time in the future.',
+  'conversation.snoozeTooFar': 'Choose a time at most {days} days ahead.',
 } as const;
 
 export const ptBR: Record<keyof typeof en, string> = {
@@ -227,6 +243,7 @@ export const ptBR: Record<keyof typeof en, string> = {
   'conversation.noCanned': 'Nenhuma resposta pronta corresponde.',
   'conversation.why.closed': 'Esta conversa foi encerrada.',
   'conversation.why.waiting': 'Você está espiando uma conversa em espera: atenda para responder.',
+  'conversation.why.offered': 'Esta conversa foi atribuída a você: aceite-a para responder.',
   'conversation.why.readOnly': 'Somente leitura: só o agente que atende esta conversa e os colegas convidados podem escrever.',
   'conversation.why.servedBy': 'Somente leitura: {name} está atendendo esta conversa.',
   'conversation.why.windowExpired':
@@ -288,6 +305,21 @@ export const ptBR: Record<keyof typeof en, string> = {
   'conversation.list.label': 'Conversas',
   'conversation.list.show': 'Mostrar',
   'conversation.list.allWaiting': 'Todas as {count} em espera',
+  'conversation.waitForCustomer': 'Aguardar o cliente',
+  'conversation.snooze': 'Adiar…',
+  'conversation.resume': 'Retomar',
+  'conversation.snoozeTitle': 'Adiar até…',
+  'conversation.snoozeExplain':
+    'Ela sai da sua lista ativa e volta para você nesse horário, ou antes se o cliente escrever (para a fila se você não estiver disponível).',
+  'conversation.snoozeWhen': 'Voltar',
+  'conversation.snoozeOneHour': 'Em 1 hora ({time})',
+  'conversation.snoozeThreeHours': 'Em 3 horas ({time})',
+  'conversation.snoozeTomorrow': 'Amanhã às {time}',
+  'conversation.snoozeOther': 'Outro horário',
+  'conversation.snoozeAt': 'Data e hora',
+  'conversation.snoozeAction': 'Adiar',
+  'conversation.snoozePast': 'Escolha um horário no futuro.',
+  'conversation.snoozeTooFar': 'Escolha um horário em no máximo {days} dias.',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -373,6 +405,7 @@ export const es: Record<keyof typeof en, string> = {
   'conversation.noCanned': 'Ninguna respuesta rápida coincide.',
   'conversation.why.closed': 'Esta conversación está cerrada.',
   'conversation.why.waiting': 'Estás viendo una conversación en espera: atiéndela para responder.',
+  'conversation.why.offered': 'Esta conversación se te asignó: acéptala para responder.',
   'conversation.why.readOnly': 'Solo lectura: solo el agente que atiende esta conversación y los compañeros invitados pueden escribir.',
   'conversation.why.servedBy': 'Solo lectura: {name} está atendiendo esta conversación.',
   'conversation.why.windowExpired':
@@ -434,4 +467,19 @@ export const es: Record<keyof typeof en, string> = {
   'conversation.list.label': 'Conversaciones',
   'conversation.list.show': 'Mostrar',
   'conversation.list.allWaiting': 'Las {count} en espera',
+  'conversation.waitForCustomer': 'Esperar al cliente',
+  'conversation.snooze': 'Posponer…',
+  'conversation.resume': 'Retomar',
+  'conversation.snoozeTitle': 'Posponer hasta…',
+  'conversation.snoozeExplain':
+    'Sale de tu lista activa y vuelve a ti a esa hora, o antes si el cliente escribe (a la cola si no estás disponible entonces).',
+  'conversation.snoozeWhen': 'Volver',
+  'conversation.snoozeOneHour': 'En 1 hora ({time})',
+  'conversation.snoozeThreeHours': 'En 3 horas ({time})',
+  'conversation.snoozeTomorrow': 'Mañana a las {time}',
+  'conversation.snoozeOther': 'Otra hora',
+  'conversation.snoozeAt': 'Fecha y hora',
+  'conversation.snoozeAction': 'Posponer',
+  'conversation.snoozePast': 'Elige una hora en el futuro.',
+  'conversation.snoozeTooFar': 'Elige una hora como máximo {days} días después.',
 };

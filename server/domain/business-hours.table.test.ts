@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessMinutes, isOpen, zonedInstant, type BusinessHours } from './business-hours.ts';
+import { zonedInstant } from '../../shared/time-zone.ts';
+import { addBusinessMinutes, isOpen, type BusinessHours } from './business-hours.ts';
 import { slaOf, type SlaConversation, type SlaTeam } from './sla.ts';
 
 const SP = 'America/Sao_Paulo';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zonedInstant } from '../../shared/time-zone.ts';
 import { hasSchedule, localClock, WEEKDAYS, workHoursSchema, type WorkHours } from './work-hours.ts';
 
 /**
@@ -24,32 +25,6 @@ export function isOpen(hours: BusinessHours, at: Date, timeZone: string): boolea
   if (!hasSchedule(hours.schedule)) return true;
   const { day, time } = localClock(at, timeZone);
   return (hours.schedule[day] ?? []).some(([from, to]) => time >= from && time < to);
-}
-
-/** The time zone's offset from UTC at an instant, in milliseconds. */
-function offsetAt(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The instant of a local date and "HH:MM" in a time zone (a time a DST jump skips moves forward). */
-export function zonedInstant(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, min] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, h, min);
-  const first = guess - offsetAt(new Date(guess), timeZone);
-  return new Date(guess - offsetAt(new Date(first), timeZone));
 }
 
 const DAY = 86_400_000;

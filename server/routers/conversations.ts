@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listMine, listQueue } from '../../db/queries/conversation-views.ts';
 import { slaTeams } from '../../db/queries/sla.ts';
+import { compareServed, compareWaiting } from '../../shared/floor-order.ts';
 import { withSla } from '../floor/sla.ts';
 import { dispositions, tags } from '../../db/queries/config.ts';
 import { mayView } from '../domain/conversation-access.ts';
@@ -68,7 +69,8 @@ export const queueRouter = router({
         }),
         slaTeams(ctx.services.sql, a.orgId),
       ]);
-      return withSla(rows, teams);
+      // The SQL's cap keeps the returned and oldest 5,000; the service levels order them here.
+      return withSla(rows, teams).sort(compareWaiting);
     }),
 });
 
@@ -82,7 +84,7 @@ export const conversationsRouter = router({
         listMine(ctx.services.sql, ctx.org.id, ctx.user.id, input?.conversationIds),
         slaTeams(ctx.services.sql, ctx.org.id),
       ]);
-      return withSla(rows, teams);
+      return withSla(rows, teams).sort(compareServed);
     }),
   /** The caller has seen the conversation up to message `seq` (their unread counts drop). */
   markRead: authedProcedure

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyReadMark,
   compareMine,
+  compareRows,
   contactAction,
   mineAction,
   patchMine,
@@ -175,6 +176,45 @@ describe('patching the cached list', () => {
   });
 });
 
+describe('Waiting order with service levels', () => {
+  const at = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+  const waiting = (id: string, since: number, due: number | null, headOfQueue = false): QueueRowLike => ({
+    ...row(id, at(since)),
+    headOfQueue,
+    sla: due === null ? null : { dueAt: at(due) },
+  });
+
+  it('returned first, then the running targets soonest due first, then oldest first, then the id', () => {
+    const rows = [
+      waiting('old-no-sla', 0, null),
+      waiting('due-late', 1, 40),
+      waiting('returned-no-sla', 9, null, true),
+      waiting('due-soon', 5, 20),
+      waiting('returned-due', 8, 30, true),
+      waiting('new-no-sla', 7, null),
+      waiting('b-same-due', 3, 40),
+      waiting('a-same-all', 3, 40),
+    ];
+    expect([...rows].sort(compareRows).map((r) => r.id)).toEqual([
+      'returned-due',
+      'returned-no-sla',
+      'due-soon',
+      'due-late',
+      'a-same-all',
+      'b-same-due',
+      'old-no-sla',
+      'new-no-sla',
+    ]);
+  });
+
+  it('a row whose target appears or changes is patched into its place in that order', () => {
+    const list = [waiting('a', 0, 10), waiting('b', 1, null), waiting('c', 2, null)];
+    expect(patchRows(list, ['c'], [waiting('c', 2, 5)], null)!.map((r) => r.id)).toEqual(['c', 'a', 'b']);
+    // An agent's answer ends the target: back among the others by waiting time.
+    expect(patchRows(list, ['a'], [waiting('a', 0, null)], null)!.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('In service order, patches and read marks', () => {
   const mineRow = (id: string, awaitingReplySince: string | null, lastActivityAt: string, unread = 0, seq = 10): MineRowLike => ({
     id,
@@ -190,6 +230,15 @@ describe('In service order, patches and read marks', () => {
 
   it('puts who has waited longest for an answer first, then the answered ones by latest activity', () => {
     expect([d, c, b, a].sort(compareMine).map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('puts the running service-level targets first, soonest due first, before the rest in their order', () => {
+    const due = (r: MineRowLike, dueAt: string): MineRowLike => ({ ...r, sla: { dueAt } });
+    const sorted = [a, b, due(c, '2026-01-01T10:30:00.000Z'), due(d, '2026-01-01T10:20:00.000Z')].sort(compareMine);
+    expect(sorted.map((r) => r.id)).toEqual(['d', 'c', 'a', 'b']);
+    // Same due time: the order without targets decides.
+    const same = [due(b, '2026-01-01T10:20:00.000Z'), due(a, '2026-01-01T10:20:00.000Z')].sort(compareMine);
+    expect(same.map((r) => r.id)).toEqual(['a', 'b']);
   });
 
   it('a new customer message moves the answered row among the waiting ones, in order', () => {

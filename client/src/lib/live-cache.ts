@@ -6,6 +6,7 @@
  * `teamId`, `assigneeId`, `targetUserId`, `contactId`. When an event cannot be applied
  * precisely (a conversation event of a type this build does not know) the answer is `refetch`.
  */
+import { compareServed, compareWaiting } from '../../../shared/floor-order.ts';
 import type { ConversationEventType, FlatEvent, StreamSignal } from '../../../shared/events.ts';
 
 /** The server's cap on `queue.list` (db/queries/conversation-views.ts). */
@@ -20,6 +21,8 @@ export interface QueueRowLike {
   waitingSince: string;
   /** Returned to its queue (no answer, no device): before the others. */
   headOfQueue?: boolean;
+  /** The service-level target running on it (its due time orders the rows that have one). */
+  sla?: { dueAt: string } | null;
   team: { id: string } | null;
 }
 
@@ -106,23 +109,12 @@ export interface MineRowLike {
   unread?: number;
   /** The newest message's seq (of any kind): a read mark that reaches it leaves nothing unread. */
   lastSeq?: number | null;
+  /** The service-level target running on it: the soonest due first. */
+  sla?: { dueAt: string } | null;
 }
 
-/**
- * The server's In-service order (db/queries/conversation-views.ts listMine): who has waited
- * longest for an answer first; answered ones after, most recent activity first; then the id.
- */
-export function compareMine(a: MineRowLike, b: MineRowLike): number {
-  const wa = a.awaitingReplySince ?? null;
-  const wb = b.awaitingReplySince ?? null;
-  if (wa !== wb) {
-    if (wa === null) return 1;
-    if (wb === null) return -1;
-    return wa < wb ? -1 : 1;
-  }
-  if (a.lastActivityAt !== b.lastActivityAt) return a.lastActivityAt > b.lastActivityAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
+/** The server's In-service order (shared/floor-order.ts, which the server sorts by too). */
+export const compareMine = (a: MineRowLike, b: MineRowLike): number => compareServed(a, b);
 
 /**
  * Patches the cached In-service list with the server's answer for `requested` ids: a returned
@@ -166,12 +158,8 @@ export function contactAction(event: LiveEventLike): { contactId: string } | 'al
   return isConversationEvent(event.type) ? 'all' : 'none';
 }
 
-/** The server's order: returned ones first, then oldest first (`queued_at`, then id). */
-function compareRows(a: QueueRowLike, b: QueueRowLike): number {
-  if (Boolean(a.headOfQueue) !== Boolean(b.headOfQueue)) return a.headOfQueue ? -1 : 1;
-  if (a.waitingSince !== b.waitingSince) return a.waitingSince < b.waitingSince ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
+/** The server's Waiting order (shared/floor-order.ts, which the server sorts by too). */
+export const compareRows = (a: QueueRowLike, b: QueueRowLike): number => compareWaiting(a, b);
 
 /**
  * The list without `id`; `null` when that cannot be exact: the list was at the server's cap, so

@@ -44,6 +44,14 @@ describe('free text', () => {
     expect(freeText(facts({ canWrite: false }))).toEqual({ allowed: false, reason: 'readOnly' });
     expect(freeText(facts({ status: 'closed', canWrite: false }))).toEqual({ allowed: false, reason: 'closed' });
   });
+  it('says to accept, not claim, a conversation automatic routing offers to me', () => {
+    expect(freeText(facts({ status: 'waiting', canWrite: false, canClaim: true, canAccept: true }))).toEqual({
+      allowed: false,
+      reason: 'offered',
+    });
+    // Once it is mine the offer is over: the usual rules.
+    expect(freeText(facts({ canAccept: false }))).toEqual({ allowed: true });
+  });
   it('offers templates on WhatsApp when the window is closed, and from Waiting (which claims)', () => {
     expect(templatesOffered(facts())).toBe(false);
     expect(templatesOffered(facts({ window: { open: false, reason: 'expired', closedAt: null } }))).toBe(true);

@@ -12,6 +12,8 @@ export interface ComposerFacts {
   channelKind: string;
   canWrite: boolean;
   canClaim: boolean;
+  /** Automatic routing offers it to me: Accept (not Claim) takes it. */
+  canAccept?: boolean;
   /** The server's answer (conversations.get): the same one `send` applies. */
   window:
     | { open: true; closesAt: string | null }
@@ -21,6 +23,7 @@ export interface ComposerFacts {
 export type FreeTextBlock =
   | 'closed' // the conversation is finished
   | 'waiting' // nobody serves it yet: claim first (a template from Waiting claims it)
+  | 'offered' // offered to me by automatic routing: accept it first
   | 'readOnly' // someone else serves it (peek)
   | 'windowNeverOpened' // WhatsApp: the contact never wrote on this number (or only templates went out)
   | 'windowExpired' // WhatsApp: more than 24 h since the contact's last message
@@ -37,7 +40,11 @@ export type FreeText = { allowed: true } | { allowed: false; reason: FreeTextBlo
 /** May the agent type a free-form message (or attach a file) now, and if not, why. */
 export function freeText(f: ComposerFacts): FreeText {
   if (f.status === 'closed') return { allowed: false, reason: 'closed' };
-  if (!f.canWrite) return { allowed: false, reason: f.status === 'waiting' && f.canClaim ? 'waiting' : 'readOnly' };
+  if (!f.canWrite) {
+    if (f.status !== 'waiting') return { allowed: false, reason: 'readOnly' };
+    if (f.canAccept) return { allowed: false, reason: 'offered' };
+    return { allowed: false, reason: f.canClaim ? 'waiting' : 'readOnly' };
+  }
   if (!f.window.open) return { allowed: false, reason: CLOSED_WINDOW[f.window.reason ?? 'never_opened'] };
   return { allowed: true };
 }

@@ -1,8 +1,9 @@
 import { createSignal, For, Show } from 'solid-js';
-import { ChannelTag } from '../queue/badges.tsx';
+import { ChannelTag, pendingText, SlaBadge } from '../queue/badges.tsx';
 import { useMutation, useQueryClient } from '@tanstack/solid-query';
 import { t, tValue } from '../../i18n.ts';
 import { callLink } from '../../lib/call.ts';
+import { useNow } from '../../lib/clock.ts';
 import { contactLabel } from '../../lib/contact.ts';
 import { keys } from '../../lib/keys.ts';
 import type { Me } from '../../session.ts';
@@ -12,6 +13,7 @@ import { shortTime } from '../queue/format.ts';
 import OfferBar from '../queue/offer-bar.tsx';
 import type { ConversationView } from '../queue/types.ts';
 import { PhoneIcon } from './icons.tsx';
+import { usePendingActions } from './pending-actions.tsx';
 import type { Person } from './people.ts';
 
 /** Who else is here right now: "Bruno is viewing", "Bruno is typing…" (never stored). */
@@ -41,6 +43,8 @@ export interface HeaderActions {
   invite: () => void;
   finish: () => void;
   tags: () => void;
+  /** Opens "Snooze…" (waiting on the customer until a time). */
+  snooze: () => void;
 }
 
 /**
@@ -80,6 +84,10 @@ export default function ConversationHeader(props: {
     if (w.reason === 'awaiting_reply') return t('conversation.windowAwaitingReply');
     return w.closedAt ? t('conversation.windowClosedAt', { time: shortTime(w.closedAt, props.zone) }) : t('conversation.windowNeverOpened');
   };
+  const now = useNow();
+  const pending = usePendingActions(v);
+  // Waiting on the customer is for the one serving it (and admins): the server's rule, conversations.setPending.
+  const mayPend = () => v().can.manage && v().status === 'active';
   const phone = () => v().contact.whatsapp;
   const [expanded, setExpanded] = createSignal(false);
   const detailsId = `cv-details-${v().id}`;
@@ -90,6 +98,8 @@ export default function ConversationHeader(props: {
         <h1>{contactLabel(v().contact)}</h1>
         <ChannelTag channel={v().channel} />
         <span class={`cv-status st-${v().status}`}>{tValue('conversation.status', v().status)}</span>
+        <Show when={v().pending}>{(p) => <span class="qp-pending-note">{pendingText(p(), props.zone)}</span>}</Show>
+        <SlaBadge sla={v().sla} now={now()} />
         <Show when={!v().can.write && v().status !== 'closed'}>
           <span class="cv-peek">{t('conversation.peeking')}</span>
         </Show>
@@ -202,12 +212,34 @@ export default function ConversationHeader(props: {
             {t('conversation.finish')}
           </button>
         </Show>
+        <Show when={mayPend()}>
+          <Show
+            when={v().pending}
+            fallback={
+              <button type="button" class="cv-action" disabled={pending.busy()} onClick={() => pending.wait()}>
+                {t('conversation.waitForCustomer')}
+              </button>
+            }
+          >
+            <button type="button" class="cv-action" disabled={pending.busy()} onClick={() => pending.resume()}>
+              {t('conversation.resume')}
+            </button>
+          </Show>
+          <button type="button" class="cv-action" aria-haspopup="dialog" onClick={() => props.actions.snooze()}>
+            {t('conversation.snooze')}
+          </button>
+        </Show>
         <Show when={isParticipant() && v().status === 'active'}>
           <button type="button" class="cv-action" disabled={leave.isPending} onClick={() => leave.mutate()}>
             {t('conversation.leave')}
           </button>
         </Show>
       </div>
+      <Show when={pending.error()}>
+        <p class="alert" role="alert">
+          {pending.error()}
+        </p>
+      </Show>
       <Show when={leaveError()}>
         <p class="alert" role="alert">
           {leaveError()}

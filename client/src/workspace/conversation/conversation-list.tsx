@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
-import { ChannelTag, OfferBadge, UnreadCount } from '../queue/badges.tsx';
+import { ChannelTag, OfferBadge, SlaBadge, UnreadCount } from '../queue/badges.tsx';
 import { offeredToMe, waitingOrder } from '../queue/offers.ts';
 import { useMediaQuery } from '../shell/narrow.ts';
 import { A } from '@solidjs/router';
@@ -12,7 +12,8 @@ import { meQuery } from '../../session.ts';
 import { trpc } from '../../trpc.ts';
 import { useNow } from '../../lib/clock.ts';
 import { formatElapsed } from '../../lib/format.ts';
-import MineList from '../queue/mine-list.tsx';
+import { InService } from '../queue/mine-list.tsx';
+import { splitPending } from '../queue/sla.ts';
 import type { QueueItem } from '../queue/types.ts';
 import '../queue/queue.css';
 import '../queue/mine.css';
@@ -42,7 +43,7 @@ export default function ConversationList(props: { activeId: string }) {
   // Opened from Waiting (peeking), the list shows Waiting; otherwise my conversations.
   const [tab, setTab] = createSignal<'mine' | 'waiting'>(waiting.data?.some((c) => c.id === props.activeId) ? 'waiting' : 'mine');
   const mineUnread = () => (mine.data ?? []).reduce((sum, c) => sum + (c.unread ?? 0), 0);
-  // Offered to me, then transferred to me, then oldest first (as on the Waiting page).
+  // Offered to me, then transferred to me, then the server's order (as on the Waiting page).
   const waitingRows = createMemo(() => waitingOrder(waiting.data ?? [], meId()));
 
   return (
@@ -50,7 +51,7 @@ export default function ConversationList(props: { activeId: string }) {
       <fieldset class="cv-list-tabs" aria-label={t('conversation.list.show')}>
         <button type="button" aria-pressed={tab() === 'mine'} onClick={() => setTab('mine')}>
           {t('queue.inService')}
-          <Show when={mineUnread() > 0} fallback={<span class="qp-count">{mine.data?.length ?? '…'}</span>}>
+          <Show when={mineUnread() > 0} fallback={<span class="qp-count">{mine.data ? splitPending(mine.data).active.length : '…'}</span>}>
             <UnreadCount count={mineUnread()} />
           </Show>
         </button>
@@ -62,9 +63,15 @@ export default function ConversationList(props: { activeId: string }) {
         <Switch>
           <Match when={tab() === 'mine'}>
             <Show when={mine.data} fallback={<p class="loading">{t('common.loading')}</p>}>
-              <Show when={(mine.data ?? []).length > 0} fallback={<p class="cv-list-empty">{t('queue.emptyMine')}</p>}>
-                <MineList items={mine.data!} now={now} meId={meId()} zone={timeZoneOf(me.data)} compact activeId={props.activeId} />
-              </Show>
+              <InService
+                items={mine.data!}
+                now={now}
+                meId={meId()}
+                zone={timeZoneOf(me.data)}
+                compact
+                activeId={props.activeId}
+                empty={(pendingToo) => <p class="cv-list-empty">{t(pendingToo ? 'queue.emptyActive' : 'queue.emptyMine')}</p>}
+              />
             </Show>
           </Match>
           <Match when={tab() === 'waiting'}>
@@ -117,6 +124,7 @@ function WaitingItem(props: { item: QueueItem; now: number; meId: string; active
           <ChannelTag channel={c().channel} />
           <strong class="qp-contact">{contactLabel(c().contact)}</strong>
           <UnreadCount count={unread()} />
+          <SlaBadge sla={c().sla} now={props.now} />
         </span>
         <span class="qp-mine-last">{last()}</span>
         <span class="qp-mine-foot">

@@ -15,6 +15,7 @@ import ConversationList, { useListShown } from './conversation-list.tsx';
 import ConversationHeader from './conversation-header.tsx';
 import { FinishDialog, InviteDialog, TagsDialog } from './dialogs.tsx';
 import MessageList from './message-list.tsx';
+import { SnoozeDialog } from './pending-actions.tsx';
 import { useLazyAwareness } from './awareness.ts';
 import { saveDraft } from './drafts.ts';
 import { useReadMark } from './read-mark.ts';
@@ -61,7 +62,7 @@ function ConversationScreen(props: { id: string }) {
   const me = useQuery(meQuery);
   const conversation = useQuery(() => conversationQuery(params.id));
   const outbox = useOutbox(() => params.id);
-  const [dialog, setDialog] = createSignal<'transfer' | 'invite' | 'finish' | 'tags' | null>(null);
+  const [dialog, setDialog] = createSignal<'transfer' | 'invite' | 'finish' | 'tags' | 'snooze' | null>(null);
   const awareness = useLazyAwareness(() => params.id);
   useScreenTitle(() => (conversation.data ? contactLabel(conversation.data.contact) : t('common.loading')));
   useReadMark(
@@ -99,6 +100,7 @@ function ConversationScreen(props: { id: string }) {
                 invite: () => setDialog('invite'),
                 finish: () => setDialog('finish'),
                 tags: () => setDialog('tags'),
+                snooze: () => setDialog('snooze'),
               }}
             />
             <Show when={claimRefusal()?.conversationId === params.id}>
@@ -156,6 +158,9 @@ function ConversationScreen(props: { id: string }) {
             </Match>
             <Match when={dialog() === 'tags'}>
               <TagsDialog view={conversation.data!} onClose={() => setDialog(null)} />
+            </Match>
+            <Match when={dialog() === 'snooze'}>
+              <SnoozeDialog view={conversation.data!} zone={zone()} onClose={() => setDialog(null)} />
             </Match>
           </Switch>
         </Match>

@@ -22,6 +22,7 @@ import { loadDraft, saveDraft } from './drafts.ts';
 const BLOCK_TEXT: Record<AttachmentBlock, MessageKey> = {
   closed: 'conversation.why.closed',
   waiting: 'conversation.why.waiting',
+  offered: 'conversation.why.offered',
   readOnly: 'conversation.why.readOnly',
   windowNeverOpened: 'conversation.why.windowNeverOpened',
   windowExpired: 'conversation.why.windowExpired',
@@ -154,6 +155,7 @@ export function useComposer(props: ComposerProps, box: () => HTMLTextAreaElement
     channelKind: props.view.channel.kind,
     canWrite: props.view.can.write,
     canClaim: props.view.can.claim,
+    canAccept: props.view.can.accept,
     window: props.view.window,
   });
   const state = createMemo(() => freeText(facts()));

@@ -1,7 +1,9 @@
 import { Match, Show, Switch } from 'solid-js';
 import { t, tValue } from '../../i18n.ts';
-import { formatCountdown } from '../../lib/format.ts';
+import { formatCountdown, formatDuration, timeZone } from '../../lib/format.ts';
 import { offeredToMe, offerTimeLeft, type OfferLike } from './offers.ts';
+import { slaState, slaTimeLeft, type PendingLike, type SlaLike } from './sla.ts';
+import { shortTime } from './format.ts';
 
 /** The channel's kind as a small tag (WhatsApp, Web chat), its name on hover. */
 export function ChannelTag(props: { channel: { kind: string; name: string } }) {
@@ -46,4 +48,40 @@ export function OfferBadge(props: { item: OfferLike; meId: string; now: number; 
       </Match>
     </Switch>
   );
+}
+
+/**
+ * The service level running on a conversation, ticking with `now`: "Reply due in 4 min", "Reply
+ * due soon (1:42)" under two minutes left (sla.ts), "Overdue" once missed; colour-coded (queue.css,
+ * each pair at least 4.5:1), its kind and due time on hover. Nothing when no target runs.
+ */
+export function SlaBadge(props: { sla: SlaLike | null | undefined; now: number }) {
+  return (
+    <Show when={props.sla}>
+      {(sla) => {
+        const state = () => slaState(sla(), props.now);
+        const left = () => slaTimeLeft(sla(), props.now);
+        return (
+          <span
+            class={`qp-sla qp-sla-${state()}`}
+            data-sla={state()}
+            title={t(sla().kind === 'first' ? 'queue.sla.firstTitle' : 'queue.sla.nextTitle', {
+              time: shortTime(sla().dueAt, timeZone(), props.now),
+            })}
+          >
+            <Switch>
+              <Match when={state() === 'overdue'}>{t('queue.sla.overdue')}</Match>
+              <Match when={state() === 'soon'}>{t('queue.sla.dueSoon', { time: formatCountdown(left()) })}</Match>
+              <Match when={true}>{t('queue.sla.dueIn', { time: formatDuration(left() / 1000) })}</Match>
+            </Switch>
+          </span>
+        );
+      }}
+    </Show>
+  );
+}
+
+/** Waiting on the customer: "Waiting for the customer", or "Snoozed until 14:30" (in the person's zone). */
+export function pendingText(pending: PendingLike, zone: string | undefined): string {
+  return pending.until ? t('queue.pendingUntil', { time: shortTime(pending.until, zone) }) : t('queue.pendingWaiting');
 }

@@ -1,11 +1,12 @@
-import { createEffect, createMemo, createSignal, For, on, Show, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show, type Accessor, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import { t, tValue } from '../../i18n.ts';
 import { contactLabel } from '../../lib/contact.ts';
 import { formatElapsed } from '../../lib/format.ts';
 import { fullTime } from './format.ts';
 import type { MineItem } from './types.ts';
-import { ChannelTag, UnreadCount } from './badges.tsx';
+import { ChannelTag, pendingText, SlaBadge, UnreadCount } from './badges.tsx';
+import { splitPending } from './sla.ts';
 import './mine.css';
 
 /** The row's last message as one line: the customer's text, or who answered ("You: …", "Bot: …"). */
@@ -19,14 +20,67 @@ function lastLine(item: Pick<MineItem, 'lastMessage'>, meId: string): string {
 }
 
 /**
- * Conversations in service (`conversations.mine`, in the server's order: who has waited longest
- * for an answer first). Each row: contact, last message, unread count, and how long the customer
+ * In service as the agent reads it: the conversations being served (the active list), then, when
+ * there are any, those waiting on the customer under "Pending" (out of the active list, each with
+ * "Waiting for the customer" or "Snoozed until 14:30"). `empty` is said when nothing is served.
+ */
+export function InService(props: {
+  items: readonly MineItem[];
+  now: Accessor<number>;
+  meId: string;
+  zone: string | undefined;
+  compact?: boolean;
+  activeId?: string | null;
+  empty: (pendingToo: boolean) => JSX.Element;
+}) {
+  const split = createMemo(() => splitPending(props.items));
+  const headingId = `qp-pending-${Math.random().toString(36).slice(2, 9)}`;
+  return (
+    <>
+      <Show when={split().active.length > 0} fallback={props.empty(split().pending.length > 0)}>
+        <MineList
+          items={split().active}
+          now={props.now}
+          meId={props.meId}
+          zone={props.zone}
+          compact={props.compact}
+          activeId={props.activeId}
+        />
+      </Show>
+      <Show when={split().pending.length > 0}>
+        <section class="qp-pending" classList={{ compact: !!props.compact }} aria-labelledby={headingId}>
+          <h2 id={headingId} class="qp-pending-title">
+            {t('queue.pending')} <span class="qp-count">{split().pending.length}</span>
+          </h2>
+          <Show when={!props.compact}>
+            <p class="muted qp-pending-explain">{t('queue.pendingExplain')}</p>
+          </Show>
+          <MineList
+            items={split().pending}
+            label={t('queue.pendingList')}
+            now={props.now}
+            meId={props.meId}
+            zone={props.zone}
+            compact={props.compact}
+            activeId={props.activeId}
+          />
+        </section>
+      </Show>
+    </>
+  );
+}
+
+/**
+ * Conversations in service (`conversations.mine`, in the server's order: the service-level
+ * targets soonest due first, then who has waited longest for an answer). Each row: contact, last message, unread count, and how long the customer
  * has waited for a reply (when they spoke last). A row with unread messages is highlighted; one
  * whose count just grew flashes once, so a new message is seen wherever it lands in the list.
  * Used by the In service page (phones too) and beside the open conversation (`compact`).
  */
 export default function MineList(props: {
   items: readonly MineItem[];
+  /** The list's name (default: the conversations in service). */
+  label?: string;
   now: Accessor<number>;
   meId: string;
   zone: string | undefined;
@@ -64,7 +118,7 @@ export default function MineList(props: {
   });
 
   return (
-    <ul class="qp-mine" classList={{ compact: !!props.compact }} aria-label={t('queue.inServiceList')}>
+    <ul class="qp-mine" classList={{ compact: !!props.compact }} aria-label={props.label ?? t('queue.inServiceList')}>
       <For each={ids()}>
         {(id) => (
           <Show when={byId().get(id)}>
@@ -116,6 +170,7 @@ function MineRow(props: {
             <span class="qp-badge">{t('queue.invited')}</span>
           </Show>
           <UnreadCount count={unread()} />
+          <SlaBadge sla={c().sla} now={props.now()} />
         </span>
         <span class="qp-mine-last">{lastLine(c(), props.meId)}</span>
         <span class="qp-mine-foot">
@@ -124,8 +179,10 @@ function MineRow(props: {
               {c().team?.name ?? t('queue.noTeam')} · {c().channel.name} · {t('queue.protocol', { protocol: c().protocol })}
             </span>
           </Show>
+          {/* Set aside: what it waits for, not how long the customer has (the agent chose to wait). */}
+          <Show when={c().pending}>{(pending) => <span class="qp-pending-note">{pendingText(pending(), props.zone)}</span>}</Show>
           <Show
-            when={awaiting()}
+            when={!c().pending && awaiting()}
             fallback={
               <span class="qp-wait" title={t('queue.lastActivity')}>
                 {formatElapsed(c().lastActivityAt, props.now())}

@@ -27,7 +27,8 @@ export function offerTimeLeft(expiresAt: string | null | undefined, now: number)
 
 /**
  * Waiting's order: offered to me first (the one running out first on top), then transferred to
- * me, then the others in the server's order (oldest first).
+ * me, then the others in the server's order (returned ones, then by service-level due time,
+ * then oldest first).
  */
 export function waitingOrder<T extends OfferLike>(list: readonly T[], meId: string): T[] {
   const offers = list

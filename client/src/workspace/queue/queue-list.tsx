@@ -6,7 +6,7 @@ import { dismissHandlers } from '../../lib/dismiss.ts';
 import { useNarrow } from '../shell/narrow.ts';
 import { formatElapsed } from '../../lib/format.ts';
 import type { QueueItem } from './types.ts';
-import { ChannelTag, OfferBadge, UnreadCount } from './badges.tsx';
+import { ChannelTag, OfferBadge, SlaBadge, UnreadCount } from './badges.tsx';
 import { offeredToMe, offeredToOther } from './offers.ts';
 import './queue.css';
 import './mine.css';
@@ -298,12 +298,19 @@ function WaitingRow(props: {
           <OfferBadge item={c()} meId={props.meId} now={props.now()} compact={props.narrow} />
           {/* The customer's messages I have not seen (all of them until I open it). */}
           <UnreadCount count={c().unread ?? 0} />
+          {/* The service level beside the waiting time; a phone's first line has no room: its meta line has it. */}
+          <Show when={!props.narrow}>
+            <SlaBadge sla={c().sla} now={props.now()} />
+          </Show>
           <span class="qp-wait" title={t('queue.waitingSince')}>
             <span class="visually-hidden">{t('queue.waitingFor')} </span>
             {formatElapsed(c().waitingSince, props.now())}
           </span>
         </div>
         <div class="qp-meta muted">
+          <Show when={props.narrow && c().sla}>
+            <SlaBadge sla={c().sla} now={props.now()} />{' '}
+          </Show>
           {c().team?.name ?? t('queue.noTeam')} · {c().channel.name} · {t('queue.protocol', { protocol: c().protocol })}
         </div>
         <p class="qp-last">{last()}</p>

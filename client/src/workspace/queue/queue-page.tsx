@@ -10,7 +10,8 @@ import TransferDialog from '../conversation/transfer-dialog.tsx';
 import { claimConversation, claiming, claimRefusal, declineOffer, declining, dismissClaimRefusal } from './claim.ts';
 import { waitingOrder } from './offers.ts';
 import { useNow } from '../../lib/clock.ts';
-import MineList from './mine-list.tsx';
+import { InService } from './mine-list.tsx';
+import { splitPending } from './sla.ts';
 import QueueList from './queue-list.tsx';
 import type { QueueItem } from './types.ts';
 import './queue.css';
@@ -37,8 +38,10 @@ export default function QueuePage() {
   const [transferring, setTransferring] = createSignal<QueueItem | null>(null);
 
   const meId = () => me.data?.user.id ?? '';
-  // Offered to me first, then transferred to me, then oldest first (the server's order).
+  // Offered to me first, then transferred to me, then the server's order (returned, due soonest, oldest).
   const items = createMemo(() => waitingOrder(waiting.data ?? [], meId()));
+  // In service counts the conversations being served; those waiting on the customer are apart.
+  const activeCount = () => (mine.data ? splitPending(mine.data).active.length : null);
 
   const claim = (item: QueueItem, accept = false) =>
     void claimConversation(queryClient, item.id, {
@@ -56,7 +59,7 @@ export default function QueuePage() {
             {t('queue.waiting')} <span class="qp-count">{waiting.data?.length ?? '…'}</span>
           </A>
           <A href="/in-service" class="qp-tab" aria-current={tab() === 'mine' ? 'page' : undefined}>
-            {t('queue.inService')} <span class="qp-count">{mine.data?.length ?? '…'}</span>
+            {t('queue.inService')} <span class="qp-count">{activeCount() ?? '…'}</span>
           </A>
         </nav>
         <Show when={tab() === 'waiting' && (me.data?.teams.length ?? 0) > 1}>
@@ -111,9 +114,13 @@ export default function QueuePage() {
             </p>
           </Show>
           <Show when={mine.data} fallback={<p class="loading">{t('common.loading')}</p>}>
-            <Show when={(mine.data ?? []).length > 0} fallback={<p class="qp-empty">{t('queue.emptyMine')}</p>}>
-              <MineList items={mine.data!} now={now} meId={meId()} zone={timeZoneOf(me.data)} />
-            </Show>
+            <InService
+              items={mine.data!}
+              now={now}
+              meId={meId()}
+              zone={timeZoneOf(me.data)}
+              empty={(pendingToo) => <p class="qp-empty">{t(pendingToo ? 'queue.emptyActive' : 'queue.emptyMine')}</p>}
+            />
           </Show>
         </Match>
       </Switch>

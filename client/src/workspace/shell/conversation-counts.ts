@@ -8,7 +8,7 @@ import { trpc } from '../../trpc.ts';
 export interface ConversationCounts {
   /** Conversations waiting in my teams (and for me). */
   waiting: Accessor<number>;
-  /** My conversations in service. */
+  /** My conversations in service (not those waiting on the customer). */
   inService: Accessor<number>;
   /** Customer messages I have not read in my conversations in service. */
   unread: Accessor<number>;
@@ -30,7 +30,9 @@ export function useConversationCounts(): ConversationCounts {
     const transferred = (waiting.data ?? []).filter((c) => id && c.targetUserId === id).reduce((sum, c) => sum + (c.unread ?? 0), 0);
     return unread() + transferred;
   });
-  return { waiting: () => waiting.data?.length ?? 0, inService: () => mine.data?.length ?? 0, unread, forMe };
+  // Those waiting on the customer (Pending) are not in service right now.
+  const inService = createMemo(() => (mine.data ?? []).filter((c) => !c.pending).length);
+  return { waiting: () => waiting.data?.length ?? 0, inService, unread, forMe };
 }
 
 /** "(2) Atende": the tab's title counts what waits on me while the workspace is open. */

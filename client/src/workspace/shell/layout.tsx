@@ -13,6 +13,7 @@ import { ConnectionIndicator, OfflineBanner } from './connection-indicator.tsx';
 import { Icon } from './icons.tsx';
 import { useNarrow } from './narrow.ts';
 import { Rail } from './rail.tsx';
+import { ReturnedNotices } from './returned-notices.tsx';
 import { SideMenu } from './side-menu.tsx';
 import { useSignedInServices } from './signed-in-services.ts';
 import { StatusMenu } from './status-menu.tsx';
@@ -163,6 +164,7 @@ export default function Workspace(props: ParentProps) {
               </div>
             )}
           </Show>
+          <ReturnedNotices userId={data().user.id} />
           <div class="workspace-body">
             <Show when={!narrow()}>
               <Rail />
