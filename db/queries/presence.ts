@@ -107,16 +107,16 @@ export async function deleteDeadProcesses(db: Db): Promise<number> {
  * loss recorded (a close raced an open elsewhere) are put straight.
  */
 export async function markDevicesLost(db: Db, now: Date): Promise<void> {
-  // Rows another transaction holds are skipped (the next sweep sees them): two processes
-  // sweeping, or a sign-in, never wait on each other in a cycle.
+  // Rows are locked in id order: two processes sweeping at once wait for each other in turn,
+  // never in a cycle, and a sweep that returns has settled every row it matched.
   await db.unsafe(
     `UPDATE users SET device_lost_at = $1 WHERE id IN (SELECT u.id FROM users u
-       WHERE u.connected AND u.device_lost_at IS NULL AND NOT ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE SKIP LOCKED)`,
+       WHERE u.connected AND u.device_lost_at IS NULL AND NOT ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE)`,
     [now],
   );
   await db.unsafe(
     `UPDATE users SET device_lost_at = NULL WHERE id IN (SELECT u.id FROM users u
-       WHERE u.connected AND u.device_lost_at IS NOT NULL AND ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE SKIP LOCKED)`,
+       WHERE u.connected AND u.device_lost_at IS NOT NULL AND ${LIVE_DEVICE} ORDER BY u.id FOR UPDATE)`,
   );
 }
 
@@ -131,7 +131,7 @@ export async function disconnectPastGrace(db: Db, now: Date): Promise<{ orgId: s
        SELECT u.id FROM users u JOIN organizations o ON o.id = u.org_id
        WHERE u.connected AND u.device_lost_at < $1::timestamptz - o.presence_grace_seconds * interval '1 second'
          AND NOT ${LIVE_DEVICE}
-       ORDER BY u.id FOR UPDATE OF u SKIP LOCKED)
+       ORDER BY u.id FOR UPDATE OF u)
        AND connected
      RETURNING org_id, id`,
     [now],

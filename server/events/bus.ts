@@ -65,7 +65,14 @@ export class EventBus {
     let list = this.deferred.get(db);
     if (!list) {
       const fresh: Pending[] = [];
-      if (!beforeCommit(db, () => this.flush(db, fresh))) return storedEvent(await insertEvent(db, orgId, type, row));
+      if (!beforeCommit(db, () => this.flush(db, fresh))) {
+        // Not in a runTx transaction. On the pool, a transaction of its own: the organization's
+        // event lock must be held until the insert commits (an autocommit lock statement
+        // would release it at once, and an event committed later with a smaller id would be
+        // skipped by streams already past it).
+        const insert = (tx: Db) => insertEvent(tx, orgId, type, row);
+        return storedEvent(await ('begin' in db ? (db.begin(insert) as Promise<EventRow>) : insert(db)));
+      }
       this.deferred.set(db, fresh);
       list = fresh;
     }

@@ -309,7 +309,13 @@ describe('database down', () => {
     b.provider.connect();
     // Generous waits: the clients' own reconnect backoff, on a busy machine.
     await waitFor(async () => (await storedText(name, check)) === everything, 'everything stored', 30_000);
-    await waitFor(async () => text(b.doc) === everything, 'Bruno has it all', 30_000);
+    // Says what Bruno's client saw if it never catches up (one unexplained CI failure here).
+    await waitFor(async () => text(b.doc) === everything, 'Bruno has it all', 30_000).catch((err: Error) => {
+      throw new Error(
+        `${err.message}: Bruno has ${text(b.doc).length} of ${everything.length} characters, closes ${JSON.stringify(b.closes)}, ` +
+          `ws state ${b.provider.ws?.readyState ?? 'none'}, synced ${b.provider.synced}, loaded docs ${app.sync.loadedDocs}`,
+      );
+    });
     await check.end();
     a.destroy();
     b.destroy();

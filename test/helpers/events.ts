@@ -37,10 +37,15 @@ export function openEventStream(baseUrl: string, cookie: string | null, lastEven
   const startedP = new Promise<void>((r) => (started = r));
   const client = createSubscriptionClient(baseUrl, { ...headers, ...(cookie ? { cookie } : {}) });
   const sub = client.events.stream.subscribe(lastEventId ? { lastEventId } : {}, {
-    onStarted: () => started(),
+    // A fresh stream is live once the server says `stream.ready` (it has read its cursor: every
+    // later event reaches it); the response starting is earlier. A resumed one has no such signal.
+    onStarted: () => {
+      if (lastEventId) started();
+    },
     onData: (envelope) => {
       const e = envelope as unknown as { id: string; data: LiveEvent };
       received.push({ id: e.id, data: e.data });
+      if (e.data.type === 'stream.ready') started();
     },
     onError: (err) => {
       error = err;
