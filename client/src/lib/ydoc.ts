@@ -2,7 +2,6 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { createComputed, createSignal, onCleanup, type Accessor } from 'solid-js';
-import { CloseCode } from '../../../sync/shared/close-codes.ts';
 
 /**
  * One shared Yjs document per name per tab: the stock y-websocket provider against our
@@ -35,7 +34,11 @@ interface Entry extends SharedDoc {
 const docs = new Map<string, Entry>();
 /** A released document stays open this long, so switching screens does not reconnect. */
 const LINGER_MS = 10_000;
-const REFUSALS: number[] = [CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.BadDocName];
+/**
+ * The stock provider never reconnects after a 44xx close (sync/shared/close-codes.ts): every one of
+ * them is a refusal here too, or the screen would say "offline, reconnecting" for ever.
+ */
+const isRefusal = (code: number): boolean => code >= 4400 && code < 4500;
 
 /** The IndexedDB database name of a user's copy of a document. */
 const localDbName = (userId: string, name: string) => `atende:${userId}:${name}`;
@@ -63,7 +66,7 @@ function open(userId: string, name: string): Entry {
     setStatus(s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting' : 'offline');
   });
   provider.on('connection-close', (event: CloseEvent | null) => {
-    if (event && REFUSALS.includes(event.code)) {
+    if (event && isRefusal(event.code)) {
       // The server will say the same again: stop retrying, show why.
       setRefusal(event.code);
       setStatus('refused');
