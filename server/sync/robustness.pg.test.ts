@@ -308,12 +308,20 @@ describe('database down', () => {
     a.provider.connect();
     b.provider.connect();
     // Generous waits: the clients' own reconnect backoff, on a busy machine.
-    await waitFor(async () => (await storedText(name, check)) === everything, 'everything stored', 30_000);
+    const state = (c: typeof a) =>
+      `closes ${JSON.stringify(c.closes)}, ws state ${c.provider.ws?.readyState ?? 'none'}, synced ${c.provider.synced}`;
+    // Says what the clients saw if Ana's offline edit never arrives (one unexplained CI failure here).
+    await waitFor(async () => (await storedText(name, check)) === everything, 'everything stored', 30_000).catch(async (err: Error) => {
+      const stored = await storedText(name, check).catch(() => '?');
+      throw new Error(
+        `${err.message}: stored ${stored.length} of ${everything.length} characters; Ana ${state(a)}; Bruno ${state(b)}; ` +
+          `loaded docs ${app.sync.loadedDocs}`,
+      );
+    });
     // Says what Bruno's client saw if it never catches up (one unexplained CI failure here).
     await waitFor(async () => text(b.doc) === everything, 'Bruno has it all', 30_000).catch((err: Error) => {
       throw new Error(
-        `${err.message}: Bruno has ${text(b.doc).length} of ${everything.length} characters, closes ${JSON.stringify(b.closes)}, ` +
-          `ws state ${b.provider.ws?.readyState ?? 'none'}, synced ${b.provider.synced}, loaded docs ${app.sync.loadedDocs}`,
+        `${err.message}: Bruno has ${text(b.doc).length} of ${everything.length} characters, ${state(b)}, loaded docs ${app.sync.loadedDocs}`,
       );
     });
     await check.end();
