@@ -36,14 +36,12 @@ export function routeTeam(s: Services, orgId: string, teamId: string, now = new 
     if (candidates.length === 0) return [];
     const waiting = await lockUnofferedWaiting(tx, orgId, teamId, ROUTE_BATCH);
     if (waiting.length === 0) return [];
-    const [loads, passed] = [
-      await lockLoads(
-        tx,
-        orgId,
-        candidates.map((c) => c.id),
-      ),
-      await passedBy(tx, orgId, waiting),
-    ];
+    const loads = await lockLoads(
+      tx,
+      orgId,
+      candidates.map((c) => c.id),
+    );
+    const passed = await passedBy(tx, orgId, waiting);
     const offers = assignOffers(
       waiting.map((w) => ({ id: w.id, passedBy: passed.get(w.id) ?? new Set() })),
       candidates.map((c) => ({ id: c.id, load: loads.get(c.id) ?? 0, ownLimit: c.ownLimit, lastRoutedAt: c.lastRoutedAt })),

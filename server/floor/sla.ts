@@ -1,3 +1,4 @@
+import type { Team } from '../../db/queries/teams.ts';
 import { lockSlaCandidates, markSlaBreached, slaTeams } from '../../db/queries/sla.ts';
 import { runTx } from '../../db/sql.ts';
 import { slaOf, type Sla, type SlaConversation, type SlaTeam } from '../domain/sla.ts';
@@ -58,4 +59,15 @@ export function withSla<T extends { slaFacts: SlaConversation & { teamId: string
   now = new Date(),
 ): (Omit<T, 'slaFacts'> & { sla: ReturnType<typeof slaView> })[] {
   return rows.map(({ slaFacts, ...row }) => ({ ...row, sla: slaView(slaFacts, teams, now) }));
+}
+
+/** A team's service-level settings as the rule reads them (the teams a caller already loaded). */
+export function slaTeamOf(t: Team, timeZone: string): SlaTeam {
+  return {
+    firstResponseMinutes: t.slaFirstResponseMinutes,
+    nextResponseMinutes: t.slaNextResponseMinutes,
+    businessHoursOnly: t.slaBusinessHours,
+    hours: t.businessHours,
+    timeZone,
+  };
 }

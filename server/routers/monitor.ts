@@ -1,11 +1,10 @@
 import { listAgentStates, type AgentState } from '../../db/queries/agents.ts';
 import { openConversations, unknownDeliveries, type OpenConversation } from '../../db/queries/monitor.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
-import { slaTeams } from '../../db/queries/sla.ts';
 import { listTeams } from '../../db/queries/teams.ts';
 import { isOpen } from '../domain/business-hours.ts';
 import type { SlaTeam } from '../domain/sla.ts';
-import { slaView } from '../floor/sla.ts';
+import { slaTeamOf, slaView } from '../floor/sla.ts';
 import { hasSchedule, isWithinWorkHours, type WorkHours } from '../domain/work-hours.ts';
 import { adminProcedure, router } from '../trpc.ts';
 import { agentView } from './agents.ts';
@@ -45,14 +44,14 @@ export const monitorRouter = router({
   overview: adminProcedure.query(async ({ ctx }) => {
     const sql = ctx.services.sql;
     const now = new Date();
-    const [org, conversations, agents, unknown, teams, slas] = await Promise.all([
+    const [org, conversations, agents, unknown, teams] = await Promise.all([
       getOrganization(sql, ctx.org.id),
       openConversations(sql, ctx.org.id),
       listAgentStates(sql, ctx.org.id),
       unknownDeliveries(sql, ctx.org.id),
       listTeams(sql, ctx.org.id),
-      slaTeams(sql, ctx.org.id),
     ]);
+    const slas = new Map(teams.map((t) => [t.id, slaTeamOf(t, org!.timeZone)]));
     const views = conversations.map((c) => conversationView(c, slas, now));
     const limits = new Map(teams.map((t) => [t.id, t.maxPerAgent]));
     return {
