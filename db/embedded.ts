@@ -27,6 +27,14 @@ export const EMBEDDED_PG_MAJOR = 17;
 
 export class EmbeddedDatabaseError extends Error {}
 
+/** The embedded cluster's superuser password (it listens on 127.0.0.1 only). */
+const EMBEDDED_PASSWORD = 'atende-embedded';
+
+/** A connection URL for the embedded cluster on `port` (backups connect to a running one). */
+export function embeddedDatabaseUrl(port: number, database = 'atende'): string {
+  return `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
@@ -93,7 +101,9 @@ export async function startEmbeddedDatabase(options: {
     );
   }
   makeReachable(dir);
-  const password = 'atende-embedded';
+  const password = EMBEDDED_PASSWORD;
+  // PostgreSQL's last complaints, for the error when it does not start (e.g. a restore missing WAL).
+  const lastLog: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -103,7 +113,13 @@ export async function startEmbeddedDatabase(options: {
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: () => {},
+    onLog: (m) => {
+      for (const line of m.split('\n')) {
+        const problem = /\b(?:FATAL|PANIC|ERROR):\s+(.*)$/.exec(line);
+        if (problem) lastLog.push(problem[1]!.trim());
+      }
+      lastLog.splice(0, lastLog.length - 3);
+    },
     onError: (e) => options.log(`embedded postgres: ${String(e instanceof Error ? e.message : e)}`.trim()),
   });
   const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
@@ -112,12 +128,12 @@ export async function startEmbeddedDatabase(options: {
     await pg.start();
   } catch (e) {
     throw new EmbeddedDatabaseError(
-      `The embedded PostgreSQL did not start (${e instanceof Error ? e.message : String(e)}). ` +
+      `The embedded PostgreSQL did not start (${e instanceof Error ? e.message : lastLog.join(' ') || String(e)}). ` +
         `Check that ${dir} is writable${process.getuid?.() === 0 ? ' by the OS user "postgres"' : ''} and that port ${options.port} is free.`,
     );
   }
   // Create the application database if missing (also after a crash between initdb and here).
-  const admin = postgres(`postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`, { max: 1, onnotice: () => {} });
+  const admin = postgres(embeddedDatabaseUrl(options.port, 'postgres'), { max: 1, onnotice: () => {} });
   try {
     const rows = await admin`SELECT 1 FROM pg_database WHERE datname = 'atende'`;
     if (rows.length === 0) await admin.unsafe('CREATE DATABASE atende');
@@ -126,7 +142,7 @@ export async function startEmbeddedDatabase(options: {
   }
   let stopped = false;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${options.port}/atende`,
+    url: embeddedDatabaseUrl(options.port),
     async stop() {
       if (stopped) return;
       stopped = true;

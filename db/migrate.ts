@@ -6,7 +6,7 @@ import { runner } from 'node-pg-migrate';
  * One forward-only migration set per part of the app, applied in this order. A later
  * issue adds its folder here; each set keeps its own history table.
  */
-export const MIGRATION_SETS = ['foundation', 'conversations', 'channels', 'sync', 'floor'] as const;
+export const MIGRATION_SETS = ['foundation', 'conversations', 'channels', 'sync', 'floor', 'storage'] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

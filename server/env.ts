@@ -36,6 +36,10 @@ const schema = z
     TRUST_PROXY: proxyHops.default(0),
     /** When set, /metrics answers only `Authorization: Bearer <token>` (any client); unset, only this machine. */
     METRICS_TOKEN: z.string().min(16, 'Use at least 16 characters (e.g. `openssl rand -hex 24`).').optional(),
+    /** SIGTERM/SIGINT: how long the graceful drain may wait for clients, requests and jobs before forcing the rest. */
+    DRAIN_TIMEOUT_SECONDS: z.coerce.number().positive().default(20),
+    /** Draining: how long /healthz says 503 while everything else is still served, before the listener closes (a load balancer's check interval × failures). */
+    DRAIN_NOTICE_SECONDS: z.coerce.number().min(0).default(0),
     SESSION_IDLE_DAYS: z.coerce.number().positive().default(10),
     SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
     LINK_TTL_MINUTES: z.coerce.number().int().positive().default(15),
@@ -69,6 +73,18 @@ const schema = z
     EVENT_STREAMS_PER_IP: z.coerce.number().int().positive().default(200),
     /** /webchat/stream connections one address may hold, per process. */
     WEBCHAT_STREAMS_PER_IP: z.coerce.number().int().positive().default(50),
+    /** Where attachment bytes are kept: disk, pg or s3; unset, disk without DATABASE_URL and pg with it. */
+    ATTACHMENT_STORAGE: z.enum(['disk', 'pg', 's3'], { message: 'Use disk, pg or s3.' }).optional(),
+    /** The folder of disk storage (default: attachments/ in ATENDE_DATA_DIR); with several processes, a folder they all share. */
+    ATTACHMENT_DIR: z.string().optional(),
+    /** S3-compatible storage (ATTACHMENT_STORAGE=s3): the endpoint, e.g. http://minio:9000. */
+    S3_URL: z.string().url().optional(),
+    S3_BUCKET: z.string().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    /** Bucket in the path (http://host/bucket/key) rather than the host name; default true when S3_URL is set. */
+    S3_FORCE_PATH_STYLE: bool.optional(),
     WHATSAPP_APP_SECRET: z.string().optional(),
     WHATSAPP_VERIFY_TOKEN: z.string().optional(),
     WHATSAPP_ACCESS_TOKEN: z.string().optional(),
@@ -108,9 +124,34 @@ const schema = z
           'the embedded database serves one process only. Set DATABASE_URL to a PostgreSQL server, or unset REDIS_URL.',
       });
     }
+    if (env.ATTACHMENT_STORAGE === 'disk' && env.DATABASE_URL && !env.ATTACHMENT_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ATTACHMENT_STORAGE'],
+        message:
+          'ATTACHMENT_STORAGE is disk and DATABASE_URL is set, but ATTACHMENT_DIR is not: each process would keep ' +
+          'uploaded files in its own data folder, and the other processes could not serve them. Set ATTACHMENT_DIR ' +
+          'to a folder every process shares, or unset ATTACHMENT_STORAGE to keep files in PostgreSQL (or use s3).',
+      });
+    }
+    if (env.ATTACHMENT_STORAGE === 's3') {
+      const missing = (['S3_URL', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((name) => !env[name]);
+      if (missing.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ATTACHMENT_STORAGE'],
+          message: `ATTACHMENT_STORAGE is s3 but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set. S3 storage needs the endpoint (S3_URL), the bucket and the access keys.`,
+        });
+      }
+    }
   });
 
-export type Env = z.infer<typeof schema> & { ATENDE_DEMO: boolean; APP_ORIGIN: string };
+export type Env = z.infer<typeof schema> & {
+  ATENDE_DEMO: boolean;
+  APP_ORIGIN: string;
+  ATTACHMENT_STORAGE: 'disk' | 'pg' | 's3';
+  S3_FORCE_PATH_STYLE: boolean;
+};
 
 export class EnvError extends Error {}
 
@@ -125,6 +166,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   return {
     ...env,
     ATENDE_DEMO: env.ATENDE_DEMO ?? !env.DATABASE_URL,
+    ATTACHMENT_STORAGE: env.ATTACHMENT_STORAGE ?? (env.DATABASE_URL ? 'pg' : 'disk'),
+    S3_FORCE_PATH_STYLE: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_URL),
     APP_ORIGIN: (env.APP_ORIGIN ?? `http://localhost:${env.PORT || 3000}`).replace(/\/$/, ''),
   };
 }

@@ -21,18 +21,27 @@ async function main(): Promise<void> {
   let app: RunningApp | null = null;
   let stopping = false;
 
+  // SIGTERM (a deploy, a scale-down) or Ctrl-C: the graceful drain in app.close() — stop
+  // accepting, move /sync clients and event streams to another process, finish requests and
+  // jobs — bounded by DRAIN_TIMEOUT_SECONDS, then exit 0. A drain that still hangs 10 s past
+  // its deadline exits with 1.
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const timeoutMs = env.DRAIN_TIMEOUT_SECONDS * 1000;
+    log.info({ signal, timeoutSeconds: env.DRAIN_TIMEOUT_SECONDS }, 'draining, then shutting down');
+    const force = setTimeout(() => {
+      log.error('the drain did not finish in time: exiting');
+      process.exit(1);
+    }, timeoutMs + 10_000);
     force.unref();
     try {
-      await app?.close();
+      await app?.close({ timeoutMs, noticeMs: env.DRAIN_NOTICE_SECONDS * 1000 });
       await embedded?.stop();
     } catch (err) {
       log.error({ err }, 'error while shutting down');
     }
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -154,7 +154,7 @@ export async function teamsToRoute(db: Db): Promise<{ orgId: string; teamId: str
   return rows.map((r) => ({ orgId: r.org_id as string, teamId: r.team_id as string }));
 }
 
-export type EndedOffer = Conversation & { wasOfferedTo: string };
+export type EndedOffer = Conversation & { wasOfferedTo: string; expired: boolean };
 
 /**
  * Ends offers whose time ran out (`expired`) or whose agent is no longer online and connected
@@ -181,7 +181,8 @@ export async function endStaleOffers(tx: Tx, now: Date, limit: number): Promise<
     [stale.map((r) => r.id as string)] as never[],
   );
   const was = new Map(stale.map((r) => [r.id as string, r.offered_to as string]));
-  return rows.map((r) => ({ ...toConversation(r), wasOfferedTo: was.get(r.id as string)! }));
+  const ranOut = new Set(expired.map((r) => r.id as string));
+  return rows.map((r) => ({ ...toConversation(r), wasOfferedTo: was.get(r.id as string)!, expired: ranOut.has(r.id as string) }));
 }
 
 /** The agent declines the offer made to them: null when it is not (or no longer) theirs. */

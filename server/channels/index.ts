@@ -1,6 +1,7 @@
 import { envChannelPhoneNumberId } from '../../db/queries/channels.ts';
 import type { HttpMounts } from '../http/server.ts';
 import type { Services } from '../services/index.ts';
+import { watchWebhook } from '../services/metrics.ts';
 import { WhatsappDelivery, type DeliveryOptions } from './whatsapp/delivery.ts';
 import { MediaFetcher } from './whatsapp/media.ts';
 import { handleWhatsappWebhook } from './whatsapp/webhook.ts';
@@ -47,7 +48,16 @@ export function startChannels(s: Services, options: ChannelsOptions = {}): Runni
     delivery,
     webchat,
     mounts: {
-      routes: [{ prefix: '/webhooks/whatsapp', handle: (req, res) => handleWhatsappWebhook(s, req, res) }, ...webchat.routes],
+      routes: [
+        {
+          prefix: '/webhooks/whatsapp',
+          handle: (req, res) => {
+            watchWebhook(s.metrics, req, res);
+            return handleWhatsappWebhook(s, req, res);
+          },
+        },
+        ...webchat.routes,
+      ],
       upgrades: [],
     },
     async stop() {

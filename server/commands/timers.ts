@@ -6,6 +6,7 @@ import { runTx, type Tx } from '../../db/sql.ts';
 import { LANGUAGES, translate } from '../../i18n/index.ts';
 import { windowState } from '../domain/whatsapp-window.ts';
 import type { Services } from '../services/index.ts';
+import { observeQueueExit } from '../services/metrics.ts';
 import { channelOf, publishConversation, queueBotMessage, removeParticipants } from './conversations/common.ts';
 import { customerLanguage } from './conversations/ingest.ts';
 import { lastInboundAt } from './conversations/outbound.ts';
@@ -82,6 +83,7 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
       const seenAs = { ...c, assigneeId: c.servedBy };
       await tellCustomer(s, tx, seenAs, org, channel, now);
       if (reason === 'queue_timeout') await publishConversation(s, tx, seenAs, 'queue.changed');
+      if (reason === 'queue_timeout') observeQueueExit(s.metrics, tx, c, 'timed_out', now);
       await publishConversation(s, tx, seenAs, 'conversation.updated', removed);
     }
     return closed;

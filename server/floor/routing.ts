@@ -14,6 +14,7 @@ import { publishConversation } from '../commands/conversations/common.ts';
 import { isAvailable } from '../domain/availability.ts';
 import { assignOffers } from '../domain/routing.ts';
 import type { Services } from '../services/index.ts';
+import { whenCommitted } from '../services/metrics.ts';
 
 /** Conversations one routing transaction offers at most (the next pass takes the rest). */
 const ROUTE_BATCH = 200;
@@ -49,6 +50,7 @@ export function routeTeam(s: Services, orgId: string, teamId: string, now = new 
     );
     const offered = await writeOffers(tx, orgId, offers, team.acceptTimeoutSeconds);
     for (const c of offered) await publishConversation(s, tx, c, 'queue.changed');
+    whenCommitted(tx, () => s.metrics.offers.inc({ outcome: 'made' }, offered.length));
     return offered;
   });
 }
@@ -64,6 +66,8 @@ export async function sweepOffers(s: Services, now = new Date()): Promise<number
     const rows = await runTx(s.sql, async (tx) => {
       const stale = await endStaleOffers(tx, now, SWEEP_BATCH);
       for (const c of stale) await publishConversation(s, tx, c, 'queue.changed');
+      // Past its deadline: expired; its agent went offline or lost their device first: withdrawn.
+      for (const c of stale) whenCommitted(tx, () => s.metrics.offers.inc({ outcome: c.expired ? 'expired' : 'withdrawn' }));
       return stale;
     });
     ended += rows.length;

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Attachment } from '../../db/queries/attachments.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import type { Services } from '../services/index.ts';
-import { FileTooLargeError } from '../services/storage.ts';
+import { FileTooLargeError, NotFoundError } from '../services/storage.ts';
+import { parseRange } from './range.ts';
 
 export interface ReceivedFile {
   id: string;
@@ -112,21 +115,56 @@ export function receiveUpload(
 }
 
 /**
- * Streams an attachment with headers that keep a browser from running it. Every caller
- * serves it behind a session or a visitor token: `no-store`, so no cache (the browser's
- * disk, a shared computer's profile, a proxy) keeps a copy after the session ends.
+ * Streams an attachment (or the one byte range the request asks for: audio and video seek)
+ * with headers that keep a browser from running it. Every caller serves it behind a session
+ * or a visitor token: `no-store`, so no cache (the browser's disk, a shared computer's
+ * profile, a proxy) keeps a copy after the session ends.
+ *
+ * The stored bytes are opened before any header is sent: when they are missing (404) or
+ * unreadable (500), this logs why and returns the status for the caller to answer with.
  */
-export function sendAttachment(res: ServerResponse, s: Services, a: Attachment): void {
-  const inline = /^(image|audio|video)\//.test(a.contentType) || a.contentType === 'application/pdf';
-  res.writeHead(200, {
-    'content-type': a.contentType,
-    'content-length': String(a.sizeBytes),
-    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(a.filename)}"`,
+export async function sendAttachment(res: ServerResponse, s: Services, a: Attachment): Promise<404 | 500 | null> {
+  const size = a.sizeBytes;
+  const range = parseRange(res.req?.headers.range, size);
+  const safety = {
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
     'cache-control': 'no-store',
+  };
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { ...safety, 'content-range': `bytes */${size}`, 'accept-ranges': 'bytes', 'content-length': '0' });
+    res.end();
+    return null;
+  }
+  const part = range.kind === 'partial' ? { start: range.start, end: range.end } : undefined;
+  const where = { attachmentId: a.id, storageKey: a.storageKey, storage: s.storage.kind };
+  let stream: Readable;
+  try {
+    stream = await s.storage.get(a.storageKey, part);
+  } catch (err) {
+    if (err instanceof NotFoundError) {
+      s.log.warn(where, 'attachment has a row but no stored file: answered 404');
+      return 404;
+    }
+    s.log.error({ ...where, err }, 'could not read a stored attachment: answered 500');
+    return 500;
+  }
+  const inline = /^(image|audio|video)\//.test(a.contentType) || a.contentType === 'application/pdf';
+  res.writeHead(part ? 206 : 200, {
+    'content-type': a.contentType,
+    'content-length': String(part ? part.end - part.start + 1 : size),
+    ...(part ? { 'content-range': `bytes ${part.start}-${part.end}/${size}` } : {}),
+    'accept-ranges': 'bytes',
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${encodeURIComponent(a.filename)}"`,
+    ...safety,
   });
-  const stream = s.storage.get(a.storageKey);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  try {
+    await pipeline(stream, res);
+  } catch (err) {
+    // Headers are gone: the connection can only be cut. A client that went away is no failure.
+    if (!res.req?.destroyed && (err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+      s.log.error({ ...where, err }, 'reading a stored attachment failed while it was sent');
+    res.destroy();
+  }
+  return null;
 }

@@ -36,7 +36,15 @@ function declaredLength(req: http.IncomingMessage): number | null {
   return value === undefined ? null : Number(value);
 }
 
-export function createHttpServer(s: Services, options: { clientDir: string; mounts?: HttpMounts }): http.Server {
+export function createHttpServer(
+  s: Services,
+  options: {
+    clientDir: string;
+    mounts?: HttpMounts;
+    /** True once the process drains (SIGTERM, server/app.ts): /healthz says 503 and every answer closes its connection. */
+    draining?: () => boolean;
+  },
+): http.Server {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -59,7 +67,15 @@ export function createHttpServer(s: Services, options: { clientDir: string; moun
     const route = routeLabel(req.method, path);
     res.on('finish', () => s.metrics.httpRequests.inc({ route, status: `${Math.floor(res.statusCode / 100)}xx` }));
 
+    const draining = options.draining?.() === true;
+    // A request that still comes on a kept-alive connection is answered, then that connection closes.
+    if (draining) res.setHeader('connection', 'close');
     if (path === '/healthz') {
+      if (draining) {
+        // At once, so a load balancer stops sending here before the listener is gone.
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, draining: true }));
+        return;
+      }
       try {
         await ping(s.sql);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));

@@ -90,5 +90,6 @@ export async function serveUpload(res: ServerResponse, s: Services, auth: Authen
   const lang = auth.user.language as Parameters<typeof translate>[0];
   const a = /^[0-9a-f-]{36}$/i.test(id) ? await getAttachment(s.sql, auth.organization.id, id) : null;
   if (!a || !(await mayRead(a, auth, s))) return refuse(res, 404, lang, 'error.notFound');
-  sendAttachment(res, s, a);
+  const failed = await sendAttachment(res, s, a);
+  if (failed) refuse(res, failed, lang, failed === 404 ? 'error.notFound' : 'error.internal');
 }

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../db/queries/channels.ts';
 import { startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
@@ -67,7 +65,7 @@ async function age(ids: string[]): Promise<void> {
 async function kept(id: string): Promise<{ row: boolean; file: boolean }> {
   const rows = await app.db.sql`SELECT storage_key FROM attachments WHERE id = ${id}`;
   // Uploads are stored under <organization>/<attachment id>.
-  return { row: rows.length === 1, file: fs.existsSync(path.resolve(app.env.ATENDE_DATA_DIR, 'attachments', orgId, id)) };
+  return { row: rows.length === 1, file: (await app.services.storage.stat(`${orgId}/${id}`)) !== null };
 }
 
 describe('sweep of uploads never attached', () => {

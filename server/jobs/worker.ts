@@ -1,4 +1,14 @@
-import { Logger as WorkerLogger, run, runMigrations, type Runner, type TaskList, type TaskSpec } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import {
+  Logger as WorkerLogger,
+  makeWorkerUtils,
+  run,
+  runMigrations,
+  type Runner,
+  type TaskList,
+  type TaskSpec,
+  type WorkerEvents,
+} from 'graphile-worker';
 import { withAdvisoryLock } from '../../db/queries/system.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services/index.ts';
@@ -47,24 +57,77 @@ function workerLogger(log: Logger): WorkerLogger {
  */
 export class JobQueue {
   private runner: Runner | null = null;
+  private databaseUrl = '';
+  /** The runner's workers (from its `worker:create` events): their locks are released when a stop runs out of time. */
+  private workerIds = new Set<string>();
+
+  /** Set by stop(): a runner that ends after it is not restarted. */
+  private stopped = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restarts = 0;
 
   constructor(private log: Logger) {}
 
-  async start(s: Services, databaseUrl: string, options: { concurrency?: number; crontab?: string } = {}): Promise<void> {
+  async start(
+    s: Services,
+    databaseUrl: string,
+    options: {
+      concurrency?: number;
+      crontab?: string;
+      /** More tasks, beside Atende's (tests). */
+      tasks?: TaskList;
+    } = {},
+  ): Promise<void> {
     if (this.runner) return;
+    this.stopped = false;
     const common = { connectionString: databaseUrl, logger: workerLogger(this.log), noHandleSignals: true as const };
     // graphile-worker creates its schema on first use; two processes starting together on a
     // fresh database would race on CREATE SCHEMA, so installs happen one at a time.
     await withAdvisoryLock(s.sql, 'atende_job_queue_migrate', () => runMigrations({ ...common, maxPoolSize: 1 }));
+    this.databaseUrl = databaseUrl;
+    const events: WorkerEvents = new EventEmitter();
+    events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
     this.runner = await run({
       ...common,
+      events,
       concurrency: options.concurrency ?? 2,
       maxPoolSize: (options.concurrency ?? 2) + 2,
       pollInterval: 2_000,
-      taskList: tasks(s),
+      taskList: { ...tasks(s), ...options.tasks },
       crontab: options.crontab ?? CRONTAB,
     });
-    this.runner.promise.catch((err: unknown) => this.log.error({ err }, 'job queue stopped with an error'));
+    const runner = this.runner;
+    if (this.stopped) {
+      // stop() ran while this (re)start was under way.
+      this.runner = null;
+      await runner.stop().catch(() => {});
+      return;
+    }
+    this.restarts = 0;
+    // graphile-worker stops its whole runner when a cron minute cannot be recorded (the
+    // database was away at that moment): start it again, or this process's timers stop for good.
+    runner.promise.catch((err: unknown) => {
+      this.log.error({ err, part: 'jobs' }, 'job queue stopped with an error; starting it again');
+      if (this.runner === runner) {
+        this.runner = null;
+        this.workerIds.clear();
+        this.restartLater(s, databaseUrl, options);
+      }
+    });
+  }
+
+  private restartLater(s: Services, databaseUrl: string, options: Parameters<JobQueue['start']>[2]): void {
+    if (this.stopped || this.restartTimer) return;
+    const delay = Math.min(30_000, 1_000 * 2 ** this.restarts++);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopped) return;
+      this.start(s, databaseUrl, options).catch((err: unknown) => {
+        this.log.warn({ err, part: 'jobs' }, 'job queue could not start again; retrying');
+        this.restartLater(s, databaseUrl, options);
+      });
+    }, delay);
+    this.restartTimer.unref();
   }
 
   /** Queues a job; `jobKey` replaces a pending job with the same key (one timer per thing). */
@@ -73,9 +136,45 @@ export class JobQueue {
     await this.runner.addJob(task, payload, spec);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Takes no more jobs and lets the running ones finish (graphile-worker's graceful shutdown).
+   * Still running at `deadline` (epoch ms): the locks of this queue's workers are released
+   * (graphile-worker's forceUnlockWorkers, as for a crashed process), so another process takes
+   * those jobs at once, and this resolves.
+   */
+  async stop(deadline = Date.now() + 10_000): Promise<void> {
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     const runner = this.runner;
+    const workerIds = [...this.workerIds];
     this.runner = null;
-    await runner?.stop().catch((err: unknown) => this.log.warn({ err }, 'job queue did not stop cleanly'));
+    this.workerIds.clear();
+    if (!runner) return;
+    const stopped = runner.stop().then(
+      () => true,
+      (err: unknown) => {
+        this.log.warn({ err }, 'job queue did not stop cleanly');
+        return true;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+    const inTime = await Promise.race([stopped, late]);
+    clearTimeout(timer);
+    if (inTime) return;
+    this.log.warn({ part: 'jobs', workerIds }, 'running jobs did not finish in time; releasing their locks');
+    const unlock = async () => {
+      const utils = await makeWorkerUtils({ connectionString: this.databaseUrl, logger: workerLogger(this.log) });
+      try {
+        await utils.forceUnlockWorkers(workerIds);
+      } finally {
+        await utils.release();
+      }
+    };
+    await Promise.race([
+      unlock().catch((err: unknown) => this.log.warn({ err }, 'job locks not released; graphile-worker frees them after 4 hours')),
+      new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
+    ]);
   }
 }

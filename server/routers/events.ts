@@ -60,11 +60,21 @@ export const eventsRouter = router({
     };
     const queue = eventQueue();
     let replaced = false;
+    // The process drains: the stream ends cleanly, the tab resumes from its last id elsewhere.
+    let draining = false;
     // Released in the `finally` below: nothing awaits between here and there.
-    const slot = s.eventStreams.admit(receiver.sessionId, ctx.ip, () => {
-      replaced = true;
-      queue.wakeUp();
-    });
+    const slot = s.eventStreams.admit(
+      receiver.sessionId,
+      ctx.ip,
+      () => {
+        replaced = true;
+        queue.wakeUp();
+      },
+      () => {
+        draining = true;
+        queue.wakeUp();
+      },
+    );
     if (!slot) throw ctx.fail('TOO_MANY_REQUESTS', 'error.tooManyStreams');
     // A live stream is a device of the agent (users.connected), on this process.
     const leave = s.presence.connect(receiver.orgId, receiver.userId);
@@ -110,7 +120,7 @@ export const eventsRouter = router({
         }
         if (missed.length < 500 || replaced) break;
       }
-      while (!signal?.aborted && !sessionGone && !replaced) {
+      while (!signal?.aborted && !sessionGone && !replaced && !draining) {
         const e = await queue.next();
         if (!e) continue;
         if (endsStream(e, receiver)) return;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Sql } from '../../db/sql.ts';
 import type { Env } from '../env.ts';
@@ -9,7 +8,9 @@ import type { Logger } from '../log.ts';
 import { IpLimiter } from './ip-limiter.ts';
 import { Mailer } from './mailer.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { LocalDiskStorage, type AttachmentStorage } from './storage.ts';
+import type { AttachmentStorage } from './storage.ts';
+import { PostgresStorage } from './storage-pg.ts';
+import { createAttachmentStorage } from './storage-select.ts';
 import { StreamCaps } from './stream-caps.ts';
 
 /** Everything a request or job may use, built once at boot and passed in the context. */
@@ -41,15 +42,23 @@ export async function createServices(env: Env, sql: Sql, log: Logger): Promise<S
   await bus.start();
   const mailer = new Mailer(sql, log, { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM });
   mailer.start();
+  const storage = await createAttachmentStorage(env.ATTACHMENT_STORAGE, env, sql);
+  if (storage instanceof PostgresStorage) {
+    // Writes a stopped process left half done; any process may sweep them.
+    storage
+      .sweepIncomplete()
+      .then((n) => n > 0 && log.info({ removed: n }, 'removed incomplete attachment writes'))
+      .catch((err: unknown) => log.warn({ err }, 'could not sweep incomplete attachment writes'));
+  }
   return {
     env,
     sql,
     log,
     bus,
     mailer,
-    storage: new LocalDiskStorage(path.resolve(env.ATENDE_DATA_DIR, 'attachments')),
+    storage,
     ipLimiter: new IpLimiter(env.LOGIN_IP_PER_MINUTE, redis ?? undefined),
-    metrics: createMetrics(),
+    metrics: createMetrics({ sql, log }),
     eventStreams: new StreamCaps(env.STREAMS_PER_SESSION, env.EVENT_STREAMS_PER_IP),
     redis,
     jobs: new JobQueue(log),
@@ -62,4 +71,5 @@ export async function stopServices(s: Services): Promise<void> {
   await s.bus.stop();
   await s.mailer.stop();
   s.redis?.disconnect();
+  await s.storage.close?.();
 }

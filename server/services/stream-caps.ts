@@ -6,6 +6,7 @@ export interface StreamSlot {
 interface Held {
   ip: string;
   evict: () => void;
+  drain?: () => void;
   slot: StreamSlot;
 }
 
@@ -20,6 +21,8 @@ export class StreamCaps {
   /** Each owner's streams, oldest first (a Set keeps insertion order). */
   private owners = new Map<string, Set<Held>>();
   private ips = new Map<string, number>();
+  /** Set by drain(): streams admitted from now on are told to end at once. */
+  private draining = false;
 
   constructor(
     readonly perOwner: number,
@@ -31,7 +34,7 @@ export class StreamCaps {
    * streams already. Streams of the owner beyond the cap, oldest first, are released and
    * told to end (`evict`, called synchronously) before the new one counts.
    */
-  admit(owner: string, ip: string, evict: () => void): StreamSlot | null {
+  admit(owner: string, ip: string, evict: () => void, drain?: () => void): StreamSlot | null {
     const mine = this.owners.get(owner) ?? new Set<Held>();
     const victims = [...mine].slice(0, Math.max(0, mine.size - this.perOwner + 1));
     const freedHere = victims.filter((v) => v.ip === ip).length;
@@ -46,6 +49,7 @@ export class StreamCaps {
     const held: Held = {
       ip,
       evict,
+      drain,
       slot: {
         release: () => {
           if (released) return;
@@ -59,7 +63,18 @@ export class StreamCaps {
       },
     };
     mine.add(held);
+    if (this.draining) drain?.();
     return held.slot;
+  }
+
+  /**
+   * The process drains (SIGTERM): every stream admitted with a `drain` callback is told to
+   * end (cleanly, so its client reconnects — to another process — and resumes), and so is
+   * any admitted later.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const mine of this.owners.values()) for (const held of [...mine]) held.drain?.();
   }
 
   /** Streams open from one address (for tests and metrics). */

@@ -17,6 +17,7 @@ import { docAccess, type DocAccess, type DocViewer } from '../domain/doc-access.
 import type { HttpMounts } from '../http/server.ts';
 import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
 import type { Services } from '../services/index.ts';
+import { timeSyncCommit } from '../services/metrics.ts';
 
 /** How often, at most, one contact's notes announce `notes.changed` while being edited. */
 export const NOTES_ANNOUNCE_MS = 2_000;
@@ -127,7 +128,7 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
     store: {
       load: (orgId, name) => loadDocUpdates(s.sql, orgId, name),
       append: async (rows) => {
-        await appendDocUpdates(s.sql, rows);
+        await timeSyncCommit(s.metrics, () => appendDocUpdates(s.sql, rows));
         notes.stored(rows);
       },
       bindings: (name) => loadClientBindings(s.sql, name),
@@ -149,6 +150,7 @@ export interface RunningSync {
 export function startSync(s: Services, limits: Partial<SyncLimits> = {}): RunningSync {
   const notes = notesAnnouncer(s);
   const server = new SyncServer(hooks(s, notes), limits);
+  s.metrics.watchSync(server);
   const unsubscribe = s.bus.subscribe((e) => {
     if (e.type === 'session.ended') {
       const { sessionId } = e.data;
@@ -172,6 +174,7 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
     server,
     mounts: { routes: [], upgrades: [{ prefix: '/sync', handle: (req, socket, head) => void server.handleUpgrade(req, socket, head) }] },
     async stop() {
+      s.metrics.watchSync(null);
       clearInterval(archiver);
       notes.stop();
       unsubscribe();

@@ -83,7 +83,8 @@ export class Room {
   loaded: Promise<void> = Promise.resolve();
   private bindings = new Map<number, string>();
   private pending: Pending[] = [];
-  private pendingBytes = 0;
+  /** Bytes of accepted updates not yet handed to the store (read by the metrics). */
+  pendingBytes = 0;
   private flushing = false;
   private retryMs = 0;
   private rowsSinceCompact = 0;

@@ -80,6 +80,9 @@ export class SyncServer {
   private ping: NodeJS.Timeout;
   /** Sockets per user, counted from the upgrade (authorizing, loading or in a room) until closed. */
   private sockets = new Map<string, number>();
+  /** Set by drain(): no new sockets, no new frames; what was accepted is stored, then every socket closes. */
+  private draining = false;
+  private drained: Promise<DrainResult> | null = null;
   readonly limits: SyncLimits;
 
   constructor(
@@ -125,6 +128,9 @@ export class SyncServer {
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let release: (() => void) | null = null;
     try {
+      // Draining: open and close at once with "reconnect now" (nothing read, nothing sent), so
+      // the client goes to another process without backing off.
+      if (this.draining) return this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.ServiceRestart, RESTART_REASON));
       if (this.hooks.isForeignOrigin(req)) return refuse(socket, 403, 'Forbidden');
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       let raw = '';
@@ -223,6 +229,9 @@ export class SyncServer {
     const early: Uint8Array[] = [];
     let room: Room | null = null;
     ws.on('message', (data: Buffer) => {
+      // Draining: frames not taken before stay with their sender, who sends them again to the
+      // process it reconnects to (the sync step on connect covers whatever a server lacks).
+      if (this.draining) return;
       const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       if (!room) early.push(frame);
       else this.enqueue(room, conn, frame);
@@ -239,9 +248,10 @@ export class SyncServer {
       ws.close(CloseCode.RetryLater, 'document not available, retry later');
       return;
     }
-    if (ws.readyState !== ws.OPEN) {
+    if (ws.readyState !== ws.OPEN || this.draining) {
       // The client left while the document loaded: nobody else may ever come to unload it.
       this.scheduleUnload(room);
+      this.close(conn, CloseCode.ServiceRestart, RESTART_REASON);
       return;
     }
     const timer = this.unloadTimers.get(doc.name);
@@ -344,14 +354,48 @@ export class SyncServer {
     }
   }
 
+  /**
+   * The graceful drain (SIGTERM): new upgrades are closed with 1012 Service Restart and frames
+   * that arrive from now on are ignored (their senders send them again elsewhere); every update
+   * accepted so far is stored (the group commit runs on), THEN every socket closes with 1012,
+   * which clients take as "reconnect now". So each update is stored once: by this process if
+   * it was taken here, else by the one its client reconnects to. At `deadline` (epoch ms) the
+   * sockets close anyway; what was not stored by then is still in its clients, which send it
+   * again on reconnect. Idempotent (a second call gets the first one's result).
+   */
+  drain(deadline: number): Promise<DrainResult> {
+    this.drained ??= (async () => {
+      this.draining = true;
+      const busy = () => [...this.rooms.values()].filter((r) => r.hasPending()).length;
+      while (busy() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const unstored = busy();
+      let closed = 0;
+      for (const room of this.rooms.values()) {
+        for (const conn of room.conns.values()) {
+          this.close(conn, CloseCode.ServiceRestart, RESTART_REASON);
+          closed++;
+        }
+      }
+      return { closed, unstored };
+    })();
+    return this.drained;
+  }
+
   async stop(): Promise<void> {
+    // Let accepted updates reach the database before the pool closes.
+    await this.drain(Date.now() + 5_000);
     clearInterval(this.ping);
     for (const t of this.unloadTimers.values()) clearTimeout(t);
-    for (const room of this.rooms.values())
-      for (const conn of room.conns.values()) this.close(conn, CloseCode.GoingAway, 'server shutting down');
-    // Let accepted updates reach the database before the pool closes.
-    for (let i = 0; i < 50 && [...this.rooms.values()].some((r) => r.hasPending()); i++) await new Promise((r) => setTimeout(r, 100));
     this.wss.close();
     await this.hooks.fanout?.stop();
   }
 }
+
+export interface DrainResult {
+  /** Sockets closed with 1012. */
+  closed: number;
+  /** Documents still holding unstored updates at the deadline (their clients send them again elsewhere). */
+  unstored: number;
+}
+
+const RESTART_REASON = 'server restarting, reconnect';

@@ -1,7 +1,7 @@
 /**
  * WebSocket close codes of /sync, shared by the server and the client. The stock y-websocket
  * client (3.x) never reconnects after a code in 4400-4499: those mean "do not come back as you
- * are" (refused, malformed); 45xx and 1001 mean "come back" (close-codes.test.ts).
+ * are" (refused, malformed); 45xx, 1001 and 1012 mean "come back" (close-codes.test.ts).
  */
 export const CloseCode = {
   /** The document name is not one of notes:/conversation:/chat:/presence: with a UUID. */
@@ -25,5 +25,11 @@ export const CloseCode = {
   RetryLater: 4503,
   /** The server is shutting down. */
   GoingAway: 1001,
+  /**
+   * This process is draining (SIGTERM, a deploy): reconnect now, another process answers. Sent
+   * only once every update accepted on the socket is stored (SyncServer.drain); the client
+   * reconnects at once, without showing an error (client/src/lib/ydoc.ts).
+   */
+  ServiceRestart: 1012,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { createComputed, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { CloseCode } from '../../../sync/shared/close-codes.ts';
 
 /**
  * One shared Yjs document per name per tab: the stock y-websocket provider against our
@@ -49,32 +50,52 @@ function syncUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
 }
 
+/**
+ * A provider's status, from its events. A 44xx close is a refusal: the provider stops and the
+ * screen says why. A 1012 close (the server process drains: a deploy, a scale-down) means
+ * "reconnect now": the status stays `connecting` — never `offline` — and the provider's
+ * back-off starts over, so it is back within its first delay (200 ms), on another process.
+ * Any other close is `offline` while the provider retries with its back-off.
+ */
+export function trackStatus(provider: WebsocketProvider): { status: Accessor<SyncStatus>; refusal: Accessor<number | null> } {
+  const [status, setStatus] = createSignal<SyncStatus>('connecting');
+  const [refusal, setRefusal] = createSignal<number | null>(null);
+  let restarting = false;
+  provider.on('status', ({ status: s }: { status: string }) => {
+    if (refusal() !== null) return;
+    if (s === 'connected') restarting = false;
+    setStatus(s === 'connected' ? 'connected' : s === 'connecting' || restarting ? 'connecting' : 'offline');
+  });
+  provider.on('connection-close', (event: CloseEvent | null) => {
+    restarting = false;
+    if (event && isRefusal(event.code)) {
+      // The server will say the same again: stop retrying, show why.
+      setRefusal(event.code);
+      setStatus('refused');
+      provider.disconnect();
+    } else if (event?.code === CloseCode.ServiceRestart) {
+      // Counted as a failed attempt right after this event: from 0, the next try is the first one.
+      restarting = true;
+      provider.wsUnsuccessfulReconnects = 0;
+      setStatus('connecting');
+    } else if (status() !== 'refused') {
+      setStatus('offline');
+    }
+  });
+  return { status, refusal };
+}
+
 function open(userId: string, name: string): Entry {
   const doc = new Y.Doc();
   const idb = new IndexeddbPersistence(localDbName(userId, name), doc);
   const provider = new WebsocketProvider(syncUrl(), name, doc, { disableBc: false });
   const [local, setLocal] = createSignal(false);
   const [synced, setSynced] = createSignal(false);
-  const [status, setStatus] = createSignal<SyncStatus>('connecting');
-  const [refusal, setRefusal] = createSignal<number | null>(null);
   void idb.whenSynced.then(() => setLocal(true));
   provider.on('sync', (isSynced: boolean) => {
     if (isSynced) setSynced(true);
   });
-  provider.on('status', ({ status: s }: { status: string }) => {
-    if (refusal() !== null) return;
-    setStatus(s === 'connected' ? 'connected' : s === 'connecting' ? 'connecting' : 'offline');
-  });
-  provider.on('connection-close', (event: CloseEvent | null) => {
-    if (event && isRefusal(event.code)) {
-      // The server will say the same again: stop retrying, show why.
-      setRefusal(event.code);
-      setStatus('refused');
-      provider.disconnect();
-    } else if (status() !== 'refused') {
-      setStatus('offline');
-    }
-  });
+  const { status, refusal } = trackStatus(provider);
   return { name, doc, provider, awareness: provider.awareness, local, synced, status, refusal, refs: 0, idb, userId };
 }
 

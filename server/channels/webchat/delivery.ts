@@ -5,6 +5,7 @@ import { runTx, type Tx } from '../../../db/sql.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import { advanceStatus } from '../../domain/messages.ts';
 import type { Services } from '../../services/index.ts';
+import { countDelivery } from '../../services/metrics.ts';
 import { OutboundWorker } from '../outbound-worker.ts';
 
 const BATCH = 100;
@@ -20,6 +21,7 @@ async function publishStatuses(s: Services, tx: Tx, messages: Message[]): Promis
       conversations.set(c.id, c);
     }
     await publishMessage(s, tx, c, m, 'message.status');
+    countDelivery(s.metrics, tx, 'webchat', m.status);
   }
 }
 

@@ -108,5 +108,6 @@ export async function serveVisitorFile(res: ServerResponse, s: Services, visitor
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
   const a = uuid && (await visitorMayReadAttachment(s.sql, visitor, id)) ? await getAttachment(s.sql, visitor.orgId, id) : null;
   if (!a) return refuse(res, 404, lang, 'error.notFound');
-  sendAttachment(res, s, a);
+  const failed = await sendAttachment(res, s, a);
+  if (failed) refuse(res, failed, lang, failed === 404 ? 'error.notFound' : 'error.internal');
 }

@@ -67,22 +67,23 @@ async function newVisitor(channel: Channel, ip = freshIp()): Promise<Visitor> {
   return new Visitor(((await res.json()) as { visitorToken: string }).visitorToken, ip);
 }
 
-/** Attachment rows of a channel's visitors, and how many of their files are on disk. */
+/** Attachment rows of a channel's visitors, and how many of their files are stored. */
 async function storedOf(channel: Channel): Promise<{ rows: number; bytes: number; files: number }> {
   const rows = await app.db.sql`SELECT a.storage_key, a.size_bytes FROM attachments a
     JOIN webchat_uploads w ON w.org_id = a.org_id AND w.attachment_id = a.id
     JOIN webchat_visitors v ON v.org_id = w.org_id AND v.id = w.visitor_id
     WHERE v.channel_id = ${channel.id}`;
-  const root = path.resolve(app.env.ATENDE_DATA_DIR, 'attachments');
+  const stored = await Promise.all(rows.map((r) => app.services.storage.stat(r.storage_key as string)));
   return {
     rows: rows.length,
     bytes: rows.reduce((sum, r) => sum + Number(r.size_bytes), 0),
-    files: rows.filter((r) => fs.existsSync(path.join(root, r.storage_key as string))).length,
+    files: stored.filter(Boolean).length,
   };
 }
 
-/** Every file under the attachment storage (a refused upload must leave none behind, not even a part). */
-function filesOnDisk(): number {
+/** Every object in the attachment storage, complete or not (a refused upload must leave none behind, not even a part). */
+async function filesOnDisk(): Promise<number> {
+  if (app.services.storage.kind === 'pg') return Number((await app.db.sql`SELECT count(*) AS n FROM attachment_blobs`)[0]!.n);
   const root = path.resolve(app.env.ATENDE_DATA_DIR, 'attachments');
   if (!fs.existsSync(root)) return 0;
   return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
@@ -92,7 +93,7 @@ describe('per-address upload budget', () => {
   it('many fresh visitors from one address share its hourly budget; over it, 429 and nothing more stored', async () => {
     const channel = await makeChannel(app.db.sql, ids, 'webchat');
     const ip = freshIp();
-    const diskBefore = filesOnDisk();
+    const diskBefore = await filesOnDisk();
     // A new visitor for each file, as a script would: the per-visitor limit never trips.
     for (let i = 0; i < 3; i++) expect((await (await newVisitor(channel, ip)).upload(3 * 1024)).status).toBe(201);
     // 9 KB stored; 3 KB more would be 12 KB: read, refused and removed.
@@ -107,7 +108,7 @@ describe('per-address upload budget', () => {
     expect(spent.status).toBe(429);
     expect(spent.body.error.message).toBe(translate('pt-BR', 'webchat.uploadIpBudget'));
     expect(await storedOf(channel)).toEqual({ rows: 4, bytes: IP_BUDGET, files: 4 });
-    expect(filesOnDisk()).toBe(diskBefore + 4);
+    expect(await filesOnDisk()).toBe(diskBefore + 4);
     // Another address is not affected.
     expect((await (await newVisitor(channel)).upload(1024)).status).toBe(201);
   });
@@ -140,7 +141,7 @@ describe('per-channel daily upload quota', () => {
   it('counts every visitor of a channel together, concurrent uploads included; over it, 429 and nothing more stored', async () => {
     const channel = await makeChannel(app.db.sql, ids, 'webchat');
     const other = await makeChannel(app.db.sql, ids, 'webchat');
-    const diskBefore = filesOnDisk();
+    const diskBefore = await filesOnDisk();
     // Six visitors from six addresses (each well inside its own budget) send 6 KB at once: 3 fit in 20 KB.
     const visitors = await Promise.all(Array.from({ length: 6 }, () => newVisitor(channel)));
     const answers = await Promise.all(visitors.map((v) => v.upload(6 * 1024)));
@@ -156,7 +157,7 @@ describe('per-channel daily upload quota', () => {
     expect(spent.body.error.message).toBe(translate('es', 'webchat.uploadChannelQuota'));
     expect(Number(spent.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await storedOf(channel)).toEqual({ rows: 4, bytes: CHANNEL_QUOTA, files: 4 });
-    expect(filesOnDisk()).toBe(diskBefore + 4);
+    expect(await filesOnDisk()).toBe(diskBefore + 4);
     // Counted in PostgreSQL (so every process sees it), per channel.
     const [usage] = await app.db.sql`SELECT bytes FROM webchat_upload_usage WHERE channel_id = ${channel.id}`;
     expect(Number(usage!.bytes)).toBe(CHANNEL_QUOTA);

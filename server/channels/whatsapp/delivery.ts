@@ -8,6 +8,7 @@ import { expireLeases, leaseWhatsappBatch, markFailed, markUnknown, recordAccept
 import type { Message } from '../../../db/queries/messages.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
+import { countDelivery, timeGraphSend } from '../../services/metrics.ts';
 import { GraphClient, type SendResult } from './graph.ts';
 import { OutboundWorker } from '../outbound-worker.ts';
 import { NO_CHANNEL_CREDENTIALS } from '../../domain/delivery-errors.ts';
@@ -55,14 +56,16 @@ export class WhatsappDelivery extends OutboundWorker {
   }
 
   protected async cycle(): Promise<void> {
-    for (const m of await expireLeases(this.s.sql, this.options.leaseMs ?? 120_000)) await this.publish(m);
-    for (;;) {
+    for (const m of await expireLeases(this.s.sql, this.options.leaseMs ?? 120_000)) {
+      countDelivery(this.s.metrics, this.s.sql, 'whatsapp', 'unknown');
+      await this.publish(m);
+    }
+    // Stopping (a drain): no new lease; a leased batch is sent in full, since a lease left
+    // `sending` would turn `unknown` and never be sent (another process takes what is queued).
+    while (!this.pump.stopped) {
       const batch = await leaseWhatsappBatch(this.s.sql, 10);
       if (batch.length === 0) return;
-      for (const m of batch) {
-        if (this.pump.stopped) return;
-        await this.deliver(m);
-      }
+      for (const m of batch) await this.deliver(m);
     }
   }
 
@@ -87,7 +90,7 @@ export class WhatsappDelivery extends OutboundWorker {
     if (m.attachmentId) {
       const a = await getAttachment(this.s.sql, m.orgId, m.attachmentId);
       if (!a) return { error: 'The attachment no longer exists.' };
-      const bytes = await streamToBuffer(this.s.storage.get(a.storageKey));
+      const bytes = await streamToBuffer(await this.s.storage.get(a.storageKey));
       const mediaId = await this.graph.uploadMedia(phoneNumberId, token, { bytes, contentType: a.contentType, filename: a.filename });
       const kind = MEDIA_KIND(a.contentType);
       const caption = m.wireText && kind !== 'audio' ? { caption: m.wireText } : {};
@@ -108,7 +111,7 @@ export class WhatsappDelivery extends OutboundWorker {
         result =
           'error' in body
             ? { kind: 'failed', code: null, title: String(body.error) }
-            : await this.graph.sendMessage(channel.phoneNumberId, token, body);
+            : await timeGraphSend(this.s.metrics, () => this.graph.sendMessage(channel.phoneNumberId as string, token, body));
       } catch (err) {
         // Preparing (reading the file, uploading media) failed before the message itself was sent.
         result = { kind: 'retry', code: null, title: err instanceof Error ? err.message : String(err) };
@@ -130,6 +133,9 @@ export class WhatsappDelivery extends OutboundWorker {
     } else {
       settled = await markFailed(this.s.sql, m.id, r);
     }
+    // A status webhook may have moved the row on already (and counted it): only our own move counts.
+    if (settled && (r.kind !== 'accepted' || settled.status === 'sent'))
+      countDelivery(this.s.metrics, this.s.sql, 'whatsapp', settled.status);
     if (settled) await this.publish(settled);
   }
 

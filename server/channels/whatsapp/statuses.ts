@@ -5,6 +5,7 @@ import { runTx } from '../../../db/sql.ts';
 import { advanceStatus } from '../../domain/messages.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
 import type { Services } from '../../services/index.ts';
+import { countDelivery } from '../../services/metrics.ts';
 import type { ParsedStatus } from './parse.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,6 +23,7 @@ export async function applyStatus(s: Services, channel: Channel, st: ParsedStatu
     const next = advanceStatus(message.status, st.status);
     if (next === message.status && message.channelMessageId) return true;
     const updated = await setOutboundStatus(tx, message, next, { at: st.at, channelMessageId: st.wamid, error: st.error });
+    if (next !== message.status) countDelivery(s.metrics, tx, 'whatsapp', next);
     const conversation = (await getConversation(tx, channel.orgId, message.conversationId))!;
     await publishMessage(s, tx, conversation, updated, 'message.status');
     return true;

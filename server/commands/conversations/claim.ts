@@ -7,6 +7,7 @@ import { runTx } from '../../../db/sql.ts';
 import { capacityRefusal } from '../../domain/capacity.ts';
 import { mayClaim, mayView } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
+import { observeQueueExit, whenCommitted } from '../../services/metrics.ts';
 import { factsOf, publishConversation, type Actor } from './common.ts';
 import { tellCustomer } from './notices.ts';
 
@@ -21,6 +22,7 @@ export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationI
     // Capacity, for the winner only: past the limit, the refusal rolls the claim back.
     const refusal = capacityRefusal({ role: actor.role, ...(await lockAgentLoad(tx, actor.orgId, actor.id, won)) });
     if (refusal) {
+      s.metrics.claims.inc({ outcome: 'refused' });
       const { key, ...params } = refusal;
       throw actor.fail('PRECONDITION_FAILED', key, params);
     }
@@ -32,6 +34,8 @@ export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationI
       details: { conversationId },
     });
     await publishConversation(s, tx, won, 'queue.changed');
+    whenCommitted(tx, () => s.metrics.claims.inc({ outcome: 'won' }));
+    observeQueueExit(s.metrics, tx, won, 'claimed', won.claimedAt ?? new Date());
     // "Ana joined", on WhatsApp when the organization asks for it and the window is open.
     await tellCustomer(s, tx, won, 'joined');
     return won;
@@ -40,6 +44,7 @@ export async function claimInTx(s: Services, tx: Tx, actor: Actor, conversationI
   if (!current) throw actor.fail('NOT_FOUND', 'error.notFound');
   const facts = await factsOf(tx, current);
   if (!mayView(facts, actor)) throw actor.fail('NOT_FOUND', 'error.notFound');
+  if (current.status !== 'waiting' || current.offeredTo) s.metrics.claims.inc({ outcome: 'lost' });
   if (current.status === 'active' && current.assigneeId) {
     const taker = await getUser(tx, actor.orgId, current.assigneeId);
     throw actor.fail('CONFLICT', 'conv.alreadyTaken', { name: taker?.name ?? '?' });
@@ -65,9 +70,12 @@ export function acceptOffer(s: Services, actor: Actor, conversationId: string): 
   return runTx(s.sql, async (tx) => {
     const current = await getConversation(tx, actor.orgId, conversationId, true);
     if (current && current.status === 'waiting' && current.offeredTo !== actor.id && mayView(await factsOf(tx, current), actor)) {
+      s.metrics.claims.inc({ outcome: 'lost' });
       throw actor.fail('CONFLICT', 'conv.offerGone');
     }
-    return claimInTx(s, tx, actor, conversationId);
+    const claimed = await claimInTx(s, tx, actor, conversationId);
+    whenCommitted(tx, () => s.metrics.offers.inc({ outcome: 'accepted' }));
+    return claimed;
   });
 }
 
@@ -88,6 +96,7 @@ export function declineOffer(s: Services, actor: Actor, conversationId: string):
       details: { conversationId },
     });
     await publishConversation(s, tx, declined, 'queue.changed');
+    whenCommitted(tx, () => s.metrics.offers.inc({ outcome: 'declined' }));
     return declined;
   });
 }

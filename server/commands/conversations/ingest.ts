@@ -203,5 +203,6 @@ export async function ingestInbound(s: Services, m: InboundMessage): Promise<Ing
     if (isNew) await publishConversation(s, tx, conversation);
     return { duplicate: false, message, conversation };
   });
+  if (!result.duplicate) s.metrics.messagesIngested.inc({ channel: channel.kind });
   return result;
 }

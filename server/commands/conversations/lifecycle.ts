@@ -19,6 +19,7 @@ import { translate } from '../../../i18n/index.ts';
 import { mayManage, mayView } from '../../domain/conversation-access.ts';
 import { windowState } from '../../domain/whatsapp-window.ts';
 import type { Services } from '../../services/index.ts';
+import { observeQueueExit, whenCommitted } from '../../services/metrics.ts';
 import { channelOf, loadVisible, publishConversation, queueBotMessage, type Actor } from './common.ts';
 import { customerLanguage, queueInTeam } from './ingest.ts';
 import { lastInboundAt } from './outbound.ts';
@@ -81,6 +82,8 @@ export function transferConversation(
       ip: actor.ip,
       details: { conversationId: c.id, from, toTeamId: teamId, toUserId: person?.id ?? null },
     });
+    if (before.status === 'waiting') observeQueueExit(s.metrics, tx, before, 'transferred');
+    if (before.offeredTo && !c.offeredTo) whenCommitted(tx, () => s.metrics.offers.inc({ outcome: 'withdrawn' }));
     return c;
   });
 }
@@ -106,6 +109,8 @@ export async function closeConversation(
     }
   }
   await publishConversation(s, tx, closed, 'conversation.updated', removed);
+  if (c.status === 'waiting') observeQueueExit(s.metrics, tx, c, 'closed', closed.closedAt ?? new Date());
+  if (c.offeredTo) whenCommitted(tx, () => s.metrics.offers.inc({ outcome: 'withdrawn' }));
   return closed;
 }
 
