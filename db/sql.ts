@@ -45,6 +45,23 @@ export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs =
   })) as T;
 }
 
+/**
+ * A SAVEPOINT inside a runTx transaction: when `fn` throws, its writes are rolled back and
+ * its beforeCommit hooks (events, metrics) dropped; when it succeeds, its hooks join the
+ * transaction's, in order, to run just before COMMIT.
+ */
+export async function runSavepoint<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promise<T> {
+  const parent = beforeCommitHooks.get(tx);
+  if (!parent) throw new Error('runSavepoint needs a transaction opened by runTx');
+  const hooks: Array<() => Promise<void>> = [];
+  const result = (await tx.savepoint(async (sp) => {
+    beforeCommitHooks.set(sp, hooks);
+    return fn(sp as Tx);
+  })) as T;
+  parent.push(...hooks);
+  return result;
+}
+
 /** A unique index refused the write (PostgreSQL 23505); `index` narrows it to one constraint. */
 /** A row still referenced by another (or a reference to a row that is not there): 23503. */
 export function isForeignKeyViolation(err: unknown): boolean {

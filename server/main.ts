@@ -42,6 +42,12 @@ async function main(): Promise<void> {
       log.error({ err }, 'error while shutting down');
     }
     log.info('stopped');
+    // The log is written asynchronously: wait for what is in flight, or the last lines
+    // (the drain's final steps) could be lost or cross at exit.
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, 2_000).unref();
+      log.flush(() => resolve());
+    });
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

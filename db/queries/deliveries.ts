@@ -28,7 +28,7 @@ export async function leaseWhatsappBatch(db: Db, limit: number): Promise<(Messag
       FROM messages m JOIN channels c ON c.org_id = m.org_id AND c.id = m.channel_id
       WHERE m.status = 'queued' AND m.direction = 'out' AND c.kind = 'whatsapp'
         AND NOT EXISTS (SELECT 1 FROM messages f WHERE f.org_id = m.org_id AND f.conversation_id = m.conversation_id AND f.status = 'sending')
-      ORDER BY m.conversation_id, m.created_at, m.id)
+      ORDER BY m.conversation_id, m.seq)
     UPDATE messages SET status = 'sending', sending_started_at = now(), attempts = attempts + 1
     WHERE id IN (
       SELECT m.id FROM messages m JOIN candidates USING (id)

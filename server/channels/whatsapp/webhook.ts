@@ -8,7 +8,7 @@ import {
   type ChannelSecrets,
 } from '../../../db/queries/channels.ts';
 import { setMediaStatus } from '../../../db/queries/messages.ts';
-import { ingestInbound } from '../../commands/conversations/ingest.ts';
+import { ingestBatch, type InboundMessage } from '../../commands/conversations/ingest.ts';
 import type { Services } from '../../services/index.ts';
 import { parseWebhook, type ParsedInbound } from './parse.ts';
 import { applyStatus } from './statuses.ts';
@@ -76,23 +76,41 @@ async function routeFor(s: Services, channelId: string | null): Promise<Route | 
   return { secrets: full, accepts: (c) => c.id === full.id };
 }
 
-async function ingest(s: Services, channel: Channel, m: ParsedInbound): Promise<void> {
-  const result = await ingestInbound(s, {
-    channel,
-    from: { whatsapp: m.from && /^\d{8,15}$/.test(m.from) ? m.from : null, whatsappUserId: m.fromUserId, name: m.profileName },
-    channelMessageId: m.wamid,
-    sentAt: m.sentAt,
-    kind: m.kind,
-    text: m.text,
-    payload: m.payload,
+const inboundOf = (channel: Channel, m: ParsedInbound): InboundMessage => ({
+  channel,
+  from: { whatsapp: m.from && /^\d{8,15}$/.test(m.from) ? m.from : null, whatsappUserId: m.fromUserId, name: m.profileName },
+  channelMessageId: m.wamid,
+  sentAt: m.sentAt,
+  kind: m.kind,
+  text: m.text,
+  payload: m.payload,
+});
+
+/**
+ * One channel's messages of a payload, in one transaction (a message refused on its own
+ * account is logged and skipped; any other failure throws, and the payload is answered 503).
+ * The media fetcher is woken after the commit.
+ */
+async function ingestChannel(s: Services, channel: Channel, messages: ParsedInbound[]): Promise<void> {
+  const media = new Map<string, ParsedInbound['media']>(messages.map((m) => [m.wamid, m.media]));
+  let wakeFetcher = false;
+  const outcomes = await ingestBatch(
+    s,
+    messages.map((m) => inboundOf(channel, m)),
+    async (tx, m, result) => {
+      const item = media.get(m.channelMessageId);
+      if (!item) return;
+      // A media id that is not Meta's is never put into a Graph URL: the message says "unavailable".
+      await setMediaStatus(tx, channel.orgId, result.message.id, item.id ? 'pending' : 'failed');
+      if (item.id) wakeFetcher = true;
+      else s.log.warn({ wamid: m.channelMessageId }, 'WhatsApp media id is not a Graph media id; not fetched');
+    },
+  );
+  outcomes.forEach((o, i) => {
+    if ('refused' in o)
+      s.log.error({ err: o.refused, wamid: messages[i]!.wamid }, 'WhatsApp message refused; the others of its payload were stored');
   });
-  if (!result.duplicate && m.media) {
-    // A media id that is not Meta's is never put into a Graph URL: the message says "unavailable".
-    const status = m.media.id ? 'pending' : 'failed';
-    await setMediaStatus(s.sql, channel.orgId, result.message.id, status);
-    if (m.media.id) s.mediaFetcher?.wake();
-    else s.log.warn({ wamid: m.wamid }, 'WhatsApp media id is not a Graph media id; not fetched');
-  }
+  if (wakeFetcher) s.mediaFetcher?.wake();
 }
 
 /**
@@ -144,13 +162,23 @@ export async function handleWhatsappWebhook(s: Services, req: IncomingMessage, r
       }
       return channels.get(phoneNumberId) ?? null;
     };
+    // One transaction per channel (so each holds one organization's locks only), taken in a
+    // fixed order (organization, then channel): two payloads naming the same channels in
+    // different orders then lock them in the same order.
+    const byChannel = new Map<string, { channel: Channel; messages: ParsedInbound[] }>();
     for (const m of parsed.messages) {
       const channel = await channelFor(m.phoneNumberId);
       if (!channel) {
         s.log.warn({ phoneNumberId: m.phoneNumberId, wamid: m.wamid }, 'WhatsApp message for a number no channel here serves; ignored');
         continue;
       }
-      await ingest(s, channel, m);
+      const group = byChannel.get(channel.id) ?? { channel, messages: [] };
+      group.messages.push(m);
+      byChannel.set(channel.id, group);
+    }
+    const order = (g: { channel: Channel }) => `${g.channel.orgId}/${g.channel.id}`;
+    for (const { channel, messages } of [...byChannel.values()].sort((a, b) => (order(a) < order(b) ? -1 : 1))) {
+      await ingestChannel(s, channel, messages);
     }
     for (const st of parsed.statuses) {
       const channel = await channelFor(st.phoneNumberId);

@@ -48,7 +48,7 @@ const messagesOf = (from: string) =>
   app.db
     .sql`SELECT m.id, m.direction, m.kind, m.text, m.status, m.channel_message_id, m.attachment_id, m.media_status, m.payload, m.error_code
     FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
-    WHERE k.whatsapp = ${from} ORDER BY m.created_at, m.id`;
+    WHERE k.whatsapp = ${from} ORDER BY m.seq`;
 
 describe('webhook verification', () => {
   it('answers the GET handshake with the challenge only for the right token', async () => {

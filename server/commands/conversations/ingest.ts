@@ -16,7 +16,7 @@ import {
 import { insertMessage, mergePayload, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import { getTeam, listTeams, teamAvailabilityFacts } from '../../../db/queries/teams.ts';
-import { runTx, type Tx } from '../../../db/sql.ts';
+import { runSavepoint, runTx, type Tx } from '../../../db/sql.ts';
 import { isLanguage, translate, type Language } from '../../../i18n/index.ts';
 
 export const customerLanguage = (l: string): Language => (isLanguage(l) ? l : 'pt-BR');
@@ -24,6 +24,8 @@ import { isAvailable } from '../../domain/availability.ts';
 import { chooseOption, renderMenu } from '../../domain/bot.ts';
 import { parseRating } from '../../domain/messages.ts';
 import type { Services } from '../../services/index.ts';
+import { whenCommitted } from '../../services/metrics.ts';
+import { AppError } from '../../errors.ts';
 import { publishConversation, publishMessage, queueBotMessage } from './common.ts';
 import { tellCustomer } from './notices.ts';
 import { arriveOutOfHours, closedLabel } from './hours.ts';
@@ -110,99 +112,177 @@ async function botTurn(s: Services, tx: Tx, c: Conversation, channel: Channel, t
 }
 
 /**
- * The one way an inbound message enters Atende, from any channel, in one transaction:
- * dedupe on the channel's id, find or create the contact, record the provider's time, then
- * append to the open conversation (or the rating it answers) or start one in `bot`.
+ * Whether `err` refuses one message on its own account — its data broke a check or a
+ * constraint (SQLSTATE classes 22 and 23), or a rule of ours said no — rather than saying the
+ * database cannot work now (connection lost, timeout, serialization, deadlock): the former
+ * sinks only that message, the latter the whole batch. A unique violation (23505) is not the
+ * message's fault but a race with a concurrent writer (the same customer's first message
+ * arriving twice at once): it fails the batch, so the provider's retry stores the message
+ * (deduped by its id) instead of it being dropped.
  */
-export async function ingestInbound(s: Services, m: InboundMessage): Promise<IngestResult> {
-  const channel = m.channel;
-  const result = await runTx(s.sql, async (tx) => {
-    const seen = await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId);
-    if (seen) {
-      return { duplicate: true, message: seen, conversation: (await getConversation(tx, channel.orgId, seen.conversationId))! };
-    }
-    const { contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from);
-    let conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
-    let isNew = false;
+export function refusesOnlyThisMessage(err: unknown): boolean {
+  if (err instanceof AppError) return true;
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return e?.name === 'PostgresError' && typeof e.code === 'string' && /^2[23]/.test(e.code) && e.code !== '23505';
+}
 
-    if (!conversation) {
-      // A rating answer to a conversation just finished is recorded there, not opened anew.
-      const rating = parseRating(m.text);
-      if (rating !== null) {
-        const org = (await getOrganization(tx, channel.orgId))!;
-        const c = await recordRating(
-          tx,
-          { orgId: channel.orgId, contactId: contact.id, channelId: channel.id },
-          rating,
-          org.ratingWindowMinutes,
-        );
-        if (c) {
-          const message = await insertMessage(tx, {
-            orgId: c.orgId,
-            conversationId: c.id,
-            channelId: channel.id,
-            direction: 'in',
-            kind: m.kind,
-            text: m.text,
-            payload: { ...m.payload, rating },
-            channelMessageId: m.channelMessageId,
-            status: 'received',
-            providerTimestamp: m.sentAt,
-          });
-          if (!message)
-            return {
-              duplicate: true,
-              message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!,
-              conversation: c,
-            };
-          await queueBotMessage(s, tx, c, translate(customerLanguage(org.customerLanguage), 'conv.ratingThanks'));
-          await publishConversation(s, tx, c);
-          return { duplicate: false, message, conversation: c };
-        }
-      }
-      const org = (await getOrganization(tx, channel.orgId))!;
-      const protocol = await nextProtocol(tx, channel.orgId, org.timeZone);
-      const opened = await openBotConversation(tx, { orgId: channel.orgId, protocol, contactId: contact.id, channelId: channel.id });
-      // A concurrent delivery for the same new contact may have won: use its conversation.
-      conversation = opened ?? (await openConversationFor(tx, channel.orgId, contact.id, channel.id, true));
-      isNew = opened !== null;
-      if (!conversation) throw new Error('open conversation vanished');
-    }
+/** What became of one message of a batch: stored (or already there), or refused on its own. */
+export type BatchOutcome = { result: IngestResult } | { refused: unknown };
 
-    const message = await insertMessage(tx, {
-      orgId: channel.orgId,
-      conversationId: conversation.id,
-      channelId: channel.id,
-      direction: 'in',
-      kind: m.kind,
-      text: m.text,
-      payload: m.payload ?? {},
-      attachmentId: m.attachmentId ?? null,
-      channelMessageId: m.channelMessageId,
-      status: 'received',
-      providerTimestamp: m.sentAt,
-    });
-    if (!message) {
-      return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation };
+/**
+ * Messages for one channel (a webhook payload) in ONE transaction, in order, each in a
+ * savepoint: a message refused on its own account is rolled back alone and reported as such,
+ * any other failure fails the batch (nothing stored; the provider retries and the dedupe
+ * makes the retry harmless), after a deadlock or serialization failure has been run again
+ * here twice. `also` runs in the message's savepoint once it is stored (new messages only).
+ * Events and counts of the stored messages happen at the one commit.
+ */
+export async function ingestBatch(
+  s: Services,
+  messages: InboundMessage[],
+  also?: (tx: Tx, m: InboundMessage, result: IngestResult) => Promise<void>,
+): Promise<BatchOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeBatch(s, messages, also);
+    } catch (err) {
+      // Two payloads naming the same customers in opposite orders wait on each other's rows:
+      // PostgreSQL picks one to fail; nothing of it was kept, so it is simply run again.
+      const code = (err as { code?: unknown } | null)?.code;
+      if (attempt >= 3 || (code !== '40P01' && code !== '40001')) throw err;
+      s.log.warn({ err, attempt }, 'inbound batch lost a deadlock or serialization race; running it again');
     }
-    conversation = await recordInbound(tx, conversation, m.sentAt);
-    await publishMessage(s, tx, conversation, message);
-    // It was waiting on the customer: they wrote, so it comes back (to its agent, or the queue).
-    if (conversation.pendingSince) conversation = await bringBack(s, tx, conversation);
-    if (conversation.status === 'bot') {
-      conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
-      // The customer's answer to the menu ("1"): the Waiting list shows their earlier words
-      // instead; the text stays as typed, the option's name is kept beside it (botMenuLabel)
-      // for the customer's bubble ("Support") and the agent's ("1 → Support").
-      if (!isNew && channel.botOptions.length > 1 && conversation.status === 'waiting') {
-        const label = chooseOption(m.text, channel.botOptions)?.label ?? null;
-        const mark = label === null ? { botMenuAnswer: true } : { botMenuAnswer: true, botMenuLabel: label };
-        await mergePayload(tx, message, mark);
+  }
+}
+
+async function storeBatch(
+  s: Services,
+  messages: InboundMessage[],
+  also?: (tx: Tx, m: InboundMessage, result: IngestResult) => Promise<void>,
+): Promise<BatchOutcome[]> {
+  return runTx(s.sql, async (tx) => {
+    const outcomes: BatchOutcome[] = [];
+    for (const m of messages) {
+      try {
+        const result = await runSavepoint(tx, async (sp) => {
+          const r = await storeInbound(s, sp, m);
+          if (!r.duplicate && also) await also(sp, m, r);
+          return r;
+        });
+        outcomes.push({ result });
+      } catch (err) {
+        if (!refusesOnlyThisMessage(err)) throw err;
+        outcomes.push({ refused: err });
       }
     }
-    if (isNew) await publishConversation(s, tx, conversation);
-    return { duplicate: false, message, conversation };
+    return outcomes;
   });
-  if (!result.duplicate) s.metrics.messagesIngested.inc({ channel: channel.kind });
+}
+
+/** An inbound message in its own transaction (web chat, tests); see storeInbound. */
+export async function ingestInbound(s: Services, m: InboundMessage): Promise<IngestResult> {
+  return runTx(s.sql, (tx) => storeInbound(s, tx, m));
+}
+
+/**
+ * The one way an inbound message enters Atende, from any channel, inside the caller's runTx
+ * transaction (one per message, or one per webhook payload with a savepoint per message):
+ * dedupe on the channel's id, find or create the contact, record the provider's time, then
+ * append to the open conversation (or the rating it answers) or start one in `bot`. Whatever
+ * it sets off (events, the count) happens at that transaction's commit.
+ */
+export async function storeInbound(s: Services, tx: Tx, m: InboundMessage): Promise<IngestResult> {
+  const channel = m.channel;
+  const result = await append(s, tx, m);
+  if (!result.duplicate) whenCommitted(tx, () => s.metrics.messagesIngested.inc({ channel: channel.kind }));
   return result;
+}
+
+async function append(s: Services, tx: Tx, m: InboundMessage): Promise<IngestResult> {
+  const channel = m.channel;
+  const seen = await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId);
+  if (seen) {
+    return { duplicate: true, message: seen, conversation: (await getConversation(tx, channel.orgId, seen.conversationId))! };
+  }
+  const { contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from);
+  let conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
+  let isNew = false;
+
+  if (!conversation) {
+    // A rating answer to a conversation just finished is recorded there, not opened anew.
+    const rating = parseRating(m.text);
+    if (rating !== null) {
+      const org = (await getOrganization(tx, channel.orgId))!;
+      const c = await recordRating(
+        tx,
+        { orgId: channel.orgId, contactId: contact.id, channelId: channel.id },
+        rating,
+        org.ratingWindowMinutes,
+      );
+      if (c) {
+        const message = await insertMessage(tx, {
+          orgId: c.orgId,
+          conversationId: c.id,
+          channelId: channel.id,
+          direction: 'in',
+          kind: m.kind,
+          text: m.text,
+          payload: { ...m.payload, rating },
+          channelMessageId: m.channelMessageId,
+          status: 'received',
+          providerTimestamp: m.sentAt,
+        });
+        if (!message)
+          return {
+            duplicate: true,
+            message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!,
+            conversation: c,
+          };
+        await queueBotMessage(s, tx, c, translate(customerLanguage(org.customerLanguage), 'conv.ratingThanks'));
+        await publishConversation(s, tx, c);
+        return { duplicate: false, message, conversation: c };
+      }
+    }
+    const org = (await getOrganization(tx, channel.orgId))!;
+    const protocol = await nextProtocol(tx, channel.orgId, org.timeZone);
+    const opened = await openBotConversation(tx, { orgId: channel.orgId, protocol, contactId: contact.id, channelId: channel.id });
+    // A concurrent delivery for the same new contact may have won: use its conversation.
+    conversation = opened ?? (await openConversationFor(tx, channel.orgId, contact.id, channel.id, true));
+    isNew = opened !== null;
+    if (!conversation) throw new Error('open conversation vanished');
+  }
+
+  const message = await insertMessage(tx, {
+    orgId: channel.orgId,
+    conversationId: conversation.id,
+    channelId: channel.id,
+    direction: 'in',
+    kind: m.kind,
+    text: m.text,
+    payload: m.payload ?? {},
+    attachmentId: m.attachmentId ?? null,
+    channelMessageId: m.channelMessageId,
+    status: 'received',
+    providerTimestamp: m.sentAt,
+  });
+  if (!message) {
+    return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation };
+  }
+  conversation = await recordInbound(tx, conversation, m.sentAt);
+  await publishMessage(s, tx, conversation, message);
+  // It was waiting on the customer: they wrote, so it comes back (to its agent, or the queue).
+  if (conversation.pendingSince) conversation = await bringBack(s, tx, conversation);
+  if (conversation.status === 'bot') {
+    conversation = await botTurn(s, tx, conversation, channel, isNew ? null : m.text);
+    // The customer's answer to the menu ("1"): the Waiting list shows their earlier words
+    // instead; the text stays as typed, the option's name is kept beside it (botMenuLabel)
+    // for the customer's bubble ("Support") and the agent's ("1 → Support").
+    if (!isNew && channel.botOptions.length > 1 && conversation.status === 'waiting') {
+      const label = chooseOption(m.text, channel.botOptions)?.label ?? null;
+      const mark = label === null ? { botMenuAnswer: true } : { botMenuAnswer: true, botMenuLabel: label };
+      await mergePayload(tx, message, mark);
+    }
+  }
+  if (isNew) await publishConversation(s, tx, conversation);
+  return { duplicate: false, message, conversation };
 }
