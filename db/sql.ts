@@ -62,13 +62,13 @@ export async function runSavepoint<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promi
   return result;
 }
 
-/** A unique index refused the write (PostgreSQL 23505); `index` narrows it to one constraint. */
 /** A row still referenced by another (or a reference to a row that is not there): 23503. */
 export function isForeignKeyViolation(err: unknown): boolean {
   const e = err as { code?: string } | null;
   return typeof e === 'object' && e !== null && e.code === '23503';
 }
 
+/** A unique index refused the write (PostgreSQL 23505); `index` narrows it to one constraint. */
 export function isUniqueViolation(err: unknown, index?: string): boolean {
   const e = err as { code?: string; constraint_name?: string } | null;
   return typeof e === 'object' && e !== null && e.code === '23505' && (index === undefined || e.constraint_name === index);
