@@ -2,11 +2,11 @@
  * `npm run backup -- <file>`: one tar.gz with the embedded database (an online physical
  * backup; Atende may keep running) and the local attachments. See docs/operations.md.
  */
-import path from 'node:path';
 import { BackupError } from '../db/backup-files.ts';
 import { createBackup } from '../db/backup.ts';
 import { EmbeddedDatabaseError } from '../db/embedded.ts';
 import { EnvError, parseEnv } from '../server/env.ts';
+import { attachmentDir } from '../server/services/storage-select.ts';
 
 const file = process.argv.slice(2).find((a) => !a.startsWith('-'));
 if (!file) {
@@ -27,7 +27,7 @@ try {
     dataDir: env.ATENDE_DATA_DIR,
     port: env.ATENDE_PG_PORT,
     attachments: env.ATTACHMENT_STORAGE,
-    attachmentsDir: path.resolve(env.ATTACHMENT_DIR ?? path.join(env.ATENDE_DATA_DIR, 'attachments')),
+    attachmentsDir: attachmentDir(env),
     log: (m) => console.log(m),
   });
 } catch (e) {

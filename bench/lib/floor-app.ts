@@ -8,6 +8,7 @@
 import { startApp } from '../../server/app.ts';
 import { parseEnv } from '../../server/env.ts';
 import { createLogger } from '../../server/log.ts';
+import { stopOnSigterm } from './stop-on-sigterm.ts';
 
 const env = parseEnv({
   PORT: '0',
@@ -25,16 +26,5 @@ const env = parseEnv({
 });
 const app = await startApp(env, createLogger(env.LOG_LEVEL), env.DATABASE_URL!);
 
-let stopping = false;
-process.on('SIGTERM', () => {
-  if (stopping) return;
-  stopping = true;
-  app.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+stopOnSigterm(app);
 process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);

@@ -11,6 +11,7 @@ import { startApp } from '../../server/app.ts';
 import { parseEnv } from '../../server/env.ts';
 import { arrive } from '../../server/floor/routing-test-setup.ts';
 import { createLogger } from '../../server/log.ts';
+import { stopOnSigterm } from './stop-on-sigterm.ts';
 
 export type ToApp = { type: 'arrive'; seq: number; orgId: string; channelId: string };
 export type FromApp =
@@ -53,18 +54,7 @@ process.on('message', (m: ToApp) => {
     );
 });
 
-let stopping = false;
-process.on('SIGTERM', () => {
-  if (stopping) return;
-  stopping = true;
-  app.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+stopOnSigterm(app);
 // The parent going away (crash, kill -9) must not leave this process running.
 process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 send({ type: 'ready', url: app.url });

@@ -7,6 +7,7 @@
 import { startApp } from '../../server/app.ts';
 import { parseEnv } from '../../server/env.ts';
 import { createLogger } from '../../server/log.ts';
+import { stopOnSigterm } from '../lib/stop-on-sigterm.ts';
 
 const env = parseEnv({
   PORT: '0',
@@ -25,16 +26,5 @@ process.on('SIGUSR2', () => {
   const m = process.memoryUsage();
   process.stdout.write(`${JSON.stringify({ memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external } })}\n`);
 });
-let stopping = false;
-process.on('SIGTERM', () => {
-  if (stopping) return;
-  stopping = true;
-  app.close().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+stopOnSigterm(app);
 process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);

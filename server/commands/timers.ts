@@ -82,8 +82,10 @@ async function closeBatch(s: Services, reason: AutoCloseReason, now: Date, limit
       // The events name the agent who had it, so their workspace hears of the close (and the message) too.
       const seenAs = { ...c, assigneeId: c.servedBy };
       await tellCustomer(s, tx, seenAs, org, channel, now);
-      if (reason === 'queue_timeout') await publishConversation(s, tx, seenAs, 'queue.changed');
-      if (reason === 'queue_timeout') observeQueueExit(s.metrics, tx, c, 'timed_out', now);
+      if (reason === 'queue_timeout') {
+        await publishConversation(s, tx, seenAs, 'queue.changed');
+        observeQueueExit(s.metrics, tx, c, 'timed_out', now);
+      }
       await publishConversation(s, tx, seenAs, 'conversation.updated', removed);
     }
     return closed;

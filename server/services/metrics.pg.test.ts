@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannel, type Channel } from '../../db/queries/channels.ts';
+import type { Channel } from '../../db/queries/channels.ts';
 import type { RunningApp } from '../app.ts';
 import { routeAll, sweepOffers } from '../floor/routing.ts';
 import { arrive, signedInTeam } from '../floor/routing-test-setup.ts';
-import { refusal, startSecondProcess, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { refusal, startSecondProcess, type TestApp } from '../../test/helpers/app.ts';
 import { inbound } from '../../test/helpers/conversations.ts';
 import { makeContact } from '../../test/helpers/factories.ts';
-import { startFakeGraph, type FakeGraph } from '../../test/helpers/fake-graph.ts';
+import type { FakeGraph } from '../../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc } from '../../test/helpers/sync.ts';
-import {
-  APP_SECRET,
-  envelope,
-  PHONE_NUMBER_ID,
-  postWebhook,
-  statusUpdate,
-  textMessage,
-  VERIFY_TOKEN,
-} from '../../test/helpers/whatsapp.ts';
+import { botMenuChannel, envelope, postWebhook, startWhatsAppApp, statusUpdate, textMessage } from '../../test/helpers/whatsapp.ts';
 
 /**
  * /metrics moves with the floor (issue 13, part 2): a webhook message, its delivery through
@@ -30,34 +22,11 @@ let ids: Awaited<ReturnType<typeof demoIds>>;
 let channel: Channel;
 
 beforeAll(async () => {
-  graph = await startFakeGraph({ token: 'env-access-token' });
-  app = await startTestApp(
-    {
-      WHATSAPP_APP_SECRET: APP_SECRET,
-      WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-      WHATSAPP_ACCESS_TOKEN: 'env-access-token',
-      WHATSAPP_GRAPH_URL: graph.url,
-      WHATSAPP_MEDIA_HOSTS: graph.url,
-    },
-    // No floor loop: the offers test routes and sweeps itself.
-    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 }, floor: { loop: false } },
-  );
+  // No floor loop: the offers test routes and sweeps itself.
+  ({ app, graph } = await startWhatsAppApp({ floor: { loop: false } }));
   ids = await demoIds(app.db.sql);
   await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
-  const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
-  const id =
-    existing?.id ??
-    (
-      await app.db
-        .sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true) RETURNING id`
-    )[0]!.id;
-  await app.db.sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
-    bot_options = ${app.db.sql.json([
-      { key: '1', label: 'Support', teamId: ids.teams.Support },
-      { key: '2', label: 'Sales', teamId: ids.teams.Sales },
-    ])}
-    WHERE id = ${id}`;
-  channel = (await getChannel(app.db.sql, ids.orgId, id as string))!;
+  channel = await botMenuChannel(app.db.sql, ids);
 });
 afterAll(async () => {
   await app?.stop();

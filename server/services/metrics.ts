@@ -245,6 +245,8 @@ export function createMetrics(source: { sql?: Sql; log?: Logger } = {}) {
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
+type FloorRead = { floor: FloorSnapshot; jobs: JobsSnapshot | null; at: number };
+
 /**
  * The scrape-time database read, shared by every floor gauge of one scrape and cached for
  * FLOOR_CACHE_MS. A scrape waits at most FLOOR_READ_TIMEOUT_MS; when the database does not
@@ -252,7 +254,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * failure is logged and counted, and the scrape itself succeeds.
  */
 class FloorReader {
-  private last: { floor: FloorSnapshot; jobs: JobsSnapshot | null; at: number } | null = null;
+  private last: FloorRead | null = null;
   private triedAt = 0;
   private running: Promise<void> | null = null;
   onFailure: () => void = () => {};
@@ -262,7 +264,7 @@ class FloorReader {
     private log: Logger | null,
   ) {}
 
-  async read(): Promise<{ floor: FloorSnapshot; jobs: JobsSnapshot | null; at: number } | null> {
+  async read(): Promise<FloorRead | null> {
     if (!this.sql) return null;
     if (Date.now() - this.triedAt >= FLOOR_CACHE_MS && !this.running) {
       this.triedAt = Date.now();

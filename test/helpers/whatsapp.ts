@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { getChannel, type Channel } from '../../db/queries/channels.ts';
+import type { Sql } from '../../db/sql.ts';
 import { startTestApp, type TestApp } from './app.ts';
 import { startFakeGraph, type FakeGraph } from './fake-graph.ts';
 
@@ -64,7 +66,7 @@ export function statusUpdate(wamid: string, status: string, ourId?: string, extr
  * The app with the environment-configured WhatsApp channel talking to a local fake Graph API
  * (deliveries and media polled every 100 ms, so tests wait little).
  */
-export async function startWhatsAppApp(): Promise<{ app: TestApp; graph: FakeGraph }> {
+export async function startWhatsAppApp(options: Parameters<typeof startTestApp>[1] = {}): Promise<{ app: TestApp; graph: FakeGraph }> {
   const graph = await startFakeGraph({ token: 'env-access-token' });
   const app = await startTestApp(
     {
@@ -75,7 +77,27 @@ export async function startWhatsAppApp(): Promise<{ app: TestApp; graph: FakeGra
       // The fake serves media files from its own origin, over http: allowed by configuration only.
       WHATSAPP_MEDIA_HOSTS: graph.url,
     },
-    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 } },
+    { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 }, ...options },
   );
   return { app, graph };
+}
+
+/**
+ * The environment-configured channel (the demo seed makes it; created when absent) with a
+ * two-option bot menu: a first message gets the menu, the next ones the "invalid" answer.
+ */
+export async function botMenuChannel(sql: Sql, ids: { orgId: string; teams: Record<string, string> }): Promise<Channel> {
+  const [existing] = await sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
+  const id =
+    existing?.id ??
+    (
+      await sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true) RETURNING id`
+    )[0]!.id;
+  await sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
+    bot_options = ${sql.json([
+      { key: '1', label: 'Support', teamId: ids.teams.Support },
+      { key: '2', label: 'Sales', teamId: ids.teams.Sales },
+    ])}
+    WHERE id = ${id}`;
+  return (await getChannel(sql, ids.orgId, id as string))!;
 }

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { TestApp } from '../../../test/helpers/app.ts';
 import type { FakeGraph } from '../../../test/helpers/fake-graph.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../../test/helpers/orgs.ts';
-import { change, PHONE_NUMBER_ID, postWebhook, startWhatsAppApp } from '../../../test/helpers/whatsapp.ts';
+import { botMenuChannel, change, PHONE_NUMBER_ID, postWebhook, startWhatsAppApp } from '../../../test/helpers/whatsapp.ts';
 
 // Issue 14, goal 2: a webhook payload's messages are stored in one transaction per channel,
 // each in a savepoint (a message refused on its own account does not sink the others).
@@ -15,18 +15,8 @@ let ids: Awaited<ReturnType<typeof demoIds>>;
 beforeAll(async () => {
   ({ app, graph } = await startWhatsAppApp());
   ids = await demoIds(app.db.sql);
-  const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
-  if (!existing) {
-    await app.db
-      .sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true)`;
-  }
   // Two menu options: a first message gets the menu, the next ones the "invalid" answer.
-  await app.db.sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
-    bot_options = ${app.db.sql.json([
-      { key: '1', label: 'Support', teamId: ids.teams.Support },
-      { key: '2', label: 'Sales', teamId: ids.teams.Sales },
-    ])}
-    WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
+  await botMenuChannel(app.db.sql, ids);
 });
 afterAll(async () => {
   await app?.stop();

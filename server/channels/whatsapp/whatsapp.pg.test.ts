@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getChannel, type Channel } from '../../../db/queries/channels.ts';
+import type { Channel } from '../../../db/queries/channels.ts';
 import { translate } from '../../../i18n/index.ts';
 import type { TestApp } from '../../../test/helpers/app.ts';
 import type { FakeGraph } from '../../../test/helpers/fake-graph.ts';
 import { demoIds, waitFor } from '../../../test/helpers/orgs.ts';
 import {
+  botMenuChannel,
   envelope,
   PHONE_NUMBER_ID,
   postWebhook,
@@ -23,21 +24,7 @@ beforeAll(async () => {
   ({ app, graph } = await startWhatsAppApp());
   ids = await demoIds(app.db.sql);
   await app.db.sql`UPDATE users SET language = 'en', status = 'online', connected = true`;
-  // The environment-configured channel (the demo seed makes it; create it when absent).
-  const [existing] = await app.db.sql`SELECT id FROM channels WHERE phone_number_id = ${PHONE_NUMBER_ID}`;
-  const id =
-    existing?.id ??
-    (
-      await app.db
-        .sql`INSERT INTO channels (org_id, kind, name, phone_number_id, env_managed) VALUES (${ids.orgId}, 'whatsapp', 'WhatsApp', ${PHONE_NUMBER_ID}, true) RETURNING id`
-    )[0]!.id;
-  await app.db.sql`UPDATE channels SET bot_greeting = 'Hello! Which team?', bot_invalid_message = 'Sorry?',
-    bot_options = ${app.db.sql.json([
-      { key: '1', label: 'Support', teamId: ids.teams.Support },
-      { key: '2', label: 'Sales', teamId: ids.teams.Sales },
-    ])}
-    WHERE id = ${id}`;
-  channel = (await getChannel(app.db.sql, ids.orgId, id as string))!;
+  channel = await botMenuChannel(app.db.sql, ids);
 });
 afterAll(async () => {
   await app?.stop();
