@@ -1,5 +1,6 @@
 import os from 'node:os';
 import postgres from 'postgres';
+import { latestEventId } from '../db/queries/events.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../db/seed/demo.ts';
 import type { RunningApp } from '../server/app.ts';
 import { createTestClient, type TestClient } from '../test/helpers/app.ts';
@@ -108,8 +109,9 @@ async function fanOut(app: RunningApp, databaseUrl: string): Promise<void> {
     await Promise.all(streams.map((s) => s.ready));
     let n = 0;
     const publish = async () => {
-      const event = await services.bus.publish(services.sql, orgId, 'user.updated', { userId: userIds[n++ % userIds.length]! });
-      return event!.id;
+      // On the pool, publish returns once the event is numbered: the newest of the org is it.
+      await services.bus.publish(services.sql, orgId, 'user.updated', { userId: userIds[n++ % userIds.length]! });
+      return latestEventId(services.sql, orgId);
     };
     // "Started" comes before a stream reads its cursor; publish until every stream is live.
     for (let attempt = 1; ; attempt++) {

@@ -160,9 +160,9 @@ async function audit(sql: Sql, orgId: string, r: RoutingResult) {
       count(o.*)::int AS offers
     FROM conversations c JOIN conversation_offers o ON o.org_id = c.org_id AND o.conversation_id = c.id
     WHERE c.org_id = ${orgId} AND c.id = ANY(${r.ids}::uuid[])`;
-  // Transactions that published events: an organization's commit one at a time (its events lock is held through COMMIT).
+  // Transactions that published events (the writing transaction of each, pending_events.tx).
   const [published] = await sql`
-    SELECT count(DISTINCT xmin::text)::int AS txs FROM events
+    SELECT count(DISTINCT tx::text)::int AS txs FROM events
     WHERE org_id = ${orgId} AND at >= (SELECT min(queued_at) FROM conversations WHERE id = ANY(${r.ids}::uuid[]))
       AND at <= (SELECT max(closed_at) FROM conversations WHERE id = ANY(${r.ids}::uuid[]))`;
   const overlapping = await sql`
@@ -331,7 +331,7 @@ async function run(dir: string, cleanup: ReturnType<typeof cleanupOnExit>): Prom
         `they accept every offer, hold it ${HOLD_MS.min}–${HOLD_MS.max} ms, then finish it (the ${kept} background ones after the run).`,
       `Transactions that published events between the first arrival and the last close: ${measured.eventTransactions} ` +
         `(${(measured.eventTransactions / CONVERSATIONS).toFixed(1)} per conversation, ${rate(measured.eventTransactions / measured.closesSeconds)}/s); ` +
-        `an organization's commit one at a time (its events lock is held through COMMIT), so with fsync on their rate bounds the whole run.`,
+        `they commit in parallel; the sequencer numbers their events in batches afterwards (docs/architecture.md "Events").`,
       `Checked from the database: every conversation closed after exactly one accepted offer, by the agent who served it; ` +
         `no two offers of a conversation overlap.`,
       `Capacity (peakFromAudit: each offer from offered_at to its end, an accepted one until the conversation closed; background included): ` +

@@ -30,19 +30,36 @@ export function beforeCommit(db: Db, hook: () => Promise<void>): boolean {
   return true;
 }
 
+const afterCommitHooks = new WeakMap<object, Array<() => Promise<void>>>();
+
+/**
+ * Runs `hook` once the runTx transaction `db` has committed (the command's answer waits for
+ * it; a hook must not throw — the change is already done); returns false when `db` is not one.
+ */
+export function afterCommit(db: Db, hook: () => Promise<void>): boolean {
+  const hooks = afterCommitHooks.get(db);
+  if (!hooks) return false;
+  hooks.push(hook);
+  return true;
+}
+
 /**
  * One transaction with a statement timeout, so a stuck query fails instead of holding
  * locks for ever. Every multi-statement command goes through here.
  */
 export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  return (await sql.begin(async (tx) => {
+  const after: Array<() => Promise<void>> = [];
+  const result = (await sql.begin(async (tx) => {
     await tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
     const hooks: Array<() => Promise<void>> = [];
     beforeCommitHooks.set(tx, hooks);
+    afterCommitHooks.set(tx, after);
     const result = await fn(tx as Tx);
     for (let i = 0; i < hooks.length; i++) await hooks[i]!();
     return result;
   })) as T;
+  for (const hook of after) await hook().catch(() => {});
+  return result;
 }
 
 /**
@@ -56,6 +73,10 @@ export async function runSavepoint<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promi
   const hooks: Array<() => Promise<void>> = [];
   const result = (await tx.savepoint(async (sp) => {
     beforeCommitHooks.set(sp, hooks);
+    // After-commit hooks belong to the whole transaction (a rolled-back savepoint's stay: they
+    // only say "something may have committed").
+    const after = afterCommitHooks.get(tx);
+    if (after) afterCommitHooks.set(sp, after);
     return fn(sp as Tx);
   })) as T;
   parent.push(...hooks);

@@ -196,7 +196,7 @@ export function printFloor(
     'CPU from /proc/<pid>/stat over the run (PostgreSQL = postmaster + backends); RSS sampled once a second; connections = client backends in pg_stat_activity ' +
       '(the app pools, the bench’s and the generator’s own included), sampled every 200 ms, as are the busy ones and what they wait on (CPU = not waiting). ' +
       'machine busy = all cores, other work on this shared machine included. events/s = the organization’s domain events stored (each goes to every stream of the organization); ' +
-      'an organization’s event-publishing transactions commit one at a time (its events lock is held through COMMIT).',
+      'events are numbered in commit order by the sequencer after their transactions commit (docs/architecture.md “Events”).',
     '',
     `### Capacity probe: the run, then short steps up (it held the bound) until one goes over, or down (it did not) until one holds — p99 bound ${info.boundMs} ms`,
     '',

@@ -87,7 +87,7 @@ export class UsageSampler {
     let pg = 0;
     for (const [pid, cpu] of e.postgres) pg += cpu - (s.postgres.get(pid) ?? 0);
     const [events] = await this.sql`
-      SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS txs FROM events
+      SELECT count(*)::int AS n, count(DISTINCT tx::text)::int AS txs FROM events
       WHERE org_id = ${this.orgId} AND at >= ${this.startedAt} AND at < ${new Date()}`;
     const n = os.cpus().length;
     const c = this.connections;

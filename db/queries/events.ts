@@ -1,4 +1,4 @@
-import type { Db } from '../sql.ts';
+import type { Db, Sql } from '../sql.ts';
 
 export const EVENTS_CHANNEL = 'atende_events';
 
@@ -12,42 +12,86 @@ export interface EventRow {
   at: string;
 }
 
-/**
- * Stores the event and notifies every process in the same statement's transaction, so the
- * NOTIFY goes out exactly when the change that caused it commits.
- */
-export async function insertEvent(db: Db, orgId: string, type: string, data: EventRow['data'], locked = false): Promise<EventRow> {
-  // Ids must follow commit order inside an organization, or a stream resuming "after id N"
-  // could skip an event that committed later with a smaller id. The lock is held to commit,
-  // so events are written at the very end of a transaction (EventBus defers them).
-  if (!locked) await lockEvents(db, orgId);
-  const rows = await db`
-    WITH e AS (
-      INSERT INTO events (org_id, type, data) VALUES (${orgId}, ${type}, ${db.json(data as never)})
-      RETURNING id::text, org_id, type, data, at
-    )
-    SELECT e.*, pg_notify(${EVENTS_CHANNEL}, json_build_object('id', e.id, 'orgId', e.org_id, 'type', e.type, 'data', e.data, 'at', e.at)::text)
-    FROM e`;
-  const r = rows[0]!;
-  return {
-    id: r.id as string,
-    orgId: r.org_id as string,
-    type: r.type as string,
-    data: r.data as EventRow['data'],
-    at: (r.at as Date).toISOString(),
-  };
+/** An event a transaction wrote, not yet numbered (server/events/bus.ts). */
+export interface NewEvent {
+  orgId: string;
+  type: string;
+  data: EventRow['data'];
 }
+
+/**
+ * Writes a transaction's events, in order, in one statement: no lock and no NOTIFY, so
+ * transactions of one organization commit in parallel. They get their ids from sequenceEvents.
+ */
+export async function queueEvents(db: Db, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db`
+    INSERT INTO pending_events (org_id, type, data)
+    SELECT e.org_id, e.type, e.data
+    FROM ROWS FROM (jsonb_to_recordset(${db.json(events.map((e) => ({ org_id: e.orgId, type: e.type, data: e.data })) as never)})
+      AS (org_id uuid, type text, data jsonb)) WITH ORDINALITY AS e(org_id, type, data, n)
+    ORDER BY e.n`;
+}
+
+const SEQUENCER_LOCK = 'atende_events_sequencer';
+
+/**
+ * Numbers the committed pending events in commit order and publishes them: one short
+ * transaction holding one lock through its COMMIT, so sequencer runs (of any process) commit
+ * one after another and each run's ids are above every id already visible. A run reads only
+ * rows committed before it took the lock; later ones go to the next run. One NOTIFY per run
+ * (the last id) wakes every process. Returns how many events it numbered.
+ */
+export async function sequenceEvents(sql: Sql, batch = 5000): Promise<number> {
+  return (await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(hashtext(${SEQUENCER_LOCK}))`;
+    const rows = await tx`
+      WITH moved AS (
+        DELETE FROM pending_events WHERE entry IN (SELECT entry FROM pending_events ORDER BY entry LIMIT ${batch})
+        RETURNING entry, org_id, type, data, at, tx
+      ), kept AS (
+        INSERT INTO events (org_id, type, data, at, tx)
+        SELECT org_id, type, data, at, tx FROM moved
+        WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id = moved.org_id)
+        ORDER BY entry
+        RETURNING id
+      )
+      SELECT k.n, CASE WHEN k.n > 0 THEN pg_notify(${EVENTS_CHANNEL}, k.last) END AS notified
+      FROM (SELECT count(*)::int AS n, max(id)::text AS last FROM kept) k`;
+    return rows[0]!.n as number;
+  })) as number;
+}
+
+/** Whether any event waits for its number (a cheap look before taking the sequencer's lock). */
+export async function hasPendingEvents(db: Db): Promise<boolean> {
+  const rows = await db`SELECT EXISTS (SELECT 1 FROM pending_events) AS any`;
+  return rows[0]!.any as boolean;
+}
+
+/** Every organization's events after `afterId`, in order (each process's bus follows these). */
+export async function allEventsAfter(db: Db, afterId: string, limit = 1000): Promise<EventRow[]> {
+  const rows = await db`SELECT id::text, org_id, type, data, at FROM events
+    WHERE events.id > ${afterId}::bigint ORDER BY events.id LIMIT ${limit}`;
+  return rows.map(toEventRow);
+}
+
+export async function lastEventId(db: Db): Promise<string> {
+  const rows = await db`SELECT coalesce(max(id), 0)::text AS id FROM events`;
+  return rows[0]!.id as string;
+}
+
+const toEventRow = (r: Record<string, unknown>): EventRow => ({
+  id: r.id as string,
+  orgId: r.org_id as string,
+  type: r.type as string,
+  data: r.data as EventRow['data'],
+  at: (r.at as Date).toISOString(),
+});
 
 export async function eventsAfter(db: Db, orgId: string, afterId: string, limit = 500): Promise<EventRow[]> {
   const rows = await db`SELECT id::text, org_id, type, data, at FROM events
     WHERE org_id = ${orgId} AND events.id > ${afterId}::bigint ORDER BY events.id LIMIT ${limit}`;
-  return rows.map((r) => ({
-    id: r.id as string,
-    orgId: r.org_id as string,
-    type: r.type as string,
-    data: r.data as EventRow['data'],
-    at: (r.at as Date).toISOString(),
-  }));
+  return rows.map(toEventRow);
 }
 
 export async function latestEventId(db: Db, orgId: string): Promise<string> {
@@ -57,8 +101,4 @@ export async function latestEventId(db: Db, orgId: string): Promise<string> {
 
 export async function pruneEvents(db: Db, keepHours: number): Promise<void> {
   await db`DELETE FROM events WHERE at < now() - ${keepHours}::int * interval '1 hour'`;
-}
-
-export async function lockEvents(db: Db, orgId: string): Promise<void> {
-  await db`SELECT pg_advisory_xact_lock(hashtext(${`atende_events:${orgId}`}))`;
 }

@@ -11,7 +11,7 @@ import type { Channel } from '../../db/queries/channels.ts';
 import { docName } from '../../sync/shared/doc-name.ts';
 import { refusal, startSecondProcess, startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
 import { makeChannel, waitingConversation } from '../../test/helpers/conversations.ts';
-import { openEventStream } from '../../test/helpers/events.ts';
+import { eventsNumbered, openEventStream } from '../../test/helpers/events.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { connectDoc } from '../../test/helpers/sync.ts';
 import type { RunningApp } from '../app.ts';
@@ -51,14 +51,18 @@ const presenceOf = async (email: string) =>
 const devicesOf = (email: string) =>
   app.db.sql`SELECT process_id, connections FROM agent_devices WHERE user_id = ${idOf(email)} ORDER BY process_id`;
 /** The user.presence events about the user, after the first `from` of them. */
-const presenceEvents = async (email: string, from = 0) =>
-  (await app.db.sql`SELECT data FROM events WHERE type = 'user.presence' AND data->>'userId' = ${idOf(email)} ORDER BY id`)
+const presenceEvents = async (email: string, from = 0) => {
+  await eventsNumbered(app.db.sql);
+  return (await app.db.sql`SELECT data FROM events WHERE type = 'user.presence' AND data->>'userId' = ${idOf(email)} ORDER BY id`)
     .map((e) => e.data.connected as boolean)
     .slice(from);
-const statusEvents = async (email: string) =>
-  (await app.db.sql`SELECT data FROM events WHERE type = 'user.status' AND data->>'userId' = ${idOf(email)} ORDER BY id`).map(
+};
+const statusEvents = async (email: string) => {
+  await eventsNumbered(app.db.sql);
+  return (await app.db.sql`SELECT data FROM events WHERE type = 'user.status' AND data->>'userId' = ${idOf(email)} ORDER BY id`).map(
     (e) => e.data.status as string,
   );
+};
 const listed = async (email: string) => (await admin.agents.list.query()).find((a) => a.id === idOf(email))!;
 /** As if the agent had never had a device (a sign-in counts as one for the grace period). */
 const noDevice = (email: string) => app.db.sql`UPDATE users SET connected = false, device_lost_at = NULL WHERE id = ${idOf(email)}`;

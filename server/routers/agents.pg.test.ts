@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translate } from '../../i18n/index.ts';
 import { refusal, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { inbound, makeChannel } from '../../test/helpers/conversations.ts';
-import { openEventStream } from '../../test/helpers/events.ts';
+import { eventsNumbered, openEventStream } from '../../test/helpers/events.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { endPause, setAgentStatus, startPause, type StatusActor } from '../commands/agents.ts';
 import { sweepTimers } from '../commands/timers.ts';
@@ -46,10 +46,10 @@ const actorOf = (email: string): StatusActor => ({ orgId: ids.orgId, userId: ids
 const statusOf = async (email: string) => (await app.db.sql`SELECT status FROM users WHERE email = ${email}`)[0]!.status as string;
 const openPauses = (email: string) =>
   app.db.sql`SELECT started_at, ends_by, overrun_flagged_at FROM agent_pauses WHERE user_id = ${ids.users[email]!} AND ended_at IS NULL`;
-const statusEvents = (userId: string) =>
-  app.db.sql`SELECT data FROM events WHERE type = 'user.status' AND data->>'userId' = ${userId} ORDER BY id`.then((r) =>
-    r.map((e) => e.data.status as string),
-  );
+const statusEvents = async (userId: string) =>
+  eventsNumbered(app.db.sql)
+    .then(() => app.db.sql`SELECT data FROM events WHERE type = 'user.status' AND data->>'userId' = ${userId} ORDER BY id`)
+    .then((r) => r.map((e) => e.data.status as string));
 
 describe('agent status', () => {
   it('goes online and offline by choice, publishing each change once', async () => {

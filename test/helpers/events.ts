@@ -1,6 +1,7 @@
 import { createTRPCClient, httpSubscriptionLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { AppRouter } from '../../server/router.ts';
+import type { Sql } from '../../db/sql.ts';
 
 export interface LiveEvent {
   type: string;
@@ -70,4 +71,19 @@ export function openEventStream(baseUrl: string, cookie: string | null, lastEven
     },
     close: () => sub.unsubscribe(),
   };
+}
+
+/**
+ * Waits until every committed event has its number (docs/architecture.md "Events": a change
+ * commits with its events in `pending_events`, the sequencer moves them into `events` right
+ * after). A test that saw a background change (a heartbeat, a timer) and reads `events` at
+ * once calls this first; a command's own events are numbered before it answers.
+ */
+export async function eventsNumbered(sql: Sql): Promise<void> {
+  for (let i = 0; ; i++) {
+    const [row] = await sql`SELECT NOT EXISTS (SELECT 1 FROM pending_events) AS done`;
+    if (row!.done) return;
+    if (i > 500) throw new Error('events still waiting for their numbers after 10 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/helpers/orgs.ts';
+import { eventsNumbered } from '../../../test/helpers/events.ts';
 import { en } from '../../../test/helpers/i18n.ts';
 import { app, channel, conversationOf, newVisitor, openStream, statusOf, useWebchatApp } from './webchat-test-setup.ts';
 
@@ -97,6 +98,7 @@ describe('a visitor and an agent talk', () => {
       .sql`SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
       WHERE k.webchat_visitor_id = ${v.visitorId} AND m.direction = 'out'`;
     await waitFor(async () => (await statusOf(menu!.id as string)) === 'sent', 'queued → sent');
+    await eventsNumbered(app.db.sql);
     const events = await app.db.sql`SELECT data FROM events WHERE type = 'message.status' AND data->>'messageId' = ${menu!.id as string}`;
     expect(events.map((e) => (e.data as { status: string }).status)).toEqual(['sent']);
   });

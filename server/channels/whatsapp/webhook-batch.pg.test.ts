@@ -52,7 +52,7 @@ const inbound = (wamids: string[]) =>
 
 /** The message.created events of these messages in id order, with the transaction that wrote each. */
 const createdEvents = (messageIds: string[]) =>
-  app.db.sql`SELECT data->>'messageId' AS "messageId", xmin::text AS xid, at::text AS "txStart" FROM events
+  app.db.sql`SELECT data->>'messageId' AS "messageId", tx::text AS xid, at::text AS "txStart" FROM events
     WHERE type = 'message.created' AND data->>'messageId' = ANY(${messageIds}) ORDER BY id`;
 
 async function expectOneTransaction(wamids: string[]) {
@@ -191,5 +191,60 @@ describe('the database lost mid-payload', () => {
     await waitFor(async () => (await postWebhook(app.url, p.body)).status === 200, 'recovery');
     expect((await postWebhook(app.url, p.body)).status).toBe(200);
     await expectOneTransaction(wamids);
+  });
+});
+
+describe('protocol numbers', () => {
+  const protocolsOf = async (froms: string[]) =>
+    (await app.db.sql`SELECT c.protocol, k.whatsapp FROM conversations c JOIN contacts k ON k.id = c.contact_id
+      WHERE k.whatsapp = ANY(${froms})`) as unknown as { protocol: string; whatsapp: string }[];
+
+  it('concurrent payloads opening conversations in one organization get unique numbers', async () => {
+    const singles = customers(80_000, 12);
+    const batched = customers(81_000, 15);
+    const posts = [
+      ...singles.map((from) => postWebhook(app.url, payload([{ from, text: 'oi' }]).body)),
+      ...[0, 5, 10].map((k) => postWebhook(app.url, payload(batched.slice(k, k + 5).map((from) => ({ from, text: 'oi' }))).body)),
+    ];
+    expect((await Promise.all(posts)).map((r) => r.status)).toEqual(posts.map(() => 200));
+    const rows = await protocolsOf([...singles, ...batched]);
+    expect(rows).toHaveLength(27);
+    expect(rows.every((r) => /^\d{8}-\d{6}$/.test(r.protocol))).toBe(true);
+    expect(new Set(rows.map((r) => r.protocol)).size).toBe(27);
+  });
+
+  it('a payload still in its transaction does not hold up another customer getting a number', async () => {
+    const [held, fresh, other] = customers(82_000, 3) as [string, string, string];
+    // `held` already has a conversation: holding its row stops the next payload after it has opened `fresh`'s.
+    expect((await postWebhook(app.url, payload([{ from: held, text: 'earlier' }]).body)).status).toBe(200);
+    const holder = postgres(app.db.url, { max: 1, onnotice: () => {} });
+    try {
+      let blocked: Promise<Response> | undefined;
+      await holder.begin(async (tx) => {
+        await tx`SELECT c.id FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.whatsapp = ${held} FOR UPDATE OF c`;
+        blocked = postWebhook(
+          app.url,
+          payload([
+            { from: fresh, text: 'first words' },
+            { from: held, text: 'more' },
+          ]).body,
+        );
+        await waitFor(
+          async () => (await tx`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'atende'`).length > 0,
+          'the payload waiting on the held row',
+        );
+        // Its transaction has opened `fresh`'s conversation (numbered) and waits: another
+        // new customer is numbered and stored meanwhile (the counter's row is not held).
+        expect((await postWebhook(app.url, payload([{ from: other, text: 'hello' }]).body)).status).toBe(200);
+        expect(await protocolsOf([fresh])).toHaveLength(0);
+      });
+      expect((await blocked!).status).toBe(200);
+    } finally {
+      await holder.end();
+    }
+    const rows = await protocolsOf([fresh, other]);
+    const number = (from: string) => rows.find((r) => r.whatsapp === from)!.protocol;
+    // Reserved before its transaction: the held payload's number is the smaller one.
+    expect(number(fresh) < number(other)).toBe(true);
   });
 });
