@@ -9,9 +9,9 @@ import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
 /**
  * Inbound WhatsApp messages durably stored per second: signed webhook POSTs to
  * /webhooks/whatsapp, which answers 200 only after every message in the payload has
- * committed (signature check, parse, and per message one transaction: dedupe on the wamid,
- * find or create the contact, open or start the conversation, insert the message, event +
- * NOTIFY, the bot's turn). The floor under it: the same number of concurrent workers sending
+ * committed (signature check, parse, the dedupe and protocol numbers in one statement, then
+ * the payload's messages in one transaction: find or create the contact, open or start the
+ * conversation, insert the message, the bot's turn, the events). The floor under it: the same number of concurrent workers sending
  * plain idempotent INSERTs (one row per message, autocommit) through postgres.js into a
  * scratch table of the same database. Then both again with 10 messages per payload / INSERT.
  */

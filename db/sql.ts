@@ -50,11 +50,15 @@ export function afterCommit(db: Db, hook: () => Promise<void>): boolean {
 export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs = 10_000): Promise<T> {
   const after: Array<() => Promise<void>> = [];
   const result = (await sql.begin(async (tx) => {
-    await tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+    // Not awaited: postgres.js pipelines it ahead of the first statement of `fn` on the same
+    // connection (one round trip fewer per transaction); a failure surfaces at the await below.
+    const timeout = tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+    timeout.catch(() => {});
     const hooks: Array<() => Promise<void>> = [];
     beforeCommitHooks.set(tx, hooks);
     afterCommitHooks.set(tx, after);
     const result = await fn(tx as Tx);
+    await timeout;
     for (let i = 0; i < hooks.length; i++) await hooks[i]!();
     return result;
   })) as T;

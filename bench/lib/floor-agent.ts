@@ -176,9 +176,11 @@ export class FloorAgent {
     await sleep(between(BEHAVIOUR.claimDelayMs.min, BEHAVIOUR.claimDelayMs.max));
     // A colleague took it meanwhile (their claim's event reached us): nothing to click.
     if (this.stopped || this.taken.has(conversationId) || this.owned.has(conversationId)) return;
-    let view: Awaited<ReturnType<TestClient['conversations']['claim']['mutate']>>;
+    let view: Awaited<ReturnType<TestClient['conversations']['get']['query']>>;
     try {
-      view = await this.client.conversations.claim.mutate({ conversationId });
+      await this.client.conversations.claim.mutate({ conversationId });
+      // As the web client does: the claim answers who has it now; the conversation is read again.
+      view = await this.client.conversations.get.query({ conversationId });
     } catch (err) {
       const refusal = refusalOf(err);
       // Someone else was faster: what a pull floor does many times a minute.

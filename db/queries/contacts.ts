@@ -66,12 +66,7 @@ export async function findOrCreateChannelContact(
   };
   const existing = await lookup();
   if (existing) {
-    // Learn what the channel adds (a user id next to a known number, a name for a nameless contact).
-    if ((who.whatsappUserId && !existing.whatsappUserId) || (who.name && !existing.name)) {
-      await db`UPDATE contacts SET whatsapp_user_id = coalesce(whatsapp_user_id, ${who.whatsappUserId ?? null}),
-        name = CASE WHEN name = '' THEN coalesce(${who.name ?? null}, '') ELSE name END, updated_at = now()
-        WHERE org_id = ${orgId} AND id = ${existing.id}`.catch(() => {});
-    }
+    await learnChannelIdentity(db, existing, who);
     return { contact: existing, created: false };
   }
   const rows = await db.unsafe(
@@ -83,6 +78,29 @@ export async function findOrCreateChannelContact(
   const winner = await lookup();
   if (!winner) throw new Error('contact vanished after a conflicting insert');
   return { contact: winner, created: false };
+}
+
+/**
+ * Locks the senders of a batch, by their channel identity, in a fixed order (to the end of
+ * the transaction): two batches naming the same customers in different orders then wait for
+ * each other at the first one they share, instead of each creating or locking half of them
+ * and deadlocking. A customer named by two identities (number here, user id there) is not
+ * covered; the deadlock retry is.
+ */
+export async function lockSenders(db: Db, orgId: string, senders: ChannelIdentity[]): Promise<void> {
+  const keys = [
+    ...new Set(senders.map((w) => `atende_sender:${orgId}:${w.whatsapp ?? w.whatsappUserId ?? w.webchatVisitorId ?? ''}`)),
+  ].sort();
+  await db`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) AS k`;
+}
+
+/** Learns what the channel adds to a known contact (a user id next to a known number, a name for a nameless contact). */
+export async function learnChannelIdentity(db: Db, existing: Contact, who: ChannelIdentity): Promise<void> {
+  if ((who.whatsappUserId && !existing.whatsappUserId) || (who.name && !existing.name)) {
+    await db`UPDATE contacts SET whatsapp_user_id = coalesce(whatsapp_user_id, ${who.whatsappUserId ?? null}),
+      name = CASE WHEN name = '' THEN coalesce(${who.name ?? null}, '') ELSE name END, updated_at = now()
+      WHERE org_id = ${existing.orgId} AND id = ${existing.id}`.catch(() => {});
+  }
 }
 
 export interface ContactValues {

@@ -1,4 +1,6 @@
-import type { Db, Tx } from '../sql.ts';
+import { CONTACT_COLUMNS, toContact, type Contact } from './contacts.ts';
+import { MESSAGE_COLUMNS, toMessage, type Message, type NewMessage } from './messages.ts';
+import type { Db, Sql, Tx } from '../sql.ts';
 
 export type ConversationStatus = 'bot' | 'waiting' | 'active' | 'closed';
 export type CloseReason = 'agent' | 'admin' | 'queue_timeout' | 'inactivity' | 'bot_timeout' | 'out_of_hours';
@@ -112,13 +114,175 @@ export async function openConversationFor(
   return rows[0] ? toConversation(rows[0]) : null;
 }
 
-/** Protocol numbers: day + per-organization counter, e.g. 20261126-000042. */
+/**
+ * postgres.js sends `unsafe` text unprepared: PostgreSQL parses and plans it on every call,
+ * which for these statements (CTEs over several tables) costs more than running them.
+ */
+const PREPARED = { prepare: true } as const;
+
+const protocolOf = (day: string, n: number) => `${day}-${String(n).padStart(6, '0')}`;
+
+/**
+ * Protocol numbers: day + per-organization counter, e.g. 20261126-000042. Inside a transaction
+ * the counter's row stays locked until it ends, so every other transaction opening a
+ * conversation in the organization waits for this one's COMMIT: inbound messages reserve
+ * theirs beforehand instead (reserveInbound).
+ */
 export async function nextProtocol(db: Db, orgId: string, timeZone: string): Promise<string> {
   const rows = await db`
     INSERT INTO protocol_counters (org_id, day, last) VALUES (${orgId}, (now() AT TIME ZONE ${timeZone})::date, 1)
     ON CONFLICT (org_id, day) DO UPDATE SET last = protocol_counters.last + 1
     RETURNING to_char(day, 'YYYYMMDD') AS day, last`;
-  return `${rows[0]!.day}-${String(rows[0]!.last).padStart(6, '0')}`;
+  return protocolOf(rows[0]!.day as string, rows[0]!.last as number);
+}
+
+/** A sender as a channel names it (see contacts.ts, ChannelIdentity). */
+export type SenderKey = { whatsapp?: string | null; whatsappUserId?: string | null; webchatVisitorId?: string | null };
+
+/**
+ * Before an inbound batch's transaction, in ONE autocommit statement on the pool (never in a
+ * transaction: it turns synchronous_commit off for the transaction it runs in): which of its
+ * channel message ids are stored already (the dedupe; the insert's ON CONFLICT stays the
+ * guarantee), and a protocol number for each distinct sender with no open conversation on the
+ * channel now — unless all its messages look like a rating answer (`rating`) and it has a
+ * conversation waiting for one (recordRating). The numbers come from the counter in this
+ * statement's own tiny transaction, so the counter's row is locked only for it, not until the
+ * batch commits (nextProtocol's lock made every transaction opening a conversation in the
+ * organization wait for the previous one's COMMIT). That transaction commits with
+ * synchronous_commit off: it waits for no WAL flush, and a conversation that uses a number
+ * commits later, which flushes the WAL past the counter's update — a durable conversation
+ * implies a durable counter; a counter update lost in a crash numbered nothing durable.
+ * Numbers stay unique and increasing per organization and day (same format); one reserved and
+ * not used (the sender's conversation opened meanwhile, the batch failed or its message was
+ * refused) is a gap in the sequence.
+ */
+export async function reserveInbound(
+  db: Sql,
+  to: { orgId: string; channelId: string },
+  channelMessageIds: string[],
+  senders: (SenderKey & { rating: boolean })[],
+): Promise<{ stored: Set<string>; protocols: string[] }> {
+  const keys = senders.map((k) => ({ w: k.whatsapp ?? null, u: k.whatsappUserId ?? null, v: k.webchatVisitorId ?? null, r: k.rating }));
+  const rows = await db.unsafe(
+    `WITH stored AS (
+       SELECT coalesce(array_agg(m.channel_message_id), '{}') AS ids FROM unnest($3::text[]) AS w(id)
+       JOIN messages m ON m.org_id = $1 AND m.channel_id = $2 AND m.channel_message_id = w.id
+     ), org AS (
+       SELECT id, time_zone, rating_window_minutes FROM organizations WHERE id = $1
+     ), need AS (
+       -- Per sender, each identity through its own unique index (never a scan of the organization's contacts).
+       SELECT count(*)::int AS n
+       FROM (SELECT w, u, v, bool_and(r) AS r FROM jsonb_to_recordset($4::text::jsonb) AS s(w text, u text, v text, r boolean)
+         GROUP BY w, u, v) s, org
+       WHERE NOT EXISTS (
+         SELECT 1 FROM (
+           SELECT id FROM contacts WHERE org_id = $1 AND whatsapp = s.w
+           UNION ALL SELECT id FROM contacts WHERE org_id = $1 AND whatsapp_user_id = s.u
+           UNION ALL SELECT id FROM contacts WHERE org_id = $1 AND webchat_visitor_id = s.v
+         ) k JOIN conversations c ON c.org_id = $1 AND c.contact_id = k.id AND c.channel_id = $2
+         WHERE c.status <> 'closed' OR (s.r AND c.rating IS NULL
+           AND c.rating_requested_at > now() - org.rating_window_minutes * interval '1 minute'))
+     ), counter AS (
+       INSERT INTO protocol_counters (org_id, day, last)
+       SELECT org.id, (now() AT TIME ZONE org.time_zone)::date, need.n FROM org, need WHERE need.n > 0
+       ON CONFLICT (org_id, day) DO UPDATE SET last = protocol_counters.last + excluded.last
+       RETURNING to_char(day, 'YYYYMMDD') AS day, last
+     )
+     SELECT stored.ids AS stored, need.n, counter.day, counter.last, set_config('synchronous_commit', 'off', true) AS async
+     FROM stored, need LEFT JOIN counter ON true`,
+    [to.orgId, to.channelId, channelMessageIds, JSON.stringify(keys)] as never[],
+    PREPARED,
+  );
+  const r = rows[0]!;
+  const protocols: string[] = [];
+  if (r.day)
+    for (let k = (r.last as number) - (r.n as number) + 1; k <= (r.last as number); k++) protocols.push(protocolOf(r.day as string, k));
+  return { stored: new Set(r.stored as string[]), protocols };
+}
+
+/** The conversation's columns under a `c_` prefix, to be read next to another table's in one row. */
+const PREFIXED = FIELDS.map((f) => `${f} AS c_${f}`).join(', ');
+const unprefixed = (r: Record<string, unknown>) => toConversation(Object.fromEntries(FIELDS.map((f) => [f, r[`c_${f}`]])));
+
+/**
+ * An inbound message's sender and their open conversation on the channel, in one statement:
+ * the contact found by the channel's identity, or created (incomplete) when there is none,
+ * and that contact's open conversation there, locked FOR UPDATE (null when none is open).
+ * Null when a concurrent transaction is creating the same contact (the insert yielded to the
+ * unique index): findOrCreateChannelContact then reads the winner.
+ */
+export async function contactWithOpenConversation(
+  tx: Tx,
+  orgId: string,
+  channelId: string,
+  who: SenderKey & { name?: string | null },
+): Promise<{ contact: Contact; created: boolean; conversation: Conversation | null } | null> {
+  const rows = await tx.unsafe(
+    `WITH found AS (
+       -- As findOrCreateChannelContact's lookup (the number first), each identity through its own unique index.
+       SELECT ${CONTACT_COLUMNS} FROM (
+         SELECT *, 1 AS pref FROM contacts WHERE org_id = $1 AND whatsapp = $2::text
+         UNION ALL SELECT *, 2 FROM contacts WHERE org_id = $1 AND whatsapp_user_id = $3::text
+         UNION ALL SELECT *, 3 FROM contacts WHERE org_id = $1 AND webchat_visitor_id = $4::text
+       ) k ORDER BY pref LIMIT 1
+     ), made AS (
+       INSERT INTO contacts (org_id, name, whatsapp, whatsapp_user_id, webchat_visitor_id, incomplete)
+       SELECT $1, $5, $2, $3, $4, true WHERE NOT EXISTS (SELECT 1 FROM found)
+       ON CONFLICT DO NOTHING RETURNING ${CONTACT_COLUMNS}
+     ), k AS (
+       SELECT *, false AS created FROM found UNION ALL SELECT *, true AS created FROM made
+     )
+     SELECT k.*, c.* FROM k LEFT JOIN LATERAL (
+       SELECT ${PREFIXED} FROM conversations
+       WHERE org_id = k.org_id AND contact_id = k.id AND channel_id = $6 AND status <> 'closed' FOR UPDATE
+     ) c ON true`,
+    [orgId, who.whatsapp ?? null, who.whatsappUserId ?? null, who.webchatVisitorId ?? null, who.name ?? '', channelId] as never[],
+    PREPARED,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { contact: toContact(r), created: r.created as boolean, conversation: r.c_id ? unprefixed(r) : null };
+}
+
+/**
+ * Stores an inbound message and records it on its conversation (recordInbound) in one
+ * statement; null when the channel's message id is stored already (nothing changes then).
+ */
+export async function insertInbound(
+  tx: Tx,
+  c: Ref,
+  m: Omit<NewMessage, 'direction' | 'orgId' | 'conversationId'> & { providerTimestamp: Date },
+): Promise<{ message: Message; conversation: Conversation } | null> {
+  const rows = await tx.unsafe(
+    `WITH m AS (
+       INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, text, payload, attachment_id, channel_message_id,
+         status, provider_timestamp)
+       VALUES ($1, $2, $3, 'in', $4, $5, $6::text::jsonb, $7, $8, $9, $10)
+       ON CONFLICT (org_id, channel_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING
+       RETURNING ${MESSAGE_COLUMNS}
+     ), c AS (
+       UPDATE conversations SET last_inbound_at = greatest(last_inbound_at, $10::timestamptz),
+         last_activity_at = CASE WHEN status = 'active' THEN last_activity_at ELSE now() END,
+         awaiting_reply_since = coalesce(awaiting_reply_since, now())
+       WHERE org_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM m) RETURNING ${PREFIXED}
+     )
+     SELECT m.*, c.* FROM m, c`,
+    [
+      c.orgId,
+      c.id,
+      m.channelId,
+      m.kind,
+      m.text ?? '',
+      JSON.stringify(m.payload ?? {}),
+      m.attachmentId ?? null,
+      m.channelMessageId ?? null,
+      m.status,
+      m.providerTimestamp,
+    ] as never[],
+    PREPARED,
+  );
+  const r = rows[0];
+  return r ? { message: toMessage(r), conversation: unprefixed(r) } : null;
 }
 
 /** Any state, as given (the demo seed); the commands open conversations with the two below. */

@@ -112,6 +112,8 @@ export async function insertMessage(db: Db, m: NewMessage): Promise<Message | nu
       m.status,
       m.providerTimestamp ?? null,
     ] as never[],
+    // Prepared once per connection: a message is stored on every turn, planned anew otherwise.
+    { prepare: true },
   );
   return rows[0] ? toMessage(rows[0]) : null;
 }

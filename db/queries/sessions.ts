@@ -63,14 +63,7 @@ export async function hasSession(db: Db, orgId: string, userId: string): Promise
   return rows.length > 0;
 }
 
-/**
- * Everything a request needs about its session in one round trip: the session row, its user
- * and organization (prefixed columns u_… and o_…).
- */
-export async function getSessionWithUser(
-  db: Db,
-  id: string,
-): Promise<{ session: SessionRow; user: Record<string, unknown>; org: Record<string, unknown> } | null> {
+const SESSION_WITH_USER_SQL = (() => {
   const userCols = USER_COLUMNS.split(',')
     .map((c) => c.trim())
     .filter(Boolean)
@@ -82,12 +75,21 @@ export async function getSessionWithUser(
     .map((c) => c.trim())
     .filter(Boolean)
     .map((c) => `o.${c} AS o_${c}`);
-  const rows = await db.unsafe(
-    `SELECT s.id, s.org_id, s.user_id, s.secret_hash, s.created_at, s.last_verified_at, ${userCols.join(', ')}, ${orgCols.join(', ')}
+  return `SELECT s.id, s.org_id, s.user_id, s.secret_hash, s.created_at, s.last_verified_at, ${userCols.join(', ')}, ${orgCols.join(', ')},
+      ARRAY(SELECT m.team_id FROM team_members m WHERE m.org_id = s.org_id AND m.user_id = s.user_id ORDER BY m.team_id) AS team_ids
      FROM sessions s JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id JOIN organizations o ON o.id = s.org_id
-     WHERE s.id = $1`,
-    [id],
-  );
+     WHERE s.id = $1`;
+})();
+
+/**
+ * Everything a request needs about its session in one round trip: the session row, its user
+ * and organization (prefixed columns u_… and o_…) and the user's team ids.
+ */
+export async function getSessionWithUser(
+  db: Db,
+  id: string,
+): Promise<{ session: SessionRow; user: Record<string, unknown>; org: Record<string, unknown>; teamIds: string[] } | null> {
+  const rows = await db.unsafe(SESSION_WITH_USER_SQL, [id], { prepare: true });
   const r = rows[0];
   if (!r) return null;
   const pick = (prefix: string) =>
@@ -107,5 +109,6 @@ export async function getSessionWithUser(
     },
     user: pick('u_'),
     org: pick('o_'),
+    teamIds: r.team_ids as string[],
   };
 }

@@ -11,6 +11,7 @@ import {
 import { toUser, type User } from '../../db/queries/users.ts';
 import { runTx, type Db, type Sql } from '../../db/sql.ts';
 import type { EventBus } from '../events/bus.ts';
+import { forgetSession, forgetUser, sessionCacheOf, type SessionEntry } from './session-cache.ts';
 import { hashSecret, randomId, randomSecret, secretMatches } from './tokens.ts';
 
 const HOUR = 3_600_000;
@@ -25,6 +26,8 @@ export interface Authenticated {
   sessionId: string;
   user: User;
   organization: Organization;
+  /** The user's teams (as the permission rules need them: member of the conversation's team). */
+  teamIds: readonly string[];
 }
 
 /** Token "<id>.<secret>" (lucia-auth.com guide): 120-bit id, 256-bit secret, only its hash stored. */
@@ -44,7 +47,9 @@ export function sessionIsFresh(s: { createdAt: Date; lastVerifiedAt: Date }, pol
 
 /**
  * Validates a token; refreshes "last verified" at most hourly; ends stale sessions (an agent
- * whose last session that was goes offline, announced on `bus`).
+ * whose last session that was goes offline, announced on `bus`). The session, its user,
+ * organization and teams come from this process's cache (server/auth/session-cache.ts) when
+ * there; the secret is checked against the stored hash on every request.
  */
 export async function validateSessionToken(
   db: Sql,
@@ -54,31 +59,44 @@ export async function validateSessionToken(
 ): Promise<Authenticated | null> {
   const [id, secret, extra] = token.split('.');
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 128) return null;
-  const found = await getSessionWithUser(db, id);
-  if (!found || !secretMatches(secret, found.session.secretHash)) return null;
-  const { session } = found;
+  const cache = sessionCacheOf(db);
+  let found: SessionEntry | null | undefined = cache.get(id);
+  if (!found) {
+    const mark = cache.mark();
+    const row = await getSessionWithUser(db, id);
+    if (!row || !secretMatches(secret, row.session.secretHash)) return null;
+    found = { session: row.session, user: toUser(row.user), organization: toOrganization(row.org), teamIds: row.teamIds };
+    cache.set(id, found, mark);
+  } else if (!secretMatches(secret, found.session.secretHash)) return null;
+  const { session, user } = found;
   if (!sessionIsFresh(session, policy)) {
+    forgetSession(id);
     if (await deleteSession(db, id)) await offlineWithoutSession(db, bus, session.orgId, session.userId);
     return null;
   }
-  const user = toUser(found.user);
   if (user.deactivatedAt) {
+    forgetSession(id);
     await deleteSession(db, id);
     return null;
   }
-  const organization = toOrganization(found.org);
-  if (Date.now() - session.lastVerifiedAt.getTime() > HOUR) await touchSession(db, id);
-  return { sessionId: id, user, organization };
+  if (Date.now() - session.lastVerifiedAt.getTime() > HOUR) {
+    await touchSession(db, id);
+    cache.touched(id, new Date());
+  }
+  return { sessionId: id, user, organization: found.organization, teamIds: found.teamIds };
 }
 
 /** Ends one session and tells the other parts (event streams, sync sockets). */
 export async function endSession(db: Db, bus: EventBus, sessionId: string): Promise<void> {
+  // Every process forgets it when the deletion commits (a trigger notifies); this one at once.
+  forgetSession(sessionId);
   const ended = await deleteSession(db, sessionId);
   if (ended) await bus.publish(db, ended.orgId, 'session.ended', { sessionId, userId: ended.userId });
 }
 
 /** Password change/reset and deactivation end every session of the user. */
 export async function endAllSessions(db: Db, bus: EventBus, orgId: string, userId: string): Promise<void> {
+  forgetUser(userId);
   await deleteUserSessions(db, orgId, userId);
   await bus.publish(db, orgId, 'user.sessions_revoked', { userId });
 }

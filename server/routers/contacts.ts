@@ -16,7 +16,7 @@ import type { User } from '../../db/queries/users.ts';
 import * as v from './schemas.ts';
 
 type AuthedCtx = Context & { user: User };
-const actor = (ctx: AuthedCtx) => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip);
+const actor = (ctx: AuthedCtx) => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip, ctx.auth?.teamIds);
 
 // Required-ness is checked by the command, so a missing field gets the catalogue's sentence.
 const contactFields = {

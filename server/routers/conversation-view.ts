@@ -4,7 +4,7 @@ import { getContact } from '../../db/queries/contacts.ts';
 import { getChannel } from '../../db/queries/channels.ts';
 import type { Conversation } from '../../db/queries/conversations.ts';
 import { attachmentFacts, tagsOf, userNames } from '../../db/queries/conversation-views.ts';
-import { listMessages } from '../../db/queries/messages.ts';
+import { listMessages, type Message } from '../../db/queries/messages.ts';
 import { getTeam } from '../../db/queries/teams.ts';
 import type { Db } from '../../db/sql.ts';
 import { mayClaim, mayManage, mayWrite, type ConversationFacts } from '../domain/conversation-access.ts';
@@ -58,30 +58,7 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     pending: c.pendingSince ? { since: c.pendingSince.toISOString(), until: c.pendingUntil?.toISOString() ?? null } : null,
     participants: facts.participantIds.map((id) => person(id)).filter((p) => p !== null),
     tags,
-    messages: messages.map((m) => ({
-      id: m.id,
-      // The order they were stored in; the client marks the conversation read up to the newest.
-      seq: m.seq,
-      direction: m.direction,
-      kind: m.kind,
-      text: m.text,
-      // The customer's answer to the bot's menu: the option's name ("1" → "Support").
-      menuChoice: typeof m.payload.botMenuLabel === 'string' ? m.payload.botMenuLabel : null,
-      status: m.status,
-      author: m.authorId ? person(m.authorId) : null,
-      isBot: m.isBot,
-      attachmentId: m.attachmentId,
-      // Inbound media not (yet) stored: 'pending' while fetched, 'failed' when unavailable.
-      media: m.mediaStatus === 'pending' || m.mediaStatus === 'failed' ? m.mediaStatus : null,
-      attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
-      attachment:
-        m.attachmentId && files.has(m.attachmentId)
-          ? { id: m.attachmentId, url: `/uploads/${m.attachmentId}`, ...files.get(m.attachmentId)! }
-          : null,
-      clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,
-      error: errorOf(actor, m.status, m.errorCode, m.errorTitle),
-      at: (m.providerTimestamp ?? m.createdAt).toISOString(),
-    })),
+    messages: messages.map((m) => messageView(actor, m, person, files)),
     window: window.open
       ? { open: true as const, closesAt: window.closesAt?.toISOString() ?? null }
       : { open: false as const, reason: window.reason, closedAt: window.closedAt?.toISOString() ?? null },
@@ -102,4 +79,54 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
       manage: mayManage(facts, actor),
     },
   };
+}
+
+type PersonOf = (id: string | null) => { id: string; name: string; codename: string | null } | null;
+type FileFacts = Awaited<ReturnType<typeof attachmentFacts>>;
+
+/** One message as the client shows it (conversations.get, and the claim's answer). */
+export function messageView(actor: Actor, m: Message, person: PersonOf, files: FileFacts) {
+  return {
+    id: m.id,
+    // The order they were stored in; the client marks the conversation read up to the newest.
+    seq: m.seq,
+    direction: m.direction,
+    kind: m.kind,
+    text: m.text,
+    // The customer's answer to the bot's menu: the option's name ("1" → "Support").
+    menuChoice: typeof m.payload.botMenuLabel === 'string' ? m.payload.botMenuLabel : null,
+    status: m.status,
+    author: m.authorId ? person(m.authorId) : null,
+    isBot: m.isBot,
+    attachmentId: m.attachmentId,
+    // Inbound media not (yet) stored: 'pending' while fetched, 'failed' when unavailable.
+    media: m.mediaStatus === 'pending' || m.mediaStatus === 'failed' ? m.mediaStatus : null,
+    attachmentUrl: m.attachmentId ? `/uploads/${m.attachmentId}` : null,
+    attachment:
+      m.attachmentId && files.has(m.attachmentId)
+        ? { id: m.attachmentId, url: `/uploads/${m.attachmentId}`, ...files.get(m.attachmentId)! }
+        : null,
+    clientMessageId: m.authorId === actor.id ? m.clientMessageId : null,
+    error: errorOf(actor, m.status, m.errorCode, m.errorTitle),
+    at: (m.providerTimestamp ?? m.createdAt).toISOString(),
+  };
+}
+
+/** The conversation's messages as the client shows them, on their own (the claim's answer). */
+export async function messagesView(db: Db, actor: Actor, orgId: string, conversationId: string) {
+  const messages = await listMessages(db, orgId, conversationId);
+  const [names, files] = await Promise.all([
+    userNames(
+      db,
+      orgId,
+      messages.map((m) => m.authorId),
+    ),
+    attachmentFacts(
+      db,
+      orgId,
+      messages.map((m) => m.attachmentId),
+    ),
+  ]);
+  const person = (id: string | null) => (id ? (names.get(id) ?? null) : null);
+  return messages.map((m) => messageView(actor, m, person, files));
 }

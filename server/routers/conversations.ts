@@ -6,7 +6,7 @@ import { withSla } from '../floor/sla.ts';
 import { dispositions, tags } from '../../db/queries/config.ts';
 import { mayView } from '../domain/conversation-access.ts';
 import { fillCannedResponse } from '../commands/conversations/canned.ts';
-import { acceptOffer, claimConversation, declineOffer } from '../commands/conversations/claim.ts';
+import { acceptOffer, claimForAnswer, declineOffer } from '../commands/conversations/claim.ts';
 import { resumePending, setPending } from '../commands/conversations/pending.ts';
 import { markConversationRead } from '../commands/conversations/read.ts';
 import { actorFor, loadVisible, type Actor } from '../commands/conversations/common.ts';
@@ -22,16 +22,21 @@ import {
 import { sendCanned, sendMessage, sendTemplate, startConversation } from '../commands/conversations/send.ts';
 import { adminProcedure, authedProcedure, router, type Context } from '../trpc.ts';
 import type { User } from '../../db/queries/users.ts';
-import { conversationView } from './conversation-view.ts';
+import { conversationView, messagesView } from './conversation-view.ts';
 import * as v from './schemas.ts';
 
 type Authed = Context & { user: User };
-const actor = (ctx: Authed): Promise<Actor> => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip);
+const actor = (ctx: Authed): Promise<Actor> => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip, ctx.auth?.teamIds);
 
 /** Returns the conversation as the caller sees it after a command. */
 async function view(ctx: Authed, a: Actor, conversationId: string) {
   const { conversation, facts } = await loadVisible(ctx.services.sql, a, conversationId, mayView);
   return conversationView(ctx.services.sql, a, conversation, facts);
+}
+
+/** SPEC §9: claim and accept answer "the conversation", its messages included (read after the commit). */
+async function withMessages<T extends { id: string }>(ctx: Authed, a: Actor, answer: T) {
+  return { ...answer, messages: await messagesView(ctx.services.sql, a, a.orgId, answer.id) };
 }
 
 type SentMessage = Awaited<ReturnType<typeof sendMessage>>;
@@ -94,16 +99,15 @@ export const conversationsRouter = router({
   fillCanned: authedProcedure
     .input(z.object({ conversationId: v.uuid, cannedId: v.uuid }))
     .query(async ({ ctx, input }) => fillCannedResponse(ctx.services.sql, await actor(ctx), input)),
+  /** Answers with the conversation as its new agent sees it (commands/conversations/claim.ts claimForAnswer). */
   claim: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
     const a = await actor(ctx);
-    await claimConversation(ctx.services, a, input.conversationId);
-    return view(ctx, a, input.conversationId);
+    return withMessages(ctx, a, await claimForAnswer(ctx.services, a, input.conversationId));
   }),
   /** Automatic routing: takes the conversation offered to the caller (a claim; refused once the offer is gone). */
   accept: authedProcedure.input(conversationId).mutation(async ({ ctx, input }) => {
     const a = await actor(ctx);
-    await acceptOffer(ctx.services, a, input.conversationId);
-    return view(ctx, a, input.conversationId);
+    return withMessages(ctx, a, await acceptOffer(ctx.services, a, input.conversationId));
   }),
   /**
    * Waiting on the customer: set aside until they write, or until `until` (snoozed); it comes back

@@ -20,15 +20,15 @@ export interface Actor extends Viewer {
   ip: string;
 }
 
-export async function actorFor(db: Db, user: User, fail: Fail, lang: Language, ip = ''): Promise<Actor> {
-  const teams = await teamsOfUser(db, user.orgId, user.id);
+/** `teamIds`: the user's teams when already known (a request's session carries them), else read. */
+export async function actorFor(db: Db, user: User, fail: Fail, lang: Language, ip = '', teamIds?: readonly string[]): Promise<Actor> {
   return {
     id: user.id,
     orgId: user.orgId,
     role: user.role,
     name: user.name,
     codename: user.codename,
-    teamIds: teams.map((t) => t.id),
+    teamIds: teamIds ?? (await teamsOfUser(db, user.orgId, user.id)).map((t) => t.id),
     historyAccess: user.historyAccess,
     fail,
     lang,

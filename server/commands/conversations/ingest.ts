@@ -1,14 +1,22 @@
 import type { Channel } from '../../../db/queries/channels.ts';
-import { findOrCreateChannelContact, type ChannelIdentity } from '../../../db/queries/contacts.ts';
 import {
+  findOrCreateChannelContact,
+  learnChannelIdentity,
+  lockSenders,
+  type ChannelIdentity,
+  type Contact,
+} from '../../../db/queries/contacts.ts';
+import {
+  contactWithOpenConversation,
   countBotPrompt,
   getConversation,
+  insertInbound,
   markNoOneNotified,
   nextProtocol,
   openBotConversation,
   openConversationFor,
-  recordInbound,
   recordRating,
+  reserveInbound,
   setWaiting,
   setWaitingUnrouted,
   type Conversation,
@@ -107,8 +115,9 @@ async function botTurn(s: Services, tx: Tx, c: Conversation, channel: Channel, t
   if (choice) return queueInTeam(s, tx, c, channel, choice.teamId, true);
   const menu = await menuOf(tx, channel);
   const repeat = text === null || !channel.botInvalidMessage ? menu : `${channel.botInvalidMessage}\n${menu}`;
-  await queueBotMessage(s, tx, c, repeat);
-  return countBotPrompt(tx, c);
+  // Independent statements: pipelined on the connection, one round trip.
+  const [, prompted] = await Promise.all([queueBotMessage(s, tx, c, repeat), countBotPrompt(tx, c)]);
+  return prompted;
 }
 
 /**
@@ -130,22 +139,72 @@ export function refusesOnlyThisMessage(err: unknown): boolean {
 export type BatchOutcome = { result: IngestResult } | { refused: unknown };
 
 /**
- * Messages for one channel (a webhook payload) in ONE transaction, in order, each in a
- * savepoint: a message refused on its own account is rolled back alone and reported as such,
- * any other failure fails the batch (nothing stored; the provider retries and the dedupe
- * makes the retry harmless), after a deadlock or serialization failure has been run again
- * here twice. `also` runs in the message's savepoint once it is stored (new messages only).
- * Events and counts of the stored messages happen at the one commit.
+ * What reserveInbound found before a transaction, for the messages of one channel: the
+ * message ids stored already, and protocol numbers for the conversations they will open,
+ * taken in order (each attempt of the transaction starts from a copy: a retry reuses them).
+ */
+interface Reserved {
+  channelId: string;
+  stored: Set<string>;
+  protocols: string[];
+}
+
+/**
+ * A message PostgreSQL is sure to refuse (a NUL, or half a surrogate pair, in a string it
+ * stores as text or jsonb: 22021, 22P05): it alone gets a savepoint, and no protocol number.
+ */
+function suspicious(m: InboundMessage): boolean {
+  return /\\u0000|\\ud[89a-f]/i.test(JSON.stringify([m.text, m.kind, m.payload ?? null, m.from, m.channelMessageId]));
+}
+
+/** One statement on the pool before the transaction (reserveInbound); null for no messages. */
+async function reserve(s: Services, messages: InboundMessage[]): Promise<Reserved | null> {
+  const channel = messages[0]?.channel;
+  if (!channel) return null;
+  const ours = messages.filter((m) => m.channel.id === channel.id);
+  // A message sure to be refused opens nothing; a rating answer opens nothing when its
+  // sender has a conversation waiting for one (reserveInbound tells).
+  const r = await reserveInbound(
+    s.sql,
+    { orgId: channel.orgId, channelId: channel.id },
+    ours.map((m) => m.channelMessageId),
+    ours.filter((m) => !suspicious(m)).map((m) => ({ ...m.from, rating: parseRating(m.text) !== null })),
+  );
+  return { channelId: channel.id, ...r };
+}
+
+const fresh = (r: Reserved | null): Reserved | undefined => (r ? { ...r, protocols: [...r.protocols] } : undefined);
+
+/**
+ * Messages for one channel (a webhook payload) in ONE transaction, in order: first, on the
+ * pool, the dedupe and the protocol numbers of the conversations it will open (reserve), so
+ * the transaction holds no organization-wide row. A message refused on its own account is
+ * rolled back alone and reported as such; any other failure fails the batch (nothing stored;
+ * the provider retries and the dedupe makes the retry harmless), after a deadlock or
+ * serialization failure has been run again here twice. Savepoints cost a round trip each, so
+ * only a message sure to be refused gets one (suspicious); when another is refused after all,
+ * the batch is run again with a savepoint for every message (a single message is simply
+ * refused: its transaction held nothing else). `also` runs once the message is stored (new
+ * messages only), in its savepoint when it has one. Events and counts of the stored messages
+ * happen at the one commit.
  */
 export async function ingestBatch(
   s: Services,
   messages: InboundMessage[],
   also?: (tx: Tx, m: InboundMessage, result: IngestResult) => Promise<void>,
 ): Promise<BatchOutcome[]> {
+  const reserved = await reserve(s, messages);
+  let guarded = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await storeBatch(s, messages, also);
+      return await storeBatch(s, messages, fresh(reserved), guarded, also);
     } catch (err) {
+      if (!guarded && refusesOnlyThisMessage(err)) {
+        if (messages.length === 1) return [{ refused: err }];
+        guarded = true;
+        attempt--;
+        continue;
+      }
       // Two payloads naming the same customers in opposite orders wait on each other's rows:
       // PostgreSQL picks one to fail; nothing of it was kept, so it is simply run again.
       const code = (err as { code?: unknown } | null)?.code;
@@ -158,20 +217,38 @@ export async function ingestBatch(
 async function storeBatch(
   s: Services,
   messages: InboundMessage[],
+  reserved: Reserved | undefined,
+  guarded: boolean,
   also?: (tx: Tx, m: InboundMessage, result: IngestResult) => Promise<void>,
 ): Promise<BatchOutcome[]> {
+  const store = async (tx: Tx, m: InboundMessage) => {
+    const r = await storeInbound(s, tx, m, reserved);
+    if (!r.duplicate && also) await also(tx, m, r);
+    return r;
+  };
   return runTx(s.sql, async (tx) => {
+    const senders = new Set(
+      messages.map((m) => `${m.channel.orgId}:${m.from.whatsapp ?? m.from.whatsappUserId ?? m.from.webchatVisitorId}`),
+    );
+    if (senders.size > 1)
+      await lockSenders(
+        tx,
+        messages[0]!.channel.orgId,
+        messages.map((m) => m.from),
+      );
     const outcomes: BatchOutcome[] = [];
     for (const m of messages) {
+      if (!guarded && !suspicious(m)) {
+        outcomes.push({ result: await store(tx, m) });
+        continue;
+      }
+      const protocols = reserved && [...reserved.protocols];
       try {
-        const result = await runSavepoint(tx, async (sp) => {
-          const r = await storeInbound(s, sp, m);
-          if (!r.duplicate && also) await also(sp, m, r);
-          return r;
-        });
-        outcomes.push({ result });
+        outcomes.push({ result: await runSavepoint(tx, (sp) => store(sp, m)) });
       } catch (err) {
         if (!refusesOnlyThisMessage(err)) throw err;
+        // Its protocol number, if it took one, goes to the next message.
+        if (reserved && protocols) reserved.protocols = protocols;
         outcomes.push({ refused: err });
       }
     }
@@ -181,31 +258,48 @@ async function storeBatch(
 
 /** An inbound message in its own transaction (web chat, tests); see storeInbound. */
 export async function ingestInbound(s: Services, m: InboundMessage): Promise<IngestResult> {
-  return runTx(s.sql, (tx) => storeInbound(s, tx, m));
+  const reserved = fresh(await reserve(s, [m]));
+  return runTx(s.sql, (tx) => storeInbound(s, tx, m, reserved));
 }
 
 /**
  * The one way an inbound message enters Atende, from any channel, inside the caller's runTx
- * transaction (one per message, or one per webhook payload with a savepoint per message):
- * dedupe on the channel's id, find or create the contact, record the provider's time, then
- * append to the open conversation (or the rating it answers) or start one in `bot`. Whatever
- * it sets off (events, the count) happens at that transaction's commit.
+ * transaction (one per message, or one per webhook payload): dedupe on the channel's id (as
+ * `reserved` found it before the transaction, else here), find or create the contact, record
+ * the provider's time, then append to the open conversation (or the rating it answers) or
+ * start one in `bot` (numbered from `reserved`, else here). Whatever it sets off (events, the
+ * count) happens at that transaction's commit.
  */
-export async function storeInbound(s: Services, tx: Tx, m: InboundMessage): Promise<IngestResult> {
+export async function storeInbound(s: Services, tx: Tx, m: InboundMessage, reserved?: Reserved): Promise<IngestResult> {
   const channel = m.channel;
-  const result = await append(s, tx, m);
+  const result = await append(s, tx, m, reserved?.channelId === channel.id ? reserved : undefined);
   if (!result.duplicate) whenCommitted(tx, () => s.metrics.messagesIngested.inc({ channel: channel.kind }));
   return result;
 }
 
-async function append(s: Services, tx: Tx, m: InboundMessage): Promise<IngestResult> {
+async function duplicateOf(tx: Tx, m: InboundMessage, seen?: Message | null, conversation?: Conversation): Promise<IngestResult> {
+  const message = seen ?? (await messageByChannelId(tx, m.channel.orgId, m.channel.id, m.channelMessageId))!;
+  return { duplicate: true, message, conversation: conversation ?? (await getConversation(tx, m.channel.orgId, message.conversationId))! };
+}
+
+async function append(s: Services, tx: Tx, m: InboundMessage, reserved: Reserved | undefined): Promise<IngestResult> {
   const channel = m.channel;
-  const seen = await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId);
-  if (seen) {
-    return { duplicate: true, message: seen, conversation: (await getConversation(tx, channel.orgId, seen.conversationId))! };
+  const seen =
+    !reserved || reserved.stored.has(m.channelMessageId)
+      ? await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId)
+      : null;
+  if (seen) return duplicateOf(tx, m, seen);
+  const found = await contactWithOpenConversation(tx, channel.orgId, channel.id, m.from);
+  let contact: Contact;
+  let conversation: Conversation | null;
+  if (found) {
+    ({ contact, conversation } = found);
+    if (!found.created) await learnChannelIdentity(tx, contact, m.from);
+  } else {
+    // Another transaction is creating this contact: it is read once that one commits.
+    ({ contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from));
+    conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
   }
-  const { contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from);
-  let conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
   let isNew = false;
 
   if (!conversation) {
@@ -232,31 +326,26 @@ async function append(s: Services, tx: Tx, m: InboundMessage): Promise<IngestRes
           status: 'received',
           providerTimestamp: m.sentAt,
         });
-        if (!message)
-          return {
-            duplicate: true,
-            message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!,
-            conversation: c,
-          };
+        if (!message) return duplicateOf(tx, m, null, c);
         await queueBotMessage(s, tx, c, translate(customerLanguage(org.customerLanguage), 'conv.ratingThanks'));
         await publishConversation(s, tx, c);
         return { duplicate: false, message, conversation: c };
       }
     }
-    const org = (await getOrganization(tx, channel.orgId))!;
-    const protocol = await nextProtocol(tx, channel.orgId, org.timeZone);
+    // A number reserved before the transaction holds no lock; one taken here locks the
+    // organization's counter until COMMIT (only when the reservation did not foresee it).
+    const reservedProtocol = reserved?.protocols.shift();
+    const protocol = reservedProtocol ?? (await nextProtocol(tx, channel.orgId, (await getOrganization(tx, channel.orgId))!.timeZone));
     const opened = await openBotConversation(tx, { orgId: channel.orgId, protocol, contactId: contact.id, channelId: channel.id });
+    if (!opened && reservedProtocol) reserved!.protocols.unshift(reservedProtocol);
     // A concurrent delivery for the same new contact may have won: use its conversation.
     conversation = opened ?? (await openConversationFor(tx, channel.orgId, contact.id, channel.id, true));
     isNew = opened !== null;
     if (!conversation) throw new Error('open conversation vanished');
   }
 
-  const message = await insertMessage(tx, {
-    orgId: channel.orgId,
-    conversationId: conversation.id,
+  const stored = await insertInbound(tx, conversation, {
     channelId: channel.id,
-    direction: 'in',
     kind: m.kind,
     text: m.text,
     payload: m.payload ?? {},
@@ -265,10 +354,9 @@ async function append(s: Services, tx: Tx, m: InboundMessage): Promise<IngestRes
     status: 'received',
     providerTimestamp: m.sentAt,
   });
-  if (!message) {
-    return { duplicate: true, message: (await messageByChannelId(tx, channel.orgId, channel.id, m.channelMessageId))!, conversation };
-  }
-  conversation = await recordInbound(tx, conversation, m.sentAt);
+  if (!stored) return duplicateOf(tx, m, null, conversation);
+  const message = stored.message;
+  conversation = stored.conversation;
   await publishMessage(s, tx, conversation, message);
   // It was waiting on the customer: they wrote, so it comes back (to its agent, or the queue).
   if (conversation.pendingSince) conversation = await bringBack(s, tx, conversation);

@@ -2,7 +2,7 @@ import { createSignal } from 'solid-js';
 import type { QueryClient } from '@tanstack/solid-query';
 import { keys } from '../../lib/keys.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
-import type { QueueItem } from './types.ts';
+import type { ConversationView, QueueItem } from './types.ts';
 
 /** The last refused claim (the server's sentence), shown where the agent is now. */
 const [claimRefusal, setClaimRefusal] = createSignal<{ conversationId: string; message: string } | null>(null);
@@ -32,10 +32,15 @@ export async function claimConversation(
   queryClient.setQueriesData<QueueItem[]>({ queryKey: keys.queue }, (list) => list?.filter((c) => c.id !== conversationId));
   if (opts.from === 'queue') opts.navigate?.(`/conversations/${conversationId}`);
   try {
-    const view = opts.accept
+    const claimed = opts.accept
       ? await trpc.conversations.accept.mutate({ conversationId })
       : await trpc.conversations.claim.mutate({ conversationId });
-    queryClient.setQueryData(keys.conversation(conversationId), view);
+    // The answer says who has it now and what I may do; the messages shown stay until the
+    // conversation is read again (below).
+    const { status, assignee, targetUser, offeredTo, offerExpiresAt, waitingSince, claimedAt, lastActivityAt, can } = claimed;
+    queryClient.setQueryData<ConversationView>(keys.conversation(conversationId), (view) =>
+      view ? { ...view, status, assignee, targetUser, offeredTo, offerExpiresAt, waitingSince, claimedAt, lastActivityAt, can } : view,
+    );
     focusComposer(conversationId);
     return true;
   } catch (error) {
