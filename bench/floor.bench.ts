@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { createSql, type Sql } from '../db/sql.ts';
 import { startRedis } from '../test/helpers/redis.ts';
-import { cleanupOnExit, type Cleanup } from './lib/cleanup.ts';
+import { benchDatabase, type Cleanup } from './lib/cleanup.ts';
 import { SCRIPT } from './lib/floor-customers.ts';
 import { BEHAVIOUR } from './lib/floor-agent.ts';
 import { startLoadGenerator } from './lib/floor-generator.ts';
@@ -15,7 +13,7 @@ import { UsageSampler } from './lib/floor-resources.ts';
 import { seedFloor, TEAM_SIZE } from './lib/floor-seed.ts';
 import type { BenchFile } from './lib/report.ts';
 import { postmasterPid } from './lib/routing-run.ts';
-import { freePort, startServerProcess, type ServerProcess } from './sync/processes.ts';
+import { startServerProcess, type ServerProcess } from './sync/processes.ts';
 
 /**
  * The whole floor (issue 13, part 5): one PostgreSQL and one Redis, TWO app processes on them
@@ -135,13 +133,8 @@ async function scenario(shared: Shared, cleanup: Cleanup, processes: number, ind
 const bench: BenchFile = {
   title: 'The whole floor: agents, customers and notes on one PostgreSQL and Redis, two processes against one',
   async run() {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-floor-'));
-    fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as "postgres" and must reach the folder
-    const cleanup = cleanupOnExit('the benchmark, its app processes, Redis and the database');
-    cleanup.add(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { dir, db, cleanup } = await benchDatabase('bench-floor', 'the benchmark, its app processes, Redis and the database');
     try {
-      const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
-      cleanup.add(() => db.stop());
       const redis = await startRedis();
       cleanup.add(() => redis.stop());
       const sql = createSql(db.url, { max: 2 });

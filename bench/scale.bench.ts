@@ -1,21 +1,19 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { createSql, type Sql } from '../db/sql.ts';
 import { createTestClient, type TestClient } from '../test/helpers/app.ts';
 import { startFakeGraph } from '../test/helpers/fake-graph.ts';
 import { startRedis } from '../test/helpers/redis.ts';
 import { envelope, postWebhook, textMessage } from '../test/helpers/whatsapp.ts';
-import { cleanupOnExit } from './lib/cleanup.ts';
+import { benchDatabase } from './lib/cleanup.ts';
 import { UsageSampler, type Usage } from './lib/floor-resources.ts';
 import type { BenchFile } from './lib/report.ts';
 import { postmasterPid } from './lib/routing-run.ts';
 import { timedClosedLoop } from './lib/scale-load.ts';
 import { printScale, type ScaleRun, type ScaleWorkload } from './lib/scale-report.ts';
 import { seedScale, waitingConversations, type ScaleSpec } from './lib/scale-seed.ts';
-import { freePort, startServerProcess, type ServerProcess } from './sync/processes.ts';
+import { startServerProcess, type ServerProcess } from './sync/processes.ts';
 
 /**
  * Issue 14, goal 1: does a second app process raise one organization's write rate? One
@@ -151,13 +149,8 @@ const bench: BenchFile = {
   title: 'Scale-out: ingest and claims of one organization with two app processes against one (issue 14, goal 1)',
   async run() {
     if (CONCURRENCY % 2 !== 0) throw new Error('BENCH_SCALE_CONCURRENCY must be even: the load is split evenly over two processes');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atende-bench-scale-'));
-    fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as "postgres" and must reach the folder
-    const cleanup = cleanupOnExit('the benchmark, its app processes, Redis and the database');
-    cleanup.add(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { dir, db, cleanup } = await benchDatabase('bench-scale', 'the benchmark, its app processes, Redis and the database');
     try {
-      const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
-      cleanup.add(() => db.stop());
       const redis = await startRedis();
       cleanup.add(() => redis.stop());
       const graph = await startFakeGraph();

@@ -1,3 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../db/embedded.ts';
+import { freePort } from '../../test/helpers/free-port.ts';
+
 /**
  * The steps that undo what a benchmark started (databases, servers, temp folders), run last
  * first — at the end, or on Ctrl-C / SIGTERM, so an interrupted run leaves nothing behind.
@@ -35,4 +41,23 @@ export function cleanupOnExit(what: string): Cleanup {
       return runSteps();
     },
   };
+}
+
+/**
+ * A temporary folder with an embedded PostgreSQL in it, both removed by the returned cleanup
+ * (run it in a `finally`; Ctrl-C runs it too). `name` names the folder, `what` the signal message.
+ */
+export async function benchDatabase(name: string, what: string): Promise<{ dir: string; db: EmbeddedDatabase; cleanup: Cleanup }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `atende-${name}-`));
+  fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as "postgres" and must reach the folder
+  const cleanup = cleanupOnExit(what);
+  cleanup.add(() => fs.rmSync(dir, { recursive: true, force: true }));
+  try {
+    const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
+    cleanup.add(() => db.stop());
+    return { dir, db, cleanup };
+  } catch (err) {
+    await cleanup.run();
+    throw err;
+  }
 }

@@ -30,6 +30,15 @@ export function pin(pid: number, cpus: string): void {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
 
+/** The cores a process may run on (Cpus_allowed_list), null once it is gone. */
+export function cpusAllowed(pid: number): string | null {
+  try {
+    return /Cpus_allowed_list:\s+(\S+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export const ALL_CPUS = `0-${os.cpus().length - 1}`;
 
 /** CPU time of a process in seconds, in user mode and in all (0 once it is gone). */

@@ -364,26 +364,6 @@ export async function lockAgentLoad(
   };
 }
 
-/**
- * Claim: one conditional UPDATE. However many agents click at once, on however many
- * processes, PostgreSQL lets exactly one row update through (null for every other caller):
- * only a waiting conversation, waiting for this agent or for one of their teams.
- */
-export async function claimIfWaiting(
-  db: Db,
-  orgId: string,
-  conversationId: string,
-  agent: { id: string; teamIds: readonly string[] },
-): Promise<Conversation | null> {
-  const rows = await db`
-    UPDATE conversations SET status = 'active', assignee_id = ${agent.id}, claimed_at = now(), target_user_id = NULL, last_activity_at = now()
-    WHERE org_id = ${orgId} AND id = ${conversationId} AND status = 'waiting'
-      AND (target_user_id = ${agent.id} OR (target_user_id IS NULL AND team_id = ANY(${agent.teamIds}::uuid[])))
-      AND (offered_to IS NULL OR offered_to = ${agent.id})
-    RETURNING ${db(FIELDS)}`;
-  return rows[0] ? toConversation(rows[0]) : null;
-}
-
 /** To Waiting in a team's queue, or in one person's (`targetUserId`, a transfer): nobody serves it. */
 export async function setWaiting(db: Db, c: Ref, teamId: string | null, targetUserId: string | null = null): Promise<Conversation> {
   const rows = await db`

@@ -4,6 +4,8 @@ import { runTx } from '../sql.ts';
 export interface StoredDoc {
   updates: Uint8Array[];
   lastId: string | null;
+  /** The rows' ids, in order (compaction replaces exactly these). */
+  ids: string[];
   rows: number;
 }
 
@@ -12,6 +14,7 @@ export async function loadDocUpdates(sql: Sql, orgId: string, docName: string): 
   return {
     updates: rows.map((r) => new Uint8Array(r.data as Buffer)),
     lastId: (rows.at(-1)?.id as string | undefined) ?? null,
+    ids: rows.map((r) => r.id as string),
     rows: rows.length,
   };
 }
@@ -55,10 +58,32 @@ export async function bindClient(sql: Sql, orgId: string, docName: string, clien
   return rows[0]!.user_id as string;
 }
 
-/** Replaces exactly the rows merged into the snapshot (later rows stay). */
-export async function compactDoc(sql: Sql, orgId: string, docName: string, upToId: string, snapshot: Uint8Array): Promise<void> {
+/**
+ * bindClient for many (document, client id) pairs in one statement (the sync server gathers
+ * the binds of one loop iteration); the pairs must be distinct. Returns each pair's holder,
+ * keyed `${docName} ${clientId}`.
+ */
+export async function bindClients(
+  sql: Sql,
+  binds: { orgId: string; docName: string; clientId: number; userId: string }[],
+): Promise<Map<string, string>> {
+  if (binds.length === 0) return new Map();
+  const rows = await sql`
+    INSERT INTO doc_client_bindings (org_id, doc_name, client_id, user_id)
+    SELECT * FROM unnest(${binds.map((b) => b.orgId)}::uuid[], ${binds.map((b) => b.docName)}::text[],
+      ${binds.map((b) => b.clientId)}::bigint[], ${binds.map((b) => b.userId)}::uuid[])
+    ON CONFLICT (doc_name, client_id) DO UPDATE SET user_id = doc_client_bindings.user_id
+    RETURNING doc_name, client_id, user_id`;
+  return new Map(rows.map((r) => [`${r.doc_name as string} ${Number(r.client_id)}`, r.user_id as string]));
+}
+
+/**
+ * Replaces exactly the rows merged into the snapshot, by id: a row with a lower id that
+ * committed after they were read (concurrent commits take ids out of commit order) stays.
+ */
+export async function compactDoc(sql: Sql, orgId: string, docName: string, mergedIds: string[], snapshot: Uint8Array): Promise<void> {
   await runTx(sql, async (tx) => {
-    await tx`DELETE FROM doc_updates WHERE org_id = ${orgId} AND doc_name = ${docName} AND id <= ${upToId}::bigint`;
+    await tx`DELETE FROM doc_updates WHERE org_id = ${orgId} AND doc_name = ${docName} AND id = ANY(${mergedIds}::bigint[])`;
     await tx`INSERT INTO doc_updates (org_id, doc_name, kind, data) VALUES (${orgId}, ${docName}, 'snapshot', ${Buffer.from(snapshot)})`;
   });
 }

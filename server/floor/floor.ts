@@ -48,6 +48,9 @@ export function startFloor(s: Services, options: FloorOptions = {}): { wake(): v
     (err) => s.log.error({ err }, 'floor cycle failed; the next one retries'),
   );
   const unsubscribe = s.bus.subscribe((e) => {
+    // A conversation still with the bot is no one's to route and frees no one's place: a
+    // new customer's first messages wake nothing (the tick still runs).
+    if ((e.type === 'queue.changed' || e.type === 'conversation.updated') && e.data.status === 'bot') return;
     if (WAKING.has(e.type)) pump.wake();
   });
   pump.start(options.tickMs ?? 2_000);

@@ -2,13 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { isChatMember } from '../../db/queries/chat.ts';
 import { getContact } from '../../db/queries/contacts.ts';
 import { getConversation } from '../../db/queries/conversations.ts';
-import { appendDocUpdates, bindClient, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
+import { appendDocUpdates, bindClients, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
 import { teamsOfUser } from '../../db/queries/teams.ts';
 import { getUser, type User } from '../../db/queries/users.ts';
 import { docName, parseDocName, type DocName } from '../../sync/shared/doc-name.ts';
 import { CloseCode } from '../../sync/shared/close-codes.ts';
 import { SyncServer, type SyncHooks, type SyncIdentity, type SyncLimits } from '../../sync/server/server.ts';
 import { RedisFanout } from '../../sync/server/fanout.ts';
+import { groupBind } from '../../sync/server/group-commit.ts';
 import { validateSessionToken } from '../auth/session.ts';
 import { archiveLoadedChats } from '../commands/chat.ts';
 import { factsOf } from '../commands/conversations/common.ts';
@@ -132,8 +133,9 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
         notes.stored(rows);
       },
       bindings: (name) => loadClientBindings(s.sql, name),
-      bind: (orgId, name, clientId, userId) => bindClient(s.sql, orgId, name, clientId, userId),
-      compact: (orgId, name, upTo, snapshot) => compactDoc(s.sql, orgId, name, upTo, snapshot),
+      // The binds of one loop iteration in one statement (a burst of connects: one commit, not one each).
+      bind: groupBind((binds) => bindClients(s.sql, binds)),
+      compact: (orgId, name, merged, snapshot) => compactDoc(s.sql, orgId, name, merged, snapshot),
     },
     log: (msg, err) => s.log.warn({ err }, msg),
     fanout: s.redis ? new RedisFanout(s.redis) : null,

@@ -37,11 +37,12 @@ export interface Conn {
 
 /** Where documents live; Postgres in production, the same contract in tests. */
 export interface DocStore {
-  load(orgId: string, docName: string): Promise<{ updates: Uint8Array[]; lastId: string | null; rows: number }>;
+  load(orgId: string, docName: string): Promise<{ updates: Uint8Array[]; ids: string[]; rows: number }>;
   append(rows: { orgId: string; docName: string; data: Uint8Array; userId: string | null }[]): Promise<void>;
   bindings(docName: string): Promise<Map<number, string>>;
   bind(orgId: string, docName: string, clientId: number, userId: string): Promise<string>;
-  compact(orgId: string, docName: string, upToId: string, snapshot: Uint8Array): Promise<void>;
+  /** Replaces the rows `mergedIds` (as `load` read them) by `snapshot`, their merge. */
+  compact(orgId: string, docName: string, mergedIds: string[], snapshot: Uint8Array): Promise<void>;
 }
 
 export interface RoomLimits {
@@ -67,6 +68,18 @@ export interface AuthoredUpdate {
 /** A refusal (the socket closes with 4403), or null to accept. */
 export type AuthorizeUpdate = (update: AuthoredUpdate) => string | null;
 
+/** Batches of one room committing at once (the next is handed to the store while one commits). */
+const MAX_FLUSHES_IN_FLIGHT = 2;
+
+/**
+ * Least time between two flushes (and two awareness broadcasts) of a room, by its number of
+ * peers: none for ordinary rooms; in a room of hundreds, each broadcast costs a write per
+ * peer, so edits (and awareness changes) that arrive within a few ms go out together.
+ */
+export function paceMs(peers: number): number {
+  return peers < 100 ? 0 : Math.min(50, peers / 10);
+}
+
 interface Pending {
   conn: Conn;
   update: Uint8Array;
@@ -83,9 +96,13 @@ export class Room {
   loaded: Promise<void> = Promise.resolve();
   private bindings = new Map<number, string>();
   private pending: Pending[] = [];
-  /** Bytes of accepted updates not yet handed to the store (read by the metrics). */
+  /** Bytes of accepted updates not yet stored (waiting or committing; read by the metrics). */
   pendingBytes = 0;
-  private flushing = false;
+  private flushScheduled = false;
+  private flushesInFlight = 0;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** The apply-and-broadcast of the last batch handed to the store (batches apply in order). */
+  private applied: Promise<void> = Promise.resolve();
   private retryMs = 0;
   private rowsSinceCompact = 0;
   closed = false;
@@ -102,16 +119,58 @@ export class Room {
     private authorizeUpdate: AuthorizeUpdate | null = null,
   ) {
     this.awareness.setLocalState(null);
+    this.doc.on('update', () => {
+      this.wholeState = null;
+    });
     this.awareness.on(
       'update',
       ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
         const changed = [...added, ...updated, ...removed];
         if (changed.length === 0) return;
-        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-        this.broadcast(awarenessMessage(update), origin === 'remote' ? null : (origin as Conn | null));
-        if (origin !== 'remote') this.fanout?.publish(this.name.name, 'awareness', update);
+        if (origin !== 'remote' && this.fanout)
+          this.fanout.publish(this.name.name, 'awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+        const from = origin === 'remote' ? null : (origin as Conn | null);
+        for (const id of changed) this.awarenessChanged.set(id, from);
+        this.scheduleAwareness();
       },
     );
+  }
+
+  /** Awareness changes not yet broadcast: client id → the connection it came from (null: not a peer here). */
+  private awarenessChanged = new Map<number, Conn | null>();
+  private awarenessScheduled = false;
+  private lastAwarenessAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Awareness changes go out batched: those of one loop iteration together (in a room with
+   * many peers, those of a few ms), one frame per peer instead of one per change.
+   */
+  private scheduleAwareness(): void {
+    if (this.awarenessScheduled) return;
+    this.awarenessScheduled = true;
+    const wait = this.lastAwarenessAt + paceMs(this.conns.size) - performance.now();
+    if (wait > 0) setTimeout(() => this.broadcastAwareness(), wait).unref();
+    else setImmediate(() => this.broadcastAwareness());
+  }
+
+  /** Each peer gets the changed states, less those its own connection sent (as before batching). */
+  private broadcastAwareness(): void {
+    this.awarenessScheduled = false;
+    this.lastAwarenessAt = performance.now();
+    const changed = this.awarenessChanged;
+    this.awarenessChanged = new Map();
+    if (this.closed || changed.size === 0) return;
+    const origins = new Set<Conn>();
+    for (const c of changed.values()) if (c) origins.add(c);
+    const all = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...changed.keys()]));
+    for (const conn of this.conns.values()) {
+      if (!origins.has(conn)) {
+        this.send(conn, all);
+        continue;
+      }
+      const others = [...changed].filter(([, from]) => from !== conn).map(([id]) => id);
+      if (others.length > 0) this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others)));
+    }
   }
 
   /** Subscribes to other processes first (nothing published meanwhile is missed), then loads. */
@@ -150,8 +209,33 @@ export class Room {
     const [stored, bindings] = await Promise.all([this.store.load(this.orgId, this.name.name), this.store.bindings(this.name.name)]);
     this.bindings = bindings;
     this.rowsSinceCompact = stored.rows;
-    if (stored.updates.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates), 'load');
+    if (stored.updates.length > 0) {
+      const whole = stored.updates.length === 1 ? stored.updates[0]! : Y.mergeUpdates(stored.updates);
+      // Nothing came from another process meanwhile: what was stored is the whole document.
+      const empty = this.doc.store.clients.size === 0;
+      Y.applyUpdate(this.doc, whole, 'load');
+      if (empty) this.wholeState = whole;
+    }
     if (stored.rows > this.limits.compactAfterRows) void this.compact();
+  }
+
+  /**
+   * The whole document as one update, kept between changes: a peer that has nothing (a
+   * first sync) gets it without the document being encoded again for each one.
+   */
+  private wholeState: Uint8Array | null = null;
+
+  /** Sync step 2: what the peer with state vector `sv` lacks. */
+  private syncStep2(sv: Uint8Array): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MSG_SYNC);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    // An empty state vector is the single byte 0 (no clients).
+    if (sv.length === 1 && sv[0] === 0) {
+      this.wholeState ??= Y.encodeStateAsUpdate(this.doc);
+      encoding.writeVarUint8Array(encoder, this.wholeState);
+    } else encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, sv));
+    return encoding.toUint8Array(encoder);
   }
 
   /** First messages to a new peer: our state vector (ask for what we miss) and everyone's awareness. */
@@ -173,10 +257,7 @@ export class Room {
     if (type === MSG_SYNC) {
       const syncType = decoding.readVarUint(decoder);
       if (syncType === syncProtocol.messageYjsSyncStep1) {
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MSG_SYNC);
-        syncProtocol.writeSyncStep2(encoder, this.doc, decoding.readVarUint8Array(decoder));
-        this.send(conn, encoding.toUint8Array(encoder));
+        this.send(conn, this.syncStep2(decoding.readVarUint8Array(decoder)));
         return;
       }
       if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate)
@@ -256,48 +337,77 @@ export class Room {
     this.scheduleFlush();
   }
 
+  /**
+   * Hands what is pending to the store at the end of this turn (the group commit gathers every
+   * room's rows of the loop iteration into one INSERT). A room with many peers flushes at most
+   * every few milliseconds, so each broadcast carries several edits (one frame per peer each).
+   */
   private scheduleFlush(): void {
-    if (this.flushing) return;
-    this.flushing = true;
-    const run = () => void this.flush();
-    if (this.retryMs > 0) setTimeout(run, this.retryMs).unref();
-    else setImmediate(run);
+    if (this.flushScheduled || this.flushesInFlight >= MAX_FLUSHES_IN_FLIGHT) return;
+    this.flushScheduled = true;
+    const run = () => this.flush();
+    const wait = this.retryMs > 0 ? this.retryMs : this.lastFlushAt + paceMs(this.conns.size) - performance.now();
+    if (wait > 0) setTimeout(run, wait).unref();
+    else process.nextTick(run);
   }
 
-  /** Group commit: one INSERT for the batch, then apply and broadcast one merged update. */
-  private async flush(): Promise<void> {
+  /**
+   * Group commit: one row per user of the batch (one INSERT for every room's rows of the
+   * tick), then apply and broadcast one merged update. Batches are pipelined — the next one
+   * goes to the store while this one commits — but applied and broadcast in order, each only
+   * once it is committed.
+   */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const bytes = this.pendingBytes;
-    this.pendingBytes = 0;
-    try {
-      const byUser = new Map<string, Uint8Array[]>();
-      for (const p of batch) byUser.set(p.conn.userId, [...(byUser.get(p.conn.userId) ?? []), p.update]);
-      await this.store.append(
+    this.lastFlushAt = performance.now();
+    this.flushesInFlight++;
+    const bytes = batch.reduce((n, p) => n + p.update.length, 0);
+    const byUser = new Map<string, Uint8Array[]>();
+    for (const p of batch) {
+      const mine = byUser.get(p.conn.userId);
+      if (mine) mine.push(p.update);
+      else byUser.set(p.conn.userId, [p.update]);
+    }
+    const stored = this.store
+      .append(
         [...byUser].map(([userId, updates]) => ({
           orgId: this.orgId,
           docName: this.name.name,
           data: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
           userId,
         })),
+      )
+      .then(
+        () => null,
+        (err: unknown) => ({ err }),
       );
-      this.retryMs = 0;
-      this.rowsSinceCompact += byUser.size;
-      const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
-      Y.applyUpdate(this.doc, merged, 'stored');
-      this.broadcast(syncUpdateMessage(merged), batch.length === 1 ? batch[0]!.conn : null);
-      this.fanout?.publish(this.name.name, 'update', merged);
-      if (this.rowsSinceCompact > this.limits.compactAfterRows) void this.compact();
-    } catch (err) {
-      // Never drop an accepted update: put the batch back in front and retry with backoff.
-      this.pending = [...batch, ...this.pending];
-      this.pendingBytes += bytes;
-      this.retryMs = Math.min(10_000, Math.max(250, this.retryMs * 2));
-      this.log('document store failed; will retry', err);
-    } finally {
-      this.flushing = false;
+    const previous = this.applied;
+    this.applied = (async () => {
+      const failed = await stored;
+      await previous;
+      this.flushesInFlight--;
+      if (failed) {
+        // Never drop an accepted update: put the batch back in front and retry with backoff.
+        this.pending = [...batch, ...this.pending];
+        this.retryMs = Math.min(10_000, Math.max(250, this.retryMs * 2));
+        this.log('document store failed; will retry', failed.err);
+      } else {
+        this.retryMs = 0;
+        this.pendingBytes -= bytes;
+        this.rowsSinceCompact += byUser.size;
+        if (!this.closed) {
+          const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
+          Y.applyUpdate(this.doc, merged, 'stored');
+          this.broadcast(syncUpdateMessage(merged), batch.length === 1 ? batch[0]!.conn : null);
+          this.fanout?.publish(this.name.name, 'update', merged);
+          if (this.rowsSinceCompact > this.limits.compactAfterRows) void this.compact();
+        }
+      }
       if (this.pending.length > 0) this.scheduleFlush();
-    }
+    })();
   }
 
   /** Server-side changes in progress (SyncServer.changeDoc): the room stays loaded meanwhile. */
@@ -310,7 +420,9 @@ export class Room {
   inflight = 0;
 
   hasPending(): boolean {
-    return this.pending.length > 0 || this.flushing || this.holds > 0 || this.inflight > 0;
+    return (
+      this.pending.length > 0 || this.flushScheduled || this.flushesInFlight > 0 || this.compacting || this.holds > 0 || this.inflight > 0
+    );
   }
 
   /** Applies and fans out an update the server made itself and has already stored (archiving old chat messages). */
@@ -329,14 +441,22 @@ export class Room {
     this.compacting = true;
     try {
       const stored = await this.store.load(this.orgId, this.name.name);
-      if (!stored.lastId || stored.rows < 2) return;
-      await this.store.compact(this.orgId, this.name.name, stored.lastId, Y.mergeUpdates(stored.updates));
+      if (stored.rows < 2) return;
+      await this.store.compact(this.orgId, this.name.name, stored.ids, Y.mergeUpdates(stored.updates));
       this.rowsSinceCompact = 1;
     } catch (err) {
       this.log('compaction failed; the rows stay as they are', err);
     } finally {
       this.compacting = false;
     }
+  }
+
+  /**
+   * The last peer left: what was written since the document was loaded (or compacted) becomes
+   * part of one snapshot row, so the next load reads and applies one row instead of many.
+   */
+  idle(): void {
+    if (this.persist && !this.closed && this.rowsSinceCompact > 1) void this.compact();
   }
 
   broadcast(message: Uint8Array, except: Conn | null): void {

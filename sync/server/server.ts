@@ -287,6 +287,7 @@ export class SyncServer {
 
   private leave(room: Room, conn: Conn): void {
     room.removeConn(conn);
+    if (room.conns.size === 0) room.idle();
     this.scheduleUnload(room);
   }
 

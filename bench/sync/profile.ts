@@ -1,0 +1,82 @@
+/**
+ * Profiles one side of the sync bench in one scenario (not part of `npm run bench`):
+ *
+ *   npx tsx bench/sync/profile.ts <scenario|idle> [ours|reference] [--cpu-prof]
+ *
+ * Starts PostgreSQL and the server (pinned as the bench pins them), runs the scenario, prints
+ * its numbers and, with --cpu-prof, leaves the server's CPU profile in /tmp/atende-sync-prof.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSql } from '../../db/sql.ts';
+import { benchDatabase } from '../lib/cleanup.ts';
+import { idleMemory } from './docs.ts';
+import { createFixtures, DocPool } from './fixtures.ts';
+import { childrenOf, hasTaskset, pin, startServerProcess } from './processes.ts';
+import { runScenario, type Target } from './scenario.ts';
+import { SCENARIOS, TIMING } from './scenarios.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const [which = 'many docs', side = 'ours'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const profile = process.argv.includes('--cpu-prof');
+const pinned = hasTaskset() && os.cpus().length >= 2;
+const { dir, db, cleanup } = await benchDatabase('sync-prof', 'the profile run');
+try {
+  const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const dbPids = () => [postmaster, ...childrenOf(postmaster)];
+  if (pinned) {
+    for (const pid of dbPids()) pin(pid, '0');
+    pin(process.pid, '1');
+  }
+  const prof = profile ? ['--cpu-prof', '--cpu-prof-dir', '/tmp/atende-sync-prof'] : [];
+  const proc = await (side === 'ours'
+    ? startServerProcess({
+        name: 'Atende',
+        nodeArgs: [...prof, '--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
+        env: { DATABASE_URL: db.url, BENCH_DATA_DIR: path.join(dir, 'app') },
+        cpu: pinned ? '0' : null,
+        cwd: root,
+      })
+    : startServerProcess({
+        name: 'reference',
+        nodeArgs: [...prof, '--expose-gc', path.join(root, 'bench', 'sync', 'reference-server.mjs')],
+        env: {},
+        cpu: pinned ? '0' : null,
+        cwd: root,
+      }));
+  cleanup.add(() => proc.stop());
+  const sql = createSql(db.url, { max: 2 });
+  cleanup.add(() => sql.end({ timeout: 2 }));
+  // The reference keeps nothing and checks nobody: any names do (the demo organization exists only with ours).
+  const fixtures =
+    side === 'ours'
+      ? await createFixtures(sql, proc.url, 200, 1200)
+      : { cookies: [], contactIds: Array.from({ length: 1200 }, () => crypto.randomUUID()) };
+  const pool = new DocPool(fixtures.contactIds);
+  const ws = proc.url.replace(/^http/, 'ws');
+  const target: Target =
+    side === 'ours'
+      ? {
+          name: 'ours',
+          url: (doc) => `${ws}/sync/${doc}`,
+          headers: (i) => ({ cookie: fixtures.cookies[i % fixtures.cookies.length]! }),
+          pid: proc.pid,
+          helperPids: dbPids,
+        }
+      : { name: 'reference', url: (doc) => `${ws}/${doc}`, headers: () => ({}), pid: proc.pid, helperPids: () => [] };
+  if (which === 'idle') {
+    const r = await idleMemory(target, proc, pool.take(10), pool.take(500), 10, 64);
+    console.log(JSON.stringify(r));
+  } else {
+    const scenario = SCENARIOS.find((s) => s.name === which);
+    if (!scenario) throw new Error(`no scenario ${which}`);
+    const r = await runScenario(target, scenario, pool.take(scenario.docs), TIMING, 1);
+    const { latenciesMs: _, ...rest } = r;
+    console.log(JSON.stringify(rest, null, 1));
+  }
+} finally {
+  await cleanup.run();
+}
+process.exit(0);
