@@ -85,8 +85,10 @@ export async function markWebchatSent(db: Db, limit: number): Promise<Message[]>
   const rows = await db`
     UPDATE messages SET status = 'sent', sent_at = coalesce(sent_at, now())
     WHERE id IN (
-      SELECT m.id FROM messages m JOIN channels c ON c.org_id = m.org_id AND c.id = m.channel_id
-      WHERE m.status = 'queued' AND m.direction = 'out' AND c.kind = 'webchat'
+      -- From the web chat channels to their queued rows (index messages_queued_by_channel):
+      -- the WhatsApp backlog is never read here.
+      SELECT m.id FROM channels c JOIN messages m ON m.org_id = c.org_id AND m.channel_id = c.id
+      WHERE c.kind = 'webchat' AND m.status = 'queued' AND m.direction = 'out'
       ORDER BY m.created_at LIMIT ${limit} FOR UPDATE OF m SKIP LOCKED)
     AND status = 'queued'
     RETURNING ${db(MESSAGE_FIELDS)}`;
