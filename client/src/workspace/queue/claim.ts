@@ -58,7 +58,11 @@ export async function claimConversation(
     });
     // Waiting needs no refetch: the item left it here, and the claim's live event confirms it.
     void queryClient.invalidateQueries({ queryKey: keys.mine });
-    void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
+    // The conversation's first read may still be in flight from before the claim (the
+    // navigation started it): with no data yet, a refetch would join it and show the old
+    // state, so it is cancelled first.
+    const conversation = { queryKey: keys.conversation(conversationId) };
+    void queryClient.cancelQueries(conversation).then(() => queryClient.invalidateQueries(conversation));
   }
 }
 
