@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { markdownTable as table, type BenchFile } from './lib/report.ts';
 import { buildDocument, idleMemory, timeLoads, writeDocuments, type IdleResult, type LoadResult } from './sync/docs.ts';
 import { createFixtures, DocPool } from './sync/fixtures.ts';
 import { ALL_CPUS, childrenOf, cpusAllowed, hasTaskset, pin, startServerProcess } from './sync/processes.ts';
+import { postmasterPid } from './lib/routing-run.ts';
 import { runScenario, type Scenario, type ScenarioResult, type Target } from './sync/scenario.ts';
 import { SCENARIOS, TIMING } from './sync/scenarios.ts';
 
@@ -46,7 +47,7 @@ const bench: BenchFile = {
     const serverCpu = pinned ? '0' : null;
     const { dir, db, cleanup } = await benchDatabase('bench-sync', 'the benchmark, its servers and its database');
     try {
-      const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const postmaster = postmasterPid(path.join(dir, 'pg'));
       const dbPids = () => [postmaster, ...childrenOf(postmaster)];
       if (pinned) {
         // PostgreSQL on the server's core (backends fork from the postmaster and inherit it).

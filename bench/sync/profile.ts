@@ -6,7 +6,6 @@
  * Starts PostgreSQL and the server (pinned as the bench pins them), runs the scenario, prints
  * its numbers and, with --cpu-prof, leaves the server's CPU profile in /tmp/atende-sync-prof.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { benchDatabase } from '../lib/cleanup.ts';
 import { idleMemory } from './docs.ts';
 import { createFixtures, DocPool } from './fixtures.ts';
 import { childrenOf, hasTaskset, pin, startServerProcess } from './processes.ts';
+import { postmasterPid } from '../lib/routing-run.ts';
 import { runScenario, type Target } from './scenario.ts';
 import { SCENARIOS, TIMING } from './scenarios.ts';
 
@@ -24,7 +24,7 @@ const profile = process.argv.includes('--cpu-prof');
 const pinned = hasTaskset() && os.cpus().length >= 2;
 const { dir, db, cleanup } = await benchDatabase('sync-prof', 'the profile run');
 try {
-  const postmaster = Number(fs.readFileSync(path.join(dir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmaster = postmasterPid(path.join(dir, 'pg'));
   const dbPids = () => [postmaster, ...childrenOf(postmaster)];
   if (pinned) {
     for (const pid of dbPids()) pin(pid, '0');

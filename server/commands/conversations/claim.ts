@@ -19,6 +19,15 @@ type Won = Extract<ClaimAttempt, { won: true }>;
  * click at once, on however many processes, PostgreSQL lets exactly one row update through;
  * every other caller finds the conversation active and is told who took it.
  */
+/** What the permission rules read of a conversation, with its participants already known. */
+const factsWith = (c: Conversation, participantIds: string[]): ConversationFacts => ({
+  status: c.status,
+  teamId: c.teamId,
+  assigneeId: c.assigneeId,
+  targetUserId: c.targetUserId,
+  participantIds,
+});
+
 async function claimWon(s: Services, tx: Tx, actor: Actor, conversationId: string): Promise<Won> {
   const attempt = await claimWaiting(tx, actor.orgId, conversationId, actor);
   if (attempt.won) {
@@ -43,13 +52,7 @@ async function claimWon(s: Services, tx: Tx, actor: Actor, conversationId: strin
   const found = attempt.current;
   if (!found) throw actor.fail('NOT_FOUND', 'error.notFound');
   const current = found.conversation;
-  const facts: ConversationFacts = {
-    status: current.status,
-    teamId: current.teamId,
-    assigneeId: current.assigneeId,
-    targetUserId: current.targetUserId,
-    participantIds: found.participantIds,
-  };
+  const facts = factsWith(current, found.participantIds);
   if (!mayView(facts, actor)) throw actor.fail('NOT_FOUND', 'error.notFound');
   if (current.status !== 'waiting' || current.offeredTo) s.metrics.claims.inc({ outcome: 'lost' });
   if (current.status === 'active' && current.assigneeId) {
@@ -78,13 +81,7 @@ export function claimConversation(s: Services, actor: Actor, conversationId: str
 export function claimAnswer(actor: Actor, w: Won) {
   const c = w.conversation;
   // Just claimed: invited colleagues (if any) change nothing of what the new agent may do.
-  const facts: ConversationFacts = {
-    status: c.status,
-    teamId: c.teamId,
-    assigneeId: c.assigneeId,
-    targetUserId: c.targetUserId,
-    participantIds: [],
-  };
+  const facts = factsWith(c, []);
   return {
     id: c.id,
     protocol: c.protocol,
