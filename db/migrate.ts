@@ -6,7 +6,17 @@ import { runner } from 'node-pg-migrate';
  * One forward-only migration set per part of the app, applied in this order. A later
  * issue adds its folder here; each set keeps its own history table.
  */
-export const MIGRATION_SETS = ['foundation', 'conversations', 'channels', 'sync', 'floor', 'storage'] as const;
+export const MIGRATION_SETS = [
+  'foundation',
+  'conversations',
+  'channels',
+  'sync',
+  'floor',
+  'storage',
+  'reports',
+  'history',
+  'search',
+] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -7,6 +7,10 @@ import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
 import * as widget from './parts/widget.ts';
 import * as keyboard from './parts/keyboard.ts';
+import * as reports from './parts/reports.ts';
+import * as paging from './parts/paging.ts';
+import * as transcripts from './parts/transcripts.ts';
+import * as search from './parts/search.ts';
 
 /**
  * The one string catalogue: server errors, e-mails and the client all read from here.
@@ -234,6 +238,10 @@ export const en = {
   ...admin.en,
   ...widget.en,
   ...keyboard.en,
+  ...reports.en,
+  ...paging.en,
+  ...transcripts.en,
+  ...search.en,
 };
 
 export type MessageKey = keyof typeof en;

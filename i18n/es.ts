@@ -8,6 +8,10 @@ import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
 import * as widget from './parts/widget.ts';
 import * as keyboard from './parts/keyboard.ts';
+import * as reports from './parts/reports.ts';
+import * as paging from './parts/paging.ts';
+import * as transcripts from './parts/transcripts.ts';
+import * as search from './parts/search.ts';
 
 /** Spanish (Latin America). Every key of the English reference, with the same {placeholders}. */
 const base: Record<BaseKey, string> = {
@@ -233,4 +237,8 @@ export const es: Record<MessageKey, string> = {
   ...admin.es,
   ...widget.es,
   ...keyboard.es,
+  ...reports.es,
+  ...paging.es,
+  ...transcripts.es,
+  ...search.es,
 };

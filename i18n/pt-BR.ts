@@ -8,6 +8,10 @@ import * as offline from './parts/offline.ts';
 import * as admin from './parts/admin.ts';
 import * as widget from './parts/widget.ts';
 import * as keyboard from './parts/keyboard.ts';
+import * as reports from './parts/reports.ts';
+import * as paging from './parts/paging.ts';
+import * as transcripts from './parts/transcripts.ts';
+import * as search from './parts/search.ts';
 
 const base: Record<BaseKey, string> = {
   'error.unauthenticated': 'Sua sessão terminou. Entre novamente.',
@@ -227,4 +231,8 @@ export const ptBR: Record<MessageKey, string> = {
   ...admin.ptBR,
   ...widget.ptBR,
   ...keyboard.ptBR,
+  ...reports.ptBR,
+  ...paging.ptBR,
+  ...transcripts.ptBR,
+  ...search.ptBR,
 };

@@ -7,6 +7,8 @@ import { contactsRouter } from './routers/contacts.ts';
 import { conversationsRouter, queueRouter } from './routers/conversations.ts';
 import { eventsRouter } from './routers/events.ts';
 import { notesRouter } from './routers/notes.ts';
+import { searchRouter } from './routers/search.ts';
+import { reportsRouter } from './routers/reports.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
@@ -22,6 +24,8 @@ export const appRouter = router({
   conversations: conversationsRouter,
   chat: chatRouter,
   notes: notesRouter,
+  search: searchRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -106,3 +106,14 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'admin') throw ctx.fail('FORBIDDEN', 'error.adminOnly');
   return next();
 });
+
+/**
+ * The monitoring board and the reports: admins for every team, supervisors for the teams they
+ * belong to (`teamScope`; null: every team, and conversations with none). Nothing else an
+ * admin does is open to a supervisor.
+ */
+export const supervisorProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'admin' && ctx.user.role !== 'supervisor') throw ctx.fail('FORBIDDEN', 'error.supervisorOnly');
+  const teamScope: readonly string[] | null = ctx.user.role === 'admin' ? null : ctx.auth.teamIds;
+  return next({ ctx: { ...ctx, teamScope } });
+});

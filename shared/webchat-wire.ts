@@ -65,11 +65,16 @@ export interface SessionAnswer {
   channel: { id: string; name: string };
 }
 
-/** GET /webchat/messages: a page of messages after `cursor`, and the conversation's state. */
+/**
+ * GET /webchat/messages: the newest page of messages (or the page after `after`, or just older
+ * than `before`), and the conversation's state.
+ */
 export interface MessagesAnswer {
   messages: WebchatMessage[];
   cursor: string | null;
   more: boolean;
+  /** Older messages exist before this page (the newest page, or a page asked with `before`). */
+  older: boolean;
   conversation: WebchatConversation | null;
 }
 

@@ -16,6 +16,10 @@ const ContactsPage = lazy(() => import('./workspace/contacts/contacts-page.tsx')
 const AgentsPage = lazy(() => import('./workspace/chat/agents-page.tsx'));
 const ProfilePage = lazy(() => import('./workspace/shell/profile-page.tsx'));
 const AdminPage = lazy(() => import('./admin/admin-page.tsx'));
+const SearchPage = lazy(() => import('./workspace/search/search-page.tsx'));
+const ReportsPage = lazy(() => import('./reports/reports-page.tsx'));
+const HistoryPage = lazy(() => import('./workspace/history/history-page.tsx'));
+const TranscriptPage = lazy(() => import('./workspace/history/transcript-page.tsx'));
 
 export { queryClient };
 
@@ -35,7 +39,11 @@ export default function App() {
             <Route path={['/contacts', '/contacts/:contactId', '/channels/:channelId']} component={ContactsPage} />
             <Route path={['/agents', '/chat/:roomId']} component={AgentsPage} />
             <Route path="/profile" component={ProfilePage} />
+            <Route path="/search" component={SearchPage} />
             <Route path={['/admin', '/admin/*rest']} component={AdminPage} />
+            <Route path="/reports" component={ReportsPage} />
+            <Route path="/history" component={HistoryPage} />
+            <Route path="/history/:conversationId" component={TranscriptPage} />
           </Route>
         </Route>
         <Route path="*" component={() => <Navigate href="/" />} />

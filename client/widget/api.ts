@@ -142,8 +142,10 @@ export class WebchatApi {
     return this.request('/webchat/session', { ...this.json({ channelId: this.channelId, ...(name ? { name } : {}) }), token });
   }
 
-  messages(token: string): Promise<MessagesAnswer> {
-    return this.request(`/webchat/messages?channelId=${encodeURIComponent(this.channelId)}`, { token });
+  /** The newest page, or with `before` the page just older than that message. */
+  messages(token: string, before?: string): Promise<MessagesAnswer> {
+    const older = before ? `&before=${encodeURIComponent(before)}` : '';
+    return this.request(`/webchat/messages?channelId=${encodeURIComponent(this.channelId)}${older}`, { token });
   }
 
   send(token: string, input: { clientMessageId: string; text?: string; attachmentId?: string }): Promise<SendAnswer> {

@@ -22,6 +22,14 @@ const message = (seq: number, over: Partial<WebchatMessage> = {}): WebchatMessag
 const ids = (list: Item[]) => list.map((i) => i.id);
 
 describe('mergeItems', () => {
+  it('a full newest page keeps the older pages loaded below it, each message once', () => {
+    const older = mergeItems([], [message(1), message(2), message(3)]);
+    const withNewest = mergeItems(older, [message(3), message(4), message(5)]);
+    const refreshed = mergeItems(withNewest, [message(4), message(5, { status: 'read' }), message(6)], true, true);
+    expect(ids(refreshed)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(refreshed.find((i) => i.id === 'm5')!.status).toBe('read');
+  });
+
   it('a full list answering late keeps what the stream brought after it, and the unsent ones', () => {
     const pending = localItem('k1', 'still sending', null, null);
     const list = mergeItems([pending], [message(1), message(2), message(3)]);

@@ -37,10 +37,13 @@ function newer(current: Item | undefined, next: WebchatMessage): Item {
  * Adds or updates messages from the server. A full list replaces what it covers, but keeps
  * the visitor's unsent ones and whatever arrived after it was read: a list fetched as the
  * stream opened can answer after the first messages came by the stream, and must not wipe them.
+ * With `olderExist` (the list is the newest page of a longer history) the older pages the
+ * visitor scrolled back to, below what it covers, stay too; without, it is all there is.
  */
-export function mergeItems(list: Item[], incoming: WebchatMessage[], full = false): Item[] {
+export function mergeItems(list: Item[], incoming: WebchatMessage[], full = false, olderExist = false): Item[] {
   const newest = incoming.reduce((max, m) => Math.max(max, m.seq), 0);
-  const next = full ? list.filter((i) => i.local || i.seq > newest) : [...list];
+  const oldest = olderExist ? incoming.reduce((min, m) => Math.min(min, m.seq), Number.MAX_SAFE_INTEGER) : 0;
+  const next = full ? list.filter((i) => i.local || i.seq > newest || i.seq < oldest) : [...list];
   for (const m of incoming) {
     const at = next.findIndex(
       (x) =>

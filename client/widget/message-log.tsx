@@ -5,6 +5,9 @@ import { MessageRow } from './message-row.tsx';
 import { t } from './strings.ts';
 import type { Chat } from './use-chat.ts';
 
+/** Older messages load while the visitor is this close to the top (px). */
+const NEAR_TOP = 200;
+
 const NoticeLines = (props: { notices: Notice[] | undefined }) => (
   <For each={props.notices}>
     {(n) => (
@@ -40,6 +43,17 @@ export function MessageLog(props: { chat: Chat; onChoose: (key: string, label: s
       },
     ),
   );
+  // Scrolled near the top: the older page goes above, and what the visitor reads stays put.
+  const onScroll = () => {
+    if (!logEl) return;
+    follower.onScroll(logEl);
+    if (follower.following || logEl.scrollTop > NEAR_TOP || !chat.older() || chat.loadingOlder()) return;
+    const el = logEl;
+    const fromBottom = el.scrollHeight - el.scrollTop;
+    void chat.loadOlder().then(() => {
+      el.scrollTop = el.scrollHeight - fromBottom;
+    });
+  };
   onMount(() => {
     // An image that loads below the fold pushes the bottom down.
     logEl?.addEventListener('load', toBottom, true);
@@ -47,15 +61,7 @@ export function MessageLog(props: { chat: Chat; onChoose: (key: string, label: s
   });
 
   return (
-    <div
-      class="w-log"
-      role="log"
-      aria-live="polite"
-      aria-label={t('widget.messages')}
-      tabindex="0"
-      ref={logEl}
-      onScroll={() => logEl && follower.onScroll(logEl)}
-    >
+    <div class="w-log" role="log" aria-live="polite" aria-label={t('widget.messages')} tabindex="0" ref={logEl} onScroll={onScroll}>
       <Show when={items().length === 0 && !chat.unavailable()}>
         <p class="w-welcome">{t('widget.welcome')}</p>
       </Show>

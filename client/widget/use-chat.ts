@@ -50,7 +50,8 @@ export function useChat(onShown: () => void) {
 
   const patch = (clientMessageId: string, change: Partial<Item>) =>
     setItems((list) => list.map((i) => (i.local && i.clientMessageId === clientMessageId ? { ...i, ...change } : i)));
-  const merge = (incoming: WebchatMessage[], full = false) => setItems((list) => mergeItems(list, incoming, full));
+  const merge = (incoming: WebchatMessage[], full = false, olderExist = false) =>
+    setItems((list) => mergeItems(list, incoming, full, olderExist));
   const refuseChannel = (e: unknown) => {
     if (e instanceof ApiError && e.status === 404) {
       setUnavailable(true);
@@ -68,16 +69,41 @@ export function useChat(onShown: () => void) {
     setItems((list) => list.filter((i) => i.local).map((i) => ({ ...i, attachmentId: undefined })));
   }
 
+  // Whether messages older than the oldest shown exist (the newest page says, then each older page).
+  const [older, setOlder] = createSignal(false);
+  const [loadingOlder, setLoadingOlder] = createSignal(false);
+  const oldestShown = () => items().find((i) => !i.local);
+
   async function refresh() {
     const s = session();
     if (!s) return;
     try {
       const r = await api.messages(s.token);
-      merge(r.messages, true);
+      const first = oldestShown();
+      // Older pages already loaded keep their own answer; the newest page speaks only for itself.
+      if (!first || !r.messages[0] || first.seq >= r.messages[0].seq) setOlder(r.older);
+      merge(r.messages, true, r.older);
       setConversation(r.conversation);
       markRead();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) forget();
+    }
+  }
+
+  /** The page just older than what is shown (the visitor scrolled to the top). */
+  async function loadOlder(): Promise<void> {
+    const s = session();
+    const first = oldestShown();
+    if (!s || !first || !older() || loadingOlder()) return;
+    setLoadingOlder(true);
+    try {
+      const r = await api.messages(s.token, first.id);
+      merge(r.messages);
+      setOlder(r.older);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) forget();
+    } finally {
+      setLoadingOlder(false);
     }
   }
 
@@ -221,5 +247,21 @@ export function useChat(onShown: () => void) {
     document.removeEventListener('visibilitychange', onVisibility);
   });
 
-  return { api, session, items, conversation, connected, unavailable, error, profile, name, setName, submit, deliver };
+  return {
+    api,
+    session,
+    items,
+    conversation,
+    connected,
+    unavailable,
+    error,
+    profile,
+    name,
+    setName,
+    submit,
+    deliver,
+    older,
+    loadingOlder,
+    loadOlder,
+  };
 }

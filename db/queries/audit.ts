@@ -35,9 +35,23 @@ export async function audit(db: Db, e: AuditEntry): Promise<void> {
             ${e.ip ?? null}, ${db.json((e.details ?? {}) as never)})`;
 }
 
-export async function listAudit(db: Db, orgId: string, limit: number, beforeId?: string) {
+export interface AuditFilters {
+  /** Who did it (actor_user_id). */
+  actorUserId?: string;
+  action?: string;
+  /** When: from inclusive, to exclusive. */
+  from?: Date;
+  to?: Date;
+}
+
+/** Newest first, `limit` entries older than `beforeId` (keyset on the id), narrowed by `f`. */
+export async function listAudit(db: Db, orgId: string, limit: number, beforeId?: string, f: AuditFilters = {}) {
   const rows = await db`SELECT id::text, at, action, actor_user_id, subject_user_id, email, ip, details FROM audit_log
     WHERE org_id = ${orgId} AND (${beforeId ?? null}::bigint IS NULL OR id < ${beforeId ?? null}::bigint)
+      ${f.actorUserId ? db`AND actor_user_id = ${f.actorUserId}` : db``}
+      ${f.action ? db`AND action = ${f.action}` : db``}
+      ${f.from ? db`AND at >= ${f.from}` : db``}
+      ${f.to ? db`AND at < ${f.to}` : db``}
     ORDER BY audit_log.id DESC LIMIT ${limit}`;
   return rows.map((r) => ({
     id: r.id as string,

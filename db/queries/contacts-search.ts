@@ -137,7 +137,7 @@ const toContactConversation = (r: Record<string, unknown>): ContactConversation 
 /** Who is looking (server/domain/conversation-access.ts `Viewer`). */
 export interface SqlViewer {
   id: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   teamIds: readonly string[];
   historyAccess: 'own_teams' | 'all' | 'none';
 }

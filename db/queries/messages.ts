@@ -131,9 +131,33 @@ export async function messageByChannelId(db: Db, orgId: string, channelId: strin
 
 /** The conversation's newest `limit` messages, in the order they were stored. */
 export async function listMessages(db: Db, orgId: string, conversationId: string, limit = 500): Promise<Message[]> {
-  const rows = await db`SELECT * FROM (SELECT ${db(MESSAGE_FIELDS)} FROM messages
-    WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ORDER BY seq DESC LIMIT ${limit}) newest ORDER BY seq`;
-  return rows.map(toMessage);
+  return (await messagePage(db, orgId, conversationId, { limit })).messages;
+}
+
+/**
+ * A page of the conversation's messages, oldest first: the `limit` stored just before
+ * `beforeSeq` (none: the newest), and whether older ones exist. Keyset on (org_id,
+ * conversation_id, seq) — the messages_conversation_seq index — so paging back through a long
+ * conversation costs the same at any depth.
+ */
+export async function messagePage(
+  db: Db,
+  orgId: string,
+  conversationId: string,
+  { beforeSeq, limit }: { beforeSeq?: number; limit: number },
+): Promise<{ messages: Message[]; hasOlder: boolean }> {
+  // One row more than asked tells whether older ones exist.
+  const rows = await db`SELECT ${db(MESSAGE_FIELDS)} FROM messages
+    WHERE org_id = ${orgId} AND conversation_id = ${conversationId} ${beforeSeq === undefined ? db`` : db`AND seq < ${beforeSeq}`}
+    ORDER BY seq DESC LIMIT ${limit + 1}`;
+  return { messages: rows.slice(0, limit).reverse().map(toMessage), hasOlder: rows.length > limit };
+}
+
+/** How many of the conversation's messages lie from `fromSeq` (inclusive) to `beforeSeq` (exclusive; none: the newest). */
+export async function countFrom(db: Db, orgId: string, conversationId: string, fromSeq: number, beforeSeq?: number): Promise<number> {
+  const rows = await db`SELECT count(*)::int AS n FROM messages WHERE org_id = ${orgId} AND conversation_id = ${conversationId}
+    AND seq >= ${fromSeq} ${beforeSeq === undefined ? db`` : db`AND seq < ${beforeSeq}`}`;
+  return rows[0]!.n as number;
 }
 
 /** Last time the contact wrote on this channel (Meta's clock), across all their conversations. */

@@ -84,7 +84,13 @@ export interface UnknownDelivery {
 }
 
 /** Outbound messages whose delivery is in doubt (`unknown`: the process died mid-send), newest first. */
-export async function unknownDeliveries(db: Db, orgId: string, limit = 200): Promise<UnknownDelivery[]> {
+export async function unknownDeliveries(
+  db: Db,
+  orgId: string,
+  limit = 200,
+  /** null: all; else only conversations of these teams (a supervisor's board). */
+  teamIds: readonly string[] | null = null,
+): Promise<UnknownDelivery[]> {
   const rows = await db`
     SELECT m.id, m.conversation_id, m.text, m.created_at, m.error_title, c.protocol,
       ct.id AS contact_id, ct.name AS contact_name, ct.whatsapp AS contact_whatsapp, ch.id AS channel_id, ch.name AS channel_name
@@ -92,7 +98,7 @@ export async function unknownDeliveries(db: Db, orgId: string, limit = 200): Pro
     JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
     JOIN contacts ct ON ct.org_id = c.org_id AND ct.id = c.contact_id
     JOIN channels ch ON ch.org_id = m.org_id AND ch.id = m.channel_id
-    WHERE m.org_id = ${orgId} AND m.status = 'unknown'
+    WHERE m.org_id = ${orgId} AND m.status = 'unknown' ${teamIds ? db`AND c.team_id = ANY(${teamIds as string[]}::uuid[])` : db``}
     ORDER BY m.seq DESC
     LIMIT ${limit}`;
   return rows.map((r) => ({

@@ -1,6 +1,7 @@
 import type { Db } from '../sql.ts';
 
-export type Role = 'admin' | 'agent';
+/** A supervisor serves as an agent and also sees the board and reports of their own teams. */
+export type Role = 'admin' | 'supervisor' | 'agent';
 export type AgentStatus = 'online' | 'paused' | 'offline';
 export type HistoryAccess = 'own_teams' | 'all' | 'none';
 

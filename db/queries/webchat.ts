@@ -169,7 +169,8 @@ export async function visitorMessages(
   v: Visitor,
   afterId: string | null,
   limit: number,
-): Promise<{ rows: VisitorMessageRow[]; more: boolean }> {
+  beforeId: string | null = null,
+): Promise<{ rows: VisitorMessageRow[]; more: boolean; older: boolean }> {
   const scope = `m.org_id = $1 AND m.conversation_id IN (${MINE})`;
   if (afterId && (await visitorHasMessage(db, v, afterId))) {
     const rows = await db.unsafe(
@@ -178,17 +179,22 @@ export async function visitorMessages(
        ORDER BY m.seq LIMIT $4`,
       [v.orgId, v.channelId, v.id, limit + 1, afterId],
     );
-    return { rows: rows.slice(0, limit).map(toRow), more: rows.length > limit };
+    return { rows: rows.slice(0, limit).map(toRow), more: rows.length > limit, older: false };
   }
+  // The newest page, or the page just older than `beforeId` (one of the visitor's own messages
+  // only); one row more than asked tells whether older ones exist.
+  const before = beforeId && (await visitorHasMessage(db, v, beforeId)) ? beforeId : null;
   const rows = await db.unsafe(
     `SELECT ${VIEW_COLUMNS} FROM messages m ${VIEW_JOINS} WHERE ${scope}
+     ${before ? `AND ${ORDER_KEY} < (SELECT c.seq FROM messages c WHERE c.org_id = $1 AND c.id = $5)` : ''}
      ORDER BY m.seq DESC LIMIT $4`,
-    [v.orgId, v.channelId, v.id, limit],
+    before ? [v.orgId, v.channelId, v.id, limit + 1, before] : [v.orgId, v.channelId, v.id, limit + 1],
   );
-  return { rows: rows.reverse().map(toRow), more: false };
+  return { rows: rows.slice(0, limit).reverse().map(toRow), more: false, older: rows.length > limit };
 }
 
-async function visitorHasMessage(db: Db, v: Visitor, messageId: string): Promise<boolean> {
+/** Whether the message belongs to one of the visitor's conversations. */
+export async function visitorHasMessage(db: Db, v: Visitor, messageId: string): Promise<boolean> {
   const rows = await db.unsafe(`SELECT 1 FROM messages m WHERE m.org_id = $1 AND m.conversation_id IN (${MINE}) AND m.id = $4`, [
     v.orgId,
     v.channelId,

@@ -81,7 +81,12 @@ export async function updateUserByAdmin(
     return await runTx(s.sql, async (tx) => {
       const before = await getUser(tx, actor.orgId, userId);
       if (!before) throw fail('NOT_FOUND', 'error.notFound');
-      if (before.role === 'admin' && input.role === 'agent' && (await countActiveAdmins(tx, actor.orgId, userId)) === 0) {
+      if (
+        before.role === 'admin' &&
+        input.role !== undefined &&
+        input.role !== 'admin' &&
+        (await countActiveAdmins(tx, actor.orgId, userId)) === 0
+      ) {
         throw fail('BAD_REQUEST', 'user.lastAdmin');
       }
       await checkTeams(tx, fail, actor.orgId, input.teamIds);

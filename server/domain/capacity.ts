@@ -5,7 +5,7 @@
  * serves (in any team): an agent's attention is one.
  */
 export interface Load {
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   /** Active conversations the agent serves now. */
   active: number;
   /** The agent's own limit (users.max_conversations). */

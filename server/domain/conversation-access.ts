@@ -10,7 +10,7 @@ export interface ConversationFacts {
 
 export interface Viewer {
   id: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   teamIds: readonly string[];
   historyAccess: 'own_teams' | 'all' | 'none';
 }

@@ -1,5 +1,6 @@
 import { isChatMember } from '../../db/queries/chat.ts';
 import { isParticipant } from '../../db/queries/conversations.ts';
+import { teamsOfUser } from '../../db/queries/teams.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { ConversationEventType, EventType } from '../../shared/events.ts';
 import { docAccess, notesDoc } from '../domain/doc-access.ts';
@@ -8,7 +9,7 @@ import type { StoredEvent } from './bus.ts';
 export interface Receiver {
   orgId: string;
   userId: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   sessionId: string;
   /** The receiver's teams, reloaded when memberships change (no reconnect needed). */
   teamIds: Set<string>;
@@ -20,6 +21,8 @@ export type EventRule<T extends EventType> = (event: StoredEvent<T>, receiver: R
 const orgWide = (): boolean => true;
 const selfOnly = (e: StoredEvent<'session.ended' | 'user.sessions_revoked' | 'read.marked'>, r: Receiver) => e.data.userId === r.userId;
 const adminsOnly = (_e: unknown, r: Receiver) => r.role === 'admin';
+const sharesTeam = async (sql: Sql, orgId: string, userId: string, r: Receiver) =>
+  (await teamsOfUser(sql, orgId, userId)).some((t) => r.teamIds.has(t.id));
 
 /**
  * Conversation events carry the ids the rule needs (team, assignee, target); participants
@@ -53,8 +56,8 @@ const rules: { [T in EventType]: EventRule<T> } = {
   'org.updated': orgWide,
   'session.ended': selfOnly,
   'user.sessions_revoked': selfOnly,
-  // Overrunning a pause is flagged to administrators only (SPEC §4).
-  'agent.pauseOverrun': adminsOnly,
+  // Overrunning a pause is flagged to administrators (SPEC §4), and to the supervisors of the agent's teams.
+  'agent.pauseOverrun': (e, r, sql) => adminsOnly(e, r) || (r.role === 'supervisor' && sharesTeam(sql, e.orgId, e.data.userId, r)),
   // Configuration is read by every agent (channels, templates, canned responses, pause types).
   'config.updated': orgWide,
   // Contacts are shared by every agent of the organization.

@@ -12,6 +12,7 @@ import { metricsAccess, routeLabel } from '../services/metrics.ts';
 import { isForeignOrigin, sessionTokenOf, TRPC_MAX_BODY_BYTES, TRPC_MAX_BODY_TEXT } from './request.ts';
 import { serveStatic } from './static.ts';
 import { handleUpload, serveUpload } from './uploads.ts';
+import { handleExport } from './exports.ts';
 
 /** Later parts mount their routes (/webhooks, /widget, /webchat) and the /sync upgrade here. */
 export interface HttpMounts {
@@ -134,6 +135,24 @@ export function createHttpServer(
       if (req.method === 'GET' && path.startsWith('/uploads/')) return serveUpload(res, s, auth, path.slice('/uploads/'.length));
       res.writeHead(405).end();
       return;
+    }
+    if (path.startsWith('/exports/')) {
+      // Downloads (transcripts, the audit CSV): the same session and Origin rules as /uploads.
+      if (isForeignOrigin(req, s.env.APP_ORIGIN)) {
+        res
+          .writeHead(403, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: translate(lang, 'error.foreignOrigin') } }));
+        return;
+      }
+      const token = sessionTokenOf(req);
+      const auth = token ? await validateSessionToken(s.sql, token, policy, s.bus) : null;
+      if (!auth) {
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: translate(lang, 'error.unauthenticated') } }));
+        return;
+      }
+      return handleExport(req, res, s, auth, path);
     }
     for (const route of options.mounts?.routes ?? []) {
       if (path === route.prefix || path.startsWith(`${route.prefix}/`)) return route.handle(req, res);

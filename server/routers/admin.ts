@@ -18,6 +18,7 @@ import { adminConfigRouters } from './admin-config.ts';
 import { monitorRouter } from './monitor.ts';
 import { adminConversationsRouter } from './conversations.ts';
 import * as v from './schemas.ts';
+import { auditFilters } from './audit-filters.ts';
 
 type AdminCtx = Context & { user: { id: string }; org: { id: string } };
 const actor = (ctx: AdminCtx) => ({ orgId: ctx.org.id, userId: ctx.user.id, ip: ctx.ip });
@@ -96,7 +97,7 @@ const usersRouter = router({
       z.object({
         email: v.email,
         name: v.name,
-        role: z.enum(['admin', 'agent']).default('agent'),
+        role: z.enum(['admin', 'supervisor', 'agent']).default('agent'),
         teamIds: z.array(v.uuid).max(100).default([]),
         language: v.language.default('pt-BR'),
         ...userSettings,
@@ -109,7 +110,7 @@ const usersRouter = router({
         userId: v.uuid,
         name: v.name.optional(),
         email: v.email.optional(),
-        role: z.enum(['admin', 'agent']).optional(),
+        role: z.enum(['admin', 'supervisor', 'agent']).optional(),
         teamIds: z.array(v.uuid).max(100).optional(),
         language: v.language.optional(),
         ...userSettings,
@@ -302,7 +303,13 @@ export const adminRouter = router({
   monitor: monitorRouter,
   audit: router({
     list: adminProcedure
-      .input(z.object({ limit: z.number().int().min(1).max(500).default(100), beforeId: z.string().regex(/^\d+$/).optional() }))
-      .query(({ ctx, input }) => listAudit(ctx.services.sql, ctx.org.id, input.limit, input.beforeId)),
+      .input(
+        z.object({ limit: z.number().int().min(1).max(500).default(100), beforeId: z.string().regex(/^\d+$/).optional(), ...auditFilters }),
+      )
+      .query(({ ctx, input }) => {
+        const { limit, beforeId, ...filters } = input;
+        if (filters.from && filters.to && filters.from >= filters.to) throw ctx.fail('BAD_REQUEST', 'transcripts.badRange');
+        return listAudit(ctx.services.sql, ctx.org.id, limit, beforeId, filters);
+      }),
   }),
 });

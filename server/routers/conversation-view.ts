@@ -4,7 +4,8 @@ import { getContact } from '../../db/queries/contacts.ts';
 import { getChannel } from '../../db/queries/channels.ts';
 import type { Conversation } from '../../db/queries/conversations.ts';
 import { attachmentFacts, tagsOf, userNames } from '../../db/queries/conversation-views.ts';
-import { listMessages, type Message } from '../../db/queries/messages.ts';
+import { messagePage, type Message } from '../../db/queries/messages.ts';
+import { PAGE_SIZE } from '../commands/conversations/message-pages.ts';
 import { getTeam } from '../../db/queries/teams.ts';
 import type { Db } from '../../db/sql.ts';
 import { mayClaim, mayManage, mayWrite, type ConversationFacts } from '../domain/conversation-access.ts';
@@ -21,15 +22,17 @@ function errorOf(actor: Actor, status: string, code: number | null, title: strin
 
 /** The conversation as the client shows it, with what this caller may do now. */
 export async function conversationView(db: Db, actor: Actor, c: Conversation, facts: ConversationFacts) {
-  const [contact, channel, team, messages, tags, lastIn, teams] = await Promise.all([
+  const [contact, channel, team, page, tags, lastIn, teams] = await Promise.all([
     getContact(db, c.orgId, c.contactId),
     getChannel(db, c.orgId, c.channelId),
     c.teamId ? getTeam(db, c.orgId, c.teamId) : null,
-    listMessages(db, c.orgId, c.id),
+    // The newest page only; older ones through conversations.messages (long conversations).
+    messagePage(db, c.orgId, c.id, { limit: PAGE_SIZE }),
     tagsOf(db, c.orgId, c.id),
     lastInboundAt(db, c),
     slaTeams(db, c.orgId),
   ]);
+  const messages = page.messages;
   const [names, files] = await Promise.all([
     userNames(db, c.orgId, [c.assigneeId, c.targetUserId, c.offeredTo, ...facts.participantIds, ...messages.map((m) => m.authorId)]),
     attachmentFacts(
@@ -59,6 +62,7 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
     participants: facts.participantIds.map((id) => person(id)).filter((p) => p !== null),
     tags,
     messages: messages.map((m) => messageView(actor, m, person, files)),
+    hasOlder: page.hasOlder,
     window: window.open
       ? { open: true as const, closesAt: window.closesAt?.toISOString() ?? null }
       : { open: false as const, reason: window.reason, closedAt: window.closedAt?.toISOString() ?? null },
@@ -112,9 +116,8 @@ export function messageView(actor: Actor, m: Message, person: PersonOf, files: F
   };
 }
 
-/** The conversation's messages as the client shows them, on their own (the claim's answer). */
-export async function messagesView(db: Db, actor: Actor, orgId: string, conversationId: string) {
-  const messages = await listMessages(db, orgId, conversationId);
+/** Messages as the client shows them, on their own (a page of conversations.messages, the claim's answer). */
+export async function messagesView(db: Db, actor: Actor, orgId: string, messages: readonly Message[]) {
   const [names, files] = await Promise.all([
     userNames(
       db,
@@ -129,4 +132,10 @@ export async function messagesView(db: Db, actor: Actor, orgId: string, conversa
   ]);
   const person = (id: string | null) => (id ? (names.get(id) ?? null) : null);
   return messages.map((m) => messageView(actor, m, person, files));
+}
+
+/** The newest page of the conversation's messages and whether older ones exist (the claim's answer). */
+export async function newestMessagesView(db: Db, actor: Actor, orgId: string, conversationId: string) {
+  const page = await messagePage(db, orgId, conversationId, { limit: PAGE_SIZE });
+  return { messages: await messagesView(db, actor, orgId, page.messages), hasOlder: page.hasOlder };
 }

@@ -22,8 +22,10 @@ import {
 import { sendCanned, sendMessage, sendTemplate, startConversation } from '../commands/conversations/send.ts';
 import { adminProcedure, authedProcedure, router, type Context } from '../trpc.ts';
 import type { User } from '../../db/queries/users.ts';
-import { conversationView, messagesView } from './conversation-view.ts';
+import { conversationView, newestMessagesView } from './conversation-view.ts';
+import { conversationMessagesProcedures } from './conversation-messages.ts';
 import * as v from './schemas.ts';
+import { pastConversationProcedures } from './past-conversations.ts';
 
 type Authed = Context & { user: User };
 const actor = (ctx: Authed): Promise<Actor> => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip, ctx.auth?.teamIds);
@@ -36,7 +38,7 @@ async function view(ctx: Authed, a: Actor, conversationId: string) {
 
 /** SPEC §9: claim and accept answer "the conversation", its messages included (read after the commit). */
 async function withMessages<T extends { id: string }>(ctx: Authed, a: Actor, answer: T) {
-  return { ...answer, messages: await messagesView(ctx.services.sql, a, a.orgId, answer.id) };
+  return { ...answer, ...(await newestMessagesView(ctx.services.sql, a, a.orgId, answer.id)) };
 }
 
 type SentMessage = Awaited<ReturnType<typeof sendMessage>>;
@@ -80,6 +82,8 @@ export const queueRouter = router({
 });
 
 export const conversationsRouter = router({
+  ...pastConversationProcedures,
+  ...conversationMessagesProcedures,
   get: authedProcedure.input(conversationId).query(async ({ ctx, input }) => view(ctx, await actor(ctx), input.conversationId)),
   /** In service; `conversationIds` asks for just those rows (same rule; absent ones are not, or no longer, mine). */
   mine: authedProcedure

@@ -6,7 +6,7 @@ import { isOpen } from '../domain/business-hours.ts';
 import type { SlaTeam } from '../domain/sla.ts';
 import { slaTeamOf, slaView } from '../floor/sla.ts';
 import { hasSchedule, isWithinWorkHours, type WorkHours } from '../domain/work-hours.ts';
-import { adminProcedure, router } from '../trpc.ts';
+import { router, supervisorProcedure } from '../trpc.ts';
 import { agentView } from './agents.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -40,20 +40,31 @@ function isAbsent(a: AgentState, now: Date, orgTimeZone: string): boolean {
 }
 
 export const monitorRouter = router({
-  /** The live board: every open conversation and every agent's state (the client refetches on events). */
-  overview: adminProcedure.query(async ({ ctx }) => {
+  /**
+   * The live board: every open conversation and every agent's state (the client refetches on
+   * events). A supervisor's board holds only their teams: their conversations, and the agents
+   * who belong to one of them.
+   */
+  overview: supervisorProcedure.query(async ({ ctx }) => {
     const sql = ctx.services.sql;
     const now = new Date();
-    const [org, conversations, agents, unknown, teams] = await Promise.all([
+    const scope = ctx.teamScope;
+    const inScope = (teamId: string | null | undefined) => scope === null || (!!teamId && scope.includes(teamId));
+    const [org, allConversations, allAgents, unknown, allTeams] = await Promise.all([
       getOrganization(sql, ctx.org.id),
       openConversations(sql, ctx.org.id),
       listAgentStates(sql, ctx.org.id),
-      unknownDeliveries(sql, ctx.org.id),
+      unknownDeliveries(sql, ctx.org.id, 200, scope),
       listTeams(sql, ctx.org.id),
     ]);
-    const slas = new Map(teams.map((t) => [t.id, slaTeamOf(t, org!.timeZone)]));
-    const views = conversations.map((c) => conversationView(c, slas, now));
-    const limits = new Map(teams.map((t) => [t.id, t.maxPerAgent]));
+    const agents = allAgents.filter((a) => scope === null || a.teamIds.some(inScope));
+    const teams = allTeams.filter((t) => inScope(t.id));
+    const slas = new Map(allTeams.map((t) => [t.id, slaTeamOf(t, org!.timeZone)]));
+    // An agent's load counts every conversation they serve, in the scope or not.
+    const allViews = allConversations.map((c) => conversationView(c, slas, now));
+    const views = allViews.filter((c) => inScope(c.team?.id));
+    // An agent's limit may come from a team outside the scope: every team counts.
+    const limits = new Map(allTeams.map((t) => [t.id, t.maxPerAgent]));
     return {
       conversations: views,
       // Each team: routing, open now (business hours), what waits, what is offered, what is past its service level.
@@ -71,14 +82,14 @@ export const monitorRouter = router({
       }),
       agents: agents.map((a) => {
         const view = agentView(a, now, org!);
-        const serving = views.filter((c) => c.status === 'active' && c.assignee?.id === a.id);
+        const serving = allViews.filter((c) => c.status === 'active' && c.assignee?.id === a.id);
         // The limit routing and claims apply: the agent's own, else the strictest of their teams' (null: none).
         const teamLimits = a.teamIds.map((id) => limits.get(id) ?? null).filter((l): l is number => l !== null);
         return {
           ...view,
           active: serving.filter((c) => !c.pending).length,
           pending: serving.filter((c) => c.pending).length,
-          offered: views.filter((c) => c.offeredTo?.id === a.id).length,
+          offered: allViews.filter((c) => c.offeredTo?.id === a.id).length,
           capacity: a.maxConversations ?? (teamLimits.length > 0 ? Math.min(...teamLimits) : null),
           breached: serving.filter((c) => c.sla?.breached).length,
           workHours: a.workHours,

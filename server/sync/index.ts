@@ -19,6 +19,7 @@ import type { HttpMounts } from '../http/server.ts';
 import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
 import type { Services } from '../services/index.ts';
 import { timeSyncCommit } from '../services/metrics.ts';
+import { notesTextKeeper } from './notes-text.ts';
 
 /** How often, at most, one contact's notes announce `notes.changed` while being edited. */
 export const NOTES_ANNOUNCE_MS = 2_000;
@@ -81,7 +82,7 @@ async function accessTo(s: Services, doc: DocName, viewer: DocViewer): Promise<D
 }
 
 /** The /sync hooks: sessions, the document rules, authorship in chat, storage. */
-function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks {
+function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>, notesText: ReturnType<typeof notesTextKeeper>): SyncHooks {
   // The user the session check just read, for the authorization of the same upgrade (one
   // query fewer per connect); re-checks of open sockets get a new identity and read afresh.
   const justAuthenticated = new WeakMap<SyncIdentity, User>();
@@ -131,6 +132,7 @@ function hooks(s: Services, notes: ReturnType<typeof notesAnnouncer>): SyncHooks
       append: async (rows) => {
         await timeSyncCommit(s.metrics, () => appendDocUpdates(s.sql, rows));
         notes.stored(rows);
+        notesText.stored(rows);
       },
       bindings: (name) => loadClientBindings(s.sql, name),
       // The binds of one loop iteration in one statement (a burst of connects: one commit, not one each).
@@ -151,7 +153,9 @@ export interface RunningSync {
 /** The /sync endpoint and the event-bus rules that close or re-check its sockets. */
 export function startSync(s: Services, limits: Partial<SyncLimits> = {}): RunningSync {
   const notes = notesAnnouncer(s);
-  const server = new SyncServer(hooks(s, notes), limits);
+  const notesText = notesTextKeeper(s.sql, (msg, err) => s.log.warn({ err }, msg));
+  const server = new SyncServer(hooks(s, notes, notesText), limits);
+  const backfill = notesText.backfill().catch((err) => s.log.warn({ err }, 'notes text for search not backfilled'));
   s.metrics.watchSync(server);
   const unsubscribe = s.bus.subscribe((e) => {
     if (e.type === 'session.ended') {
@@ -181,6 +185,8 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
       notes.stop();
       unsubscribe();
       await server.stop();
+      await notesText.stop();
+      await backfill;
     },
   };
 }

@@ -22,7 +22,7 @@ export const agents: MatrixPart = {
       input: (i) => ({ roomId: i.extra.chatRoomId, messageId: i.extra.chatRoomId }),
       crossOrg: 'NOT_FOUND',
     },
-    'admin.monitor.overview': { access: 'admin', type: 'query', crossOrg: 'own-data' },
+    'admin.monitor.overview': { access: 'supervisor', type: 'query', crossOrg: 'own-data' },
   },
   async setup(app, ids) {
     const [row] = await app.db

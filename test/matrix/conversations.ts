@@ -18,6 +18,15 @@ export const conversations: MatrixPart = {
       notParticipant: 'OK',
       crossOrg: 'NOT_FOUND',
     },
+    // Paging back through a long conversation: the same visibility as conversations.get.
+    'conversations.messages': {
+      access: 'authed',
+      type: 'query',
+      input: conv,
+      otherTeam: 'NOT_FOUND',
+      notParticipant: 'OK',
+      crossOrg: 'NOT_FOUND',
+    },
     'conversations.mine': { access: 'authed', type: 'query', crossOrg: 'own-data' },
     // Marking read is allowed to whoever may open the conversation (peeking team members too).
     'conversations.markRead': {

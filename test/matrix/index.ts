@@ -2,8 +2,11 @@ import { agents } from './agents.ts';
 import { contactsConfig } from './contacts-config.ts';
 import { conversations } from './conversations.ts';
 import { foundation } from './foundation.ts';
+import { history } from './history.ts';
 import { sync } from './sync.ts';
+import { reports } from './reports.ts';
+import { search } from './search.ts';
 import type { MatrixPart } from './types.ts';
 
 /** Every part of the router's access matrix; a part adds its file here. */
-export const parts: MatrixPart[] = [foundation, conversations, agents, contactsConfig, sync];
+export const parts: MatrixPart[] = [foundation, conversations, agents, contactsConfig, sync, reports, search, history];

@@ -6,6 +6,7 @@ import { parts } from './index.ts';
 import { withConversation } from './conversations.ts';
 import { makeChannel, waitingConversation } from '../helpers/conversations.ts';
 import type { Case, Ids } from './types.ts';
+import { createSupervisor } from './supervisor.ts';
 
 /** A subscription's refusal, read off the wire (the matrix only needs its code). */
 class StreamRefused extends Error {
@@ -93,8 +94,19 @@ describe('access matrix', () => {
 
   it('refuses an agent every admin procedure', async () => {
     for (const [path, c] of Object.entries(matrix)) {
-      if (c.access !== 'admin') continue;
+      if (c.access !== 'admin' && c.access !== 'supervisor') continue;
       expect([path, await codeOf(call(agent, path, c, c.input?.(ids)))]).toEqual([path, 'FORBIDDEN']);
+    }
+  });
+
+  it('lets a supervisor see the board and the reports, and refuses them every other admin procedure', async () => {
+    const supervisor = await createSupervisor(app, ids);
+    for (const [path, c] of Object.entries(matrix)) {
+      if (c.access === 'supervisor' && c.type === 'query') {
+        expect([path, await codeOf(call(supervisor, path, c, c.input?.(ids)))]).toEqual([path, 'OK']);
+      } else if (c.access === 'admin') {
+        expect([path, await codeOf(call(supervisor, path, c, c.input?.(ids)))]).toEqual([path, 'FORBIDDEN']);
+      }
     }
   });
 

@@ -8,7 +8,8 @@ export type Ids = Awaited<ReturnType<typeof demoIds>> & { extra: Record<string, 
  * organization gets when aiming it at the demo organization's ids.
  */
 export type Case = {
-  access: 'public' | 'authed' | 'admin';
+  /** 'supervisor': admins, and supervisors for their own teams (the board, the reports); 'admin': admins only. */
+  access: 'public' | 'authed' | 'supervisor' | 'admin';
   type: 'query' | 'mutation' | 'subscription';
   /** Input aimed at the demo organization's data. */
   input?: (ids: Ids) => unknown;

@@ -35,22 +35,26 @@ const SCREENS: Screen[] = [
   { path: '/admin/audit', label: 'admin.nav.audit', component: AuditScreen },
 ];
 
+/** A supervisor sees the monitoring board (of their teams) and no configuration. */
+const SUPERVISOR_SCREENS = SCREENS.filter((s) => s.path === '/admin/monitor');
+
 /** The screen for a path ("/admin" and unknown sub-paths → the monitoring board). */
-function screenFor(pathname: string): Screen {
+function screenFor(screens: Screen[], pathname: string): Screen {
   const clean = pathname.replace(/\/+$/, '');
-  return SCREENS.find((s) => clean === s.path || clean.startsWith(`${s.path}/`)) ?? SCREENS[0]!;
+  return screens.find((s) => clean === s.path || clean.startsWith(`${s.path}/`)) ?? screens[0]!;
 }
 
 export default function AdminPage() {
   const me = useQuery(meQuery);
   const location = useLocation();
-  const screen = createMemo(() => screenFor(location.pathname));
+  const screens = () => (me.data?.user.role === 'admin' ? SCREENS : SUPERVISOR_SCREENS);
+  const screen = createMemo(() => screenFor(screens(), location.pathname));
   useTitle(() => screen().label);
   useAdminLive();
 
   return (
     <Switch fallback={<p class="adm-muted">{t('common.loading')}</p>}>
-      <Match when={me.data && me.data.user.role !== 'admin'}>
+      <Match when={me.data && me.data.user.role !== 'admin' && me.data.user.role !== 'supervisor'}>
         <div class="adm-page">
           <p class="adm-alert" role="alert">
             {t('error.adminOnly')}
@@ -62,7 +66,7 @@ export default function AdminPage() {
           <nav class="adm-nav" aria-label={t('admin.title')}>
             <h1 class="adm-nav-title">{t('admin.title')}</h1>
             <ul>
-              <For each={SCREENS}>
+              <For each={screens()}>
                 {(s) => (
                   <li>
                     <A

@@ -23,6 +23,8 @@ export function ConversationRow(props: {
   onClose: () => void;
   onRelease: () => void;
   onTransfer: (target: string) => void;
+  /** A supervisor's board: no actions. */
+  readOnly?: boolean;
 }) {
   const c = props.c;
   const time = () => {
@@ -80,7 +82,7 @@ export function ConversationRow(props: {
         </Show>
       </td>
       <td>
-        <div class="adm-row-actions">
+        <div class="adm-row-actions" hidden={props.readOnly}>
           <Show when={c.status === 'bot'}>
             <button
               type="button"
@@ -180,7 +182,7 @@ function TransferControl(props: {
             <For each={props.teams}>{(tm) => <option value={`team:${tm.id}`}>{tm.name}</option>}</For>
           </optgroup>
           <optgroup label={t('admin.monitor.agents')}>
-            <For each={props.agents.filter((a) => a.role === 'agent')}>
+            <For each={props.agents.filter((a) => a.role !== 'admin')}>
               {(a) => <option value={`user:${a.id}`}>{`${a.name} (${tValue('status', a.status)})`}</option>}
             </For>
           </optgroup>

@@ -187,6 +187,7 @@ function TeamBoard(props: { m: Monitor; teamId: string }) {
                 onClose={() => m.actions.forceClose(c)}
                 onRelease={() => m.actions.release(c)}
                 onTransfer={(target) => m.actions.transfer(c, target)}
+                readOnly={m.readOnly()}
               />
             )}
           </For>

@@ -5,7 +5,8 @@ import { t } from '../i18n.ts';
 import { useNow } from '../lib/clock.ts';
 import { adminKeys } from '../lib/keys.ts';
 import { trpc } from '../trpc.ts';
-import { fetchers, useList, useSave, type AdminUser, type MonitorAgent, type MonitorConversation } from './api.ts';
+import { meQuery } from '../session.ts';
+import { fetchers, useSave, type AdminUser, type MonitorAgent, type MonitorConversation } from './api.ts';
 import { groupBy } from './logic.ts';
 
 const STATE_ORDER = { bot: 0, waiting: 1, active: 2 } as const;
@@ -65,8 +66,12 @@ function useMonitorActions() {
 export function useMonitor() {
   // Live events refetch it (useAdminLive); the interval only catches what time alone changes (absences).
   const overview = useQuery(() => ({ queryKey: adminKeys.monitor, queryFn: fetchers.monitor, refetchInterval: 30_000 }));
-  const users = useList('users');
-  const teams = useList('teams');
+  // A supervisor watches the board of their teams: the configuration lists (users, teams) and
+  // the actions on the board are an administrator's (the server refuses them to anyone else).
+  const me = useQuery(meQuery);
+  const isAdmin = () => me.data?.user.role === 'admin';
+  const users = useQuery(() => ({ queryKey: adminKeys.users, queryFn: fetchers.users, enabled: isAdmin() }));
+  const teams = useQuery(() => ({ queryKey: adminKeys.teams, queryFn: fetchers.teams, enabled: isAdmin() }));
   const now = useNow();
 
   const [board, setBoard] = createStore<{ conversations: MonitorConversation[]; agents: MonitorAgent[] }>({
@@ -79,7 +84,9 @@ export function useMonitor() {
   });
 
   const userById = createMemo(() => new Map((users.data ?? []).map((u) => [u.id, u])));
-  const teamName = createMemo(() => new Map((teams.data ?? []).map((tm) => [tm.id, tm.name])));
+  const teamName = createMemo(
+    () => new Map([...(overview.data?.teams ?? []), ...(teams.data ?? [])].map((tm) => [tm.id, tm.name] as [string, string])),
+  );
   const sorted = createMemo(() => [...board.conversations].sort((a, b) => STATE_ORDER[a.status] - STATE_ORDER[b.status]));
   // Team ids (strings) keep each team's section, and the store keeps each row, across refetches.
   const teamIds = createMemo(() =>
@@ -91,6 +98,7 @@ export function useMonitor() {
 
   return {
     overview,
+    readOnly: () => !isAdmin(),
     board,
     now,
     teams: () => teams.data ?? [],

@@ -170,7 +170,7 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
       const common = {
         name: str(fd, 'name'),
         email: str(fd, 'email'),
-        role: str(fd, 'role') as 'admin' | 'agent',
+        role: str(fd, 'role') as 'admin' | 'supervisor' | 'agent',
         language: str(fd, 'language') as (typeof LANGUAGES)[number],
         teamIds: all(fd, 'teamIds'),
         historyAccess: str(fd, 'historyAccess') as 'own_teams' | 'all' | 'none',
@@ -199,6 +199,7 @@ function UserForm(props: { user: AdminUser | null; teams: AdminTeam[]; onDone: (
         value={u?.role ?? 'agent'}
         options={[
           { value: 'agent', label: t('role.agent') },
+          { value: 'supervisor', label: t('role.supervisor') },
           { value: 'admin', label: t('role.admin') },
         ]}
       />

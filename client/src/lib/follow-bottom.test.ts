@@ -57,4 +57,16 @@ describe('bottomFollower', () => {
     f.toBottom(el);
     expect(el.scrollTop).toBe(700);
   });
+
+  it('stops following when the reader is taken to an older message, until back at the bottom', () => {
+    const f = bottomFollower();
+    const el = box(1000);
+    f.toBottom(el);
+    f.stop();
+    f.toBottom(el);
+    expect(f.following).toBe(false);
+    el.scrollTop = 700;
+    f.onScroll(el);
+    expect(f.following).toBe(true);
+  });
 });

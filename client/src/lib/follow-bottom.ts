@@ -15,6 +15,10 @@ export function bottomFollower(slack = 48) {
     follow(): void {
       following = true;
     },
+    /** Stop following (the reader was taken to an older message). */
+    stop(): void {
+      following = false;
+    },
     onScroll(el: Pick<HTMLElement, 'scrollTop' | 'scrollHeight' | 'clientHeight'>): void {
       const top = el.scrollTop;
       if (el.scrollHeight - top - el.clientHeight < slack) following = true;

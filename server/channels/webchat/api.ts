@@ -7,6 +7,7 @@ import {
   latestVisitorConversation,
   unreadOutboundUpTo,
   visitorMessage,
+  visitorHasMessage,
   visitorMessages,
   visitorUploaded,
   type Visitor,
@@ -47,6 +48,8 @@ const sendInput = z
 
 const listInput = z.object({
   after: z.guid().optional(),
+  /** The page just older than this message (the visitor scrolled up); without `after`. */
+  before: z.guid().optional(),
   channelId: z.guid().optional(),
   limit: z.coerce.number().int().min(1).max(PAGE).optional(),
 });
@@ -162,15 +165,19 @@ async function createSession(ctx: WebchatContext, req: IncomingMessage, res: Ser
 async function listMessages(ctx: WebchatContext, url: URL, res: ServerResponse, lang: Language, visitor: Visitor): Promise<void> {
   const input = parseOr400(res, lang, listInput, Object.fromEntries(url.searchParams));
   if (!input) return;
-  const { rows, more } = await visitorMessages(ctx.s.sql, visitor, input.after ?? null, input.limit ?? PAGE);
+  // Another visitor's message id finds nothing, as a wrong id does.
+  if (input.before && !(await visitorHasMessage(ctx.s.sql, visitor, input.before))) return refuse(res, 404, lang, 'error.notFound');
+  const { rows, more, older } = await visitorMessages(ctx.s.sql, visitor, input.after ?? null, input.limit ?? PAGE, input.before ?? null);
   // Fetched by the widget: the outbound ones are delivered now.
   const pending = rows.filter((r) => r.direction === 'out' && (r.status === 'queued' || r.status === 'sent')).map((r) => r.id);
   const advanced = new Map((await advanceOutbound(ctx.s, visitor.orgId, pending, 'delivered')).map((m) => [m.id, m.status]));
   const messages = rows.map((r) => visitorView(advanced.has(r.id) ? { ...r, status: advanced.get(r.id)! } : r, visitor.id));
   sendJson(res, 200, {
     messages,
-    cursor: messages.at(-1)?.id ?? input.after ?? null,
+    // A page back (`before`) leaves the cursor of newer messages where the widget has it.
+    cursor: input.before ? (input.after ?? null) : (messages.at(-1)?.id ?? input.after ?? null),
     more,
+    older,
     conversation: await latestVisitorConversation(ctx.s.sql, visitor),
   } satisfies MessagesAnswer);
 }

@@ -13,6 +13,7 @@ import {
 } from '../../../db/queries/conversations.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
 import { getTeam, teamsOfUser } from '../../../db/queries/teams.ts';
+import { recordTransfer } from '../../../db/queries/transfers.ts';
 import { getUser } from '../../../db/queries/users.ts';
 import { runTx, type Tx } from '../../../db/sql.ts';
 import { translate } from '../../../i18n/index.ts';
@@ -74,6 +75,14 @@ export function transferConversation(
         ...(removed.length > 0 ? { formerParticipantIds: removed } : {}),
       });
     }
+    await recordTransfer(tx, {
+      orgId: actor.orgId,
+      conversationId: c.id,
+      byUserId: actor.id,
+      from,
+      toTeamId: teamId,
+      toUserId: person?.id ?? null,
+    });
     await audit(tx, {
       orgId: actor.orgId,
       action: 'conversation_transferred',
@@ -188,6 +197,15 @@ export function inviteColleague(s: Services, actor: Actor, input: { conversation
     if (!colleague || colleague.deactivatedAt) throw actor.fail('NOT_FOUND', 'error.notFound');
     if (colleague.id === c.assigneeId || colleague.status === 'offline') throw actor.fail('PRECONDITION_FAILED', 'conv.cannotInvite');
     await addParticipant(tx, c, colleague.id, actor.id);
+    // Kept for the transcript: participants are removed when the conversation closes.
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_invited',
+      actorUserId: actor.id,
+      subjectUserId: colleague.id,
+      ip: actor.ip,
+      details: { conversationId: c.id },
+    });
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
       conversationId: c.id,
       userId: colleague.id,
@@ -208,6 +226,14 @@ export function leaveConversation(s: Services, actor: Actor, input: { conversati
     if (who !== actor.id && !mayManage(facts, actor)) throw actor.fail('FORBIDDEN', 'conv.notServing');
     if (!facts.participantIds.includes(who)) throw actor.fail('NOT_FOUND', 'error.notFound');
     await removeParticipants(tx, c, who);
+    await audit(tx, {
+      orgId: actor.orgId,
+      action: 'conversation_left',
+      actorUserId: actor.id,
+      subjectUserId: who,
+      ip: actor.ip,
+      details: { conversationId: c.id },
+    });
     await s.bus.publish(tx, actor.orgId, 'conversation.participants', {
       conversationId: c.id,
       userId: who,

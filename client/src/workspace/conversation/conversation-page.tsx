@@ -15,6 +15,7 @@ import ConversationList, { useListShown } from './conversation-list.tsx';
 import ConversationHeader from './conversation-header.tsx';
 import { FinishDialog, InviteDialog, TagsDialog } from './dialogs.tsx';
 import MessageList from './message-list.tsx';
+import { useMessageHistory } from './message-history.ts';
 import { SnoozeDialog } from './pending-actions.tsx';
 import { useLazyAwareness } from './awareness.ts';
 import { saveDraft } from './drafts.ts';
@@ -56,12 +57,18 @@ function ConversationScreen(props: { id: string }) {
       return props.id;
     },
   };
-  const [search] = useSearchParams<{ template?: string }>();
+  const [search] = useSearchParams<{ template?: string; message?: string }>();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const me = useQuery(meQuery);
   const conversation = useQuery(() => conversationQuery(params.id));
   const outbox = useOutbox(() => params.id);
+  // The newest page comes with the conversation; older pages as the agent scrolls up (or `?message=`).
+  const history = useMessageHistory(
+    () => params.id,
+    () => conversation.data,
+    () => search.message,
+  );
   const [dialog, setDialog] = createSignal<'transfer' | 'invite' | 'finish' | 'tags' | 'snooze' | null>(null);
   const awareness = useLazyAwareness(() => params.id);
   useScreenTitle(() => (conversation.data ? contactLabel(conversation.data.contact) : t('common.loading')));
@@ -116,8 +123,20 @@ function ConversationScreen(props: { id: string }) {
                 {t('conversation.stale')}
               </p>
             </Show>
+            <Show when={history.jumpError()}>
+              {(why) => (
+                <p class="alert" role="alert">
+                  {why()}
+                </p>
+              )}
+            </Show>
             <MessageList
-              messages={conversation.data!.messages}
+              messages={history.messages()}
+              hasOlder={history.hasOlder()}
+              loadingOlder={history.loading()}
+              olderProblem={history.problem()}
+              onLoadOlder={() => void history.loadOlder()}
+              target={history.target()}
               outbox={pending()}
               zone={zone()}
               onRetry={(item) => void retryDraft(userId(), item.clientMessageId)}

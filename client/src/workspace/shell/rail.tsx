@@ -14,10 +14,15 @@ const NAV = [
   { href: '/in-service', label: 'shell.nav.inService', icon: 'inService', end: true },
   { href: '/contacts', label: 'shell.nav.contacts', icon: 'contacts', end: false },
   { href: '/agents', label: 'shell.nav.agents', icon: 'agents', end: false },
+  { href: '/history', label: 'transcripts.nav', icon: 'history', end: false },
+  { href: '/search', label: 'search.nav', icon: 'search', end: false },
 ] as const;
 
-/** Only administrators see the admin screens and the monitoring board (the server refuses the rest). */
+/** Only administrators see the admin screens (the server refuses the rest). */
 const ADMIN = { href: '/admin', label: 'shell.nav.admin', icon: 'admin', end: false } as const;
+/** Administrators and supervisors see the reports; a supervisor's board is the monitor of their teams. */
+const REPORTS = { href: '/reports', label: 'shell.nav.reports', icon: 'reports', end: false } as const;
+const MONITOR = { href: '/admin/monitor', label: 'shell.nav.monitor', icon: 'admin', end: false } as const;
 
 /** The left rail: the agent's screens and the organization's channels. */
 export function Rail() {
@@ -25,7 +30,10 @@ export function Rail() {
   const me = useQuery(meQuery);
   const unread = useUnreadChats();
   const counts = useConversationCounts();
-  const nav = () => (me.data?.user.role === 'admin' ? [...NAV, ADMIN] : NAV);
+  const nav = () => {
+    const role = me.data?.user.role;
+    return role === 'admin' ? [...NAV, REPORTS, ADMIN] : role === 'supervisor' ? [...NAV, REPORTS, MONITOR] : NAV;
+  };
   return (
     <nav class="rail" aria-label={t('shell.nav.label')}>
       <ul class="rail-list">

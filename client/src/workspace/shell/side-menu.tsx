@@ -130,10 +130,30 @@ export function SideMenu(props: {
             <A class="menu-item" href="/profile" onClick={close}>
               {t('shell.profile')}
             </A>
+            <A class="menu-item" href="/history" onClick={close}>
+              <Icon name="history" />
+              {t('transcripts.nav')}
+            </A>
+            <A class="menu-item" href="/search" onClick={close}>
+              <Icon name="search" />
+              {t('search.nav')}
+            </A>
+            <Show when={props.me.user.role === 'admin' || props.me.user.role === 'supervisor'}>
+              <A class="menu-item" href="/reports" onClick={close}>
+                <Icon name="reports" />
+                {t('shell.nav.reports')}
+              </A>
+            </Show>
             <Show when={props.me.user.role === 'admin'}>
               <A class="menu-item" href="/admin" onClick={close}>
                 <Icon name="admin" />
                 {t('shell.nav.admin')}
+              </A>
+            </Show>
+            <Show when={props.me.user.role === 'supervisor'}>
+              <A class="menu-item" href="/admin/monitor" onClick={close}>
+                <Icon name="admin" />
+                {t('shell.nav.monitor')}
               </A>
             </Show>
           </nav>

@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import { startEmbeddedDatabase } from '../db/embedded.ts';
+import { createSql, type Sql } from '../db/sql.ts';
+import { startApp } from '../server/app.ts';
+import { parseEnv } from '../server/env.ts';
+import { createLogger } from '../server/log.ts';
+import { createTestClient, type TestClient } from '../test/helpers/app.ts';
+import { freePort } from '../test/helpers/free-port.ts';
+import { cleanupOnExit } from './lib/cleanup.ts';
+import { buildHistory, fixtureDir, type HistoryShape } from './lib/history-fixture.ts';
+import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
+
+/**
+ * Reports and search on a year of a large contact centre (bench/lib/history-fixture.ts: 1M
+ * conversations, ~10M messages; BENCH_HISTORY_CONVERSATIONS shrinks it for a quick look).
+ * Each case goes through HTTP tRPC as a signed-in user — session, permissions, shaping —
+ * against its reference, the plain query over the same rows sent straight to PostgreSQL:
+ * - `reports.summary` for one team and one calendar month, every month of the year for both
+ *   teams, against one aggregate query of the same conversations' counts and percentiles;
+ * - `search.messages` for words, accent-less words, plurals, a protocol number and a word that
+ *   is nowhere, as an admin (sees all) and as an agent (history of their own teams only),
+ *   against the same full-text match with no permission filter, ranking or snippets.
+ * Goals (issue 15): a month's summary < 500 ms, a search < 300 ms p99.
+ * The fixture is built once per machine and schema (kept in the temp folder; minutes).
+ */
+
+const SHAPE: HistoryShape = {
+  conversations: Number(process.env.BENCH_HISTORY_CONVERSATIONS ?? 1_000_000),
+  perConversation: 10,
+  contacts: Math.max(1000, Math.round(Number(process.env.BENCH_HISTORY_CONVERSATIONS ?? 1_000_000) / 5)),
+};
+const REPEAT = 3;
+const SEARCHES = ['reembolso', 'devolucao', 'cancelamento', 'transportadora', 'nota fiscal', 'cartao', 'número 4242', 'zebra'];
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function measure(name: string, runs: Array<() => Promise<unknown>>): Promise<Measurement> {
+  for (const run of runs.slice(0, 3)) await run(); // warm the plans and the cache
+  const latenciesMs: number[] = [];
+  const start = performance.now();
+  for (let r = 0; r < REPEAT; r++) for (const run of runs) latenciesMs.push(await timed(run));
+  return { name, operations: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+/** Calendar months of the fixture's year, in the organization's time zone, as [from, to). */
+async function months(sql: Sql, orgId: string): Promise<Array<{ from: string; to: string }>> {
+  const rows = await sql`SELECT to_char(m, 'YYYY-MM-DD') AS from, to_char(m + interval '1 month', 'YYYY-MM-DD') AS to
+    FROM generate_series(date_trunc('month', now() - interval '11 months'), date_trunc('month', now() - interval '1 month'), interval '1 month') m`;
+  void orgId;
+  return rows.map((r) => ({ from: r.from as string, to: r.to as string }));
+}
+
+async function reportCases(sql: Sql, admin: TestClient, orgId: string) {
+  const teams = (await sql`SELECT id FROM teams WHERE org_id = ${orgId} ORDER BY name`).map((r) => r.id as string);
+  const periods = await months(sql, orgId);
+  const [org] = await sql`SELECT time_zone FROM organizations WHERE id = ${orgId}`;
+  const tz = org!.time_zone as string;
+  const pairs = teams.flatMap((teamId) => periods.map((p) => ({ teamId, ...p })));
+  const reference = await measure(
+    'reference: one aggregate query (counts, TME/TMA p50/p90/avg)',
+    pairs.map(
+      (p) => () =>
+        sql`SELECT count(*) AS received, count(claimed_at) AS answered,
+          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY extract(epoch FROM claimed_at - queued_at)) AS tme,
+          avg(extract(epoch FROM claimed_at - queued_at)) AS tme_avg,
+          percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - claimed_at)) AS tma,
+          avg(extract(epoch FROM closed_at - claimed_at)) AS tma_avg, avg(rating) AS rating
+        FROM conversations WHERE org_id = ${orgId} AND team_id = ${p.teamId}
+          AND created_at >= (${p.from}::date)::timestamp AT TIME ZONE ${tz} AND created_at < (${p.to}::date)::timestamp AT TIME ZONE ${tz}`,
+    ),
+  );
+  const summary = await measure(
+    'reports.summary, one team, one month (HTTP tRPC, admin)',
+    pairs.map((p) => () => admin.reports.summary.query({ from: p.from, to: p.to, teamId: p.teamId })),
+  );
+  const perMonth = Math.round(SHAPE.conversations / 12 / Math.max(1, teams.length));
+  printTable(
+    'A month of one team: reports.summary against the plain aggregate',
+    reference,
+    [summary],
+    [`${pairs.length} team-months × ${REPEAT}, ~${perMonth.toLocaleString('en-US')} conversations each. Goal: p99 < 500 ms.`],
+  );
+}
+
+async function searchCases(sql: Sql, admin: TestClient, agent: TestClient, orgId: string) {
+  const [someProtocol] = await sql`SELECT protocol FROM conversations WHERE org_id = ${orgId} ORDER BY protocol DESC LIMIT 1 OFFSET 1000`;
+  const queries = [...SEARCHES, someProtocol!.protocol as string];
+  const reference = await measure(
+    'reference: the full-text match alone (newest 30, no permissions, no snippets)',
+    queries.map(
+      (q) => () =>
+        sql`SELECT id FROM messages
+          WHERE org_id = ${orgId} AND text <> '' AND atende_search_vector(text) @@ (plainto_tsquery('atende_pt', ${q}) || plainto_tsquery('atende_en', ${q}) || plainto_tsquery('atende_es', ${q}))
+          ORDER BY created_at DESC LIMIT 30`,
+    ),
+  );
+  const asAdmin = await measure(
+    'search.messages as an admin (HTTP tRPC)',
+    queries.map((q) => () => admin.search.messages.query({ query: q, limit: 30 })),
+  );
+  const asAgent = await measure(
+    'search.messages as an agent (own teams’ history)',
+    queries.map((q) => () => agent.search.messages.query({ query: q, limit: 30 })),
+  );
+  printTable(
+    'Search over the messages: search.messages against the bare full-text match',
+    reference,
+    [asAdmin, asAgent],
+    [`Queries: ${queries.map((q) => `"${q}"`).join(', ')} (each ${REPEAT}×). Goal: p99 < 300 ms.`],
+  );
+}
+
+const bench: BenchFile = {
+  title: 'Reports and search on a year of history',
+  async run() {
+    const dir = fixtureDir(SHAPE);
+    const ready = fs.existsSync(`${dir}/fixture-ready`);
+    if (!ready) fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as "postgres" and must reach the folder
+    const cleanup = cleanupOnExit('the reports bench');
+    try {
+      const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
+      cleanup.add(() => db.stop());
+      const env = parseEnv({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: db.url,
+        ATENDE_DEMO: 'true',
+        ATENDE_DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        LOGIN_IP_PER_MINUTE: '10000',
+        ATENDE_DEMO_LANGUAGE: 'en',
+      });
+      const app = await startApp(env, createLogger('silent'), db.url);
+      cleanup.add(() => app.close());
+      if (!ready) {
+        console.error(`Building the history fixture in ${dir} (once per machine and schema)…`);
+        await buildHistory(db.url, SHAPE, (m) => console.error(m));
+        fs.writeFileSync(`${dir}/fixture-ready`, new Date().toISOString());
+      }
+      const sql = createSql(db.url, { max: 4 });
+      cleanup.add(() => sql.end());
+      const [org] = await sql`SELECT id FROM organizations ORDER BY created_at LIMIT 1`;
+      const orgId = org!.id as string;
+      const [counts] = await sql`SELECT (SELECT count(*) FROM conversations WHERE org_id = ${orgId}) AS c,
+        (SELECT count(*) FROM messages WHERE org_id = ${orgId}) AS m`;
+      console.log(
+        `Fixture: ${Number(counts!.c).toLocaleString('en-US')} conversations, ${Number(counts!.m).toLocaleString('en-US')} messages (${dir}).\n`,
+      );
+      const admin = createTestClient(app.url);
+      await admin.auth.login.mutate({ email: 'admin@demo.test', password: 'atende-demo' });
+      const agent = createTestClient(app.url);
+      await agent.auth.login.mutate({ email: 'ana@demo.test', password: 'atende-demo' });
+      await reportCases(sql, admin, orgId);
+      await searchCases(sql, admin, agent, orgId);
+    } finally {
+      await cleanup.run();
+    }
+  },
+};
+
+export default bench;
