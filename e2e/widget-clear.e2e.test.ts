@@ -102,7 +102,15 @@ describe('the customer side of the web chat', () => {
 
     // The agent sees what the customer typed, and what it chose; her name without asterisks.
     const agent = await e2e.signedIn('ana@demo.test', `/conversations/${conversationId}`);
-    await agent.locator('.cv-msg.in .cv-text', { hasText: '1 → Support' }).waitFor();
+    await agent.locator('.cv-msg.out', { hasText: 'Line 12' }).waitFor();
+    // The list is virtualized: the first messages are rendered once the agent scrolls up to them.
+    const choice = agent.locator('.cv-msg.in .cv-text', { hasText: '1 → Support' });
+    await expect
+      .poll(async () => {
+        await agent.locator('.cv-log').evaluate((el) => el.scrollTo({ top: 0 }));
+        return choice.count();
+      })
+      .toBe(1);
     const agentBubble = agent.locator('.cv-msg.out', { hasText: 'See' });
     expect(await agentBubble.locator('.cv-text strong').textContent()).toBe('Ana');
     expect(await agentBubble.locator('.cv-author').textContent()).toBe('Ana');
