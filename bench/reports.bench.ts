@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
 import { createSql, type Sql } from '../db/sql.ts';
-import { startApp } from '../server/app.ts';
-import { parseEnv } from '../server/env.ts';
-import { createLogger } from '../server/log.ts';
 import { createTestClient, type TestClient } from '../test/helpers/app.ts';
 import { freePort } from '../test/helpers/free-port.ts';
 import { cleanupOnExit } from './lib/cleanup.ts';
+import { startDemoApp } from './lib/demo-app.ts';
 import { buildHistory, fixtureDir, type HistoryShape } from './lib/history-fixture.ts';
 import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
 
@@ -126,17 +124,7 @@ const bench: BenchFile = {
     try {
       const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
       cleanup.add(() => db.stop());
-      const env = parseEnv({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: db.url,
-        ATENDE_DEMO: 'true',
-        ATENDE_DATA_DIR: dir,
-        LOG_LEVEL: 'silent',
-        LOGIN_IP_PER_MINUTE: '10000',
-        ATENDE_DEMO_LANGUAGE: 'en',
-      });
-      const app = await startApp(env, createLogger('silent'), db.url);
+      const app = await startDemoApp(db.url, dir);
       cleanup.add(() => app.close());
       if (!ready) {
         console.error(`Building the history fixture in ${dir} (once per machine and schema)…`);

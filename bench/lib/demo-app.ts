@@ -27,23 +27,31 @@ export async function withDemoApp<T>(fn: (demo: DemoApp) => Promise<T>, extraEnv
   try {
     const db = await startEmbeddedDatabase({ dataDir: dir, port: await freePort(), log: (m) => console.error(m) });
     cleanup.add(() => db.stop());
-    const env = parseEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      ATENDE_DEMO: 'true',
-      ATENDE_DATA_DIR: dir,
-      LOG_LEVEL: 'silent',
-      // The fan-out bench signs in dozens of times from one address.
-      LOGIN_IP_PER_MINUTE: '10000',
-      // The benches name the demo's teams in English ("Support"), as the tests do.
-      ATENDE_DEMO_LANGUAGE: 'en',
-      ...extraEnv,
-    });
-    const app = await startApp(env, createLogger('silent'), db.url);
+    const app = await startDemoApp(db.url, dir, extraEnv);
     cleanup.add(() => app.close());
     return await fn({ app, databaseUrl: db.url });
   } finally {
     await cleanup.run();
   }
+}
+
+/**
+ * The app on the demo organization of `databaseUrl` (seeded on the first start of an empty
+ * database), its files in `dataDir`, as the benches run it: silent, generous sign-in limits.
+ */
+export function startDemoApp(databaseUrl: string, dataDir: string, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+  const env = parseEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    ATENDE_DEMO: 'true',
+    ATENDE_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    // The fan-out bench signs in dozens of times from one address.
+    LOGIN_IP_PER_MINUTE: '10000',
+    // The benches name the demo's teams in English ("Support"), as the tests do.
+    ATENDE_DEMO_LANGUAGE: 'en',
+    ...extraEnv,
+  });
+  return startApp(env, createLogger('silent'), databaseUrl);
 }
