@@ -1,17 +1,11 @@
 import type { Db } from '../sql.ts';
+import type { SearchFilters } from './search.ts';
 
 /** Which closed conversations a person may list: server/domain/history-access.ts historyScope. */
 export type HistoryScope = { all: true } | { all: false; teamIds: readonly string[] };
 
-export interface HistoryFilters {
-  from?: Date;
-  to?: Date;
-  teamId?: string;
-  channelId?: string;
-  /** Who served it (conversations.served_by). */
-  agentId?: string;
-  tagId?: string;
-  dispositionId?: string;
+/** Search's filters (`to` exclusive; here `agentId` is who served it, conversations.served_by), and more. */
+export interface HistoryFilters extends SearchFilters {
   contactId?: string;
   protocol?: string;
 }

@@ -4,7 +4,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { ping } from '../../db/queries/system.ts';
 import { validateSessionToken } from '../auth/session.ts';
-import { pickLanguage, translate } from '../../i18n/index.ts';
+import { type Language, type MessageKey, pickLanguage, translate } from '../../i18n/index.ts';
 import { appRouter } from '../router.ts';
 import type { Services } from '../services/index.ts';
 import { createContext } from '../trpc.ts';
@@ -60,6 +60,21 @@ export function createHttpServer(
     },
   });
   const policy = { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS };
+
+  /**
+   * The caller of /uploads and /exports: a live session sent from this app's own origin (a
+   * cookie alone must not let another site read or write files), else refused here and null.
+   */
+  const signedIn = async (req: http.IncomingMessage, res: http.ServerResponse, lang: Language) => {
+    const refuse = (status: number, key: MessageKey) => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: translate(lang, key) } }));
+      return null;
+    };
+    if (isForeignOrigin(req, s.env.APP_ORIGIN)) return refuse(403, 'error.foreignOrigin');
+    const token = sessionTokenOf(req);
+    const auth = token ? await validateSessionToken(s.sql, token, policy, s.bus) : null;
+    return auth ?? refuse(401, 'error.unauthenticated');
+  };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -117,20 +132,8 @@ export function createHttpServer(
       return trpc(req, res);
     }
     if (path === '/uploads' || path.startsWith('/uploads/')) {
-      if (isForeignOrigin(req, s.env.APP_ORIGIN)) {
-        res
-          .writeHead(403, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { message: translate(lang, 'error.foreignOrigin') } }));
-        return;
-      }
-      const token = sessionTokenOf(req);
-      const auth = token ? await validateSessionToken(s.sql, token, policy, s.bus) : null;
-      if (!auth) {
-        res
-          .writeHead(401, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { message: translate(lang, 'error.unauthenticated') } }));
-        return;
-      }
+      const auth = await signedIn(req, res, lang);
+      if (!auth) return;
       if (path === '/uploads' && req.method === 'POST') return handleUpload(req, res, s, auth);
       if (req.method === 'GET' && path.startsWith('/uploads/')) return serveUpload(res, s, auth, path.slice('/uploads/'.length));
       res.writeHead(405).end();
@@ -138,20 +141,8 @@ export function createHttpServer(
     }
     if (path.startsWith('/exports/')) {
       // Downloads (transcripts, the audit CSV): the same session and Origin rules as /uploads.
-      if (isForeignOrigin(req, s.env.APP_ORIGIN)) {
-        res
-          .writeHead(403, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { message: translate(lang, 'error.foreignOrigin') } }));
-        return;
-      }
-      const token = sessionTokenOf(req);
-      const auth = token ? await validateSessionToken(s.sql, token, policy, s.bus) : null;
-      if (!auth) {
-        res
-          .writeHead(401, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { message: translate(lang, 'error.unauthenticated') } }));
-        return;
-      }
+      const auth = await signedIn(req, res, lang);
+      if (!auth) return;
       return handleExport(req, res, s, auth, path);
     }
     for (const route of options.mounts?.routes ?? []) {

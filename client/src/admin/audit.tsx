@@ -75,7 +75,7 @@ export default function AuditScreen() {
       title={t('admin.nav.audit')}
       actions={
         <div class="adm-audit-actions">
-          <a class="adm-link-button" href={csvHref()} download="">
+          <a class="button secondary" href={csvHref()} download="">
             {t('transcripts.audit.export')}
           </a>
           <button type="button" class="secondary" onClick={() => void entries.refetch()} disabled={entries.isFetching}>

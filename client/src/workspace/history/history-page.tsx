@@ -1,13 +1,12 @@
 import { createEffect, createMemo, For, Show } from 'solid-js';
 import { A, useNavigate, useSearchParams } from '@solidjs/router';
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/solid-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/solid-query';
 import { Alert } from '../../components.tsx';
 import { isMessageKey, language, t, useTitle } from '../../i18n.ts';
 import { formatDateTimeIn, timeZone } from '../../lib/format.ts';
 import { contactLabel } from '../../lib/contact.ts';
-import { keys } from '../../lib/keys.ts';
-import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
+import { FilterFields } from '../shell/filters.tsx';
 import { HISTORY_FILTERS, historyFilters, type HistoryParams } from './history-url.ts';
 import './history.css';
 
@@ -15,7 +14,6 @@ type Page = Awaited<ReturnType<typeof trpc.conversations.history.query>>;
 export type HistoryItem = Page['items'][number];
 
 const PAGE = 50;
-const SELECTS = ['team', 'channel', 'agent', 'tag', 'disposition'] as const;
 
 /** The outcome of a closed conversation: why it closed, and its disposition when one was picked. */
 export function outcomeOf(item: Pick<HistoryItem, 'closeReason' | 'disposition'>): string {
@@ -33,28 +31,6 @@ export default function HistoryPage() {
   useTitle('transcripts.title');
   const [params, setParams] = useSearchParams<HistoryParams>();
   const navigate = useNavigate();
-  const me = useQuery(meQuery);
-  const channels = useQuery(() => ({ queryKey: keys.channels, queryFn: () => trpc.channels.list.query() }));
-  const agents = useQuery(() => ({ queryKey: keys.agents, queryFn: () => trpc.agents.list.query() }));
-  const tags = useQuery(() => ({ queryKey: keys.tagOptions, queryFn: () => trpc.conversations.tagOptions.query() }));
-  const dispositions = useQuery(() => ({
-    queryKey: keys.dispositionOptions,
-    queryFn: () => trpc.conversations.dispositionOptions.query(),
-  }));
-  const teams = createMemo(() => {
-    const all = new Map<string, string>();
-    for (const team of me.data?.teams ?? []) all.set(team.id, team.name);
-    for (const agent of agents.data ?? []) for (const team of agent.teams) all.set(team.id, team.name);
-    return [...all].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
-  });
-  const choices: Record<(typeof SELECTS)[number], () => { id: string; name: string }[]> = {
-    team: teams,
-    channel: () => (channels.data ?? []).map((c) => ({ id: c.id, name: c.name })),
-    agent: () => (agents.data ?? []).map((a) => ({ id: a.id, name: a.name })),
-    tag: () => (tags.data ?? []).map((g) => ({ id: g.id, name: g.name })),
-    disposition: () => (dispositions.data ?? []).map((d) => ({ id: d.id, name: d.name })),
-  };
-
   const filters = createMemo(() => historyFilters({ ...params }));
   const list = useInfiniteQuery(() => ({
     queryKey: ['conversations.history', filters()] as const,
@@ -86,37 +62,13 @@ export default function HistoryPage() {
     <main class="page history-page">
       <h1>{t('transcripts.title')}</h1>
       <form class="history-form" onSubmit={submit}>
-        <fieldset class="history-filters">
+        <fieldset class="filter-box">
           <legend class="visually-hidden">{t('transcripts.title')}</legend>
           <div class="field">
             <label for="history-protocol">{t('transcripts.filter.protocol')}</label>
             <input id="history-protocol" name="protocol" type="search" value={params.protocol ?? ''} maxLength={40} />
           </div>
-          <div class="field">
-            <label for="history-from">{t('transcripts.filter.from')}</label>
-            <input id="history-from" name="from" type="date" value={params.from ?? ''} />
-          </div>
-          <div class="field">
-            <label for="history-to">{t('transcripts.filter.to')}</label>
-            <input id="history-to" name="to" type="date" value={params.to ?? ''} />
-          </div>
-          <For each={SELECTS}>
-            {(name) => (
-              <div class="field">
-                <label for={`history-${name}`}>{t(`transcripts.filter.${name}`)}</label>
-                <select id={`history-${name}`} name={name}>
-                  <option value="">{t('transcripts.filter.any')}</option>
-                  <For each={choices[name]()}>
-                    {(o) => (
-                      <option value={o.id} selected={params[name] === o.id}>
-                        {o.name}
-                      </option>
-                    )}
-                  </For>
-                </select>
-              </div>
-            )}
-          </For>
+          <FilterFields idPrefix="history" labels="transcripts.filter" values={params} />
           <div class="history-form-actions">
             <button type="submit" class="primary">
               {t('transcripts.filter.apply')}

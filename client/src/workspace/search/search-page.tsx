@@ -4,14 +4,11 @@ import { keepPreviousData, useQuery } from '@tanstack/solid-query';
 import { Alert } from '../../components.tsx';
 import { language, t, useTitle } from '../../i18n.ts';
 import { formatDateTimeIn, timeZone } from '../../lib/format.ts';
-import { keys } from '../../lib/keys.ts';
-import { meQuery } from '../../session.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { snippetParts } from '../../../../shared/search-snippet.ts';
-import { dayRange, FILTERS, hitHref, type FilterName, type Hit, type SearchParams } from './search-url.ts';
+import { FilterFields } from '../shell/filters.tsx';
+import { dayRange, FILTERS, hitHref, type Hit, type SearchParams } from './search-url.ts';
 import './search.css';
-
-const option = (o: { id: string; name: string }) => o;
 
 /**
  * Message search (`search.messages`): words, file names, contact notes and protocol numbers,
@@ -21,29 +18,6 @@ const option = (o: { id: string; name: string }) => o;
 export default function SearchPage() {
   useTitle('search.title');
   const [params, setParams] = useSearchParams<SearchParams>();
-  const me = useQuery(meQuery);
-  const channels = useQuery(() => ({ queryKey: keys.channels, queryFn: () => trpc.channels.list.query() }));
-  const agents = useQuery(() => ({ queryKey: keys.agents, queryFn: () => trpc.agents.list.query() }));
-  const tags = useQuery(() => ({ queryKey: keys.tagOptions, queryFn: () => trpc.conversations.tagOptions.query() }));
-  const dispositions = useQuery(() => ({
-    queryKey: keys.dispositionOptions,
-    queryFn: () => trpc.conversations.dispositionOptions.query(),
-  }));
-  // Every team someone belongs to, and the person's own.
-  const teams = createMemo(() => {
-    const all = new Map<string, string>();
-    for (const team of me.data?.teams ?? []) all.set(team.id, team.name);
-    for (const agent of agents.data ?? []) for (const team of agent.teams) all.set(team.id, team.name);
-    return [...all].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
-  });
-  const choices: Record<Exclude<FilterName, 'from' | 'to'>, () => { id: string; name: string }[]> = {
-    team: teams,
-    channel: () => (channels.data ?? []).map(option),
-    agent: () => (agents.data ?? []).map((a) => ({ id: a.id, name: a.name })),
-    tag: () => (tags.data ?? []).map(option),
-    disposition: () => (dispositions.data ?? []).map(option),
-  };
-
   const request = createMemo(() => {
     const query = params.q?.trim();
     if (!query) return null;
@@ -96,33 +70,9 @@ export default function SearchPage() {
             </button>
           </div>
         </div>
-        <fieldset class="search-filters">
+        <fieldset class="filter-box">
           <legend>{t('search.filters')}</legend>
-          <div class="field">
-            <label for="search-from">{t('search.filter.from')}</label>
-            <input id="search-from" name="from" type="date" value={params.from ?? ''} />
-          </div>
-          <div class="field">
-            <label for="search-to">{t('search.filter.to')}</label>
-            <input id="search-to" name="to" type="date" value={params.to ?? ''} />
-          </div>
-          <For each={['team', 'channel', 'agent', 'tag', 'disposition'] as const}>
-            {(name) => (
-              <div class="field">
-                <label for={`search-${name}`}>{t(`search.filter.${name}`)}</label>
-                <select id={`search-${name}`} name={name}>
-                  <option value="">{t('search.filter.any')}</option>
-                  <For each={choices[name]()}>
-                    {(o) => (
-                      <option value={o.id} selected={params[name] === o.id}>
-                        {o.name}
-                      </option>
-                    )}
-                  </For>
-                </select>
-              </div>
-            )}
-          </For>
+          <FilterFields idPrefix="search" labels="search.filter" values={params} />
         </fieldset>
       </form>
 
