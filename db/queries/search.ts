@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../sql.ts';
+import { newestMatches } from './search-windows.ts';
 
 /** Who searches (server/domain/conversation-access.ts `Viewer`, as SQL needs it). */
 export interface SearchViewer {
@@ -101,22 +102,28 @@ export async function searchMessages(db: Tx, orgId: string, viewer: SearchViewer
   // plan. Memory enough to keep a common word's matches in an exact bitmap and sort them in
   // memory (with the default 4 MB the bitmap goes lossy and every row is re-parsed: 2x slower).
   await db`SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('work_mem', '64MB', true)`;
+  // The newest matches first, window by window (db/queries/search-windows.ts); then only those are ranked.
+  const newest = words ? await newestMatches(db, { orgId, q, visible, conv, from: f.from, to: f.to, limit: CANDIDATES }) : [];
   const rows = await db`
-    WITH hits AS (
+    -- Materialized: the file names that match first, then their messages. Left to the planner, it
+    -- may walk messages_org_created newest first looking for an attachment that matches, and a
+    -- name found nowhere then reads the whole history.
+    WITH files AS MATERIALIZED (
+      SELECT a.id, a.filename FROM attachments a
+      WHERE ${words} AND a.org_id = ${orgId} AND atende_search_vector(atende_file_words(a.filename)) @@ ${q}
+    ),
+    hits AS (
       (SELECT 'message' AS kind, m.conversation_id, m.id AS message_id, c.contact_id, c.team_id, c.protocol,
           m.created_at AS at, m.text AS body, ts_rank(atende_search_vector(m.text), ${q}, 1) AS rank
         FROM messages m JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
-        WHERE ${words} AND m.org_id = ${orgId} AND m.text <> '' AND atende_search_vector(m.text) @@ ${q}
-          AND ${visible} ${conv} ${period(db, db`m.created_at`, f)}
-        ORDER BY m.created_at DESC LIMIT ${CANDIDATES})
+        WHERE m.org_id = ${orgId} AND m.id = ANY(${newest}::uuid[]) AND ${visible})
       UNION ALL
       (SELECT 'file', m.conversation_id, m.id, c.contact_id, c.team_id, c.protocol, m.created_at, a.filename,
           ts_rank(atende_search_vector(atende_file_words(a.filename)), ${q}, 1)
-        FROM attachments a
-        JOIN messages m ON m.org_id = a.org_id AND m.attachment_id = a.id
+        FROM files a
+        JOIN messages m ON m.org_id = ${orgId} AND m.attachment_id = a.id
         JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
-        WHERE ${words} AND a.org_id = ${orgId} AND atende_search_vector(atende_file_words(a.filename)) @@ ${q}
-          AND ${visible} ${conv} ${period(db, db`m.created_at`, f)}
+        WHERE ${visible} ${conv} ${period(db, db`m.created_at`, f)}
         ORDER BY m.created_at DESC LIMIT ${CANDIDATES})
       UNION ALL
       (SELECT 'notes', NULL::uuid, NULL::uuid, n.contact_id, NULL::uuid, NULL, n.updated_at, n.body,

@@ -1,0 +1,76 @@
+import type postgres from 'postgres';
+import type { Tx } from '../sql.ts';
+
+type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
+/**
+ * How far back (days) each search window reaches, narrowest first; null is the whole history.
+ * A common word has hundreds of matches in the last two days and stops there; a name or an
+ * order number goes on to the whole history, where its few matches are cheap to read. Few
+ * windows on purpose: each one builds the word's whole GIN bitmap again (~1–2 s for a word in
+ * 5% of 10M messages, docs/search.md), so intermediate windows cost more than they save.
+ */
+export const WINDOW_DAYS: readonly (number | null)[] = [2, null];
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The lower bounds to try, newest first: each window reaches back from `to` (or now) and has no
+ * upper bound but `to`, so the windows nest and the newest `limit` matches of the first window
+ * that holds `limit` of them are the newest `limit` of the whole history. A window reaching past
+ * `from` is the last one (`from` bounds it); null: no lower bound.
+ */
+export function windowStarts(now: Date, from?: Date, to?: Date): (Date | null)[] {
+  const anchor = (to ?? now).getTime();
+  const starts: (Date | null)[] = [];
+  for (const days of WINDOW_DAYS) {
+    const start = days === null ? null : new Date(anchor - days * DAY_MS);
+    if (start === null || (from && start <= from)) {
+      starts.push(from ? null : start);
+      break;
+    }
+    starts.push(start);
+  }
+  return starts;
+}
+
+export interface MatchScope {
+  orgId: string;
+  /** The words (a tsquery expression). */
+  q: Fragment;
+  /** The viewer's rule over `conversations c` and the filters on `c` (db/queries/search.ts). */
+  visible: Fragment;
+  conv: Fragment;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
+
+/**
+ * The ids of the newest `limit` messages matching the words that the viewer may see, searched
+ * window by window (windowStarts). Only bitmap scans and nested loops: a window's matches are
+ * the word's GIN bitmap ANDed with `messages_org_created`'s range, never the btree walked in
+ * order re-parsing every message until enough match (a word the planner wrongly believes
+ * common would read the whole history), and the conversations are looked up per match, never
+ * hashed whole.
+ */
+export async function newestMatches(db: Tx, s: MatchScope): Promise<string[]> {
+  await db`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true),
+    set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`;
+  let ids: string[] = [];
+  for (const start of windowStarts(new Date(), s.from, s.to)) {
+    const rows = await db`
+        SELECT m.id FROM messages m JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
+        WHERE m.org_id = ${s.orgId} AND m.text <> '' AND atende_search_vector(m.text) @@ ${s.q}
+          AND ${s.visible} ${s.conv}
+          ${start ? db`AND m.created_at >= ${start}` : s.from ? db`AND m.created_at >= ${s.from}` : db``}
+          ${s.to ? db`AND m.created_at < ${s.to}` : db``}
+        ORDER BY m.created_at DESC LIMIT ${s.limit}`;
+    ids = rows.map((r) => r.id as string);
+    if (ids.length >= s.limit) break;
+  }
+  // Not in a `finally`: after a statement timeout the transaction only accepts its rollback.
+  await db`SELECT set_config('enable_indexscan', 'on', true), set_config('enable_indexonlyscan', 'on', true),
+    set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)`;
+  return ids;
+}
