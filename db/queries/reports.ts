@@ -16,11 +16,8 @@ export interface ReportScope {
 /** 'localHour': one local hour of the period ("YYYY-MM-DD HH"), which hours of the day, weekdays and days add up from. */
 export type Dimension = 'total' | 'team' | 'channel' | 'agent' | 'localHour' | 'disposition' | 'rating';
 
-/** One row of the figures, for the whole period or one value of one dimension (durations in seconds). */
-export interface FigureRow {
-  dim: Dimension;
-  /** The dimension's value: an id, a local hour, a rating; null for none. */
-  key: string | null;
+/** What every row of a report counts (durations in seconds: queued → claimed, claimed → closed, claimed → first answer). */
+export interface Counts {
   received: number;
   answered: number;
   abandoned: number;
@@ -29,6 +26,13 @@ export interface FigureRow {
   waiting: Durations;
   handling: Durations;
   firstResponse: Durations;
+}
+
+/** One row of the figures, for the whole period or one value of one dimension. */
+export interface FigureRow extends Counts {
+  dim: Dimension;
+  /** The dimension's value: an id, a local hour, a rating; null for none. */
+  key: string | null;
   rated: number;
   ratingSum: number;
   slaMet: number;

@@ -1,5 +1,5 @@
 import { wallClock, zonedInstant } from '../../shared/time-zone.ts';
-import type { Durations, FigureRow } from '../../db/queries/reports.ts';
+import type { Counts, Durations, FigureRow } from '../../db/queries/reports.ts';
 
 /** The longest period one report covers (a year and a bit: this year against last). */
 export const MAX_REPORT_DAYS = 400;
@@ -38,16 +38,7 @@ export function periodDays(start: Date, end: Date, zone: string): string[] {
   return days;
 }
 
-export interface Figures {
-  received: number;
-  answered: number;
-  abandoned: number;
-  transferred: number;
-  autoClosed: number;
-  /** Seconds: queued → claimed (TME), claimed → closed (TMA), claimed → first agent message. */
-  waiting: Durations;
-  handling: Durations;
-  firstResponse: Durations;
+export interface Figures extends Counts {
   rating: { count: number; average: number | null };
   sla: { met: number; breached: number };
 }
