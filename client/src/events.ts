@@ -70,6 +70,12 @@ export function useEventStream(onSignedOut: () => void, onEvent?: (event: LiveEv
       replaced = true;
       return;
     }
+    if (event.type === 'stream.ready') {
+      // A fresh stream follows from now: whatever was loaded (or is loading) before the server
+      // started listening may have missed a change in between, so it is fetched again.
+      void queryClient.invalidateQueries();
+      return;
+    }
     if (event.type.startsWith('user.')) void queryClient.invalidateQueries({ queryKey: keys.me });
     applyLiveEvent(queryClient, event);
     emitLiveEvent(event);

@@ -118,6 +118,53 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     expect(invalidated(all)).toBe(false);
   });
 
+  it('an event during the first load of Waiting (which may have read before it) fetches that row once the load lands', async () => {
+    client.removeQueries({ queryKey: keys.queue });
+    // The first load read the queue before the conversation arrived; its answer lands after the event.
+    let land!: (rows: unknown[]) => void;
+    const firstLoad = client.fetchQuery({ queryKey: all, queryFn: () => new Promise<unknown[]>((resolve) => (land = resolve)) });
+    queueQuery.mockResolvedValue([row('c', 2)]);
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'c',
+      status: 'waiting',
+      teamId: 'support',
+      assigneeId: null,
+      targetUserId: null,
+      contactId: 'k3',
+    });
+    await settle();
+    expect(queueQuery).not.toHaveBeenCalled();
+    land([row('a', 0)]);
+    await firstLoad;
+    await settle();
+    expect(queueQuery).toHaveBeenCalledWith({ conversationIds: ['c'] });
+    expect(ids(all)).toEqual(['a', 'c']);
+  });
+
+  it('an event during the first load of In service fetches that row once the load lands', async () => {
+    client.removeQueries({ queryKey: keys.mine });
+    let land!: (rows: unknown[]) => void;
+    const firstLoad = client.fetchQuery({ queryKey: keys.mine, queryFn: () => new Promise<unknown[]>((resolve) => (land = resolve)) });
+    mineQuery.mockResolvedValue([{ id: 'n', lastActivityAt: '2026-01-01T10:06:00.000Z', unread: 0, lastSeq: 2 }]);
+    applyLiveEvent(client, {
+      type: 'queue.changed',
+      conversationId: 'n',
+      status: 'active',
+      teamId: 'support',
+      assigneeId: 'ana',
+      targetUserId: null,
+      contactId: 'k7',
+    });
+    await settle();
+    expect(mineQuery).not.toHaveBeenCalled();
+    land([{ id: 'm', lastActivityAt: '2026-01-01T10:01:00.000Z' }]);
+    await firstLoad;
+    await settle();
+    expect(mineQuery).toHaveBeenCalledWith({ conversationIds: ['n'] });
+    expect(ids(keys.mine)).toEqual(['n', 'm']);
+  });
+
   it('a row the server no longer returns (transferred away) leaves the list', async () => {
     queueQuery.mockResolvedValue([]);
     applyLiveEvent(client, {

@@ -107,8 +107,9 @@ function applyToQueue(queryClient: QueryClient, id: string | null, action: Queue
     void queryClient.invalidateQueries({ queryKey: keys.queue });
     return;
   }
-  // Nothing cached yet: the first load will bring the truth.
-  if (!queueLists(queryClient).some(([, list]) => list)) return;
+  // Nothing cached and nothing loading: the first load will bring the truth. A first load in
+  // flight may have read the rows before this change: the row is fetched once it has landed.
+  if (!queueLists(queryClient).some(([, list]) => list) && !queueBusy(queryClient)) return;
   const state = patchState(queryClient);
   if (state.pending.has(id) || state.inFlight.has(id)) state.generation.set(id, (state.generation.get(id) ?? 0) + 1);
   // A full load in flight may predate this event: ask the server for this row once it has landed.
@@ -222,8 +223,9 @@ function withLocalMark<T extends MineRowLike>(state: MinePatches, row: T): T {
 }
 
 function fetchMineRow(queryClient: QueryClient, id: string): void {
-  // Nothing cached yet: the first load will bring the truth.
-  if (!queryClient.getQueryData(keys.mine)) return;
+  // Nothing cached and nothing loading: the first load will bring the truth (one in flight may
+  // predate this event: flushMine waits for it and patches what it brings).
+  if (!queryClient.getQueryData(keys.mine) && queryClient.isFetching({ queryKey: keys.mine }) === 0) return;
   const state = mineState(queryClient);
   state.generation.set(id, (state.generation.get(id) ?? 0) + 1);
   state.pending.add(id);
