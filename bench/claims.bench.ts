@@ -1,14 +1,19 @@
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CONVERSATION_COLUMNS } from '../db/queries/conversations.ts';
 import { createSql, type Sql } from '../db/sql.ts';
 import { hashPassword } from '../server/auth/password.ts';
 import { createTestClient } from '../test/helpers/app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
-import { withDemoApp } from './lib/demo-app.ts';
+import { benchDatabase } from './lib/cleanup.ts';
+import { describeCpu, measureCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
 import { closedLoop } from './lib/load.ts';
 import { percentile, printTable, type BenchFile, type Measurement } from './lib/report.ts';
+import { postmasterPid } from './lib/routing-run.ts';
+import { ALL_CPUS, childrenOf, cpusAllowed, hasTaskset, pin, startServerProcess } from './sync/processes.ts';
 
 /**
  * Claiming a waiting conversation: `conversations.claim` over HTTP tRPC (session and teams
@@ -17,6 +22,9 @@ import { percentile, printTable, type BenchFile, type Measurement } from './lib/
  * further reads) against the floor under it, the same conditional UPDATE sent straight to
  * PostgreSQL with postgres.js. Two shapes of load, each from 50 concurrent clients:
  * every click winning its own conversation, and all 50 clicking on the same one at once.
+ * The app runs in a process of its own pinned to core 0 with its PostgreSQL; the load
+ * generator (this process: the 50 clients, and the floor's postgres.js pool) on core 1. Each
+ * table says how busy each side and the generator were; a saturated generator is flagged.
  */
 
 const CLIENTS = 50;
@@ -48,6 +56,18 @@ interface Setup {
   teamId: string;
   channelId: string;
   agents: Agent[];
+  /** Who to watch for CPU evidence: the app process and PostgreSQL's processes. */
+  appPids: () => number[];
+  dbPids: () => number[];
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Runs `fn` watching CPU: the reference uses PostgreSQL alone, the case the app and PostgreSQL. */
+async function watched<T>(s: Setup, withApp: boolean, fn: () => Promise<T>): Promise<{ result: T; cpu: CpuEvidence }> {
+  const probe = measureCpu(withApp ? { app: s.appPids, PostgreSQL: s.dbPids } : { PostgreSQL: s.dbPids });
+  const result = await fn();
+  return { result, cpu: probe.stop() };
 }
 
 let phone = 0;
@@ -194,19 +214,21 @@ async function uncontended(s: Setup, floor: Sql): Promise<void> {
         if (!(await click(s.agents[worker]!, id))) throw new Error(`${name}: the claim of ${id}, which nobody else wanted, lost`);
       });
     await loop('warm-up', 0, UNCONTENDED.warmUp);
-    return loop(name, UNCONTENDED.warmUp, UNCONTENDED.claims);
+    return watched(s, name.startsWith('conversations'), () => loop(name, UNCONTENDED.warmUp, UNCONTENDED.claims));
   };
   const reference = await run('floor: claim UPDATE via postgres.js', floorIds, (agent, id) => floorClick(floor, s, agent, id));
   const measured = await run('conversations.claim over HTTP tRPC', httpIds, (agent, id) => httpClick(agent, id, []));
   await expectClaimed(s, httpIds);
   printTable(
     `Claims, uncontended (${CLIENTS} clients in a closed loop; ${UNCONTENDED.claims} claims per case, each on a conversation of its own)`,
-    reference,
-    [measured],
+    reference.result,
+    [measured.result],
     [
       'ops/s = claims per second (every one wins); latency = one claim, request to answer.',
       `Floor: postgres.js pool of ${FLOOR_POOL} connections, the UPDATE alone (autocommit). ` +
         "Case: session and teams from the process's cache, transaction (one statement: UPDATE, capacity lock, audit row; the event) and its answer; the app's pool has 10 connections.",
+      describeCpu('CPU, share of one core, floor', reference.cpu),
+      describeCpu('CPU, share of one core, case', measured.cpu),
     ],
   );
 }
@@ -254,11 +276,13 @@ async function contended(s: Setup, floor: Sql): Promise<void> {
   };
 
   await rush('warm-up', floorIds.slice(0, CONTENDED.warmUp), (agent, id) => floorClick(floor, s, agent, id));
-  const reference = await rush('floor: 50 × claim UPDATE on one row', floorIds.slice(CONTENDED.warmUp), (agent, id) =>
-    floorClick(floor, s, agent, id),
+  const { result: reference, cpu: referenceCpu } = await watched(s, false, () =>
+    rush('floor: 50 × claim UPDATE on one row', floorIds.slice(CONTENDED.warmUp), (agent, id) => floorClick(floor, s, agent, id)),
   );
   await rush('warm-up', httpIds.slice(0, CONTENDED.warmUp), httpClick);
-  const measured = await rush('50 × conversations.claim on one conversation', httpIds.slice(CONTENDED.warmUp), httpClick);
+  const { result: measured, cpu: measuredCpu } = await watched(s, true, () =>
+    rush('50 × conversations.claim on one conversation', httpIds.slice(CONTENDED.warmUp), httpClick),
+  );
   await expectClaimed(s, httpIds);
 
   const split = (r: { winnerMs: number[]; loserMs: number[] }) =>
@@ -271,6 +295,8 @@ async function contended(s: Setup, floor: Sql): Promise<void> {
       `ops/s = batches per second (a batch ends when all ${CLIENTS} clicks are answered); latency = one click, winner or loser.`,
       `Checked: exactly one winner per batch; each loser got CONFLICT "Already taken by <winner>"; one audit row per claimed conversation.`,
       `Floor: ${split(reference)}. Case: ${split(measured)}.`,
+      describeCpu('CPU, share of one core, floor', referenceCpu),
+      describeCpu('CPU, share of one core, case', measuredCpu),
     ],
   );
 }
@@ -294,33 +320,54 @@ async function expectClaimed(s: Setup, ids: string[]): Promise<void> {
 const bench: BenchFile = {
   title: 'Claims: conversations.claim against the conditional UPDATE',
   async run() {
-    const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-    console.log(
-      `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL; ` +
-        `the ${CLIENTS} clients run in the same process as the server.\n`,
-    );
-    await withDemoApp(async ({ app, databaseUrl }) => {
-      const sql = createSql(databaseUrl, { max: 2 });
-      const floor = createSql(databaseUrl, { max: FLOOR_POOL });
-      try {
-        const ids = await demoIds(sql);
-        const teamId = ids.teams.Support!;
-        const setupStart = performance.now();
-        appUrl = new URL(app.url);
-        const agents = await createAgents(sql, app.url, ids.orgId, teamId);
-        const channel = await makeChannel(sql, ids);
-        const s: Setup = { sql, orgId: ids.orgId, teamId, channelId: channel.id, agents };
-        console.log(
-          `Setup: ${CLIENTS} Support agents created and signed in in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`,
-        );
-        await uncontended(s, floor);
-        await contended(s, floor);
-      } finally {
-        keepAlive.destroy();
-        await floor.end({ timeout: 2 });
-        await sql.end({ timeout: 2 });
+    const pinned = hasTaskset() && os.cpus().length >= 2;
+    const { dir, db, cleanup } = await benchDatabase('bench-claims', 'the benchmark, its app and its database');
+    try {
+      const postmaster = postmasterPid(path.join(dir, 'pg'));
+      const dbPids = () => [postmaster, ...childrenOf(postmaster)];
+      if (pinned) {
+        // PostgreSQL on the app's core (backends fork from the postmaster and inherit it).
+        for (const pid of dbPids()) pin(pid, '0');
+        pin(process.pid, '1');
+        cleanup.add(() => pin(process.pid, ALL_CPUS));
       }
-    });
+      const app = await startServerProcess({
+        name: 'Atende',
+        nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
+        // 50 sign-ins from one address; the demo's teams in English ("Support").
+        env: { DATABASE_URL: db.url, BENCH_DATA_DIR: path.join(dir, 'app'), LOGIN_IP_PER_MINUTE: '10000', ATENDE_DEMO_LANGUAGE: 'en' },
+        cpu: pinned ? '0' : null,
+        cwd: root,
+      });
+      cleanup.add(() => app.stop());
+      const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+      const affinity = (pid: number) => cpusAllowed(pid) ?? '?';
+      console.log(
+        `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL. ` +
+          (pinned
+            ? `The app in its own process pinned to core ${affinity(app.pid)} with PostgreSQL (${affinity(postmaster)}); the ${CLIENTS} clients and the floor's pool in this process, on core ${affinity(process.pid)}.\n`
+            : `NOT PINNED (taskset missing or a single core): the app, PostgreSQL and the ${CLIENTS} clients share every core.\n`),
+      );
+      const sql = createSql(db.url, { max: 2 });
+      const floor = createSql(db.url, { max: FLOOR_POOL });
+      cleanup.add(() => floor.end({ timeout: 2 }));
+      cleanup.add(() => sql.end({ timeout: 2 }));
+      cleanup.add(() => keepAlive.destroy());
+      const ids = await demoIds(sql);
+      const teamId = ids.teams.Support!;
+      const setupStart = performance.now();
+      appUrl = new URL(app.url);
+      const agents = await createAgents(sql, app.url, ids.orgId, teamId);
+      const channel = await makeChannel(sql, ids);
+      const s: Setup = { sql, orgId: ids.orgId, teamId, channelId: channel.id, agents, appPids: () => [app.pid], dbPids };
+      console.log(
+        `Setup: ${CLIENTS} Support agents created and signed in in ${((performance.now() - setupStart) / 1000).toFixed(1)} s (not measured).\n`,
+      );
+      await uncontended(s, floor);
+      await contended(s, floor);
+    } finally {
+      await cleanup.run();
+    }
   },
 };
 export default bench;

@@ -17,16 +17,24 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
   }) as Sql;
 }
 
-const beforeCommitHooks = new WeakMap<object, Array<() => Promise<void>>>();
+interface BeforeCommitHook {
+  run: () => Promise<void>;
+  /** One statement sent with COMMIT, not waited for before it (see beforeCommit). */
+  withCommit: boolean;
+}
+const beforeCommitHooks = new WeakMap<object, BeforeCommitHook[]>();
 
 /**
  * Runs `hook` at the end of the transaction `db` (inside it, just before COMMIT) when `db` is
  * a transaction opened by runTx; returns false otherwise, so the caller acts at once.
+ * `withCommit`: the hook issues exactly one statement at once (before its first await) and
+ * nothing after it; it is sent in the same round trip as COMMIT, after every other hook. If it
+ * fails, PostgreSQL turns that COMMIT into a rollback and runTx throws its error.
  */
-export function beforeCommit(db: Db, hook: () => Promise<void>): boolean {
+export function beforeCommit(db: Db, hook: () => Promise<void>, options: { withCommit?: boolean } = {}): boolean {
   const hooks = beforeCommitHooks.get(db);
   if (!hooks) return false;
-  hooks.push(hook);
+  hooks.push({ run: hook, withCommit: options.withCommit ?? false });
   return true;
 }
 
@@ -49,19 +57,30 @@ export function afterCommit(db: Db, hook: () => Promise<void>): boolean {
  */
 export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs = 10_000): Promise<T> {
   const after: Array<() => Promise<void>> = [];
+  const sentWithCommit: Array<Promise<void>> = [];
   const result = (await sql.begin(async (tx) => {
-    // Not awaited: postgres.js pipelines it ahead of the first statement of `fn` on the same
-    // connection (one round trip fewer per transaction); a failure surfaces at the await below.
+    // Not awaited: postgres.js pipelines BEGIN (patches/postgres+3.4.9.patch) and this ahead of
+    // the first statement of `fn` on the same connection, in one round trip; a failure surfaces
+    // at the await below.
     const timeout = tx.unsafe(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
     timeout.catch(() => {});
-    const hooks: Array<() => Promise<void>> = [];
+    const hooks: BeforeCommitHook[] = [];
     beforeCommitHooks.set(tx, hooks);
     afterCommitHooks.set(tx, after);
     const result = await fn(tx as Tx);
     await timeout;
-    for (let i = 0; i < hooks.length; i++) await hooks[i]!();
+    for (let i = 0; i < hooks.length; i++) if (!hooks[i]!.withCommit) await hooks[i]!.run();
+    // Sent now, answered with COMMIT (postgres.js writes both in one round trip).
+    for (const hook of hooks) {
+      if (!hook.withCommit) continue;
+      const sent = hook.run();
+      sent.catch(() => {});
+      sentWithCommit.push(sent);
+    }
     return result;
   })) as T;
+  // A failed statement sent with COMMIT made it a rollback: nothing of the transaction stayed.
+  for (const sent of sentWithCommit) await sent;
   for (const hook of after) await hook().catch(() => {});
   return result;
 }
@@ -74,7 +93,7 @@ export async function runTx<T>(sql: Sql, fn: (tx: Tx) => Promise<T>, timeoutMs =
 export async function runSavepoint<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promise<T> {
   const parent = beforeCommitHooks.get(tx);
   if (!parent) throw new Error('runSavepoint needs a transaction opened by runTx');
-  const hooks: Array<() => Promise<void>> = [];
+  const hooks: BeforeCommitHook[] = [];
   const result = (await tx.savepoint(async (sp) => {
     beforeCommitHooks.set(sp, hooks);
     // After-commit hooks belong to the whole transaction (a rolled-back savepoint's stay: they

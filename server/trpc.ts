@@ -32,6 +32,9 @@ export async function createContext(services: Services, req: IncomingMessage | n
 }
 
 const t = initTRPC.context<Context>().create({
+  // Never send stacks (the formatter drops them anyway); so tRPC does not build them for every
+  // refusal either — a rush of 49 losing claims made 49 source-mapped stack traces.
+  isDev: false,
   sse: {
     ping: { enabled: true, intervalMs: 15_000 },
     client: { reconnectAfterInactivityMs: 40_000 },

@@ -33,33 +33,18 @@ export async function queueEvents(db: Db, events: NewEvent[]): Promise<void> {
     ORDER BY e.n`;
 }
 
-const SEQUENCER_LOCK = 'atende_events_sequencer';
-
 /**
  * Numbers the committed pending events in commit order and publishes them: one short
  * transaction holding one lock through its COMMIT, so sequencer runs (of any process) commit
  * one after another and each run's ids are above every id already visible. A run reads only
  * rows committed before it took the lock; later ones go to the next run. One NOTIFY per run
- * (the last id) wakes every process. Returns how many events it numbered.
+ * (the last id) wakes every process. Returns how many events it numbered. The run is the
+ * function `atende_sequence_events` (migration foundation/0005), called in autocommit: one
+ * round trip, its own transaction.
  */
 export async function sequenceEvents(sql: Sql, batch = 5000): Promise<number> {
-  return (await sql.begin(async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(hashtext(${SEQUENCER_LOCK}))`;
-    const rows = await tx`
-      WITH moved AS (
-        DELETE FROM pending_events WHERE entry IN (SELECT entry FROM pending_events ORDER BY entry LIMIT ${batch})
-        RETURNING entry, org_id, type, data, at, tx
-      ), kept AS (
-        INSERT INTO events (org_id, type, data, at, tx)
-        SELECT org_id, type, data, at, tx FROM moved
-        WHERE EXISTS (SELECT 1 FROM organizations o WHERE o.id = moved.org_id)
-        ORDER BY entry
-        RETURNING id
-      )
-      SELECT k.n, CASE WHEN k.n > 0 THEN pg_notify(${EVENTS_CHANNEL}, k.last) END AS notified
-      FROM (SELECT count(*)::int AS n, max(id)::text AS last FROM kept) k`;
-    return rows[0]!.n as number;
-  })) as number;
+  const rows = await sql`SELECT atende_sequence_events(${batch}::int, ${EVENTS_CHANNEL}) AS n`;
+  return rows[0]!.n as number;
 }
 
 /** Whether any event waits for its number (a cheap look before taking the sequencer's lock). */

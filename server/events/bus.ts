@@ -83,7 +83,8 @@ export class EventBus {
     let list = this.deferred.get(db);
     if (!list) {
       const fresh: NewEvent[] = [];
-      if (!beforeCommit(db, () => queueEvents(db, fresh))) {
+      // One statement, sent with COMMIT (db/sql.ts beforeCommit).
+      if (!beforeCommit(db, () => queueEvents(db, fresh), { withCommit: true })) {
         await queueEvents(db, [event]);
         // On the pool the row is committed now; in a transaction not opened by runTx (none in
         // the app) the sweep numbers it once that commits.
