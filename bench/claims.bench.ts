@@ -8,12 +8,11 @@ import { hashPassword } from '../server/auth/password.ts';
 import { createTestClient } from '../test/helpers/app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
-import { benchDatabase } from './lib/cleanup.ts';
 import { describeCpu, measureCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
 import { closedLoop } from './lib/load.ts';
 import { percentile, printTable, type BenchFile, type Measurement } from './lib/report.ts';
-import { postmasterPid } from './lib/routing-run.ts';
-import { ALL_CPUS, childrenOf, cpusAllowed, hasTaskset, pin, startServerProcess } from './sync/processes.ts';
+import { pinnedBenchDatabase } from './lib/pinned-database.ts';
+import { cpusAllowed, startServerProcess } from './sync/processes.ts';
 
 /**
  * Claiming a waiting conversation: `conversations.claim` over HTTP tRPC (session and teams
@@ -320,17 +319,11 @@ async function expectClaimed(s: Setup, ids: string[]): Promise<void> {
 const bench: BenchFile = {
   title: 'Claims: conversations.claim against the conditional UPDATE',
   async run() {
-    const pinned = hasTaskset() && os.cpus().length >= 2;
-    const { dir, db, cleanup } = await benchDatabase('bench-claims', 'the benchmark, its app and its database');
+    const { dir, db, cleanup, pinned, postmaster, dbPids } = await pinnedBenchDatabase(
+      'bench-claims',
+      'the benchmark, its app and its database',
+    );
     try {
-      const postmaster = postmasterPid(path.join(dir, 'pg'));
-      const dbPids = () => [postmaster, ...childrenOf(postmaster)];
-      if (pinned) {
-        // PostgreSQL on the app's core (backends fork from the postmaster and inherit it).
-        for (const pid of dbPids()) pin(pid, '0');
-        pin(process.pid, '1');
-        cleanup.add(() => pin(process.pid, ALL_CPUS));
-      }
       const app = await startServerProcess({
         name: 'Atende',
         nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],

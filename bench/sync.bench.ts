@@ -2,12 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSql } from '../db/sql.ts';
-import { benchDatabase } from './lib/cleanup.ts';
+import { pinnedBenchDatabase } from './lib/pinned-database.ts';
 import { markdownTable as table, type BenchFile } from './lib/report.ts';
 import { buildDocument, idleMemory, timeLoads, writeDocuments, type IdleResult, type LoadResult } from './sync/docs.ts';
 import { createFixtures, DocPool } from './sync/fixtures.ts';
-import { ALL_CPUS, childrenOf, cpusAllowed, hasTaskset, pin, startServerProcess } from './sync/processes.ts';
-import { postmasterPid } from './lib/routing-run.ts';
+import { cpusAllowed, startServerProcess } from './sync/processes.ts';
 import { runScenario, type Scenario, type ScenarioResult, type Target } from './sync/scenario.ts';
 import { SCENARIOS, TIMING } from './sync/scenarios.ts';
 
@@ -42,19 +41,12 @@ const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toF
 const bench: BenchFile = {
   title: 'Sync: our /sync against @y/websocket-server 0.1.1',
   async run() {
-    const pinned = hasTaskset() && os.cpus().length >= 2;
+    const { dir, db, cleanup, pinned, postmaster, dbPids } = await pinnedBenchDatabase(
+      'bench-sync',
+      'the benchmark, its servers and its database',
+    );
     const serverCpu = pinned ? '0' : null;
-    const { dir, db, cleanup } = await benchDatabase('bench-sync', 'the benchmark, its servers and its database');
     try {
-      const postmaster = postmasterPid(path.join(dir, 'pg'));
-      const dbPids = () => [postmaster, ...childrenOf(postmaster)];
-      if (pinned) {
-        // PostgreSQL on the server's core (backends fork from the postmaster and inherit it).
-        for (const pid of dbPids()) pin(pid, '0');
-        pin(process.pid, '1');
-        cleanup.add(() => pin(process.pid, ALL_CPUS));
-      }
-
       const startOurs = () =>
         startServerProcess({
           name: 'Atende',

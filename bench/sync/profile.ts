@@ -6,30 +6,21 @@
  * Starts PostgreSQL and the server (pinned as the bench pins them), runs the scenario, prints
  * its numbers and, with --cpu-prof, leaves the server's CPU profile in /tmp/atende-sync-prof.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSql } from '../../db/sql.ts';
-import { benchDatabase } from '../lib/cleanup.ts';
+import { pinnedBenchDatabase } from '../lib/pinned-database.ts';
 import { idleMemory } from './docs.ts';
 import { createFixtures, DocPool } from './fixtures.ts';
-import { childrenOf, hasTaskset, pin, startServerProcess } from './processes.ts';
-import { postmasterPid } from '../lib/routing-run.ts';
+import { startServerProcess } from './processes.ts';
 import { runScenario, type Target } from './scenario.ts';
 import { SCENARIOS, TIMING } from './scenarios.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const [which = 'many docs', side = 'ours'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const profile = process.argv.includes('--cpu-prof');
-const pinned = hasTaskset() && os.cpus().length >= 2;
-const { dir, db, cleanup } = await benchDatabase('sync-prof', 'the profile run');
+const { dir, db, cleanup, pinned, dbPids } = await pinnedBenchDatabase('sync-prof', 'the profile run');
 try {
-  const postmaster = postmasterPid(path.join(dir, 'pg'));
-  const dbPids = () => [postmaster, ...childrenOf(postmaster)];
-  if (pinned) {
-    for (const pid of dbPids()) pin(pid, '0');
-    pin(process.pid, '1');
-  }
   const prof = profile ? ['--cpu-prof', '--cpu-prof-dir', '/tmp/atende-sync-prof'] : [];
   const proc = await (side === 'ours'
     ? startServerProcess({
