@@ -23,6 +23,11 @@ export interface SearchFilters {
 export interface SearchRequest {
   /** A to_tsquery text made of plain words only (server/domain/search-query.ts), or null. */
   tsquery: string | null;
+  /**
+   * The same words asking for each stem once (server/domain/search-query.ts compactTsquery over
+   * searchLexemes): a tsquery text; null when no language keeps any word; undefined: use `tsquery`.
+   */
+  compact?: string | null;
   /** Protocol spellings to match exactly (`conversations.protocol`). */
   protocols: string[];
   limit: number;
@@ -77,6 +82,16 @@ function conversationFilters(db: Db, f: SearchFilters) {
 const period = (db: Db, column: ReturnType<Db>, f: SearchFilters) =>
   db`${f.from ? db`AND ${column} >= ${f.from}` : db``} ${f.to ? db`AND ${column} < ${f.to}` : db``}`;
 
+/** Each word's lexemes in each language configuration (`[config][word]`), as the search vector makes them. */
+export async function searchLexemes(db: Db, words: string[]): Promise<string[][][]> {
+  const rows = await db`
+    SELECT tsvector_to_array(to_tsvector('public.atende_pt'::regconfig, w)) AS pt,
+      tsvector_to_array(to_tsvector('public.atende_en'::regconfig, w)) AS en,
+      tsvector_to_array(to_tsvector('public.atende_es'::regconfig, w)) AS es
+    FROM unnest(${words}::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n`;
+  return (['pt', 'en', 'es'] as const).map((config) => rows.map((row) => row[config] as string[]));
+}
+
 /** Whether a filter ties the hits to conversations (contact notes have none, so they drop out). */
 const aboutConversations = (f: SearchFilters) => Boolean(f.teamId || f.channelId || f.agentId || f.tagId || f.dispositionId);
 
@@ -91,12 +106,16 @@ export async function searchMessages(db: Tx, orgId: string, viewer: SearchViewer
   const f = r.filters;
   const visible = mayViewSql(db, viewer);
   const conv = conversationFilters(db, f);
-  const words = r.tsquery !== null;
+  const compact = r.compact;
+  const words = r.tsquery !== null && compact !== null;
   const text = r.tsquery ?? '';
   // Written out where it is used, not read from a CTE: the planner then sees the words and
-  // estimates how many rows match (a common word: sort the matches first, then look up only the
-  // conversations of the newest ones).
-  const q = db`(to_tsquery('public.atende_pt'::regconfig, ${text}) || to_tsquery('public.atende_en'::regconfig, ${text})
+  // estimates how many rows match. Each stem once (compactTsquery); the three languages' queries
+  // ORed only for a word that makes several lexemes.
+  const q =
+    typeof compact === 'string'
+      ? db`${compact}::tsquery`
+      : db`(to_tsquery('public.atende_pt'::regconfig, ${text}) || to_tsquery('public.atende_en'::regconfig, ${text})
     || to_tsquery('public.atende_es'::regconfig, ${text}))`;
   // A plan made for these words, never a generic one: how many rows a word matches decides the
   // plan. Memory enough to keep a common word's matches in an exact bitmap and sort them in

@@ -1,8 +1,8 @@
-import { searchMessages, type SearchFilters, type SearchViewer } from '../../db/queries/search.ts';
+import { searchLexemes, searchMessages, type SearchFilters, type SearchViewer } from '../../db/queries/search.ts';
 import { runTx } from '../../db/sql.ts';
 import { MARK_END, MARK_START } from '../../shared/search-snippet.ts';
 import { docAccess, notesDoc } from '../domain/doc-access.ts';
-import { parseSearchQuery } from '../domain/search-query.ts';
+import { compactTsquery, parseSearchQuery } from '../domain/search-query.ts';
 import type { Fail } from '../errors.ts';
 import type { Services } from '../services/index.ts';
 
@@ -46,7 +46,15 @@ export async function searchMessagesFor(s: Pick<Services, 'sql'>, who: Searcher,
     notes,
   };
   // A statement timeout: a word found in most of a large history must not hold a connection for long.
-  const hits = await runTx(s.sql, (tx) => searchMessages(tx, who.orgId, who, request), SEARCH_TIMEOUT_MS).catch((err: unknown) => {
+  const hits = await runTx(
+    s.sql,
+    async (tx) => {
+      // Each stem once in the index's query (a third of the work for a common word).
+      const compact = q.tsquery === null ? undefined : compactTsquery(await searchLexemes(tx, q.words));
+      return searchMessages(tx, who.orgId, who, { ...request, compact });
+    },
+    SEARCH_TIMEOUT_MS,
+  ).catch((err: unknown) => {
     if ((err as { code?: string }).code === QUERY_CANCELED) throw who.fail('BAD_REQUEST', 'search.tooBroad');
     throw err;
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { snippetParts } from '../../shared/search-snippet.ts';
-import { MAX_WORDS, parseSearchQuery } from './search-query.ts';
+import { compactTsquery, MAX_WORDS, parseSearchQuery } from './search-query.ts';
 
 describe('parseSearchQuery', () => {
   it('makes every word a required prefix', () => {
@@ -44,5 +44,46 @@ describe('snippetParts', () => {
       { text: 'x', hit: true },
       { text: '</b>', hit: false },
     ]);
+  });
+});
+
+describe('compactTsquery', () => {
+  it('asks for each word once: a prefix covers the longer lexemes it starts', () => {
+    // "reembolso": pt and es stem it to reembols, en keeps reembolso.
+    expect(compactTsquery([[['reembols']], [['reembolso']], [['reembols']]])).toBe(`'reembols':*`);
+    expect(
+      compactTsquery([
+        [['not'], ['fiscal']],
+        [['nota'], ['fiscal']],
+        [['not'], ['fiscal']],
+      ]),
+    ).toBe(`'not':* & 'fiscal':*`);
+    expect(compactTsquery([[['refund']], [['refund']], [['refunds']]])).toBe(`'refund':*`);
+  });
+
+  it('keeps every form when none is a prefix of another', () => {
+    expect(compactTsquery([[['happi']], [['happy']], [['happy']]])).toBe(`('happi':* | 'happy':*)`);
+  });
+
+  it('a stop word of one language is optional; a language that keeps no word adds nothing', () => {
+    // "nota de": pt drops "de", en and es keep it: "de" is optional, as pt's query never asked for it.
+    expect(
+      compactTsquery([
+        [['not'], []],
+        [['nota'], ['de']],
+        [['not'], ['de']],
+      ]),
+    ).toBe(`'not':*`);
+    // "de" alone: pt keeps nothing, so only en and es count.
+    expect(compactTsquery([[[]], [['de']], [['de']]])).toBe(`'de':*`);
+    expect(compactTsquery([[[]], [[]], [[]]])).toBeNull();
+  });
+
+  it('leaves a word that makes several lexemes to the plain query', () => {
+    expect(compactTsquery([[['a', 'b']], [['ab']], [['ab']]])).toBeUndefined();
+  });
+
+  it('quotes what it writes', () => {
+    expect(compactTsquery([[["o'neil"]], [["o'neil"]], [["o'neil"]]])).toBe(`'o''neil':*`);
   });
 });

@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestClient } from '../../test/helpers/app.ts';
 import { makeContact, makeConversation } from '../../test/helpers/factories.ts';
 import { demoIds } from '../../test/helpers/orgs.ts';
+import { WALK_ROWS } from '../../db/queries/search-windows.ts';
 
-// search.messages reads the newest matches in widening time windows (db/queries/search-windows.ts):
-// what it finds and in which order must not depend on where the windows fall.
+// search.messages reads the newest matches by walking the newest messages, then in widening
+// time windows (db/queries/search-windows.ts): what it finds and in which order must depend
+// neither on where the windows fall nor on which step found it. Each case runs twice: on a
+// short history (the walk answers) and behind more than a walk of newer messages (the windows).
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let admin: TestClient;
@@ -24,7 +27,7 @@ async function message(conversationId: string, text: string, at: Date) {
     VALUES (${ids.orgId}, ${conversationId}, ${channelId}, 'in', 'text', ${text}, 'received', ${at})`;
 }
 
-beforeAll(async () => {
+const setUp = (behindWalk: boolean) => async () => {
   app = await startTestApp();
   ids = await demoIds(app.db.sql);
   admin = await app.login('admin@demo.test');
@@ -35,15 +38,27 @@ beforeAll(async () => {
   const contactId = await makeContact(app.db.sql, ids.orgId, { name: 'Rita Alves' });
   support = await makeConversation(app.db.sql, ids.orgId, { contactId, channelId, status: 'closed', teamId: ids.teams.Support });
   sales = await makeConversation(app.db.sql, ids.orgId, { contactId, channelId, status: 'closed', teamId: ids.teams.Sales });
-});
-afterAll(() => app?.stop());
+  if (behindWalk) {
+    // Newer than anything the cases write (seconds ago), matching none of their words.
+    const other = await makeConversation(app.db.sql, ids.orgId, { contactId, channelId, status: 'closed', teamId: ids.teams.Support });
+    await app.db.sql`INSERT INTO messages (org_id, conversation_id, channel_id, direction, kind, text, status, created_at)
+      SELECT ${ids.orgId}, ${other}, ${channelId}, 'in', 'text', 'Bom dia, tudo certo ' || k, 'received', now() - k * interval '10 milliseconds'
+      FROM generate_series(1, ${WALK_ROWS + 50}::int) k`;
+  }
+};
 
-describe('search.messages across its time windows', () => {
+const cases = () => {
   it('finds a hit older than the first windows, and one from before the last year', async () => {
     await message(support, 'Pedido xilofone extraviado', ago(40));
     await message(support, 'Pedido trombone extraviado', ago(800));
     expect((await admin.search.messages.query({ query: 'xilofone' })).map((h) => plain(h.snippet))).toEqual(['Pedido xilofone extraviado']);
     expect((await admin.search.messages.query({ query: 'trombone' })).map((h) => plain(h.snippet))).toEqual(['Pedido trombone extraviado']);
+  });
+
+  it('finds messages stored before messages kept their search vector (as after an upgrade)', async () => {
+    await message(support, 'Chegou o oboé quebrado', ago(0.001));
+    await app.db.sql`UPDATE messages SET search_vector = NULL WHERE org_id = ${ids.orgId} AND text = 'Chegou o oboé quebrado'`;
+    expect((await admin.search.messages.query({ query: 'oboe' })).map((h) => plain(h.snippet))).toEqual(['Chegou o oboé quebrado']);
   });
 
   it('orders equal ranks newest first across window boundaries', async () => {
@@ -70,4 +85,16 @@ describe('search.messages across its time windows', () => {
     const old = await admin.search.messages.query({ query: 'saxofone', filters: { to: ago(5).toISOString() } });
     expect(old.map((h) => plain(h.snippet))).toEqual(['saxofone']);
   });
+};
+
+describe('search.messages on a short history (the first step, a walk of the newest messages, answers)', () => {
+  beforeAll(setUp(false));
+  afterAll(() => app?.stop());
+  cases();
+});
+
+describe('search.messages behind more than a walk of newer messages (the time windows answer)', () => {
+  beforeAll(setUp(true));
+  afterAll(() => app?.stop());
+  cases();
 });
