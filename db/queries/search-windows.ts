@@ -46,6 +46,8 @@ export interface MatchScope {
   orgId: string;
   /** The words (a tsquery expression). */
   q: Fragment;
+  /** With several words: each required word alone (its tsquery), else empty. */
+  each: Fragment[];
   /** The viewer's rule over `conversations c` and the filters on `c` (db/queries/search.ts). */
   visible: Fragment;
   conv: Fragment;
@@ -63,15 +65,21 @@ export interface MatchScope {
  * hashed whole.
  */
 export async function newestMatches(db: Tx, s: MatchScope): Promise<string[]> {
-  const walked = await walkNewest(db, s);
-  if (walked) return walked;
+  const walk = await walkNewest(db, s);
+  if (walk.ids) return walk.ids;
+  // Several words: the index is asked for the one the walk found least (a rare number beside a
+  // word in half the messages builds a small bitmap, not half the table's); the stored vector, or
+  // the text re-parsed for a row without one, checks the whole query on what it returns.
+  const rarest = walk.rarest === null ? null : s.each[walk.rarest];
+  const indexed = rarest ?? s.q;
+  const whole = rarest ? db`AND coalesce(m.search_vector, atende_search_vector(m.text)) @@ ${s.q}` : db``;
   await db`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true),
     set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`;
   let ids: string[] = [];
   for (const start of windowStarts(new Date(), s.from, s.to)) {
     const rows = await db`
         SELECT m.id FROM messages m JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
-        WHERE m.org_id = ${s.orgId} AND m.text <> '' AND atende_search_vector(m.text) @@ ${s.q}
+        WHERE m.org_id = ${s.orgId} AND m.text <> '' AND atende_search_vector(m.text) @@ ${indexed} ${whole}
           AND ${s.visible} ${s.conv}
           ${start ? db`AND m.created_at >= ${start}` : s.from ? db`AND m.created_at >= ${s.from}` : db``}
           ${s.to ? db`AND m.created_at < ${s.to}` : db``}
@@ -90,9 +98,10 @@ export async function newestMatches(db: Tx, s: MatchScope): Promise<string[]> {
  * `messages_org_created` and matched by their stored vectors; their visible matches, newest
  * first. Enough of them, or a history shorter than the walk: these are the newest matches of
  * the whole history (nothing newer was skipped). Otherwise — or when a walked message has no
- * stored vector (stored before migration search/0003) — null, and the windows take over.
+ * stored vector (stored before migration search/0003) — null, and the windows take over; with
+ * several words, `rarest` says which one the walk found least.
  */
-async function walkNewest(db: Tx, s: MatchScope): Promise<string[] | null> {
+async function walkNewest(db: Tx, s: MatchScope): Promise<{ ids: string[] | null; rarest: number | null }> {
   const [row] = await db`
     WITH recent AS MATERIALIZED (
       SELECT m.id, m.conversation_id, m.created_at, m.search_vector FROM messages m
@@ -104,9 +113,13 @@ async function walkNewest(db: Tx, s: MatchScope): Promise<string[] | null> {
     )
     SELECT (SELECT count(*) FROM recent)::int AS walked,
       (SELECT count(*) FROM recent WHERE search_vector IS NULL)::int AS unvectored,
+      ARRAY[${s.each.reduce((list, w, i) => db`${list}${i > 0 ? db`,` : db``} (SELECT count(*) FROM recent WHERE search_vector @@ ${w})::int`, db``)}]::int[] AS per_word,
       ARRAY(SELECT m.id FROM matched m JOIN conversations c ON c.org_id = ${s.orgId} AND c.id = m.conversation_id
         WHERE ${s.visible} ${s.conv} ORDER BY m.created_at DESC LIMIT ${s.limit}) AS ids`;
-  if ((row!.unvectored as number) > 0) return null;
+  if ((row!.unvectored as number) > 0) return { ids: null, rarest: null };
   const ids = row!.ids as string[];
-  return ids.length >= s.limit || (row!.walked as number) < WALK_ROWS ? ids : null;
+  if (ids.length >= s.limit || (row!.walked as number) < WALK_ROWS) return { ids, rarest: null };
+  const perWord = row!.per_word as number[];
+  const fewest = perWord.length > 0 ? perWord.indexOf(Math.min(...perWord)) : -1;
+  return { ids: null, rarest: fewest >= 0 ? fewest : null };
 }

@@ -25,9 +25,10 @@ export interface SearchRequest {
   tsquery: string | null;
   /**
    * The same words asking for each stem once (server/domain/search-query.ts compactTsquery over
-   * searchLexemes): a tsquery text; null when no language keeps any word; undefined: use `tsquery`.
+   * searchLexemes): a tsquery text per required word; null when no language keeps any word;
+   * undefined: use `tsquery`.
    */
-  compact?: string | null;
+  compact?: string[] | null;
   /** Protocol spellings to match exactly (`conversations.protocol`). */
   protocols: string[];
   limit: number;
@@ -112,17 +113,18 @@ export async function searchMessages(db: Tx, orgId: string, viewer: SearchViewer
   // Written out where it is used, not read from a CTE: the planner then sees the words and
   // estimates how many rows match. Each stem once (compactTsquery); the three languages' queries
   // ORed only for a word that makes several lexemes.
-  const q =
-    typeof compact === 'string'
-      ? db`${compact}::tsquery`
-      : db`(to_tsquery('public.atende_pt'::regconfig, ${text}) || to_tsquery('public.atende_en'::regconfig, ${text})
+  const q = compact
+    ? db`${compact.join(' & ')}::tsquery`
+    : db`(to_tsquery('public.atende_pt'::regconfig, ${text}) || to_tsquery('public.atende_en'::regconfig, ${text})
     || to_tsquery('public.atende_es'::regconfig, ${text}))`;
   // A plan made for these words, never a generic one: how many rows a word matches decides the
   // plan. Memory enough to keep a common word's matches in an exact bitmap and sort them in
   // memory (with the default 4 MB the bitmap goes lossy and every row is re-parsed: 2x slower).
   await db`SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('work_mem', '64MB', true)`;
   // The newest matches first, window by window (db/queries/search-windows.ts); then only those are ranked.
-  const newest = words ? await newestMatches(db, { orgId, q, visible, conv, from: f.from, to: f.to, limit: CANDIDATES }) : [];
+  // Each required word alone, so the index can be asked for the rarest one (search-windows.ts).
+  const each = compact && compact.length > 1 ? compact.map((part) => db`${part}::tsquery`) : [];
+  const newest = words ? await newestMatches(db, { orgId, q, each, visible, conv, from: f.from, to: f.to, limit: CANDIDATES }) : [];
   const rows = await db`
     -- Materialized: the file names that match first, then their messages. Left to the planner, it
     -- may walk messages_org_created newest first looking for an attachment that matches, and a

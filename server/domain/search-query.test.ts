@@ -50,19 +50,19 @@ describe('snippetParts', () => {
 describe('compactTsquery', () => {
   it('asks for each word once: a prefix covers the longer lexemes it starts', () => {
     // "reembolso": pt and es stem it to reembols, en keeps reembolso.
-    expect(compactTsquery([[['reembols']], [['reembolso']], [['reembols']]])).toBe(`'reembols':*`);
+    expect(compactTsquery([[['reembols']], [['reembolso']], [['reembols']]])?.join(' & ')).toBe(`'reembols':*`);
     expect(
       compactTsquery([
         [['not'], ['fiscal']],
         [['nota'], ['fiscal']],
         [['not'], ['fiscal']],
       ]),
-    ).toBe(`'not':* & 'fiscal':*`);
-    expect(compactTsquery([[['refund']], [['refund']], [['refunds']]])).toBe(`'refund':*`);
+    ).toEqual([`'not':*`, `'fiscal':*`]);
+    expect(compactTsquery([[['refund']], [['refund']], [['refunds']]])?.join(' & ')).toBe(`'refund':*`);
   });
 
   it('keeps every form when none is a prefix of another', () => {
-    expect(compactTsquery([[['happi']], [['happy']], [['happy']]])).toBe(`('happi':* | 'happy':*)`);
+    expect(compactTsquery([[['happi']], [['happy']], [['happy']]])?.join(' & ')).toBe(`('happi':* | 'happy':*)`);
   });
 
   it('a stop word of one language is optional; a language that keeps no word adds nothing', () => {
@@ -73,9 +73,9 @@ describe('compactTsquery', () => {
         [['nota'], ['de']],
         [['not'], ['de']],
       ]),
-    ).toBe(`'not':*`);
+    ).toEqual([`'not':*`]);
     // "de" alone: pt keeps nothing, so only en and es count.
-    expect(compactTsquery([[[]], [['de']], [['de']]])).toBe(`'de':*`);
+    expect(compactTsquery([[[]], [['de']], [['de']]])?.join(' & ')).toBe(`'de':*`);
     expect(compactTsquery([[[]], [[]], [[]]])).toBeNull();
   });
 
@@ -83,7 +83,17 @@ describe('compactTsquery', () => {
     expect(compactTsquery([[['a', 'b']], [['ab']], [['ab']]])).toBeUndefined();
   });
 
+  it('asks for a word typed twice once', () => {
+    expect(
+      compactTsquery([
+        [['pag'], ['pag']],
+        [['pag'], ['pag']],
+        [['pag'], ['pag']],
+      ]),
+    ).toEqual([`'pag':*`]);
+  });
+
   it('quotes what it writes', () => {
-    expect(compactTsquery([[["o'neil"]], [["o'neil"]], [["o'neil"]]])).toBe(`'o''neil':*`);
+    expect(compactTsquery([[["o'neil"]], [["o'neil"]], [["o'neil"]]])?.join(' & ')).toBe(`'o''neil':*`);
   });
 });

@@ -36,16 +36,17 @@ function protocolsOf(text: string): string[] {
 
 /**
  * The words' lexemes as each language configuration makes them (`lexemes[config][word]`: none
- * for a stop word of that language) → one tsquery text that asks the full-text index for each
- * word once: `('reembols':* | 'reembolso':*)` becomes `'reembols':*` (a prefix covers every
- * longer lexeme it starts), where the three languages' queries ORed together named the same
- * posting lists two or three times. A word is required when every language that keeps any word
- * keeps it (a stop word of one language is optional, as that language's query ignored it); a
- * word may match in a language other than its neighbour's (a little wider than ORing whole
- * per-language queries, never narrower). Null when no language keeps any word (nothing can
- * match), undefined when a word makes more than one lexeme (the caller keeps the plain form).
+ * for a stop word of that language) → one tsquery text per required word, ANDed by the caller,
+ * that asks the full-text index for each stem once: `('reembols':* | 'reembolso':*)` becomes
+ * `'reembols':*` (a prefix covers every longer lexeme it starts), where the three languages'
+ * queries ORed together named the same posting lists two or three times. A word is required
+ * when every language that keeps any word keeps it (a stop word of one language is optional,
+ * as that language's query ignored it); a word may match in a language other than its
+ * neighbour's (a little wider than ORing whole per-language queries, never narrower). Null when
+ * no language keeps any word (nothing can match), undefined when a word makes more than one
+ * lexeme (the caller keeps the plain form).
  */
-export function compactTsquery(lexemes: readonly (readonly (readonly string[])[])[]): string | null | undefined {
+export function compactTsquery(lexemes: readonly (readonly (readonly string[])[])[]): string[] | null | undefined {
   if (lexemes.some((perWord) => perWord.some((l) => l.length > 1))) return undefined;
   const languages = lexemes.filter((perWord) => perWord.some((l) => l.length > 0));
   if (languages.length === 0) return null;
@@ -59,7 +60,8 @@ export function compactTsquery(lexemes: readonly (readonly (readonly string[])[]
       if (!kept.some((k) => form.startsWith(k))) kept.push(form);
     }
     const quoted = kept.map((k) => `'${k.replaceAll("'", "''")}':*`);
-    parts.push(quoted.length === 1 ? quoted[0]! : `(${quoted.join(' | ')})`);
+    const part = quoted.length === 1 ? quoted[0]! : `(${quoted.join(' | ')})`;
+    if (!parts.includes(part)) parts.push(part);
   }
-  return parts.length > 0 ? parts.join(' & ') : null;
+  return parts.length > 0 ? parts : null;
 }

@@ -61,6 +61,13 @@ const cases = () => {
     expect((await admin.search.messages.query({ query: 'oboe' })).map((h) => plain(h.snippet))).toEqual(['Chegou o oboé quebrado']);
   });
 
+  it('two words, one everywhere and one rare: every word is still required', async () => {
+    await message(support, 'Tudo certo com o pedido 777123', ago(30));
+    await message(support, 'Pedido 777123 sem mais', ago(31));
+    const hits = await admin.search.messages.query({ query: 'certo 777123' });
+    expect(hits.map((h) => plain(h.snippet))).toEqual(['Tudo certo com o pedido 777123']);
+  });
+
   it('orders equal ranks newest first across window boundaries', async () => {
     const dates = [1, 3, 20, 100, 500].map(ago);
     for (const at of [...dates].reverse()) await message(support, 'Quero saber do clarinete', at);
