@@ -8,7 +8,7 @@ import { hashPassword } from '../server/auth/password.ts';
 import { createTestClient } from '../test/helpers/app.ts';
 import { makeChannel } from '../test/helpers/conversations.ts';
 import { demoIds } from '../test/helpers/orgs.ts';
-import { describeCpu, measureCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
+import { describeCpu, withCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
 import { closedLoop } from './lib/load.ts';
 import { percentile, printTable, type BenchFile, type Measurement } from './lib/report.ts';
 import { pinnedBenchDatabase } from './lib/pinned-database.ts';
@@ -63,11 +63,8 @@ interface Setup {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Runs `fn` watching CPU: the reference uses PostgreSQL alone, the case the app and PostgreSQL. */
-async function watched<T>(s: Setup, withApp: boolean, fn: () => Promise<T>): Promise<{ result: T; cpu: CpuEvidence }> {
-  const probe = measureCpu(withApp ? { app: s.appPids, PostgreSQL: s.dbPids } : { PostgreSQL: s.dbPids });
-  const result = await fn();
-  return { result, cpu: probe.stop() };
-}
+const watched = <T>(s: Setup, withApp: boolean, fn: () => Promise<T>): Promise<{ result: T; cpu: CpuEvidence }> =>
+  withCpu(withApp ? { app: s.appPids, PostgreSQL: s.dbPids } : { PostgreSQL: s.dbPids }, fn);
 
 let phone = 0;
 let batchTag = 0;
@@ -328,7 +325,11 @@ const bench: BenchFile = {
         name: 'Atende',
         nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
         // 50 sign-ins from one address; the demo's teams in English ("Support").
-        env: { DATABASE_URL: db.url, BENCH_DATA_DIR: path.join(dir, 'app'), LOGIN_IP_PER_MINUTE: '10000', ATENDE_DEMO_LANGUAGE: 'en' },
+        env: {
+          DATABASE_URL: db.url,
+          BENCH_DATA_DIR: path.join(dir, 'app'),
+          BENCH_APP_ENV: JSON.stringify({ LOGIN_IP_PER_MINUTE: '10000', ATENDE_DEMO_LANGUAGE: 'en' }),
+        },
         cpu: pinned ? '0' : null,
         cwd: root,
       });

@@ -1,10 +1,14 @@
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSql, type Sql } from '../db/sql.ts';
 import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
 import { APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, envelope, postWebhook, textMessage } from '../test/helpers/whatsapp.ts';
-import { withDemoApp } from './lib/demo-app.ts';
+import { describeCpu, withCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
 import { closedLoop } from './lib/load.ts';
+import { pinnedBenchDatabase } from './lib/pinned-database.ts';
 import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
+import { cpusAllowed, startServerProcess } from './sync/processes.ts';
 
 /**
  * Inbound WhatsApp messages durably stored per second: signed webhook POSTs to
@@ -14,7 +18,18 @@ import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
  * conversation, insert the message, the bot's turn, the events). The floor under it: the same number of concurrent workers sending
  * plain idempotent INSERTs (one row per message, autocommit) through postgres.js into a
  * scratch table of the same database. Then both again with 10 messages per payload / INSERT.
+ * The app runs in a process of its own pinned to core 0 with its PostgreSQL; the senders, the
+ * floor's pool and the fake Graph API in this process on core 1; each table prints how busy each
+ * side and the generator were, and flags a saturated generator.
  */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Who the CPU evidence watches: the app process and PostgreSQL's processes. */
+interface Watched {
+  appPids: () => number[];
+  dbPids: () => number[];
+}
 
 const SENDERS = 20;
 const BATCH = 10;
@@ -104,11 +119,14 @@ async function insertFloor(floor: Sql, value: Value): Promise<void> {
 async function measure(
   name: string,
   options: { warmUp: number; posts: number; perPost: number },
+  groups: Record<string, () => number[]>,
   send: (i: number) => Promise<void>,
-): Promise<Measurement> {
+): Promise<Measurement & { cpu: CpuEvidence }> {
   if (options.warmUp > 0) await closedLoop('warm-up', { concurrency: SENDERS, operations: options.warmUp }, (_, i) => send(i));
-  const m = await closedLoop(name, { concurrency: SENDERS, operations: options.posts }, (_, i) => send(options.warmUp + i));
-  return { ...m, operations: m.operations * options.perPost };
+  const { result: m, cpu } = await withCpu(groups, () =>
+    closedLoop(name, { concurrency: SENDERS, operations: options.posts }, (_, i) => send(options.warmUp + i)),
+  );
+  return { ...m, operations: m.operations * options.perPost, cpu };
 }
 
 /** Waits until the delivery worker has sent every bot message, so it does not spill into the next case. */
@@ -154,7 +172,9 @@ async function expectFloorRows(floor: Sql, wamids: string[]): Promise<void> {
   if (row!.n !== wamids.length) throw new Error(`floor: ${wamids.length} rows inserted but ${row!.n as number} stored`);
 }
 
-async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Promise<void> {
+async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph, pids: Watched): Promise<void> {
+  const floorSide = { PostgreSQL: pids.dbPids };
+  const appSide = { app: pids.appPids, PostgreSQL: pids.dbPids };
   const sql = createSql(databaseUrl, { max: 2 });
   const floor = createSql(databaseUrl, { max: FLOOR_POOL });
   try {
@@ -185,19 +205,22 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
     );
 
     // 1. One message per request / per INSERT.
-    const floorSingle = await measure('floor: INSERT … ON CONFLICT DO NOTHING, 1 row', { ...SINGLE.floor, perPost: 1 }, (i) =>
+    const floorSingle = await measure('floor: INSERT … ON CONFLICT DO NOTHING, 1 row', { ...SINGLE.floor, perPost: 1 }, floorSide, (i) =>
       insertFloor(floor, floorTraffic.next(i)),
     );
-    const appSingle = await measure('POST /webhooks/whatsapp, 1 message', { ...SINGLE.app, perPost: 1 }, (i) =>
+    const appSingle = await measure('POST /webhooks/whatsapp, 1 message', { ...SINGLE.app, perPost: 1 }, appSide, (i) =>
       deliver(baseUrl, appTraffic.next(i)),
     );
     const drainSingle = await drainOutbound(sql, channelId);
 
     // 2. Ten messages per request / per INSERT.
-    const floorBatch = await measure(`floor: INSERT … ON CONFLICT DO NOTHING, ${BATCH} rows`, { ...BATCHED.floor, perPost: BATCH }, (i) =>
-      insertFloor(floor, floorTraffic.batch(i, BATCH)),
+    const floorBatch = await measure(
+      `floor: INSERT … ON CONFLICT DO NOTHING, ${BATCH} rows`,
+      { ...BATCHED.floor, perPost: BATCH },
+      floorSide,
+      (i) => insertFloor(floor, floorTraffic.batch(i, BATCH)),
     );
-    const appBatch = await measure(`POST /webhooks/whatsapp, ${BATCH} messages`, { ...BATCHED.app, perPost: BATCH }, (i) =>
+    const appBatch = await measure(`POST /webhooks/whatsapp, ${BATCH} messages`, { ...BATCHED.app, perPost: BATCH }, appSide, (i) =>
       deliver(baseUrl, appTraffic.batch(i, BATCH)),
     );
 
@@ -213,23 +236,29 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
       SELECT count(*)::int AS total, (count(*) FILTER (WHERE status = 'sent'))::int AS sent
       FROM messages WHERE channel_id = ${channelId} AND direction = 'out'`;
 
-    const notes = (sendersNote: string) => [
+    const notes = (sendersNote: string, floorM: { cpu: CpuEvidence }, appM: { cpu: CpuEvidence }) => [
       'ops/s = messages durably stored per second; latency = one request (200 only after every message in it committed) / one INSERT.',
       `Mix: every other message from a new number (contact + conversation + bot menu queued for sending), the rest replies from ${RETURNING} returning customers waiting in the Support queue. ` +
         `The delivery worker sends the bot messages to a local fake Graph API meanwhile; ${sendersNote}.`,
       `Floor: postgres.js pool of ${FLOOR_POOL}, the message rows alone into a scratch table (text primary key, jsonb), autocommit. The app's pool has 10 connections.`,
+      describeCpu('CPU, share of one core, floor', floorM.cpu),
+      describeCpu('CPU, share of one core, case', appM.cpu),
     ];
     printTable(
       `Inbound webhooks, 1 message per request (${SENDERS} senders in a closed loop; ${SINGLE.app.posts} requests to the app, ${SINGLE.floor.posts} INSERTs for the floor)`,
       floorSingle,
       [appSingle],
-      notes(`it finished ${drainSingle.toFixed(1)} s after the last request (waited for before the next case)`),
+      notes(`it finished ${drainSingle.toFixed(1)} s after the last request (waited for before the next case)`, floorSingle, appSingle),
     );
     printTable(
       `Inbound webhooks, ${BATCH} messages per request (${SENDERS} senders in a closed loop; ${BATCHED.app.posts} requests = ${BATCHED.app.posts * BATCH} messages to the app, ${BATCHED.floor.posts} INSERTs for the floor)`,
       floorBatch,
       [appBatch],
-      notes(`by the end of the run it had sent ${bot!.sent as number} of the ${bot!.total as number} bot messages queued in all`),
+      notes(
+        `by the end of the run it had sent ${bot!.sent as number} of the ${bot!.total as number} bot messages queued in all`,
+        floorBatch,
+        appBatch,
+      ),
     );
     console.log(
       `Checked: all ${appTraffic.wamids.length} wamids sent to the app (warm-ups and setup included) are stored exactly once, ` +
@@ -245,22 +274,42 @@ async function run(baseUrl: string, databaseUrl: string, graph: FakeGraph): Prom
 const bench: BenchFile = {
   title: 'Inbound WhatsApp webhooks against plain idempotent INSERTs',
   async run() {
-    const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-    console.log(
-      `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL; ` +
-        `the ${SENDERS} senders and the fake Graph API run in the same process as the server.`,
-    );
     const graph = await startFakeGraph({ token: 'bench-access-token' });
+    const { dir, db, cleanup, pinned, postmaster, dbPids } = await pinnedBenchDatabase(
+      'bench-webhooks',
+      'the benchmark, its app and its database',
+    );
+    cleanup.add(() => graph.close());
     try {
-      await withDemoApp(({ app, databaseUrl }) => run(app.url, databaseUrl, graph), {
-        WHATSAPP_APP_SECRET: APP_SECRET,
-        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-        WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
-        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-        WHATSAPP_GRAPH_URL: graph.url,
+      const app = await startServerProcess({
+        name: 'Atende',
+        nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
+        env: {
+          DATABASE_URL: db.url,
+          BENCH_DATA_DIR: path.join(dir, 'app'),
+          BENCH_APP_ENV: JSON.stringify({
+            WHATSAPP_APP_SECRET: APP_SECRET,
+            WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+            WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
+            WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+            WHATSAPP_GRAPH_URL: graph.url,
+          }),
+        },
+        cpu: pinned ? '0' : null,
+        cwd: root,
       });
+      cleanup.add(() => app.stop());
+      const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+      const affinity = (pid: number) => cpusAllowed(pid) ?? '?';
+      console.log(
+        `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL. ` +
+          (pinned
+            ? `The app in its own process pinned to core ${affinity(app.pid)} with PostgreSQL (${affinity(postmaster)}); the ${SENDERS} senders, the floor's pool and the fake Graph API in this process, on core ${affinity(process.pid)}.`
+            : `NOT PINNED (taskset missing or a single core): the app, PostgreSQL, the ${SENDERS} senders and the fake Graph API share every core.`),
+      );
+      await run(app.url, db.url, graph, { appPids: () => [app.pid], dbPids });
     } finally {
-      await graph.close();
+      await cleanup.run();
     }
   },
 };

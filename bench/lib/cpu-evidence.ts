@@ -58,3 +58,10 @@ export function describeCpu(label: string, e: CpuEvidence): string {
   const flag = generatorSaturated(e) ? ' — LOAD GENERATOR SATURATED: this ratio does not count' : '';
   return `${label}: ${groups}; load generator ${pct(e.generator)} (event-loop delay p99 ${e.generatorDelayP99Ms.toFixed(1)} ms)${flag}.`;
 }
+
+/** Runs `fn` while measuring the CPU of `groups` and of this process (measureCpu). */
+export async function withCpu<T>(groups: Record<string, () => number[]>, fn: () => Promise<T>): Promise<{ result: T; cpu: CpuEvidence }> {
+  const probe = measureCpu(groups);
+  const result = await fn();
+  return { result, cpu: probe.stop() };
+}

@@ -1,7 +1,7 @@
 /**
  * The whole Atende app in a process of its own for the sync and claims benchmarks (bench/sync.bench.ts
  * runs it as `taskset -c 0 node --expose-gc --import tsx bench/sync/app-server.ts` with
- * DATABASE_URL and BENCH_DATA_DIR set). Prints `{"url":…}` once it listens; on SIGUSR2 it
+ * DATABASE_URL, BENCH_DATA_DIR and optionally BENCH_APP_ENV set). Prints `{"url":…}` once it listens; on SIGUSR2 it
  * collects garbage and prints `{"memory":…}`; on SIGTERM it closes the app and exits.
  */
 import { startApp } from '../../server/app.ts';
@@ -16,9 +16,9 @@ const env = parseEnv({
   ATENDE_DEMO: 'true',
   ATENDE_DATA_DIR: process.env.BENCH_DATA_DIR,
   LOG_LEVEL: 'silent',
-  // Optional, from benches that need them (claims: 50 sign-ins from one address, team names in English).
-  ...(process.env.LOGIN_IP_PER_MINUTE ? { LOGIN_IP_PER_MINUTE: process.env.LOGIN_IP_PER_MINUTE } : {}),
-  ...(process.env.ATENDE_DEMO_LANGUAGE ? { ATENDE_DEMO_LANGUAGE: process.env.ATENDE_DEMO_LANGUAGE } : {}),
+  // More settings from a bench that needs them, as JSON (claims: sign-in limits, the demo in
+  // English; webhooks: the WhatsApp channel and a fake Graph API).
+  ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>),
 });
 const app = await startApp(env, createLogger('silent'), env.DATABASE_URL!);
 
