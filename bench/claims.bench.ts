@@ -1,5 +1,4 @@
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONVERSATION_COLUMNS } from '../db/queries/conversations.ts';
@@ -11,8 +10,7 @@ import { demoIds } from '../test/helpers/orgs.ts';
 import { describeCpu, withCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
 import { closedLoop } from './lib/load.ts';
 import { percentile, printTable, type BenchFile, type Measurement } from './lib/report.ts';
-import { pinnedBenchDatabase } from './lib/pinned-database.ts';
-import { cpusAllowed, startServerProcess } from './sync/processes.ts';
+import { pinnedBenchDatabase, startPinnedApp } from './lib/pinned-database.ts';
 
 /**
  * Claiming a waiting conversation: `conversations.claim` over HTTP tRPC (session and teams
@@ -60,7 +58,7 @@ interface Setup {
   dbPids: () => number[];
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const _root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Runs `fn` watching CPU: the reference uses PostgreSQL alone, the case the app and PostgreSQL. */
 const watched = <T>(s: Setup, withApp: boolean, fn: () => Promise<T>): Promise<{ result: T; cpu: CpuEvidence }> =>
@@ -316,31 +314,14 @@ async function expectClaimed(s: Setup, ids: string[]): Promise<void> {
 const bench: BenchFile = {
   title: 'Claims: conversations.claim against the conditional UPDATE',
   async run() {
-    const { dir, db, cleanup, pinned, postmaster, dbPids } = await pinnedBenchDatabase(
-      'bench-claims',
-      'the benchmark, its app and its database',
-    );
+    const setup = await pinnedBenchDatabase('bench-claims', 'the benchmark, its app and its database');
+    const { db, cleanup, dbPids } = setup;
     try {
-      const app = await startServerProcess({
-        name: 'Atende',
-        nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
-        // 50 sign-ins from one address; the demo's teams in English ("Support").
-        env: {
-          DATABASE_URL: db.url,
-          BENCH_DATA_DIR: path.join(dir, 'app'),
-          BENCH_APP_ENV: JSON.stringify({ LOGIN_IP_PER_MINUTE: '10000', ATENDE_DEMO_LANGUAGE: 'en' }),
-        },
-        cpu: pinned ? '0' : null,
-        cwd: root,
-      });
-      cleanup.add(() => app.stop());
-      const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-      const affinity = (pid: number) => cpusAllowed(pid) ?? '?';
-      console.log(
-        `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL. ` +
-          (pinned
-            ? `The app in its own process pinned to core ${affinity(app.pid)} with PostgreSQL (${affinity(postmaster)}); the ${CLIENTS} clients and the floor's pool in this process, on core ${affinity(process.pid)}.\n`
-            : `NOT PINNED (taskset missing or a single core): the app, PostgreSQL and the ${CLIENTS} clients share every core.\n`),
+      // 50 sign-ins from one address; the demo's teams in English ("Support").
+      const app = await startPinnedApp(
+        setup,
+        { LOGIN_IP_PER_MINUTE: '10000', ATENDE_DEMO_LANGUAGE: 'en' },
+        `the ${CLIENTS} clients and the floor's pool`,
       );
       const sql = createSql(db.url, { max: 2 });
       const floor = createSql(db.url, { max: FLOOR_POOL });

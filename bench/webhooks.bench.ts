@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSql, type Sql } from '../db/sql.ts';
@@ -6,9 +5,8 @@ import { startFakeGraph, type FakeGraph } from '../test/helpers/fake-graph.ts';
 import { APP_SECRET, PHONE_NUMBER_ID, VERIFY_TOKEN, envelope, postWebhook, textMessage } from '../test/helpers/whatsapp.ts';
 import { describeCpu, withCpu, type CpuEvidence } from './lib/cpu-evidence.ts';
 import { closedLoop } from './lib/load.ts';
-import { pinnedBenchDatabase } from './lib/pinned-database.ts';
+import { pinnedBenchDatabase, startPinnedApp } from './lib/pinned-database.ts';
 import { printTable, type BenchFile, type Measurement } from './lib/report.ts';
-import { cpusAllowed, startServerProcess } from './sync/processes.ts';
 
 /**
  * Inbound WhatsApp messages durably stored per second: signed webhook POSTs to
@@ -23,7 +21,7 @@ import { cpusAllowed, startServerProcess } from './sync/processes.ts';
  * side and the generator were, and flags a saturated generator.
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const _root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Who the CPU evidence watches: the app process and PostgreSQL's processes. */
 interface Watched {
@@ -275,37 +273,20 @@ const bench: BenchFile = {
   title: 'Inbound WhatsApp webhooks against plain idempotent INSERTs',
   async run() {
     const graph = await startFakeGraph({ token: 'bench-access-token' });
-    const { dir, db, cleanup, pinned, postmaster, dbPids } = await pinnedBenchDatabase(
-      'bench-webhooks',
-      'the benchmark, its app and its database',
-    );
+    const setup = await pinnedBenchDatabase('bench-webhooks', 'the benchmark, its app and its database');
+    const { db, cleanup, dbPids } = setup;
     cleanup.add(() => graph.close());
     try {
-      const app = await startServerProcess({
-        name: 'Atende',
-        nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
-        env: {
-          DATABASE_URL: db.url,
-          BENCH_DATA_DIR: path.join(dir, 'app'),
-          BENCH_APP_ENV: JSON.stringify({
-            WHATSAPP_APP_SECRET: APP_SECRET,
-            WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-            WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
-            WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-            WHATSAPP_GRAPH_URL: graph.url,
-          }),
+      const app = await startPinnedApp(
+        setup,
+        {
+          WHATSAPP_APP_SECRET: APP_SECRET,
+          WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+          WHATSAPP_ACCESS_TOKEN: 'bench-access-token',
+          WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+          WHATSAPP_GRAPH_URL: graph.url,
         },
-        cpu: pinned ? '0' : null,
-        cwd: root,
-      });
-      cleanup.add(() => app.stop());
-      const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-      const affinity = (pid: number) => cpusAllowed(pid) ?? '?';
-      console.log(
-        `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL. ` +
-          (pinned
-            ? `The app in its own process pinned to core ${affinity(app.pid)} with PostgreSQL (${affinity(postmaster)}); the ${SENDERS} senders, the floor's pool and the fake Graph API in this process, on core ${affinity(process.pid)}.`
-            : `NOT PINNED (taskset missing or a single core): the app, PostgreSQL, the ${SENDERS} senders and the fake Graph API share every core.`),
+        `the ${SENDERS} senders, the floor's pool and the fake Graph API`,
       );
       await run(app.url, db.url, graph, { appPids: () => [app.pid], dbPids });
     } finally {

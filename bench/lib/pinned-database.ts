@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
-import { ALL_CPUS, childrenOf, hasTaskset, pin } from '../sync/processes.ts';
+import { fileURLToPath } from 'node:url';
+import { ALL_CPUS, childrenOf, cpusAllowed, hasTaskset, pin, startServerProcess, type ServerProcess } from '../sync/processes.ts';
 import { benchDatabase } from './cleanup.ts';
 import { postmasterPid } from './routing-run.ts';
 
@@ -26,4 +27,35 @@ export async function pinnedBenchDatabase(name: string, what: string) {
     await cleanup.run();
     throw err;
   }
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The whole app (bench/sync/app-server.ts, the demo organization) in a process of its own on
+ * `bench`'s database, pinned to core 0 with PostgreSQL when the bench is pinned; `appEnv` adds
+ * settings. Prints where everything runs; `generator` says what this process runs.
+ */
+export async function startPinnedApp(
+  bench: Awaited<ReturnType<typeof pinnedBenchDatabase>>,
+  appEnv: Record<string, string>,
+  generator: string,
+): Promise<ServerProcess> {
+  const app = await startServerProcess({
+    name: 'Atende',
+    nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
+    env: { DATABASE_URL: bench.db.url, BENCH_DATA_DIR: path.join(bench.dir, 'app'), BENCH_APP_ENV: JSON.stringify(appEnv) },
+    cpu: bench.pinned ? '0' : null,
+    cwd: root,
+  });
+  bench.cleanup.add(() => app.stop());
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const affinity = (pid: number) => cpusAllowed(pid) ?? '?';
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} × ${cpu}; embedded PostgreSQL. ` +
+      (bench.pinned
+        ? `The app in its own process pinned to core ${affinity(app.pid)} with PostgreSQL (${affinity(bench.postmaster)}); ${generator} in this process, on core ${affinity(process.pid)}.\n`
+        : `NOT PINNED (taskset missing or a single core): the app, PostgreSQL and ${generator} share every core.\n`),
+  );
+  return app;
 }
