@@ -105,6 +105,26 @@ describe('session cache across processes', () => {
     expect((await admin.auth.me.query()).organization.brandColor).toBe('#123456');
   });
 
+  it("A's own change is in effect on A when it answers, before any notification", async () => {
+    const ana = await cachedClient(a, 'ana@demo.test');
+    const admin = await a.login('admin@demo.test');
+    // A's notifications held back (as when they arrive a moment after the answer), replayed after.
+    const cache = cacheOf(a);
+    const held: string[] = [];
+    const hear = cache.onNotify.bind(cache);
+    cache.onNotify = (payload: string) => void held.push(payload);
+    try {
+      await admin.admin.org.update.mutate({ requiredContactFields: ['cpf'] });
+      expect(cache.has(sessionIdOf(ana))).toBe(false);
+      const e = await refusal(ana.contacts.create.mutate({ name: 'Sem CPF', whatsapp: '5511970099999' }));
+      expect(e.data.reason).toBe('contact.missingFields');
+    } finally {
+      cache.onNotify = hear;
+      for (const payload of held) hear(payload);
+      await admin.admin.org.update.mutate({ requiredContactFields: [] });
+    }
+  });
+
   it('B lost its LISTEN connection: it drops every entry, notifications or not', async () => {
     const admin = await cachedClient(b, 'admin@demo.test');
     const heard = cacheOf(b).notifications;

@@ -11,6 +11,17 @@ import {
 import { afterCommit, beforeCommit, type Db, type Sql } from '../../db/sql.ts';
 import type { EventData, EventType } from '../../shared/events.ts';
 import type { Logger } from '../log.ts';
+import { forgetOrganization, forgetUser } from '../auth/session-cache.ts';
+
+/** Which cached sessions an event's change makes stale (server/auth/session-cache.ts), as a function to run after COMMIT. */
+function forgetCachedSessions(orgId: string, type: EventType, data: Record<string, unknown>): (() => void) | null {
+  if (type === 'org.updated' || type === 'team.updated') return () => forgetOrganization(orgId);
+  if ((type === 'user.updated' || type === 'user.deactivated' || type === 'user.sessions_revoked') && typeof data.userId === 'string') {
+    const userId = data.userId;
+    return () => forgetUser(userId);
+  }
+  return null;
+}
 
 /** A published event (shared/events.ts) with its id, organization and time; narrow it by `type`. */
 export type StoredEvent<T extends EventType = EventType> = {
@@ -80,6 +91,12 @@ export class EventBus {
   async publish<T extends EventType>(db: Db, orgId: string, type: T, data: EventData<T>): Promise<void> {
     // The catalogue's data are ids and states: JSON as they are.
     const event: NewEvent = { orgId, type, data: data as unknown as EventRow['data'] };
+    // What this process's cached sessions carry (organization settings, a user, team
+    // memberships) is dropped as soon as the change commits, before the command answers: the
+    // database's NOTIFY (which every process, this one included, also gets) arrives a moment
+    // later, and a request of this process in between must not see the old settings.
+    const forget = forgetCachedSessions(orgId, type, data as Record<string, unknown>);
+    if (forget && !afterCommit(db, async () => forget())) forget();
     let list = this.deferred.get(db);
     if (!list) {
       const fresh: NewEvent[] = [];
