@@ -191,6 +191,17 @@ describe.each(['disk', 'pg', 's3'])('attachment storage contract: %s', (kind) =>
     expect(await subject.leftovers()).toBe(before);
   });
 
+  it('a body that fails before its first byte leaves nothing (the file may still be opening)', async () => {
+    const before = await subject.leftovers();
+    const k = key();
+    // biome-ignore lint/correctness/useYield: a body that fails at once
+    async function* failing() {
+      throw new Error('refused at once');
+    }
+    await expect(subject.storage.put(k, failing(), MB)).rejects.toThrow('refused at once');
+    expect(await subject.leftovers()).toBe(before);
+  });
+
   it('reads ranges: the start, the middle across a chunk boundary, the end, one byte, a whole chunk', async () => {
     const k = key();
     const size = 3 * PG_CHUNK_BYTES + 1001;

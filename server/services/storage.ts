@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { once } from 'node:events';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -96,10 +97,14 @@ export class LocalDiskStorage implements AttachmentStorage {
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const meter = metered(body, maxBytes);
     const tmp = `${target}.part`;
+    const out = fs.createWriteStream(tmp, { flags: 'wx' });
     try {
-      await pipeline(meter.chunks, fs.createWriteStream(tmp, { flags: 'wx' }));
+      await pipeline(meter.chunks, out);
       await fs.promises.rename(tmp, target);
     } catch (err) {
+      // A body refused early fails the pipeline while the file may still be opening: wait until
+      // the stream has closed (the part file then exists, or never will) before removing it.
+      if (!out.closed) await once(out, 'close').catch(() => {});
       await fs.promises.rm(tmp, { force: true });
       throw err;
     }
