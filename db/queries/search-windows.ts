@@ -113,7 +113,12 @@ async function walkNewest(db: Tx, s: MatchScope): Promise<{ ids: string[] | null
     )
     SELECT (SELECT count(*) FROM recent)::int AS walked,
       (SELECT count(*) FROM recent WHERE search_vector IS NULL)::int AS unvectored,
-      ARRAY[${s.each.reduce((list, w, i) => db`${list}${i > 0 ? db`,` : db``} (SELECT count(*) FROM recent WHERE search_vector @@ ${w})::int`, db``)}]::int[] AS per_word,
+      -- Each word's matches among the walked messages, in one pass over them.
+      ${
+        s.each.length > 0
+          ? db`(SELECT ARRAY[${s.each.reduce((list, w, i) => db`${list}${i > 0 ? db`,` : db``} count(*) FILTER (WHERE search_vector @@ ${w})::int`, db``)}] FROM recent)`
+          : db`'{}'::int[]`
+      } AS per_word,
       ARRAY(SELECT m.id FROM matched m JOIN conversations c ON c.org_id = ${s.orgId} AND c.id = m.conversation_id
         WHERE ${s.visible} ${s.conv} ORDER BY m.created_at DESC LIMIT ${s.limit}) AS ids`;
   if ((row!.unvectored as number) > 0) return { ids: null, rarest: null };

@@ -24,6 +24,17 @@ const ids = (key: readonly unknown[]) => (client.getQueryData<{ id: string }[]>(
 /** Runs the coalescing timer and every promise it chains (fake timers: no waiting on the clock). */
 const settle = () => vi.runAllTimersAsync();
 
+/** A conversation entering (or changing in) a team's Waiting list. */
+const waiting = (conversationId: string, teamId: string, contactId: string): LiveEventLike => ({
+  type: 'queue.changed',
+  conversationId,
+  status: 'waiting',
+  teamId,
+  assigneeId: null,
+  targetUserId: null,
+  contactId,
+});
+
 let client: QueryClient;
 const all = [...keys.queue, null] as const;
 const support = [...keys.queue, 'support'] as const;
@@ -92,24 +103,8 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
 
   it('new waiting conversations are fetched alone, in one request, and patched in order and per team', async () => {
     queueQuery.mockResolvedValue([row('c', 2), row('e', 4, 'sales')]);
-    applyLiveEvent(client, {
-      type: 'queue.changed',
-      conversationId: 'c',
-      status: 'waiting',
-      teamId: 'support',
-      assigneeId: null,
-      targetUserId: null,
-      contactId: 'k3',
-    });
-    applyLiveEvent(client, {
-      type: 'queue.changed',
-      conversationId: 'e',
-      status: 'waiting',
-      teamId: 'sales',
-      assigneeId: null,
-      targetUserId: null,
-      contactId: 'k5',
-    });
+    applyLiveEvent(client, waiting('c', 'support', 'k3'));
+    applyLiveEvent(client, waiting('e', 'sales', 'k5'));
     await settle();
     expect(queueQuery).toHaveBeenCalledTimes(1);
     expect(queueQuery.mock.calls[0]![0]).toEqual({ conversationIds: ['c', 'e'] });
@@ -124,15 +119,7 @@ describe('applyLiveEvent on the Waiting and In-service caches', () => {
     let land!: (rows: unknown[]) => void;
     const firstLoad = client.fetchQuery({ queryKey: all, queryFn: () => new Promise<unknown[]>((resolve) => (land = resolve)) });
     queueQuery.mockResolvedValue([row('c', 2)]);
-    applyLiveEvent(client, {
-      type: 'queue.changed',
-      conversationId: 'c',
-      status: 'waiting',
-      teamId: 'support',
-      assigneeId: null,
-      targetUserId: null,
-      contactId: 'k3',
-    });
+    applyLiveEvent(client, waiting('c', 'support', 'k3'));
     await settle();
     expect(queueQuery).not.toHaveBeenCalled();
     land([row('a', 0)]);
