@@ -16,6 +16,11 @@ export const MIGRATION_SETS = [
   'reports',
   'history',
   'search',
+  'twofactor',
+  'privacy',
+  'push',
+  'api',
+  'webhooks',
 ] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -11,6 +11,12 @@ import * as reports from './parts/reports.ts';
 import * as paging from './parts/paging.ts';
 import * as transcripts from './parts/transcripts.ts';
 import * as search from './parts/search.ts';
+import * as twofactor from './parts/twofactor.ts';
+import * as api from './parts/api.ts';
+import * as push from './parts/push.ts';
+import * as templatesSync from './parts/templates-sync.ts';
+import * as webhooks from './parts/webhooks.ts';
+import * as privacy from './parts/privacy.ts';
 
 /**
  * The one string catalogue: server errors, e-mails and the client all read from here.
@@ -242,6 +248,12 @@ export const en = {
   ...paging.en,
   ...transcripts.en,
   ...search.en,
+  ...twofactor.en,
+  ...api.en,
+  ...push.en,
+  ...templatesSync.en,
+  ...webhooks.en,
+  ...privacy.en,
 };
 
 export type MessageKey = keyof typeof en;

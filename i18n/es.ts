@@ -12,6 +12,12 @@ import * as reports from './parts/reports.ts';
 import * as paging from './parts/paging.ts';
 import * as transcripts from './parts/transcripts.ts';
 import * as search from './parts/search.ts';
+import * as twofactor from './parts/twofactor.ts';
+import * as api from './parts/api.ts';
+import * as push from './parts/push.ts';
+import * as templatesSync from './parts/templates-sync.ts';
+import * as webhooks from './parts/webhooks.ts';
+import * as privacy from './parts/privacy.ts';
 
 /** Spanish (Latin America). Every key of the English reference, with the same {placeholders}. */
 const base: Record<BaseKey, string> = {
@@ -241,4 +247,10 @@ export const es: Record<MessageKey, string> = {
   ...paging.es,
   ...transcripts.es,
   ...search.es,
+  ...twofactor.es,
+  ...api.es,
+  ...push.es,
+  ...templatesSync.es,
+  ...webhooks.es,
+  ...privacy.es,
 };

@@ -12,6 +12,12 @@ import * as reports from './parts/reports.ts';
 import * as paging from './parts/paging.ts';
 import * as transcripts from './parts/transcripts.ts';
 import * as search from './parts/search.ts';
+import * as twofactor from './parts/twofactor.ts';
+import * as api from './parts/api.ts';
+import * as push from './parts/push.ts';
+import * as templatesSync from './parts/templates-sync.ts';
+import * as webhooks from './parts/webhooks.ts';
+import * as privacy from './parts/privacy.ts';
 
 const base: Record<BaseKey, string> = {
   'error.unauthenticated': 'Sua sessão terminou. Entre novamente.',
@@ -235,4 +241,10 @@ export const ptBR: Record<MessageKey, string> = {
   ...paging.ptBR,
   ...transcripts.ptBR,
   ...search.ptBR,
+  ...twofactor.ptBR,
+  ...api.ptBR,
+  ...push.ptBR,
+  ...templatesSync.ptBR,
+  ...webhooks.ptBR,
+  ...privacy.ptBR,
 };

@@ -12,6 +12,8 @@ import { startHousekeeping } from './jobs/housekeeping.ts';
 import { startChannels, type ChannelsOptions } from './channels/index.ts';
 import { startSync } from './sync/index.ts';
 import { startFloor, type FloorOptions } from './floor/floor.ts';
+import { startPush, type PushOptions } from './push/follower.ts';
+import { startWebhooks } from './webhooks/index.ts';
 import type { SyncLimits, SyncServer } from '../sync/server/server.ts';
 import type { Logger } from './log.ts';
 import { createServices, stopServices, type Services } from './services/index.ts';
@@ -44,7 +46,7 @@ export async function startApp(
   env: Env,
   log: Logger,
   databaseUrl: string,
-  options: { mounts?: HttpMounts; channels?: ChannelsOptions; sync?: Partial<SyncLimits>; floor?: FloorOptions } = {},
+  options: { mounts?: HttpMounts; channels?: ChannelsOptions; sync?: Partial<SyncLimits>; floor?: FloorOptions; push?: PushOptions } = {},
 ): Promise<RunningApp> {
   await migrate(databaseUrl, (m) => log.info(m));
   const sql = createSql(databaseUrl);
@@ -72,6 +74,9 @@ export async function startApp(
   await services.jobs.start(services, databaseUrl);
   const channels = startChannels(services, options.channels);
   const floor = startFloor(services, options.floor);
+  const push = startPush(services, options.push);
+  const webhooks = startWebhooks(services);
+  services.webhooks = webhooks;
   const sync = startSync(services, options.sync);
   const mounts: HttpMounts = {
     routes: [...channels.mounts.routes, ...(options.mounts?.routes ?? [])],
@@ -158,7 +163,7 @@ export async function startApp(
         // 5. Background work: no new job or delivery lease; running ones finish (job locks are
         //    released at the deadline); what is queued is left to the other processes.
         stopHousekeeping();
-        await Promise.all([services.jobs.stop(deadline), channels.stop(), floor.stop()]);
+        await Promise.all([services.jobs.stop(deadline), channels.stop(), floor.stop(), push.stop(), webhooks.stop()]);
         step(5, 'jobs and deliveries stopped');
 
         // 6. This process's devices leave (their grace periods start), before the database closes.

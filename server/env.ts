@@ -47,6 +47,13 @@ const schema = z
     LOCKOUT_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
     LOCKOUT_MINUTES: z.coerce.number().int().positive().default(15),
     LOGIN_IP_PER_MINUTE: z.coerce.number().int().positive().default(100),
+    /** REST API (/api/v1): requests one API token may make per minute (all processes together). */
+    API_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /** Seals TOTP secrets at rest (AES-256-GCM): 32 bytes as 64 hex digits or base64 (`openssl rand -base64 32`). */
+    TWOFACTOR_ENCRYPTION_KEY: z
+      .string()
+      .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'Use 32 bytes: 64 hex digits or base64 (`openssl rand -base64 32`).')
+      .optional(),
     UPLOAD_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -90,6 +97,11 @@ const schema = z
     WHATSAPP_ACCESS_TOKEN: z.string().optional(),
     WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/).default('100000000000001'),
     WHATSAPP_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
+    /** The daily template sync with Meta (UTC, HH:MM), or `off` (server/jobs/worker.ts). */
+    WHATSAPP_TEMPLATE_SYNC_AT: z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM (UTC) or off')
+      .default('04:17'),
     // Where the access token may fetch inbound media: host names (https) or full origins.
     WHATSAPP_MEDIA_HOSTS: z
       .string()
@@ -113,6 +125,36 @@ const schema = z
           .min(1),
       )
       .transform((hosts) => hosts.map((h) => (h.includes('://') ? new URL(h).origin : h))),
+    /** Web Push (VAPID) key pair, base64url (`npx web-push generate-vapid-keys`); unset, one pair is generated once and kept in the database. */
+    VAPID_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, 'Use the base64url public key of `npx web-push generate-vapid-keys`.')
+      .optional(),
+    VAPID_PRIVATE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{40,50}$/, 'Use the base64url private key of `npx web-push generate-vapid-keys`.')
+      .optional(),
+    /** Who runs this server, for push services to reach (mailto: or https:); unset, APP_ORIGIN when https, else MAIL_FROM's address. */
+    VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:.+@.+|https:\/\/.+)$/, 'Use mailto:you@example.com or an https:// address.')
+      .optional(),
+    /** Push endpoints accepted: host names of push services (a name also covers its subdomains), comma-separated. */
+    PUSH_SERVICE_HOSTS: z
+      .string()
+      .default('fcm.googleapis.com,updates.push.services.mozilla.com,push.apple.com,notify.windows.com')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    /** Tests and local push services only: accept any push endpoint, http and loopback included. */
+    PUSH_ALLOW_ANY_ENDPOINT: bool.default(false),
+    /** Outgoing webhooks may target private, loopback and link-local addresses, over plain http too (a receiver on the same network; tests). */
+    WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    /** How long one webhook attempt may take, connection to answer. */
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL && !env.DATABASE_URL) {
@@ -132,6 +174,13 @@ const schema = z
           'ATTACHMENT_STORAGE is disk and DATABASE_URL is set, but ATTACHMENT_DIR is not: each process would keep ' +
           'uploaded files in its own data folder, and the other processes could not serve them. Set ATTACHMENT_DIR ' +
           'to a folder every process shares, or unset ATTACHMENT_STORAGE to keep files in PostgreSQL (or use s3).',
+      });
+    }
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'],
+        message: 'Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (one pair), or neither to let Atende generate and keep one.',
       });
     }
     if (env.ATTACHMENT_STORAGE === 's3') {

@@ -9,7 +9,11 @@ import { eventsRouter } from './routers/events.ts';
 import { notesRouter } from './routers/notes.ts';
 import { searchRouter } from './routers/search.ts';
 import { reportsRouter } from './routers/reports.ts';
+import { privacyRouter } from './routers/privacy.ts';
+import { pushRouter } from './routers/push.ts';
 import { router } from './trpc.ts';
+import { secondStepRouter } from './routers/second-step.ts';
+import { twofactorRouter } from './routers/twofactor.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -26,6 +30,10 @@ export const appRouter = router({
   notes: notesRouter,
   search: searchRouter,
   reports: reportsRouter,
+  privacy: privacyRouter,
+  push: pushRouter,
+  secondStep: secondStepRouter,
+  twofactor: twofactorRouter,
 });
 
 export type AppRouter = typeof appRouter;

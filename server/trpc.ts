@@ -68,7 +68,7 @@ const t = initTRPC.context<Context>().create({
  * A validation problem as a sentence in the person's language: our schemas name catalogue
  * keys (`validation.*`) as messages; zod's own issues are mapped by their code.
  */
-function issueSentence(lang: Language, issue: ZodError['issues'][number]): string {
+export function issueSentence(lang: Language, issue: ZodError['issues'][number]): string {
   if (issue.message in catalogue.en) return translate(lang, issue.message as MessageKey);
   const i = issue as {
     code: string;

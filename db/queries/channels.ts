@@ -22,6 +22,8 @@ export interface Channel {
   noOneAvailableMessage: string;
   /** Web chat: the origins that may embed the widget (server/domain/allowed-sites.ts); empty = any site. */
   allowedSites: string[];
+  /** WhatsApp: the WhatsApp Business Account whose templates are synced (server/commands/template-sync.ts). */
+  wabaId: string | null;
 }
 
 /** Secrets are read only by the channel adapters, never returned to a client. */
@@ -32,7 +34,7 @@ export interface ChannelSecrets {
 }
 
 export const CHANNEL_COLUMNS = `id, org_id, kind, name, active, receive_only, phone_number_id, env_managed, bot_greeting, bot_options,
-  bot_invalid_message, no_one_available_message, allowed_sites`;
+  bot_invalid_message, no_one_available_message, allowed_sites, waba_id`;
 
 export function toChannel(r: Record<string, unknown>): Channel {
   return {
@@ -49,6 +51,7 @@ export function toChannel(r: Record<string, unknown>): Channel {
     botInvalidMessage: r.bot_invalid_message as string,
     noOneAvailableMessage: r.no_one_available_message as string,
     allowedSites: (r.allowed_sites as string[] | null) ?? [],
+    wabaId: (r.waba_id as string | null) ?? null,
   };
 }
 

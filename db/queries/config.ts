@@ -109,7 +109,17 @@ export interface CannedResponse {
   attachmentIds: string[];
   teamId: string | null;
 }
-export type TemplateStatus = 'approved' | 'pending' | 'rejected' | 'paused' | 'disabled';
+export type TemplateStatus =
+  | 'approved'
+  | 'pending'
+  | 'rejected'
+  | 'paused'
+  | 'disabled'
+  | 'in_appeal'
+  | 'pending_deletion'
+  | 'deleted'
+  | 'limit_exceeded'
+  | 'archived';
 export interface Template {
   id: string;
   channelId: string;
@@ -119,6 +129,12 @@ export interface Template {
   status: TemplateStatus;
   body: string;
   paramCount: number;
+  /** 'manual': typed in by an administrator; 'meta': synced from the Graph API. */
+  source: 'manual' | 'meta';
+  /** Why Meta rejected or paused it, when it said. */
+  statusReason: string | null;
+  /** When a synced template disappeared from Meta's list (kept for the history, never sendable). */
+  removedAt: Date | null;
 }
 
 const SWITCH_OFF = { deactivate: 'active = false' };
@@ -152,6 +168,9 @@ export const templates = configTable<Template>(
     status: 'status',
     body: 'body',
     paramCount: 'param_count',
+    source: 'source',
+    statusReason: 'status_reason',
+    removedAt: 'removed_at',
   },
   'name, language',
   { deactivate: `status = 'disabled'` },
@@ -202,6 +221,7 @@ export interface ChannelSettings {
   botInvalidMessage: string;
   noOneAvailableMessage: string;
   allowedSites: string[];
+  wabaId: string | null;
 }
 
 const ADMIN_CHANNEL_COLUMNS = `${CHANNEL_COLUMNS}, app_secret IS NOT NULL AS has_app_secret,
@@ -226,6 +246,7 @@ const CHANNEL_SETTINGS: Columns<ChannelSettings> = {
   botInvalidMessage: 'bot_invalid_message',
   noOneAvailableMessage: 'no_one_available_message',
   allowedSites: 'allowed_sites',
+  wabaId: 'waba_id',
 };
 function channelAssignments(settings: Partial<ChannelSettings>, params: unknown[]) {
   return Object.entries(CHANNEL_SETTINGS)

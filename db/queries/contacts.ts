@@ -112,7 +112,7 @@ export interface ContactValues {
 }
 
 /** An agent-created contact; a duplicate WhatsApp number fails the unique index (23505). */
-export async function insertContact(db: Db, orgId: string, createdBy: string, c: ContactValues): Promise<Contact> {
+export async function insertContact(db: Db, orgId: string, createdBy: string | null, c: ContactValues): Promise<Contact> {
   const rows = await db.unsafe(
     `INSERT INTO contacts (org_id, name, email, whatsapp, fields, incomplete, created_by)
      VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7) RETURNING ${CONTACT_COLUMNS}`,

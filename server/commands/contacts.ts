@@ -82,7 +82,8 @@ export function createContact(s: Services, actor: Actor, required: readonly stri
   const values = validated(actor, required, null, input, true);
   return saving(actor, () =>
     runTx(s.sql, async (tx) => {
-      const contact = await insertContact(tx, actor.orgId, actor.id, values);
+      // An integration is no user: a contact it creates has no creator.
+      const contact = await insertContact(tx, actor.orgId, actor.integration ? null : actor.id, values);
       await s.bus.publish(tx, actor.orgId, 'contact.updated', { contactId: contact.id });
       return contact;
     }),

@@ -11,6 +11,7 @@ import type { Fail } from '../errors.ts';
 import type { Services } from '../services/index.ts';
 import { unlock } from '../../db/queries/lockout.ts';
 import { emailKey } from './login.ts';
+import { beginSecondStep, type PendingSecondStep } from './twofactor/begin.ts';
 
 /** Creates a single-use link for the user and mails it, inside the caller's transaction. */
 export async function sendLink(s: Services, db: Db, user: User, kind: TokenKind): Promise<void> {
@@ -70,7 +71,7 @@ export async function usePasswordLink(
   s: Services,
   fail: Fail,
   input: { token: string; password: string; expectKind: TokenKind; ip: string; userAgent?: string | undefined },
-): Promise<{ user: User; token: string; sessionId: string }> {
+): Promise<{ user: User; token: string; sessionId: string } | PendingSecondStep> {
   const problem = checkPasswordPolicy(input.password);
   if (problem) throw fail('BAD_REQUEST', problem.key, problem.params);
   const before = await checkLink(s, input.token);
@@ -87,7 +88,9 @@ export async function usePasswordLink(
     const user = (await getUser(tx, token.orgId, token.userId))!;
     // Proving control of the mailbox also lifts a lockout, for this user (this organization) only.
     await unlock(tx, { emailKey: emailKey(user.email), orgId: user.orgId, userId: user.id });
-    const session = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: input.ip, userAgent: input.userAgent });
+    // The link proves the mailbox, not the second factor: a user with one (or required to have
+    // one) still takes the second step before having a session.
+    const pending = await beginSecondStep(tx, user, { emailKey: emailKey(user.email), ip: input.ip, userAgent: input.userAgent });
     await audit(tx, {
       orgId: user.orgId,
       action: token.kind === 'invite' ? 'invitation_accepted' : 'password_reset',
@@ -96,6 +99,8 @@ export async function usePasswordLink(
       email: user.email,
       ip: input.ip,
     });
+    if (pending) return pending;
+    const session = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: input.ip, userAgent: input.userAgent });
     return { user, ...session };
   });
 }

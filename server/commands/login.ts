@@ -10,6 +10,7 @@ import { isAllowedNetwork } from '../domain/networks.ts';
 import { hasSchedule, isWithinWorkHours } from '../domain/work-hours.ts';
 import type { Fail } from '../errors.ts';
 import type { Services } from '../services/index.ts';
+import { beginSecondStep, type PendingSecondStep } from './twofactor/begin.ts';
 
 export function emailKey(email: string): string {
   return email.trim().toLowerCase();
@@ -60,7 +61,7 @@ export async function login(
   s: Services,
   fail: Fail,
   input: { email: string; password: string; ip: string; userAgent?: string | undefined },
-): Promise<{ user: User; token: string; sessionId: string }> {
+): Promise<SignIn | PendingSecondStep> {
   const key = emailKey(input.email);
   if (!(await s.ipLimiter.take(input.ip))) {
     s.metrics.logins.inc({ outcome: 'ip_throttled' });
@@ -79,22 +80,15 @@ export async function login(
 
   const refusal = match ? await refusalOf(s, match, input.ip) : null;
   if (match && !refusal) {
-    const user = match;
-    const session = await runTx(s.sql, async (tx) => {
-      await clearFailures(tx, key);
-      const created = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: input.ip, userAgent: input.userAgent });
-      await audit(tx, { orgId: user.orgId, action: 'login', subjectUserId: user.id, actorUserId: user.id, email: key, ip: input.ip });
-      if (await setStatus(tx, user.orgId, user.id, 'online')) {
-        await s.bus.publish(tx, user.orgId, 'user.status', { userId: user.id, status: 'online' });
-      }
-      // A device just seen: available for the grace period before the browser's stream opens.
-      if (await signInSeen(tx, user.orgId, user.id)) {
-        await s.bus.publish(tx, user.orgId, 'user.presence', { userId: user.id, connected: true });
-      }
-      return created;
-    });
-    s.metrics.logins.inc({ outcome: 'ok' });
-    return { user: { ...user, status: 'online' }, ...session };
+    const attempt = { emailKey: key, ip: input.ip, userAgent: input.userAgent };
+    // A second factor (or the duty to enroll one) makes the right password a pending step, not
+    // a session; the failures are cleared only when that step passes (commands/twofactor/).
+    const pending = await beginSecondStep(s.sql, match, attempt);
+    if (pending) {
+      s.metrics.logins.inc({ outcome: 'second_step' });
+      return pending;
+    }
+    return completeSignIn(s, match, attempt);
   }
 
   // A wrong password, or a right one refused: one answer for both. While the address is
@@ -128,4 +122,46 @@ export async function login(
   s.metrics.logins.inc({ outcome });
   if (lock || locked) throw fail('TOO_MANY_REQUESTS', 'auth.locked');
   throw fail('UNAUTHORIZED', 'auth.invalidCredentials');
+}
+
+export interface SignIn {
+  user: User;
+  token: string;
+  sessionId: string;
+}
+
+/**
+ * The end of a sign-in (after the password, and the second step when there is one): the
+ * address's failures cleared, a session, the audit row, the agent online.
+ */
+export async function completeSignIn(
+  s: Services,
+  user: User,
+  attempt: { emailKey: string; ip: string; userAgent?: string | undefined },
+  details: Record<string, unknown> = {},
+): Promise<SignIn> {
+  const key = attempt.emailKey;
+  const session = await runTx(s.sql, async (tx) => {
+    await clearFailures(tx, key);
+    const created = await createSession(tx, { orgId: user.orgId, userId: user.id, ip: attempt.ip, userAgent: attempt.userAgent });
+    await audit(tx, {
+      orgId: user.orgId,
+      action: 'login',
+      subjectUserId: user.id,
+      actorUserId: user.id,
+      email: key,
+      ip: attempt.ip,
+      details,
+    });
+    if (await setStatus(tx, user.orgId, user.id, 'online')) {
+      await s.bus.publish(tx, user.orgId, 'user.status', { userId: user.id, status: 'online' });
+    }
+    // A device just seen: available for the grace period before the browser's stream opens.
+    if (await signInSeen(tx, user.orgId, user.id)) {
+      await s.bus.publish(tx, user.orgId, 'user.presence', { userId: user.id, connected: true });
+    }
+    return created;
+  });
+  s.metrics.logins.inc({ outcome: 'ok' });
+  return { user: { ...user, status: 'online' }, ...session };
 }

@@ -143,6 +143,6 @@ describe('the job queue', () => {
 
   it('registers the minute sweep in the database, once for every process', async () => {
     const crons = await app.db.sql`SELECT identifier FROM graphile_worker._private_known_crontabs`;
-    expect(crons.map((c) => c.identifier)).toEqual(['sweep_timers']);
+    expect(crons.map((c) => c.identifier)).toContain('sweep_timers');
   });
 });

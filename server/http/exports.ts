@@ -12,6 +12,7 @@ import { transcriptDocument, transcriptText } from '../exports/transcript-docume
 import { transcriptPdf } from '../exports/transcript-pdf.ts';
 import { auditFilterSchema } from '../routers/audit-filters.ts';
 import type { Services } from '../services/index.ts';
+import { CONTACT_EXPORT_PATH, sendContactExport } from './privacy-export.ts';
 
 const STATUS: Record<string, number> = { BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404, UNAUTHORIZED: 401 };
 
@@ -37,6 +38,8 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, s:
     const transcript = /^\/exports\/transcripts\/([0-9a-f-]{36})\.(txt|pdf)$/i.exec(path);
     if (transcript) return await sendTranscript(res, s, auth, lang, transcript[1]!, transcript[2]!.toLowerCase() as 'txt' | 'pdf');
     if (path === '/exports/audit.csv') return await sendAuditCsv(req, res, s, auth, lang);
+    const contactZip = CONTACT_EXPORT_PATH.exec(path);
+    if (contactZip) return await sendContactExport(req, res, s, auth, lang, contactZip[1]!);
     return refuse(res, 404, translate(lang, 'error.notFound'));
   } catch (e) {
     if (e instanceof AppError && !res.headersSent) return refuse(res, STATUS[e.code] ?? 400, e.message);

@@ -13,6 +13,7 @@ import { isForeignOrigin, sessionTokenOf, TRPC_MAX_BODY_BYTES, TRPC_MAX_BODY_TEX
 import { serveStatic } from './static.ts';
 import { handleUpload, serveUpload } from './uploads.ts';
 import { handleExport } from './exports.ts';
+import { createApiHandler } from '../api/http.ts';
 
 /** Later parts mount their routes (/webhooks, /widget, /webchat) and the /sync upgrade here. */
 export interface HttpMounts {
@@ -60,6 +61,8 @@ export function createHttpServer(
     },
   });
   const policy = { idleDays: s.env.SESSION_IDLE_DAYS, maxDays: s.env.SESSION_MAX_DAYS };
+  // The REST API for integrations (token-authenticated, never by cookie) and its reference.
+  const api = createApiHandler(s);
 
   /**
    * The caller of /uploads and /exports: a live session sent from this app's own origin (a
@@ -145,6 +148,7 @@ export function createHttpServer(
       if (!auth) return;
       return handleExport(req, res, s, auth, path);
     }
+    if (path === '/api/docs' || path.startsWith('/api/')) return api(req, res);
     for (const route of options.mounts?.routes ?? []) {
       if (path === route.prefix || path.startsWith(`${route.prefix}/`)) return route.handle(req, res);
     }

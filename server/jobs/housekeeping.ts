@@ -1,6 +1,7 @@
 import { deleteUnattachedAttachments, pruneUploadUsage } from '../../db/queries/attachments.ts';
 import { pruneEvents } from '../../db/queries/events.ts';
 import { pruneLoginFailures } from '../../db/queries/lockout.ts';
+import { pruneTwoFactor } from '../../db/queries/twofactor.ts';
 import { deleteExpiredSessions } from '../../db/queries/sessions.ts';
 import { offlineWithoutSession } from '../auth/session.ts';
 import type { Services } from '../services/index.ts';
@@ -52,6 +53,7 @@ export function startHousekeeping(s: Services, intervalMs = 10 * 60_000): () => 
     try {
       await expireSessions(s);
       await pruneLoginFailures(s.sql, s.env.LOCKOUT_WINDOW_MINUTES);
+      await pruneTwoFactor(s.sql);
       await pruneEvents(s.sql, 48);
       await pruneUploadUsage(s.sql);
     } catch (err) {

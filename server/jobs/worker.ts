@@ -13,16 +13,30 @@ import { withAdvisoryLock } from '../../db/queries/system.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services/index.ts';
 import { sweepTimers } from '../commands/timers.ts';
+import { privacyTasks } from '../privacy/retention-task.ts';
+import { syncAllTemplates } from '../commands/template-sync.ts';
 
 /**
  * Cron lines (graphile-worker's crontab format). graphile-worker records each fired minute
  * in the database, so with several processes a line runs once per minute, not once per
  * process; `max=1`: a failed sweep is not retried, the next minute sweeps again.
  */
-const CRONTAB = `* * * * * sweep_timers ?max=1`;
+const CRONTAB = `* * * * * sweep_timers ?max=1
+23 * * * * privacy_retention ?max=1`;
+
+/** Daily, at WHATSAPP_TEMPLATE_SYNC_AT (UTC; `off`: none): every WhatsApp channel's templates from Meta. */
+function templateSyncLine(at: string): string {
+  return at === 'off' ? '' : `\n${Number(at.slice(3))} ${Number(at.slice(0, 2))} * * * sync_whatsapp_templates ?max=1`;
+}
 
 function tasks(s: Services): TaskList {
   return {
+    ...privacyTasks(s),
+    /** Daily (WHATSAPP_TEMPLATE_SYNC_AT): every WhatsApp channel's templates from Meta (commands/template-sync.ts). */
+    sync_whatsapp_templates: async () => {
+      const r = await syncAllTemplates(s);
+      s.log.info(r, 'WhatsApp templates synced');
+    },
     /** `now` in the payload is for one-off runs (operations, tests); the cron passes none. */
     sweep_timers: async (payload) => {
       const at = (payload as { now?: unknown } | null)?.now;
@@ -94,7 +108,7 @@ export class JobQueue {
       maxPoolSize: (options.concurrency ?? 2) + 2,
       pollInterval: 2_000,
       taskList: { ...tasks(s), ...options.tasks },
-      crontab: options.crontab ?? CRONTAB,
+      crontab: options.crontab ?? CRONTAB + templateSyncLine(s.env.WHATSAPP_TEMPLATE_SYNC_AT),
     });
     const runner = this.runner;
     if (this.stopped) {

@@ -20,6 +20,7 @@ import type { MessageKey } from '../../i18n/index.ts';
 import { MAX_ALLOWED_SITES, siteOrigin } from '../domain/allowed-sites.ts';
 import { phoneNumberIdRefusal } from '../domain/whatsapp-env.ts';
 import { adminProcedure, router, type Context } from '../trpc.ts';
+import { syncTemplatesProcedure } from './template-sync.ts';
 import * as v from './schemas.ts';
 
 type AdminCtx = Context & { user: { id: string }; org: { id: string } };
@@ -96,8 +97,15 @@ const channelSettings = {
   noOneAvailableMessage: botText,
   /** Web chat: the sites that may embed the widget (checked by sitesOf); empty = any site. */
   allowedSites: z.array(z.string().max(300)).max(MAX_ALLOWED_SITES),
+  /** WhatsApp: the Business Account whose templates "Sync with Meta" fetches (template-sync.ts). */
+  wabaId: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{0,32}$/, 'templateSync.wabaIdInvalid')
+    .nullable()
+    .transform(blankToNull),
 };
-const WHATSAPP_ONLY = ['phoneNumberId', 'appSecret', 'verifyToken', 'accessToken'] as const;
+const WHATSAPP_ONLY = ['phoneNumberId', 'appSecret', 'verifyToken', 'accessToken', 'wabaId'] as const;
 
 /**
  * A number another organization's channel has (the index is global: webhooks route by it) or
@@ -256,10 +264,16 @@ const templatesRouter = router({
     .mutation(({ ctx, input }) => {
       const { id, ...patch } = input;
       const count = patch.body === undefined ? undefined : paramCount(ctx, patch.body);
-      return change(ctx, 'templates', (tx) => templates.update(tx, ctx.org.id, id, { ...patch, paramCount: count }));
+      return change(ctx, 'templates', async (tx) => {
+        // A synced template's content and status are Meta's: the next sync would undo an edit.
+        if ((await templates.get(tx, ctx.org.id, id))?.source === 'meta')
+          throw ctx.fail('PRECONDITION_FAILED', 'templateSync.managedByMeta');
+        return templates.update(tx, ctx.org.id, id, { ...patch, paramCount: count });
+      });
     }),
   // A template already sent stays for the history, disabled.
   delete: removal(templates, 'templates'),
+  sync: syncTemplatesProcedure,
 });
 
 // ---- Canned responses: the organization's, or one team's; files are this organization's uploads.

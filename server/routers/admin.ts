@@ -16,9 +16,11 @@ import { adminProcedure, router, type Context } from '../trpc.ts';
 import { adminUser } from './views.ts';
 import { adminConfigRouters } from './admin-config.ts';
 import { monitorRouter } from './monitor.ts';
+import { apiTokensRouter } from './admin-api-tokens.ts';
 import { adminConversationsRouter } from './conversations.ts';
 import * as v from './schemas.ts';
 import { auditFilters } from './audit-filters.ts';
+import { adminWebhooksRouter } from './admin-webhooks.ts';
 
 type AdminCtx = Context & { user: { id: string }; org: { id: string } };
 const actor = (ctx: AdminCtx) => ({ orgId: ctx.org.id, userId: ctx.user.id, ip: ctx.ip });
@@ -301,6 +303,8 @@ export const adminRouter = router({
   org: orgRouter,
   ...adminConfigRouters,
   monitor: monitorRouter,
+  webhooks: adminWebhooksRouter,
+  apiTokens: apiTokensRouter,
   audit: router({
     list: adminProcedure
       .input(

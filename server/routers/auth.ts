@@ -15,6 +15,7 @@ import { isValidTimeZone } from '../domain/work-hours.ts';
 import { clearedSessionCookie, isHttps, sessionCookie } from '../http/request.ts';
 import { authedProcedure, publicProcedure, router, type Context } from '../trpc.ts';
 import { publicUser } from './views.ts';
+import { answerSignIn } from './second-step.ts';
 import * as v from './schemas.ts';
 
 function setCookie(ctx: Context, token: string | null): void {
@@ -31,8 +32,7 @@ const userAgent = (ctx: Context) => ctx.req?.headers['user-agent'];
 export const authRouter = router({
   login: publicProcedure.input(z.object({ email: v.email, password: v.password })).mutation(async ({ ctx, input }) => {
     const result = await login(ctx.services, ctx.fail, { ...input, ip: ctx.ip, userAgent: userAgent(ctx) });
-    setCookie(ctx, result.token);
-    return { user: publicUser(result.user) };
+    return answerSignIn(ctx, result);
   }),
 
   logout: authedProcedure.mutation(async ({ ctx }) => {
@@ -78,14 +78,12 @@ export const authRouter = router({
 
   acceptInvite: publicProcedure.input(z.object({ token: v.token, password: v.password })).mutation(async ({ ctx, input }) => {
     const r = await usePasswordLink(ctx.services, ctx.fail, { ...input, expectKind: 'invite', ip: ctx.ip, userAgent: userAgent(ctx) });
-    setCookie(ctx, r.token);
-    return { user: publicUser(r.user) };
+    return answerSignIn(ctx, r);
   }),
 
   resetPassword: publicProcedure.input(z.object({ token: v.token, password: v.password })).mutation(async ({ ctx, input }) => {
     const r = await usePasswordLink(ctx.services, ctx.fail, { ...input, expectKind: 'reset', ip: ctx.ip, userAgent: userAgent(ctx) });
-    setCookie(ctx, r.token);
-    return { user: publicUser(r.user) };
+    return answerSignIn(ctx, r);
   }),
 
   requestNewLink: publicProcedure.input(z.object({ token: z.string().max(200) })).mutation(async ({ ctx, input }) => {

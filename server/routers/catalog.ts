@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { getChannel, listChannels } from '../../db/queries/channels.ts';
 import { templates, visibleCanned } from '../../db/queries/config.ts';
 import { teamsOfUser } from '../../db/queries/teams.ts';
+import { componentsOfTemplates } from '../../db/queries/template-sync.ts';
+import { translate, type Language } from '../../i18n/index.ts';
+import { slotLabel, templateSlots } from '../domain/whatsapp-templates.ts';
 import { authedProcedure, router } from '../trpc.ts';
 import * as v from './schemas.ts';
 
@@ -16,11 +19,27 @@ export const channelsRouter = router({
   ),
 });
 
+function paramLabels(lang: Language, synced: { components: unknown[]; parameterFormat: 'positional' | 'named' } | undefined): string[] {
+  if (!synced) return [];
+  return templateSlots(synced.components, synced.parameterFormat).map((slot) => {
+    const label = slotLabel(slot);
+    if (!label) return '';
+    return 'media' in label ? translate(lang, `templateSync.paramMedia.${label.media}`) : label.name;
+  });
+}
+
 export const templatesRouter = router({
   list: authedProcedure.input(z.object({ channelId: v.uuid })).query(async ({ ctx, input }) => {
     const sql = ctx.services.sql;
     if (!(await getChannel(sql, ctx.org.id, input.channelId))) throw ctx.fail('NOT_FOUND', 'error.notFound');
-    const approved = await templates.list(sql, ctx.org.id, `AND channel_id = $2 AND status = 'approved'`, [input.channelId]);
+    // Only what an agent can send: approved by Meta and still listed there.
+    const sendable = `AND channel_id = $2 AND status = 'approved' AND removed_at IS NULL`;
+    const approved = await templates.list(sql, ctx.org.id, sendable, [input.channelId]);
+    const synced = await componentsOfTemplates(
+      sql,
+      ctx.org.id,
+      approved.map((t) => t.id),
+    );
     return approved.map((t) => ({
       id: t.id,
       name: t.name,
@@ -28,6 +47,8 @@ export const templatesRouter = router({
       category: t.category,
       paramCount: t.paramCount,
       body: t.body,
+      // What each value is for (a named placeholder, a header's file link); '' when only its number says it.
+      paramLabels: paramLabels(ctx.lang, synced.get(t.id)),
     }));
   }),
 });

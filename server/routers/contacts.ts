@@ -19,7 +19,8 @@ type AuthedCtx = Context & { user: User };
 const actor = (ctx: AuthedCtx) => actorFor(ctx.services.sql, ctx.user, ctx.fail, ctx.lang, ctx.ip, ctx.auth?.teamIds);
 
 // Required-ness is checked by the command, so a missing field gets the catalogue's sentence.
-const contactFields = {
+// (Also the REST API's contact body: server/api/contacts.ts.)
+export const contactFields = {
   name: z.string().trim().max(120).optional(),
   email: z
     .string()

@@ -88,6 +88,13 @@ export async function conversationView(db: Db, actor: Actor, c: Conversation, fa
 type PersonOf = (id: string | null) => { id: string; name: string; codename: string | null } | null;
 type FileFacts = Awaited<ReturnType<typeof attachmentFacts>>;
 
+/** A message an integration sent through the REST API (outbound.ts): shown as the integration's, never a person's. */
+function integrationAuthor(actor: Actor, m: Message) {
+  const integration = m.payload.integration as { tokenId?: unknown; name?: unknown } | undefined;
+  if (typeof integration?.name !== 'string' || typeof integration.tokenId !== 'string') return null;
+  return { id: integration.tokenId, name: translate(actor.lang, 'api.integrationAuthor', { name: integration.name }), codename: null };
+}
+
 /** One message as the client shows it (conversations.get, and the claim's answer). */
 export function messageView(actor: Actor, m: Message, person: PersonOf, files: FileFacts) {
   return {
@@ -100,7 +107,7 @@ export function messageView(actor: Actor, m: Message, person: PersonOf, files: F
     // The customer's answer to the bot's menu: the option's name ("1" → "Support").
     menuChoice: typeof m.payload.botMenuLabel === 'string' ? m.payload.botMenuLabel : null,
     status: m.status,
-    author: m.authorId ? person(m.authorId) : null,
+    author: m.authorId ? person(m.authorId) : integrationAuthor(actor, m),
     isBot: m.isBot,
     attachmentId: m.attachmentId,
     // Inbound media not (yet) stored: 'pending' while fetched, 'failed' when unavailable.

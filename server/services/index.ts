@@ -32,6 +32,8 @@ export interface Services {
   presence: Presence;
   /** Set once the channel workers run (server/app.ts); wakes the inbound media fetcher. */
   mediaFetcher?: { wake(): void };
+  /** Set once outgoing webhooks run (server/app.ts, server/webhooks/index.ts). */
+  webhooks?: { wake(): void; stop(): Promise<void> };
 }
 
 export async function createServices(env: Env, sql: Sql, log: Logger): Promise<Services> {

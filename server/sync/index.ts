@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isChatMember } from '../../db/queries/chat.ts';
-import { getContact } from '../../db/queries/contacts.ts';
+import { notesOpenable } from '../../db/queries/privacy.ts';
 import { getConversation } from '../../db/queries/conversations.ts';
 import { appendDocUpdates, bindClients, compactDoc, loadClientBindings, loadDocUpdates } from '../../db/queries/sync.ts';
 import { teamsOfUser } from '../../db/queries/teams.ts';
@@ -20,6 +20,7 @@ import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
 import type { Services } from '../services/index.ts';
 import { timeSyncCommit } from '../services/metrics.ts';
 import { notesTextKeeper } from './notes-text.ts';
+import { evictErasedDocs } from '../privacy/sync-eviction.ts';
 
 /** How often, at most, one contact's notes announce `notes.changed` while being edited. */
 export const NOTES_ANNOUNCE_MS = 2_000;
@@ -68,7 +69,8 @@ async function accessTo(s: Services, doc: DocName, viewer: DocViewer): Promise<D
     case 'presence':
       return docAccess(doc, viewer, {});
     case 'notes':
-      return docAccess(doc, viewer, { contactInOrg: (await getContact(s.sql, viewer.orgId, doc.contactId)) !== null });
+      // An erased contact's notes stay closed: a stale copy must not be written back (docs/privacy.md).
+      return docAccess(doc, viewer, { contactInOrg: await notesOpenable(s.sql, viewer.orgId, doc.contactId) });
     case 'chat':
       return docAccess(doc, viewer, { member: await isChatMember(s.sql, viewer.orgId, doc.roomId, viewer.userId) });
     case 'conversation': {
@@ -173,6 +175,7 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
       void server.reauthorize((c, room) => c.orgId === e.orgId && room.name.kind === 'chat');
     }
   });
+  const stopEvictions = evictErasedDocs(s, server);
   // Live chat documents stay small: older messages move to chat_messages_archive.
   const archiver = setInterval(() => void archiveLoadedChats(s.sql, server, (msg, err) => s.log.warn({ err }, msg)), 60_000);
   archiver.unref();
@@ -184,6 +187,7 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
       clearInterval(archiver);
       notes.stop();
       unsubscribe();
+      stopEvictions();
       await server.stop();
       await notesText.stop();
       await backfill;

@@ -328,6 +328,23 @@ export class SyncServer {
     return n;
   }
 
+  /**
+   * Drops a document from memory at once (its content was erased): its sockets close with
+   * `code` and what it held unstored is discarded, so the old state is neither served nor
+   * written back. A client that reconnects must be authorized again and loads what is stored.
+   */
+  evict(name: string, code: number): boolean {
+    const room = this.rooms.get(name);
+    if (!room) return false;
+    for (const conn of room.conns.values()) this.close(conn, code);
+    const timer = this.unloadTimers.get(name);
+    if (timer) clearTimeout(timer);
+    this.unloadTimers.delete(name);
+    this.rooms.delete(name);
+    room.destroy();
+    return true;
+  }
+
   /** Re-checks access of open connections (a permission changed): downgrade or close. */
   async reauthorize(pred: (conn: Conn, room: Room) => boolean): Promise<void> {
     for (const room of this.rooms.values()) {

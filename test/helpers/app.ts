@@ -52,7 +52,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, optio
 }
 
 /** A second server process on the same database and data folder, as a multi-process deployment runs. */
-export async function startSecondProcess(app: TestApp): Promise<RunningApp> {
+export async function startSecondProcess(app: TestApp, overrides: Record<string, string> = {}): Promise<RunningApp> {
   const env = parseEnv({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -61,6 +61,7 @@ export async function startSecondProcess(app: TestApp): Promise<RunningApp> {
     ATENDE_DATA_DIR: app.env.ATENDE_DATA_DIR,
     LOG_LEVEL: 'silent',
     LOGIN_IP_PER_MINUTE: '1000',
+    ...overrides,
   });
   return startApp(env, createLogger('silent'), app.db.url);
 }

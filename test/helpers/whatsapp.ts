@@ -66,7 +66,10 @@ export function statusUpdate(wamid: string, status: string, ourId?: string, extr
  * The app with the environment-configured WhatsApp channel talking to a local fake Graph API
  * (deliveries and media polled every 100 ms, so tests wait little).
  */
-export async function startWhatsAppApp(options: Parameters<typeof startTestApp>[1] = {}): Promise<{ app: TestApp; graph: FakeGraph }> {
+export async function startWhatsAppApp(
+  options: Parameters<typeof startTestApp>[1] = {},
+  env: Record<string, string> = {},
+): Promise<{ app: TestApp; graph: FakeGraph }> {
   const graph = await startFakeGraph({ token: 'env-access-token' });
   const app = await startTestApp(
     {
@@ -76,6 +79,7 @@ export async function startWhatsAppApp(options: Parameters<typeof startTestApp>[
       WHATSAPP_GRAPH_URL: graph.url,
       // The fake serves media files from its own origin, over http: allowed by configuration only.
       WHATSAPP_MEDIA_HOSTS: graph.url,
+      ...env,
     },
     { channels: { delivery: { pollMs: 100, leaseMs: 60_000 }, mediaPollMs: 100 }, ...options },
   );

@@ -5,17 +5,21 @@ import { Dynamic } from 'solid-js/web';
 import { t, useTitle, type MessageKey } from '../i18n.ts';
 import { meQuery } from '../session.ts';
 import { useAdminLive } from './api.ts';
+import ApiTokensScreen from './api-tokens.tsx';
 import AuditScreen from './audit.tsx';
 import CannedScreen from './canned.tsx';
 import ChannelsScreen from './channels.tsx';
 import MonitorScreen from './monitor.tsx';
 import OrganizationScreen from './organization.tsx';
+import PrivacyScreen from './privacy.tsx';
 import { DispositionsScreen } from './dispositions.tsx';
 import { PauseTypesScreen } from './pause-types.tsx';
 import { TagsScreen } from './tags.tsx';
 import TeamsScreen from './teams.tsx';
 import TemplatesScreen from './templates.tsx';
 import UsersScreen from './users.tsx';
+import WebhooksScreen from './webhooks.tsx';
+import SecurityScreen from './security.tsx';
 import './admin.css';
 
 type Screen = { path: string; label: MessageKey; component: Component };
@@ -32,7 +36,11 @@ const SCREENS: Screen[] = [
   { path: '/admin/dispositions', label: 'admin.nav.dispositions', component: DispositionsScreen },
   { path: '/admin/pauses', label: 'admin.nav.pauses', component: PauseTypesScreen },
   { path: '/admin/organization', label: 'admin.nav.organization', component: OrganizationScreen },
+  { path: '/admin/api-tokens', label: 'admin.nav.apiTokens', component: ApiTokensScreen },
+  { path: '/admin/webhooks', label: 'admin.nav.webhooks', component: WebhooksScreen },
   { path: '/admin/audit', label: 'admin.nav.audit', component: AuditScreen },
+  { path: '/admin/security', label: 'twofactor.admin.title', component: SecurityScreen },
+  { path: '/admin/privacy', label: 'admin.nav.privacy', component: PrivacyScreen },
 ];
 
 /** A supervisor sees the monitoring board (of their teams) and no configuration. */

@@ -192,9 +192,16 @@ function ChannelForm(props: {
         ...(props.kind === 'webchat' ? { allowedSites: splitList(str(fd, 'allowedSites')) } : {}),
       };
       // Secrets are write-only: a blank field keeps the stored value.
-      const whatsapp: { phoneNumberId?: string | null; appSecret?: string; verifyToken?: string; accessToken?: string } = {};
+      const whatsapp: {
+        phoneNumberId?: string | null;
+        wabaId?: string | null;
+        appSecret?: string;
+        verifyToken?: string;
+        accessToken?: string;
+      } = {};
       if (props.kind === 'whatsapp') {
         whatsapp.phoneNumberId = str(fd, 'phoneNumberId') || null;
+        whatsapp.wabaId = str(fd, 'wabaId') || null;
         for (const k of ['appSecret', 'verifyToken', 'accessToken'] as const) if (str(fd, k) !== '') whatsapp[k] = str(fd, k);
       }
       return c
@@ -227,6 +234,14 @@ function ChannelForm(props: {
             maxLength={32}
             readOnly={c?.envManaged}
             hint={c?.envManaged ? t('admin.channels.envPhoneNumberIdHint') : t('admin.channels.phoneNumberIdHint')}
+          />
+          <Input
+            label={t('templateSync.wabaId')}
+            name="wabaId"
+            value={c?.wabaId}
+            pattern="[0-9]{0,32}"
+            maxLength={32}
+            hint={t('templateSync.wabaIdHint')}
           />
           <Input
             label={t('admin.channels.appSecret')}

@@ -7,6 +7,7 @@ import { paramCount, previewTemplate } from './logic.ts';
 import { str, submitted } from './form-data.ts';
 import { focusFirstField, FormActions, Input, Select, TextArea } from './fields.tsx';
 import { ListScreen } from './list-screen.tsx';
+import { statusLabel, TemplateStatusCell, TemplateSyncBar } from './template-sync.tsx';
 
 const CATEGORIES = ['utility', 'marketing', 'authentication'] as const;
 const STATUSES = ['approved', 'pending', 'rejected', 'paused', 'disabled'] as const;
@@ -32,6 +33,7 @@ export default function TemplatesScreen() {
           <Show when={channels.data && whatsapp().length === 0}>
             <p class="adm-muted">{t('admin.templates.noChannel')}</p>
           </Show>
+          <TemplateSyncBar channels={whatsapp()} />
           <div class="adm-toolbar">
             <Select
               label={t('admin.templates.channel')}
@@ -46,19 +48,18 @@ export default function TemplatesScreen() {
       columns={[
         { label: t('admin.name'), cell: (tp) => <code>{tp.name}</code> },
         { label: t('admin.templates.channel'), cell: (tp) => channelName(tp.channelId) },
-        { label: t('admin.templates.language'), cell: (tp) => tp.language },
-        { label: t('admin.templates.category'), cell: (tp) => t(`admin.templates.category.${tp.category as (typeof CATEGORIES)[number]}`) },
+        { label: t('admin.templates.language'), cell: (tp) => <span class="adm-badge">{tp.language}</span> },
         {
-          label: t('admin.templates.status'),
+          label: t('admin.templates.category'),
           cell: (tp) => (
-            <span
-              class="adm-badge"
-              classList={{ 'adm-okb': tp.status === 'approved', 'adm-bad': tp.status === 'rejected' || tp.status === 'disabled' }}
-            >
-              {t(`admin.templates.status.${tp.status}`)}
+            <span class="adm-badge">
+              {(CATEGORIES as readonly string[]).includes(tp.category)
+                ? t(`admin.templates.category.${tp.category as (typeof CATEGORIES)[number]}`)
+                : tp.category}
             </span>
           ),
         },
+        { label: t('admin.templates.status'), cell: (tp) => <TemplateStatusCell template={tp} /> },
         { label: t('admin.templates.body'), cell: (tp) => tp.body, class: 'adm-text' },
       ]}
       form={(f) => <TemplateForm template={f.item} channels={whatsapp()} onDone={f.onDone} onCancel={f.onCancel} />}
@@ -131,7 +132,7 @@ function TemplateForm(props: {
         label={t('admin.templates.status')}
         name="status"
         value={tp?.status ?? 'approved'}
-        options={STATUSES.map((s) => ({ value: s, label: t(`admin.templates.status.${s}`) }))}
+        options={STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
       />
       <TextArea
         label={t('admin.templates.body')}

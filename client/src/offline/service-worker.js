@@ -62,3 +62,56 @@ async function asset(request) {
   }
   return response;
 }
+
+/* Push notifications (docs/operations.md "Push notifications"): the server's alert, decrypted
+ * by the browser, is shown unless a focused window of the app already shows that conversation;
+ * a click focuses a window of the app on the conversation, or opens one. */
+self.addEventListener('push', (event) => {
+  let alert = null;
+  try {
+    alert = event.data ? event.data.json() : null;
+  } catch {
+    alert = null;
+  }
+  if (!alert || typeof alert.title !== 'string') return;
+  event.waitUntil(showAlert(alert));
+});
+
+/** Only paths of this app are opened: the payload comes from our server, but a click must never leave the site. */
+function alertPath(alert) {
+  const url = new URL(typeof alert.url === 'string' ? alert.url : '/', self.location.origin);
+  return url.origin === self.location.origin ? url.pathname + url.search : '/';
+}
+
+async function showAlert(alert) {
+  const path = alertPath(alert);
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  if (windows.some((w) => w.focused && w.visibilityState === 'visible' && new URL(w.url).pathname === path)) return;
+  await self.registration.showNotification(alert.title, {
+    body: typeof alert.body === 'string' ? alert.body : '',
+    // A newer alert of the same conversation replaces the older one, and rings again.
+    tag: typeof alert.tag === 'string' ? alert.tag : undefined,
+    renotify: typeof alert.tag === 'string',
+    icon: '/icon-192.png',
+    badge: '/icon-192.png',
+    data: { url: path },
+  });
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = typeof event.notification.data?.url === 'string' ? event.notification.data.url : '/';
+  event.waitUntil(openPath(path));
+});
+
+async function openPath(path) {
+  const target = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((w) => w.url === target) ?? windows.find((w) => new URL(w.url).origin === self.location.origin);
+  if (open) {
+    const focused = await open.focus();
+    if (open.url !== target && 'navigate' in focused) await focused.navigate(target).catch(() => undefined);
+    return;
+  }
+  await self.clients.openWindow(target);
+}

@@ -4,6 +4,8 @@ import { channelAndToken } from './credentials.ts';
 import { getContact } from '../../../db/queries/contacts.ts';
 import { getConversation } from '../../../db/queries/conversations.ts';
 import { templates } from '../../../db/queries/config.ts';
+import { templateComponents } from '../../../db/queries/template-sync.ts';
+import { sendComponents } from '../../domain/whatsapp-templates.ts';
 import { expireLeases, leaseWhatsappBatch, markFailed, markUnknown, recordAccepted, requeueAfter } from '../../../db/queries/deliveries.ts';
 import type { Message } from '../../../db/queries/messages.ts';
 import { publishMessage } from '../../commands/conversations/common.ts';
@@ -77,13 +79,19 @@ export class WhatsappDelivery extends OutboundWorker {
     if (m.kind === 'template' && m.templateId) {
       const t = await templates.get(this.s.sql, m.orgId, m.templateId);
       const params = m.templateParams ?? [];
+      // A template synced from Meta: header, body and button values where its components put them.
+      const synced = await templateComponents(this.s.sql, m.orgId, m.templateId);
       return {
         ...base,
         type: 'template',
         template: {
           name: t!.name,
           language: { code: t!.language },
-          components: params.length ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }] : [],
+          components: synced
+            ? sendComponents(synced.components, synced.parameterFormat, params)
+            : params.length
+              ? [{ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) }]
+              : [],
         },
       };
     }

@@ -12,6 +12,8 @@ import { ingestBatch, type InboundMessage } from '../../commands/conversations/i
 import type { Services } from '../../services/index.ts';
 import { parseWebhook, type ParsedInbound } from './parse.ts';
 import { applyStatus } from './statuses.ts';
+import { applyTemplateStatusUpdates, parseTemplateStatusUpdates } from './template-status.ts';
+import { channelsByWabaId } from '../../../db/queries/template-sync.ts';
 import { servedByEnv } from '../../domain/whatsapp-env.ts';
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -183,6 +185,13 @@ export async function handleWhatsappWebhook(s: Services, req: IncomingMessage, r
     for (const st of parsed.statuses) {
       const channel = await channelFor(st.phoneNumberId);
       if (channel && !(await applyStatus(s, channel, st))) s.log.info({ wamid: st.wamid }, 'status for a message we do not know; ignored');
+    }
+    // Template status changes name the Business Account, not a number (template-status.ts).
+    const templateUpdates = parseTemplateStatusUpdates(body);
+    if (templateUpdates.length > 0) {
+      await applyTemplateStatusUpdates(s, templateUpdates, async (wabaId) =>
+        (await channelsByWabaId(s.sql, wabaId)).filter((c) => route!.accepts(c)),
+      );
     }
   } catch (err) {
     s.log.error({ err }, 'WhatsApp webhook not stored; answering 503 so Meta retries');

@@ -18,6 +18,11 @@ export interface Actor extends Viewer {
   lang: Language;
   timeZone: string | null;
   ip: string;
+  /**
+   * An integration calling the REST API with an organization token (server/api/actor.ts): what
+   * it writes is recorded as the integration's, never as a person's (`id` is then the token's).
+   */
+  integration?: { tokenId: string; tokenName: string };
 }
 
 /** `teamIds`: the user's teams when already known (a request's session carries them), else read. */

@@ -95,12 +95,14 @@ export async function createOutbound(
     attachmentId: o.attachmentId ?? null,
     templateId: o.templateId ?? null,
     templateParams: o.templateParams ?? null,
-    authorId: actor.id,
+    // An integration is no user: no author, and the payload says which token sent it.
+    authorId: actor.integration ? null : actor.id,
+    ...(actor.integration ? { payload: { integration: { tokenId: actor.integration.tokenId, name: actor.integration.tokenName } } } : {}),
     clientMessageId: o.clientMessageId,
     status: 'queued',
   });
   if (!message) throw new Error('outbound message not stored');
-  if (o.clientMessageId) {
+  if (o.clientMessageId && !actor.integration) {
     await recordClientMessage(tx, { orgId: actor.orgId, userId: actor.id, clientMessageId: o.clientMessageId }, message.id);
   }
   const conversation = await recordOutbound(tx, o.conversation, o.kind === 'template');

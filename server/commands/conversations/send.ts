@@ -18,6 +18,7 @@ import { capacityRefusal } from '../../domain/capacity.ts';
 import { mayClaim, mayView, mayWrite } from '../../domain/conversation-access.ts';
 import type { Services } from '../../services/index.ts';
 import { fillTemplate } from '../../domain/messages.ts';
+import { checkTemplateSendable } from '../template-send.ts';
 import { cannedFor } from './canned.ts';
 import { claimInTx } from './claim.ts';
 import { channelOf, loadVisible, publishConversation, type Actor } from './common.ts';
@@ -125,9 +126,12 @@ export function sendCanned(
   );
 }
 
-async function approvedTemplate(tx: Tx, actor: Actor, channelId: string, templateId: string, params: string[]) {
+/** An approved template of the channel with its parameters filled in (also the REST API's send: integration-template.ts). */
+export async function approvedTemplate(tx: Tx, actor: Actor, channelId: string, templateId: string, params: string[]) {
   const t = await templates.get(tx, actor.orgId, templateId);
-  if (!t || t.channelId !== channelId || t.status !== 'approved') throw actor.fail('PRECONDITION_FAILED', 'conv.templateNotApproved');
+  if (!t || t.channelId !== channelId) throw actor.fail('PRECONDITION_FAILED', 'conv.templateNotApproved');
+  // Paused, rejected, pending or gone at Meta: a sentence that says which (template-send.ts).
+  await checkTemplateSendable(tx, actor, t, params);
   if (params.length !== t.paramCount || params.some((p) => !p.trim())) {
     throw actor.fail('BAD_REQUEST', 'conv.templateParams', { count: t.paramCount, given: params.filter((p) => p.trim()).length });
   }

@@ -11,6 +11,7 @@ import { errorCode, errorMessage } from '../../trpc.ts';
 import ContactForm from './contact-form.tsx';
 // Yjs comes with this panel (itself only ever loaded lazily); CodeMirror comes later, with the first note shown.
 import Notes from './notes.tsx';
+import PrivacyActions from './privacy-actions.tsx';
 import { contactQuery, mediaQuery, useTimeFormat, type ContactDetail, settled } from './data.ts';
 import './contacts.css';
 
@@ -35,6 +36,7 @@ export default function ContactPanel(props: { contactId: string; conversationId?
               <Notes contactId={props.contactId} />
               <Gallery contactId={props.contactId} />
               <History contact={c()} />
+              <PrivacyActions contactId={props.contactId} />
             </>
           )}
         </Match>

@@ -89,7 +89,11 @@ export default function TemplatePicker(props: { conversationId: string; channelI
                   const problem = () => (touched() ? (check().problems[i] ?? null) : null);
                   return (
                     <div class="field">
-                      <label for={id}>{t('conversation.param', { n: i + 1 })}</label>
+                      <label for={id}>
+                        {tpl().paramLabels[i]
+                          ? `${t('conversation.param', { n: i + 1 })} · ${tpl().paramLabels[i]}`
+                          : t('conversation.param', { n: i + 1 })}
+                      </label>
                       <input
                         id={id}
                         value={values()[i] ?? ''}

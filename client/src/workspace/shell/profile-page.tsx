@@ -7,6 +7,8 @@ import { meQuery, type Me } from '../../session.ts';
 import { keys } from '../../lib/keys.ts';
 import { Alert, formValues, Notice } from '../../components.tsx';
 import { notificationsOn, setNotifications } from './notify-setting.ts';
+import PushSection from './push-section.tsx';
+import TwoFactorSection from './two-factor-section.tsx';
 
 type ProfileInput = Parameters<typeof trpc.auth.updateProfile.mutate>[0];
 
@@ -144,6 +146,8 @@ export default function ProfilePage() {
               </p>
             </section>
             <PasswordForm />
+            <PushSection />
+            <TwoFactorSection />
           </>
         )}
       </Show>
