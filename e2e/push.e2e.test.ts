@@ -45,19 +45,22 @@ describe('push notifications in the browser', () => {
       .filter({ hasText: en('push.saved') })
       .waitFor();
     await page.reload();
-    await section(page)
-      .getByRole('checkbox', { name: en('push.alertWaiting') })
-      .waitFor();
-    expect(
-      await section(page)
-        .getByRole('checkbox', { name: en('push.alertMessage') })
-        .isChecked(),
-    ).toBe(false);
-    expect(
-      await section(page)
-        .getByRole('checkbox', { name: en('push.alertWaiting') })
-        .isChecked(),
-    ).toBe(true);
+    // The page may first show the settings kept in the offline cache (written a moment after
+    // the change), then the server's answer: wait for the state, do not read it once.
+    await expect
+      .poll(() =>
+        section(page)
+          .getByRole('checkbox', { name: en('push.alertMessage') })
+          .isChecked(),
+      )
+      .toBe(false);
+    await expect
+      .poll(() =>
+        section(page)
+          .getByRole('checkbox', { name: en('push.alertWaiting') })
+          .isChecked(),
+      )
+      .toBe(true);
     const [row] = await app.db.sql`SELECT waiting, message, offer FROM push_settings WHERE user_id = ${ids.users['bruno@demo.test']!}`;
     expect(row).toEqual({ waiting: true, message: false, offer: true });
   });

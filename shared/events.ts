@@ -49,7 +49,8 @@ export interface EventCatalogue {
   'team.updated': { teamId: string };
   'org.updated': Record<never, never>;
   'config.updated': { kind: 'channels' | 'templates' | 'canned' | 'tags' | 'dispositions' | 'pauseTypes'; id: string };
-  'contact.updated': { contactId: string };
+  /** `erased`: by an erasure or retention (docs/privacy.md): documents held in memory are dropped. */
+  'contact.updated': { contactId: string; erased?: boolean };
   'notes.changed': { contactId: string };
   /** A conversation changed (its status, team, assignee…). */
   'conversation.updated': ConversationChange;

@@ -99,7 +99,7 @@ export async function learnChannelIdentity(db: Db, existing: Contact, who: Chann
   if ((who.whatsappUserId && !existing.whatsappUserId) || (who.name && !existing.name)) {
     await db`UPDATE contacts SET whatsapp_user_id = coalesce(whatsapp_user_id, ${who.whatsappUserId ?? null}),
       name = CASE WHEN name = '' THEN coalesce(${who.name ?? null}, '') ELSE name END, updated_at = now()
-      WHERE org_id = ${existing.orgId} AND id = ${existing.id}`.catch(() => {});
+      WHERE org_id = ${existing.orgId} AND id = ${existing.id} AND erased_at IS NULL`.catch(() => {});
   }
 }
 

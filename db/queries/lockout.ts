@@ -26,10 +26,24 @@ export async function recordFailure(
   db: Db,
   f: { emailKey: string; ip: string | null; attempts: number; windowMinutes: number; lockMinutes: number },
 ): Promise<boolean> {
+  if ((await countFailure(db, f)) < f.attempts) return false;
+  return lockAddress(db, f);
+}
+
+/**
+ * Records a failure and returns how many the address's window now holds, this one included.
+ * Each is committed before it is counted, so of attempts racing each other the k-th to commit
+ * counts at least k: the second step records its attempt this way before checking the code.
+ */
+export async function countFailure(db: Db, f: { emailKey: string; ip: string | null; windowMinutes: number }): Promise<number> {
   await db`INSERT INTO login_failures (email_key, ip) VALUES (${f.emailKey}, ${f.ip})`;
   const rows = await db`SELECT count(*)::int AS n FROM login_failures
     WHERE email_key = ${f.emailKey} AND at > now() - ${f.windowMinutes}::int * interval '1 minute'`;
-  if ((rows[0]!.n as number) < f.attempts) return false;
+  return rows[0]!.n as number;
+}
+
+/** Locks the address (its failures reached the limit); true when this made a new lock. */
+export async function lockAddress(db: Db, f: { emailKey: string; lockMinutes: number }): Promise<boolean> {
   // A new lock gets a new locked_at, so unlocks of an earlier lock do not lift it.
   const locked = await db`INSERT INTO login_locks (email_key, locked_until, locked_at)
     VALUES (${f.emailKey}, now() + ${f.lockMinutes}::int * interval '1 minute', now())

@@ -196,9 +196,18 @@ export async function leasePendingMedia(db: Db, limit: number): Promise<{ orgId:
   return rows.map((r) => ({ orgId: r.org_id as string, id: r.id as string, attempts: r.attempts as number }));
 }
 
-/** The fetched file is stored: the message points at it; false when the message is gone. */
+/**
+ * The fetched file is stored: the message points at it. False when the message is gone or no
+ * longer waits for it (erased while the file was fetched: docs/privacy.md) — the attachment row
+ * is deleted then, and the caller removes the stored file.
+ */
 export async function attachFetchedMedia(db: Db, orgId: string, messageId: string, attachmentId: string): Promise<boolean> {
-  const rows =
-    await db`UPDATE messages SET attachment_id = ${attachmentId}, media_status = 'stored' WHERE org_id = ${orgId} AND id = ${messageId} RETURNING id`;
-  return rows.length > 0;
+  const rows = await db`WITH m AS (
+      UPDATE messages SET attachment_id = ${attachmentId}, media_status = 'stored'
+      WHERE org_id = ${orgId} AND id = ${messageId} AND media_status = 'pending' RETURNING id
+    ), unused AS (
+      DELETE FROM attachments WHERE org_id = ${orgId} AND id = ${attachmentId} AND NOT EXISTS (SELECT 1 FROM m) RETURNING id
+    )
+    SELECT (SELECT count(*)::int FROM m) AS attached, (SELECT count(*)::int FROM unused) AS dropped`;
+  return rows[0]!.attached > 0;
 }

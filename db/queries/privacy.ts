@@ -38,6 +38,15 @@ export async function notesOpenable(db: Db, orgId: string, contactId: string): P
   return rows.length > 0;
 }
 
+/**
+ * Holds the contact (FOR KEY SHARE) for a new conversation of it, if it is not erased: an
+ * erasure that locked it first is waited for, and its commit read (false then).
+ */
+export async function holdLiveContact(db: Db, orgId: string, contactId: string): Promise<boolean> {
+  const rows = await db`SELECT 1 FROM contacts WHERE org_id = ${orgId} AND id = ${contactId} AND erased_at IS NULL FOR KEY SHARE`;
+  return rows.length > 0;
+}
+
 /** The contact, locked for its erasure, with what the confirmation and the refusals need. */
 export async function lockContactForErasure(db: Db, orgId: string, contactId: string) {
   // Notes writes wait for the erasure, or the erasure for them (db/migrations/privacy/0001).
@@ -102,8 +111,10 @@ export async function eraseConversationContent(db: Db, orgId: string, conversati
       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.org_id = a.org_id AND u.photo_attachment_id = a.id)
     FOR UPDATE OF a`;
   // A reply still queued would go out empty: it fails instead (one already sending is on its way).
+  // A customer's file still being fetched is not attached afterwards (attachFetchedMedia).
   const changed = await db`UPDATE messages SET text = '', wire_text = NULL, payload = '{}', template_params = NULL,
       attachment_id = NULL, channel_message_id = NULL,
+      media_status = CASE WHEN media_status = 'pending' THEN 'failed' ELSE media_status END,
       failed_at = CASE WHEN status = 'queued' THEN now() ELSE failed_at END,
       status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END
     WHERE org_id = ${orgId} AND conversation_id = ANY(${conversationIds}::uuid[])
@@ -127,8 +138,9 @@ export async function eraseDocs(db: Db, orgId: string, docNames: string[]): Prom
 
 /**
  * The contact itself: a neutral name, no identity on any channel, no custom fields, no notes
- * (their document, history and search copy), no web chat visitor (its name and session token).
- * The row stays, so its conversations still count.
+ * (their document, history and search copy), no web chat visitor (its name and session token,
+ * the files it uploaded and never sent). The row stays, so its conversations still count.
+ * Returns the storage keys of those files, for the caller to remove after COMMIT.
  */
 export async function anonymizeContact(
   db: Db,
@@ -136,13 +148,23 @@ export async function anonymizeContact(
   contactId: string,
   label: string,
   webchatVisitorId: string | null,
-): Promise<void> {
+): Promise<string[]> {
   await db`UPDATE contacts SET name = ${label}, email = NULL, whatsapp = NULL, whatsapp_user_id = NULL, webchat_visitor_id = NULL,
       fields = '{}', incomplete = false, erased_at = now(), updated_at = now()
     WHERE org_id = ${orgId} AND id = ${contactId}`;
-  if (webchatVisitorId) await db`DELETE FROM webchat_visitors WHERE org_id = ${orgId} AND id::text = ${webchatVisitorId}`;
+  let storageKeys: string[] = [];
+  if (webchatVisitorId) {
+    // Files the visitor uploaded but never sent are theirs too (the sweep would take hours).
+    const unsent = await db`DELETE FROM attachments a USING webchat_uploads w
+      WHERE w.org_id = ${orgId} AND w.visitor_id::text = ${webchatVisitorId} AND a.org_id = w.org_id AND a.id = w.attachment_id
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.org_id = a.org_id AND m.attachment_id = a.id)
+      RETURNING a.storage_key`;
+    storageKeys = unsent.map((r) => r.storage_key as string);
+    await db`DELETE FROM webchat_visitors WHERE org_id = ${orgId} AND id::text = ${webchatVisitorId}`;
+  }
   await eraseDocs(db, orgId, [`notes:${contactId}`]);
   await db`DELETE FROM contact_notes_text WHERE org_id = ${orgId} AND contact_id = ${contactId}`;
+  return storageKeys;
 }
 
 export async function conversationIdsOfContact(db: Db, orgId: string, contactId: string): Promise<string[]> {
@@ -201,6 +223,10 @@ export async function contactErasedAt(db: Db, orgId: string, contactId: string):
 export async function eraseWebhookCopies(db: Db, orgId: string, contactId: string | null, conversationIds: string[]): Promise<number> {
   const [t] = await db`SELECT to_regclass('webhook_deliveries') IS NOT NULL AS present`;
   if (!t?.present) return 0;
+  // The follower queues deliveries holding this organization's cursor (server/webhooks/follower.ts):
+  // one it is queueing now, built from the contact as it was, is waited for and deleted too; it
+  // skips the organization while this erasure holds the cursor, and reads the erased rows after.
+  await db`SELECT 1 FROM webhook_cursors WHERE org_id = ${orgId} FOR UPDATE`;
   const rows = await db`DELETE FROM webhook_deliveries
     WHERE org_id = ${orgId}
       AND (conversation_id = ANY(${conversationIds}::uuid[]) OR (${contactId}::text IS NOT NULL AND strpos(payload::text, ${contactId}::text) > 0))

@@ -129,6 +129,12 @@ export async function savePushSettings(db: Db, orgId: string, userId: string, pa
 
 // Sending
 
+/** Whether anyone of the organization subscribed a device (cached per process: server/events/org-flags.ts). */
+export async function hasSubscriptions(db: Db, orgId: string): Promise<boolean> {
+  const [r] = await db`SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE org_id = ${orgId}) AS any`;
+  return r!.any as boolean;
+}
+
 /** The first process to claim an alert's key sends it; the others find it taken. */
 export async function claimAlert(db: Db, orgId: string, key: string): Promise<boolean> {
   const rows = await db`INSERT INTO push_claims (org_id, key) VALUES (${orgId}, ${key}) ON CONFLICT DO NOTHING RETURNING key`;

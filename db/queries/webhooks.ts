@@ -67,22 +67,38 @@ export async function getEndpoint(db: Db, orgId: string, id: string, lock = fals
 }
 
 /**
- * A new endpoint, delivered the events the follower has not passed yet. The organization's
- * cursor (created at its latest event when it has none) is locked until the caller commits:
- * a follower run under way finishes first, and the next one sees the endpoint, so no event
- * after `after_event_id` is passed over without it.
+ * The organization's webhook cursor, created at its latest event when it has none and locked
+ * until the caller commits (a follower run under way finishes first; the next one sees the
+ * caller's change), just before an endpoint becomes active (created or enabled). The
+ * follower only follows organizations with an active endpoint (server/webhooks/index.ts), so
+ * when no other endpoint is active the cursor and what it remembers of conversations are
+ * stale: the cursor moves to the organization's latest event (nothing from the idle time is
+ * delivered) and the remembered states are forgotten (an unseen conversation is judged by its
+ * own timestamps). Returns the cursor: the endpoint gets the events after it.
  */
+export async function cursorForActivation(db: Db, orgId: string, endpointId: string | null): Promise<string> {
+  await db`INSERT INTO webhook_cursors (org_id, last_event_id)
+    SELECT ${orgId}, coalesce(max(id), 0) FROM events WHERE org_id = ${orgId}
+    ON CONFLICT (org_id) DO NOTHING`;
+  const [{ last }] = (await db`SELECT last_event_id::text AS last FROM webhook_cursors WHERE org_id = ${orgId} FOR UPDATE`) as unknown as [
+    { last: string },
+  ];
+  const [{ followed }] = (await db`SELECT EXISTS (SELECT 1 FROM webhook_endpoints
+      WHERE org_id = ${orgId} AND active AND id IS DISTINCT FROM ${endpointId}::uuid) AS followed`) as unknown as [{ followed: boolean }];
+  if (followed) return last;
+  const [moved] = await db`UPDATE webhook_cursors
+    SET last_event_id = greatest(last_event_id, (SELECT coalesce(max(id), 0) FROM events WHERE org_id = ${orgId}))
+    WHERE org_id = ${orgId} RETURNING last_event_id::text AS last`;
+  await db`DELETE FROM webhook_conversation_states WHERE org_id = ${orgId}`;
+  return moved!.last as string;
+}
+
+/** A new endpoint, delivered the events after the organization's cursor (cursorForActivation). */
 export async function insertEndpoint(
   db: Db,
   e: { orgId: string; url: string; description: string; events: string[]; secret: string; createdBy: string },
 ): Promise<WebhookEndpoint> {
-  await db`INSERT INTO webhook_cursors (org_id, last_event_id)
-    SELECT ${e.orgId}, coalesce(max(id), 0) FROM events WHERE org_id = ${e.orgId}
-    ON CONFLICT (org_id) DO NOTHING`;
-  const [{ last }] =
-    (await db`SELECT last_event_id::text AS last FROM webhook_cursors WHERE org_id = ${e.orgId} FOR UPDATE`) as unknown as [
-      { last: string },
-    ];
+  const last = await cursorForActivation(db, e.orgId, null);
   const rows = await db`INSERT INTO webhook_endpoints (org_id, url, description, events, secret, after_event_id, created_by)
     VALUES (${e.orgId}, ${e.url}, ${e.description}, ${e.events}, ${e.secret}, ${last}::bigint, ${e.createdBy})
     RETURNING ${db(ENDPOINT_FIELDS)}`;
@@ -133,10 +149,17 @@ export async function rotateSecret(
 
 // ---- The follower (server/webhooks/follower.ts)
 
-/** Organizations the follower keeps up with: those that ever had an endpoint. */
-export async function cursorOrganizations(db: Db): Promise<string[]> {
-  const rows = await db`SELECT org_id FROM webhook_cursors ORDER BY org_id`;
+/** Organizations the follower keeps up with: those with an active endpoint (and so a cursor). */
+export async function followedOrganizations(db: Db): Promise<string[]> {
+  const rows = await db`SELECT DISTINCT e.org_id FROM webhook_endpoints e JOIN webhook_cursors c ON c.org_id = e.org_id
+    WHERE e.active ORDER BY e.org_id`;
   return rows.map((r) => r.org_id as string);
+}
+
+/** Whether the follower keeps up with this organization (cached per process: server/events/org-flags.ts). */
+export async function isFollowed(db: Db, orgId: string): Promise<boolean> {
+  const [r] = await db`SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE org_id = ${orgId} AND active) AS followed`;
+  return r!.followed as boolean;
 }
 
 /** Takes the organization's cursor for this transaction; null when another process holds it. */

@@ -7,6 +7,7 @@ export const en = {
   'api.scopeMissing': 'This API token lacks the scope "{scope}" this operation needs. An administrator can create a token with it.',
   'api.rateLimited': 'Too many requests with this API token. Try again in {seconds} seconds.',
   'api.noSuchOperation': 'There is no such API operation. The operations are listed at /api/docs.',
+  'api.badJson': 'The request body is not valid JSON.',
   'api.contactBusy':
     'This contact already has an open conversation on this channel, so the template was not sent. Try again once it is closed.',
   'api.expiryPast': 'The expiry must be in the future.',
@@ -61,6 +62,7 @@ export const ptBR: Record<keyof typeof en, string> = {
   'api.scopeMissing': 'Este token de API não tem o escopo "{scope}" que esta operação exige. Um administrador pode criar um token com ele.',
   'api.rateLimited': 'Pedidos demais com este token de API. Tente de novo em {seconds} segundos.',
   'api.noSuchOperation': 'Esta operação da API não existe. As operações estão listadas em /api/docs.',
+  'api.badJson': 'O corpo da requisição não é um JSON válido.',
   'api.contactBusy':
     'Este contato já tem uma conversa aberta neste canal, então o modelo não foi enviado. Tente de novo quando ela for encerrada.',
   'api.expiryPast': 'A expiração precisa ser no futuro.',
@@ -117,6 +119,7 @@ export const es: Record<keyof typeof en, string> = {
     'Este token de API no tiene el alcance "{scope}" que requiere esta operación. Un administrador puede crear un token con él.',
   'api.rateLimited': 'Demasiadas solicitudes con este token de API. Inténtalo de nuevo en {seconds} segundos.',
   'api.noSuchOperation': 'Esa operación de la API no existe. Las operaciones se listan en /api/docs.',
+  'api.badJson': 'El cuerpo de la solicitud no es un JSON válido.',
   'api.contactBusy':
     'Este contacto ya tiene una conversación abierta en este canal, así que la plantilla no se envió. Inténtalo de nuevo cuando se cierre.',
   'api.expiryPast': 'La caducidad debe estar en el futuro.',

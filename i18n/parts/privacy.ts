@@ -2,6 +2,7 @@
 export const en = {
   'privacy.erasedName': 'Erased contact',
   'privacy.alreadyErased': "This contact's personal data has already been erased.",
+  'privacy.contactErased': "This contact's personal data was erased, so it can no longer be edited. Create a new contact for this person.",
   'privacy.confirmMismatch': 'What you typed does not match the contact. Type it exactly as shown to confirm.',
   'privacy.openConversations': 'This contact has {n} open conversation(s). Close them before erasing its personal data.',
   'privacy.referenceRequired': "Give the reference of the data subject's request (a ticket or protocol number).",
@@ -39,6 +40,8 @@ export const en = {
 export const ptBR: Record<keyof typeof en, string> = {
   'privacy.erasedName': 'Contato apagado',
   'privacy.alreadyErased': 'Os dados pessoais deste contato já foram apagados.',
+  'privacy.contactErased':
+    'Os dados pessoais deste contato foram apagados, então ele não pode mais ser editado. Crie um novo contato para esta pessoa.',
   'privacy.confirmMismatch': 'O que você digitou não corresponde ao contato. Digite exatamente como aparece para confirmar.',
   'privacy.openConversations': 'Este contato tem {n} conversa(s) aberta(s). Encerre-as antes de apagar os dados pessoais.',
   'privacy.referenceRequired': 'Informe a referência da solicitação do titular (um número de chamado ou protocolo).',
@@ -76,6 +79,8 @@ export const ptBR: Record<keyof typeof en, string> = {
 export const es: Record<keyof typeof en, string> = {
   'privacy.erasedName': 'Contacto borrado',
   'privacy.alreadyErased': 'Los datos personales de este contacto ya fueron borrados.',
+  'privacy.contactErased':
+    'Los datos personales de este contacto fueron borrados, así que ya no se puede editar. Crea un contacto nuevo para esta persona.',
   'privacy.confirmMismatch': 'Lo que escribiste no coincide con el contacto. Escríbelo exactamente como aparece para confirmar.',
   'privacy.openConversations': 'Este contacto tiene {n} conversación(es) abierta(s). Ciérralas antes de borrar sus datos personales.',
   'privacy.referenceRequired': 'Indica la referencia de la solicitud del titular (un número de ticket o protocolo).',

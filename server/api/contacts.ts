@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Contact } from '../../db/queries/contacts.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
-import { recentContacts } from '../../db/queries/contacts-search.ts';
-import { contactDetails, createContact, findContacts, updateContact } from '../commands/contacts.ts';
+import { recentContacts, searchContacts } from '../../db/queries/contacts-search.ts';
+import { contactDetails, contactFilter, createContact, updateContact } from '../commands/contacts.ts';
 import { contactFields } from '../routers/contacts.ts';
 import * as v from '../routers/schemas.ts';
 import { integrationActor } from './actor.ts';
@@ -31,8 +31,10 @@ export const contactsApi = apiRouter({
     .input(z.object({ query: z.string().trim().max(100).optional(), limit: z.number().int().min(1).max(100).default(50) }))
     .output(z.object({ contacts: z.array(out.contactSummary) }))
     .query(async ({ ctx, input }) => {
-      const contacts = input.query?.trim()
-        ? (await findContacts(ctx.services, ctx.caller.orgId, input.query)).slice(0, input.limit)
+      // The app's search (commands/contacts.ts findContacts) with the caller's limit, not the app's 50.
+      const filter = contactFilter(input.query);
+      const contacts = filter
+        ? await searchContacts(ctx.services.sql, ctx.caller.orgId, filter, input.limit)
         : await recentContacts(ctx.services.sql, ctx.caller.orgId, null, input.limit);
       return { contacts };
     }),

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../db/queries/channels.ts';
 import { translate } from '../../i18n/index.ts';
@@ -60,6 +61,12 @@ describe('REST API: contacts', () => {
     expect((await call('GET', `/api/v1/contacts/${id}`)).body).toMatchObject({ id, name: 'Joana Prado', conversations: [] });
     const found = await call('GET', '/api/v1/contacts?query=5511988887');
     expect((found.body.contacts as { id: string }[]).map((c) => c.id)).toContain(id);
+    // A search answers up to `limit` (at most 100), as documented.
+    await app.db.sql`INSERT INTO contacts (org_id, name, whatsapp)
+      SELECT ${ids.orgId}, 'Lote ' || n, '55119555' || lpad(n::text, 5, '0') FROM generate_series(1, 70) AS n`;
+    const many = await call('GET', '/api/v1/contacts?query=55119555&limit=100');
+    expect((many.body.contacts as unknown[]).length).toBe(70);
+    expect((await call('GET', '/api/v1/contacts?query=55119555&limit=10')).body.contacts).toHaveLength(10);
 
     const updated = await call('PATCH', `/api/v1/contacts/${id}`, { email: 'joana.prado@example.com', fields: { crmId: '' } });
     expect(updated.body).toMatchObject({ email: 'joana.prado@example.com', fields: {} });
@@ -70,6 +77,15 @@ describe('REST API: contacts', () => {
     const invalid = await call('POST', '/api/v1/contacts', { name: 'X', email: 'not-an-address' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.data).toMatchObject({ reason: 'error.invalidInput', fieldErrors: { email: en('validation.email') } });
+    // The whole answer in the caller's language: no English adapter sentence, no zod issues.
+    expect(invalid.body.message).toBe(en('error.invalidInput'));
+    expect(invalid.body.issues).toBeUndefined();
+    const inSpanish = await apiCall(app.url, token, 'POST', '/api/v1/contacts', { name: 'X', email: 'x' }, { 'accept-language': 'es' });
+    expect([inSpanish.status, inSpanish.body.message, (inSpanish.body.data as { fieldErrors?: unknown }).fieldErrors]).toEqual([
+      400,
+      translate('es', 'error.invalidInput'),
+      { email: translate('es', 'validation.email') },
+    ]);
     expect((await call('GET', '/api/v1/contacts/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 });
@@ -176,14 +192,8 @@ describe('REST API: sending a template', () => {
     ).toHaveLength(1);
   });
 
-  it('refuses what the app refuses: a template not approved, missing parameters, no number, a channel without templates', async () => {
+  it('refuses what the app refuses: missing parameters, no number, a channel without templates', async () => {
     const contactId = await makeContact(app.db.sql, ids.orgId, { name: 'Paula', whatsapp: '5511966660002' });
-    const paused = await makeTemplate(app.db.sql, ids.orgId, wa.id, 'paused_one', 'Hi {{1}}', 'paused');
-    const notApproved = await send(contactId, { templateId: paused, params: ['x'] });
-    // The same refusal as the app's send (commands/conversations/send.ts approvedTemplate).
-    expect(notApproved.status).toBe(412);
-    expect(notApproved.body.data!.reason).toMatch(/^(conv\.templateNotApproved|templateSync\.refused\.paused)$/);
-
     const params = await send(contactId, { params: ['Paula'] });
     expect(params.status).toBe(400);
     expect(params.body.message).toBe(en('conv.templateParams', { count: 2, given: 1 }));
@@ -198,13 +208,133 @@ describe('REST API: sending a template', () => {
     expect(await app.db.sql`SELECT 1 FROM conversations WHERE contact_id = ${contactId}`).toHaveLength(0);
   });
 
+  it('refuses a template Meta paused, rejected or removed with the sentence the app says, and sends nothing', async () => {
+    const ana = await app.login('ana@demo.test', 'atende-demo', { 'accept-language': 'en' });
+    const cases = [
+      { status: 'paused', removed: false, key: 'templateSync.refused.paused' },
+      { status: 'rejected', removed: false, key: 'templateSync.refused.rejected' },
+      { status: 'approved', removed: true, key: 'templateSync.refused.removed' },
+    ] as const;
+    for (const [i, c] of cases.entries()) {
+      const name = `refused_${c.status}_${i}`;
+      const id = await makeTemplate(app.db.sql, ids.orgId, wa.id, name, 'Hi {{1}}', c.status);
+      if (c.removed) await app.db.sql`UPDATE templates SET removed_at = now() WHERE id = ${id}`;
+      const contactId = await makeContact(app.db.sql, ids.orgId, { name: `Refused ${i}`, whatsapp: `551196666002${i}` });
+      const sentence = en(c.key, { name, language: 'pt_BR', reason: '' });
+      // The REST API (an integration) …
+      const viaApi = await send(contactId, { templateId: id, params: ['x'] });
+      expect([c.status, viaApi.status, viaApi.body.data!.reason, viaApi.body.message]).toEqual([c.status, 412, c.key, sentence]);
+      // … and the app (an agent starting a conversation) refuse it alike.
+      const inApp = await refusal(
+        ana.conversations.start.mutate({ contactId, teamId: ids.teams.Support, channelId: wa.id, templateId: id, params: ['x'] }),
+      );
+      expect([c.status, inApp.code, inApp.data.reason, inApp.message]).toEqual([c.status, 'PRECONDITION_FAILED', c.key, sentence]);
+      expect(await app.db.sql`SELECT 1 FROM conversations WHERE contact_id = ${contactId}`).toHaveLength(0);
+    }
+  });
+
   it('lists what a send needs: channels, approved templates, teams', async () => {
+    const removed = await makeTemplate(app.db.sql, ids.orgId, wa.id, 'gone_at_meta', 'Hi {{1}}');
+    await app.db.sql`UPDATE templates SET removed_at = now() WHERE id = ${removed}`;
     const catalog = await call('GET', '/api/v1/templates');
     const channel = (catalog.body.channels as { id: string; templates: { id: string; paramCount: number }[] }[]).find(
       (c) => c.id === wa.id,
     )!;
     expect(channel.templates).toContainEqual(expect.objectContaining({ id: template, paramCount: 2 }));
+    // Approved but no longer listed at Meta: not offered (a send would be refused).
+    expect(channel.templates.map((t) => t.id)).not.toContain(removed);
+    // A receive-only channel sends nothing: not offered either.
+    const listening = await makeChannel(app.db.sql, ids, 'whatsapp', { phoneNumberId: '100000000000777' });
+    await app.db.sql`UPDATE channels SET receive_only = true WHERE id = ${listening.id}`;
+    const again = await call('GET', '/api/v1/templates');
+    expect((again.body.channels as { id: string }[]).map((c) => c.id)).not.toContain(listening.id);
     expect((catalog.body.teams as { id: string }[]).map((t) => t.id).sort()).toEqual([ids.teams.Sales, ids.teams.Support].sort());
+  });
+});
+
+describe('REST API: refusals the adapter makes', () => {
+  it("answers an unknown operation, a body that is not JSON and a missing content type in the caller's language", async () => {
+    for (const lang of ['en', 'es', 'pt-BR'] as const) {
+      const headers = { 'accept-language': lang };
+      const unknown = await apiCall(app.url, token, 'GET', '/api/v1/nothing-here', undefined, headers);
+      expect([lang, unknown.status, unknown.body.message, unknown.body.data!.reason]).toEqual([
+        lang,
+        404,
+        translate(lang, 'api.noSuchOperation'),
+        'api.noSuchOperation',
+      ]);
+      const wrongMethod = await apiCall(app.url, token, 'DELETE', '/api/v1/contacts', undefined, headers);
+      expect([lang, wrongMethod.status, wrongMethod.body.message]).toEqual([lang, 404, translate(lang, 'api.noSuchOperation')]);
+      const notJson = await fetch(`${app.url}/api/v1/contacts`, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"name": ',
+      });
+      expect([lang, notJson.status, ((await notJson.json()) as { message: string }).message]).toEqual([
+        lang,
+        400,
+        translate(lang, 'api.badJson'),
+      ]);
+      const noType = await fetch(`${app.url}/api/v1/contacts`, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${token}` },
+        body: 'name=X',
+      });
+      expect([lang, noType.status, ((await noType.json()) as { message: string }).message]).toEqual([
+        lang,
+        415,
+        translate(lang, 'error.jsonOnly'),
+      ]);
+    }
+  });
+});
+
+/**
+ * A request over a raw socket: the head, then body chunks until the server answers (a chunked
+ * body is never ended). What the server answered, however the connection ended.
+ */
+function sendRaw(head: string, chunks: Buffer[]): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname);
+    let answer = '';
+    const finish = (err?: Error) => {
+      socket.destroy();
+      if (!answer) return reject(err ?? new Error('the connection closed without an answer'));
+      const [headPart = '', ...rest] = answer.split('\r\n\r\n');
+      resolve({ status: Number(headPart.split(' ')[1]), body: rest.join('\r\n\r\n') });
+    };
+    socket.on('data', (d: Buffer) => (answer += d.toString('utf8')));
+    socket.on('end', () => finish());
+    // The server may reset a connection it refused while we still write: what it answered counts.
+    socket.on('error', (err) => finish(err));
+    socket.on('connect', async () => {
+      socket.write(head);
+      for (const chunk of chunks) {
+        if (answer || socket.destroyed) return;
+        if (!socket.write(chunk)) await new Promise((r) => socket.once('drain', r));
+      }
+    });
+  });
+}
+
+describe('REST API: a body over the limit', () => {
+  const head = (extra: string) =>
+    `POST /api/v1/contacts HTTP/1.1\r\nHost: ${new URL(app.url).host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nAccept-Language: es\r\n${extra}\r\n`;
+  const sentence = () => translate('es', 'error.requestTooLarge', { max: '1 MB' });
+  // The refusal is written chunked: its JSON is the one object in the body.
+  const jsonOf = (body: string) => JSON.parse(body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1)) as { message: string };
+
+  it('is refused from its declared length, before it is sent, with a sentence', async () => {
+    const answer = await sendRaw(head(`Content-Length: ${64 * 1024 * 1024}\r\n`), [Buffer.from('{"name":"')]);
+    expect([answer.status, jsonOf(answer.body).message]).toEqual([413, sentence()]);
+  });
+
+  it('is refused once a chunked body passes the limit, without waiting for its end', async () => {
+    const piece = (n: number) => Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), Buffer.alloc(n, 'x'), Buffer.from('\r\n')]);
+    const chunks = [...Array.from({ length: 16 }, () => piece(65536)), piece(1024)];
+    const answer = await sendRaw(head('Transfer-Encoding: chunked\r\n'), chunks);
+    expect([answer.status, jsonOf(answer.body).message]).toEqual([413, sentence()]);
   });
 });
 

@@ -33,11 +33,13 @@ export const templatesApi = apiRouter({
       const [channels, teams, approved] = await Promise.all([
         listChannels(sql, orgId),
         listTeams(sql, orgId),
-        templates.list(sql, orgId, `AND status = 'approved'`),
+        // Only what can be sent: approved by Meta and still listed there (as the agents' picker, routers/catalog.ts).
+        templates.list(sql, orgId, `AND status = 'approved' AND removed_at IS NULL`),
       ]);
       return {
         channels: channels
-          .filter((c) => c.kind === 'whatsapp' && c.active)
+          // Channels a send may use (a receive-only one is refused: integration-template.ts).
+          .filter((c) => c.kind === 'whatsapp' && c.active && !c.receiveOnly)
           .map((c) => ({
             id: c.id,
             kind: c.kind,

@@ -16,6 +16,7 @@ import {
   type ContactConversation,
   type ContactFilter,
 } from '../../db/queries/contacts-search.ts';
+import { contactErasedAt } from '../../db/queries/privacy.ts';
 import { isUniqueViolation, runTx } from '../../db/sql.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
 import { isWhatsappNumber, missingRequiredFields } from '../domain/contacts.ts';
@@ -99,6 +100,8 @@ export function updateContact(s: Services, actor: Actor, required: readonly stri
     runTx(s.sql, async (tx) => {
       const stored = await lockContact(tx, actor.orgId, id);
       if (!stored) throw actor.fail('NOT_FOUND', 'error.notFound');
+      // A form opened before the erasure must not write the person back (docs/privacy.md).
+      if (await contactErasedAt(tx, actor.orgId, id)) throw actor.fail('CONFLICT', 'privacy.contactErased');
       const contact = (await updateContactValues(tx, actor.orgId, id, validated(actor, required, stored, input, !stored.incomplete)))!;
       await s.bus.publish(tx, actor.orgId, 'contact.updated', { contactId: id });
       return contact;

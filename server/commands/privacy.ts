@@ -84,7 +84,7 @@ export async function eraseContact(s: Services, actor: PrivacyActor & { userId: 
       if (c.openConversations > 0) throw fail('PRECONDITION_FAILED', 'privacy.openConversations', { n: c.openConversations });
       const conversationIds = await conversationIdsOfContact(tx, orgId, c.id);
       const erased = await eraseConversationContent(tx, orgId, conversationIds);
-      await anonymizeContact(tx, orgId, c.id, label, c.webchatVisitorId);
+      const unsent = await anonymizeContact(tx, orgId, c.id, label, c.webchatVisitorId);
       const webhookCopies = await eraseWebhookCopies(tx, orgId, c.id, conversationIds);
       await audit(tx, {
         orgId,
@@ -96,13 +96,13 @@ export async function eraseContact(s: Services, actor: PrivacyActor & { userId: 
           requestedBy: req.requestedBy,
           conversations: conversationIds.length,
           messages: erased.messages,
-          files: erased.storageKeys.length,
+          files: erased.storageKeys.length + unsent.length,
           webhookCopies,
         },
       });
       // Open screens refresh the contact; every process's sync server drops its documents.
-      await s.bus.publish(tx, orgId, 'contact.updated', { contactId: c.id });
-      return { conversationIds, ...erased };
+      await s.bus.publish(tx, orgId, 'contact.updated', { contactId: c.id, erased: true });
+      return { conversationIds, ...erased, storageKeys: [...erased.storageKeys, ...unsent] };
     },
     ERASE_TIMEOUT_MS,
   );
@@ -155,10 +155,11 @@ async function retainOrganization(s: Services, org: { orgId: string } & PrivacyS
           await eraseWebhookCopies(tx, orgId, null, ids);
           const touched = [...new Set(rows.map((r) => r.contactId))];
           const whole: string[] = [];
+          const keys = [...erased.storageKeys];
           for (const contactId of await contactsLeftWithNothing(tx, orgId, touched, cutoff)) {
             const c = await lockContactForErasure(tx, orgId, contactId);
             if (!c || c.erasedAt || c.openConversations > 0) continue;
-            await anonymizeContact(tx, orgId, contactId, label, c.webchatVisitorId);
+            keys.push(...(await anonymizeContact(tx, orgId, contactId, label, c.webchatVisitorId)));
             await eraseWebhookCopies(tx, orgId, contactId, []);
             whole.push(contactId);
           }
@@ -174,8 +175,8 @@ async function retainOrganization(s: Services, org: { orgId: string } & PrivacyS
               },
             });
           }
-          for (const contactId of touched) await s.bus.publish(tx, orgId, 'contact.updated', { contactId });
-          return { ids, whole, keys: erased.storageKeys };
+          for (const contactId of touched) await s.bus.publish(tx, orgId, 'contact.updated', { contactId, erased: true });
+          return { ids, whole, keys };
         },
         ERASE_TIMEOUT_MS,
       );

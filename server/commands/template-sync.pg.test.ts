@@ -7,6 +7,7 @@ import type { FakeGraph, FakeWaba } from '../../test/helpers/fake-graph.ts';
 import { body, metaTemplate, sampleTemplates } from '../../test/helpers/meta-templates.ts';
 import { createOtherOrg, demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { botMenuChannel, envelope, postWebhook, startWhatsAppApp, textMessage } from '../../test/helpers/whatsapp.ts';
+import { syncAllTemplates } from './template-sync.ts';
 
 const WABA = '102290129340398';
 
@@ -42,6 +43,15 @@ const row = async (name: string) => (await rows()).find((r) => r.name === name)!
 const templateRequests = () => graph.requests.filter((r) => r.path.includes('/message_templates'));
 
 describe('the channel names its WhatsApp Business Account', () => {
+  it('the daily refresh does nothing while no channel names one', async () => {
+    const before = templateRequests().length;
+    const snapshot = JSON.stringify(await app.db.sql`SELECT * FROM templates ORDER BY id`);
+    expect(await syncAllTemplates(app.services)).toEqual({ synced: 0, failed: 0 });
+    expect(templateRequests().length).toBe(before);
+    expect(JSON.stringify(await app.db.sql`SELECT * FROM templates ORDER BY id`)).toBe(snapshot);
+    expect(await app.db.sql`SELECT 1 FROM audit_log WHERE action = 'templates_synced'`).toHaveLength(0);
+  });
+
   it('refuses a WABA id that is not digits, stores one that is', async () => {
     const bad = await refusal(admin.admin.channels.update.mutate({ id: channel.id, wabaId: 'WABA-1' }));
     expect(bad.code).toBe('BAD_REQUEST');

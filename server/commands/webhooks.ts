@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { audit } from '../../db/queries/audit.ts';
 import {
+  cursorForActivation,
   deleteEndpoint,
   getDelivery,
   getEndpoint,
@@ -68,6 +69,12 @@ export async function changeEndpoint(
 ): Promise<WebhookEndpoint> {
   if (patch.url !== undefined) await checkUrl(s, a, patch.url);
   return runTx(s.sql, async (tx) => {
+    if (patch.active === true) {
+      const before = await getEndpoint(tx, a.orgId, id);
+      if (!before) throw a.fail('NOT_FOUND', 'error.notFound');
+      // Enabled again: it gets events from now on, not those of the time it was off.
+      if (!before.active) await cursorForActivation(tx, a.orgId, id);
+    }
     const endpoint = await updateEndpoint(tx, a.orgId, id, patch);
     if (!endpoint) throw a.fail('NOT_FOUND', 'error.notFound');
     await audited(tx, a, 'webhook_updated', { endpointId: id, fields: Object.keys(patch), active: endpoint.active });

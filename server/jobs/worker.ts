@@ -25,7 +25,7 @@ const CRONTAB = `* * * * * sweep_timers ?max=1
 23 * * * * privacy_retention ?max=1`;
 
 /** Daily, at WHATSAPP_TEMPLATE_SYNC_AT (UTC; `off`: none): every WhatsApp channel's templates from Meta. */
-function templateSyncLine(at: string): string {
+export function templateSyncLine(at: string): string {
   return at === 'off' ? '' : `\n${Number(at.slice(3))} ${Number(at.slice(0, 2))} * * * sync_whatsapp_templates ?max=1`;
 }
 
@@ -34,8 +34,15 @@ function tasks(s: Services): TaskList {
     ...privacyTasks(s),
     /** Daily (WHATSAPP_TEMPLATE_SYNC_AT): every WhatsApp channel's templates from Meta (commands/template-sync.ts). */
     sync_whatsapp_templates: async () => {
-      const r = await syncAllTemplates(s);
-      s.log.info(r, 'WhatsApp templates synced');
+      try {
+        const r = await syncAllTemplates(s);
+        // No channel names a Business Account: one indexed query, nothing said.
+        if (r.synced || r.failed) s.log.info(r, 'WhatsApp templates synced');
+      } catch (err) {
+        // The channel list could not be read (database away): tomorrow syncs again; a failed
+        // job row (max=1) would only stay behind.
+        s.log.error({ err }, 'daily WhatsApp template sync failed; will run again tomorrow');
+      }
     },
     /** `now` in the payload is for one-off runs (operations, tests); the cron passes none. */
     sweep_timers: async (payload) => {

@@ -7,12 +7,13 @@ import type { Services } from '../services/index.ts';
  * After an erasure (or retention) commits, it announces `contact.updated`; every process drops
  * the contact's erased documents it holds in memory and closes their sockets with 4403, which
  * the stock client takes as final: an open tab cannot write the old notes back (and the
- * database would drop them anyway: db/migrations/privacy/0001). Asks the database only when
- * one of the contact's documents may be loaded here.
+ * database would drop them anyway: db/migrations/privacy/0001). Asks the database only for an
+ * erasure's announcement, and only when one of the contact's documents may be loaded here.
  */
 export function evictErasedDocs(s: Services, server: SyncServer): () => void {
   return s.bus.subscribe((e) => {
-    if (e.type !== 'contact.updated') return;
+    // Only an erasure's announcement: an ordinary contact edit costs nothing here.
+    if (e.type !== 'contact.updated' || e.data.erased !== true) return;
     const { contactId } = e.data;
     const candidates = server
       .loadedRooms()

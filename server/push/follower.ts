@@ -4,6 +4,7 @@ import {
   claimAlert,
   conversationForPush,
   deleteSubscription,
+  hasSubscriptions,
   latestCustomerMessage,
   messageForPush,
   pruneClaims,
@@ -14,10 +15,14 @@ import {
 } from '../../db/queries/push.ts';
 import type { StoredEvent } from '../events/bus.ts';
 import { deliveryOptions, planAlerts, pushPayload, topicOf, type AlertEvent, type PlannedAlert, type PushPayload } from '../domain/push.ts';
+import { OrgFlags } from '../events/org-flags.ts';
 import { Pump } from '../jobs/pump.ts';
 import type { Services } from '../services/index.ts';
 import { sendPush } from './send.ts';
 import { vapidKeys, type VapidKeys } from './vapid.ts';
+
+/** The channel db/migrations/push/0002_subscriptions_notify.sql notifies on. */
+export const SUBSCRIPTIONS_CHANNEL = 'atende_push_subscriptions';
 
 /** An event older than this when a process gets to it (a catch-up after a reconnect) is not news any more. */
 const STALE_MS = 10 * 60_000;
@@ -51,11 +56,16 @@ export interface PushOptions {
 
 export function startPush(s: Services, options: PushOptions = {}): { stop(): Promise<void> } {
   const queue: { id: string; orgId: string; at: string; event: AlertEvent }[] = [];
+  const subscribed = new OrgFlags(s.sql, SUBSCRIPTIONS_CHANNEL, (orgId) => hasSubscriptions(s.sql, orgId));
+  void subscribed.start();
   let keys: VapidKeys | null = null;
   const sending = new Set<Promise<void>>();
   let lastPrune = 0;
 
   const handle = async (orgId: string, event: AlertEvent): Promise<void> => {
+    // Nobody of the organization subscribed a device: nothing to decide, and no query (this
+    // process remembers it until a subscription comes or goes).
+    if (!(await subscribed.has(orgId))) return;
     const now = new Date();
     const conversation = await conversationForPush(s.sql, orgId, event.data.conversationId);
     for (const plan of planAlerts(event, conversation, now)) {
@@ -150,6 +160,7 @@ export function startPush(s: Services, options: PushOptions = {}): { stop(): Pro
       queue.length = 0;
       await pump.stop();
       await Promise.allSettled([...sending]);
+      await subscribed.stop();
     },
   };
 }

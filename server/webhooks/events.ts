@@ -52,13 +52,28 @@ export async function webhookEventsOf(db: Db, orgId: string, e: FollowedEvent): 
   if (!conversationId) return [];
   const found = await conversationView(db, orgId, conversationId, e.at);
   if (!found) return [];
-  const now = {
+  const seen = await seenConversation(db, orgId, conversationId);
+  const told = {
     status: ((isMessage ? e.data.conversationStatus : e.data.status) ?? found.view.status) as ConversationStatus,
     teamId: str(e.data.teamId),
     assigneeId: str(e.data.assigneeId),
     targetUserId: str(e.data.targetUserId),
   };
-  const seen = await seenConversation(db, orgId, conversationId);
+  // A message event's conversation state may be older than a change already told: a status
+  // webhook or a delivery reads the conversation without its lock, and its event can commit
+  // after a claim, a transfer or a close (whose own event came first). It moves what is
+  // remembered only when its own transaction made the change (the row's timestamp is the
+  // event's time: e.g. a close publishes its rating request before the close itself);
+  // conversation events are published by the transaction that changed the row.
+  const facts = found.facts;
+  const madeHere =
+    (told.status === 'closed' && facts.closedNow) ||
+    (told.status === 'active' && facts.claimedNow) ||
+    (told.status === 'waiting' && facts.queuedNow);
+  const now =
+    isMessage && seen && !madeHere
+      ? { status: seen.status, teamId: seen.teamId, assigneeId: seen.assigneeId, targetUserId: seen.targetUserId }
+      : told;
   const out: WebhookEvent[] = [];
   const conversation = { ...found.view, status: now.status };
   const contactOf = async () => (await contactView(db, orgId, found.view.contactId, e.at))?.view ?? null;

@@ -1,4 +1,4 @@
-import { cursorOrganizations, listEndpoints, lockCursor, moveCursor, orgEventsAfter, queueDelivery } from '../../db/queries/webhooks.ts';
+import { listEndpoints, lockCursor, moveCursor, orgEventsAfter, queueDelivery } from '../../db/queries/webhooks.ts';
 import { runTx } from '../../db/sql.ts';
 import type { Services } from '../services/index.ts';
 import { webhookEventsOf } from './events.ts';
@@ -19,12 +19,16 @@ export async function followOrganization(s: Services, orgId: string): Promise<{ 
     async (tx) => {
       const cursor = await lockCursor(tx, orgId);
       if (cursor === null) return { read: 0, queued: 0 };
+      const endpoints = (await listEndpoints(tx, orgId)).filter((e) => e.active);
+      // No active endpoint any more (this process had not heard yet): nothing to tell, and the
+      // cursor stays; the next endpoint to become active moves it to that moment and forgets
+      // what was remembered of conversations (db/queries/webhooks.ts cursorForActivation).
+      if (endpoints.length === 0) return { read: 0, queued: 0 };
       const events = await orgEventsAfter(tx, orgId, cursor, BATCH);
       if (events.length === 0) return { read: 0, queued: 0 };
-      const endpoints = (await listEndpoints(tx, orgId)).filter((e) => e.active);
       let queued = 0;
       for (const event of events) {
-        // Conversation states are remembered even with no endpoint, so a new one starts from the truth.
+        // States are remembered even for events no endpoint asked for, so every type stays exact.
         for (const w of await webhookEventsOf(tx, orgId, event)) {
           const targets = endpoints.filter((e) => BigInt(e.afterEventId) < BigInt(event.id) && e.events.includes(w.type));
           if (targets.length === 0) continue;
@@ -51,10 +55,10 @@ export async function followOrganization(s: Services, orgId: string): Promise<{ 
   );
 }
 
-/** Every followed organization, until each is caught up (or held by another process). */
-export async function followAll(s: Services): Promise<number> {
+/** Each of `orgIds`, until each is caught up (or held by another process). */
+export async function followAll(s: Services, orgIds: Iterable<string>): Promise<number> {
   let queued = 0;
-  for (const orgId of await cursorOrganizations(s.sql)) {
+  for (const orgId of orgIds) {
     for (;;) {
       const r = await followOrganization(s, orgId);
       queued += r.queued;

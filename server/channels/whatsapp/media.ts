@@ -86,6 +86,9 @@ export class MediaFetcher {
         sha256: stored.sha256,
       });
       const updated = await attachFetchedMedia(this.s.sql, orgId, messageId, id);
+      // The message was erased (or deleted) meanwhile: the file must not stay behind.
+      if (!updated)
+        await this.s.storage.delete(key).catch((err: unknown) => this.s.log.warn({ err, messageId }, 'unused media not removed'));
       const conversation = await getConversation(this.s.sql, orgId, m.conversationId);
       if (updated && conversation) await publishMessage(this.s, this.s.sql, conversation, { ...m, attachmentId: id }, 'message.status');
     } catch (err) {

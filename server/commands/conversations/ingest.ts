@@ -23,6 +23,7 @@ import {
 } from '../../../db/queries/conversations.ts';
 import { insertMessage, mergePayload, messageByChannelId, type Message } from '../../../db/queries/messages.ts';
 import { getOrganization } from '../../../db/queries/organizations.ts';
+import { holdLiveContact } from '../../../db/queries/privacy.ts';
 import { getTeam, listTeams, teamAvailabilityFacts } from '../../../db/queries/teams.ts';
 import { runSavepoint, runTx, type Tx } from '../../../db/sql.ts';
 import { isLanguage, translate, type Language } from '../../../i18n/index.ts';
@@ -292,14 +293,19 @@ async function append(s: Services, tx: Tx, m: InboundMessage, reserved: Reserved
   const found = await contactWithOpenConversation(tx, channel.orgId, channel.id, m.from);
   let contact: Contact;
   let conversation: Conversation | null;
+  let created: boolean;
   if (found) {
-    ({ contact, conversation } = found);
-    if (!found.created) await learnChannelIdentity(tx, contact, m.from);
+    ({ contact, conversation, created } = found);
   } else {
     // Another transaction is creating this contact: it is read once that one commits.
-    ({ contact } = await findOrCreateChannelContact(tx, channel.orgId, m.from));
+    ({ contact, created } = await findOrCreateChannelContact(tx, channel.orgId, m.from));
     conversation = await openConversationFor(tx, channel.orgId, contact.id, channel.id, true);
   }
+  // A contact being erased (docs/privacy.md) was found by its identities before the erasure
+  // committed: its new conversation must not join the erased one — the writer is a new contact.
+  if (!created && !conversation && !(await holdLiveContact(tx, channel.orgId, contact.id))) {
+    ({ contact, created } = await findOrCreateChannelContact(tx, channel.orgId, m.from));
+  } else if (found && !created) await learnChannelIdentity(tx, contact, m.from);
   let isNew = false;
 
   if (!conversation) {

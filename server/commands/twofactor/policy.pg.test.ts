@@ -3,6 +3,7 @@ import { refusal, startTestApp, type TestApp, type TestClient } from '../../../t
 import { createOtherOrg, demoIds } from '../../../test/helpers/orgs.ts';
 import { upgradeStatus } from '../../../test/helpers/sync.ts';
 import { totpCode, totpKeyOf } from '../../../test/helpers/totp.ts';
+import { SoftAuthenticator } from '../../../test/helpers/webauthn.ts';
 
 let app: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -80,6 +81,32 @@ describe('the organization policy', () => {
     // And the required factor cannot be removed while it is the only one.
     const required = await refusal(client.twofactor.totpDisable.mutate({ password: PASSWORD }));
     expect(required).toMatchObject({ code: 'PRECONDITION_FAILED', data: { reason: 'twofactor.requiredByOrganization' } });
+  });
+
+  it('ends an enrollment step once the person has a factor: a passkey added elsewhere is not bypassed', async () => {
+    // Signed in while only admins are covered; then everyone is.
+    const carla = await app.login('carla@demo.test', PASSWORD, EN);
+    await admin.twofactor.setPolicy.mutate({ requiredFor: 'everyone' });
+    const intruder = app.client(EN);
+    expect(await intruder.auth.login.mutate({ email: 'carla@demo.test', password: PASSWORD })).toEqual({
+      user: null,
+      secondStep: 'enroll',
+    });
+    // Carla adds a passkey from her open session while that step is pending.
+    const authenticator = new SoftAuthenticator(app.env.APP_ORIGIN);
+    await carla.twofactor.passkeyAdd.mutate({
+      name: 'Phone',
+      response: authenticator.create(await carla.twofactor.passkeyOptions.mutate()),
+    });
+    expect(await refusal(intruder.secondStep.enrollStart.mutate())).toMatchObject({
+      code: 'BAD_REQUEST',
+      data: { reason: 'twofactor.wrongStep' },
+    });
+    // The step is over: no retry, no session.
+    expect(await refusal(intruder.secondStep.enrollStart.mutate())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await refusal(intruder.auth.me.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await app.db.sql`SELECT 1 FROM totp_factors WHERE user_id = ${ids.users['carla@demo.test']}`).toHaveLength(0);
+    await admin.twofactor.setPolicy.mutate({ requiredFor: 'admins' });
   });
 
   it('lets an admin reset a user’s factors (audited), not their own, and not another organization’s', async () => {

@@ -1,8 +1,9 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { audit } from '../../../db/queries/audit.ts';
-import { getLock, recordFailure, spendUnlocks } from '../../../db/queries/lockout.ts';
+import { countFailure, getLock, lockAddress, spendUnlocks } from '../../../db/queries/lockout.ts';
 import { factorsOf, getSecondStep, takeSecondStep, useRecoveryCode, type SecondStep } from '../../../db/queries/twofactor.ts';
 import { getUser, type User } from '../../../db/queries/users.ts';
+import { runTx } from '../../../db/sql.ts';
 import { secretMatches } from '../../auth/tokens.ts';
 import { recoveryCodeHash } from '../../auth/twofactor-secrets.ts';
 import { looksLikeTotp } from '../../domain/twofactor.ts';
@@ -56,6 +57,15 @@ async function openStep(s: Services, fail: Fail, req: StepRequest, purpose: 'ver
   const found = await findSecondStep(s, req.token);
   if (!found) throw fail('UNAUTHORIZED', 'twofactor.stepExpired');
   if (found.step.purpose !== purpose) throw fail('BAD_REQUEST', 'twofactor.wrongStep');
+  if (purpose === 'enroll') {
+    // A factor added since the password (a passkey, from a session elsewhere) must be given, not
+    // bypassed by enrolling an app here: this step ends, the next sign-in asks for that factor.
+    const factors = await factorsOf(s.sql, found.user.orgId, found.user.id);
+    if (factors.totp || factors.passkeys > 0) {
+      await takeSecondStep(s.sql, found.step.id);
+      throw fail('BAD_REQUEST', 'twofactor.wrongStep');
+    }
+  }
   const lock = await getLock(s.sql, found.step.emailKey, found.user.id);
   if (lock && !lock.liftedForUser) {
     await takeSecondStep(s.sql, found.step.id);
@@ -65,33 +75,44 @@ async function openStep(s: Services, fail: Fail, req: StepRequest, purpose: 'ver
 }
 
 /**
- * A wrong code or passkey counts exactly as a wrong password does (commands/login.ts): toward
- * the address's lock, or against the tries an admin's unlock gave. Audited in the user's
- * organization (the password was right: this is their account).
+ * A code or passkey is one attempt, counted exactly as a password is (commands/login.ts):
+ * toward the address's lock, or against the tries an admin's unlock gave. The attempt is
+ * recorded before `check` runs (db/queries/lockout.ts countFailure), so guesses sent all at
+ * once — over several pending steps, from several addresses — are judged no more often than
+ * the same guesses one after another: once the window is full, the rest are refused unchecked.
+ * A wrong one is audited in the user's organization (the password was right: their account).
  */
-async function refuseAttempt(
+async function attempt(
   s: Services,
   fail: Fail,
   p: Pending & { lock: Awaited<ReturnType<typeof getLock>> },
   req: StepRequest,
   method: string,
-): Promise<never> {
+  check: () => Promise<boolean>,
+): Promise<void> {
   const key = p.step.emailKey;
+  const limits = { emailKey: key, lockMinutes: s.env.LOCKOUT_MINUTES };
+  let failures = 0;
+  if (!p.lock) {
+    failures = await countFailure(s.sql, { emailKey: key, ip: req.ip, windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES });
+    // A lock made meanwhile also spent the failures counted before it: it is read after ours.
+    const lock = await getLock(s.sql, key, p.user.id);
+    if (failures > s.env.LOCKOUT_ATTEMPTS || (lock && !lock.liftedForUser)) {
+      if (!lock && (await lockAddress(s.sql, limits))) {
+        await audit(s.sql, { orgId: p.user.orgId, action: 'lockout', subjectUserId: p.user.id, email: key, ip: req.ip });
+      }
+      await takeSecondStep(s.sql, p.step.id);
+      throw fail('TOO_MANY_REQUESTS', 'auth.locked');
+    }
+  }
+  if (await check()) return;
   if (p.lock) await spendUnlocks(s.sql, key, s.env.LOCKOUT_ATTEMPTS);
-  const locked = p.lock
-    ? false
-    : await recordFailure(s.sql, {
-        emailKey: key,
-        ip: req.ip,
-        attempts: s.env.LOCKOUT_ATTEMPTS,
-        windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES,
-        lockMinutes: s.env.LOCKOUT_MINUTES,
-      });
+  const locked = !p.lock && failures >= s.env.LOCKOUT_ATTEMPTS && (await lockAddress(s.sql, limits));
   const who = { orgId: p.user.orgId, subjectUserId: p.user.id, email: key, ip: req.ip };
   await audit(s.sql, { ...who, action: 'second_factor_failed', details: { method } });
   s.metrics.logins.inc({ outcome: locked ? 'locked' : 'second_step_failed' });
   if (locked) await audit(s.sql, { ...who, action: 'lockout' });
-  if (p.lock || locked) {
+  if (p.lock || failures >= s.env.LOCKOUT_ATTEMPTS) {
     await takeSecondStep(s.sql, p.step.id);
     throw fail('TOO_MANY_REQUESTS', 'auth.locked');
   }
@@ -101,9 +122,9 @@ async function refuseAttempt(
   );
 }
 
-/** The step is spent once: whoever takes it gets the session. */
-async function finish(s: Services, fail: Fail, p: Pending, req: StepRequest, method: string): Promise<SignIn> {
-  if (!(await takeSecondStep(s.sql, p.step.id))) throw fail('UNAUTHORIZED', 'twofactor.stepExpired');
+/** The step is spent once: whoever takes it gets the session (`taken`: the caller took it already). */
+async function finish(s: Services, fail: Fail, p: Pending, req: StepRequest, method: string, taken = false): Promise<SignIn> {
+  if (!taken && !(await takeSecondStep(s.sql, p.step.id))) throw fail('UNAUTHORIZED', 'twofactor.stepExpired');
   return completeSignIn(s, p.user, { emailKey: p.step.emailKey, ip: req.ip, userAgent: req.userAgent }, { secondFactor: method });
 }
 
@@ -111,15 +132,29 @@ async function finish(s: Services, fail: Fail, p: Pending, req: StepRequest, met
 export async function verifySecondStepCode(s: Services, fail: Fail, req: StepRequest, code: string): Promise<SignIn> {
   const p = await openStep(s, fail, req, 'verify');
   const method = looksLikeTotp(code) ? 'totp' : 'recovery';
-  const ok =
-    method === 'totp'
-      ? await spendTotpCode(s, s.sql, p.user, code)
-      : await useRecoveryCode(s.sql, p.user.orgId, p.user.id, recoveryCodeHash(code));
-  if (!ok) return refuseAttempt(s, fail, p, req, method);
-  if (method === 'recovery') {
-    await audit(s.sql, { orgId: p.user.orgId, action: 'recovery_code_used', actorUserId: p.user.id, subjectUserId: p.user.id, ip: req.ip });
-  }
-  return finish(s, fail, p, req, method);
+  // The code is spent and the step taken together: of two submits of one step at once (two
+  // recovery codes), the one that loses the step spends nothing.
+  await attempt(s, fail, p, req, method, () =>
+    runTx(s.sql, async (tx) => {
+      const ok =
+        method === 'totp'
+          ? await spendTotpCode(s, tx, p.user, code)
+          : await useRecoveryCode(tx, p.user.orgId, p.user.id, recoveryCodeHash(code));
+      if (!ok) return false;
+      if (!(await takeSecondStep(tx, p.step.id))) throw fail('UNAUTHORIZED', 'twofactor.stepExpired');
+      if (method === 'recovery') {
+        await audit(tx, {
+          orgId: p.user.orgId,
+          action: 'recovery_code_used',
+          actorUserId: p.user.id,
+          subjectUserId: p.user.id,
+          ip: req.ip,
+        });
+      }
+      return true;
+    }),
+  );
+  return finish(s, fail, p, req, method, true);
 }
 
 export async function secondStepPasskeyOptions(s: Services, fail: Fail, req: StepRequest, rp: RelyingParty) {
@@ -135,7 +170,7 @@ export async function verifySecondStepPasskey(
   rp: RelyingParty,
 ): Promise<SignIn> {
   const p = await openStep(s, fail, req, 'verify');
-  if (!(await passkeyAsserts(s, p.user, response, rp))) return refuseAttempt(s, fail, p, req, 'passkey');
+  await attempt(s, fail, p, req, 'passkey', () => passkeyAsserts(s, p.user, response, rp));
   return finish(s, fail, p, req, 'passkey');
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusal, startTestApp, type TestApp, type TestClient } from '../../../test/helpers/app.ts';
-import { latestMail, waitFor } from '../../../test/helpers/orgs.ts';
+import { createOtherOrg, latestMail, waitFor } from '../../../test/helpers/orgs.ts';
 import { totpCode, totpKeyOf, wrongTotpCode } from '../../../test/helpers/totp.ts';
 
 let app: TestApp;
@@ -177,5 +177,64 @@ describe('TOTP', () => {
     expect(await client.twofactor.status.query()).toMatchObject({ totp: null, recoveryCodesLeft: 0 });
     expect(await auditOf('twofactor_disabled', 'bruno@demo.test')).toEqual([expect.objectContaining({ details: { method: 'totp' } })]);
     expect((await passwordStep('bruno@demo.test')).answer.secondStep).toBeNull();
+  });
+});
+
+describe('TOTP and recovery codes under concurrency', () => {
+  it('lets the same code, or the same recovery code, sent twice at once sign in once', async () => {
+    const other = await createOtherOrg(app.db.sql, 'totp-race');
+    const email = other.agent.email;
+    const profile = await app.login(email, other.password, EN);
+    const key = totpKeyOf((await profile.twofactor.totpStart.mutate()).key);
+    const { recoveryCodes } = await profile.twofactor.totpConfirm.mutate({ code: totpCode(key) });
+    await app.db.sql`UPDATE totp_factors SET last_used_step = last_used_step - 3 WHERE user_id = ${other.agent.id}`;
+    const twoSteps = async () => {
+      const steps = [app.client(EN), app.client(EN)];
+      for (const c of steps) expect((await c.auth.login.mutate({ email, password: other.password })).secondStep).toBe('verify');
+      return steps;
+    };
+    const outcomes = async (steps: TestClient[], code: string) =>
+      (await Promise.allSettled(steps.map((c) => c.secondStep.verify.mutate({ code })))).map((r) => r.status).sort();
+
+    // Two pending steps (two tabs, or a thief beside the owner), one code: one session.
+    const code = totpCode(key);
+    expect(await outcomes(await twoSteps(), code)).toEqual(['fulfilled', 'rejected']);
+    // One recovery code, two steps at once: one session.
+    expect(await outcomes(await twoSteps(), recoveryCodes[0]!)).toEqual(['fulfilled', 'rejected']);
+    // One step sent twice at once (a double submit) with two different recovery codes: one session.
+    const [single] = await twoSteps();
+    const twice = await Promise.allSettled(
+      [recoveryCodes[1]!, recoveryCodes[2]!].map((c) => single!.secondStep.verify.mutate({ code: c })),
+    );
+    expect(twice.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // The submit that lost the step spent nothing: codes 0 and one of 1 and 2 are used, the other still works.
+    expect((await profile.twofactor.status.query()).recoveryCodesLeft).toBe(8);
+    const [logins] = await app.db
+      .sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'login' AND subject_user_id = ${other.agent.id}`;
+    // The profile's own sign-in, then exactly one per race.
+    expect(logins!.n).toBe(4);
+  });
+
+  it('judges no more wrong codes sent all at once than the lock allows one after another', async () => {
+    const other = await createOtherOrg(app.db.sql, 'totp-burst');
+    const email = other.agent.email;
+    const profile = await app.login(email, other.password, EN);
+    const key = totpKeyOf((await profile.twofactor.totpStart.mutate()).key);
+    await profile.twofactor.totpConfirm.mutate({ code: totpCode(key) });
+    // Four pending steps (a right password is no failure), then twelve guesses at once.
+    const steps = [app.client(EN), app.client(EN), app.client(EN), app.client(EN)];
+    for (const c of steps) expect((await c.auth.login.mutate({ email, password: other.password })).secondStep).toBe('verify');
+    const wrong = wrongTotpCode(key);
+    const answers = await Promise.all([...steps, ...steps, ...steps].map((c) => refusal(c.secondStep.verify.mutate({ code: wrong }))));
+    expect(answers.every((a) => a.code === 'UNAUTHORIZED' || a.code === 'TOO_MANY_REQUESTS')).toBe(true);
+    // LOCKOUT_ATTEMPTS is 5: at most five guesses were checked (each audited), the rest refused unchecked.
+    const [checked] = await app.db.sql`SELECT count(*)::int AS n FROM audit_log
+      WHERE action = 'second_factor_failed' AND subject_user_id = ${other.agent.id}`;
+    expect(checked!.n).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.code === 'UNAUTHORIZED').length).toBeLessThanOrEqual(4);
+    // And the address is locked: the right password meets the lock.
+    expect(await refusal(app.client(EN).auth.login.mutate({ email, password: other.password }))).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+    });
   });
 });
