@@ -19,27 +19,32 @@ export async function getLock(
 }
 
 /**
- * Records a failed login and locks the address when the window holds enough failures.
- * Returns true when this failure caused a new lock.
- */
-export async function recordFailure(
-  db: Db,
-  f: { emailKey: string; ip: string | null; attempts: number; windowMinutes: number; lockMinutes: number },
-): Promise<boolean> {
-  if ((await countFailure(db, f)) < f.attempts) return false;
-  return lockAddress(db, f);
-}
-
-/**
  * Records a failure and returns how many the address's window now holds, this one included.
  * Each is committed before it is counted, so of attempts racing each other the k-th to commit
  * counts at least k: the second step records its attempt this way before checking the code.
  */
 export async function countFailure(db: Db, f: { emailKey: string; ip: string | null; windowMinutes: number }): Promise<number> {
-  await db`INSERT INTO login_failures (email_key, ip) VALUES (${f.emailKey}, ${f.ip})`;
+  return (await reserveAttempt(db, f)).count;
+}
+
+/**
+ * An attempt recorded as a failure before its check, with how many the address's window
+ * holds with it (committed before counted: of attempts racing each other the k-th counts at
+ * least k). A right password takes back its own row (releaseAttempt) and no other.
+ */
+export async function reserveAttempt(
+  db: Db,
+  f: { emailKey: string; ip: string | null; windowMinutes: number },
+): Promise<{ id: string; count: number }> {
+  const [row] = await db`INSERT INTO login_failures (email_key, ip) VALUES (${f.emailKey}, ${f.ip}) RETURNING id::text`;
   const rows = await db`SELECT count(*)::int AS n FROM login_failures
     WHERE email_key = ${f.emailKey} AND at > now() - ${f.windowMinutes}::int * interval '1 minute'`;
-  return rows[0]!.n as number;
+  return { id: row!.id as string, count: rows[0]!.n as number };
+}
+
+/** Takes back an attempt recorded by reserveAttempt that turned out not to be a failure. */
+export async function releaseAttempt(db: Db, emailKey: string, id: string): Promise<void> {
+  await db`DELETE FROM login_failures WHERE email_key = ${emailKey} AND id = ${id}::bigint`;
 }
 
 /** Locks the address (its failures reached the limit); true when this made a new lock. */

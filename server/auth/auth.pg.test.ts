@@ -138,6 +138,21 @@ describe('lockout', () => {
     expect([sixth.code, sixth.message]).toEqual(['TOO_MANY_REQUESTS', LOCKED]);
   });
 
+  it('checks at most the lockout number of passwords of a burst sent at once; the rest are refused unchecked', async () => {
+    const c = app.client(EN);
+    // Twelve guesses at once: checked first and counted after, every one of them was a guess.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => refusal(c.auth.login.mutate({ email: 'bruno@demo.test', password: `burst-${i}-pass` }))),
+    );
+    const checkedAndWrong = answers.filter((a) => a.code === 'UNAUTHORIZED').length;
+    expect(checkedAndWrong).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => a.code === 'TOO_MANY_REQUESTS' && a.message === LOCKED)).toHaveLength(12 - checkedAndWrong);
+    expect((await refusal(c.auth.login.mutate({ email: 'bruno@demo.test', password: 'atende-demo' }))).message).toBe(LOCKED);
+    await app.db.sql`DELETE FROM login_locks WHERE email_key = 'bruno@demo.test'`;
+    await app.db.sql`DELETE FROM login_failures WHERE email_key = 'bruno@demo.test'`;
+    await app.login('bruno@demo.test');
+  });
+
   it('lifts the lock when its time is over', async () => {
     const c = app.client(EN);
     for (let i = 0; i < 5; i++) await refusal(c.auth.login.mutate({ email: 'ana@demo.test', password: `wrong-${i}-pass` }));

@@ -1,5 +1,5 @@
 import { audit } from '../../db/queries/audit.ts';
-import { clearFailures, getLock, recordFailure, spendUnlocks } from '../../db/queries/lockout.ts';
+import { clearFailures, getLock, lockAddress, releaseAttempt, reserveAttempt, spendUnlocks } from '../../db/queries/lockout.ts';
 import { findLoginCandidates, setStatus, type User } from '../../db/queries/users.ts';
 import { getOrganization } from '../../db/queries/organizations.ts';
 import { signInSeen } from '../../db/queries/presence.ts';
@@ -68,6 +68,40 @@ export async function login(
     throw fail('TOO_MANY_REQUESTS', 'auth.ipThrottled');
   }
 
+  // The attempt counts as a failure before its password is checked, so that guesses sent all
+  // at once count each other: past the lockout's attempts, the rest are not checked at all
+  // (checking first and counting after let a burst of N guesses be N checks). A right password
+  // takes back its own row only; a completed sign-in clears the address's failures.
+  const attempt = await reserveAttempt(s.sql, { emailKey: key, ip: input.ip, windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES });
+  const counted = { count: attempt.count, failure: false };
+  try {
+    if (attempt.count > s.env.LOCKOUT_ATTEMPTS) {
+      // More attempts than the lockout allows, failed or being checked: the address is locked
+      // (its failures may all be in flight, and none of them counted up to exactly the limit).
+      if (await lockAddress(s.sql, { emailKey: key, lockMinutes: s.env.LOCKOUT_MINUTES })) {
+        s.log.info({ event: 'lockout', email: key, ip: input.ip }, 'login address locked');
+      }
+      s.metrics.logins.inc({ outcome: 'locked' });
+      throw fail('TOO_MANY_REQUESTS', 'auth.locked');
+    }
+    return await checkPassword(s, fail, input, key, counted);
+  } finally {
+    if (!counted.failure) await releaseAttempt(s.sql, key, attempt.id);
+  }
+}
+
+/**
+ * The password of an attempt already counted (`counted.count`: the failures of the address's
+ * window with this one). Answers a sign-in, or throws; sets `counted.failure` when the attempt
+ * stays counted (a wrong password, or a right one the organization refuses).
+ */
+async function checkPassword(
+  s: Services,
+  fail: Fail,
+  input: { email: string; password: string; ip: string; userAgent?: string | undefined },
+  key: string,
+  counted: { count: number; failure: boolean },
+): Promise<SignIn | PendingSecondStep> {
   const match = await matchPassword(s, key, input.password);
   const lock = await getLock(s.sql, key, match?.id ?? null);
   if (lock && !lock.liftedForUser) {
@@ -93,17 +127,11 @@ export async function login(
 
   // A wrong password, or a right one refused: one answer for both. While the address is
   // locked (we get here only for a user whose lock was lifted) a wrong password would say
-  // "locked" and use up the unlock's tries, so a refusal does the same.
+  // "locked" and use up the unlock's tries, so a refusal does the same (and is not counted).
   if (lock) await spendUnlocks(s.sql, key, s.env.LOCKOUT_ATTEMPTS);
-  const locked = lock
-    ? false
-    : await recordFailure(s.sql, {
-        emailKey: key,
-        ip: input.ip,
-        attempts: s.env.LOCKOUT_ATTEMPTS,
-        windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES,
-        lockMinutes: s.env.LOCKOUT_MINUTES,
-      });
+  counted.failure = !lock;
+  const locked =
+    !lock && counted.count >= s.env.LOCKOUT_ATTEMPTS && (await lockAddress(s.sql, { emailKey: key, lockMinutes: s.env.LOCKOUT_MINUTES }));
   if (match && refusal) {
     await audit(s.sql, { orgId: match.orgId, action: refusal, subjectUserId: match.id, email: key, ip: input.ip });
     if (locked) await audit(s.sql, { orgId: match.orgId, action: 'lockout', subjectUserId: match.id, email: key, ip: input.ip });
