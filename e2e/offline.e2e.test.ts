@@ -121,8 +121,10 @@ describe('offline', () => {
       .filter({ hasText: reply })
       .waitFor({ state: 'detached', timeout: 20_000 });
     await page.getByText(reply).first().waitFor();
-    expect(await page.getByText(en('offline.banner')).count()).toBe(0);
-    expect(await page.getByText(en('offline.outbox', { count: 1 })).count()).toBe(0);
+    // The copy in the conversation goes as soon as the server's list has the message; the outbox
+    // (and its count) when the send's own answer lands, which may be a moment later: wait for it.
+    await page.getByText(en('offline.banner')).waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByText(en('offline.outbox', { count: 1 })).waitFor({ state: 'detached', timeout: 20_000 });
 
     // Another reload (online) and a reconnect later, still exactly one.
     await page.reload();
