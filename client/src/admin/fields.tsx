@@ -1,9 +1,19 @@
-import { createUniqueId, For, Show, type JSX, type ParentProps } from 'solid-js';
+import { createMemo, createUniqueId, For, Show, type Accessor, type JSX, type ParentProps } from 'solid-js';
 import { t } from '../i18n.ts';
 import { Refusal } from './feedback.tsx';
 import { CAPACITY_MAX, CAPACITY_MIN } from '../../../shared/capacity.ts';
 
 // The admin forms' controls. The label wraps the control, so its text is the accessible name.
+
+/**
+ * A control's stored value, changing only when the value does. A refetch of the form's query
+ * (a live event, the event stream's "refetch now" a moment after the page opens) notifies its
+ * fields even when nothing changed, and a `value` binding re-run writes the stored value over
+ * what the person has typed meanwhile.
+ */
+function stored<T>(read: () => T): Accessor<T> {
+  return createMemo(read);
+}
 
 type InputProps = {
   label: string;
@@ -26,6 +36,7 @@ type InputProps = {
 
 export function Input(props: InputProps) {
   const id = createUniqueId();
+  const value = stored(() => props.value ?? '');
   return (
     <div class={`adm-field ${props.class ?? ''}`}>
       <label class="adm-label" for={`in-${id}`}>
@@ -35,7 +46,7 @@ export function Input(props: InputProps) {
         id={`in-${id}`}
         name={props.name}
         type={props.type ?? 'text'}
-        value={props.value ?? ''}
+        value={value()}
         required={props.required}
         maxLength={props.maxLength}
         min={props.min}
@@ -75,6 +86,7 @@ export function TextArea(props: {
   onInput?: (value: string) => void;
 }) {
   const id = createUniqueId();
+  const value = stored(() => props.value ?? '');
   return (
     <div class="adm-field adm-wide">
       <label class="adm-label" for={`in-${id}`}>
@@ -87,7 +99,7 @@ export function TextArea(props: {
         required={props.required}
         maxLength={props.maxLength}
         aria-describedby={props.hint ? `hint-${id}` : undefined}
-        value={props.value ?? ''}
+        value={value()}
         onInput={(e) => props.onInput?.(e.currentTarget.value)}
       />
       <Hint id={id} text={props.hint} />
@@ -96,13 +108,14 @@ export function TextArea(props: {
 }
 
 export function Check(props: { label: string; name: string; checked?: boolean; value?: string; onChange?: (checked: boolean) => void }) {
+  const checked = stored(() => props.checked ?? false);
   return (
     <label class="adm-check">
       <input
         type="checkbox"
         name={props.name}
         value={props.value ?? 'on'}
-        checked={props.checked ?? false}
+        checked={checked()}
         onChange={(e) => props.onChange?.(e.currentTarget.checked)}
       />
       <span>{props.label}</span>
