@@ -9,6 +9,7 @@ import {
   type TaskSpec,
   type WorkerEvents,
 } from 'graphile-worker';
+import pg from 'pg';
 import { withAdvisoryLock } from '../../db/queries/system.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services/index.ts';
@@ -78,7 +79,7 @@ function workerLogger(log: Logger): WorkerLogger {
  */
 export class JobQueue {
   private runner: Runner | null = null;
-  private databaseUrl = '';
+  private pool: pg.Pool | null = null;
   /** The runner's workers (from its `worker:create` events): their locks are released when a stop runs out of time. */
   private workerIds = new Set<string>();
 
@@ -101,27 +102,35 @@ export class JobQueue {
   ): Promise<void> {
     if (this.runner) return;
     this.stopped = false;
-    const common = { connectionString: databaseUrl, logger: workerLogger(this.log), noHandleSignals: true as const };
-    // graphile-worker creates its schema on first use; two processes starting together on a
-    // fresh database would race on CREATE SCHEMA, so installs happen one at a time.
-    await withAdvisoryLock(s.sql, 'atende_job_queue_migrate', () => runMigrations({ ...common, maxPoolSize: 1 }));
-    this.databaseUrl = databaseUrl;
-    const events: WorkerEvents = new EventEmitter();
-    events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
-    this.runner = await run({
-      ...common,
-      events,
-      concurrency: options.concurrency ?? 2,
-      maxPoolSize: (options.concurrency ?? 2) + 2,
-      pollInterval: 2_000,
-      taskList: { ...tasks(s), ...options.tasks },
-      crontab: options.crontab ?? CRONTAB + templateSyncLine(s.env.WHATSAPP_TEMPLATE_SYNC_AT),
-    });
-    const runner = this.runner;
+    const pool = this.openPool(databaseUrl, (options.concurrency ?? 2) + 2);
+    const common = { pgPool: pool, logger: workerLogger(this.log), noHandleSignals: true as const };
+    let runner: Runner;
+    try {
+      // graphile-worker creates its schema on first use; two processes starting together on a
+      // fresh database would race on CREATE SCHEMA, so installs happen one at a time.
+      await withAdvisoryLock(s.sql, 'atende_job_queue_migrate', () => runMigrations(common));
+      const events: WorkerEvents = new EventEmitter();
+      events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
+      runner = await run({
+        ...common,
+        events,
+        concurrency: options.concurrency ?? 2,
+        pollInterval: 2_000,
+        taskList: { ...tasks(s), ...options.tasks },
+        crontab: options.crontab ?? CRONTAB + templateSyncLine(s.env.WHATSAPP_TEMPLATE_SYNC_AT),
+      });
+    } catch (err) {
+      await this.closePool(pool);
+      throw err;
+    }
+    this.runner = runner;
+    this.pool = pool;
     if (this.stopped) {
       // stop() ran while this (re)start was under way.
       this.runner = null;
+      this.pool = null;
       await runner.stop().catch(() => {});
+      await this.closePool(pool);
       return;
     }
     this.restarts = 0;
@@ -132,9 +141,31 @@ export class JobQueue {
       if (this.runner === runner) {
         this.runner = null;
         this.workerIds.clear();
+        if (this.pool === pool) this.pool = null;
+        void this.closePool(pool);
         this.restartLater(s, databaseUrl, options);
       }
     });
+  }
+
+  /**
+   * The queue's own connections. graphile-worker given a connection string ends its pool
+   * without waiting and drops its error listener first, so a connection the server closes in
+   * that moment (a restart, a database dropped) was an uncaught exception that ended the
+   * process; this pool keeps its listener until it has ended.
+   */
+  private openPool(databaseUrl: string, max: number): pg.Pool {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max });
+    pool.on('error', (err) => this.log.warn({ err, part: 'jobs' }, 'a job queue database connection was closed'));
+    return pool;
+  }
+
+  private async closePool(pool: pg.Pool): Promise<void> {
+    // A client still out (a job past the stop deadline) would hold end() up: bounded.
+    await Promise.race([
+      pool.end().catch((err: unknown) => this.log.warn({ err, part: 'jobs' }, 'job queue connections not closed cleanly')),
+      new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
+    ]);
   }
 
   private restartLater(s: Services, databaseUrl: string, options: Parameters<JobQueue['start']>[2]): void {
@@ -168,10 +199,20 @@ export class JobQueue {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     const runner = this.runner;
+    const pool = this.pool;
     const workerIds = [...this.workerIds];
     this.runner = null;
+    this.pool = null;
     this.workerIds.clear();
-    if (!runner) return;
+    if (!runner || !pool) return;
+    try {
+      await this.stopRunner(runner, pool, workerIds, deadline);
+    } finally {
+      await this.closePool(pool);
+    }
+  }
+
+  private async stopRunner(runner: Runner, pool: pg.Pool, workerIds: string[], deadline: number): Promise<void> {
     const stopped = runner.stop().then(
       () => true,
       (err: unknown) => {
@@ -186,7 +227,7 @@ export class JobQueue {
     if (inTime) return;
     this.log.warn({ part: 'jobs', workerIds }, 'running jobs did not finish in time; releasing their locks');
     const unlock = async () => {
-      const utils = await makeWorkerUtils({ connectionString: this.databaseUrl, logger: workerLogger(this.log) });
+      const utils = await makeWorkerUtils({ pgPool: pool, logger: workerLogger(this.log) });
       try {
         await utils.forceUnlockWorkers(workerIds);
       } finally {

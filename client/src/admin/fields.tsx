@@ -123,6 +123,33 @@ export function Check(props: { label: string; name: string; checked?: boolean; v
   );
 }
 
+/** A radio group: one of a few choices, the stored one checked (kept across refetches like every control here). */
+export function Choices<V extends string>(props: {
+  legend: string;
+  name: string;
+  value?: V | null;
+  options: { value: V; label: string }[];
+  hint?: string;
+}) {
+  const current = stored(() => props.value ?? null);
+  return (
+    <fieldset>
+      <legend>{props.legend}</legend>
+      <For each={props.options}>
+        {(o) => (
+          <label class="check">
+            <input type="radio" name={props.name} value={o.value} checked={current() === o.value} />
+            {o.label}
+          </label>
+        )}
+      </For>
+      <Show when={props.hint}>
+        <p class="adm-muted">{props.hint}</p>
+      </Show>
+    </fieldset>
+  );
+}
+
 export function Select(props: {
   label: string;
   name: string;

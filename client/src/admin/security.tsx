@@ -3,6 +3,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { t } from '../i18n.ts';
 import { trpc } from '../trpc.ts';
 import { ConfirmButton, Loaded, Refusal, Saved } from './feedback.tsx';
+import { Choices } from './fields.tsx';
 import { Section, TableHead } from './screen.tsx';
 
 type RequiredFor = 'nobody' | 'admins' | 'everyone';
@@ -44,18 +45,13 @@ export default function SecurityScreen() {
               save.mutate(value as RequiredFor);
             }}
           >
-            <fieldset>
-              <legend>{t('twofactor.admin.policy')}</legend>
-              <For each={CHOICES}>
-                {(c) => (
-                  <label class="check">
-                    <input type="radio" name="requiredFor" value={c.value} checked={p().requiredFor === c.value} />
-                    {t(c.label)}
-                  </label>
-                )}
-              </For>
-              <p class="adm-muted">{t('twofactor.admin.policyHint')}</p>
-            </fieldset>
+            <Choices
+              legend={t('twofactor.admin.policy')}
+              name="requiredFor"
+              value={p().requiredFor}
+              options={CHOICES.map((c) => ({ value: c.value, label: t(c.label) }))}
+              hint={t('twofactor.admin.policyHint')}
+            />
             <Refusal error={save.error} />
             <Saved when={save.isSuccess} message={t('twofactor.admin.saved')} />
             <button type="submit" class="primary" disabled={save.isPending}>
