@@ -65,7 +65,7 @@ export interface BrowserFixture {
  */
 export function useBrowser(defaults: BrowserContextOptions = {}): BrowserFixture {
   let browser: Browser | null = null;
-  let open: Array<{ context: BrowserContext; page: Page }> = [];
+  let open: Array<{ context: BrowserContext; page: Page; log: string[] }> = [];
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -77,8 +77,12 @@ export function useBrowser(defaults: BrowserContextOptions = {}): BrowserFixture
     if (ctx.task.result?.state === 'fail') {
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
       const base = `${path.basename(ctx.task.file?.name ?? 'test')}-${ctx.task.name}`.replace(/[^\w.-]+/g, '_').slice(0, 120);
-      for (const [i, { page }] of current.entries()) {
+      for (const [i, { page, log }] of current.entries()) {
         const file = path.join(RESULTS_DIR, `${base}-${i}`);
+        if (log.length) {
+          fs.writeFileSync(`${file}.console.txt`, `${log.join('\n')}\n`);
+          console.error(`[browser] console of page ${i} (last lines; all in ${file}.console.txt):\n${log.slice(-30).join('\n')}`);
+        }
         try {
           await page.screenshot({ path: `${file}.png`, fullPage: true, timeout: 5_000 });
           const text = await page.locator('body').innerText({ timeout: 2_000 });
@@ -104,7 +108,14 @@ export function useBrowser(defaults: BrowserContextOptions = {}): BrowserFixture
     },
     async newPage(options = {}) {
       const opened = await newContext(this.browser, { ...defaults, ...options });
-      open.push(opened);
+      // What the pages said (warnings, errors, uncaught exceptions), kept for a failed test's report.
+      const log: string[] = [];
+      const at = () => new Date().toISOString().slice(11, 23);
+      opened.context.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') log.push(`${at()} [${m.type()}] ${m.text()}`);
+      });
+      opened.context.on('weberror', (e) => log.push(`${at()} [uncaught] ${e.error().stack ?? String(e.error())}`));
+      open.push({ ...opened, log });
       return opened.page;
     },
   };
