@@ -28,14 +28,39 @@ export async function refreshNotesText(sql: Sql, orgId: string, contactId: strin
 }
 
 /**
- * Called by the document store after notes updates commit: refreshes their text for search
- * off the store's path (the editor never waits for it). One refresh per contact at a time; a
- * store during a refresh asks for one more, so the last state is always indexed.
+ * A contact's notes text is rebuilt at most this often while it is being edited: the first
+ * edit is indexed at once, later ones within a second. Rebuilding reads the document's whole
+ * stored history, so per keystroke (dozens a second across a busy floor) it was the largest
+ * cost of /sync under load (bench/sync/profile.ts, "many docs").
  */
-export function notesTextKeeper(sql: Sql, log: (msg: string, err: unknown) => void) {
+export const NOTES_TEXT_EVERY_MS = 1_000;
+
+/**
+ * Called by the document store after notes updates commit: refreshes their text for search
+ * off the store's path (the editor never waits for it). One refresh per contact at a time,
+ * at most one per NOTES_TEXT_EVERY_MS; a store during or after a refresh asks for one more,
+ * so the last state is always indexed.
+ */
+export function notesTextKeeper(
+  sql: Sql,
+  log: (msg: string, err: unknown) => void,
+  { everyMs = NOTES_TEXT_EVERY_MS, rebuild = refreshNotesText }: { everyMs?: number; rebuild?: typeof refreshNotesText } = {},
+) {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
+  /** Pending waits between refreshes, ended at once by stop(). */
+  const waits = new Set<() => void>();
   let stopped = false;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waits.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waits.add(done);
+    });
   const refresh = (orgId: string, contactId: string) => {
     const key = `${orgId} ${contactId}`;
     if (running.has(key)) {
@@ -45,7 +70,11 @@ export function notesTextKeeper(sql: Sql, log: (msg: string, err: unknown) => vo
     const run = (async () => {
       do {
         again.delete(key);
-        await refreshNotesText(sql, orgId, contactId).catch((err) => log('notes text for search not refreshed', err));
+        const started = Date.now();
+        await rebuild(sql, orgId, contactId).catch((err) => log('notes text for search not refreshed', err));
+        // Edits in the meantime wait out the interval, then are indexed together.
+        const rest = started + everyMs - Date.now();
+        if (rest > 0 && !stopped) await pause(rest);
       } while (again.has(key) && !stopped);
     })().finally(() => running.delete(key));
     running.set(key, run);
@@ -74,6 +103,7 @@ export function notesTextKeeper(sql: Sql, log: (msg: string, err: unknown) => vo
     },
     async stop(): Promise<void> {
       stopped = true;
+      for (const end of [...waits]) end();
       await Promise.all(running.values());
     },
   };
