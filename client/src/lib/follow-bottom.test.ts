@@ -69,27 +69,4 @@ describe('bottomFollower', () => {
     f.onScroll(el);
     expect(f.following).toBe(true);
   });
-
-  it('lets the reader leave when a row is measured before the scroll event of their scroll up arrives', () => {
-    const f = bottomFollower();
-    const el = box(1000);
-    f.toBottom(el);
-    el.scrollTop = 0; // the reader's scroll up; its event comes a frame later
-    el.scrollHeight = 1100; // a row measured meanwhile asks to follow
-    f.toBottom(el);
-    expect(el.scrollTop).toBe(0);
-    f.onScroll(el);
-    expect(f.following).toBe(false);
-  });
-
-  it('still follows when the content shrank under it (the browser clamped the position)', () => {
-    const f = bottomFollower();
-    const el = box(1000);
-    f.toBottom(el);
-    el.scrollHeight = 900;
-    el.scrollTop = 700; // the browser clamps it to 600
-    f.toBottom(el);
-    expect(f.following).toBe(true);
-    expect(el.scrollTop).toBe(600);
-  });
 });

@@ -25,14 +25,8 @@ export function bottomFollower(slack = 48) {
       else if (top < lastTop) following = false;
       lastTop = top;
     },
-    toBottom(el: Pick<HTMLElement, 'scrollTop' | 'scrollHeight' | 'clientHeight'> | undefined): void {
+    toBottom(el: Pick<HTMLElement, 'scrollTop' | 'scrollHeight'> | undefined): void {
       if (!el || !following) return;
-      // Scrolled up since we last looked, its scroll event not yet read: the reader is leaving
-      // the bottom, not to be pulled back (a row measured in the same frame would otherwise win).
-      if (el.scrollTop < lastTop && el.scrollHeight - el.scrollTop - el.clientHeight >= slack) {
-        following = false;
-        return;
-      }
       el.scrollTop = el.scrollHeight;
       lastTop = el.scrollTop;
     },

@@ -140,6 +140,9 @@ export default function MessageList(props: MessageListProps) {
     if (index < 0) return;
     shown = id;
     follower.stop();
+    // The pages loaded down to it were put above the rows on screen, which hold their place
+    // for a few frames (scrolling back up); the jump is where the agent asked to be, not that.
+    release();
     virtualizer.scrollToIndex(index, { align: 'center' });
   });
 
