@@ -4,6 +4,7 @@
  * passkey added and used with Chromium's virtual authenticator (CDP WebAuthn domain). Also
  * the admins' security screen: the policy and a reset.
  */
+import jsQR from 'jsqr';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useAppInBrowser } from '../test/helpers/browser-app.ts';
@@ -32,15 +33,35 @@ async function passwordStep(page: Page, email: string): Promise<void> {
   await page.getByRole('heading', { name: en('twofactor.step.title') }).waitFor();
 }
 
+/** What the QR code on the page says, read from its pixels as a phone's camera would (jsQR). */
+async function qrText(page: Page): Promise<string | null> {
+  const { size, data } = await page.getByTestId('totp-qr').evaluate(async (el) => {
+    const xml = new XMLSerializer().serializeToString(el.querySelector('svg')!);
+    const img = new Image();
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(xml)}`;
+    await img.decode();
+    const side = 600;
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const g = canvas.getContext('2d')!;
+    g.drawImage(img, 0, 0, side, side);
+    return { size: side, data: Array.from(g.getImageData(0, 0, side, side).data) };
+  });
+  return jsQR(Uint8ClampedArray.from(data), size, size)?.data ?? null;
+}
+
 describe('two-factor sign-in', () => {
   it('sets up an authenticator app on the profile, then signs in with the password and a code', async () => {
     const page = await ctx.signedIn('bruno@demo.test', '/profile');
     await page.getByRole('button', { name: en('twofactor.profile.setUpApp') }).click();
     const keyText = await page.getByTestId('totp-key').innerText();
     const key = totpKeyOf(keyText);
-    expect(await page.getByRole('link', { name: en('twofactor.enroll.openApp') }).getAttribute('href')).toMatch(
-      /^otpauth:\/\/totp\/Atende:bruno%40demo\.test\?/,
-    );
+    const link = await page.getByRole('link', { name: en('twofactor.enroll.openApp') }).getAttribute('href');
+    expect(link).toMatch(/^otpauth:\/\/totp\/Atende:bruno%40demo\.test\?/);
+    // The QR code a phone scans says the same link (with the same key).
+    expect(await page.getByRole('img', { name: en('twofactor.enroll.qr') }).count()).toBe(1);
+    expect(await qrText(page)).toBe(link);
     await page.getByLabel(en('twofactor.step.code'), { exact: true }).fill(totpCode(key));
     await page.getByRole('button', { name: en('twofactor.enroll.confirm') }).click();
     await expect.poll(() => page.getByTestId('recovery-codes').locator('li').count()).toBe(10);

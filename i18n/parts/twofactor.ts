@@ -28,7 +28,8 @@ export const en = {
   'twofactor.enroll.title': 'Set up two-factor sign-in',
   'twofactor.enroll.required': 'Your organization requires a second factor. Set up an authenticator app to continue.',
   'twofactor.enroll.scan':
-    'Add this account to your authenticator app (open the link on your phone, or type the key by hand), then type the code it shows.',
+    'Add this account to your authenticator app: scan the QR code with your phone (or open the link on it, or type the key by hand), then type the code it shows.',
+  'twofactor.enroll.qr': 'QR code for your authenticator app',
   'twofactor.enroll.openApp': 'Open in the authenticator app',
   'twofactor.enroll.key': 'Key',
   'twofactor.enroll.confirm': 'Confirm',
@@ -107,7 +108,8 @@ export const ptBR: Record<keyof typeof en, string> = {
   'twofactor.enroll.title': 'Configurar a verificação em duas etapas',
   'twofactor.enroll.required': 'Sua organização exige um segundo fator. Configure um aplicativo autenticador para continuar.',
   'twofactor.enroll.scan':
-    'Adicione esta conta ao seu aplicativo autenticador (abra o link no celular ou digite a chave à mão) e digite o código que ele mostrar.',
+    'Adicione esta conta ao seu aplicativo autenticador: leia o QR code com o celular (ou abra o link nele, ou digite a chave à mão) e digite o código que ele mostrar.',
+  'twofactor.enroll.qr': 'QR code para o seu aplicativo autenticador',
   'twofactor.enroll.openApp': 'Abrir no aplicativo autenticador',
   'twofactor.enroll.key': 'Chave',
   'twofactor.enroll.confirm': 'Confirmar',
@@ -187,7 +189,8 @@ export const es: Record<keyof typeof en, string> = {
   'twofactor.enroll.title': 'Configurar la verificación en dos pasos',
   'twofactor.enroll.required': 'Tu organización exige un segundo factor. Configura una aplicación de autenticación para continuar.',
   'twofactor.enroll.scan':
-    'Añade esta cuenta a tu aplicación de autenticación (abre el enlace en el teléfono o escribe la clave a mano) y escribe el código que muestre.',
+    'Añade esta cuenta a tu aplicación de autenticación: escanea el código QR con el teléfono (o abre el enlace en él, o escribe la clave a mano) y escribe el código que muestre.',
+  'twofactor.enroll.qr': 'Código QR para tu aplicación de autenticación',
   'twofactor.enroll.openApp': 'Abrir en la aplicación de autenticación',
   'twofactor.enroll.key': 'Clave',
   'twofactor.enroll.confirm': 'Confirmar',

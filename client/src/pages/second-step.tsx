@@ -1,6 +1,6 @@
 import { startAuthentication } from '@simplewebauthn/browser';
 import { useMutation, useQuery } from '@tanstack/solid-query';
-import { createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
+import { createResource, createSignal, For, Match, onMount, Show, Switch } from 'solid-js';
 import { t } from '../i18n.ts';
 import { errorMessage, trpc } from '../trpc.ts';
 import { Alert, AuthCard, formValues, Submit } from '../components.tsx';
@@ -129,11 +129,26 @@ function Enroll(props: { onDone: () => void }) {
   );
 }
 
-/** The secret for the authenticator app: the otpauth:// link (opens the app on a phone) and the key to type by hand. */
+/** The otpauth:// link as a QR code for a phone's camera (its generator loads only here). */
+function TotpQr(props: { uri: string }) {
+  const [svg] = createResource(
+    () => props.uri,
+    async (uri) => (await import('uqr')).renderSVG(uri, { ecc: 'M', pixelSize: 5, border: 2 }),
+  );
+  return (
+    <Show when={svg()}>
+      {/* The SVG is uqr's output for our own link: squares only, no text of the link in it. */}
+      <div class="totp-qr" role="img" aria-label={t('twofactor.enroll.qr')} data-testid="totp-qr" innerHTML={svg()} />
+    </Show>
+  );
+}
+
+/** The secret for the authenticator app: a QR code to scan, the otpauth:// link (opens the app on a phone) and the key to type by hand. */
 export function TotpSecret(props: { uri: string; keyText: string }) {
   return (
     <div class="totp-secret">
       <p class="muted">{t('twofactor.enroll.scan')}</p>
+      <TotpQr uri={props.uri} />
       <p>
         <a href={props.uri}>{t('twofactor.enroll.openApp')}</a>
       </p>
