@@ -43,7 +43,13 @@ export async function startPinnedApp(
 ): Promise<ServerProcess> {
   const app = await startServerProcess({
     name: 'Atende',
-    nodeArgs: ['--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
+    // BENCH_APP_CPU_PROF=<dir>: the app's CPU profile goes there (where its time goes; not for numbers).
+    nodeArgs: [
+      ...(process.env.BENCH_APP_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_APP_CPU_PROF] : []),
+      '--import',
+      'tsx',
+      path.join(root, 'bench', 'sync', 'app-server.ts'),
+    ],
     env: { DATABASE_URL: bench.db.url, BENCH_DATA_DIR: path.join(bench.dir, 'app'), BENCH_APP_ENV: JSON.stringify(appEnv) },
     cpu: bench.pinned ? '0' : null,
     cwd: root,

@@ -101,6 +101,11 @@ describe('/sync with the stock y-websocket client', () => {
     expect(await upgradeStatus(app.url, `presence:${ids.orgId}`, { cookie: outsider })).toBe(403);
     expect(await upgradeStatus(app.url, `presence:${ids.orgId}`, { cookie: cookies.ana! })).toBe(101);
     expect(await upgradeStatus(app.url, name, { cookie: cookies.ana! })).toBe(101);
+    // Connects arriving together each get their own answer.
+    const together = await Promise.all(
+      [cookies.ana!, outsider, cookies.ana!, outsider].map((cookie) => upgradeStatus(app.url, name, { cookie })),
+    );
+    expect(together).toEqual([101, 403, 101, 403]);
   });
 
   it('the colleague thread: the serving agent writes, a peeking team member is read-only, others are refused', async () => {
