@@ -18,9 +18,32 @@ export interface ConversationListItem {
   updatedMicros: string;
 }
 
-// One expression for "updated": the order, the filter and the cursor all use it.
+// One expression for "updated": the order, the filter and the cursor all use it, and the index
+// conversations_org_changed (migration api/0002) is on it, so a page is a walk of that index.
 const UPDATED = `greatest(c.last_activity_at, c.created_at, coalesce(c.claimed_at, c.created_at), coalesce(c.closed_at, c.created_at))`;
 const MICROS = `(extract(epoch FROM ${UPDATED}) * 1000000)::bigint`;
+/** The cursor's microseconds back as the exact timestamptz (compared in the index's terms). */
+const CURSOR_AT = `('epoch'::timestamptz + $4::bigint * interval '1 microsecond')`;
+
+/** The page query (exported for the test that checks it walks conversations_org_changed). */
+export const conversationsPageSql = (limit: number): string =>
+  `SELECT c.id, c.protocol, c.status, c.created_at, c.closed_at, ${UPDATED} AS updated_at, ${MICROS}::text AS updated_micros,
+     k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
+     ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.id AS team_id, t.name AS team_name,
+     u.id AS assignee_id, u.name AS assignee_name
+   FROM conversations c
+   JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
+   JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
+   LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
+   LEFT JOIN users u ON u.org_id = c.org_id AND u.id = c.assignee_id
+   WHERE c.org_id = $1 AND ($2::text IS NULL OR c.status = $2) AND ($3::timestamptz IS NULL OR ${UPDATED} >= $3)
+     AND ($4::bigint IS NULL OR (${UPDATED}, c.id) > (${CURSOR_AT}, $5::uuid))
+   ORDER BY ${UPDATED}, c.id LIMIT ${Math.floor(limit)}`;
+
+export const conversationsPageParams = (
+  orgId: string,
+  f: { status?: ConversationStatus; updatedSince?: Date; after?: { micros: string; id: string } },
+): unknown[] => [orgId, f.status ?? null, f.updatedSince ?? null, f.after?.micros ?? null, f.after?.id ?? null];
 
 /**
  * A page of the organization's conversations, oldest change first, after the cursor
@@ -31,21 +54,7 @@ export async function listConversationsPage(
   orgId: string,
   f: { status?: ConversationStatus; updatedSince?: Date; after?: { micros: string; id: string }; limit: number },
 ): Promise<ConversationListItem[]> {
-  const rows = await db.unsafe(
-    `SELECT c.id, c.protocol, c.status, c.created_at, c.closed_at, ${UPDATED} AS updated_at, ${MICROS}::text AS updated_micros,
-       k.id AS contact_id, k.name AS contact_name, k.whatsapp AS contact_whatsapp,
-       ch.id AS channel_id, ch.kind AS channel_kind, ch.name AS channel_name, t.id AS team_id, t.name AS team_name,
-       u.id AS assignee_id, u.name AS assignee_name
-     FROM conversations c
-     JOIN contacts k ON k.org_id = c.org_id AND k.id = c.contact_id
-     JOIN channels ch ON ch.org_id = c.org_id AND ch.id = c.channel_id
-     LEFT JOIN teams t ON t.org_id = c.org_id AND t.id = c.team_id
-     LEFT JOIN users u ON u.org_id = c.org_id AND u.id = c.assignee_id
-     WHERE c.org_id = $1 AND ($2::text IS NULL OR c.status = $2) AND ($3::timestamptz IS NULL OR ${UPDATED} >= $3)
-       AND ($4::bigint IS NULL OR (${MICROS}, c.id) > ($4::bigint, $5::uuid))
-     ORDER BY ${UPDATED}, c.id LIMIT ${Math.floor(f.limit)}`,
-    [orgId, f.status ?? null, f.updatedSince ?? null, f.after?.micros ?? null, f.after?.id ?? null] as never[],
-  );
+  const rows = await db.unsafe(conversationsPageSql(f.limit), conversationsPageParams(orgId, f) as never[]);
   return rows.map((r) => ({
     id: r.id as string,
     protocol: r.protocol as string,

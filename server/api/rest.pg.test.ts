@@ -10,6 +10,7 @@ import { makeContact } from '../../test/helpers/factories.ts';
 import { demoIds, waitFor } from '../../test/helpers/orgs.ts';
 import { botMenuChannel, startWhatsAppApp } from '../../test/helpers/whatsapp.ts';
 import { restRouter } from './router.ts';
+import { conversationsPageParams, conversationsPageSql } from '../../db/queries/api-conversations.ts';
 
 let app: TestApp;
 let graph: FakeGraph;
@@ -91,6 +92,23 @@ describe('REST API: contacts', () => {
 });
 
 describe('REST API: conversations', () => {
+  it('pages by walking the change-time index, never sorting the organization’s conversations', async () => {
+    // The demo organization is small enough for a sequential scan to win; without it, the plan
+    // shows whether the query's shape fits the index at all (first page and a cursor's page).
+    const plans = await app.db.sql.begin(async (tx) => {
+      await tx.unsafe('SET LOCAL enable_seqscan = off');
+      const explain = async (f: Parameters<typeof conversationsPageParams>[1]) =>
+        JSON.stringify(
+          await tx.unsafe(`EXPLAIN (FORMAT JSON) ${conversationsPageSql(50)}`, conversationsPageParams(ids.orgId, f) as never[]),
+        );
+      return [await explain({}), await explain({ after: { micros: '1700000000000000', id: ids.orgId }, status: 'waiting' })];
+    });
+    for (const plan of plans) {
+      expect(plan).toContain('conversations_org_changed');
+      expect(plan).not.toContain('"Node Type":"Sort"');
+    }
+  });
+
   it('lists conversations by status and change time, page by page, and shows one with its messages', async () => {
     await inbound(app, wa, { from: '5511977770001', text: 'Oi' });
     await inbound(app, wa, { from: '5511977770002', text: 'Oi' });
