@@ -109,22 +109,25 @@ export default function MessageList(props: MessageListProps) {
   const release = () => {
     held = null;
   };
+  /** Holds `row` at `top` pixels below the log's top for the next frames (see above). */
+  const holdRow = (row: { id: string; top: number }) => {
+    held = row;
+    hold();
+    let frames = HOLD_FRAMES;
+    const next = () => {
+      if (held !== row) return;
+      hold();
+      if (--frames > 0) requestAnimationFrame(next);
+      else release();
+    };
+    requestAnimationFrame(next);
+  };
   createEffect(
     on(
       () => props.messages[0]?.id,
       () => {
         if (!topRow || follower.following) return;
-        const mine = topRow;
-        held = mine;
-        hold();
-        let frames = HOLD_FRAMES;
-        const next = () => {
-          if (held !== mine) return;
-          hold();
-          if (--frames > 0) requestAnimationFrame(next);
-          else release();
-        };
-        requestAnimationFrame(next);
+        holdRow(topRow);
       },
       { defer: true },
     ),
@@ -140,10 +143,12 @@ export default function MessageList(props: MessageListProps) {
     if (index < 0) return;
     shown = id;
     follower.stop();
-    // The pages loaded down to it were put above the rows on screen, which hold their place
-    // for a few frames (scrolling back up); the jump is where the agent asked to be, not that.
-    release();
     virtualizer.scrollToIndex(index, { align: 'center' });
+    // The pages loaded down to it were just put above the rows that were on screen, and the
+    // virtualizer may still carry that insertion's scroll correction (it applies it a frame
+    // later when the log was scrolling): the message itself is held in the middle for the
+    // next frames instead, as rows are when older pages load, until the agent scrolls.
+    holdRow({ id: keyOf(rows()[index]!), top: Math.max(0, log.clientHeight / 2 - 36) });
   });
 
   return (
