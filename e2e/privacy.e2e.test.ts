@@ -28,8 +28,7 @@ async function subject(name: string, whatsapp: string) {
 
 describe('privacy', () => {
   it('sets retention on its admin screen', async () => {
-    // Stored values first: the form shows them once it is rendered through (its fields' values
-    // are set by effects that may run just after the inputs appear; typing earlier is overwritten).
+    // Stored values first, and the form showing them before anything is typed.
     await e2e.app.db.sql`INSERT INTO privacy_settings (org_id, erase_closed_after_months, delete_audit_after_months)
       VALUES (${e2e.ids.orgId}, 6, 12)`;
     const page = await e2e.signedIn('admin@demo.test', '/admin/privacy');

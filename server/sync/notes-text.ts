@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { notesWithoutText, storeNotesText } from '../../db/queries/notes-text.ts';
 import { loadDocUpdates } from '../../db/queries/sync.ts';
@@ -48,19 +49,10 @@ export function notesTextKeeper(
 ) {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
-  /** Pending waits between refreshes, ended at once by stop(). */
-  const waits = new Set<() => void>();
   let stopped = false;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        waits.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      waits.add(done);
-    });
+  /** Ends every wait between refreshes at once on stop(). */
+  const stopping = new AbortController();
+  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => {});
   const refresh = (orgId: string, contactId: string) => {
     const key = `${orgId} ${contactId}`;
     if (running.has(key)) {
@@ -103,7 +95,7 @@ export function notesTextKeeper(
     },
     async stop(): Promise<void> {
       stopped = true;
-      for (const end of [...waits]) end();
+      stopping.abort();
       await Promise.all(running.values());
     },
   };

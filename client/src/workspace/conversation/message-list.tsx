@@ -14,6 +14,8 @@ const keyOf = (row: Row): string => (isMessage(row) ? row.id : `outbox:${row.cli
 const NEAR_TOP = 600;
 /** Frames the top row is held in place after older messages are put above it (their heights are measured meanwhile). */
 const HOLD_FRAMES = 10;
+/** A row's height before it is measured (px). */
+const ROW_ESTIMATE = 72;
 /** The log's padding above and below the rows (px), inside the scrolled height; above, room for the start line. */
 const PAD_TOP = 36;
 const PAD_BOTTOM = 12;
@@ -47,7 +49,7 @@ export default function MessageList(props: MessageListProps) {
       return rows().length;
     },
     getScrollElement: () => log,
-    estimateSize: () => 72,
+    estimateSize: () => ROW_ESTIMATE,
     overscan: 8,
     paddingStart: PAD_TOP,
     paddingEnd: PAD_BOTTOM,
@@ -148,7 +150,7 @@ export default function MessageList(props: MessageListProps) {
     // virtualizer may still carry that insertion's scroll correction (it applies it a frame
     // later when the log was scrolling): the message itself is held in the middle for the
     // next frames instead, as rows are when older pages load, until the agent scrolls.
-    holdRow({ id: keyOf(rows()[index]!), top: Math.max(0, log.clientHeight / 2 - 36) });
+    holdRow({ id: keyOf(rows()[index]!), top: Math.max(0, (log.clientHeight - ROW_ESTIMATE) / 2) });
   });
 
   return (
