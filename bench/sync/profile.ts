@@ -1,7 +1,7 @@
 /**
  * Profiles one side of the sync bench in one scenario (not part of `npm run bench`):
  *
- *   npx tsx bench/sync/profile.ts <scenario|idle> [ours|reference] [--cpu-prof]
+ *   npx tsx bench/sync/profile.ts <scenario|idle|cold> [ours|reference] [--cpu-prof]
  *
  * Starts PostgreSQL and the server (pinned as the bench pins them), runs the scenario, prints
  * its numbers and, with --cpu-prof, leaves the server's CPU profile in /tmp/atende-sync-prof.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSql } from '../../db/sql.ts';
 import { pinnedBenchDatabase } from '../lib/pinned-database.ts';
-import { idleMemory } from './docs.ts';
+import { buildDocument, idleMemory, timeLoads, writeDocuments } from './docs.ts';
 import { createFixtures, DocPool } from './fixtures.ts';
 import { startServerProcess } from './processes.ts';
 import { runScenario, type Target } from './scenario.ts';
@@ -22,21 +22,23 @@ const profile = process.argv.includes('--cpu-prof');
 const { dir, db, cleanup, pinned, dbPids } = await pinnedBenchDatabase('sync-prof', 'the profile run');
 try {
   const prof = profile ? ['--cpu-prof', '--cpu-prof-dir', '/tmp/atende-sync-prof'] : [];
-  const proc = await (side === 'ours'
-    ? startServerProcess({
-        name: 'Atende',
-        nodeArgs: [...prof, '--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
-        env: { DATABASE_URL: db.url, BENCH_DATA_DIR: path.join(dir, 'app') },
-        cpu: pinned ? '0' : null,
-        cwd: root,
-      })
-    : startServerProcess({
-        name: 'reference',
-        nodeArgs: [...prof, '--expose-gc', path.join(root, 'bench', 'sync', 'reference-server.mjs')],
-        env: {},
-        cpu: pinned ? '0' : null,
-        cwd: root,
-      }));
+  const start = () =>
+    side === 'ours'
+      ? startServerProcess({
+          name: 'Atende',
+          nodeArgs: [...prof, '--expose-gc', '--import', 'tsx', path.join(root, 'bench', 'sync', 'app-server.ts')],
+          env: { DATABASE_URL: db.url, BENCH_DATA_DIR: path.join(dir, 'app') },
+          cpu: pinned ? '0' : null,
+          cwd: root,
+        })
+      : startServerProcess({
+          name: 'reference',
+          nodeArgs: [...prof, '--expose-gc', path.join(root, 'bench', 'sync', 'reference-server.mjs')],
+          env: {},
+          cpu: pinned ? '0' : null,
+          cwd: root,
+        });
+  let proc = await start();
   cleanup.add(() => proc.stop());
   const sql = createSql(db.url, { max: 2 });
   cleanup.add(() => sql.end({ timeout: 2 }));
@@ -46,18 +48,32 @@ try {
       ? await createFixtures(sql, proc.url, 200, 1200)
       : { cookies: [], contactIds: Array.from({ length: 1200 }, () => crypto.randomUUID()) };
   const pool = new DocPool(fixtures.contactIds);
-  const ws = proc.url.replace(/^http/, 'ws');
+  const ws = () => proc.url.replace(/^http/, 'ws');
   const target: Target =
     side === 'ours'
       ? {
           name: 'ours',
-          url: (doc) => `${ws}/sync/${doc}`,
+          url: (doc) => `${ws()}/sync/${doc}`,
           headers: (i) => ({ cookie: fixtures.cookies[i % fixtures.cookies.length]! }),
-          pid: proc.pid,
+          get pid() {
+            return proc.pid;
+          },
           helperPids: dbPids,
         }
-      : { name: 'reference', url: (doc) => `${ws}/${doc}`, headers: () => ({}), pid: proc.pid, helperPids: () => [] };
-  if (which === 'idle') {
+      : { name: 'reference', url: (doc) => `${ws()}/${doc}`, headers: () => ({}), pid: proc.pid, helperPids: () => [] };
+  if (which === 'cold') {
+    // The bench's first sync: a ~160 KB document written by 8 peers, then loaded by one peer at a
+    // time (ours: each load a document this process does not hold; the reference: one held in memory).
+    const content = buildDocument(160 * 1024, 20_240_611);
+    const docs = side === 'ours' ? pool.take(23) : Array<string>(23).fill(pool.take(1)[0]!);
+    await writeDocuments(target, side === 'ours' ? docs : docs.slice(0, 1), content, side === 'ours' ? 8 : 1, side === 'ours' ? 20 : 0);
+    if (side === 'ours') {
+      await proc.stop();
+      proc = await start();
+    }
+    const r = await timeLoads(target, docs, content.text, 3);
+    console.log(JSON.stringify({ p50: r.p50, p99: r.p99, syncedMs: r.syncedMs.map((x) => Math.round(x * 10) / 10) }));
+  } else if (which === 'idle') {
     const r = await idleMemory(target, proc, pool.take(10), pool.take(500), 10, 64);
     console.log(JSON.stringify(r));
   } else {

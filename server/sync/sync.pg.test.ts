@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -58,6 +59,52 @@ describe('/sync with the stock y-websocket client', () => {
     const activity = await app.db.sql`SELECT DISTINCT user_id FROM doc_activity WHERE doc_name = ${`notes:${contactId}`}`;
     expect(activity.map((r) => r.user_id).sort()).toEqual([ids.users['ana@demo.test'], ids.users['bruno@demo.test']].sort());
     c.destroy();
+  });
+
+  it('a peer of a document loaded from storage gets it whole, the server’s state vector after, and its edit sent at once joins it', async () => {
+    const c3 = await makeContact(app.db.sql, ids.orgId, { name: 'Cold Load', email: 'cl@x.test', whatsapp: '5511912340002' });
+    const name = `notes:${c3}`;
+    const writer = connectDoc(app.url, name, cookies.ana!);
+    await writer.synced();
+    writer.doc.getText('t').insert(0, 'stored before');
+    await waitFor(async () => (await app.db.sql`SELECT 1 FROM doc_updates WHERE doc_name = ${name}`).length > 0, 'stored');
+    writer.destroy();
+    await waitFor(async () => app.sync.loadedDocs === 0, 'idle unload');
+
+    // A raw peer sends its step 1 (it has nothing) and an edit in the same breath, before any answer.
+    const mine = new Y.Doc();
+    mine.getText('x').insert(0, 'sent at once');
+    const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/sync/${name}`, { headers: { cookie: cookies.bruno! } });
+    const received: Array<{ type: number; payload: Uint8Array }> = [];
+    ws.on('message', (data: Buffer) => {
+      const d = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(d) !== 0) return;
+      received.push({ type: decoding.readVarUint(d), payload: decoding.readVarUint8Array(d) });
+    });
+    await new Promise<void>((resolve) => ws.on('open', () => resolve()));
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, 0);
+    syncProtocol.writeSyncStep1(step1, new Y.Doc());
+    ws.send(encoding.toUint8Array(step1));
+    const edit = encoding.createEncoder();
+    encoding.writeVarUint(edit, 0);
+    syncProtocol.writeUpdate(edit, Y.encodeStateAsUpdate(mine));
+    ws.send(encoding.toUint8Array(edit));
+    await waitFor(async () => received.some((m) => m.type === syncProtocol.messageYjsSyncStep1), 'the server’s step 1');
+    const answer = received.find((m) => m.type === syncProtocol.messageYjsSyncStep2)!;
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, answer.payload);
+    expect(copy.getText('t').toString()).toBe('stored before');
+    // The server's state vector covers the stored document (it was applied before it was read).
+    const sv = Y.decodeStateVector(received.find((m) => m.type === syncProtocol.messageYjsSyncStep1)!.payload);
+    expect(sv.get(writer.doc.clientID)).toBe(Y.getState(writer.doc.store, writer.doc.clientID));
+    ws.close();
+
+    const reader = connectDoc(app.url, name, cookies.carla!);
+    await reader.synced();
+    await waitFor(async () => reader.doc.getText('x').toString() === 'sent at once', 'the edit joined the stored document');
+    expect(reader.doc.getText('t').toString()).toBe('stored before');
+    reader.destroy();
   });
 
   it('announces stored notes edits to the organization as notes.changed, a burst at most every 2 s, never to another organization', async () => {

@@ -90,8 +90,29 @@ interface Pending {
  * (an update reaches PostgreSQL before any other peer sees it), fanned out once per tick.
  */
 export class Room {
-  readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly ydoc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.ydoc);
+  /**
+   * The stored document as loaded, not yet applied to `ydoc`: a first peer is answered with
+   * these bytes (they are the whole document) before the room spends time applying them.
+   * Any other use of the document applies them first (the `doc` getter).
+   */
+  private unapplied: Uint8Array | null = null;
+
+  /** The document, with what was loaded applied. */
+  get doc(): Y.Doc {
+    if (this.unapplied) this.applyLoaded();
+    return this.ydoc;
+  }
+
+  private applyLoaded(): void {
+    const whole = this.unapplied!;
+    this.unapplied = null;
+    Y.applyUpdate(this.ydoc, whole, 'load');
+    // The update handler has just forgotten the whole state; these bytes still are it.
+    this.wholeState = whole;
+  }
+
   readonly conns = new Map<WebSocket, Conn>();
   loaded: Promise<void> = Promise.resolve();
   private bindings = new Map<number, string>();
@@ -119,7 +140,7 @@ export class Room {
     private authorizeUpdate: AuthorizeUpdate | null = null,
   ) {
     this.awareness.setLocalState(null);
-    this.doc.on('update', () => {
+    this.ydoc.on('update', () => {
       this.wholeState = null;
     });
     this.awareness.on(
@@ -211,10 +232,12 @@ export class Room {
     this.rowsSinceCompact = stored.rows;
     if (stored.updates.length > 0) {
       const whole = stored.updates.length === 1 ? stored.updates[0]! : Y.mergeUpdates(stored.updates);
-      // Nothing came from another process meanwhile: what was stored is the whole document.
-      const empty = this.doc.store.clients.size === 0;
-      Y.applyUpdate(this.doc, whole, 'load');
-      if (empty) this.wholeState = whole;
+      // Nothing came from another process meanwhile: what was stored is the whole document,
+      // kept as bytes until something needs the document itself (see greet).
+      if (this.ydoc.store.clients.size === 0) {
+        this.unapplied = whole;
+        this.wholeState = whole;
+      } else Y.applyUpdate(this.ydoc, whole, 'load');
     }
     if (stored.rows > this.limits.compactAfterRows) void this.compact();
   }
@@ -230,7 +253,8 @@ export class Room {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MSG_SYNC);
     encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-    // An empty state vector is the single byte 0 (no clients).
+    // An empty state vector is the single byte 0 (no clients); the whole state is known
+    // without the document when it was just loaded (unapplied).
     if (sv.length === 1 && sv[0] === 0) {
       this.wholeState ??= Y.encodeStateAsUpdate(this.doc);
       encoding.writeVarUint8Array(encoder, this.wholeState);
@@ -238,12 +262,24 @@ export class Room {
     return encoding.toUint8Array(encoder);
   }
 
-  /** First messages to a new peer: our state vector (ask for what we miss) and everyone's awareness. */
+  /**
+   * First messages to a new peer: our state vector (ask for what we miss) and everyone's
+   * awareness. In a room just loaded, the state vector goes out on the next turn of the loop,
+   * after the peer's own sync step 1 (already received, handled in this turn) has been
+   * answered from the stored bytes: applying them to the document comes after that answer.
+   */
   greet(conn: Conn): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MSG_SYNC);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    this.send(conn, encoding.toUint8Array(encoder));
+    const stepOne = () => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MSG_SYNC);
+      syncProtocol.writeSyncStep1(encoder, this.doc);
+      this.send(conn, encoding.toUint8Array(encoder));
+    };
+    if (this.unapplied)
+      setImmediate(() => {
+        if (!this.closed && this.conns.get(conn.ws) === conn) stepOne();
+      });
+    else stepOne();
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) {
       this.send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
@@ -482,7 +518,8 @@ export class Room {
     this.closed = true;
     void this.fanout?.unsubscribe(this.name.name);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.unapplied = null;
+    this.ydoc.destroy();
   }
 }
 
