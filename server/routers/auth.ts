@@ -9,6 +9,7 @@ import { translate } from '../../i18n/index.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
 import { createSession, endAllSessions, endSession } from '../auth/session.ts';
 import { login } from '../commands/login.ts';
+import { proveIdentity } from '../commands/prove-identity.ts';
 import { checkLink, requestNewLink, requestReset, usePasswordLink } from '../commands/links.ts';
 import { setupFirstOrganization } from '../commands/setup.ts';
 import { isValidTimeZone } from '../domain/work-hours.ts';
@@ -96,9 +97,9 @@ export const authRouter = router({
     .input(z.object({ currentPassword: v.password, newPassword: v.password }))
     .mutation(async ({ ctx, input }) => {
       const s = ctx.services;
-      if (!(await verifyPassword(await getPasswordHash(s.sql, ctx.org.id, ctx.user.id), input.currentPassword))) {
-        throw ctx.fail('BAD_REQUEST', 'auth.wrongCurrentPassword');
-      }
+      await proveIdentity(s, ctx.fail, ctx.user, ctx.ip, 'auth.wrongCurrentPassword', async () =>
+        verifyPassword(await getPasswordHash(s.sql, ctx.org.id, ctx.user.id), input.currentPassword),
+      );
       const problem = checkPasswordPolicy(input.newPassword);
       if (problem) throw ctx.fail('BAD_REQUEST', problem.key, problem.params);
       const hash = await hashPassword(input.newPassword);

@@ -18,6 +18,7 @@ import { newRecoveryCodes, newTotpKey, openTotpSecret, parseEncryptionKey, sealT
 import { matchTotpStep, secondFactorRequired, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from '../../domain/twofactor.ts';
 import type { Fail } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
+import { proveIdentity } from '../prove-identity.ts';
 
 const ISSUER = 'Atende';
 
@@ -80,8 +81,8 @@ export async function confirmTotpEnrollment(
 }
 
 /**
- * Proof that the person at the keyboard is the user: their password, or a current code. Behind
- * the IP throttle, so a borrowed session is no way to guess either.
+ * Proof that the person at the keyboard is the user: their password, or a current code,
+ * counted as a sign-in attempt is (commands/prove-identity.ts).
  */
 export async function confirmIdentity(
   s: Services,
@@ -90,13 +91,13 @@ export async function confirmIdentity(
   proof: { password?: string | undefined; code?: string | undefined },
   ip: string,
 ) {
-  if (!(await s.ipLimiter.take(ip))) throw fail('TOO_MANY_REQUESTS', 'auth.ipThrottled');
-  const ok = proof.password
-    ? await verifyPassword(await getPasswordHash(s.sql, user.orgId, user.id), proof.password)
-    : proof.code
-      ? await spendTotpCode(s, s.sql, user, proof.code)
-      : false;
-  if (!ok) throw fail('BAD_REQUEST', 'twofactor.wrongConfirmation');
+  await proveIdentity(s, fail, user, ip, 'twofactor.wrongConfirmation', async () =>
+    proof.password
+      ? verifyPassword(await getPasswordHash(s.sql, user.orgId, user.id), proof.password)
+      : proof.code
+        ? spendTotpCode(s, s.sql, user, proof.code)
+        : false,
+  );
 }
 
 /** Refuses to remove the user's last factor when the organization requires one of them. */
