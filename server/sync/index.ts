@@ -20,6 +20,7 @@ import { isForeignOrigin, sessionTokenOf } from '../http/request.ts';
 import type { Services } from '../services/index.ts';
 import { timeSyncCommit } from '../services/metrics.ts';
 import { notesTextKeeper } from './notes-text.ts';
+import { perKeyThrottle } from '../services/per-key-throttle.ts';
 import { evictErasedDocs } from '../privacy/sync-eviction.ts';
 
 /** How often, at most, one contact's notes announce `notes.changed` while being edited. */
@@ -30,36 +31,21 @@ export const NOTES_ANNOUNCE_MS = 2_000;
  * most once per NOTES_ANNOUNCE_MS per contact (the last change is always announced), so open
  * activity lists refresh live instead of polling. The edits themselves travel over /sync.
  */
-function notesAnnouncer(s: Services): { stored(rows: { orgId: string; docName: string }[]): void; stop(): void } {
-  const timers = new Map<string, NodeJS.Timeout>();
-  const last = new Map<string, number>();
-  const publish = (orgId: string, contactId: string) => {
-    last.set(contactId, Date.now());
-    void s.bus.publish(s.sql, orgId, 'notes.changed', { contactId }).catch((err) => s.log.warn({ err }, 'notes.changed not published'));
-  };
+function notesAnnouncer(s: Services): { stored(rows: { orgId: string; docName: string }[]): void; stop(): Promise<void> } {
+  const announce = perKeyThrottle(
+    NOTES_ANNOUNCE_MS,
+    (c: { orgId: string; contactId: string }) => c.contactId,
+    (c) => s.bus.publish(s.sql, c.orgId, 'notes.changed', { contactId: c.contactId }),
+    (err) => s.log.warn({ err }, 'notes.changed not published'),
+  );
   return {
     stored(rows) {
       for (const r of rows) {
         const name = parseDocName(r.docName);
-        if (name?.kind !== 'notes' || timers.has(name.contactId)) continue;
-        const wait = (last.get(name.contactId) ?? 0) + NOTES_ANNOUNCE_MS - Date.now();
-        if (wait <= 0) {
-          publish(r.orgId, name.contactId);
-          continue;
-        }
-        const timer = setTimeout(() => {
-          timers.delete(name.contactId);
-          publish(r.orgId, name.contactId);
-        }, wait);
-        timer.unref();
-        timers.set(name.contactId, timer);
+        if (name?.kind === 'notes') announce.signal({ orgId: r.orgId, contactId: name.contactId });
       }
-      if (last.size > 10_000) for (const [id, at] of last) if (Date.now() - at > NOTES_ANNOUNCE_MS) last.delete(id);
     },
-    stop() {
-      for (const t of timers.values()) clearTimeout(t);
-      timers.clear();
-    },
+    stop: () => announce.stop(),
   };
 }
 
@@ -185,7 +171,7 @@ export function startSync(s: Services, limits: Partial<SyncLimits> = {}): Runnin
     async stop() {
       s.metrics.watchSync(null);
       clearInterval(archiver);
-      notes.stop();
+      await notes.stop();
       unsubscribe();
       stopEvictions();
       await server.stop();

@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { notesWithoutText, storeNotesText } from '../../db/queries/notes-text.ts';
 import { loadDocUpdates } from '../../db/queries/sync.ts';
 import type { Sql } from '../../db/sql.ts';
 import { parseDocName } from '../../sync/shared/doc-name.ts';
 import { readNotes } from '../../sync/shared/schemas.ts';
+import { perKeyThrottle } from '../services/per-key-throttle.ts';
 
 /** The text search reads of a notes document: its entries not deleted, one per line. */
 export function notesPlainText(doc: Y.Doc): string {
@@ -38,45 +38,27 @@ export const NOTES_TEXT_EVERY_MS = 1_000;
 
 /**
  * Called by the document store after notes updates commit: refreshes their text for search
- * off the store's path (the editor never waits for it). One refresh per contact at a time,
- * at most one per NOTES_TEXT_EVERY_MS; a store during or after a refresh asks for one more,
- * so the last state is always indexed.
+ * off the store's path (the editor never waits for it), per contact at most once per
+ * NOTES_TEXT_EVERY_MS, the last state always indexed (services/per-key-throttle.ts).
  */
 export function notesTextKeeper(
   sql: Sql,
   log: (msg: string, err: unknown) => void,
   { everyMs = NOTES_TEXT_EVERY_MS, rebuild = refreshNotesText }: { everyMs?: number; rebuild?: typeof refreshNotesText } = {},
 ) {
-  const running = new Map<string, Promise<void>>();
-  const again = new Set<string>();
   let stopped = false;
-  /** Ends every wait between refreshes at once on stop(). */
-  const stopping = new AbortController();
-  const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => {});
-  const refresh = (orgId: string, contactId: string) => {
-    const key = `${orgId} ${contactId}`;
-    if (running.has(key)) {
-      again.add(key);
-      return;
-    }
-    const run = (async () => {
-      do {
-        again.delete(key);
-        const started = Date.now();
-        await rebuild(sql, orgId, contactId).catch((err) => log('notes text for search not refreshed', err));
-        // Edits in the meantime wait out the interval, then are indexed together.
-        const rest = started + everyMs - Date.now();
-        if (rest > 0 && !stopped) await pause(rest);
-      } while (again.has(key) && !stopped);
-    })().finally(() => running.delete(key));
-    running.set(key, run);
-  };
+  const refresh = perKeyThrottle(
+    everyMs,
+    (c: { orgId: string; contactId: string }) => `${c.orgId} ${c.contactId}`,
+    (c) => rebuild(sql, c.orgId, c.contactId),
+    (err) => log('notes text for search not refreshed', err),
+  );
   return {
     stored(rows: readonly { orgId: string; docName: string }[]): void {
       if (stopped) return;
       for (const r of rows) {
         const name = parseDocName(r.docName);
-        if (name?.kind === 'notes') refresh(r.orgId, name.contactId);
+        if (name?.kind === 'notes') refresh.signal({ orgId: r.orgId, contactId: name.contactId });
       }
     },
     /** Gives notes stored before search existed their text (once; later edits keep it current). */
@@ -95,8 +77,7 @@ export function notesTextKeeper(
     },
     async stop(): Promise<void> {
       stopped = true;
-      stopping.abort();
-      await Promise.all(running.values());
+      await refresh.stop();
     },
   };
 }
