@@ -8,6 +8,7 @@ import { buildDocument, idleMemory, timeLoads, writeDocuments, type IdleResult, 
 import { createFixtures, DocPool } from './sync/fixtures.ts';
 import { cpusAllowed, startServerProcess } from './sync/processes.ts';
 import { runScenario, type Scenario, type ScenarioResult, type Target } from './sync/scenario.ts';
+import { commitSnapshot, commitsBetween, type CommitSummary } from './sync/commits.ts';
 import { SCENARIOS, TIMING } from './sync/scenarios.ts';
 
 /**
@@ -110,13 +111,14 @@ const bench: BenchFile = {
       );
 
       // 1. The load scenarios, the reference then ours, each on fresh documents.
-      const results: Array<{ scenario: Scenario; ours: ScenarioResult; reference: ScenarioResult }> = [];
+      const results: Array<{ scenario: Scenario; ours: ScenarioResult; reference: ScenarioResult; commits: CommitSummary }> = [];
       const scenariosStart = performance.now();
       for (const [i, scenario] of SCENARIOS.entries()) {
         const docs = pool.take(scenario.docs);
         const r = await runScenario(reference(), scenario, docs, TIMING, SEED + i);
+        const before = await commitSnapshot(oursProc.url);
         const o = await runScenario(ours(), scenario, docs, TIMING, SEED + i);
-        results.push({ scenario, ours: o, reference: r });
+        results.push({ scenario, ours: o, reference: r, commits: commitsBetween(before, await commitSnapshot(oursProc.url)) });
       }
 
       const scenarioSeconds = (performance.now() - scenariosStart) / 1000;
@@ -163,7 +165,7 @@ const bench: BenchFile = {
 export default bench;
 
 function print(
-  results: Array<{ scenario: Scenario; ours: ScenarioResult; reference: ScenarioResult }>,
+  results: Array<{ scenario: Scenario; ours: ScenarioResult; reference: ScenarioResult; commits: CommitSummary }>,
   idleOurs: IdleResult,
   idleRef: IdleResult,
   cold: LoadResult,
@@ -230,6 +232,20 @@ function print(
           `${r.closedDuringRun}, ${r.observerMissing} / ${o.closedDuringRun}, ${o.observerMissing}`,
         ]),
       ),
+      '',
+      table(
+        ['scenario', 'our durable group commits', 'mean ms', 'p50 ≤ ms', 'p99 ≤ ms', 'edit p99 ms (ours / ref)'],
+        results.map(({ scenario: s, ours: o, reference: r, commits: c }) => [
+          s.name,
+          c.count.toLocaleString('en-US'),
+          msText(c.meanMs),
+          msText(c.p50AtMostMs),
+          msText(c.p99AtMostMs),
+          `${msText(o.p99)} / ${msText(r.p99)}`,
+        ]),
+      ),
+      '',
+      'durable group commits = our INSERTs of /sync updates (every document of one tick together) until PostgreSQL confirmed them, whole scenario (warm-up and grace included), from the server\u2019s own histogram (atende_sync_commit_seconds; p50/p99 as the bucket bounds they fall under). An edit reaches other peers only after its commit, so their p99 is a floor under ours that the reference, which stores nothing, does not have.',
       '',
       "loop delay = the load generator's own event-loop delay during the window: a floor under what it can measure. other work = user-mode CPU of every other process on the machine meanwhile (a shared machine makes every number worse); steal = time the hypervisor gave away. " +
         "observer missing = measured edits that the document's observer peer (it applies every update it receives) does not have after the grace period.",

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSql } from '../../db/sql.ts';
 import { pinnedBenchDatabase } from '../lib/pinned-database.ts';
+import { commitSnapshot, commitsBetween } from './commits.ts';
 import { buildDocument, idleMemory, timeLoads, writeDocuments } from './docs.ts';
 import { createFixtures, DocPool } from './fixtures.ts';
 import { startServerProcess } from './processes.ts';
@@ -79,9 +80,11 @@ try {
   } else {
     const scenario = SCENARIOS.find((s) => s.name === which);
     if (!scenario) throw new Error(`no scenario ${which}`);
+    const before = side === 'ours' ? await commitSnapshot(proc.url) : null;
     const r = await runScenario(target, scenario, pool.take(scenario.docs), TIMING, 1);
     const { latenciesMs: _, ...rest } = r;
     console.log(JSON.stringify(rest, null, 1));
+    if (before) console.log('durable group commits:', JSON.stringify(commitsBetween(before, await commitSnapshot(proc.url))));
   }
 } finally {
   await cleanup.run();
