@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Logger as WorkerLogger,
   makeWorkerUtils,
@@ -162,10 +163,12 @@ export class JobQueue {
 
   private async closePool(pool: pg.Pool): Promise<void> {
     // A client still out (a job past the stop deadline) would hold end() up: bounded.
+    const bound = new AbortController();
     await Promise.race([
       pool.end().catch((err: unknown) => this.log.warn({ err, part: 'jobs' }, 'job queue connections not closed cleanly')),
-      new Promise((resolve) => setTimeout(resolve, 3_000).unref()),
+      sleep(3_000, undefined, { signal: bound.signal, ref: false }).catch(() => {}),
     ]);
+    bound.abort();
   }
 
   private restartLater(s: Services, databaseUrl: string, options: Parameters<JobQueue['start']>[2]): void {
