@@ -13,6 +13,8 @@ export interface CpuEvidence {
 /** The load generator counts as saturated past this share of its core or this event-loop delay. */
 const GENERATOR_BUSY = 0.9;
 const GENERATOR_DELAY_MS = 50;
+/** Past this share the generator may already hold the rate down: said, not disqualifying. */
+const GENERATOR_NEARLY = 0.8;
 
 /**
  * Starts measuring: `groups` name the processes to watch (pids read again at the end, as
@@ -55,7 +57,11 @@ export function describeCpu(label: string, e: CpuEvidence): string {
   const groups = Object.entries(e.cores)
     .map(([name, v]) => `${name} ${pct(v)}`)
     .join(', ');
-  const flag = generatorSaturated(e) ? ' — LOAD GENERATOR SATURATED: this ratio does not count' : '';
+  const flag = generatorSaturated(e)
+    ? ' — LOAD GENERATOR SATURATED: this ratio does not count'
+    : e.generator > GENERATOR_NEARLY
+      ? ' — load generator nearly saturated: this rate may be partly its limit (a lower bound)'
+      : '';
   return `${label}: ${groups}; load generator ${pct(e.generator)} (event-loop delay p99 ${e.generatorDelayP99Ms.toFixed(1)} ms)${flag}.`;
 }
 
