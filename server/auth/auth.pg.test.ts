@@ -260,7 +260,8 @@ describe('links: invitation and password reset', () => {
   it('wrong current passwords in a session count toward the address’s lock: an open session is no way to guess the password', async () => {
     const other = await createOtherOrg(app.db.sql, 'guess');
     const borrowed = await app.login(other.agent.email, other.password);
-    const guess = (currentPassword: string) => refusal(borrowed.auth.changePassword.mutate({ currentPassword, newPassword: 'taken over now' }));
+    const guess = (currentPassword: string) =>
+      refusal(borrowed.auth.changePassword.mutate({ currentPassword, newPassword: 'taken over now' }));
     // LOCKOUT_ATTEMPTS (5) wrong guesses: the first four say "wrong", the fifth locks the address.
     for (let i = 1; i <= 4; i++) expect((await guess(`guess number ${i}`)).code).toBe('BAD_REQUEST');
     expect((await guess('guess number 5')).code).toBe('TOO_MANY_REQUESTS');
@@ -269,7 +270,8 @@ describe('links: invitation and password reset', () => {
     expect([locked.code, locked.message]).toEqual(['TOO_MANY_REQUESTS', translate('en', 'auth.locked')]);
     const signIn = await refusal(app.client(EN).auth.login.mutate({ email: other.agent.email, password: other.password }));
     expect(signIn.code).toBe('TOO_MANY_REQUESTS');
-    const audited = await app.db.sql`SELECT action FROM audit_log WHERE org_id = ${other.org.id} AND subject_user_id = ${other.agent.id} ORDER BY id`;
+    const audited = await app.db
+      .sql`SELECT action FROM audit_log WHERE org_id = ${other.org.id} AND subject_user_id = ${other.agent.id} ORDER BY id`;
     expect(audited.map((r) => r.action)).toEqual(['login', ...Array<string>(5).fill('identity_check_failed'), 'lockout']);
     // The admin's unlock gives the user tries again: a right proof then works.
     const admin = await app.login(other.admin.email, other.password);
