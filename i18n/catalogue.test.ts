@@ -1,5 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue, LANGUAGES, pickLanguage, translate } from './index.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The audit actions the server writes as literals (`action: 'login'`), from its sources. */
+function auditActionsInSources(): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts') && !entry.name.includes('.test.'))
+        for (const m of fs.readFileSync(full, 'utf8').matchAll(/\baction: '([a-z_]+)'/g)) found.add(m[1]!);
+    }
+  };
+  walk(path.join(ROOT, 'server'));
+  return [...found].sort();
+}
 
 describe('string catalogue', () => {
   it('has every key, non-empty and with the same placeholders, in every language', () => {
@@ -13,6 +33,13 @@ describe('string catalogue', () => {
       }
       expect(Object.keys(catalogue[lang]).sort()).toEqual(Object.keys(reference).sort());
     }
+  });
+
+  it('names every audit action the server writes, so the audit log never shows a raw name', () => {
+    const actions = auditActionsInSources();
+    expect(actions.length).toBeGreaterThan(20);
+    const unnamed = actions.filter((a) => !(`admin.audit.action.${a}` in catalogue.en));
+    expect(unnamed).toEqual([]);
   });
 
   it('is really translated: few strings are left identical to English', () => {
