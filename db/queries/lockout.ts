@@ -19,15 +19,6 @@ export async function getLock(
 }
 
 /**
- * Records a failure and returns how many the address's window now holds, this one included.
- * Each is committed before it is counted, so of attempts racing each other the k-th to commit
- * counts at least k: the second step records its attempt this way before checking the code.
- */
-export async function countFailure(db: Db, f: { emailKey: string; ip: string | null; windowMinutes: number }): Promise<number> {
-  return (await reserveAttempt(db, f)).count;
-}
-
-/**
  * An attempt recorded as a failure before its check, with how many the address's window
  * holds with it (committed before counted: of attempts racing each other the k-th counts at
  * least k). A right password takes back its own row (releaseAttempt) and no other.

@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { audit } from '../../../db/queries/audit.ts';
-import { countFailure, getLock, lockAddress, spendUnlocks } from '../../../db/queries/lockout.ts';
+import { getLock } from '../../../db/queries/lockout.ts';
 import { factorsOf, getSecondStep, takeSecondStep, useRecoveryCode, type SecondStep } from '../../../db/queries/twofactor.ts';
 import { getUser, type User } from '../../../db/queries/users.ts';
 import { runTx } from '../../../db/sql.ts';
@@ -9,6 +9,7 @@ import { recoveryCodeHash } from '../../auth/twofactor-secrets.ts';
 import { looksLikeTotp } from '../../domain/twofactor.ts';
 import type { Fail } from '../../errors.ts';
 import type { Services } from '../../services/index.ts';
+import { countedAttempt, type AddressLock } from '../counted-attempt.ts';
 import { completeSignIn, type SignIn } from '../login.ts';
 import { passkeyAsserts, passkeyAuthenticationOptions, type RelyingParty } from './passkeys.ts';
 import { confirmTotpEnrollment, spendTotpCode, startTotpEnrollment } from './totp.ts';
@@ -75,44 +76,35 @@ async function openStep(s: Services, fail: Fail, req: StepRequest, purpose: 'ver
 }
 
 /**
- * A code or passkey is one attempt, counted exactly as a password is (commands/login.ts):
- * toward the address's lock, or against the tries an admin's unlock gave. The attempt is
- * recorded before `check` runs (db/queries/lockout.ts countFailure), so guesses sent all at
- * once — over several pending steps, from several addresses — are judged no more often than
- * the same guesses one after another: once the window is full, the rest are refused unchecked.
- * A wrong one is audited in the user's organization (the password was right: their account).
+ * A code or passkey is one attempt, counted exactly as a password is (commands/counted-attempt.ts);
+ * a wrong one is audited as `second_factor_failed` with its method. When the address locks, the
+ * pending step ends: after the lock, sign in again.
  */
 async function attempt(
   s: Services,
   fail: Fail,
-  p: Pending & { lock: Awaited<ReturnType<typeof getLock>> },
+  p: Pending & { lock: AddressLock },
   req: StepRequest,
   method: string,
   check: () => Promise<boolean>,
 ): Promise<void> {
-  const key = p.step.emailKey;
-  const limits = { emailKey: key, lockMinutes: s.env.LOCKOUT_MINUTES };
-  let failures = 0;
-  if (!p.lock) {
-    failures = await countFailure(s.sql, { emailKey: key, ip: req.ip, windowMinutes: s.env.LOCKOUT_WINDOW_MINUTES });
-    // A lock made meanwhile also spent the failures counted before it: it is read after ours.
-    const lock = await getLock(s.sql, key, p.user.id);
-    if (failures > s.env.LOCKOUT_ATTEMPTS || (lock && !lock.liftedForUser)) {
-      if (!lock && (await lockAddress(s.sql, limits))) {
-        await audit(s.sql, { orgId: p.user.orgId, action: 'lockout', subjectUserId: p.user.id, email: key, ip: req.ip });
-      }
-      await takeSecondStep(s.sql, p.step.id);
-      throw fail('TOO_MANY_REQUESTS', 'auth.locked');
-    }
-  }
-  if (await check()) return;
-  if (p.lock) await spendUnlocks(s.sql, key, s.env.LOCKOUT_ATTEMPTS);
-  const locked = !p.lock && failures >= s.env.LOCKOUT_ATTEMPTS && (await lockAddress(s.sql, limits));
-  const who = { orgId: p.user.orgId, subjectUserId: p.user.id, email: key, ip: req.ip };
-  await audit(s.sql, { ...who, action: 'second_factor_failed', details: { method } });
-  s.metrics.logins.inc({ outcome: locked ? 'locked' : 'second_step_failed' });
-  if (locked) await audit(s.sql, { ...who, action: 'lockout' });
-  if (p.lock || failures >= s.env.LOCKOUT_ATTEMPTS) {
+  const r = await countedAttempt(
+    s,
+    {
+      user: p.user,
+      emailKey: p.step.emailKey,
+      ip: req.ip,
+      lock: p.lock,
+      failure: { action: 'second_factor_failed', details: { method } },
+      takeBackWhenRight: false,
+    },
+    check,
+  );
+  if (r.outcome === 'right') return;
+  if (r.checked) s.metrics.logins.inc({ outcome: r.newLock ? 'locked' : 'second_step_failed' });
+  // While the address is locked (the lock lifted for this user), a wrong one says "locked", as a
+  // wrong password does at sign-in.
+  if (r.outcome === 'locked' || p.lock) {
     await takeSecondStep(s.sql, p.step.id);
     throw fail('TOO_MANY_REQUESTS', 'auth.locked');
   }
