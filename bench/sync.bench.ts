@@ -9,7 +9,7 @@ import { createFixtures, DocPool } from './sync/fixtures.ts';
 import { cpusAllowed, startServerProcess } from './sync/processes.ts';
 import { runScenario, type Scenario, type ScenarioResult, type Target } from './sync/scenario.ts';
 import { commitSnapshot, commitsBetween, type CommitSummary } from './sync/commits.ts';
-import { SCENARIOS, TIMING } from './sync/scenarios.ts';
+import { COLD, SCENARIOS, SEED, TIMING } from './sync/scenarios.ts';
 
 /**
  * Our /sync (the whole app: session cookie and per-document authorization at the upgrade,
@@ -24,8 +24,6 @@ import { SCENARIOS, TIMING } from './sync/scenarios.ts';
 /** Bench users (sessions); peers are spread over them, so 5,000 idle peers are 25 per user (the cap is 50). */
 const USERS = 200;
 const IDLE = { warmDocs: 10, docs: 500, perDoc: 10 };
-const COLD = { bytes: 160 * 1024, warmUp: 3, loads: 20 };
-const SEED = 20_240_611;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -15,7 +15,7 @@ import { buildDocument, idleMemory, timeLoads, writeDocuments } from './docs.ts'
 import { createFixtures, DocPool } from './fixtures.ts';
 import { startServerProcess } from './processes.ts';
 import { runScenario, type Target } from './scenario.ts';
-import { SCENARIOS, TIMING } from './scenarios.ts';
+import { COLD, SCENARIOS, SEED, TIMING } from './scenarios.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const [which = 'many docs', side = 'ours'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -65,14 +65,15 @@ try {
   if (which === 'cold') {
     // The bench's first sync: a ~160 KB document written by 8 peers, then loaded by one peer at a
     // time (ours: each load a document this process does not hold; the reference: one held in memory).
-    const content = buildDocument(160 * 1024, 20_240_611);
-    const docs = side === 'ours' ? pool.take(23) : Array<string>(23).fill(pool.take(1)[0]!);
+    const content = buildDocument(COLD.bytes, SEED);
+    const loads = COLD.warmUp + COLD.loads;
+    const docs = side === 'ours' ? pool.take(loads) : Array<string>(loads).fill(pool.take(1)[0]!);
     await writeDocuments(target, side === 'ours' ? docs : docs.slice(0, 1), content, side === 'ours' ? 8 : 1, side === 'ours' ? 20 : 0);
     if (side === 'ours') {
       await proc.stop();
       proc = await start();
     }
-    const r = await timeLoads(target, docs, content.text, 3);
+    const r = await timeLoads(target, docs, content.text, COLD.warmUp);
     console.log(JSON.stringify({ p50: r.p50, p99: r.p99, syncedMs: r.syncedMs.map((x) => Math.round(x * 10) / 10) }));
   } else if (which === 'idle') {
     const r = await idleMemory(target, proc, pool.take(10), pool.take(500), 10, 64);
