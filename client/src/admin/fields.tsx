@@ -1,19 +1,10 @@
-import { createMemo, createUniqueId, For, Show, type Accessor, type JSX, type ParentProps } from 'solid-js';
+import { createUniqueId, For, Show, type JSX, type ParentProps } from 'solid-js';
+import { stored } from '../lib/stored.ts';
 import { t } from '../i18n.ts';
 import { Refusal } from './feedback.tsx';
 import { CAPACITY_MAX, CAPACITY_MIN } from '../../../shared/capacity.ts';
 
 // The admin forms' controls. The label wraps the control, so its text is the accessible name.
-
-/**
- * A control's stored value, changing only when the value does. A refetch of the form's query
- * (a live event, the event stream's "refetch now" a moment after the page opens) notifies its
- * fields even when nothing changed, and a `value` binding re-run writes the stored value over
- * what the person has typed meanwhile.
- */
-function stored<T>(read: () => T): Accessor<T> {
-  return createMemo(read);
-}
 
 type InputProps = {
   label: string;

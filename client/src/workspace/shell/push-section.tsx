@@ -4,6 +4,7 @@ import { t } from '../../i18n.ts';
 import { errorMessage, trpc } from '../../trpc.ts';
 import { formatDay, formatTime } from '../../lib/format.ts';
 import { Alert, Notice } from '../../components.tsx';
+import { stored } from '../../lib/stored.ts';
 import {
   currentSubscription,
   deviceLabel,
@@ -138,18 +139,21 @@ export default function PushSection() {
           <fieldset class="checks">
             <legend>{t('push.alerts')}</legend>
             <For each={ALERTS}>
-              {([alert, label]) => (
-                <label class="check">
-                  <input
-                    type="checkbox"
-                    name={`push-${alert}`}
-                    checked={current()[alert]}
-                    disabled={updateSettings.isPending}
-                    onChange={(event) => updateSettings.mutate({ [alert]: event.currentTarget.checked })}
-                  />
-                  {t(label)}
-                </label>
-              )}
+              {([alert, label]) => {
+                const on = stored(() => current()[alert]);
+                return (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      name={`push-${alert}`}
+                      checked={on()}
+                      disabled={updateSettings.isPending}
+                      onChange={(event) => updateSettings.mutate({ [alert]: event.currentTarget.checked })}
+                    />
+                    {t(label)}
+                  </label>
+                );
+              }}
             </For>
           </fieldset>
         )}
